@@ -1,0 +1,41 @@
+/**
+ * What every source-format parser produces. The importer (seeds/importer.ts) turns it into articles, blocks,
+ * seeded users and the seeded thread; parsers know nothing of the database.
+ */
+export type ParsedBlockKind = 'heading' | 'paragraph' | 'quote' | 'list';
+
+export interface ParsedBlock {
+  kind: ParsedBlockKind;
+  /**
+   * The block's content. For `list`, one item per line (no bullet characters). For every other kind, one line
+   * (runs of white space folded to one space, trimmed).
+   */
+  content: string;
+  /** `markdown`: content has inline Markdown (emphasis, links) to render; `plain`: literal text, to be escaped. */
+  format: 'markdown' | 'plain';
+}
+
+export interface ParsedComment {
+  /** The comment's number in the source (1-based, as printed). */
+  number: number;
+  /** The author's name as the text gives it (a signature, or how another comment names them); null when unknown. */
+  author: string | null;
+  /** True when the comment is by the article's author. */
+  byArticleAuthor: boolean;
+  /** The number of the comment this one answers, or null when it answers the article. */
+  replyTo: number | null;
+  /** The comment's text as Markdown: paragraphs separated by a blank line, bullets as `- ` items, no signature line. */
+  body: string;
+}
+
+export interface ParsedDocument {
+  title: string;
+  author: string;
+  /** ISO-8601 date (UTC midnight) when the source gives one, else null. */
+  publishedAt: string | null;
+  tags: string[];
+  /** Where the text was first published / its provenance, as free text; null when the source says nothing. */
+  source: string | null;
+  blocks: ParsedBlock[];
+  comments: ParsedComment[];
+}

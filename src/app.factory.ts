@@ -1,0 +1,32 @@
+import { type INestApplication, type LogLevel as NestLogLevel, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { setUpOpenApi } from './openapi/openapi.js';
+
+/** The largest JSON body the API reads (a 10,000-character comment in 4-byte characters fits). */
+export const MAX_JSON_BODY = '64kb';
+
+/** Builds the Nest application with everything global: used by main.ts, the tests and the tools alike. */
+export async function createApp(config: AppConfig, databaseUrl: string, options: { preview?: boolean } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl }), {
+    logger: nestLogLevels(config),
+    bodyParser: false,
+    // Preview: modules and routes without instances (no database): enough to describe the API.
+    preview: options.preview ?? false,
+  });
+  app.useBodyParser('json', { limit: MAX_JSON_BODY, strict: true });
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalFilters(new AllExceptionsFilter());
+  setUpOpenApi(app);
+  return app;
+}
+
+export function nestLogLevels(config: AppConfig): NestLogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1);
+}

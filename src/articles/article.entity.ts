@@ -1,0 +1,57 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity({ name: 'articles' })
+@Index('articles_listed_idx', ['listedAt', 'id'])
+@Check('articles_slow_mode_check', `"slow_mode_seconds" >= 0`)
+export class ArticleEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
+  id: string;
+
+  @Column({ type: 'varchar', length: 160, unique: true })
+  slug: string;
+
+  @Column({ type: 'text' })
+  title: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  author: string;
+
+  @Column({ name: 'published_at', type: 'timestamptz', precision: 3, nullable: true })
+  publishedAt: Date | null;
+
+  /** publishedAt, or the import time when the source gives no date: the list's order. */
+  @Column({ name: 'listed_at', type: 'timestamptz', precision: 3 })
+  listedAt: Date;
+
+  @Column({ type: 'text' })
+  excerpt: string;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tags: string[];
+
+  @Column({ type: 'text', nullable: true })
+  source: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  locked: boolean;
+
+  @Column({ type: 'boolean', default: false })
+  premoderation: boolean;
+
+  @Column({ name: 'slow_mode_seconds', type: 'integer', default: 0 })
+  slowModeSeconds: number;
+
+  /** Visible comments of the article, kept in the transaction of every change. */
+  @Column({ name: 'comment_count', type: 'integer', default: 0 })
+  commentCount: number;
+
+  @Column({ name: 'last_comment_at', type: 'timestamptz', precision: 3, nullable: true })
+  lastCommentAt: Date | null;
+
+  /** Identifies an imported article so that a second import changes nothing. */
+  @Column({ name: 'import_key', type: 'varchar', length: 64, nullable: true, unique: true })
+  importKey: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ArticleBlockEntity, type BlockKind } from './article-block.entity.js';
+import { ArticleEntity } from './article.entity.js';
+
+const IMPORT_LOCK = 7_204_114;
+
+export interface ArticlePosition {
+  listedAt: string;
+  id: string;
+}
+
+export interface NewArticle {
+  slug: string;
+  title: string;
+  author: string;
+  publishedAt: Date | null;
+  listedAt: Date;
+  excerpt: string;
+  tags: string[];
+  source: string | null;
+  importKey: string | null;
+}
+
+export interface NewBlock {
+  id: string;
+  position: number;
+  kind: BlockKind;
+  text: string;
+  html: string;
+}
+
+/** Every query on articles and their blocks. */
+@Injectable()
+export class ArticlesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Newest first (publication date, or import date when the source has none), then id. */
+  async findPage(limit: number, after: ArticlePosition | null): Promise<ArticleEntity[]> {
+    const qb = this.dataSource
+      .getRepository(ArticleEntity)
+      .createQueryBuilder('a')
+      .orderBy('a.listedAt', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .limit(limit);
+    if (after) qb.where('(a.listed_at, a.id) < (CAST(:listedAt AS timestamptz), CAST(:id AS bigint))', after);
+    return qb.getMany();
+  }
+
+  findBySlug(slug: string): Promise<ArticleEntity | null> {
+    return this.dataSource.getRepository(ArticleEntity).findOneBy({ slug });
+  }
+
+  findById(id: string): Promise<ArticleEntity | null> {
+    return this.dataSource.getRepository(ArticleEntity).findOneBy({ id });
+  }
+
+  findBlocks(articleId: string): Promise<ArticleBlockEntity[]> {
+    return this.dataSource.getRepository(ArticleBlockEntity).find({ where: { articleId }, order: { position: 'ASC' } });
+  }
+
+  findBlock(articleId: string, blockId: string): Promise<ArticleBlockEntity | null> {
+    return this.dataSource.getRepository(ArticleBlockEntity).findOneBy({ articleId, id: blockId });
+  }
+
+  findByImportKey(importKey: string, manager: EntityManager = this.dataSource.manager): Promise<ArticleEntity | null> {
+    return manager.getRepository(ArticleEntity).findOneBy({ importKey });
+  }
+
+  async slugExists(manager: EntityManager, slug: string): Promise<boolean> {
+    return manager.getRepository(ArticleEntity).existsBy({ slug });
+  }
+
+  /** Serialises imports across processes until the caller's transaction ends. */
+  async lockImports(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
+  }
+
+  /** Inserts an article with its blocks; the caller supplies the transaction. */
+  async insertWithBlocks(manager: EntityManager, article: NewArticle, blocks: NewBlock[]): Promise<ArticleEntity> {
+    const saved = await manager.getRepository(ArticleEntity).save(manager.getRepository(ArticleEntity).create(article));
+    if (blocks.length > 0) {
+      await manager
+        .getRepository(ArticleBlockEntity)
+        .insert(blocks.map((block) => ({ ...block, articleId: saved.id })));
+    }
+    return saved;
+  }
+
+  /**
+   * Recomputes the article's and its blocks' comment counters from the comments themselves (visible comments only).
+   * Used after bulk imports; everyday writes move the counters in their own transaction.
+   */
+  async recountComments(manager: EntityManager, articleId: string): Promise<void> {
+    await manager.query(
+      `UPDATE articles a SET comment_count = s.n, last_comment_at = s.last
+         FROM (SELECT count(*)::int AS n, max(created_at) AS last FROM comments
+                WHERE article_id = $1 AND status = 'visible') s
+        WHERE a.id = $1`,
+      [articleId],
+    );
+    await manager.query(
+      `UPDATE article_blocks b SET comment_count = coalesce(s.n, 0)
+         FROM article_blocks b2
+         LEFT JOIN (SELECT q.block_id, count(DISTINCT q.comment_id)::int AS n
+                      FROM comment_quotes q JOIN comments c ON c.id = q.comment_id
+                     WHERE c.article_id = $1 AND c.status = 'visible' AND q.block_id IS NOT NULL
+                     GROUP BY q.block_id) s ON s.block_id = b2.id
+        WHERE b.id = b2.id AND b2.article_id = $1`,
+      [articleId],
+    );
+  }
+}

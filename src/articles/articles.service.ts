@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { CursorCodec } from '../common/pagination/cursor-codec.js';
+import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
+import { type ArticleEntity } from './article.entity.js';
+import { type ArticlePosition, ArticlesRepository } from './articles.repository.js';
+import { type ArticleDto, type ArticlePageDto, toArticleDto, toArticleSummaryDto } from './dto/article.dto.js';
+
+const LIST_SCOPE = 'articles';
+const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$/;
+
+@Injectable()
+export class ArticlesService {
+  constructor(
+    private readonly articles: ArticlesRepository,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  async list(limit = DEFAULT_LIMIT, cursor?: string): Promise<ArticlePageDto> {
+    const after = cursor ? this.readCursor(cursor) : null;
+    const rows = await this.articles.findPage(limit + 1, after);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toArticleSummaryDto),
+      nextCursor: rows.length > limit && last ? this.cursors.encode(LIST_SCOPE, [last.listedAt.toISOString(), last.id]) : null,
+    };
+  }
+
+  async get(slug: string): Promise<ArticleDto> {
+    const article = await this.requireBySlug(slug);
+    const blocks = await this.articles.findBlocks(article.id);
+    return toArticleDto(article, blocks);
+  }
+
+  /** The article a slug names, or a 404 (also for a slug that could not be one). */
+  async requireBySlug(slug: string): Promise<ArticleEntity> {
+    const article = SLUG_PATTERN.test(slug) ? await this.articles.findBySlug(slug) : null;
+    if (!article) throw new DomainError(ErrorCode.ArticleNotFound, 'No such article.');
+    return article;
+  }
+
+  private readCursor(cursor: string): ArticlePosition {
+    const [listedAt, id] = this.cursors.decode(LIST_SCOPE, cursor);
+    if (typeof listedAt !== 'string' || typeof id !== 'string') {
+      throw new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
+    }
+    return { listedAt, id };
+  }
+}

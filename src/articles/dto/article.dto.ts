@@ -1,0 +1,106 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { type ArticleBlockEntity, BLOCK_KINDS, type BlockKind } from '../article-block.entity.js';
+import { type ArticleEntity } from '../article.entity.js';
+
+export class ArticleSummaryDto {
+  @ApiProperty({ example: '1' })
+  id: string;
+
+  @ApiProperty({ example: 'bolshevism-vs-stalinism' })
+  slug: string;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty({ description: 'The essay’s author (free text, not a forum user).' })
+  author: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null when the source gives no date' })
+  publishedAt: string | null;
+
+  @ApiProperty()
+  excerpt: string;
+
+  @ApiProperty({ type: [String] })
+  tags: string[];
+
+  @ApiProperty({ description: 'Visible comments.' })
+  commentCount: number;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  lastCommentAt: string | null;
+}
+
+export class BlockDto {
+  @ApiProperty({ description: 'Stable across restarts and re-imports.', example: 'b7k2m9x4q1w8e3r5' })
+  id: string;
+
+  @ApiProperty({ enum: BLOCK_KINDS })
+  kind: BlockKind;
+
+  @ApiProperty({ description: 'Plain text; list items one per line. Quotes are verified against it.' })
+  text: string;
+
+  @ApiProperty({ description: 'Sanitised html.' })
+  html: string;
+
+  @ApiProperty({ description: 'Visible comments that quote this block.' })
+  commentCount: number;
+}
+
+export class ArticleSettingsDto {
+  @ApiProperty()
+  locked: boolean;
+
+  @ApiProperty()
+  premoderation: boolean;
+
+  @ApiProperty({ minimum: 0 })
+  slowModeSeconds: number;
+}
+
+export class ArticleDto extends ArticleSummaryDto {
+  @ApiProperty({ type: String, nullable: true, description: 'Where the essay was first published (free text).' })
+  source: string | null;
+
+  @ApiProperty({ type: [BlockDto] })
+  blocks: BlockDto[];
+
+  @ApiProperty({ type: ArticleSettingsDto })
+  settings: ArticleSettingsDto;
+}
+
+export class ArticlePageDto {
+  @ApiProperty({ type: [ArticleSummaryDto] })
+  items: ArticleSummaryDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass back as `cursor` for the next page; null on the last.' })
+  nextCursor: string | null;
+}
+
+export function toArticleSummaryDto(article: ArticleEntity): ArticleSummaryDto {
+  return {
+    id: article.id,
+    slug: article.slug,
+    title: article.title,
+    author: article.author,
+    publishedAt: article.publishedAt?.toISOString() ?? null,
+    excerpt: article.excerpt,
+    tags: article.tags,
+    commentCount: article.commentCount,
+    lastCommentAt: article.lastCommentAt?.toISOString() ?? null,
+  };
+}
+
+export function toArticleSettingsDto(article: ArticleEntity): ArticleSettingsDto {
+  return { locked: article.locked, premoderation: article.premoderation, slowModeSeconds: article.slowModeSeconds };
+}
+
+export function toArticleDto(article: ArticleEntity, blocks: ArticleBlockEntity[]): ArticleDto {
+  return {
+    ...toArticleSummaryDto(article),
+    source: article.source,
+    blocks: blocks.map((b) => ({ id: b.id, kind: b.kind, text: b.text, html: b.html, commentCount: b.commentCount })),
+    settings: toArticleSettingsDto(article),
+  };
+}

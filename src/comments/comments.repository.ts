@@ -1,0 +1,294 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type Viewer, isModerator } from '../auth/viewer.js';
+import { type UserRole } from '../users/user.entity.js';
+import { type QuoteSource } from './comment-quote.entity.js';
+import { type CommentStatus, type Stance } from './comment.entity.js';
+import { SORT_SPECS, type ThreadSort } from './thread-sort.js';
+
+/** A comment as the read side needs it: the row plus its author's public fields. */
+export interface CommentRow {
+  id: string;
+  articleId: string;
+  parentId: string | null;
+  path: string[];
+  depth: number;
+  authorId: string;
+  authorUsername: string;
+  authorDisplayName: string;
+  authorRole: UserRole;
+  body: string;
+  html: string;
+  status: CommentStatus;
+  stance: Stance | null;
+  createdAt: Date;
+  editedAt: Date | null;
+  upvotes: number;
+  downvotes: number;
+  score: number;
+  bestScore: number;
+  controversy: number;
+  replyCount: number;
+}
+
+export interface QuoteRow {
+  commentId: string;
+  ordinal: number;
+  source: QuoteSource;
+  blockId: string | null;
+  quotedCommentId: string | null;
+  text: string;
+  verified: boolean;
+}
+
+export interface NewComment {
+  articleId: string;
+  parent: { id: string; path: string[] } | null;
+  authorId: string;
+  body: string;
+  html: string;
+  status: CommentStatus;
+  stance: Stance | null;
+  createdAt?: Date;
+  importKey?: string | null;
+}
+
+export interface NewQuote {
+  source: QuoteSource;
+  blockId: string | null;
+  quotedCommentId: string | null;
+  text: string;
+  verified: boolean;
+}
+
+/** Where a page ends in a sort: the sort key of its last comment and the id that breaks ties. */
+export interface SortPosition {
+  key: number | string;
+  id: string;
+}
+
+const COLUMNS = `
+  c.id, c.article_id AS "articleId", c.parent_id AS "parentId", c.path, c.depth,
+  c.author_id AS "authorId", u.username AS "authorUsername", u.display_name AS "authorDisplayName", u.role AS "authorRole",
+  c.body, c.html, c.status, c.stance, c.created_at AS "createdAt", c.edited_at AS "editedAt",
+  c.upvotes, c.downvotes, c.score, c.best_score AS "bestScore", c.controversy, c.reply_count AS "replyCount"`;
+
+/**
+ * Every query on comments. A thread page is read level by level: one query for the page's first level, then one query
+ * per level of replies that takes the first N children of every parent at once (a LATERAL join on the sort's index),
+ * so reading a page costs `depth + 2` queries whatever the thread's size.
+ */
+@Injectable()
+export class CommentsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Top-level comments of an article, one page in the given sort. */
+  findTopLevelPage(articleId: string, viewer: Viewer, sort: ThreadSort, limit: number, after: SortPosition | null) {
+    return this.findLevelPage({ articleId, parentId: null, viewer, sort, limit, after });
+  }
+
+  /** Direct replies of one comment, one page in the given sort. */
+  findRepliesPage(articleId: string, parentId: string, viewer: Viewer, sort: ThreadSort, limit: number, after: SortPosition | null) {
+    return this.findLevelPage({ articleId, parentId, viewer, sort, limit, after });
+  }
+
+  /** Comments (at any depth) quoting a block, one page in the given sort. */
+  async findQuotingBlockPage(
+    articleId: string,
+    blockId: string,
+    viewer: Viewer,
+    sort: ThreadSort,
+    limit: number,
+    after: SortPosition | null,
+  ): Promise<CommentRow[]> {
+    const spec = SORT_SPECS[sort];
+    const params: unknown[] = [articleId, blockId, limit];
+    const visibility = this.visibility(viewer, params);
+    const keyset = after ? this.keyset(sort, after, params) : 'TRUE';
+    return this.dataSource.query(
+      `SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+        WHERE c.article_id = $1
+          AND EXISTS (SELECT 1 FROM comment_quotes q WHERE q.comment_id = c.id AND q.block_id = $2)
+          AND ${visibility} AND ${keyset}
+        ORDER BY c.${spec.column} ${spec.direction}, c.id ${spec.direction}
+        LIMIT $3`,
+      params,
+    );
+  }
+
+  /** The first `perParent` replies of each parent, in the sort. */
+  async findFirstRepliesOf(
+    articleId: string,
+    parentIds: string[],
+    viewer: Viewer,
+    sort: ThreadSort,
+    perParent: number,
+  ): Promise<CommentRow[]> {
+    if (parentIds.length === 0 || perParent === 0) return [];
+    const spec = SORT_SPECS[sort];
+    const params: unknown[] = [articleId, parentIds, perParent];
+    const visibility = this.visibility(viewer, params);
+    return this.dataSource.query(
+      `SELECT r.* FROM unnest($2::bigint[]) WITH ORDINALITY AS p(id, n)
+        CROSS JOIN LATERAL (
+          SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+           WHERE c.article_id = $1 AND c.parent_id = p.id AND ${visibility}
+           ORDER BY c.${spec.column} ${spec.direction}, c.id ${spec.direction}
+           LIMIT $3
+        ) r
+        ORDER BY p.n`,
+      params,
+    );
+  }
+
+  async findById(id: string): Promise<CommentRow | null> {
+    const rows: CommentRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The comments with these ids (ancestors from a path), in the order of the ids given. */
+  async findByIdsInOrder(ids: string[]): Promise<CommentRow[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.query(
+      `SELECT ${COLUMNS} FROM unnest($1::bigint[]) WITH ORDINALITY AS p(id, n)
+        JOIN comments c ON c.id = p.id JOIN users u ON u.id = c.author_id
+        ORDER BY p.n`,
+      [ids],
+    );
+  }
+
+  /** Quotes of the given comments, ordered by comment then ordinal. */
+  async findQuotes(commentIds: string[]): Promise<QuoteRow[]> {
+    if (commentIds.length === 0) return [];
+    return this.dataSource.query(
+      `SELECT comment_id AS "commentId", ordinal, source, block_id AS "blockId",
+              quoted_comment_id AS "quotedCommentId", text, verified
+         FROM comment_quotes WHERE comment_id = ANY($1::bigint[])
+        ORDER BY comment_id, ordinal`,
+      [commentIds],
+    );
+  }
+
+  /** Comments of the article this viewer may see: visible ones, their own pending ones, everything for moderators. */
+  async countVisibleTo(articleId: string, viewer: Viewer, visibleCount: number): Promise<number> {
+    if (isModerator(viewer)) {
+      const rows: { n: number }[] = await this.dataSource.query(
+        `SELECT count(*)::int AS n FROM comments WHERE article_id = $1 AND status IN ('visible', 'pending', 'removed')`,
+        [articleId],
+      );
+      return rows[0].n;
+    }
+    if (!viewer.userId) return visibleCount;
+    const rows: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM comments WHERE author_id = $1 AND article_id = $2 AND status = 'pending'`,
+      [viewer.userId, articleId],
+    );
+    return visibleCount + rows[0].n;
+  }
+
+  /**
+   * Inserts a comment with its materialised path (the parent's path plus its own id, taken from the sequence in the
+   * same statement) and its quotes. The caller owns the transaction and the counters.
+   */
+  async insertComment(manager: EntityManager, comment: NewComment, quotes: NewQuote[]): Promise<{ id: string; path: string[] }> {
+    const rows: { id: string; path: string[] }[] = await manager.query(
+      `WITH next AS (SELECT nextval(pg_get_serial_sequence('comments', 'id')) AS id)
+       INSERT INTO comments (id, article_id, parent_id, path, depth, author_id, body, html, status, stance, created_at, import_key)
+       SELECT next.id, $1, $2, $3::bigint[] || next.id, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, now()), $11 FROM next
+       RETURNING id, path`,
+      [
+        comment.articleId,
+        comment.parent?.id ?? null,
+        comment.parent?.path ?? [],
+        comment.parent ? comment.parent.path.length : 0,
+        comment.authorId,
+        comment.body,
+        comment.html,
+        comment.status,
+        comment.stance,
+        comment.createdAt ?? null,
+        comment.importKey ?? null,
+      ],
+    );
+    const inserted = rows[0];
+    for (const [ordinal, quote] of quotes.entries()) {
+      await manager.query(
+        `INSERT INTO comment_quotes (comment_id, ordinal, source, block_id, quoted_comment_id, text, verified)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [inserted.id, ordinal, quote.source, quote.blockId, quote.quotedCommentId, quote.text, quote.verified],
+      );
+    }
+    return inserted;
+  }
+
+  findIdByImportKey(manager: EntityManager, importKey: string): Promise<{ id: string; path: string[] } | null> {
+    return manager
+      .query(`SELECT id, path FROM comments WHERE import_key = $1`, [importKey])
+      .then((rows: { id: string; path: string[] }[]) => rows[0] ?? null);
+  }
+
+  /** Moves a comment's vote counters and, in the same statement, its score and both derived sort keys. */
+  async applyVoteCounters(manager: EntityManager, id: string, upDelta: number, downDelta: number): Promise<void> {
+    await manager.query(
+      `UPDATE comments SET upvotes = upvotes + $2, downvotes = downvotes + $3, score = score + $2 - $3,
+              best_score = comment_best_score(upvotes + $2, downvotes + $3),
+              controversy = comment_controversy(upvotes + $2, downvotes + $3)
+        WHERE id = $1`,
+      [id, upDelta, downDelta],
+    );
+  }
+
+  /** Recomputes every comment's direct-reply counter in an article (after bulk imports). */
+  async recountReplies(manager: EntityManager, articleId: string): Promise<void> {
+    await manager.query(
+      `UPDATE comments c SET reply_count = coalesce(r.n, 0)
+         FROM comments c2
+         LEFT JOIN (SELECT parent_id, count(*)::int AS n FROM comments
+                     WHERE article_id = $1 AND parent_id IS NOT NULL AND status <> 'pending' GROUP BY parent_id) r
+                ON r.parent_id = c2.id
+        WHERE c.id = c2.id AND c2.article_id = $1`,
+      [articleId],
+    );
+  }
+
+  private async findLevelPage(q: {
+    articleId: string;
+    parentId: string | null;
+    viewer: Viewer;
+    sort: ThreadSort;
+    limit: number;
+    after: SortPosition | null;
+  }): Promise<CommentRow[]> {
+    const spec = SORT_SPECS[q.sort];
+    const params: unknown[] = [q.articleId, q.limit];
+    const parent = q.parentId === null ? 'c.parent_id IS NULL' : `c.parent_id = $${params.push(q.parentId)}`;
+    const visibility = this.visibility(q.viewer, params);
+    const keyset = q.after ? this.keyset(q.sort, q.after, params) : 'TRUE';
+    return this.dataSource.query(
+      `SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+        WHERE c.article_id = $1 AND ${parent} AND ${visibility} AND ${keyset}
+        ORDER BY c.${spec.column} ${spec.direction}, c.id ${spec.direction}
+        LIMIT $2`,
+      params,
+    );
+  }
+
+  /** Pending comments are seen only by their author and moderators; every other status is shown (maybe as a placeholder). */
+  private visibility(viewer: Viewer, params: unknown[]): string {
+    if (isModerator(viewer)) return 'TRUE';
+    if (!viewer.userId) return `c.status <> 'pending'`;
+    return `(c.status <> 'pending' OR c.author_id = $${params.push(viewer.userId)})`;
+  }
+
+  private keyset(sort: ThreadSort, after: SortPosition, params: unknown[]): string {
+    const spec = SORT_SPECS[sort];
+    const cast = spec.keyType === 'timestamp' ? 'timestamptz' : spec.column === 'score' ? 'integer' : 'double precision';
+    const key = `$${params.push(after.key)}::${cast}`;
+    const id = `$${params.push(after.id)}::bigint`;
+    return `(c.${spec.column}, c.id) ${spec.direction === 'DESC' ? '<' : '>'} (${key}, ${id})`;
+  }
+}

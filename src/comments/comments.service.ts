@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { ArticlesRepository } from '../articles/articles.repository.js';
+import { ArticlesService } from '../articles/articles.service.js';
+import { type Viewer } from '../auth/viewer.js';
+import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { parseId } from '../common/ids.js';
+import { CursorCodec } from '../common/pagination/cursor-codec.js';
+import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
+import { CommentAccess } from './comment-access.js';
+import { type CommentRow, CommentsRepository, type QuoteRow, type SortPosition } from './comments.repository.js';
+import { type CommentNodeDto, type PermalinkDto, type RepliesPageDto, type ThreadPageDto } from './dto/comment.dto.js';
+import { toCommentDto } from './dto/comment.mapper.js';
+import { DEFAULT_DEPTH, DEFAULT_REPLY_LIMIT, type PermalinkQueryDto, type RepliesQueryDto, type ThreadQueryDto } from './dto/thread-query.dto.js';
+import { SORT_SPECS, type ThreadSort } from './thread-sort.js';
+
+interface TreeShape {
+  sort: ThreadSort;
+  depth: number;
+  replyLimit: number;
+}
+
+@Injectable()
+export class CommentsService {
+  constructor(
+    private readonly comments: CommentsRepository,
+    private readonly articles: ArticlesService,
+    private readonly articleRows: ArticlesRepository,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  async thread(slug: string, query: ThreadQueryDto, viewer: Viewer): Promise<ThreadPageDto> {
+    const article = await this.articles.requireBySlug(slug);
+    const shape = treeShape(query);
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    if (query.blockId && !(await this.articleRows.findBlock(article.id, query.blockId))) {
+      throw new DomainError(ErrorCode.NotFound, 'No such block in this article.');
+    }
+    const scope = `thread:${article.id}:${shape.sort}:${query.blockId ?? ''}`;
+    const after = query.cursor ? this.readCursor(scope, shape.sort, query.cursor) : null;
+    const rows = query.blockId
+      ? await this.comments.findQuotingBlockPage(article.id, query.blockId, viewer, shape.sort, limit + 1, after)
+      : await this.comments.findTopLevelPage(article.id, viewer, shape.sort, limit + 1, after);
+    const page = rows.slice(0, limit);
+    const [items, total] = await Promise.all([
+      this.buildTrees(article.id, page, viewer, shape),
+      this.comments.countVisibleTo(article.id, viewer, article.commentCount),
+    ]);
+    return { items, nextCursor: this.nextCursor(scope, shape.sort, rows, limit), total };
+  }
+
+  async permalink(rawId: string, query: PermalinkQueryDto, viewer: Viewer): Promise<PermalinkDto> {
+    const comment = await this.requireVisible(rawId, viewer);
+    const shape = { ...treeShape(query), replyLimit: query.limit ?? DEFAULT_LIMIT };
+    const ancestorRows = await this.comments.findByIdsInOrder(comment.path.slice(0, -1));
+    const [[node], ancestorQuotes] = await Promise.all([
+      this.buildTrees(comment.articleId, [comment], viewer, shape),
+      this.comments.findQuotes(ancestorRows.map((r) => r.id)),
+    ]);
+    const quotesOf = groupBy(ancestorQuotes, (q) => q.commentId);
+    return { comment: node, ancestors: ancestorRows.map((r) => toCommentDto(r, quotesOf.get(r.id) ?? [], viewer, 0)) };
+  }
+
+  async replies(rawId: string, query: RepliesQueryDto, viewer: Viewer): Promise<RepliesPageDto> {
+    const parent = await this.requireVisible(rawId, viewer);
+    const shape = treeShape(query);
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const scope = `replies:${parent.id}:${shape.sort}`;
+    const after = query.cursor ? this.readCursor(scope, shape.sort, query.cursor) : null;
+    const rows = await this.comments.findRepliesPage(parent.articleId, parent.id, viewer, shape.sort, limit + 1, after);
+    const page = rows.slice(0, limit);
+    return { items: await this.buildTrees(parent.articleId, page, viewer, shape), nextCursor: this.nextCursor(scope, shape.sort, rows, limit) };
+  }
+
+  /** The comment an id names if this viewer may see it; a 404 otherwise (the same answer as for no comment at all). */
+  private async requireVisible(rawId: string, viewer: Viewer): Promise<CommentRow> {
+    const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
+    const comment = await this.comments.findById(id);
+    if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+    return comment;
+  }
+
+  /**
+   * Nests `depth` levels of replies under the given comments: one query per level for the first `replyLimit` replies
+   * of every comment of the level above, and one query for the quotes of everything on the page.
+   */
+  private async buildTrees(articleId: string, roots: CommentRow[], viewer: Viewer, shape: TreeShape): Promise<CommentNodeDto[]> {
+    const childrenOf = new Map<string, CommentRow[]>();
+    const all = [...roots];
+    let level = roots;
+    for (let d = 0; d < shape.depth && level.length > 0; d++) {
+      const children = await this.comments.findFirstRepliesOf(articleId, level.map((r) => r.id), viewer, shape.sort, shape.replyLimit);
+      for (const child of children) {
+        const siblings = childrenOf.get(child.parentId as string) ?? [];
+        siblings.push(child);
+        childrenOf.set(child.parentId as string, siblings);
+      }
+      all.push(...children);
+      level = children;
+    }
+    const quotesOf = groupBy(await this.comments.findQuotes(all.map((r) => r.id)), (q: QuoteRow) => q.commentId);
+    const expanded = new Set(all.slice(0, all.length - level.length).map((r) => r.id));
+    const toNode = (row: CommentRow): CommentNodeDto => {
+      const children = childrenOf.get(row.id) ?? [];
+      const shownCounted = children.filter((c) => c.status !== 'pending').length;
+      return {
+        ...toCommentDto(row, quotesOf.get(row.id) ?? [], viewer, 0),
+        replies: children.map(toNode),
+        moreReplies: expanded.has(row.id) ? Math.max(0, row.replyCount - shownCounted) : row.replyCount,
+      };
+    };
+    return roots.map(toNode);
+  }
+
+  private nextCursor(scope: string, sort: ThreadSort, rows: CommentRow[], limit: number): string | null {
+    if (rows.length <= limit) return null;
+    const last = rows[limit - 1];
+    const spec = SORT_SPECS[sort];
+    const key = spec.keyType === 'timestamp' ? last.createdAt.toISOString() : spec.column === 'score' ? last.score : spec.column === 'best_score' ? last.bestScore : last.controversy;
+    return this.cursors.encode(scope, [key, last.id]);
+  }
+
+  private readCursor(scope: string, sort: ThreadSort, cursor: string): SortPosition {
+    const [key, id] = this.cursors.decode(scope, cursor);
+    const keyType = SORT_SPECS[sort].keyType;
+    const keyOk = keyType === 'timestamp' ? typeof key === 'string' : typeof key === 'number' && Number.isFinite(key);
+    if (!keyOk || typeof id !== 'string') throw new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
+    return { key: key as number | string, id };
+  }
+}
+
+function treeShape(query: { sort?: ThreadSort; depth?: number; replyLimit?: number }): TreeShape {
+  return { sort: query.sort ?? 'best', depth: query.depth ?? DEFAULT_DEPTH, replyLimit: query.replyLimit ?? DEFAULT_REPLY_LIMIT };
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,112 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { UserDto } from '../../users/dto/user.dto.js';
+import { QUOTE_SOURCES, type QuoteSource } from '../comment-quote.entity.js';
+import { COMMENT_STATUSES, type CommentStatus, STANCES, type Stance } from '../comment.entity.js';
+
+export class QuoteDto {
+  @ApiProperty({ enum: QUOTE_SOURCES })
+  source: QuoteSource;
+
+  @ApiPropertyOptional({ description: 'With source "article": the quoted block.' })
+  blockId?: string;
+
+  @ApiPropertyOptional({ description: 'With source "comment": the quoted comment.' })
+  commentId?: string;
+
+  @ApiProperty()
+  text: string;
+
+  @ApiProperty({ description: 'The text stands word for word (white space folded) in its source as it is now.' })
+  verified: boolean;
+}
+
+export class CommentDto {
+  @ApiProperty({ example: '17' })
+  id: string;
+
+  @ApiProperty()
+  articleId: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  parentId: string | null;
+
+  @ApiProperty({ description: '0 for a top-level comment' })
+  depth: number;
+
+  @ApiProperty({ type: UserDto, nullable: true, description: 'null on a removed or deleted placeholder' })
+  author: UserDto | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The Markdown the author wrote; null on a placeholder' })
+  body: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Sanitised rendering of body; null on a placeholder' })
+  html: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  editedAt: string | null;
+
+  @ApiProperty({ enum: COMMENT_STATUSES })
+  status: CommentStatus;
+
+  @ApiProperty({ enum: STANCES, nullable: true })
+  stance: Stance | null;
+
+  @ApiProperty({ type: QuoteDto, nullable: true, description: 'The (first) passage the comment quotes' })
+  quote: QuoteDto | null;
+
+  @ApiProperty({ type: [QuoteDto], description: 'Every passage the comment quotes (an imported comment may quote several); quote is the first' })
+  quotes: QuoteDto[];
+
+  @ApiProperty({ description: 'upvotes - downvotes' })
+  score: number;
+
+  @ApiProperty()
+  upvotes: number;
+
+  @ApiProperty()
+  downvotes: number;
+
+  @ApiProperty({ enum: [-1, 0, 1] })
+  myVote: number;
+
+  @ApiProperty({ description: 'Direct replies (not counting pending ones)' })
+  replyCount: number;
+}
+
+export class CommentNodeDto extends CommentDto {
+  @ApiProperty({ type: () => [CommentNodeDto] })
+  replies: CommentNodeDto[];
+
+  @ApiProperty({ description: 'Direct replies not included in replies' })
+  moreReplies: number;
+}
+
+export class ThreadPageDto {
+  @ApiProperty({ type: [CommentNodeDto] })
+  items: CommentNodeDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+
+  @ApiProperty({ description: 'The article’s comments that this reader may see' })
+  total: number;
+}
+
+export class RepliesPageDto {
+  @ApiProperty({ type: [CommentNodeDto] })
+  items: CommentNodeDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}
+
+export class PermalinkDto {
+  @ApiProperty({ type: CommentNodeDto })
+  comment: CommentNodeDto;
+
+  @ApiProperty({ type: [CommentDto], description: 'From the top-level comment down to the parent' })
+  ancestors: CommentDto[];
+}

@@ -1,0 +1,39 @@
+import { type Viewer } from '../../auth/viewer.js';
+import { toUserDto } from '../../users/dto/user.dto.js';
+import { CommentAccess } from '../comment-access.js';
+import { type CommentRow, type QuoteRow } from '../comments.repository.js';
+import { type CommentDto, type QuoteDto } from './comment.dto.js';
+
+export function toQuoteDto(quote: QuoteRow): QuoteDto {
+  return quote.source === 'article'
+    ? { source: 'article', blockId: quote.blockId ?? undefined, text: quote.text, verified: quote.verified }
+    : { source: 'comment', commentId: quote.quotedCommentId ?? undefined, text: quote.text, verified: quote.verified };
+}
+
+/** A comment as this viewer may see it: a placeholder without author, body or quote where the rules say so. */
+export function toCommentDto(row: CommentRow, quotes: QuoteRow[], viewer: Viewer, myVote: number): CommentDto {
+  const showBody = CommentAccess.canSeeBody(row, viewer);
+  const quoteDtos = showBody ? quotes.map(toQuoteDto) : [];
+  return {
+    id: row.id,
+    articleId: row.articleId,
+    parentId: row.parentId,
+    depth: row.depth,
+    author: showBody
+      ? toUserDto({ id: row.authorId, username: row.authorUsername, displayName: row.authorDisplayName, role: row.authorRole })
+      : null,
+    body: showBody ? row.body : null,
+    html: showBody ? row.html : null,
+    createdAt: row.createdAt.toISOString(),
+    editedAt: row.editedAt?.toISOString() ?? null,
+    status: row.status,
+    stance: showBody ? row.stance : null,
+    quote: quoteDtos[0] ?? null,
+    quotes: quoteDtos,
+    score: row.score,
+    upvotes: row.upvotes,
+    downvotes: row.downvotes,
+    myVote,
+    replyCount: row.replyCount,
+  };
+}

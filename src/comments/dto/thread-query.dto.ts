@@ -1,0 +1,67 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { THREAD_SORTS, type ThreadSort } from '../thread-sort.js';
+
+export const DEFAULT_DEPTH = 3;
+export const MAX_DEPTH = 10;
+export const DEFAULT_REPLY_LIMIT = 10;
+
+/** Sort, depth and reply limit: shared by the thread, the permalink and "load more replies". */
+export class TreeQueryDto {
+  @ApiPropertyOptional({ enum: THREAD_SORTS, default: 'best' })
+  @IsOptional()
+  @IsIn(THREAD_SORTS)
+  sort?: ThreadSort;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_DEPTH, default: DEFAULT_DEPTH, description: 'Levels of replies included' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_DEPTH)
+  depth?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: DEFAULT_REPLY_LIMIT, description: 'Replies included per comment at each level (an extension of the contract)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  replyLimit?: number;
+}
+
+export class ThreadQueryDto extends TreeQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, description: 'Top-level comments per page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{1,512}$/, { message: 'cursor is not a cursor this server issued' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ description: 'Keep the comments that quote this block' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'blockId is not a block id' })
+  blockId?: string;
+}
+
+export class PermalinkQueryDto extends TreeQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, description: 'Replies of the comment included' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class RepliesQueryDto extends ThreadQueryDto {}
+

@@ -1,0 +1,125 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The raw environment, validated. Each property carries the name of its variable so that an error names it.
+ * Nothing else in the code base reads process.env: it asks for AppConfig.
+ */
+class EnvironmentVariables {
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  DATA_DIR?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{3,32}$/, { message: 'ADMIN_USERNAME must be 3-32 characters of A-Z, a-z, 0-9, _ and -' })
+  ADMIN_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters' })
+  @MaxLength(256, { message: 'ADMIN_PASSWORD must be at most 256 characters' })
+  ADMIN_PASSWORD?: string;
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL?: LogLevel;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0.001)
+  @Max(1_000_000)
+  RATE_LIMIT_FACTOR?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  EMBEDDED_PG_PORT?: number;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  SEED_ON_START?: 'true' | 'false';
+}
+
+export class ConfigError extends Error {}
+
+/** The application's configuration: one typed object, validated once at boot. */
+export class AppConfig {
+  readonly port: number;
+  /** null: the app runs an embedded PostgreSQL under dataDir. */
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly adminUsername: string;
+  /** null: a random password is generated at first start and printed once. */
+  readonly adminPassword: string | null;
+  readonly logLevel: LogLevel;
+  readonly rateLimitFactor: number;
+  /** 0: pick a free port for the embedded PostgreSQL. */
+  readonly embeddedPgPort: number;
+  /** Import the seed documents at start when they are missing. */
+  readonly seedOnStart: boolean;
+
+  constructor(values: Omit<AppConfig, never>) {
+    Object.assign(this, values);
+  }
+}
+
+const NUMERIC = ['PORT', 'RATE_LIMIT_FACTOR', 'EMBEDDED_PG_PORT'] as const;
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(new EnvironmentVariablesKeys())) {
+    const value = env[key];
+    if (value === undefined || value === '') continue;
+    raw[key] = (NUMERIC as readonly string[]).includes(key) && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+  }
+  const parsed = plainToInstance(EnvironmentVariables, raw);
+  const errors = validateSync(parsed, { whitelist: true });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const detail = Object.values(e.constraints ?? {}).join('; ');
+      return `  ${e.property}=${JSON.stringify(e.value)}: ${detail}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return new AppConfig({
+    port: parsed.PORT ?? 3000,
+    databaseUrl: parsed.DATABASE_URL ?? null,
+    dataDir: parsed.DATA_DIR ?? './.data',
+    adminUsername: parsed.ADMIN_USERNAME ?? 'admin',
+    adminPassword: parsed.ADMIN_PASSWORD ?? null,
+    logLevel: parsed.LOG_LEVEL ?? 'log',
+    rateLimitFactor: parsed.RATE_LIMIT_FACTOR ?? 1,
+    embeddedPgPort: parsed.EMBEDDED_PG_PORT ?? 0,
+    seedOnStart: (parsed.SEED_ON_START ?? 'true') === 'true',
+  });
+}
+
+/** The variable names, listed once (class-validator needs the keys of a value, not a type). */
+class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, true> {
+  PORT = true as const;
+  DATABASE_URL = true as const;
+  DATA_DIR = true as const;
+  ADMIN_USERNAME = true as const;
+  ADMIN_PASSWORD = true as const;
+  LOG_LEVEL = true as const;
+  RATE_LIMIT_FACTOR = true as const;
+  EMBEDDED_PG_PORT = true as const;
+  SEED_ON_START = true as const;
+}

@@ -1,0 +1,46 @@
+import pg from 'pg';
+import { type AppConfig } from '../config/app-config.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+
+export interface DatabaseServer {
+  /** URL of the application's database. */
+  databaseUrl: string;
+  /** Stops the embedded server, if this process started one. */
+  close(): Promise<void>;
+}
+
+const EMBEDDED_DATABASE = 'forum';
+
+/** The PostgreSQL the app uses: DATABASE_URL when set, otherwise an embedded server under DATA_DIR. */
+export async function openDatabaseServer(config: AppConfig, log: (message: string) => void): Promise<DatabaseServer> {
+  if (config.databaseUrl) return { databaseUrl: config.databaseUrl, close: () => Promise.resolve() };
+  const server = await startEmbeddedPostgres({
+    dataDir: config.dataDir,
+    port: config.embeddedPgPort,
+    persistent: true,
+    log,
+  });
+  try {
+    const databaseUrl = await ensureDatabase(server.serverUrl, EMBEDDED_DATABASE);
+    return { databaseUrl, close: () => server.stop() };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+/** Creates the database on the server when it does not exist; returns its URL. */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Invalid database name ${name}`);
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${name} ENCODING 'UTF8' TEMPLATE template0`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

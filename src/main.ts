@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp, nestLogLevels } from './app.factory.js';
+import { ConfigError, loadConfig } from './config/app-config.js';
+import { openDatabaseServer } from './database/database-server.js';
+import { prepareDatabase } from './database/prepare-database.js';
+import { SeedImporter } from '../seeds/seed-importer.js';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  Logger.overrideLogger(nestLogLevels(config));
+  const logger = new Logger('Bootstrap');
+  const database = await openDatabaseServer(config, (message) => logger.debug(message));
+  await prepareDatabase(database.databaseUrl, (message) => logger.log(message));
+  const app = await createApp(config, database.databaseUrl);
+  if (config.seedOnStart) await app.get(SeedImporter).importAll();
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received: closing`);
+    void app
+      .close()
+      .then(() => database.close())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error(error instanceof Error ? error.message : String(error));
+        process.exit(1);
+      });
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  await app.listen(config.port);
+  logger.log(`The forum listens on http://localhost:${config.port} (API under /api, docs at /api/docs)`);
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error('The forum could not start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const USER_ROLES = ['reader', 'moderator', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+@Entity({ name: 'users' })
+@Check('users_role_check', `"role" IN ('reader', 'moderator', 'admin')`)
+export class UserEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
+  id: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  username: string;
+
+  /** lower(username): the unique key that makes usernames unique case-insensitively. */
+  @Column({ name: 'username_key', type: 'varchar', length: 32, unique: true })
+  usernameKey: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 64 })
+  displayName: string;
+
+  @Column({ type: 'varchar', length: 16, default: 'reader' })
+  role: UserRole;
+
+  /** null: the account cannot sign in (authors of imported comments). */
+  @Column({ name: 'password_hash', type: 'text', nullable: true })
+  passwordHash: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+}

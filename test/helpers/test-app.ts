@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { type INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import supertest from 'supertest';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { ensureDatabase } from '../../src/database/database-server.js';
+import { prepareDatabase } from '../../src/database/prepare-database.js';
+import { SeedImporter } from '../../seeds/seed-importer.js';
+
+export interface TestApp {
+  app: INestApplication;
+  /** supertest bound to the listening server. */
+  http: ReturnType<typeof supertest>;
+  baseUrl: string;
+  dataSource: DataSource;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The PostgreSQL server that `npm test` started (see test/harness/run-tests.ts). */
+export function testServerUrl(): string {
+  const url = process.env.TEST_PG_SERVER_URL;
+  if (!url) throw new Error('TEST_PG_SERVER_URL is not set: run the suites through `npm test`.');
+  return url;
+}
+
+/** A new, migrated database of its own on the test server. */
+export async function newTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const url = await ensureDatabase(testServerUrl(), name);
+  await prepareDatabase(url, () => undefined);
+  return {
+    url,
+    async drop() {
+      const client = new pg.Client({ connectionString: testServerUrl() });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** Boots the real app on its own migrated database and listens on a free loopback port. */
+export async function startTestApp(options: { seed?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const database = await newTestDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '1000', ...options.env });
+  const app = await createApp(config, database.url);
+  await app.listen(0, '127.0.0.1');
+  if (options.seed) await app.get(SeedImporter).importAll();
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    http: supertest(app.getHttpServer()),
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    dataSource: app.get(DataSource),
+    databaseUrl: database.url,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
