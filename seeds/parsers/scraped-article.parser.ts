@@ -35,7 +35,8 @@ export function parseScrapedArticle(text: string): ParsedDocument {
   const articleEnd = Math.min(...[aboutIndex, threadIndex, replyIndex, lines.length].filter((index) => index >= 0));
 
   const articleAuthor = aboutIndex >= 0 ? authorFromAboutBox(lines.slice(aboutIndex + 1)) : null;
-  const commentLines = threadIndex >= 0 ? lines.slice(threadIndex + 1, replyIndex > threadIndex ? replyIndex : undefined) : [];
+  const commentLines =
+    threadIndex >= 0 ? lines.slice(threadIndex + 1, replyIndex > threadIndex ? replyIndex : undefined) : [];
   return {
     title: titleIndex >= 0 ? foldWhitespace(lines[titleIndex]) : '',
     author: articleAuthor ?? UNKNOWN_AUTHOR,

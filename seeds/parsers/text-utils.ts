@@ -110,9 +110,16 @@ export function titleCase(text: string): string {
 }
 
 /** A block; non-list content is folded to one line, list items are folded one per line. */
-export function makeBlock(kind: ParsedBlockKind, content: string, format: ParsedBlock['format'] = 'plain'): ParsedBlock {
+export function makeBlock(
+  kind: ParsedBlockKind,
+  content: string,
+  format: ParsedBlock['format'] = 'plain',
+): ParsedBlock {
   if (kind === 'list') {
-    const items = content.split('\n').map(foldWhitespace).filter((item) => item !== '');
+    const items = content
+      .split('\n')
+      .map(foldWhitespace)
+      .filter((item) => item !== '');
     return { kind, content: items.join('\n'), format };
   }
   return { kind, content: foldWhitespace(content), format };

@@ -13,11 +13,12 @@ import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 async function main(): Promise<number> {
+  const filters = process.argv.slice(2);
   const files = [
     ...(await findFiles(path.join(distRoot, 'src'), '.spec.js')),
     ...(await findFiles(path.join(distRoot, 'seeds'), '.spec.js')),
     ...(await findFiles(path.join(distRoot, 'test'), '.e2e.js')),
-  ].filter((file) => process.argv.slice(2).every((filter) => file.includes(filter)));
+  ].filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)));
   if (files.length === 0) {
     console.error('No test files found under dist/: run `npm run build` first.');
     return 1;

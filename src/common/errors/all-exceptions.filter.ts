@@ -17,8 +17,13 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 };
 
 interface BodyParserError {
-  type?: string;
-  status?: number;
+  type: string;
+  status: number;
+}
+
+function bodyParserError(error: unknown): BodyParserError | null {
+  const candidate = error as Partial<BodyParserError> | null | undefined;
+  return candidate && typeof candidate.type === 'string' && typeof candidate.status === 'number' ? (candidate as BodyParserError) : null;
 }
 
 /**
@@ -45,10 +50,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
         retryAfter: exception.retryAfterSeconds,
       };
     }
-    const parserError = exception as BodyParserError;
-    if (parserError && typeof parserError.type === 'string' && typeof parserError.status === 'number') {
-      return { body: this.fromBodyParser(parserError) };
-    }
+    // Body-parser failures arrive as they are, or wrapped by the Express adapter in an HttpException's cause.
+    const parserError = bodyParserError(exception) ?? (exception instanceof HttpException ? bodyParserError(exception.cause) : null);
+    if (parserError) return { body: this.fromBodyParser(parserError) };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status < 500) {
@@ -70,7 +74,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       case 'charset.unsupported':
         return { statusCode: 415, error: ErrorCode.UnsupportedMediaType, message: 'Send the body as UTF-8 JSON.' };
       default: {
-        const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 400;
+        const status = error.status >= 400 && error.status < 500 ? error.status : 400;
         return { statusCode: status, error: CODE_BY_STATUS[status] ?? ErrorCode.ValidationFailed, message: 'The request body could not be read.' };
       }
     }

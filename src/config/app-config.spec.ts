@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './app-config.js';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const sut = loadConfig({});
+    assert.equal(sut.port, 3000);
+    assert.equal(sut.databaseUrl, null);
+    assert.equal(sut.dataDir, './.data');
+    assert.equal(sut.adminUsername, 'admin');
+    assert.equal(sut.adminPassword, null);
+    assert.equal(sut.logLevel, 'log');
+    assert.equal(sut.rateLimitFactor, 1);
+    assert.equal(sut.seedOnStart, true);
+  });
+
+  it('reads every variable', () => {
+    const sut = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db:5432/forum',
+      DATA_DIR: '/var/forum',
+      ADMIN_USERNAME: 'root_admin',
+      ADMIN_PASSWORD: 'correct horse battery',
+      LOG_LEVEL: 'debug',
+      RATE_LIMIT_FACTOR: '1000',
+      SEED_ON_START: 'false',
+    });
+    assert.equal(sut.port, 8080);
+    assert.equal(sut.databaseUrl, 'postgres://u:p@db:5432/forum');
+    assert.equal(sut.rateLimitFactor, 1000);
+    assert.equal(sut.seedOnStart, false);
+    assert.equal(sut.logLevel, 'debug');
+  });
+
+  it('stops with a message naming each bad variable', () => {
+    const cases: Record<string, string>[] = [
+      { PORT: 'eighty' },
+      { PORT: '70000' },
+      { DATABASE_URL: 'mysql://x' },
+      { LOG_LEVEL: 'loud' },
+      { RATE_LIMIT_FACTOR: '-1' },
+      { ADMIN_USERNAME: 'no spaces allowed' },
+      { ADMIN_PASSWORD: 'short' },
+    ];
+    for (const env of cases) {
+      const [name] = Object.keys(env);
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(name),
+        name,
+      );
+    }
+  });
+});
