@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { type AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { createApp, nestLogLevels } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
@@ -31,7 +32,8 @@ async function bootstrap(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   await app.listen(config.port);
-  logger.log(`The forum listens on http://localhost:${config.port} (API under /api, docs at /api/docs)`);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  logger.log(`The forum listens on http://localhost:${port} (API under /api, docs at /api/docs)`);
 }
 
 bootstrap().catch((error: unknown) => {
