@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { createApp, nestLogLevels } from './app.factory.js';
@@ -32,7 +33,7 @@ async function bootstrap(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   await app.listen(config.port);
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const { port } = app.getHttpServer<Server>().address() as AddressInfo;
   logger.log(`The forum listens on http://localhost:${port} (API under /api, docs at /api/docs)`);
 }
 
