@@ -33,7 +33,7 @@ async function bootstrap(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   await app.listen(config.port);
-  const { port } = app.getHttpServer<Server>().address() as AddressInfo;
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   logger.log(`The forum listens on http://localhost:${port} (API under /api, docs at /api/docs)`);
 }
 
