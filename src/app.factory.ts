@@ -1,5 +1,6 @@
 import { type INestApplication, type LogLevel as NestLogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import cookieParser from 'cookie-parser';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
@@ -19,6 +20,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   });
   app.useBodyParser('json', { limit: MAX_JSON_BODY, strict: true });
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(cookieParser());
   app.set('query parser', 'simple');
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

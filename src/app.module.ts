@@ -5,6 +5,12 @@ import { type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { UsersModule } from './users/users.module.js';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AuthModule } from './auth/auth.module.js';
+import { rateLimitOptions } from './common/rate-limit.js';
+import { DatabaseToolsModule } from './database/database-tools.module.js';
+import { ModerationModule } from './moderation/moderation.module.js';
+import { VotesModule } from './votes/votes.module.js';
 import { SeedsModule } from '../seeds/seeds.module.js';
 
 export interface AppModuleOptions {
@@ -17,7 +23,19 @@ export class AppModule {
   static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(databaseUrl), UsersModule, ArticlesModule, CommentsModule, SeedsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(databaseUrl),
+        DatabaseToolsModule,
+        ThrottlerModule.forRoot(rateLimitOptions(config)),
+        UsersModule,
+        AuthModule,
+        ArticlesModule,
+        CommentsModule,
+        VotesModule,
+        ModerationModule,
+        SeedsModule,
+      ],
     };
   }
 }

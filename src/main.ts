@@ -3,6 +3,7 @@ import { type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { createApp, nestLogLevels } from './app.factory.js';
+import { AuthService } from './auth/auth.service.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { openDatabaseServer } from './database/database-server.js';
 import { prepareDatabase } from './database/prepare-database.js';
@@ -15,6 +16,7 @@ async function bootstrap(): Promise<void> {
   const database = await openDatabaseServer(config, (message) => logger.debug(message));
   await prepareDatabase(database.databaseUrl, (message) => logger.log(message));
   const app = await createApp(config, database.databaseUrl);
+  await app.get(AuthService).ensureAdmin();
   if (config.seedOnStart) await app.get(SeedImporter).importAll();
   let closing = false;
   const shutdown = (signal: string) => {

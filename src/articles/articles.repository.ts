@@ -89,6 +89,31 @@ export class ArticlesRepository {
   }
 
   /**
+   * Moves the article's visible-comment counter (and its blocks' counters, for the blocks the comment quotes) by
+   * `delta`. `lastCommentAt` moves forward on a new comment and is recomputed when one leaves.
+   */
+  async adjustCommentCounters(tx: EntityManager, articleId: string, delta: number, blockIds: string[], createdAt: Date): Promise<void> {
+    if (delta === 0) return;
+    if (delta > 0) {
+      await tx.query(
+        `UPDATE articles SET comment_count = comment_count + $2,
+                last_comment_at = greatest(coalesce(last_comment_at, $3), $3) WHERE id = $1`,
+        [articleId, delta, createdAt],
+      );
+    } else {
+      await tx.query(
+        `UPDATE articles SET comment_count = comment_count + $2,
+                last_comment_at = (SELECT max(created_at) FROM comments WHERE article_id = $1 AND status = 'visible')
+          WHERE id = $1`,
+        [articleId, delta],
+      );
+    }
+    if (blockIds.length > 0) {
+      await tx.query('UPDATE article_blocks SET comment_count = comment_count + $2 WHERE id = ANY($1::varchar[])', [blockIds, delta]);
+    }
+  }
+
+  /**
    * Recomputes the article's and its blocks' comment counters from the comments themselves (visible comments only).
    * Used after bulk imports; everyday writes move the counters in their own transaction.
    */

@@ -17,6 +17,10 @@ export const CommentAccess = {
     return comment.status !== 'pending' || isModerator(viewer) || isAuthor(comment, viewer);
   },
 
+  isAuthor(comment: CommentFacts, viewer: Viewer): boolean {
+    return isAuthor(comment, viewer);
+  },
+
   canSeeBody(comment: CommentFacts, viewer: Viewer): boolean {
     switch (comment.status) {
       case 'visible':

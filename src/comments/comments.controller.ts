@@ -1,15 +1,68 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SignedIn } from '../auth/signed-in.guard.js';
 import { CurrentViewer, type Viewer } from '../auth/viewer.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
+import { IdempotencyKey } from '../common/idempotency/idempotency-key.decorator.js';
+import { RateLimited } from '../common/rate-limit.js';
+import { CommentWritesService } from './comment-writes.service.js';
 import { CommentsService } from './comments.service.js';
-import { PermalinkDto, RepliesPageDto, ThreadPageDto } from './dto/comment.dto.js';
+import { CommentDto, PermalinkDto, RepliesPageDto, ThreadPageDto } from './dto/comment.dto.js';
+import { CreateCommentDto, EditCommentDto, HistoryDto } from './dto/write-comment.dto.js';
 import { PermalinkQueryDto, RepliesQueryDto, ThreadQueryDto } from './dto/thread-query.dto.js';
 
 @ApiTags('comments')
 @Controller()
 export class CommentsController {
-  constructor(private readonly comments: CommentsService) {}
+  constructor(
+    private readonly comments: CommentsService,
+    private readonly writes: CommentWritesService,
+  ) {}
+
+  @Post('articles/:slug/comments')
+  @SignedIn()
+  @RateLimited()
+  @ApiOperation({ summary: 'Post a comment on an article, or a reply to one of its comments' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 characters; a retry with the same key returns the first answer' })
+  @ApiCreatedResponse({ type: CommentDto })
+  @ApiErrorResponses(400, 401, 403, 404, 409, 422, 429)
+  create(
+    @Param('slug') slug: string,
+    @Body() body: CreateCommentDto,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<CommentDto> {
+    return this.writes.create(slug, body, viewer, idempotencyKey);
+  }
+
+  @Patch('comments/:id')
+  @SignedIn()
+  @RateLimited()
+  @ApiOperation({ summary: 'Edit one’s own comment (earlier versions are kept)' })
+  @ApiOkResponse({ type: CommentDto })
+  @ApiErrorResponses(400, 401, 403, 404, 429)
+  edit(@Param('id') id: string, @Body() body: EditCommentDto, @CurrentViewer() viewer: Viewer): Promise<CommentDto> {
+    return this.writes.edit(id, body.body, viewer);
+  }
+
+  @Delete('comments/:id')
+  @HttpCode(204)
+  @SignedIn()
+  @RateLimited()
+  @ApiOperation({ summary: 'Delete one’s own comment (a placeholder keeps its replies in place)' })
+  @ApiNoContentResponse()
+  @ApiErrorResponses(401, 403, 404, 429)
+  delete(@Param('id') id: string, @CurrentViewer() viewer: Viewer): Promise<void> {
+    return this.writes.delete(id, viewer);
+  }
+
+  @Get('comments/:id/history')
+  @ApiOperation({ summary: 'Earlier versions of an edited comment, oldest first' })
+  @ApiOkResponse({ type: HistoryDto })
+  @ApiErrorResponses(403, 404)
+  history(@Param('id') id: string, @CurrentViewer() viewer: Viewer): Promise<HistoryDto> {
+    return this.writes.history(id, viewer);
+  }
 
   @Get('articles/:slug/comments')
   @ApiOperation({ summary: 'An article’s thread: a page of top-level comments with nested replies' })

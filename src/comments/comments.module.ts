@@ -4,11 +4,16 @@ import { CommonModule } from '../common/common.module.js';
 import { CommentsController } from './comments.controller.js';
 import { CommentsRepository } from './comments.repository.js';
 import { CommentsService } from './comments.service.js';
+import { CommentWritesService } from './comment-writes.service.js';
+import { IdempotencyRepository } from '../common/idempotency/idempotency.repository.js';
+import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
+import { VotesRepository } from '../votes/votes.repository.js';
 
 @Module({
   imports: [CommonModule, ArticlesModule],
   controllers: [CommentsController],
-  providers: [CommentsRepository, CommentsService],
-  exports: [CommentsRepository],
+  // The votes repository lives with its domain (src/votes) but is provided here: reading a thread needs the viewer's votes.
+  providers: [CommentsRepository, CommentsService, CommentWritesService, VotesRepository, IdempotencyRepository, IdempotencyService],
+  exports: [CommentsRepository, VotesRepository],
 })
 export class CommentsModule {}

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { changedRows } from '../database/query-results.js';
+import { type Tx } from '../database/unit-of-work.js';
 import { type Viewer, isModerator } from '../auth/viewer.js';
 import { type UserRole } from '../users/user.entity.js';
 import { type QuoteSource } from './comment-quote.entity.js';
@@ -60,6 +62,12 @@ export interface NewQuote {
   quotedCommentId: string | null;
   text: string;
   verified: boolean;
+}
+
+export interface VoteCounters {
+  score: number;
+  upvotes: number;
+  downvotes: number;
 }
 
 /** Where a page ends in a sort: the sort key of its last comment and the id that breaks ties. */
@@ -142,12 +150,65 @@ export class CommentsRepository {
     );
   }
 
-  async findById(id: string): Promise<CommentRow | null> {
-    const rows: CommentRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`,
+  async findById(id: string, tx: Tx = this.dataSource.manager): Promise<CommentRow | null> {
+    const rows: CommentRow[] = await tx.query(`SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`, [
+      id,
+    ]);
+    return rows[0] ?? null;
+  }
+
+  /** The comment, its row locked until the transaction ends (edits, deletions and moderation of one comment queue up). */
+  async findByIdForUpdate(tx: Tx, id: string): Promise<CommentRow | null> {
+    const rows: CommentRow[] = await tx.query(
+      `SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1 FOR UPDATE OF c`,
       [id],
     );
     return rows[0] ?? null;
+  }
+
+  /** Replaces the body; the earlier version is kept as a revision dated from when it was written. */
+  async replaceBody(tx: Tx, current: CommentRow, body: string, html: string): Promise<void> {
+    await tx.query('INSERT INTO comment_revisions (comment_id, body, html, created_at) VALUES ($1, $2, $3, $4)', [
+      current.id,
+      current.body,
+      current.html,
+      current.editedAt ?? current.createdAt,
+    ]);
+    await tx.query('UPDATE comments SET body = $2, html = $3, edited_at = now() WHERE id = $1', [current.id, body, html]);
+  }
+
+  /** Earlier versions of a comment, oldest first. */
+  findRevisions(commentId: string): Promise<{ body: string; html: string; createdAt: Date }[]> {
+    return this.dataSource.query(
+      `SELECT body, html, created_at AS "createdAt" FROM comment_revisions WHERE comment_id = $1 ORDER BY id`,
+      [commentId],
+    );
+  }
+
+  async setStatus(tx: Tx, id: string, status: CommentStatus): Promise<void> {
+    await tx.query('UPDATE comments SET status = $2 WHERE id = $1', [id, status]);
+  }
+
+  async adjustReplyCount(tx: Tx, id: string, delta: number): Promise<void> {
+    if (delta !== 0) await tx.query('UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1', [id, delta]);
+  }
+
+  /** The blocks a comment quotes (each once). */
+  async findQuotedBlockIds(tx: Tx, commentId: string): Promise<string[]> {
+    const rows: { blockId: string }[] = await tx.query(
+      `SELECT DISTINCT block_id AS "blockId" FROM comment_quotes WHERE comment_id = $1 AND block_id IS NOT NULL`,
+      [commentId],
+    );
+    return rows.map((r) => r.blockId);
+  }
+
+  /** Quotes taken from a comment (to re-verify them after it changes). */
+  findQuotesOf(tx: Tx, quotedCommentId: string): Promise<{ id: string; text: string; verified: boolean }[]> {
+    return tx.query('SELECT id, text, verified FROM comment_quotes WHERE quoted_comment_id = $1', [quotedCommentId]);
+  }
+
+  async setQuoteVerified(tx: Tx, quoteId: string, verified: boolean): Promise<void> {
+    await tx.query('UPDATE comment_quotes SET verified = $2 WHERE id = $1', [quoteId, verified]);
   }
 
   /** The comments with these ids (ancestors from a path), in the order of the ids given. */
@@ -162,9 +223,9 @@ export class CommentsRepository {
   }
 
   /** Quotes of the given comments, ordered by comment then ordinal. */
-  async findQuotes(commentIds: string[]): Promise<QuoteRow[]> {
+  async findQuotes(commentIds: string[], tx: Tx = this.dataSource.manager): Promise<QuoteRow[]> {
     if (commentIds.length === 0) return [];
-    return this.dataSource.query(
+    return tx.query(
       `SELECT comment_id AS "commentId", ordinal, source, block_id AS "blockId",
               quoted_comment_id AS "quotedCommentId", text, verified
          FROM comment_quotes WHERE comment_id = ANY($1::bigint[])
@@ -231,15 +292,20 @@ export class CommentsRepository {
       .then((rows: { id: string; path: string[] }[]) => rows[0] ?? null);
   }
 
-  /** Moves a comment's vote counters and, in the same statement, its score and both derived sort keys. */
-  async applyVoteCounters(manager: EntityManager, id: string, upDelta: number, downDelta: number): Promise<void> {
-    await manager.query(
+  /**
+   * Moves a comment's vote counters and, in the same statement, its score and both derived sort keys. The row lock
+   * of the UPDATE serialises concurrent voters, so the counters stay exact.
+   */
+  async applyVoteCounters(manager: EntityManager, id: string, upDelta: number, downDelta: number): Promise<VoteCounters> {
+    const result: unknown = await manager.query(
       `UPDATE comments SET upvotes = upvotes + $2, downvotes = downvotes + $3, score = score + $2 - $3,
               best_score = comment_best_score(upvotes + $2, downvotes + $3),
               controversy = comment_controversy(upvotes + $2, downvotes + $3)
-        WHERE id = $1`,
+        WHERE id = $1
+        RETURNING score, upvotes, downvotes`,
       [id, upDelta, downDelta],
     );
+    return changedRows<VoteCounters>(result)[0];
   }
 
   /** Recomputes every comment's direct-reply counter in an article (after bulk imports). */
@@ -365,6 +431,14 @@ export class CommentsRepository {
    */
   async refreshStatistics(manager: EntityManager): Promise<void> {
     await manager.query('ANALYZE comments, comment_quotes');
+  }
+
+  /**
+   * Vacuums comments and quotes outside any transaction, after a bulk load has committed: clears the row versions
+   * the counter updates left behind and sets the visibility map, as autovacuum would a minute later.
+   */
+  async vacuumAfterBulkLoad(): Promise<void> {
+    await this.dataSource.query('VACUUM (ANALYZE) comments, comment_quotes');
   }
 }
 

@@ -12,6 +12,7 @@ import { type CommentNodeDto, type PermalinkDto, type RepliesPageDto, type Threa
 import { toCommentDto } from './dto/comment.mapper.js';
 import { DEFAULT_DEPTH, DEFAULT_REPLY_LIMIT, type PermalinkQueryDto, type RepliesQueryDto, type ThreadQueryDto } from './dto/thread-query.dto.js';
 import { SORT_SPECS, type ThreadSort } from './thread-sort.js';
+import { VotesRepository } from '../votes/votes.repository.js';
 
 interface TreeShape {
   sort: ThreadSort;
@@ -26,6 +27,7 @@ export class CommentsService {
     private readonly articles: ArticlesService,
     private readonly articleRows: ArticlesRepository,
     private readonly cursors: CursorCodec,
+    private readonly votes: VotesRepository,
   ) {}
 
   async thread(slug: string, query: ThreadQueryDto, viewer: Viewer): Promise<ThreadPageDto> {
@@ -52,12 +54,17 @@ export class CommentsService {
     const comment = await this.requireVisible(rawId, viewer);
     const shape = { ...treeShape(query), replyLimit: query.limit ?? DEFAULT_LIMIT };
     const ancestorRows = await this.comments.findByIdsInOrder(comment.path.slice(0, -1));
-    const [[node], ancestorQuotes] = await Promise.all([
+    const ancestorIds = ancestorRows.map((r) => r.id);
+    const [[node], ancestorQuotes, myVotes] = await Promise.all([
       this.buildTrees(comment.articleId, [comment], viewer, shape),
-      this.comments.findQuotes(ancestorRows.map((r) => r.id)),
+      this.comments.findQuotes(ancestorIds),
+      this.myVotes(viewer, ancestorIds),
     ]);
     const quotesOf = groupBy(ancestorQuotes, (q) => q.commentId);
-    return { comment: node, ancestors: ancestorRows.map((r) => toCommentDto(r, quotesOf.get(r.id) ?? [], viewer, 0)) };
+    return {
+      comment: node,
+      ancestors: ancestorRows.map((r) => toCommentDto(r, quotesOf.get(r.id) ?? [], viewer, myVotes.get(r.id) ?? 0)),
+    };
   }
 
   async replies(rawId: string, query: RepliesQueryDto, viewer: Viewer): Promise<RepliesPageDto> {
@@ -97,18 +104,25 @@ export class CommentsService {
       all.push(...children);
       level = children;
     }
-    const quotesOf = groupBy(await this.comments.findQuotes(all.map((r) => r.id)), (q: QuoteRow) => q.commentId);
+    const ids = all.map((r) => r.id);
+    const [quotes, myVotes] = await Promise.all([this.comments.findQuotes(ids), this.myVotes(viewer, ids)]);
+    const quotesOf = groupBy(quotes, (q: QuoteRow) => q.commentId);
     const expanded = new Set(all.slice(0, all.length - level.length).map((r) => r.id));
     const toNode = (row: CommentRow): CommentNodeDto => {
       const children = childrenOf.get(row.id) ?? [];
       const shownCounted = children.filter((c) => c.status !== 'pending').length;
       return {
-        ...toCommentDto(row, quotesOf.get(row.id) ?? [], viewer, 0),
+        ...toCommentDto(row, quotesOf.get(row.id) ?? [], viewer, myVotes.get(row.id) ?? 0),
         replies: children.map(toNode),
         moreReplies: expanded.has(row.id) ? Math.max(0, row.replyCount - shownCounted) : row.replyCount,
       };
     };
     return roots.map(toNode);
+  }
+
+  /** The viewer's votes on these comments: one query, none for anonymous readers. */
+  private myVotes(viewer: Viewer, ids: string[]): Promise<Map<string, number>> {
+    return viewer.userId ? this.votes.findMine(viewer.userId, ids) : Promise.resolve(new Map<string, number>());
   }
 
   private nextCursor(scope: string, sort: ThreadSort, rows: CommentRow[], limit: number): string | null {

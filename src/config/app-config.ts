@@ -54,6 +54,22 @@ class EnvironmentVariables {
   @IsOptional()
   @IsIn(['true', 'false'])
   SEED_ON_START?: 'true' | 'false';
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(24 * 365)
+  SESSION_TTL_HOURS?: number;
+
+  @IsOptional()
+  @Matches(/^(https?:\/\/[^\s,/]+)(,https?:\/\/[^\s,/]+)*$/, {
+    message: 'PUBLIC_ORIGINS must be a comma-separated list of origins such as https://forum.example.org',
+  })
+  PUBLIC_ORIGINS?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  TRUST_PROXY?: 'true' | 'false';
 }
 
 export class ConfigError extends Error {}
@@ -73,13 +89,21 @@ export class AppConfig {
   readonly embeddedPgPort: number;
   /** Import the seed documents at start when they are missing. */
   readonly seedOnStart: boolean;
+  readonly sessionTtlHours: number;
+  /**
+   * Origins (scheme://host[:port]) whose pages may write with the session cookie, besides the server's own origin.
+   * Cookie-authenticated writes from any other origin are refused (CSRF).
+   */
+  readonly publicOrigins: string[];
+  /** Behind a load balancer: take the client's address from X-Forwarded-For. */
+  readonly trustProxy: boolean;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
   }
 }
 
-const NUMERIC = ['PORT', 'RATE_LIMIT_FACTOR', 'EMBEDDED_PG_PORT'] as const;
+const NUMERIC = ['PORT', 'RATE_LIMIT_FACTOR', 'EMBEDDED_PG_PORT', 'SESSION_TTL_HOURS'] as const;
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -108,6 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitFactor: parsed.RATE_LIMIT_FACTOR ?? 1,
     embeddedPgPort: parsed.EMBEDDED_PG_PORT ?? 0,
     seedOnStart: (parsed.SEED_ON_START ?? 'true') === 'true',
+    sessionTtlHours: parsed.SESSION_TTL_HOURS ?? 24 * 30,
+    publicOrigins: parsed.PUBLIC_ORIGINS ? parsed.PUBLIC_ORIGINS.split(',') : [],
+    trustProxy: parsed.TRUST_PROXY === 'true',
   });
 }
 
@@ -122,4 +149,7 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   RATE_LIMIT_FACTOR = true as const;
   EMBEDDED_PG_PORT = true as const;
   SEED_ON_START = true as const;
+  SESSION_TTL_HOURS = true as const;
+  PUBLIC_ORIGINS = true as const;
+  TRUST_PROXY = true as const;
 }

@@ -4,6 +4,23 @@ import { CommentQuoteEntity } from '../comments/comment-quote.entity.js';
 import { CommentEntity } from '../comments/comment.entity.js';
 import { AppSecretEntity } from '../common/app-secret.entity.js';
 import { UserEntity } from '../users/user.entity.js';
+import { SessionEntity } from '../auth/session.entity.js';
+import { VoteEntity } from '../votes/vote.entity.js';
+import { CommentRevisionEntity } from '../comments/comment-revision.entity.js';
+import { ReportEntity } from '../moderation/report.entity.js';
+import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity.js';
 
 /** Every entity, listed once for the app, the CLI and the drift check. */
-export const ENTITIES = [UserEntity, ArticleEntity, ArticleBlockEntity, CommentEntity, CommentQuoteEntity, AppSecretEntity];
+export const ENTITIES = [
+  UserEntity,
+  ArticleEntity,
+  ArticleBlockEntity,
+  CommentEntity,
+  CommentQuoteEntity,
+  AppSecretEntity,
+  SessionEntity,
+  VoteEntity,
+  CommentRevisionEntity,
+  ReportEntity,
+  IdempotencyKeyEntity,
+];

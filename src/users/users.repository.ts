@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { UserEntity } from './user.entity.js';
+import { UserEntity, type UserRole } from './user.entity.js';
 
 /** Every query on users. */
 @Injectable()
@@ -10,6 +10,29 @@ export class UsersRepository {
 
   findById(id: string): Promise<UserEntity | null> {
     return this.dataSource.getRepository(UserEntity).findOneBy({ id });
+  }
+
+  /** By username, case-insensitively. */
+  findByUsername(username: string): Promise<UserEntity | null> {
+    return this.dataSource.getRepository(UserEntity).findOneBy({ usernameKey: username.toLowerCase() });
+  }
+
+  /**
+   * Creates an account; null when the username is taken (case-insensitively). The unique index decides, so two
+   * concurrent sign-ups with one name cannot both win.
+   */
+  async createAccount(account: { username: string; displayName: string; passwordHash: string; role: UserRole }): Promise<UserEntity | null> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO users (username, username_key, display_name, role, password_hash)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username_key) DO NOTHING RETURNING id`,
+      [account.username, account.username.toLowerCase(), account.displayName, account.role, account.passwordHash],
+    );
+    return rows.length > 0 ? this.findById(rows[0].id) : null;
+  }
+
+  async setRole(id: string, role: UserRole): Promise<UserEntity | null> {
+    await this.dataSource.getRepository(UserEntity).update({ id }, { role });
+    return this.findById(id);
   }
 
   /**

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { UsersModule } from '../users/users.module.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { AuthenticationGuard } from './authentication.guard.js';
+import { PasswordHasher } from './password-hasher.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { SignedInGuard } from './signed-in.guard.js';
+
+@Module({
+  imports: [UsersModule],
+  controllers: [AuthController],
+  providers: [AuthService, PasswordHasher, SessionsRepository, SignedInGuard, { provide: APP_GUARD, useClass: AuthenticationGuard }],
+  exports: [AuthService, SignedInGuard],
+})
+export class AuthModule {}

@@ -1,0 +1,110 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { parseId } from '../common/ids.js';
+import { type UserDto, toUserDto } from '../users/dto/user.dto.js';
+import { type UserRole } from '../users/user.entity.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { type AuthResultDto, type LoginDto, type RegisterDto } from './dto/auth.dto.js';
+import { PasswordHasher } from './password-hasher.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { type Viewer } from './viewer.js';
+
+export interface Session {
+  viewer: Viewer;
+  user: UserDto;
+}
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger('Auth');
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly config: AppConfig,
+  ) {}
+
+  async register(input: RegisterDto): Promise<AuthResultDto> {
+    const passwordHash = await this.hasher.hash(input.password);
+    const user = await this.users.createAccount({
+      username: input.username,
+      displayName: input.displayName ?? input.username,
+      passwordHash,
+      role: 'reader',
+    });
+    if (!user) throw new DomainError(ErrorCode.Conflict, 'That username is taken.');
+    return { user: toUserDto(user), token: await this.openSession(user.id) };
+  }
+
+  /** The same 401, after the same work, for an unknown user and a wrong password. */
+  async login(input: LoginDto): Promise<AuthResultDto> {
+    const user = await this.users.findByUsername(input.username);
+    const ok = await this.hasher.verify(user?.passwordHash ?? null, input.password);
+    if (!user || !ok) throw new DomainError(ErrorCode.Unauthenticated, 'Wrong username or password.');
+    return { user: toUserDto(user), token: await this.openSession(user.id) };
+  }
+
+  async logout(token: string | undefined): Promise<void> {
+    if (!token || !(await this.sessions.delete(hashToken(token)))) {
+      throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
+    }
+  }
+
+  /** The session a token opens, or null when the token is unknown, revoked or expired. */
+  async sessionFor(token: string): Promise<Session | null> {
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+    const found = await this.sessions.findActive(hashToken(token));
+    if (!found) return null;
+    const user = { id: found.userId, username: found.username, displayName: found.displayName, role: found.role };
+    return { viewer: { userId: found.userId, role: found.role }, user: toUserDto(user) };
+  }
+
+  /** Admins change roles; nobody changes their own (so the last admin cannot lock everyone out by mistake). */
+  async changeRole(viewer: Viewer, rawUserId: string, role: UserRole): Promise<UserDto> {
+    if (viewer.role !== 'admin') throw new DomainError(ErrorCode.Forbidden, 'Only an admin changes roles.');
+    const userId = parseId(rawUserId, ErrorCode.UserNotFound, 'user');
+    if (userId === viewer.userId) throw new DomainError(ErrorCode.Forbidden, 'You cannot change your own role.');
+    const user = await this.users.setRole(userId, role);
+    if (!user) throw new DomainError(ErrorCode.UserNotFound, 'No such user.');
+    this.logger.log(`user ${viewer.userId} set the role of user ${userId} to ${role}`);
+    return toUserDto(user);
+  }
+
+  /**
+   * The first admin, from ADMIN_USERNAME / ADMIN_PASSWORD. Without a password a random one is generated and printed
+   * once, on the console of this first start only: it is never logged.
+   */
+  async ensureAdmin(): Promise<void> {
+    const existing = await this.users.findByUsername(this.config.adminUsername);
+    if (existing) {
+      if (existing.role !== 'admin') await this.users.setRole(existing.id, 'admin');
+      return;
+    }
+    const password = this.config.adminPassword ?? randomBytes(18).toString('base64url');
+    const created = await this.users.createAccount({
+      username: this.config.adminUsername,
+      displayName: this.config.adminUsername,
+      passwordHash: await this.hasher.hash(password),
+      role: 'admin',
+    });
+    if (created && !this.config.adminPassword) {
+      process.stdout.write(
+        `\n  The first admin is "${this.config.adminUsername}" with the generated password:\n\n    ${password}\n\n  It is shown this once; set ADMIN_PASSWORD to choose your own.\n\n`,
+      );
+    }
+  }
+
+  private async openSession(userId: string): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.config.sessionTtlHours * 3_600_000);
+    await this.sessions.create(userId, hashToken(token), expiresAt);
+    return token;
+  }
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

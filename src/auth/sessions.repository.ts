@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { changedCount } from '../database/query-results.js';
+import { type UserRole } from '../users/user.entity.js';
+
+export interface SessionUser {
+  sessionId: string;
+  userId: string;
+  username: string;
+  displayName: string;
+  role: UserRole;
+}
+
+/** Every query on sessions. */
+@Injectable()
+export class SessionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async create(userId: string, tokenHash: string, expiresAt: Date): Promise<void> {
+    await this.dataSource.query('INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, $3)', [
+      userId,
+      tokenHash,
+      expiresAt,
+    ]);
+  }
+
+  /** The user of an unexpired session with this token hash. */
+  async findActive(tokenHash: string): Promise<SessionUser | null> {
+    const rows: SessionUser[] = await this.dataSource.query(
+      `SELECT s.id AS "sessionId", u.id AS "userId", u.username, u.display_name AS "displayName", u.role
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.expires_at > now()`,
+      [tokenHash],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Revokes a session at once; true when there was one. */
+  async delete(tokenHash: string): Promise<boolean> {
+    return changedCount(await this.dataSource.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash])) > 0;
+  }
+
+  async deleteExpired(): Promise<number> {
+    return changedCount(await this.dataSource.query('DELETE FROM sessions WHERE expires_at <= now()'));
+  }
+}

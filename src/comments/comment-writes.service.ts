@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { ArticlesRepository } from '../articles/articles.repository.js';
+import { ArticlesService } from '../articles/articles.service.js';
+import { type Viewer, isModerator } from '../auth/viewer.js';
+import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
+import { parseId } from '../common/ids.js';
+import { htmlToText, renderMarkdown } from '../common/markdown/markdown.js';
+import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
+import { CommentAccess } from './comment-access.js';
+import { type CommentStatus } from './comment.entity.js';
+import { type CommentRow, CommentsRepository, type NewQuote } from './comments.repository.js';
+import { type CommentDto } from './dto/comment.dto.js';
+import { toCommentDto } from './dto/comment.mapper.js';
+import { type CreateCommentDto, type HistoryDto, type QuoteInputDto } from './dto/write-comment.dto.js';
+import { quoteStandsIn } from './quote-verification.js';
+
+/** Posting, editing and deleting comments: access first, then the change and every counter it moves, in one transaction. */
+@Injectable()
+export class CommentWritesService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly comments: CommentsRepository,
+    private readonly articles: ArticlesService,
+    private readonly articleRows: ArticlesRepository,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  async create(slug: string, input: CreateCommentDto, viewer: Viewer, idempotencyKey?: string): Promise<CommentDto> {
+    const userId = requireUser(viewer);
+    const request = idempotencyKey ? { userId, key: idempotencyKey, fingerprint: ['comment', slug, input] } : null;
+    return this.uow.run(async (tx) => {
+      if (request) {
+        const earlier = await this.idempotency.replay<CommentDto>(tx, request);
+        if (earlier) return earlier;
+      }
+      const article = await this.articles.requireBySlug(slug);
+      if (article.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
+      const parent = input.parentId ? await this.requireParent(tx, input.parentId, article.id, viewer) : null;
+      const quote = input.quote ? await this.verifiedQuote(tx, input.quote, article.id, viewer) : null;
+      const status: CommentStatus = article.premoderation && !isModerator(viewer) ? 'pending' : 'visible';
+      const inserted = await this.comments.insertComment(
+        tx,
+        { articleId: article.id, parent, authorId: userId, body: input.body, html: renderMarkdown(input.body), status, stance: input.stance ?? null },
+        quote ? [quote] : [],
+      );
+      const row = (await this.comments.findById(inserted.id, tx)) as CommentRow;
+      await this.moveCounters(tx, row, null, status);
+      const dto = toCommentDto(row, quote ? [{ ...quote, commentId: row.id, ordinal: 0 }] : [], viewer, 0);
+      if (request) await this.idempotency.remember(tx, request, 201, dto);
+      return dto;
+    });
+  }
+
+  async edit(rawId: string, body: string, viewer: Viewer): Promise<CommentDto> {
+    requireUser(viewer);
+    return this.uow.run(async (tx) => {
+      const comment = await this.requireOwn(tx, rawId, viewer, 'edit');
+      const html = renderMarkdown(body);
+      await this.comments.replaceBody(tx, comment, body, html);
+      await this.reverifyQuotesOf(tx, comment.id, html);
+      const row = (await this.comments.findById(comment.id, tx)) as CommentRow;
+      return toCommentDto(row, await this.comments.findQuotes([row.id], tx), viewer, 0);
+    });
+  }
+
+  async delete(rawId: string, viewer: Viewer): Promise<void> {
+    requireUser(viewer);
+    await this.uow.run(async (tx) => {
+      const comment = await this.requireOwn(tx, rawId, viewer, 'delete');
+      await this.comments.setStatus(tx, comment.id, 'deleted');
+      await this.moveCounters(tx, comment, comment.status, 'deleted');
+      // Quotes of a deleted comment no longer stand in it.
+      await this.reverifyQuotesOf(tx, comment.id, '');
+    });
+  }
+
+  async history(rawId: string, viewer: Viewer): Promise<HistoryDto> {
+    const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
+    const comment = await this.comments.findById(id);
+    if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+    if (!CommentAccess.canSeeBody(comment, viewer)) throw new DomainError(ErrorCode.Forbidden, 'This comment’s text is not shown.');
+    const revisions = await this.comments.findRevisions(id);
+    return { items: revisions.map((r) => ({ body: r.body, html: r.html, createdAt: r.createdAt.toISOString() })) };
+  }
+
+  /**
+   * Moves every counter a status change touches: the article's and its quoted blocks' visible-comment counts (a
+   * comment counts while visible) and the parent's reply count (a reply counts unless pending).
+   */
+  async moveCounters(tx: Tx, comment: CommentRow, from: CommentStatus | null, to: CommentStatus): Promise<void> {
+    const visibleDelta = Number(to === 'visible') - Number(from === 'visible');
+    const replyDelta = Number(to !== 'pending') - Number(from !== null && from !== 'pending');
+    if (comment.parentId) await this.comments.adjustReplyCount(tx, comment.parentId, replyDelta);
+    if (visibleDelta !== 0) {
+      const blockIds = await this.comments.findQuotedBlockIds(tx, comment.id);
+      await this.articleRows.adjustCommentCounters(tx, comment.articleId, visibleDelta, blockIds, comment.createdAt);
+    }
+  }
+
+  private async requireParent(tx: Tx, rawId: string, articleId: string, viewer: Viewer): Promise<{ id: string; path: string[] }> {
+    const parent = await this.comments.findById(parseId(rawId, ErrorCode.CommentNotFound, 'comment'), tx);
+    if (!parent || !CommentAccess.canSee(parent, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment to reply to.');
+    if (parent.articleId !== articleId) throw new DomainError(ErrorCode.Conflict, 'That comment belongs to another article.');
+    return { id: parent.id, path: parent.path };
+  }
+
+  /** A quote whose text stands in its source as it is now; 422 otherwise. */
+  private async verifiedQuote(tx: Tx, quote: QuoteInputDto, articleId: string, viewer: Viewer): Promise<NewQuote> {
+    const refused = (message: string) => new DomainError(ErrorCode.QuoteNotInSource, message);
+    if (quote.source === 'article') {
+      if (!quote.blockId || quote.commentId !== undefined) throw new DomainError(ErrorCode.ValidationFailed, 'An article quote names a blockId only.');
+      const block = await this.articleRows.findBlock(articleId, quote.blockId);
+      if (!block) throw refused('The quoted block is not part of this article.');
+      if (!quoteStandsIn(quote.text, block.text)) throw refused('The quoted text does not stand in that block.');
+      return { source: 'article', blockId: block.id, quotedCommentId: null, text: quote.text, verified: true };
+    }
+    if (!quote.commentId || quote.blockId !== undefined) throw new DomainError(ErrorCode.ValidationFailed, 'A comment quote names a commentId only.');
+    const source = await this.comments.findById(quote.commentId, tx);
+    if (!source || source.articleId !== articleId || !CommentAccess.canSeeBody(source, viewer)) {
+      throw refused('The quoted comment is not one of this article that you can read.');
+    }
+    if (!quoteStandsIn(quote.text, htmlToText(source.html)) && !quoteStandsIn(quote.text, source.body)) {
+      throw refused('The quoted text does not stand in that comment.');
+    }
+    return { source: 'comment', blockId: null, quotedCommentId: source.id, text: quote.text, verified: true };
+  }
+
+  /** After a comment changes, the quotes taken from it are verified again against what it now says. */
+  private async reverifyQuotesOf(tx: Tx, commentId: string, html: string): Promise<void> {
+    const text = htmlToText(html);
+    for (const quote of await this.comments.findQuotesOf(tx, commentId)) {
+      const verified = text.length > 0 && quoteStandsIn(quote.text, text);
+      if (verified !== quote.verified) await this.comments.setQuoteVerified(tx, quote.id, verified);
+    }
+  }
+
+  /** The viewer's own comment, locked; 404 when they may not see it, 403 when it is not theirs or no longer editable. */
+  private async requireOwn(tx: Tx, rawId: string, viewer: Viewer, action: 'edit' | 'delete'): Promise<CommentRow> {
+    const comment = await this.comments.findByIdForUpdate(tx, parseId(rawId, ErrorCode.CommentNotFound, 'comment'));
+    if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+    if (!CommentAccess.isAuthor(comment, viewer)) throw new DomainError(ErrorCode.Forbidden, `Only its author can ${action} a comment.`);
+    if (comment.status === 'removed' || comment.status === 'deleted') {
+      throw new DomainError(ErrorCode.Forbidden, `A ${comment.status} comment cannot be ${action === 'edit' ? 'edited' : 'deleted'}.`);
+    }
+    return comment;
+  }
+}
+
+function requireUser(viewer: Viewer): string {
+  if (!viewer.userId) throw new DomainError(ErrorCode.Unauthenticated, 'Sign in first.');
+  return viewer.userId;
+}

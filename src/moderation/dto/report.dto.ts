@@ -1,0 +1,34 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { REPORT_REASONS, type ReportReason } from '../report.entity.js';
+
+export class ReportInputDto {
+  @ApiProperty({ enum: REPORT_REASONS })
+  @IsIn(REPORT_REASONS)
+  reason: ReportReason;
+
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
+}
+
+export class ReportDto {
+  @ApiProperty()
+  id: string;
+
+  @ApiProperty()
+  commentId: string;
+
+  @ApiProperty({ enum: REPORT_REASONS })
+  reason: ReportReason;
+
+  @ApiProperty({ type: String, nullable: true })
+  note: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
