@@ -52,16 +52,17 @@ export class ArticlesRepository {
     return this.dataSource.getRepository(ArticleEntity).findOneBy({ slug });
   }
 
-  findById(id: string): Promise<ArticleEntity | null> {
-    return this.dataSource.getRepository(ArticleEntity).findOneBy({ id });
+  /** Inside a transaction, pass it: a second connection taken while holding one can starve the pool under load. */
+  findById(id: string, tx: EntityManager = this.dataSource.manager): Promise<ArticleEntity | null> {
+    return tx.getRepository(ArticleEntity).findOneBy({ id });
   }
 
   findBlocks(articleId: string): Promise<ArticleBlockEntity[]> {
     return this.dataSource.getRepository(ArticleBlockEntity).find({ where: { articleId }, order: { position: 'ASC' } });
   }
 
-  findBlock(articleId: string, blockId: string): Promise<ArticleBlockEntity | null> {
-    return this.dataSource.getRepository(ArticleBlockEntity).findOneBy({ articleId, id: blockId });
+  findBlock(articleId: string, blockId: string, tx: EntityManager = this.dataSource.manager): Promise<ArticleBlockEntity | null> {
+    return tx.getRepository(ArticleBlockEntity).findOneBy({ articleId, id: blockId });
   }
 
   findByImportKey(importKey: string, manager: EntityManager = this.dataSource.manager): Promise<ArticleEntity | null> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ArticlesRepository } from '../articles/articles.repository.js';
+import { type ArticleEntity } from '../articles/article.entity.js';
 import { ArticlesService } from '../articles/articles.service.js';
 import { type Viewer, isModerator } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
@@ -29,12 +30,13 @@ export class CommentWritesService {
   async create(slug: string, input: CreateCommentDto, viewer: Viewer, idempotencyKey?: string): Promise<CommentDto> {
     const userId = requireUser(viewer);
     const request = idempotencyKey ? { userId, key: idempotencyKey, fingerprint: ['comment', slug, input] } : null;
+    const { id: articleId } = await this.articles.requireBySlug(slug);
     return this.uow.run(async (tx) => {
       if (request) {
         const earlier = await this.idempotency.replay<CommentDto>(tx, request);
         if (earlier) return earlier;
       }
-      const article = await this.articles.requireBySlug(slug);
+      const article = (await this.articleRows.findById(articleId, tx)) as ArticleEntity;
       if (article.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
       const parent = input.parentId ? await this.requireParent(tx, input.parentId, article.id, viewer) : null;
       const quote = input.quote ? await this.verifiedQuote(tx, input.quote, article.id, viewer) : null;
@@ -110,7 +112,7 @@ export class CommentWritesService {
     const refused = (message: string) => new DomainError(ErrorCode.QuoteNotInSource, message);
     if (quote.source === 'article') {
       if (!quote.blockId || quote.commentId !== undefined) throw new DomainError(ErrorCode.ValidationFailed, 'An article quote names a blockId only.');
-      const block = await this.articleRows.findBlock(articleId, quote.blockId);
+      const block = await this.articleRows.findBlock(articleId, quote.blockId, tx);
       if (!block) throw refused('The quoted block is not part of this article.');
       if (!quoteStandsIn(quote.text, block.text)) throw refused('The quoted text does not stand in that block.');
       return { source: 'article', blockId: block.id, quotedCommentId: null, text: quote.text, verified: true };

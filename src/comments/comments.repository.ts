@@ -377,8 +377,10 @@ export class CommentsRepository {
   async insertCommentsBulk(manager: EntityManager, articleId: string, rows: BulkComment[]): Promise<void> {
     if (rows.length === 0) return;
     for (const row of rows) {
-      const pathOk = row.path.length === row.depth + 1 && row.path[row.depth] === row.id && (row.depth === 0 ? row.parentId === null : row.path[row.depth - 1] === row.parentId);
-      if (!pathOk) throw new Error(`Comment ${row.id}: path ${JSON.stringify(row.path)} does not match depth ${row.depth} and parent ${row.parentId}`);
+      const parentOk = row.depth === 0 ? row.parentId === null : row.path[row.depth - 1] === row.parentId;
+      if (row.path.length !== row.depth + 1 || row.path[row.depth] !== row.id || !parentOk) {
+        throw new Error(`Comment ${row.id}: path ${row.path.join('/')} does not match depth ${row.depth} and parent ${row.parentId}`);
+      }
     }
     await manager.query(
       `INSERT INTO comments (id, article_id, parent_id, path, depth, author_id, body, html, status, stance, created_at,

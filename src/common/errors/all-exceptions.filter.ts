@@ -21,6 +21,18 @@ interface BodyParserError {
   status: number;
 }
 
+/** The pool could not get a connection, or the server went away: the client should retry, not give up. */
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return (
+    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(error.message) ||
+    code === 'ECONNREFUSED' ||
+    code === '57P01' ||
+    code === '57P03'
+  );
+}
+
 function bodyParserError(error: unknown): BodyParserError | null {
   const candidate = error as Partial<BodyParserError> | null | undefined;
   return candidate && typeof candidate.type === 'string' && typeof candidate.status === 'number' ? (candidate as BodyParserError) : null;
@@ -59,6 +71,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
         const code = CODE_BY_STATUS[status] ?? ErrorCode.ValidationFailed;
         return { body: { statusCode: status, error: code, message: this.messageOf(exception) } };
       }
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      return {
+        body: { statusCode: 503, error: ErrorCode.ServiceUnavailable, message: 'The service is briefly unavailable; try again.' },
+        retryAfter: 1,
+      };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { body: { statusCode: 500, error: ErrorCode.Internal, message: 'Something went wrong on our side.' } };

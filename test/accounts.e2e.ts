@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { AuthService } from '../src/auth/auth.service.js';
+import { startTestApp, type TestApp } from './helpers/test-app.js';
+
+describe('accounts', () => {
+  let t: TestApp;
+
+  before(async () => {
+    t = await startTestApp({ env: { ADMIN_USERNAME: 'chief', ADMIN_PASSWORD: 'chief-password-1' } });
+    await t.app.get(AuthService).ensureAdmin();
+  });
+
+  after(() => t.close());
+
+  const register = (username: string, password = 'a long enough password', displayName?: string) =>
+    t.http.post('/api/auth/register').send({ username, password, ...(displayName ? { displayName } : {}) });
+
+  it('registers a reader and answers the user and a token, nothing else about the account', async () => {
+    const res = await register('margin_notes', 'a long enough password', 'Margin Notes');
+    assert.equal(res.status, 201);
+    assert.deepEqual(Object.keys(res.body).sort(), ['token', 'user']);
+    assert.deepEqual(Object.keys(res.body.user).sort(), ['displayName', 'id', 'role', 'username']);
+    assert.equal(res.body.user.role, 'reader');
+    assert.equal(res.body.user.displayName, 'Margin Notes');
+    assert.doesNotMatch(JSON.stringify(res.body), /argon|hash|password/i);
+    const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${res.body.token}`).expect(200);
+    assert.deepEqual(me.body.user, res.body.user);
+  });
+
+  it('stores an argon2id hash of the password and only a SHA-256 of the token', async () => {
+    const res = await register('hash_check');
+    const users: { password_hash: string }[] = await t.dataSource.query('SELECT password_hash FROM users WHERE username = $1', ['hash_check']);
+    assert.match(users[0].password_hash, /^\$argon2id\$/);
+    const sessions: { token_hash: string }[] = await t.dataSource.query(
+      'SELECT token_hash FROM sessions WHERE user_id = $1',
+      [res.body.user.id],
+    );
+    assert.deepEqual(sessions.map((s) => s.token_hash), [createHash('sha256').update(res.body.token).digest('hex')]);
+  });
+
+  it('keeps usernames unique case-insensitively, even when two sign up at once', async () => {
+    assert.equal((await register('Dialectic')).status, 201);
+    const taken = await register('dIALECTIC');
+    assert.equal(taken.status, 409);
+    assert.equal(taken.body.statusCode, 409);
+    const racers = await Promise.all(Array.from({ length: 8 }, () => register('same_time')));
+    assert.deepEqual(racers.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409, 409, 409]);
+  });
+
+  it('refuses usernames and passwords out of bounds with 400', async () => {
+    for (const [username, password] of [
+      ['ab', 'long enough password'],
+      ['x'.repeat(33), 'long enough password'],
+      ['has space', 'long enough password'],
+      ['émile', 'long enough password'],
+      ['fine_name', 'short'],
+      ['fine_name', 'p'.repeat(257)],
+    ]) {
+      const res = await register(username, password);
+      assert.equal(res.status, 400, `${username}/${password.length}`);
+      assert.equal(res.body.statusCode, 400);
+    }
+  });
+
+  it('signs in, and answers the same 401 for an unknown user and a wrong password', async () => {
+    await register('returning_reader', 'my secret passage');
+    const ok = await t.http.post('/api/auth/login').send({ username: 'RETURNING_READER', password: 'my secret passage' });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.user.username, 'returning_reader');
+    const wrong = await t.http.post('/api/auth/login').send({ username: 'returning_reader', password: 'not my passage' });
+    const unknown = await t.http.post('/api/auth/login').send({ username: 'nobody_here', password: 'not my passage' });
+    assert.equal(wrong.status, 401);
+    assert.equal(unknown.status, 401);
+    assert.deepEqual(wrong.body, unknown.body);
+  });
+
+  it('signs out: the token stops working at once, other sessions go on', async () => {
+    const first = await register('two_devices');
+    const second = await t.http.post('/api/auth/login').send({ username: 'two_devices', password: 'a long enough password' }).expect(200);
+    await t.http.post('/api/auth/logout').set('Authorization', `Bearer ${first.body.token}`).expect(204);
+    assert.equal((await t.http.get('/api/auth/me').set('Authorization', `Bearer ${first.body.token}`)).status, 401);
+    assert.equal((await t.http.post('/api/auth/logout').set('Authorization', `Bearer ${first.body.token}`)).status, 401);
+    await t.http.get('/api/auth/me').set('Authorization', `Bearer ${second.body.token}`).expect(200);
+    assert.equal((await t.http.get('/api/auth/me')).status, 401);
+  });
+
+  it('ends a session when it expires', async () => {
+    const res = await register('short_session');
+    await t.dataSource.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [res.body.user.id]);
+    const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${res.body.token}`);
+    assert.equal(me.status, 401);
+    assert.equal(me.body.statusCode, 401);
+  });
+
+  it('creates the first admin from the environment, once', async () => {
+    await t.app.get(AuthService).ensureAdmin();
+    const login = await t.http.post('/api/auth/login').send({ username: 'chief', password: 'chief-password-1' }).expect(200);
+    assert.equal(login.body.user.role, 'admin');
+    const admins: { n: number }[] = await t.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE username_key = 'chief'`);
+    assert.equal(admins[0].n, 1);
+  });
+
+  it('lets an admin change a role, and nobody else', async () => {
+    const admin = await t.http.post('/api/auth/login').send({ username: 'chief', password: 'chief-password-1' }).expect(200);
+    const reader = await register('future_moderator');
+    const res = await t.http
+      .patch(`/api/admin/users/${reader.body.user.id}`)
+      .set('Authorization', `Bearer ${admin.body.token}`)
+      .send({ role: 'moderator' })
+      .expect(200);
+    assert.equal(res.body.user.role, 'moderator');
+    const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${reader.body.token}`).expect(200);
+    assert.equal(me.body.user.role, 'moderator', 'the new role applies to open sessions at once');
+    const refused = await t.http
+      .patch(`/api/admin/users/${admin.body.user.id}`)
+      .set('Authorization', `Bearer ${reader.body.token}`)
+      .send({ role: 'reader' });
+    assert.equal(refused.status, 403);
+    const badRole = await t.http
+      .patch(`/api/admin/users/${reader.body.user.id}`)
+      .set('Authorization', `Bearer ${admin.body.token}`)
+      .send({ role: 'emperor' });
+    assert.equal(badRole.status, 400);
+    const nobody = await t.http.patch('/api/admin/users/987654321').set('Authorization', `Bearer ${admin.body.token}`).send({ role: 'reader' });
+    assert.equal(nobody.status, 404);
+  });
+});
