@@ -20,6 +20,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   });
   app.useBodyParser('json', { limit: MAX_JSON_BODY, strict: true });
   app.disable('x-powered-by');
+  // The API's answers change with every comment; hashing each (large) thread page for an ETag is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(cookieParser());
   app.set('query parser', 'simple');

@@ -48,6 +48,10 @@ export class ArticleEntity {
   @Column({ name: 'last_comment_at', type: 'timestamptz', precision: 3, nullable: true })
   lastCommentAt: Date | null;
 
+  /** The number of the article's latest live event (see ArticleEventEntity). */
+  @Column({ name: 'event_seq', type: 'bigint', default: 0 })
+  eventSeq: string;
+
   /** Identifies an imported article so that a second import changes nothing. */
   @Column({ name: 'import_key', type: 'varchar', length: 64, nullable: true, unique: true })
   importKey: string | null;

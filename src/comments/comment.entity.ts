@@ -18,6 +18,11 @@ export type Stance = (typeof STANCES)[number];
 @Index('comments_top_idx', ['articleId', 'parentId', 'score', 'id'])
 @Index('comments_best_idx', ['articleId', 'parentId', 'bestScore', 'id'])
 @Index('comments_controversial_idx', ['articleId', 'parentId', 'controversy', 'id'])
+// The top level of a thread, per sort: without these a page would read and sort every top-level comment.
+@Index('comments_top_level_new_idx', ['articleId', 'createdAt', 'id'], { where: '"parent_id" IS NULL' })
+@Index('comments_top_level_top_idx', ['articleId', 'score', 'id'], { where: '"parent_id" IS NULL' })
+@Index('comments_top_level_best_idx', ['articleId', 'bestScore', 'id'], { where: '"parent_id" IS NULL' })
+@Index('comments_top_level_controversial_idx', ['articleId', 'controversy', 'id'], { where: '"parent_id" IS NULL' })
 @Index('comments_path_idx', ['articleId', 'path'])
 @Index('comments_parent_idx', ['parentId'])
 @Index('comments_author_idx', ['authorId', 'createdAt'])

@@ -310,16 +310,16 @@ export class CommentsRepository {
 
   /** Recomputes every comment's direct-reply counter in an article (after bulk imports). */
   async recountReplies(manager: EntityManager, articleId: string): Promise<void> {
+    // One count per comment through the parent index, and only rows whose counter is off are written.
     await manager.query(
-      `UPDATE comments c SET reply_count = coalesce(r.n, 0)
-         FROM comments c2
-         LEFT JOIN (SELECT parent_id, count(*)::int AS n FROM comments
-                     WHERE article_id = $1 AND parent_id IS NOT NULL AND status <> 'pending' GROUP BY parent_id) r
-                ON r.parent_id = c2.id
-        WHERE c.id = c2.id AND c2.article_id = $1`,
+      `UPDATE comments c SET reply_count = r.n
+         FROM (SELECT p.id, (SELECT count(*)::int FROM comments k WHERE k.parent_id = p.id AND k.status <> 'pending') AS n
+                 FROM comments p WHERE p.article_id = $1) r
+        WHERE c.id = r.id AND c.reply_count <> r.n`,
       [articleId],
     );
   }
+
 
   private async findLevelPage(q: {
     articleId: string;

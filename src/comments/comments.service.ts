@@ -111,11 +111,10 @@ export class CommentsService {
     const toNode = (row: CommentRow): CommentNodeDto => {
       const children = childrenOf.get(row.id) ?? [];
       const shownCounted = children.filter((c) => c.status !== 'pending').length;
-      return {
-        ...toCommentDto(row, quotesOf.get(row.id) ?? [], viewer, myVotes.get(row.id) ?? 0),
-        replies: children.map(toNode),
-        moreReplies: expanded.has(row.id) ? Math.max(0, row.replyCount - shownCounted) : row.replyCount,
-      };
+      const node = toCommentDto(row, quotesOf.get(row.id) ?? [], viewer, myVotes.get(row.id) ?? 0) as CommentNodeDto;
+      node.replies = children.map(toNode);
+      node.moreReplies = expanded.has(row.id) ? Math.max(0, row.replyCount - shownCounted) : row.replyCount;
+      return node;
     };
     return roots.map(toNode);
   }

@@ -9,6 +9,7 @@ import { VoteEntity } from '../votes/vote.entity.js';
 import { CommentRevisionEntity } from '../comments/comment-revision.entity.js';
 import { ReportEntity } from '../moderation/report.entity.js';
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity.js';
+import { ArticleEventEntity } from '../realtime/article-event.entity.js';
 
 /** Every entity, listed once for the app, the CLI and the drift check. */
 export const ENTITIES = [
@@ -23,4 +24,5 @@ export const ENTITIES = [
   CommentRevisionEntity,
   ReportEntity,
   IdempotencyKeyEntity,
+  ArticleEventEntity,
 ];

@@ -1,0 +1,343 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { createApp } from '../src/app.factory.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { ensureDatabase } from '../src/database/database-server.js';
+import { startEmbeddedPostgres, type RunningPostgres } from '../src/database/embedded-postgres.js';
+import { prepareDatabase } from '../src/database/prepare-database.js';
+import { generateLargeThread } from '../seeds/large-thread.js';
+import { countQueries } from '../test/helpers/query-counter.js';
+
+/**
+ * `npm run bench:thread-read`: the latency of one thread page read through the whole app (HTTP, Nest, validation,
+ * TypeORM, mapping, JSON) against the same SQL statements sent straight through `pg`, on a 10,000-comment thread.
+ * A benchmark: it prints figures and exits 0 whatever they are; it exits 1 only when something fails.
+ */
+
+const COMMENTS = 10_000;
+const SEED = 1;
+const WARM_UP = 50;
+const TIMED = 500;
+const ROUNDS = 5;
+const PER_ROUND = 100;
+const PAGE_LIMIT = 50;
+const DEPTH = 3;
+/** The service's defaults for what the query leaves out: sort=best, replyLimit=10. */
+const REPLY_LIMIT = 10;
+const TARGET_RATIO = 1.5;
+const TARGET_MEDIAN_MS = 20;
+
+const RESULTS_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'bench',
+  'results',
+  'thread-read.json',
+);
+
+interface Figures {
+  samples: number;
+  median: number;
+  p99: number;
+  mean: number;
+  min: number;
+  max: number;
+}
+
+/** The SQL of one thread page, written out by hand in the shape CommentsRepository sends it. */
+const COLUMNS = `
+  c.id, c.article_id AS "articleId", c.parent_id AS "parentId", c.path, c.depth,
+  c.author_id AS "authorId", u.username AS "authorUsername", u.display_name AS "authorDisplayName", u.role AS "authorRole",
+  c.body, c.html, c.status, c.stance, c.created_at AS "createdAt", c.edited_at AS "editedAt",
+  c.upvotes, c.downvotes, c.score, c.best_score AS "bestScore", c.controversy, c.reply_count AS "replyCount"`;
+const ARTICLE_SQL = `SELECT * FROM articles WHERE slug = $1 LIMIT 1`;
+const TOP_LEVEL_SQL = `SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+  WHERE c.article_id = $1 AND c.parent_id IS NULL AND c.status <> 'pending' AND TRUE
+  ORDER BY c.best_score DESC, c.id DESC
+  LIMIT $2`;
+const REPLIES_SQL = `SELECT r.* FROM unnest($2::bigint[]) WITH ORDINALITY AS p(id, n)
+  CROSS JOIN LATERAL (
+    SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+     WHERE c.article_id = $1 AND c.parent_id = p.id AND c.status <> 'pending'
+     ORDER BY c.best_score DESC, c.id DESC
+     LIMIT $3
+  ) r
+  ORDER BY p.n`;
+const QUOTES_SQL = `SELECT comment_id AS "commentId", ordinal, source, block_id AS "blockId",
+        quoted_comment_id AS "quotedCommentId", text, verified
+   FROM comment_quotes WHERE comment_id = ANY($1::bigint[])
+  ORDER BY comment_id, ordinal`;
+
+interface RawResult {
+  statements: number;
+  rows: number;
+}
+
+/** What the app does for the page, minus everything but the SQL: article, top level, one query per level, quotes. */
+async function readPageRaw(pool: pg.Pool, slug: string): Promise<RawResult> {
+  const article = await pool.query<{ id: string }>(ARTICLE_SQL, [slug]);
+  const articleId = article.rows[0].id;
+  const top = await pool.query<{ id: string }>(TOP_LEVEL_SQL, [articleId, PAGE_LIMIT + 1]);
+  const all = top.rows.slice(0, PAGE_LIMIT).map((r) => r.id);
+  let level = all;
+  let statements = 2;
+  for (let d = 0; d < DEPTH && level.length > 0; d++) {
+    const children = await pool.query<{ id: string }>(REPLIES_SQL, [articleId, level, REPLY_LIMIT]);
+    statements += 1;
+    level = children.rows.map((r) => r.id);
+    all.push(...level);
+  }
+  await pool.query(QUOTES_SQL, [all]);
+  return { statements: statements + 1, rows: all.length };
+}
+
+/** One GET on a keep-alive connection; the whole body is read. Anything but a 200 is an error. */
+function getPage(agent: http.Agent, url: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { agent }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (response.statusCode !== 200)
+          reject(new Error(`GET ${url} answered ${response.statusCode}: ${body.toString('utf8').slice(0, 300)}`));
+        else resolve(body);
+      });
+    });
+    request.on('error', reject);
+  });
+}
+
+async function time(count: number, run: () => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await run();
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+function figures(samples: number[]): Figures {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  const round = (ms: number) => Math.round(ms * 1000) / 1000;
+  return {
+    samples: sorted.length,
+    median: round(
+      sorted.length % 2
+        ? sorted[(sorted.length - 1) / 2]
+        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2,
+    ),
+    p99: round(rank(0.99)),
+    mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+    min: round(sorted[0]),
+    max: round(sorted[sorted.length - 1]),
+  };
+}
+
+function countNodes(items: { replies: unknown[] }[]): number {
+  return items.reduce((sum, item) => sum + 1 + countNodes(item.replies as { replies: unknown[] }[]), 0);
+}
+
+async function main(): Promise<void> {
+  const externalServer = loadConfig().databaseUrl;
+  const scratch = externalServer ? null : await mkdtemp(path.join(os.tmpdir(), 'forum-bench-pg-'));
+  let server: RunningPostgres | null = null;
+  let app: INestApplication | null = null;
+  let pool: pg.Pool | null = null;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const databaseName = `bench_thread_${process.pid}_${randomBytes(3).toString('hex')}`;
+  let serverUrl = externalServer;
+  try {
+    if (scratch) {
+      server = await startEmbeddedPostgres({ dataDir: scratch, port: 0, persistent: false, log: () => undefined });
+      serverUrl = server.serverUrl;
+    }
+    const databaseUrl = await ensureDatabase(serverUrl as string, databaseName);
+    await prepareDatabase(databaseUrl, () => undefined);
+
+    const config = loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '1000' });
+    app = await createApp(config, databaseUrl);
+    const generated = await generateLargeThread(app, { comments: COMMENTS, seed: SEED, progress: false });
+    console.log(
+      `Generated ${generated.comments.toLocaleString('en-US')} comments in ${(generated.milliseconds / 1000).toFixed(1)} s (article ${generated.slug})`,
+    );
+    await app.listen(0, '127.0.0.1');
+    const port = (app.getHttpServer() as http.Server).address() as { port: number };
+    const url = `http://127.0.0.1:${port.port}/api/articles/${generated.slug}/comments?limit=${PAGE_LIMIT}&depth=${DEPTH}`;
+
+    // The raw side gets a pool of the app's size, on the same database.
+    const poolSize = (dataSourceOptions(databaseUrl).extra as { max: number }).max;
+    pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+    const rawPool = pool;
+
+    // What one page is: the same rows both ways, and how many statements each side sends.
+    const firstBody = await getPage(agent, url);
+    const page = JSON.parse(firstBody.toString('utf8')) as { items: { replies: unknown[] }[] };
+    const appNodes = countNodes(page.items);
+    const appStatements = await countQueries(app.get(DataSource), () => getPage(agent, url));
+    const raw = await readPageRaw(rawPool, generated.slug);
+    if (raw.rows !== appNodes)
+      throw new Error(`The raw queries read ${raw.rows} comments, the app answered ${appNodes}`);
+
+    const appOnce = () => getPage(agent, url);
+    const rawOnce = () => readPageRaw(rawPool, generated.slug);
+
+    // In a row: each side warmed up, then timed alone.
+    await time(WARM_UP, appOnce);
+    const appInRow = await time(TIMED, appOnce);
+    await time(WARM_UP, rawOnce);
+    const rawInRow = await time(TIMED, rawOnce);
+
+    // Interleaved: alternate rounds (and which side goes first) so that noise on the machine hits both alike.
+    const appMixed: number[] = [];
+    const rawMixed: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2 === 0) {
+        appMixed.push(...(await time(PER_ROUND, appOnce)));
+        rawMixed.push(...(await time(PER_ROUND, rawOnce)));
+      } else {
+        rawMixed.push(...(await time(PER_ROUND, rawOnce)));
+        appMixed.push(...(await time(PER_ROUND, appOnce)));
+      }
+    }
+
+    const postgres = (await rawPool.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
+    const results = summarize({
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, node: process.version, postgres },
+      thread: {
+        comments: generated.comments,
+        seed: SEED,
+        slug: generated.slug,
+        maxDepth: generated.maxDepth,
+        generatedMs: generated.milliseconds,
+      },
+      request: {
+        path: new URL(url).pathname + new URL(url).search,
+        topLevel: page.items.length,
+        comments: appNodes,
+        bytes: firstBody.length,
+        statements: { app: appStatements, raw: raw.statements },
+      },
+      samples: { appInRow, rawInRow, appMixed, rawMixed },
+    });
+    print(results);
+    await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
+    await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`\nFigures written to ${path.relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}`);
+  } finally {
+    agent.destroy();
+    await app?.close();
+    await pool?.end();
+    if (serverUrl) await dropDatabase(serverUrl, databaseName).catch(() => undefined);
+    await server?.stop();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function ratio(a: number, b: number): number {
+  return Math.round((a / b) * 100) / 100;
+}
+
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+interface RunFacts {
+  machine: { cpus: number; cpuModel: string | null; node: string; postgres: string };
+  thread: { comments: number; seed: number; slug: string; maxDepth: number; generatedMs: number };
+  request: {
+    path: string;
+    topLevel: number;
+    comments: number;
+    bytes: number;
+    statements: { app: number; raw: number };
+  };
+  samples: { appInRow: number[]; rawInRow: number[]; appMixed: number[]; rawMixed: number[] };
+}
+
+/** The figures of both phases, their ratios, and whether the targets hold (judged on the interleaved phase). */
+function summarize({ samples, ...facts }: RunFacts) {
+  const inRow = { app: figures(samples.appInRow), raw: figures(samples.rawInRow) };
+  const interleaved = {
+    rounds: ROUNDS,
+    perRound: PER_ROUND,
+    app: figures(samples.appMixed),
+    raw: figures(samples.rawMixed),
+  };
+  const ratios = {
+    inRow: { median: ratio(inRow.app.median, inRow.raw.median), p99: ratio(inRow.app.p99, inRow.raw.p99) },
+    interleaved: {
+      median: ratio(interleaved.app.median, interleaved.raw.median),
+      p99: ratio(interleaved.app.p99, interleaved.raw.p99),
+    },
+  };
+  return {
+    date: new Date().toISOString(),
+    ...facts,
+    warmUp: WARM_UP,
+    inRow,
+    interleaved,
+    ratios,
+    targets: { ratio: TARGET_RATIO, appMedianMs: TARGET_MEDIAN_MS },
+    verdict: {
+      medianRatio: ratios.interleaved.median <= TARGET_RATIO,
+      p99Ratio: ratios.interleaved.p99 <= TARGET_RATIO,
+      appMedian: interleaved.app.median <= TARGET_MEDIAN_MS,
+    },
+  };
+}
+
+function print(r: ReturnType<typeof summarize>): void {
+  const verdict = r.verdict;
+  const ms = (x: number) => `${x.toFixed(2)} ms`.padStart(10);
+  const x = (v: number) => `${v.toFixed(2)}×`.padStart(10);
+  const row = (label: string, f: Figures) =>
+    `${label.padEnd(30)}${ms(f.median)}${ms(f.p99)}${ms(f.mean)}${String(f.samples).padStart(9)}`;
+  const holds = (ok: boolean) => (ok ? 'holds' : 'MISSED');
+  console.log(`
+Thread read: GET ${r.request.path}
+  ${r.thread.comments.toLocaleString('en-US')}-comment thread; the page: ${r.request.topLevel} top-level comments, ${r.request.comments} comments in all, ${(r.request.bytes / 1024).toFixed(0)} KiB of JSON
+  statements per page: app ${r.request.statements.app}, raw ${r.request.statements.raw}; ${r.machine.cpus} CPUs, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}
+
+${''.padEnd(30)}${'median'.padStart(10)}${'p99'.padStart(10)}${'mean'.padStart(10)}${'samples'.padStart(9)}
+${row('app, in a row', r.inRow.app)}
+${row('raw SQL, in a row', r.inRow.raw)}
+${row(`app, interleaved`, r.interleaved.app)}
+${row(`raw SQL, interleaved`, r.interleaved.raw)}
+
+${''.padEnd(30)}${'median'.padStart(10)}${'p99'.padStart(10)}
+${'app / raw, in a row'.padEnd(30)}${x(r.ratios.inRow.median)}${x(r.ratios.inRow.p99)}
+${'app / raw, interleaved'.padEnd(30)}${x(r.ratios.interleaved.median)}${x(r.ratios.interleaved.p99)}
+
+Targets (interleaved figures):
+  median app/raw ≤ ${TARGET_RATIO}×: ${holds(verdict.medianRatio)} (${r.ratios.interleaved.median.toFixed(2)}×)
+  p99 app/raw ≤ ${TARGET_RATIO}×:    ${holds(verdict.p99Ratio)} (${r.ratios.interleaved.p99.toFixed(2)}×)
+  app median ≤ ${TARGET_MEDIAN_MS} ms:     ${holds(verdict.appMedian)} (${r.interleaved.app.median.toFixed(2)} ms)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('bench:thread-read failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);
