@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { setUpOpenApi } from './openapi/openapi.js';
+import { ForumIoAdapter } from './realtime/forum-io.adapter.js';
 
 /** The largest JSON body the API reads (a 10,000-character comment in 4-byte characters fits). */
 export const MAX_JSON_BODY = '64kb';
@@ -29,6 +30,11 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   setUpOpenApi(app);
+  if (!options.preview) {
+    const io = new ForumIoAdapter(app, { databaseUrl, redisUrl: config.redisUrl });
+    await io.connect();
+    app.useWebSocketAdapter(io);
+  }
   return app;
 }
 

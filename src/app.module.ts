@@ -11,6 +11,7 @@ import { rateLimitOptions } from './common/rate-limit.js';
 import { DatabaseToolsModule } from './database/database-tools.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { VotesModule } from './votes/votes.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { SeedsModule } from '../seeds/seeds.module.js';
 
 export interface AppModuleOptions {
@@ -34,6 +35,7 @@ export class AppModule {
         CommentsModule,
         VotesModule,
         ModerationModule,
+        RealtimeModule,
         SeedsModule,
       ],
     };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ArticlesRepository } from '../articles/articles.repository.js';
 import { type ArticleEntity } from '../articles/article.entity.js';
 import { ArticlesService } from '../articles/articles.service.js';
-import { type Viewer, isModerator } from '../auth/viewer.js';
+import { ANONYMOUS, type Viewer, isModerator } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { parseId } from '../common/ids.js';
@@ -10,7 +10,8 @@ import { htmlToText, renderMarkdown } from '../common/markdown/markdown.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { CommentAccess } from './comment-access.js';
 import { type CommentStatus } from './comment.entity.js';
-import { type CommentRow, CommentsRepository, type NewQuote } from './comments.repository.js';
+import { type CommentRow, CommentsRepository, type NewQuote, type QuoteRow } from './comments.repository.js';
+import { type Emission, LiveEvents } from '../realtime/live-events.service.js';
 import { type CommentDto } from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
 import { type CreateCommentDto, type HistoryDto, type QuoteInputDto } from './dto/write-comment.dto.js';
@@ -25,16 +26,17 @@ export class CommentWritesService {
     private readonly articles: ArticlesService,
     private readonly articleRows: ArticlesRepository,
     private readonly idempotency: IdempotencyService,
+    private readonly live: LiveEvents,
   ) {}
 
   async create(slug: string, input: CreateCommentDto, viewer: Viewer, idempotencyKey?: string): Promise<CommentDto> {
     const userId = requireUser(viewer);
     const request = idempotencyKey ? { userId, key: idempotencyKey, fingerprint: ['comment', slug, input] } : null;
     const { id: articleId } = await this.articles.requireBySlug(slug);
-    return this.uow.run(async (tx) => {
+    const { dto, emissions } = await this.uow.run(async (tx) => {
       if (request) {
         const earlier = await this.idempotency.replay<CommentDto>(tx, request);
-        if (earlier) return earlier;
+        if (earlier) return { dto: earlier, emissions: [] };
       }
       const article = (await this.articleRows.findById(articleId, tx)) as ArticleEntity;
       if (article.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
@@ -48,33 +50,65 @@ export class CommentWritesService {
       );
       const row = (await this.comments.findById(inserted.id, tx)) as CommentRow;
       await this.moveCounters(tx, row, null, status);
-      const dto = toCommentDto(row, quote ? [{ ...quote, commentId: row.id, ordinal: 0 }] : [], viewer, 0);
+      const quotes = quote ? [{ ...quote, commentId: row.id, ordinal: 0 }] : [];
+      const dto = toCommentDto(row, quotes, viewer, 0);
       if (request) await this.idempotency.remember(tx, request, 201, dto);
-      return dto;
+      return { dto, emissions: await this.announceNew(tx, row, quotes, dto, parent?.authorId ?? null) };
     });
+    this.live.publish(emissions);
+    return dto;
+  }
+
+  /**
+   * A visible comment goes to the article's room (numbered) and to the parent's author as a reply notification; a
+   * pending one only to its author's connections and to the moderators' queue.
+   */
+  private async announceNew(tx: Tx, row: CommentRow, quotes: QuoteRow[], authorView: CommentDto, parentAuthorId: string | null): Promise<Emission[]> {
+    if (row.status === 'pending') {
+      return [
+        this.live.toUser(row.authorId, row.articleId, 'comment.created', { comment: authorView }),
+        this.live.toModerators(row.articleId, 'moderation.queued', { comment: authorView }),
+      ];
+    }
+    const readerView = toCommentDto(row, quotes, ANONYMOUS, 0);
+    const emissions = [await this.live.room(tx, row.articleId, 'comment.created', { comment: readerView })];
+    if (parentAuthorId && parentAuthorId !== row.authorId) {
+      emissions.push(this.live.toUser(parentAuthorId, row.articleId, 'reply.received', { comment: readerView }));
+    }
+    return emissions;
   }
 
   async edit(rawId: string, body: string, viewer: Viewer): Promise<CommentDto> {
     requireUser(viewer);
-    return this.uow.run(async (tx) => {
+    const { dto, emissions } = await this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'edit');
       const html = renderMarkdown(body);
       await this.comments.replaceBody(tx, comment, body, html);
       await this.reverifyQuotesOf(tx, comment.id, html);
       const row = (await this.comments.findById(comment.id, tx)) as CommentRow;
-      return toCommentDto(row, await this.comments.findQuotes([row.id], tx), viewer, 0);
+      const quotes = await this.comments.findQuotes([row.id], tx);
+      const emissions =
+        row.status === 'visible'
+          ? [await this.live.room(tx, row.articleId, 'comment.updated', { comment: toCommentDto(row, quotes, ANONYMOUS, 0) })]
+          : [];
+      return { dto: toCommentDto(row, quotes, viewer, 0), emissions };
     });
+    this.live.publish(emissions);
+    return dto;
   }
 
   async delete(rawId: string, viewer: Viewer): Promise<void> {
     requireUser(viewer);
-    await this.uow.run(async (tx) => {
+    const emissions = await this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'delete');
       await this.comments.setStatus(tx, comment.id, 'deleted');
       await this.moveCounters(tx, comment, comment.status, 'deleted');
       // Quotes of a deleted comment no longer stand in it.
       await this.reverifyQuotesOf(tx, comment.id, '');
+      // Readers never saw a pending comment: nothing to take back from them.
+      return comment.status === 'pending' ? [] : [await this.live.room(tx, comment.articleId, 'comment.deleted', { commentId: comment.id })];
     });
+    this.live.publish(emissions);
   }
 
   async history(rawId: string, viewer: Viewer): Promise<HistoryDto> {
@@ -100,11 +134,11 @@ export class CommentWritesService {
     }
   }
 
-  private async requireParent(tx: Tx, rawId: string, articleId: string, viewer: Viewer): Promise<{ id: string; path: string[] }> {
+  private async requireParent(tx: Tx, rawId: string, articleId: string, viewer: Viewer): Promise<{ id: string; path: string[]; authorId: string }> {
     const parent = await this.comments.findById(parseId(rawId, ErrorCode.CommentNotFound, 'comment'), tx);
     if (!parent || !CommentAccess.canSee(parent, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment to reply to.');
     if (parent.articleId !== articleId) throw new DomainError(ErrorCode.Conflict, 'That comment belongs to another article.');
-    return { id: parent.id, path: parent.path };
+    return { id: parent.id, path: parent.path, authorId: parent.authorId };
   }
 
   /** A quote whose text stands in its source as it is now; 422 otherwise. */

@@ -157,6 +157,16 @@ export class CommentsRepository {
     return rows[0] ?? null;
   }
 
+  /** Current statuses of these comments. */
+  async findStatuses(ids: string[]): Promise<Map<string, CommentStatus>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; status: CommentStatus }[] = await this.dataSource.query(
+      'SELECT id, status FROM comments WHERE id = ANY($1::bigint[])',
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
   /** The comment, its row locked until the transaction ends (edits, deletions and moderation of one comment queue up). */
   async findByIdForUpdate(tx: Tx, id: string): Promise<CommentRow | null> {
     const rows: CommentRow[] = await tx.query(

@@ -70,6 +70,11 @@ class EnvironmentVariables {
   @IsOptional()
   @IsIn(['true', 'false'])
   TRUST_PROXY?: 'true' | 'false';
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
 }
 
 export class ConfigError extends Error {}
@@ -97,6 +102,8 @@ export class AppConfig {
   readonly publicOrigins: string[];
   /** Behind a load balancer: take the client's address from X-Forwarded-For. */
   readonly trustProxy: boolean;
+  /** Set: live events fan out between processes through Redis streams instead of PostgreSQL. */
+  readonly redisUrl: string | null;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -135,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTtlHours: parsed.SESSION_TTL_HOURS ?? 24 * 30,
     publicOrigins: parsed.PUBLIC_ORIGINS ? parsed.PUBLIC_ORIGINS.split(',') : [],
     trustProxy: parsed.TRUST_PROXY === 'true',
+    redisUrl: parsed.REDIS_URL ?? null,
   });
 }
 
@@ -152,4 +160,5 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   SESSION_TTL_HOURS = true as const;
   PUBLIC_ORIGINS = true as const;
   TRUST_PROXY = true as const;
+  REDIS_URL = true as const;
 }

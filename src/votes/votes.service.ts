@@ -8,6 +8,7 @@ import { CommentsRepository } from '../comments/comments.repository.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { type VoteResultDto } from './dto/vote.dto.js';
 import { VotesRepository } from './votes.repository.js';
+import { LiveEvents } from '../realtime/live-events.service.js';
 
 @Injectable()
 export class VotesService {
@@ -16,6 +17,7 @@ export class VotesService {
     private readonly votes: VotesRepository,
     private readonly comments: CommentsRepository,
     private readonly articles: ArticlesRepository,
+    private readonly live: LiveEvents,
   ) {}
 
   /** One vote per reader per comment, changeable, never on one's own comment; counters move in the same transaction. */
@@ -23,7 +25,7 @@ export class VotesService {
     if (!viewer.userId) throw new DomainError(ErrorCode.Unauthenticated, 'Sign in first.');
     const userId = viewer.userId;
     const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
-    return this.uow.run(async (tx) => {
+    const { result, emission } = await this.uow.run(async (tx) => {
       const comment = await this.comments.findById(id, tx);
       if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
       if (CommentAccess.isAuthor(comment, viewer)) throw new DomainError(ErrorCode.Forbidden, 'You cannot vote on your own comment.');
@@ -34,7 +36,10 @@ export class VotesService {
       const up = Number(value === 1) - Number(previous === 1);
       const down = Number(value === -1) - Number(previous === -1);
       const counters = await this.comments.applyVoteCounters(tx, id, up, down);
-      return { ...counters, myVote: value };
+      const emission = up === 0 && down === 0 ? null : await this.live.room(tx, comment.articleId, 'comment.voted', { commentId: id, ...counters });
+      return { result: { ...counters, myVote: value }, emission };
     });
+    if (emission) this.live.publish([emission]);
+    return result;
   }
 }

@@ -1,0 +1,77 @@
+/**
+ * The live events, typed once for the server and the web client. Room events (one room per article) carry `seq`,
+ * increasing by exactly 1 per article, so a follower can see a gap; events sent to one user's or the moderators'
+ * connections are not numbered (`seq: null`). Only types here: the client imports this file.
+ */
+import type { ArticleSettingsDto } from '../articles/dto/article.dto.js';
+import type { CommentDto } from '../comments/dto/comment.dto.js';
+
+export interface EventEnvelope {
+  /** The article's event number; null for events sent to one user or to the moderators. */
+  seq: number | null;
+  articleId: string;
+  /** ISO-8601, UTC, milliseconds. */
+  at: string;
+}
+
+/** Numbered room events, as stored in the catch-up log. */
+export interface RoomEventPayloads {
+  'comment.created': { comment: CommentDto };
+  'comment.updated': { comment: CommentDto };
+  'comment.deleted': { commentId: string };
+  'comment.removed': { commentId: string };
+  'comment.restored': { comment: CommentDto };
+  'comment.voted': { commentId: string; score: number; upvotes: number; downvotes: number };
+  'article.updated': { settings: ArticleSettingsDto };
+}
+
+export type RoomEventType = keyof RoomEventPayloads;
+
+export type RoomEvent<T extends RoomEventType = RoomEventType> = EventEnvelope & { type: T } & RoomEventPayloads[T];
+
+/** Events for one user's connections or the moderators'. */
+export interface PrivateEventPayloads {
+  /** The author's own pending comment (only they and moderators see it). */
+  'comment.created': { comment: CommentDto };
+  'reply.received': { comment: CommentDto };
+  'moderation.queued': { comment: CommentDto };
+  'user.banned': { until: string | null; reason: string };
+  'user.unbanned': Record<string, never>;
+}
+
+export interface PresencePayload {
+  article: string;
+  count: number;
+}
+
+type Emit<P> = (payload: P) => void;
+
+export interface ServerToClientEvents {
+  'comment.created': Emit<EventEnvelope & { comment: CommentDto }>;
+  'comment.updated': Emit<EventEnvelope & RoomEventPayloads['comment.updated']>;
+  'comment.deleted': Emit<EventEnvelope & RoomEventPayloads['comment.deleted']>;
+  'comment.removed': Emit<EventEnvelope & RoomEventPayloads['comment.removed']>;
+  'comment.restored': Emit<EventEnvelope & RoomEventPayloads['comment.restored']>;
+  'comment.voted': Emit<EventEnvelope & RoomEventPayloads['comment.voted']>;
+  'article.updated': Emit<EventEnvelope & RoomEventPayloads['article.updated']>;
+  'reply.received': Emit<EventEnvelope & PrivateEventPayloads['reply.received']>;
+  'moderation.queued': Emit<EventEnvelope & PrivateEventPayloads['moderation.queued']>;
+  'user.banned': Emit<PrivateEventPayloads['user.banned']>;
+  'user.unbanned': Emit<PrivateEventPayloads['user.unbanned']>;
+  presence: Emit<PresencePayload>;
+}
+
+export interface JoinRequest {
+  article: string;
+  since?: number;
+}
+
+export type JoinAck =
+  | { ok: true; seq: number; presence: number; missed: (EventEnvelope & { type: RoomEventType } & Record<string, unknown>)[] }
+  | { ok: true; seq: number; presence: number; resync: true }
+  | { ok: false; error: string };
+
+export interface ClientToServerEvents {
+  join: (request: JoinRequest, ack: (answer: JoinAck) => void) => void;
+  leave: (request: { article: string }, ack: (answer: { ok: true } | { ok: false; error: string }) => void) => void;
+}

@@ -1,0 +1,240 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
+import { Follower, sleep } from './helpers/sockets.js';
+import { startTestApp, type TestApp } from './helpers/test-app.js';
+
+const ROOM_EVENTS = ['comment.created', 'comment.updated', 'comment.deleted', 'comment.removed', 'comment.restored', 'comment.voted', 'article.updated'];
+
+interface Reader {
+  id: string;
+  token: string;
+}
+
+describe('live updates', () => {
+  let t: TestApp;
+  let fx: Fixtures;
+  let article: ArticleFixture;
+  let alice: Reader;
+  let bob: Reader;
+  const open: Follower[] = [];
+  let n = 0;
+
+  const follower = async (token?: string) => {
+    const f = await Follower.connect(t.baseUrl, token);
+    open.push(f);
+    return f;
+  };
+
+  async function newReader(): Promise<Reader> {
+    const res = await t.http.post('/api/auth/register').send({ username: `live_${process.pid}_${++n}`, password: 'a long enough password' }).expect(201);
+    return { id: res.body.user.id, token: res.body.token };
+  }
+
+  const post = (reader: Reader, body: object, slug = article.slug) =>
+    t.http.post(`/api/articles/${slug}/comments`).set('Authorization', `Bearer ${reader.token}`).send(body).expect(201);
+
+  before(async () => {
+    t = await startTestApp();
+    fx = new Fixtures(t.app);
+    article = await fx.newArticle();
+    alice = await newReader();
+    bob = await newReader();
+  });
+
+  after(async () => {
+    open.forEach((f) => f.close());
+    await t.close();
+  });
+
+  it('acknowledges join and leave; an unknown article is refused', async () => {
+    const f = await follower();
+    const joined = await f.join(article.slug);
+    assert.equal(joined.ok, true);
+    assert.equal(typeof joined.seq, 'number');
+    assert.equal(joined.presence, 1);
+    assert.deepEqual(joined.missed, []);
+    assert.deepEqual(await f.join('no-such-article'), { ok: false, error: 'No such article.' });
+    assert.equal((await f.join('../etc')).ok, false);
+    assert.equal((await f.join({} as unknown as string)).ok, false);
+    assert.deepEqual(await f.leave(article.slug), { ok: true });
+  });
+
+  it('numbers every kind of event by exactly one, in order', async () => {
+    const f = await follower();
+    const { seq } = (await f.join(article.slug)) as { seq: number };
+    const created = (await post(alice, { body: 'live one' })).body;
+    await t.http.patch(`/api/comments/${created.id}`).set('Authorization', `Bearer ${alice.token}`).send({ body: 'live one, edited' }).expect(200);
+    await t.http.put(`/api/comments/${created.id}/vote`).set('Authorization', `Bearer ${bob.token}`).send({ value: 1 }).expect(200);
+    await t.http.delete(`/api/comments/${created.id}`).set('Authorization', `Bearer ${alice.token}`).expect(204);
+    const events = await f.waitFor(4, ...ROOM_EVENTS);
+    assert.deepEqual(events.map((e) => e.event), ['comment.created', 'comment.updated', 'comment.voted', 'comment.deleted']);
+    assert.deepEqual(events.map((e) => e.payload.seq), [seq + 1, seq + 2, seq + 3, seq + 4]);
+    for (const e of events) {
+      assert.equal(e.payload.articleId, article.id);
+      assert.match(e.payload.at as string, /Z$/);
+    }
+    assert.equal((events[0].payload.comment as { body: string }).body, 'live one');
+    assert.equal((events[1].payload.comment as { body: string }).body, 'live one, edited');
+    assert.deepEqual(events[2].payload, { seq: seq + 3, articleId: article.id, at: events[2].payload.at, commentId: created.id, score: 1, upvotes: 1, downvotes: 0 });
+    assert.deepEqual(events[3].payload.commentId, created.id);
+  });
+
+  it('never sends a pending comment to readers; its author and the moderators get it', async () => {
+    const held = await fx.newArticle();
+    await t.dataSource.query('UPDATE articles SET premoderation = true WHERE id = $1', [held.id]);
+    await t.dataSource.query(`UPDATE users SET role = 'moderator' WHERE id = $1`, [bob.id]);
+    const reader = await follower();
+    const author = await follower(alice.token);
+    const moderator = await follower(bob.token);
+    for (const f of [reader, author, moderator]) await f.join(held.slug);
+    const pending = (await post(alice, { body: 'held back' }, held.slug)).body;
+    const [own] = await author.waitFor(1, 'comment.created');
+    assert.equal((own.payload.comment as { id: string }).id, pending.id);
+    assert.equal(own.payload.seq, null);
+    const [queued] = await moderator.waitFor(1, 'moderation.queued');
+    assert.equal((queued.payload.comment as { body: string }).body, 'held back');
+    await sleep(200);
+    assert.deepEqual(reader.events('comment.created'), []);
+    assert.ok(!JSON.stringify(reader.received).includes('held back'));
+    const catchUp = await (await follower()).join(held.slug, 0);
+    assert.ok(!JSON.stringify(catchUp).includes('held back'));
+    await t.dataSource.query(`UPDATE users SET role = 'reader' WHERE id = $1`, [bob.id]);
+  });
+
+  it('catches up after a reconnect with exactly the missed events: no gap, no duplicate', async () => {
+    const first = await follower();
+    const { seq: start } = (await first.join(article.slug)) as { seq: number };
+    await post(alice, { body: 'seen live' });
+    const [seen] = await first.waitFor(1, 'comment.created');
+    const lastSeen = seen.payload.seq as number;
+    first.close();
+    const missedBodies = ['missed 1', 'missed 2', 'missed 3'];
+    for (const body of missedBodies) await post(bob, { body });
+    const again = await follower();
+    const ack = (await again.join(article.slug, lastSeen)) as { ok: boolean; seq: number; missed: Record<string, unknown>[] };
+    assert.equal(ack.ok, true);
+    assert.deepEqual(ack.missed.map((m) => m.seq), [lastSeen + 1, lastSeen + 2, lastSeen + 3]);
+    assert.deepEqual(ack.missed.map((m) => (m.comment as { body: string }).body), missedBodies);
+    assert.deepEqual(ack.missed.map((m) => m.type), ['comment.created', 'comment.created', 'comment.created']);
+    assert.equal(ack.seq, start + 4);
+    await post(alice, { body: 'after the catch-up' });
+    const [next] = await again.waitFor(1, 'comment.created');
+    assert.equal(next.payload.seq, ack.seq + 1);
+  });
+
+  it('sends no removed body in catch-up', async () => {
+    const f = await follower();
+    const { seq } = (await f.join(article.slug)) as { seq: number };
+    const doomed = (await post(bob, { body: 'abusive words' })).body;
+    await t.dataSource.query(`UPDATE comments SET status = 'removed' WHERE id = $1`, [doomed.id]);
+    const ack = (await (await follower()).join(article.slug, seq)) as { missed: { comment: { id: string; body: unknown; status: string } }[] };
+    const replay = ack.missed.find((m) => m.comment.id === doomed.id);
+    assert.ok(replay);
+    assert.equal(replay.comment.body, null);
+    assert.equal(replay.comment.status, 'removed');
+    assert.ok(!JSON.stringify(ack).includes('abusive words'));
+  });
+
+  it('asks for a resync when `since` is no longer held, or is ahead of the article', async () => {
+    const f = await follower();
+    const { seq } = (await f.join(article.slug)) as { seq: number };
+    const ahead = await f.join(article.slug, seq + 50);
+    assert.deepEqual([ahead.ok, ahead.seq, ahead.resync, ahead.missed], [true, seq, true, undefined]);
+    await t.dataSource.query('DELETE FROM article_events WHERE article_id = $1 AND seq <= $2', [article.id, seq - 1]);
+    const ack = await f.join(article.slug, 0);
+    assert.equal(ack.resync, true);
+    assert.equal(ack.seq, seq);
+  });
+
+  it('counts followers and announces presence', async () => {
+    const room = await fx.newArticle();
+    const a = await follower();
+    const b = await follower();
+    await a.join(room.slug);
+    const ack = await b.join(room.slug);
+    assert.equal(ack.presence, 2);
+    const deadline = Date.now() + 3_000;
+    while (!a.events('presence').some((p) => p.payload.count === 2) && Date.now() < deadline) await sleep(50);
+    const presence = a.events('presence').at(-1);
+    assert.deepEqual(presence?.payload, { article: room.slug, count: 2 });
+    b.close();
+    const gone = Date.now() + 3_000;
+    while (a.events('presence').at(-1)?.payload.count !== 1 && Date.now() < gone) await sleep(50);
+    assert.equal(a.events('presence').at(-1)?.payload.count, 1);
+    assert.equal(a.events('presence')[0].payload.seq, undefined, 'presence is not numbered');
+  });
+
+  it('notifies the parent’s author of a reply, not of their own', async () => {
+    const top = (await post(bob, { body: 'answer me' })).body;
+    const bobs = await follower(bob.token);
+    await post(alice, { body: 'an answer', parentId: top.id });
+    await post(bob, { body: 'talking to myself', parentId: top.id });
+    const [reply] = await bobs.waitFor(1, 'reply.received');
+    assert.equal((reply.payload.comment as { body: string }).body, 'an answer');
+    await sleep(200);
+    assert.equal(bobs.events('reply.received').length, 1);
+  });
+
+  it('refuses a connection with an unknown token, and lets anonymous readers in', async () => {
+    await assert.rejects(Follower.connect(t.baseUrl, 'not-a-real-token-but-long-enough'));
+    const anonymous = await follower();
+    assert.equal(anonymous.socket.connected, true);
+  });
+});
+
+describe('live updates across two processes', () => {
+  let t: TestApp;
+  let second: ChildProcess;
+  let secondUrl: string;
+
+  before(async () => {
+    t = await startTestApp();
+    second = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
+      env: { ...process.env, DATABASE_URL: t.databaseUrl, PORT: '0', LOG_LEVEL: 'log', SEED_ON_START: 'false', ADMIN_PASSWORD: 'second-process-admin' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    secondUrl = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      const timer = setTimeout(() => reject(new Error(`second process did not start:\n${output}`)), 30_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /listens on http:\/\/localhost:(\d+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(`http://127.0.0.1:${match[1]}`);
+        }
+      };
+      second.stdout?.on('data', onData);
+      second.stderr?.on('data', onData);
+    });
+  });
+
+  after(async () => {
+    second.kill('SIGTERM');
+    await new Promise((resolve) => second.once('exit', resolve));
+    await t.close();
+  });
+
+  it('delivers what is posted through one process to a follower of the other, in order, with no gap', async () => {
+    const fx = new Fixtures(t.app);
+    const article = await fx.newArticle();
+    const writer = await t.http.post('/api/auth/register').send({ username: 'first_process', password: 'a long enough password' }).expect(201);
+    const f = await Follower.connect(secondUrl);
+    try {
+      const { seq } = (await f.join(article.slug)) as { seq: number };
+      // Give the adapters a moment to see each other (heartbeats over NOTIFY).
+      await sleep(300);
+      for (let i = 0; i < 10; i++) {
+        await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${writer.body.token}`).send({ body: `from the first process ${i}` }).expect(201);
+      }
+      const events = await f.waitFor(10, 'comment.created');
+      assert.deepEqual(events.map((e) => e.payload.seq), Array.from({ length: 10 }, (_, i) => seq + 1 + i));
+      assert.deepEqual(events.map((e) => (e.payload.comment as { body: string }).body), Array.from({ length: 10 }, (_, i) => `from the first process ${i}`));
+    } finally {
+      f.close();
+    }
+  });
+});
