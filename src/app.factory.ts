@@ -5,6 +5,7 @@ import { type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { jsonGuard } from './common/json-guard.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 import { ForumIoAdapter } from './realtime/forum-io.adapter.js';
 
@@ -20,6 +21,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     preview: options.preview ?? false,
   });
   app.useBodyParser('json', { limit: MAX_JSON_BODY, strict: true });
+  app.use(jsonGuard);
   app.disable('x-powered-by');
   // The API's answers change with every comment; hashing each (large) thread page for an ETag is wasted work.
   app.set('etag', false);

@@ -59,7 +59,8 @@ export class AuthService {
     const found = await this.sessions.findActive(hashToken(token));
     if (!found) return null;
     const user = { id: found.userId, username: found.username, displayName: found.displayName, role: found.role };
-    return { viewer: { userId: found.userId, role: found.role }, user: toUserDto(user) };
+    const ban = found.isBanned ? { until: found.bannedUntil, reason: found.banReason ?? '' } : null;
+    return { viewer: { userId: found.userId, role: found.role, ban }, user: toUserDto(user) };
   }
 
   /** Admins change roles; nobody changes their own (so the last admin cannot lock everyone out by mistake). */

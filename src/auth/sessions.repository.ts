@@ -10,6 +10,10 @@ export interface SessionUser {
   username: string;
   displayName: string;
   role: UserRole;
+  /** Set while a ban is in force. */
+  banReason: string | null;
+  bannedUntil: Date | null;
+  isBanned: boolean;
 }
 
 /** Every query on sessions. */
@@ -28,7 +32,9 @@ export class SessionsRepository {
   /** The user of an unexpired session with this token hash. */
   async findActive(tokenHash: string): Promise<SessionUser | null> {
     const rows: SessionUser[] = await this.dataSource.query(
-      `SELECT s.id AS "sessionId", u.id AS "userId", u.username, u.display_name AS "displayName", u.role
+      `SELECT s.id AS "sessionId", u.id AS "userId", u.username, u.display_name AS "displayName", u.role,
+              u.ban_reason AS "banReason", u.banned_until AS "bannedUntil",
+              (u.banned AND (u.banned_until IS NULL OR u.banned_until > now())) AS "isBanned"
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.expires_at > now()`,
       [tokenHash],

@@ -1,16 +1,31 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { type UserRole } from '../users/user.entity.js';
 
 /** Who is reading: decides what of a thread they may see. Set on the request by authentication. */
 export interface Viewer {
   userId: string | null;
   role: UserRole | null;
+  /** Set while the user is banned: they may read, not write. */
+  ban: { until: Date | null; reason: string } | null;
 }
 
-export const ANONYMOUS: Viewer = Object.freeze({ userId: null, role: null });
+export const ANONYMOUS: Viewer = Object.freeze({ userId: null, role: null, ban: null });
 
 export function isModerator(viewer: Viewer): boolean {
   return viewer.role === 'moderator' || viewer.role === 'admin';
+}
+
+/**
+ * The one gate for writing: signed in (401) and not banned (403, saying until when). Returns the user's id.
+ */
+export function requireWriter(viewer: Viewer): string {
+  if (!viewer.userId) throw new DomainError(ErrorCode.Unauthenticated, 'Sign in first.');
+  if (viewer.ban) {
+    const until = viewer.ban.until ? `until ${viewer.ban.until.toISOString()}` : 'without an end date';
+    throw new DomainError(ErrorCode.Forbidden, `You are banned ${until}: ${viewer.ban.reason}`);
+  }
+  return viewer.userId;
 }
 
 export interface RequestWithViewer {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ArticlesRepository } from '../articles/articles.repository.js';
 import { type ArticleEntity } from '../articles/article.entity.js';
 import { ArticlesService } from '../articles/articles.service.js';
-import { ANONYMOUS, type Viewer, isModerator } from '../auth/viewer.js';
+import { ANONYMOUS, type Viewer, isModerator, requireWriter } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { parseId } from '../common/ids.js';
@@ -30,7 +30,7 @@ export class CommentWritesService {
   ) {}
 
   async create(slug: string, input: CreateCommentDto, viewer: Viewer, idempotencyKey?: string): Promise<CommentDto> {
-    const userId = requireUser(viewer);
+    const userId = requireWriter(viewer);
     const request = idempotencyKey ? { userId, key: idempotencyKey, fingerprint: ['comment', slug, input] } : null;
     const { id: articleId } = await this.articles.requireBySlug(slug);
     const { dto, emissions } = await this.uow.run(async (tx) => {
@@ -79,7 +79,7 @@ export class CommentWritesService {
   }
 
   async edit(rawId: string, body: string, viewer: Viewer): Promise<CommentDto> {
-    requireUser(viewer);
+    requireWriter(viewer);
     const { dto, emissions } = await this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'edit');
       const html = renderMarkdown(body);

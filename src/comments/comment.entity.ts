@@ -24,6 +24,8 @@ export type Stance = (typeof STANCES)[number];
 @Index('comments_top_level_best_idx', ['articleId', 'bestScore', 'id'], { where: '"parent_id" IS NULL' })
 @Index('comments_top_level_controversial_idx', ['articleId', 'controversy', 'id'], { where: '"parent_id" IS NULL' })
 @Index('comments_path_idx', ['articleId', 'path'])
+// The moderation queues (pending oldest first, removed newest first).
+@Index('comments_status_idx', ['status', 'createdAt', 'id'])
 @Index('comments_parent_idx', ['parentId'])
 @Index('comments_author_idx', ['authorId', 'createdAt'])
 @Check('comments_status_check', `"status" IN ('visible', 'pending', 'removed', 'deleted')`)

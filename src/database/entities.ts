@@ -10,6 +10,8 @@ import { CommentRevisionEntity } from '../comments/comment-revision.entity.js';
 import { ReportEntity } from '../moderation/report.entity.js';
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity.js';
 import { ArticleEventEntity } from '../realtime/article-event.entity.js';
+import { BannedWordEntity } from '../moderation/banned-word.entity.js';
+import { ModerationLogEntity } from '../moderation/moderation-log.entity.js';
 
 /** Every entity, listed once for the app, the CLI and the drift check. */
 export const ENTITIES = [
@@ -25,4 +27,6 @@ export const ENTITIES = [
   ReportEntity,
   IdempotencyKeyEntity,
   ArticleEventEntity,
+  BannedWordEntity,
+  ModerationLogEntity,
 ];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Viewer } from '../auth/viewer.js';
+import { type Viewer, requireWriter } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { parseId } from '../common/ids.js';
 import { CommentAccess } from '../comments/comment-access.js';
@@ -16,10 +16,10 @@ export class ReportsService {
 
   /** One report per reader per comment (a second one is a 409). */
   async report(rawId: string, input: ReportInputDto, viewer: Viewer): Promise<ReportDto> {
-    if (!viewer.userId) throw new DomainError(ErrorCode.Unauthenticated, 'Sign in first.');
+    const userId = requireWriter(viewer);
     const comment = await this.comments.findById(parseId(rawId, ErrorCode.CommentNotFound, 'comment'));
     if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
-    const created = await this.reports.create(comment.id, viewer.userId, input.reason, input.note || null);
+    const created = await this.reports.create(comment.id, userId, input.reason, input.note || null);
     if (!created) throw new DomainError(ErrorCode.Conflict, 'You already reported this comment.');
     return { id: created.id, commentId: created.commentId, reason: created.reason, note: created.note, createdAt: created.createdAt.toISOString() };
   }

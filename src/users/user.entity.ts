@@ -26,6 +26,17 @@ export class UserEntity {
   @Column({ name: 'password_hash', type: 'text', nullable: true })
   passwordHash: string | null;
 
+  /** Banned from writing: while `banned` and (`bannedUntil` is null or in the future). */
+  @Column({ type: 'boolean', default: false })
+  banned: boolean;
+
+  /** null with `banned`: a ban without end. */
+  @Column({ name: 'banned_until', type: 'timestamptz', precision: 3, nullable: true })
+  bannedUntil: Date | null;
+
+  @Column({ name: 'ban_reason', type: 'text', nullable: true })
+  banReason: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ArticlesRepository } from '../articles/articles.repository.js';
-import { type Viewer, isModerator } from '../auth/viewer.js';
+import { type Viewer, isModerator, requireWriter } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { parseId } from '../common/ids.js';
 import { CommentAccess } from '../comments/comment-access.js';
@@ -22,8 +22,7 @@ export class VotesService {
 
   /** One vote per reader per comment, changeable, never on one's own comment; counters move in the same transaction. */
   async vote(rawId: string, value: -1 | 0 | 1, viewer: Viewer): Promise<VoteResultDto> {
-    if (!viewer.userId) throw new DomainError(ErrorCode.Unauthenticated, 'Sign in first.');
-    const userId = viewer.userId;
+    const userId = requireWriter(viewer);
     const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
     const { result, emission } = await this.uow.run(async (tx) => {
       const comment = await this.comments.findById(id, tx);

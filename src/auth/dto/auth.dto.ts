@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { MaxCodePoints } from '../../common/validation.js';
 import { UserDto } from '../../users/dto/user.dto.js';
 import { USER_ROLES, type UserRole } from '../../users/user.entity.js';
 
@@ -23,7 +24,7 @@ export class RegisterDto {
   @Transform(trim)
   @IsString()
   @MinLength(1)
-  @MaxLength(64)
+  @MaxCodePoints(64)
   // eslint-disable-next-line no-control-regex
   @Matches(/^[^\u0000-\u001f\u007f]*$/u, { message: 'displayName must not contain control characters' })
   displayName?: string;

@@ -1,0 +1,19 @@
+import { ValidateBy, type ValidationOptions } from 'class-validator';
+
+/**
+ * At most `max` Unicode code points: what PostgreSQL's varchar(n) counts (class-validator's MaxLength does not count
+ * variation selectors, so a string it passes can still overflow the column).
+ */
+export function MaxCodePoints(max: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'maxCodePoints',
+      constraints: [max],
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && [...value].length <= max,
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be at most ${max} characters`,
+      },
+    },
+    options,
+  );
+}

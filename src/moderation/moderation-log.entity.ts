@@ -1,0 +1,52 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../users/user.entity.js';
+
+export const MODERATION_ACTIONS = [
+  'comment.approve',
+  'comment.remove',
+  'comment.restore',
+  'user.ban',
+  'user.unban',
+  'user.role',
+  'banned-words.update',
+  'article.settings',
+] as const;
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
+
+/** Append-only record of every moderator and admin action. */
+@Entity({ name: 'moderation_log' })
+@Index('moderation_log_actor_idx', ['actorId', 'id'])
+@Check('moderation_log_action_check', `"action" IN ('comment.approve', 'comment.remove', 'comment.restore', 'user.ban', 'user.unban', 'user.role', 'banned-words.update', 'article.settings')`)
+export class ModerationLogEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
+  id: string;
+
+  @Column({ name: 'actor_id', type: 'bigint' })
+  actorId: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'actor_id' })
+  actor?: UserEntity;
+
+  @Column({ type: 'varchar', length: 32 })
+  action: ModerationAction;
+
+  @Column({ name: 'comment_id', type: 'bigint', nullable: true })
+  commentId: string | null;
+
+  @Column({ name: 'user_id', type: 'bigint', nullable: true })
+  userId: string | null;
+
+  @Column({ name: 'article_id', type: 'bigint', nullable: true })
+  articleId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  reason: string | null;
+
+  /** What changed (e.g. the new settings, the ban's end, the word list). */
+  @Column({ type: 'json', nullable: true })
+  details: unknown;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+}

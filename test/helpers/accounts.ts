@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { AuthService } from '../../src/auth/auth.service.js';
+import { type TestApp } from './test-app.js';
+
+/** The password of every account these helpers register. */
+export const PASSWORD = 'correct-horse-battery';
+
+/** Pass as `env` to startTestApp when a suite needs the first admin: `startTestApp({ env: ADMIN_ENV })`. */
+export const ADMIN_USERNAME = 'admin';
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+export const ADMIN_ENV = { ADMIN_USERNAME, ADMIN_PASSWORD };
+
+export type Role = 'reader' | 'moderator' | 'admin';
+
+export interface Account {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  token: string;
+  password: string;
+}
+
+/** A fresh username, unique within a run. */
+export function uniqueName(prefix = 'user'): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Registers a reader through the API (201 expected) and returns the account with its bearer token. */
+export async function register(
+  t: TestApp,
+  name = uniqueName(),
+  options: { displayName?: string } = {},
+): Promise<Account> {
+  const res = await t.http.post('/api/auth/register').send({ username: name, password: PASSWORD, ...options });
+  assert.equal(res.status, 201, `register ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+  return {
+    ...(res.body.user as Omit<Account, 'token' | 'password'>),
+    token: res.body.token as string,
+    password: PASSWORD,
+  };
+}
+
+/** Signs in through the API (200 expected): a new session, so a new token. */
+export async function login(t: TestApp, username: string, password = PASSWORD): Promise<Account> {
+  const res = await t.http.post('/api/auth/login').send({ username, password });
+  assert.equal(res.status, 200, `login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+  return { ...(res.body.user as Omit<Account, 'token' | 'password'>), token: res.body.token as string, password };
+}
+
+/** The first admin (created from ADMIN_ENV, which the app must have been started with), signed in. */
+export async function signInAdmin(t: TestApp): Promise<Account> {
+  await t.app.get(AuthService).ensureAdmin();
+  const admin = await login(t, ADMIN_USERNAME, ADMIN_PASSWORD);
+  assert.equal(admin.role, 'admin');
+  return admin;
+}
+
+/** Registers a user and gives it a role through `PATCH /api/admin/users/:id` with an admin's token. */
+export async function withRole(t: TestApp, adminToken: string, role: Role, name = uniqueName(role)): Promise<Account> {
+  const account = await register(t, name);
+  if (role === 'reader') return account;
+  const res = await t.http
+    .patch(`/api/admin/users/${account.id}`)
+    .set('Authorization', `Bearer ${adminToken}`)
+    .send({ role });
+  assert.equal(res.status, 200, `make ${name} ${role}: ${res.status} ${JSON.stringify(res.body)}`);
+  assert.equal(res.body.user.role, role);
+  return { ...account, role };
+}
+
+/** `Authorization` header value for an account's token. */
+export function bearer(token: string): string {
+  return `Bearer ${token}`;
+}
+
+/** The `forum_session` cookie pair (`forum_session=...`) from a response's Set-Cookie, or undefined. */
+export function sessionCookieOf(setCookie: string | string[] | undefined): string | undefined {
+  const lines = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  const line = lines.find((l) => l.startsWith('forum_session='));
+  return line?.split(';')[0];
+}
+
+const LEAK =
+  /at \S+ \(|node_modules|\.[jt]s:\d+|Error:|QueryFailedError|\bSELECT |\bINSERT INTO|\bUPDATE \w+ SET|\bDELETE FROM|syntax error at|violates .*constraint|duplicate key|invalid byte sequence|\bpg_/;
+
+/** The contract's error body: `{ statusCode, error, message }` with the given status, no stack trace or SQL. */
+export function assertErrorBody(
+  res: { status: number; body: unknown; text?: string },
+  status: number,
+  label = '',
+): void {
+  const where = `${label} ${res.status} ${JSON.stringify(res.body)}`;
+  assert.equal(res.status, status, where);
+  const body = res.body as Record<string, unknown>;
+  assert.equal(body.statusCode, status, where);
+  assert.equal(typeof body.error, 'string', where);
+  assert.ok((body.error as string).length > 0, where);
+  assert.ok(
+    typeof body.message === 'string' ||
+      (Array.isArray(body.message) && body.message.every((m) => typeof m === 'string')),
+    where,
+  );
+  assert.doesNotMatch(JSON.stringify(body), LEAK, `${where}: a stack trace or SQL reaches the client`);
+}
+
+/** Any 4xx with the contract's error body (for hostile input where several statuses are fair). */
+export function assertClientError(res: { status: number; body: unknown }, label = ''): void {
+  assert.ok(
+    res.status >= 400 && res.status < 500,
+    `${label}: expected a 4xx, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+  );
+  assertErrorBody(res, res.status, label);
+}
