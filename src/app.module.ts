@@ -12,6 +12,7 @@ import { DatabaseToolsModule } from './database/database-tools.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { VotesModule } from './votes/votes.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { AuditModule } from './moderation/audit.module.js';
 import { SeedsModule } from '../seeds/seeds.module.js';
 
 export interface AppModuleOptions {
@@ -28,6 +29,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl),
         DatabaseToolsModule,
+        AuditModule,
         ThrottlerModule.forRoot(rateLimitOptions(config)),
         UsersModule,
         AuthModule,

@@ -1,9 +1,12 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SignedIn } from '../auth/signed-in.guard.js';
+import { CurrentViewer, type Viewer } from '../auth/viewer.js';
+import { RateLimited } from '../common/rate-limit.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { ArticlesService } from './articles.service.js';
-import { ArticleDto, ArticlePageDto } from './dto/article.dto.js';
+import { ArticleDto, ArticlePageDto, ArticleSettingsDto, UpdateSettingsDto } from './dto/article.dto.js';
 
 @ApiTags('articles')
 @Controller('articles')
@@ -24,5 +27,15 @@ export class ArticlesController {
   @ApiErrorResponses(404)
   get(@Param('slug') slug: string): Promise<ArticleDto> {
     return this.articles.get(slug);
+  }
+
+  @Patch(':slug/settings')
+  @SignedIn()
+  @RateLimited()
+  @ApiOperation({ summary: 'Change an article’s discussion settings (moderator)' })
+  @ApiOkResponse({ type: ArticleSettingsDto })
+  @ApiErrorResponses(400, 401, 403, 404)
+  updateSettings(@Param('slug') slug: string, @Body() body: UpdateSettingsDto, @CurrentViewer() viewer: Viewer): Promise<ArticleSettingsDto> {
+    return this.articles.updateSettings(slug, body, viewer);
   }
 }

@@ -69,6 +69,16 @@ export class ArticlesRepository {
     return manager.getRepository(ArticleEntity).findOneBy({ importKey });
   }
 
+  /** Changes the given settings; returns the article as it now is (row locked until the transaction ends). */
+  async updateSettings(
+    tx: EntityManager,
+    id: string,
+    settings: { locked?: boolean; premoderation?: boolean; slowModeSeconds?: number },
+  ): Promise<ArticleEntity> {
+    await tx.getRepository(ArticleEntity).update({ id }, settings);
+    return tx.getRepository(ArticleEntity).findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
   async slugExists(manager: EntityManager, slug: string): Promise<boolean> {
     return manager.getRepository(ArticleEntity).existsBy({ slug });
   }

@@ -4,7 +4,19 @@ import { CursorCodec } from '../common/pagination/cursor-codec.js';
 import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
 import { type ArticleEntity } from './article.entity.js';
 import { type ArticlePosition, ArticlesRepository } from './articles.repository.js';
-import { type ArticleDto, type ArticlePageDto, toArticleDto, toArticleSummaryDto } from './dto/article.dto.js';
+import {
+  type ArticleDto,
+  type ArticlePageDto,
+  type ArticleSettingsDto,
+  type UpdateSettingsDto,
+  toArticleDto,
+  toArticleSettingsDto,
+  toArticleSummaryDto,
+} from './dto/article.dto.js';
+import { type Viewer, requireModerator } from '../auth/viewer.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
+import { ModerationLogRepository } from '../moderation/moderation-log.repository.js';
+import { LiveEvents } from '../realtime/live-events.service.js';
 
 const LIST_SCOPE = 'articles';
 const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$/;
@@ -14,6 +26,9 @@ export class ArticlesService {
   constructor(
     private readonly articles: ArticlesRepository,
     private readonly cursors: CursorCodec,
+    private readonly uow: UnitOfWork,
+    private readonly live: LiveEvents,
+    private readonly log: ModerationLogRepository,
   ) {}
 
   async list(limit = DEFAULT_LIMIT, cursor?: string): Promise<ArticlePageDto> {
@@ -31,6 +46,22 @@ export class ArticlesService {
     const article = await this.requireBySlug(slug);
     const blocks = await this.articles.findBlocks(article.id);
     return toArticleDto(article, blocks);
+  }
+
+  /** Moderators change an article's locked / premoderation / slow-mode settings; followers hear of it at once. */
+  async updateSettings(slug: string, input: UpdateSettingsDto, viewer: Viewer): Promise<ArticleSettingsDto> {
+    const actorId = requireModerator(viewer);
+    const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+    if (Object.keys(changes).length === 0) throw new DomainError(ErrorCode.ValidationFailed, 'Give at least one of locked, premoderation, slowModeSeconds.');
+    const { id } = await this.requireBySlug(slug);
+    const { settings, emission } = await this.uow.run(async (tx) => {
+      const article = await this.articles.updateSettings(tx, id, changes);
+      const settings = toArticleSettingsDto(article);
+      await this.log.append(tx, { actorId, action: 'article.settings', articleId: id, details: changes });
+      return { settings, emission: await this.live.room(tx, id, 'article.updated', { settings }) };
+    });
+    this.live.publish([emission]);
+    return settings;
   }
 
   /** The article a slug names, or a 404 (also for a slug that could not be one). */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { parseId } from '../common/ids.js';
@@ -8,8 +8,10 @@ import { type UserRole } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { type AuthResultDto, type LoginDto, type RegisterDto } from './dto/auth.dto.js';
 import { PasswordHasher } from './password-hasher.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
+import { ModerationLogRepository } from '../moderation/moderation-log.repository.js';
 import { SessionsRepository } from './sessions.repository.js';
-import { type Viewer } from './viewer.js';
+import { type Viewer, requireWriter } from './viewer.js';
 
 export interface Session {
   viewer: Viewer;
@@ -18,13 +20,13 @@ export interface Session {
 
 @Injectable()
 export class AuthService {
-  private readonly logger = new Logger('Auth');
-
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly hasher: PasswordHasher,
     private readonly config: AppConfig,
+    private readonly uow: UnitOfWork,
+    private readonly log: ModerationLogRepository,
   ) {}
 
   async register(input: RegisterDto): Promise<AuthResultDto> {
@@ -65,13 +67,17 @@ export class AuthService {
 
   /** Admins change roles; nobody changes their own (so the last admin cannot lock everyone out by mistake). */
   async changeRole(viewer: Viewer, rawUserId: string, role: UserRole): Promise<UserDto> {
+    requireWriter(viewer);
     if (viewer.role !== 'admin') throw new DomainError(ErrorCode.Forbidden, 'Only an admin changes roles.');
     const userId = parseId(rawUserId, ErrorCode.UserNotFound, 'user');
     if (userId === viewer.userId) throw new DomainError(ErrorCode.Forbidden, 'You cannot change your own role.');
-    const user = await this.users.setRole(userId, role);
-    if (!user) throw new DomainError(ErrorCode.UserNotFound, 'No such user.');
-    this.logger.log(`user ${viewer.userId} set the role of user ${userId} to ${role}`);
-    return toUserDto(user);
+    const actorId = viewer.userId as string;
+    return this.uow.run(async (tx) => {
+      const user = await this.users.setRole(userId, role, tx);
+      if (!user) throw new DomainError(ErrorCode.UserNotFound, 'No such user.');
+      await this.log.append(tx, { actorId, action: 'user.role', userId, details: { role } });
+      return toUserDto(user);
+    });
   }
 
   /**

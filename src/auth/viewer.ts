@@ -28,6 +28,13 @@ export function requireWriter(viewer: Viewer): string {
   return viewer.userId;
 }
 
+/** Moderators and admins, not banned (401 without a user, 403 for anyone else). Returns the user's id. */
+export function requireModerator(viewer: Viewer): string {
+  const userId = requireWriter(viewer);
+  if (!isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'Only moderators may do this.');
+  return userId;
+}
+
 export interface RequestWithViewer {
   viewer?: Viewer;
 }

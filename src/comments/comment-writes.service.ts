@@ -12,6 +12,7 @@ import { CommentAccess } from './comment-access.js';
 import { type CommentStatus } from './comment.entity.js';
 import { type CommentRow, CommentsRepository, type NewQuote, type QuoteRow } from './comments.repository.js';
 import { type Emission, LiveEvents } from '../realtime/live-events.service.js';
+import { BannedWords } from '../moderation/banned-words.service.js';
 import { type CommentDto } from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
 import { type CreateCommentDto, type HistoryDto, type QuoteInputDto } from './dto/write-comment.dto.js';
@@ -27,12 +28,15 @@ export class CommentWritesService {
     private readonly articleRows: ArticlesRepository,
     private readonly idempotency: IdempotencyService,
     private readonly live: LiveEvents,
+    private readonly bannedWords: BannedWords,
   ) {}
 
   async create(slug: string, input: CreateCommentDto, viewer: Viewer, idempotencyKey?: string): Promise<CommentDto> {
     const userId = requireWriter(viewer);
     const request = idempotencyKey ? { userId, key: idempotencyKey, fingerprint: ['comment', slug, input] } : null;
     const { id: articleId } = await this.articles.requireBySlug(slug);
+    // Read before the transaction: a second connection taken while holding one can starve the pool.
+    const banned = isModerator(viewer) ? null : await this.bannedWords.firstMatch(input.body);
     const { dto, emissions } = await this.uow.run(async (tx) => {
       if (request) {
         const earlier = await this.idempotency.replay<CommentDto>(tx, request);
@@ -42,7 +46,9 @@ export class CommentWritesService {
       if (article.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
       const parent = input.parentId ? await this.requireParent(tx, input.parentId, article.id, viewer) : null;
       const quote = input.quote ? await this.verifiedQuote(tx, input.quote, article.id, viewer) : null;
-      const status: CommentStatus = article.premoderation && !isModerator(viewer) ? 'pending' : 'visible';
+      if (article.slowModeSeconds > 0 && !isModerator(viewer)) await this.enforceSlowMode(tx, article.id, userId, article.slowModeSeconds);
+      const held = !isModerator(viewer) && (article.premoderation || banned !== null);
+      const status: CommentStatus = held ? 'pending' : 'visible';
       const inserted = await this.comments.insertComment(
         tx,
         { articleId: article.id, parent, authorId: userId, body: input.body, html: renderMarkdown(input.body), status, stance: input.stance ?? null },
@@ -78,20 +84,32 @@ export class CommentWritesService {
     return emissions;
   }
 
+  /** An edit that brings in a banned word sends the comment back to the pending queue (readers lose it). */
   async edit(rawId: string, body: string, viewer: Viewer): Promise<CommentDto> {
     requireWriter(viewer);
+    const banned = isModerator(viewer) ? null : await this.bannedWords.firstMatch(body);
     const { dto, emissions } = await this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'edit');
       const html = renderMarkdown(body);
       await this.comments.replaceBody(tx, comment, body, html);
       await this.reverifyQuotesOf(tx, comment.id, html);
+      const held = banned !== null && comment.status === 'visible';
+      if (held) {
+        await this.comments.setStatus(tx, comment.id, 'pending');
+        await this.moveCounters(tx, comment, 'visible', 'pending');
+      }
       const row = (await this.comments.findById(comment.id, tx)) as CommentRow;
       const quotes = await this.comments.findQuotes([row.id], tx);
-      const emissions =
-        row.status === 'visible'
+      const authorView = toCommentDto(row, quotes, viewer, 0);
+      const emissions = held
+        ? [
+            await this.live.room(tx, row.articleId, 'comment.removed', { commentId: row.id }),
+            this.live.toModerators(row.articleId, 'moderation.queued', { comment: authorView }),
+          ]
+        : row.status === 'visible'
           ? [await this.live.room(tx, row.articleId, 'comment.updated', { comment: toCommentDto(row, quotes, ANONYMOUS, 0) })]
           : [];
-      return { dto: toCommentDto(row, quotes, viewer, 0), emissions };
+      return { dto: authorView, emissions };
     });
     this.live.publish(emissions);
     return dto;
@@ -131,6 +149,18 @@ export class CommentWritesService {
     if (visibleDelta !== 0) {
       const blockIds = await this.comments.findQuotedBlockIds(tx, comment.id);
       await this.articleRows.adjustCommentCounters(tx, comment.articleId, visibleDelta, blockIds, comment.createdAt);
+    }
+  }
+
+  /** One comment per N seconds per reader on the article: a 429 saying how long to wait. */
+  private async enforceSlowMode(tx: Tx, articleId: string, userId: string, seconds: number): Promise<void> {
+    await this.comments.lockAuthorOnArticle(tx, articleId, userId);
+    const last = await this.comments.lastCommentAt(tx, articleId, userId);
+    if (!last) return;
+    const waitMs = last.getTime() + seconds * 1000 - Date.now();
+    if (waitMs > 0) {
+      const retryAfter = Math.ceil(waitMs / 1000);
+      throw new DomainError(ErrorCode.RateLimited, `Slow mode: one comment every ${seconds} s here; wait ${retryAfter} s.`, retryAfter);
     }
   }
 

@@ -8,12 +8,13 @@ import { CommentWritesService } from './comment-writes.service.js';
 import { IdempotencyRepository } from '../common/idempotency/idempotency.repository.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { VotesRepository } from '../votes/votes.repository.js';
+import { BannedWordsModule } from '../moderation/banned-words.module.js';
 
 @Module({
-  imports: [CommonModule, ArticlesModule],
+  imports: [CommonModule, ArticlesModule, BannedWordsModule],
   controllers: [CommentsController],
   // The votes repository lives with its domain (src/votes) but is provided here: reading a thread needs the viewer's votes.
   providers: [CommentsRepository, CommentsService, CommentWritesService, VotesRepository, IdempotencyRepository, IdempotencyService],
-  exports: [CommentsRepository, VotesRepository],
+  exports: [CommentsRepository, VotesRepository, CommentWritesService],
 })
 export class CommentsModule {}

@@ -157,6 +157,63 @@ export class CommentsRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * A page of a moderation queue. `pending`: oldest first; `removed`: newest first; `reported`: visible comments with
+   * open reports, most reported first. Each row carries its article's slug and its open report count.
+   */
+  async findQueuePage(
+    queue: 'pending' | 'removed' | 'reported',
+    articleId: string | null,
+    limit: number,
+    after: { key: number | string; id: string } | null,
+  ): Promise<(CommentRow & { articleSlug: string; openReports: number })[]> {
+    const params: unknown[] = [limit, articleId];
+    const base = `SELECT ${COLUMNS}, a.slug AS "articleSlug", coalesce(r.n, 0) AS "openReports"
+                    FROM comments c JOIN users u ON u.id = c.author_id JOIN articles a ON a.id = c.article_id`;
+    const reports = `(SELECT comment_id, count(*)::int AS n FROM reports WHERE status = 'open' GROUP BY comment_id) r`;
+    const article = '($2::bigint IS NULL OR c.article_id = $2::bigint)';
+    switch (queue) {
+      case 'pending': {
+        const keyset = after ? `(c.created_at, c.id) > ($${params.push(after.key)}::timestamptz, $${params.push(after.id)}::bigint)` : 'TRUE';
+        return this.dataSource.query(
+          `${base} LEFT JOIN ${reports} ON r.comment_id = c.id
+            WHERE c.status = 'pending' AND ${article} AND ${keyset} ORDER BY c.created_at, c.id LIMIT $1`,
+          params,
+        );
+      }
+      case 'removed': {
+        const keyset = after ? `(c.created_at, c.id) < ($${params.push(after.key)}::timestamptz, $${params.push(after.id)}::bigint)` : 'TRUE';
+        return this.dataSource.query(
+          `${base} LEFT JOIN ${reports} ON r.comment_id = c.id
+            WHERE c.status = 'removed' AND ${article} AND ${keyset} ORDER BY c.created_at DESC, c.id DESC LIMIT $1`,
+          params,
+        );
+      }
+      case 'reported': {
+        const keyset = after ? `(r.n, c.id) < ($${params.push(after.key)}::int, $${params.push(after.id)}::bigint)` : 'TRUE';
+        return this.dataSource.query(
+          `${base} JOIN ${reports} ON r.comment_id = c.id
+            WHERE c.status = 'visible' AND ${article} AND ${keyset} ORDER BY r.n DESC, c.id DESC LIMIT $1`,
+          params,
+        );
+      }
+    }
+  }
+
+  /** Serialises one author's posts on one article until the transaction ends (slow mode's check-then-insert). */
+  async lockAuthorOnArticle(tx: Tx, articleId: string, authorId: string): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`slow:${articleId}:${authorId}`]);
+  }
+
+  /** The author's latest comment on the article (slow mode). */
+  async lastCommentAt(tx: Tx, articleId: string, authorId: string): Promise<Date | null> {
+    const rows: { at: Date | null }[] = await tx.query(
+      'SELECT max(created_at) AS at FROM comments WHERE article_id = $1 AND author_id = $2',
+      [articleId, authorId],
+    );
+    return rows[0]?.at ?? null;
+  }
+
   /** Current statuses of these comments. */
   async findStatuses(ids: string[]): Promise<Map<string, CommentStatus>> {
     if (ids.length === 0) return new Map();

@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
 import { CommentsModule } from '../comments/comments.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { CommonModule } from '../common/common.module.js';
+import { BannedWordsModule } from './banned-words.module.js';
+import { ModerationController } from './moderation.controller.js';
+import { ModerationService } from './moderation.service.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
 
 @Module({
-  imports: [CommentsModule],
-  controllers: [ReportsController],
-  providers: [ReportsRepository, ReportsService],
+  imports: [CommentsModule, UsersModule, CommonModule, BannedWordsModule],
+  controllers: [ReportsController, ModerationController],
+  providers: [ReportsRepository, ReportsService, ModerationService],
 })
 export class ModerationModule {}

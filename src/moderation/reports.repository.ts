@@ -1,7 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { changedCount } from '../database/query-results.js';
+import { type Tx } from '../database/unit-of-work.js';
+import { type UserRole } from '../users/user.entity.js';
 import { type ReportReason } from './report.entity.js';
+
+export interface QueueReportRow {
+  id: string;
+  commentId: string;
+  reason: ReportReason;
+  note: string | null;
+  status: 'open' | 'closed';
+  createdAt: Date;
+  reporterId: string;
+  reporterUsername: string;
+  reporterDisplayName: string;
+  reporterRole: UserRole;
+}
 
 export interface ReportRow {
   id: string;
@@ -15,6 +31,25 @@ export interface ReportRow {
 @Injectable()
 export class ReportsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Closes the comment's open reports (approve, remove). */
+  async closeOpen(tx: Tx, commentId: string): Promise<number> {
+    return changedCount(
+      await tx.query(`UPDATE reports SET status = 'closed', closed_at = now() WHERE comment_id = $1 AND status = 'open'`, [commentId]),
+    );
+  }
+
+  /** The reports of these comments, oldest first, with their reporters. */
+  findForComments(commentIds: string[]): Promise<QueueReportRow[]> {
+    if (commentIds.length === 0) return Promise.resolve([]);
+    return this.dataSource.query(
+      `SELECT r.id, r.comment_id AS "commentId", r.reason, r.note, r.status, r.created_at AS "createdAt",
+              u.id AS "reporterId", u.username AS "reporterUsername", u.display_name AS "reporterDisplayName", u.role AS "reporterRole"
+         FROM reports r JOIN users u ON u.id = r.reporter_id
+        WHERE r.comment_id = ANY($1::bigint[]) ORDER BY r.id`,
+      [commentIds],
+    );
+  }
 
   /** Files a report; null when this reader already reported this comment (the unique index decides). */
   async create(commentId: string, reporterId: string, reason: ReportReason, note: string | null): Promise<ReportRow | null> {

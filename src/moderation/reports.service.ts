@@ -6,12 +6,18 @@ import { CommentAccess } from '../comments/comment-access.js';
 import { CommentsRepository } from '../comments/comments.repository.js';
 import { type ReportDto, type ReportInputDto } from './dto/report.dto.js';
 import { ReportsRepository } from './reports.repository.js';
+import { toCommentDto } from '../comments/dto/comment.mapper.js';
+import { LiveEvents } from '../realtime/live-events.service.js';
+
+/** How moderators see a comment in their queue. */
+const MODERATOR_VIEW = { userId: null, role: 'moderator' as const, ban: null };
 
 @Injectable()
 export class ReportsService {
   constructor(
     private readonly reports: ReportsRepository,
     private readonly comments: CommentsRepository,
+    private readonly live: LiveEvents,
   ) {}
 
   /** One report per reader per comment (a second one is a 409). */
@@ -21,6 +27,10 @@ export class ReportsService {
     if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
     const created = await this.reports.create(comment.id, userId, input.reason, input.note || null);
     if (!created) throw new DomainError(ErrorCode.Conflict, 'You already reported this comment.');
+    if (comment.status === 'visible') {
+      const quotes = await this.comments.findQuotes([comment.id]);
+      this.live.publish([this.live.toModerators(comment.articleId, 'moderation.queued', { comment: toCommentDto(comment, quotes, MODERATOR_VIEW, 0) })]);
+    }
     return { id: created.id, commentId: created.commentId, reason: created.reason, note: created.note, createdAt: created.createdAt.toISOString() };
   }
 }

@@ -8,8 +8,9 @@ import { UserEntity, type UserRole } from './user.entity.js';
 export class UsersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  findById(id: string): Promise<UserEntity | null> {
-    return this.dataSource.getRepository(UserEntity).findOneBy({ id });
+  /** Inside a transaction, pass it (never take a second connection while holding one). */
+  findById(id: string, tx: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
+    return tx.getRepository(UserEntity).findOneBy({ id });
   }
 
   /** By username, case-insensitively. */
@@ -30,9 +31,23 @@ export class UsersRepository {
     return rows.length > 0 ? this.findById(rows[0].id) : null;
   }
 
-  async setRole(id: string, role: UserRole): Promise<UserEntity | null> {
-    await this.dataSource.getRepository(UserEntity).update({ id }, { role });
-    return this.findById(id);
+  async setBan(tx: EntityManager, id: string, until: Date | null, reason: string): Promise<void> {
+    await tx.query('UPDATE users SET banned = true, banned_until = $2, ban_reason = $3 WHERE id = $1', [id, until, reason]);
+  }
+
+  /** Lifts a ban; true when one was in force. */
+  async clearBan(tx: EntityManager, id: string): Promise<boolean> {
+    const rows: { active: boolean }[] = await tx.query(
+      `SELECT (banned AND (banned_until IS NULL OR banned_until > now())) AS active FROM users WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    await tx.query('UPDATE users SET banned = false, banned_until = NULL, ban_reason = NULL WHERE id = $1', [id]);
+    return rows[0]?.active ?? false;
+  }
+
+  async setRole(id: string, role: UserRole, tx: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
+    await tx.getRepository(UserEntity).update({ id }, { role });
+    return this.findById(id, tx);
   }
 
   /**

@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { type ArticleBlockEntity, BLOCK_KINDS, type BlockKind } from '../article-block.entity.js';
 import { type ArticleEntity } from '../article.entity.js';
 
@@ -103,4 +104,23 @@ export function toArticleDto(article: ArticleEntity, blocks: ArticleBlockEntity[
     blocks: blocks.map((b) => ({ id: b.id, kind: b.kind, text: b.text, html: b.html, commentCount: b.commentCount })),
     settings: toArticleSettingsDto(article),
   };
+}
+
+export class UpdateSettingsDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  locked?: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  premoderation?: boolean;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 86_400, description: 'A reader may post once per this many seconds (0: off)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  slowModeSeconds?: number;
 }

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { type Tx } from '../database/unit-of-work.js';
+import { BannedWordMatcher, normaliseForMatching } from './banned-word-matcher.js';
+import { BannedWordsRepository } from './banned-words.repository.js';
+
+const CACHE_MS = 2_000;
+
+/**
+ * The banned-word list as a matcher. Read from the database at most every two seconds per process, so a change made
+ * through any process applies everywhere within that time (and at once in the process that made it).
+ */
+@Injectable()
+export class BannedWords {
+  private cached?: { at: number; matcher: BannedWordMatcher };
+
+  constructor(private readonly words: BannedWordsRepository) {}
+
+  async firstMatch(text: string): Promise<string | null> {
+    if (!this.cached || Date.now() - this.cached.at > CACHE_MS) {
+      this.cached = { at: Date.now(), matcher: new BannedWordMatcher(await this.words.list()) };
+    }
+    return this.cached.matcher.firstMatch(text);
+  }
+
+  list(): Promise<string[]> {
+    return this.words.list();
+  }
+
+  /** Normalises, drops blanks and duplicates, and replaces the list; returns what was stored. */
+  async replace(tx: Tx, words: string[], userId: string): Promise<string[]> {
+    const normalised = [...new Set(words.map((w) => normaliseForMatching(w).replace(/\s+/gu, ' ').trim()).filter(Boolean))].sort();
+    await this.words.replace(tx, normalised, userId);
+    this.cached = undefined;
+    return normalised;
+  }
+}

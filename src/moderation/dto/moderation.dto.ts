@@ -1,0 +1,158 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CommentDto } from '../../comments/dto/comment.dto.js';
+import { UserDto } from '../../users/dto/user.dto.js';
+import { MODERATION_ACTIONS, type ModerationAction } from '../moderation-log.entity.js';
+import { REPORT_REASONS, type ReportReason } from '../report.entity.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export const QUEUES = ['pending', 'reported', 'removed'] as const;
+export type Queue = (typeof QUEUES)[number];
+
+export class QueueQueryDto {
+  @ApiPropertyOptional({ enum: QUEUES, default: 'pending' })
+  @IsOptional()
+  @IsIn(QUEUES)
+  status?: Queue;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[1-9]\d{0,18}$/, { message: 'articleId is not an article id' })
+  articleId?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  cursor?: string;
+}
+
+export class ReasonDto {
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class BanDto {
+  @ApiProperty({ minLength: 1, maxLength: 500 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 500)
+  reason: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the ban ends; absent: no end' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  until?: string;
+}
+
+export class BannedWordsDto {
+  @ApiProperty({ type: [String], maxItems: 1000 })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  words: string[];
+}
+
+export class QueueReportDto {
+  @ApiProperty()
+  id: string;
+
+  @ApiProperty({ enum: REPORT_REASONS })
+  reason: ReportReason;
+
+  @ApiProperty({ type: String, nullable: true })
+  note: string | null;
+
+  @ApiProperty({ enum: ['open', 'closed'] })
+  status: 'open' | 'closed';
+
+  @ApiProperty({ type: UserDto })
+  reporter: UserDto;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class QueueItemDto extends CommentDto {
+  @ApiProperty()
+  articleSlug: string;
+
+  @ApiProperty({ type: [QueueReportDto] })
+  reports: QueueReportDto[];
+}
+
+export class QueuePageDto {
+  @ApiProperty({ type: [QueueItemDto] })
+  items: QueueItemDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}
+
+export class BanResultDto {
+  @ApiProperty({ type: UserDto })
+  user: UserDto;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  until: string | null;
+
+  @ApiProperty()
+  reason: string;
+}
+
+export class LogEntryDto {
+  @ApiProperty()
+  id: string;
+
+  @ApiProperty({ type: UserDto, description: 'Who acted' })
+  actor: UserDto;
+
+  @ApiProperty({ enum: MODERATION_ACTIONS })
+  action: ModerationAction;
+
+  @ApiProperty({ type: String, nullable: true })
+  commentId: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  userId: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  articleId: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  reason: string | null;
+
+  @ApiProperty({ nullable: true, description: 'What changed', type: 'object', additionalProperties: true })
+  details: unknown;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class LogPageDto {
+  @ApiProperty({ type: [LogEntryDto] })
+  items: LogEntryDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}
+
+export class BannedWordsListDto {
+  @ApiProperty({ type: [String] })
+  words: string[];
+}

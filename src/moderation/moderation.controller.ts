@@ -1,0 +1,100 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SignedIn } from '../auth/signed-in.guard.js';
+import { CurrentViewer, type Viewer } from '../auth/viewer.js';
+import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
+import { PageQueryDto } from '../common/pagination/page-query.dto.js';
+import { RateLimited } from '../common/rate-limit.js';
+import { CommentDto } from '../comments/dto/comment.dto.js';
+import { BanDto, BannedWordsDto, BannedWordsListDto, BanResultDto, LogPageDto, QueuePageDto, QueueQueryDto, ReasonDto } from './dto/moderation.dto.js';
+import { ModerationService } from './moderation.service.js';
+
+@ApiTags('moderation')
+@Controller('moderation')
+@SignedIn()
+export class ModerationController {
+  constructor(private readonly moderation: ModerationService) {}
+
+  @Get('queue')
+  @ApiOperation({ summary: 'A moderation queue: pending (oldest first), reported (most reported first) or removed' })
+  @ApiOkResponse({ type: QueuePageDto })
+  @ApiErrorResponses(400, 401, 403)
+  queue(@Query() query: QueueQueryDto, @CurrentViewer() viewer: Viewer): Promise<QueuePageDto> {
+    return this.moderation.queue(query, viewer);
+  }
+
+  @Post('comments/:id/approve')
+  @HttpCode(200)
+  @RateLimited()
+  @ApiOperation({ summary: 'Approve a pending or reported comment (closes its open reports)' })
+  @ApiOkResponse({ type: CommentDto })
+  @ApiErrorResponses(400, 401, 403, 404, 409)
+  approve(@Param('id') id: string, @Body() body: ReasonDto, @CurrentViewer() viewer: Viewer): Promise<CommentDto> {
+    return this.moderation.act('approve', id, body.reason, viewer);
+  }
+
+  @Post('comments/:id/remove')
+  @HttpCode(200)
+  @RateLimited()
+  @ApiOperation({ summary: 'Remove a comment: readers see a placeholder (closes its open reports)' })
+  @ApiOkResponse({ type: CommentDto })
+  @ApiErrorResponses(400, 401, 403, 404, 409)
+  remove(@Param('id') id: string, @Body() body: ReasonDto, @CurrentViewer() viewer: Viewer): Promise<CommentDto> {
+    return this.moderation.act('remove', id, body.reason, viewer);
+  }
+
+  @Post('comments/:id/restore')
+  @HttpCode(200)
+  @RateLimited()
+  @ApiOperation({ summary: 'Restore a removed comment' })
+  @ApiOkResponse({ type: CommentDto })
+  @ApiErrorResponses(400, 401, 403, 404, 409)
+  restore(@Param('id') id: string, @Body() body: ReasonDto, @CurrentViewer() viewer: Viewer): Promise<CommentDto> {
+    return this.moderation.act('restore', id, body.reason, viewer);
+  }
+
+  @Post('users/:id/ban')
+  @HttpCode(200)
+  @RateLimited()
+  @ApiOperation({ summary: 'Ban a user from writing, until a time or without end' })
+  @ApiOkResponse({ type: BanResultDto })
+  @ApiErrorResponses(400, 401, 403, 404)
+  ban(@Param('id') id: string, @Body() body: BanDto, @CurrentViewer() viewer: Viewer): Promise<BanResultDto> {
+    return this.moderation.ban(id, body, viewer);
+  }
+
+  @Delete('users/:id/ban')
+  @HttpCode(204)
+  @RateLimited()
+  @ApiOperation({ summary: 'Lift a ban' })
+  @ApiNoContentResponse()
+  @ApiErrorResponses(401, 403, 404)
+  unban(@Param('id') id: string, @CurrentViewer() viewer: Viewer): Promise<void> {
+    return this.moderation.unban(id, viewer);
+  }
+
+  @Get('banned-words')
+  @ApiOperation({ summary: 'The banned-word list' })
+  @ApiOkResponse({ type: BannedWordsListDto })
+  @ApiErrorResponses(401, 403)
+  async bannedWords(@CurrentViewer() viewer: Viewer): Promise<BannedWordsListDto> {
+    return { words: await this.moderation.bannedWordList(viewer) };
+  }
+
+  @Put('banned-words')
+  @RateLimited()
+  @ApiOperation({ summary: 'Replace the banned-word list (a comment containing one goes to pending)' })
+  @ApiOkResponse({ type: BannedWordsListDto })
+  @ApiErrorResponses(400, 401, 403)
+  async replaceBannedWords(@Body() body: BannedWordsDto, @CurrentViewer() viewer: Viewer): Promise<BannedWordsListDto> {
+    return { words: await this.moderation.replaceBannedWords(body.words, viewer) };
+  }
+
+  @Get('log')
+  @ApiOperation({ summary: 'Every moderator and admin action, newest first' })
+  @ApiOkResponse({ type: LogPageDto })
+  @ApiErrorResponses(400, 401, 403)
+  logPage(@Query() query: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<LogPageDto> {
+    return this.moderation.logPage(query.limit ?? 20, query.cursor, viewer);
+  }
+}

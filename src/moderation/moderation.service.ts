@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import { ANONYMOUS, type Viewer, requireModerator } from '../auth/viewer.js';
+import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { isId, parseId } from '../common/ids.js';
+import { CursorCodec } from '../common/pagination/cursor-codec.js';
+import { type CommentStatus } from '../comments/comment.entity.js';
+import { CommentWritesService } from '../comments/comment-writes.service.js';
+import { type CommentRow, CommentsRepository } from '../comments/comments.repository.js';
+import { type CommentDto } from '../comments/dto/comment.dto.js';
+import { toCommentDto } from '../comments/dto/comment.mapper.js';
+import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
+import { type Emission, LiveEvents } from '../realtime/live-events.service.js';
+import { toUserDto } from '../users/dto/user.dto.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { BannedWords } from './banned-words.service.js';
+import {
+  type BanDto,
+  type BanResultDto,
+  type LogPageDto,
+  type Queue,
+  type QueueItemDto,
+  type QueuePageDto,
+  type QueueQueryDto,
+} from './dto/moderation.dto.js';
+import { type ModerationAction } from './moderation-log.entity.js';
+import { ModerationLogRepository } from './moderation-log.repository.js';
+import { ReportsRepository } from './reports.repository.js';
+
+type CommentAction = 'approve' | 'remove' | 'restore';
+
+/** What each action may start from, and where it leads. */
+const TRANSITIONS: Record<CommentAction, { from: CommentStatus[]; to: CommentStatus; log: ModerationAction }> = {
+  approve: { from: ['pending', 'visible'], to: 'visible', log: 'comment.approve' },
+  remove: { from: ['pending', 'visible'], to: 'removed', log: 'comment.remove' },
+  restore: { from: ['removed'], to: 'visible', log: 'comment.restore' },
+};
+
+@Injectable()
+export class ModerationService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly comments: CommentsRepository,
+    private readonly writes: CommentWritesService,
+    private readonly reports: ReportsRepository,
+    private readonly users: UsersRepository,
+    private readonly log: ModerationLogRepository,
+    private readonly bannedWords: BannedWords,
+    private readonly live: LiveEvents,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  async queue(query: QueueQueryDto, viewer: Viewer): Promise<QueuePageDto> {
+    requireModerator(viewer);
+    const queue: Queue = query.status ?? 'pending';
+    const limit = query.limit ?? 20;
+    const scope = `queue:${queue}:${query.articleId ?? ''}`;
+    let after: { key: number | string; id: string } | null = null;
+    if (query.cursor) {
+      const [key, id] = this.cursors.decode(scope, query.cursor);
+      if ((typeof key !== 'string' && typeof key !== 'number') || !isId(id)) throw new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
+      after = { key, id };
+    }
+    const rows = await this.comments.findQueuePage(queue, query.articleId ?? null, limit + 1, after);
+    const page = rows.slice(0, limit);
+    const ids = page.map((r) => r.id);
+    const [quotes, reports] = await Promise.all([this.comments.findQuotes(ids), this.reports.findForComments(ids)]);
+    const items: QueueItemDto[] = page.map((row) => ({
+      ...toCommentDto(row, quotes.filter((q) => q.commentId === row.id), viewer, 0),
+      articleSlug: row.articleSlug,
+      reports: reports
+        .filter((r) => r.commentId === row.id)
+        .map((r) => ({
+          id: r.id,
+          reason: r.reason,
+          note: r.note,
+          status: r.status,
+          createdAt: r.createdAt.toISOString(),
+          reporter: toUserDto({ id: r.reporterId, username: r.reporterUsername, displayName: r.reporterDisplayName, role: r.reporterRole }),
+        })),
+    }));
+    const last = page.at(-1);
+    const nextKey = last ? (queue === 'reported' ? last.openReports : last.createdAt.toISOString()) : null;
+    return { items, nextCursor: rows.length > limit && last ? this.cursors.encode(scope, [nextKey, last.id]) : null };
+  }
+
+  /**
+   * approve: a pending comment becomes visible (and is announced as new); approving a reported one keeps it visible.
+   * remove: hidden from readers, its body kept for moderators. restore: a removed comment is visible again.
+   * Approving and removing close the comment's open reports. Each action is logged once.
+   */
+  async act(action: CommentAction, rawId: string, reason: string | undefined, viewer: Viewer): Promise<CommentDto> {
+    const actorId = requireModerator(viewer);
+    const transition = TRANSITIONS[action];
+    const { dto, emissions } = await this.uow.run(async (tx) => {
+      const comment = await this.comments.findByIdForUpdate(tx, parseId(rawId, ErrorCode.CommentNotFound, 'comment'));
+      if (!comment) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+      if (!transition.from.includes(comment.status)) {
+        throw new DomainError(ErrorCode.Conflict, `A ${comment.status} comment cannot be ${action === 'approve' ? 'approved' : action === 'remove' ? 'removed' : 'restored'}.`);
+      }
+      if (comment.status !== transition.to) {
+        await this.comments.setStatus(tx, comment.id, transition.to);
+        await this.writes.moveCounters(tx, comment, comment.status, transition.to);
+      }
+      if (action !== 'restore') await this.reports.closeOpen(tx, comment.id);
+      await this.log.append(tx, { actorId, action: transition.log, commentId: comment.id, articleId: comment.articleId, reason: reason || null });
+      const row = (await this.comments.findById(comment.id, tx)) as CommentRow;
+      const quotes = await this.comments.findQuotes([row.id], tx);
+      return { dto: toCommentDto(row, quotes, viewer, 0), emissions: await this.announce(tx, comment.status, row, quotes) };
+    });
+    this.live.publish(emissions);
+    return dto;
+  }
+
+  async ban(rawUserId: string, input: BanDto, viewer: Viewer): Promise<BanResultDto> {
+    const actorId = requireModerator(viewer);
+    const userId = parseId(rawUserId, ErrorCode.UserNotFound, 'user');
+    const until = input.until ? new Date(input.until) : null;
+    if (until && until.getTime() <= Date.now()) throw new DomainError(ErrorCode.ValidationFailed, 'until must be in the future.');
+    const result = await this.uow.run(async (tx) => {
+      const target = await this.users.findById(userId, tx);
+      if (!target) throw new DomainError(ErrorCode.UserNotFound, 'No such user.');
+      if (target.id === actorId) throw new DomainError(ErrorCode.Forbidden, 'You cannot ban yourself.');
+      if (target.role === 'admin' && viewer.role !== 'admin') throw new DomainError(ErrorCode.Forbidden, 'A moderator cannot ban an admin.');
+      await this.users.setBan(tx, target.id, until, input.reason);
+      await this.log.append(tx, { actorId, action: 'user.ban', userId: target.id, reason: input.reason, details: { until: until?.toISOString() ?? null } });
+      return { user: toUserDto(target), until: until?.toISOString() ?? null, reason: input.reason };
+    });
+    this.live.publish([this.live.toUser(userId, null, 'user.banned', { until: result.until, reason: result.reason })]);
+    return result;
+  }
+
+  async unban(rawUserId: string, viewer: Viewer): Promise<void> {
+    const actorId = requireModerator(viewer);
+    const userId = parseId(rawUserId, ErrorCode.UserNotFound, 'user');
+    const lifted = await this.uow.run(async (tx) => {
+      const target = await this.users.findById(userId, tx);
+      if (!target) throw new DomainError(ErrorCode.UserNotFound, 'No such user.');
+      if (target.role === 'admin' && viewer.role !== 'admin') throw new DomainError(ErrorCode.Forbidden, 'A moderator cannot change an admin’s ban.');
+      const wasBanned = await this.users.clearBan(tx, target.id);
+      if (wasBanned) await this.log.append(tx, { actorId, action: 'user.unban', userId: target.id });
+      return wasBanned;
+    });
+    if (lifted) this.live.publish([this.live.toUser(userId, null, 'user.unbanned', {})]);
+  }
+
+  async bannedWordList(viewer: Viewer): Promise<string[]> {
+    requireModerator(viewer);
+    return this.bannedWords.list();
+  }
+
+  async replaceBannedWords(words: string[], viewer: Viewer): Promise<string[]> {
+    const actorId = requireModerator(viewer);
+    return this.uow.run(async (tx) => {
+      const before = await this.bannedWords.list();
+      const stored = await this.bannedWords.replace(tx, words, actorId);
+      const added = stored.filter((w) => !before.includes(w));
+      const removed = before.filter((w) => !stored.includes(w));
+      await this.log.append(tx, { actorId, action: 'banned-words.update', details: { added, removed, count: stored.length } });
+      return stored;
+    });
+  }
+
+  async logPage(limit: number, cursor: string | undefined, viewer: Viewer): Promise<LogPageDto> {
+    requireModerator(viewer);
+    let before: string | null = null;
+    if (cursor) {
+      const [id] = this.cursors.decode('moderation-log', cursor);
+      if (!isId(id)) throw new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
+      before = id;
+    }
+    const rows = await this.log.findPage(limit + 1, before);
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((r) => ({
+        id: r.id,
+        actor: toUserDto({ id: r.actorId, username: r.actorUsername, displayName: r.actorDisplayName, role: r.actorRole }),
+        action: r.action,
+        commentId: r.commentId,
+        userId: r.userId,
+        articleId: r.articleId,
+        reason: r.reason,
+        details: r.details,
+        createdAt: r.createdAt.toISOString(),
+      })),
+      nextCursor: rows.length > limit ? this.cursors.encode('moderation-log', [page[page.length - 1].id]) : null,
+    };
+  }
+
+  /** What followers learn: an approved comment arrives as new, a removed one leaves, a restored one comes back. */
+  private async announce(tx: Tx, from: CommentStatus, row: CommentRow, quotes: Awaited<ReturnType<CommentsRepository['findQuotes']>>): Promise<Emission[]> {
+    if (from === row.status) return [];
+    if (row.status === 'removed') {
+      return from === 'visible' ? [await this.live.room(tx, row.articleId, 'comment.removed', { commentId: row.id })] : [];
+    }
+    const readerView = toCommentDto(row, quotes, ANONYMOUS, 0);
+    if (from === 'removed') return [await this.live.room(tx, row.articleId, 'comment.restored', { comment: readerView })];
+    const emissions = [await this.live.room(tx, row.articleId, 'comment.created', { comment: readerView })];
+    const parent = row.parentId ? await this.comments.findById(row.parentId, tx) : null;
+    if (parent && parent.authorId !== row.authorId) emissions.push(this.live.toUser(parent.authorId, row.articleId, 'reply.received', { comment: readerView }));
+    return emissions;
+  }
+}
