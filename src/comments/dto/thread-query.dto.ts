@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { PageLimit } from '../../common/pagination/page-query.dto.js';
 import { THREAD_SORTS, type ThreadSort } from '../thread-sort.js';
 
 export const DEFAULT_DEPTH = 3;
@@ -32,12 +33,7 @@ export class TreeQueryDto {
 }
 
 export class ThreadQueryDto extends TreeQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, description: 'Top-level comments per page' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit('Top-level comments per page')
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
@@ -54,12 +50,7 @@ export class ThreadQueryDto extends TreeQueryDto {
 }
 
 export class PermalinkQueryDto extends TreeQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, description: 'Replies of the comment included' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit('Replies of the comment included')
   limit?: number;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { PageCursor, PageLimit } from '../../common/pagination/page-query.dto.js';
 import { CommentDto } from '../../comments/dto/comment.dto.js';
 import { UserDto } from '../../users/dto/user.dto.js';
 import { MODERATION_ACTIONS, type ModerationAction } from '../moderation-log.entity.js';
@@ -22,18 +23,10 @@ export class QueueQueryDto {
   @Matches(/^[1-9]\d{0,18}$/, { message: 'articleId is not an article id' })
   articleId?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit()
   limit?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 512)
+  @PageCursor()
   cursor?: string;
 }
 
