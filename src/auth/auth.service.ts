@@ -10,6 +10,7 @@ import { type AuthResultDto, type LoginDto, type RegisterDto } from './dto/auth.
 import { PasswordHasher } from './password-hasher.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { ModerationLogRepository } from '../moderation/moderation-log.repository.js';
+import { LiveEvents } from '../realtime/live-events.service.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { type Viewer, requireWriter } from './viewer.js';
 
@@ -27,6 +28,7 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly uow: UnitOfWork,
     private readonly log: ModerationLogRepository,
+    private readonly live: LiveEvents,
   ) {}
 
   async register(input: RegisterDto): Promise<AuthResultDto> {
@@ -72,12 +74,14 @@ export class AuthService {
     const userId = parseId(rawUserId, ErrorCode.UserNotFound, 'user');
     if (userId === viewer.userId) throw new DomainError(ErrorCode.Forbidden, 'You cannot change your own role.');
     const actorId = viewer.userId as string;
-    return this.uow.run(async (tx) => {
+    const user = await this.uow.run(async (tx) => {
       const user = await this.users.setRole(userId, role, tx);
       if (!user) throw new DomainError(ErrorCode.UserNotFound, 'No such user.');
       await this.log.append(tx, { actorId, action: 'user.role', userId, details: { role } });
-      return toUserDto(user);
+      return user;
     });
+    this.live.setModeratorMembership(userId, role !== 'reader' && !isBanNow(user));
+    return toUserDto(user);
   }
 
   /**
@@ -114,4 +118,8 @@ export class AuthService {
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+function isBanNow(user: { banned: boolean; bannedUntil: Date | null }): boolean {
+  return user.banned && (user.bannedUntil === null || user.bannedUntil.getTime() > Date.now());
 }

@@ -116,7 +116,7 @@ export class CommentWritesService {
   }
 
   async delete(rawId: string, viewer: Viewer): Promise<void> {
-    requireUser(viewer);
+    requireWriter(viewer);
     const emissions = await this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'delete');
       await this.comments.setStatus(tx, comment.id, 'deleted');
@@ -211,9 +211,4 @@ export class CommentWritesService {
     }
     return comment;
   }
-}
-
-function requireUser(viewer: Viewer): string {
-  if (!viewer.userId) throw new DomainError(ErrorCode.Unauthenticated, 'Sign in first.');
-  return viewer.userId;
 }

@@ -1,4 +1,4 @@
-import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 
 /**
  * At most `max` Unicode code points: what PostgreSQL's varchar(n) counts (class-validator's MaxLength does not count
@@ -16,4 +16,9 @@ export function MaxCodePoints(max: number, options?: ValidationOptions): Propert
     },
     options,
   );
+}
+
+/** Optional, but not null: absent skips validation, null is validated (and refused by the type checks). */
+export function OptionalNotNull(): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined);
 }

@@ -8,9 +8,28 @@ export type Tx = EntityManager;
 /** Runs a service's work in one transaction: everything or nothing. */
 @Injectable()
 export class UnitOfWork {
+  private readonly rollbackHooks = new WeakMap<Tx, (() => void)[]>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('READ COMMITTED', work);
+  async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    let current: Tx | undefined;
+    try {
+      // PostgreSQL's default isolation (READ COMMITTED): no extra SET TRANSACTION round trip.
+      return await this.dataSource.transaction((tx) => {
+        current = tx;
+        return work(tx);
+      });
+    } catch (error) {
+      if (current) for (const hook of this.rollbackHooks.get(current) ?? []) hook();
+      throw error;
+    }
+  }
+
+  /** Runs `hook` if the transaction rolls back (e.g. to forget an event number it took). */
+  onRollback(tx: Tx, hook: () => void): void {
+    const hooks = this.rollbackHooks.get(tx) ?? [];
+    hooks.push(hook);
+    this.rollbackHooks.set(tx, hooks);
   }
 }

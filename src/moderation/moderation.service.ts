@@ -126,6 +126,7 @@ export class ModerationService {
       return { user: toUserDto(target), until: until?.toISOString() ?? null, reason: input.reason };
     });
     this.live.publish([this.live.toUser(userId, null, 'user.banned', { until: result.until, reason: result.reason })]);
+    this.live.setModeratorMembership(userId, false);
     return result;
   }
 
@@ -138,9 +139,12 @@ export class ModerationService {
       if (target.role === 'admin' && viewer.role !== 'admin') throw new DomainError(ErrorCode.Forbidden, 'A moderator cannot change an admin’s ban.');
       const wasBanned = await this.users.clearBan(tx, target.id);
       if (wasBanned) await this.log.append(tx, { actorId, action: 'user.unban', userId: target.id });
-      return wasBanned;
+      return wasBanned ? { moderator: target.role !== 'reader' } : null;
     });
-    if (lifted) this.live.publish([this.live.toUser(userId, null, 'user.unbanned', {})]);
+    if (lifted) {
+      this.live.publish([this.live.toUser(userId, null, 'user.unbanned', {})]);
+      this.live.setModeratorMembership(userId, lifted.moderator);
+    }
   }
 
   async bannedWordList(viewer: Viewer): Promise<string[]> {

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type Server } from 'socket.io';
-import { type Tx } from '../database/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
+import { InOrder } from './in-order.js';
 import { CommentsRepository } from '../comments/comments.repository.js';
 import { type PrivateEventPayloads, type RoomEventPayloads, type RoomEventType } from './event-map.js';
 import { EventsRepository } from './events.repository.js';
@@ -29,10 +30,12 @@ const PRUNE_EVERY_MS = 600_000;
 export class LiveEvents implements OnModuleInit, OnModuleDestroy {
   private server?: Server;
   private pruner?: NodeJS.Timeout;
+  private readonly order = new InOrder<Emission>((e) => this.emit(e));
 
   constructor(
     private readonly events: EventsRepository,
     private readonly comments: CommentsRepository,
+    private readonly uow: UnitOfWork,
   ) {}
 
   onModuleInit(): void {
@@ -42,15 +45,21 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.pruner);
+    this.order.close();
   }
 
   attach(server: Server): void {
     this.server = server;
   }
 
-  /** Numbers and logs a room event in the caller's transaction. */
+  /**
+   * Numbers and logs a room event in the caller's transaction. The number is held as "in flight" in this process
+   * until it is published (after commit) or forgotten (rollback), so that publish keeps each article's order.
+   */
   async room<T extends RoomEventType>(tx: Tx, articleId: string, type: T, payload: RoomEventPayloads[T]): Promise<Emission> {
     const { seq, at } = await this.events.append(tx, articleId, type, payload);
+    this.order.taken(articleId, seq);
+    this.uow.onRollback(tx, () => this.order.forget(articleId, seq));
     return { room: articleRoom(articleId), event: type, payload: { seq, articleId, at: at.toISOString(), ...payload } };
   }
 
@@ -62,10 +71,33 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy {
     return { room: MODERATORS_ROOM, event: type, payload: { seq: null, articleId, at: new Date().toISOString(), ...payload } };
   }
 
-  /** After commit. Emissions of one request go out in the order given (room events in seq order). */
-  publish(emissions: Emission[]): void {
+  /**
+   * After a role change or a ban: the user's open connections (in any process) join or leave the moderators' room,
+   * so a demoted or banned moderator stops receiving the queue at once.
+   */
+  setModeratorMembership(userId: string, moderator: boolean): void {
     if (!this.server) return;
-    for (const e of emissions) this.server.to(e.room).emit(e.event, e.payload);
+    const sockets = this.server.in(userRoom(userId));
+    if (moderator) sockets.socketsJoin(MODERATORS_ROOM);
+    else sockets.socketsLeave(MODERATORS_ROOM);
+  }
+
+  /**
+   * After commit. Room events go out in seq order per article: one whose predecessor (numbered by this process) has
+   * not been published yet waits for it. Commits are ordered by the article row's lock, but two requests can learn
+   * of their commits in either order; this puts them back in line. Other events go out at once.
+   */
+  publish(emissions: Emission[]): void {
+    for (const e of emissions) {
+      const seq = e.payload.seq;
+      const articleId = e.payload.articleId;
+      if (typeof seq === 'number' && typeof articleId === 'string') this.order.ready(articleId, seq, e);
+      else this.emit(e);
+    }
+  }
+
+  private emit(e: Emission): void {
+    this.server?.to(e.room).emit(e.event, e.payload);
   }
 
   /**
@@ -97,9 +129,13 @@ function isCommentPayload(payload: Record<string, unknown>): payload is Record<s
   return typeof comment === 'object' && comment !== null && typeof comment.id === 'string';
 }
 
-/** A comment that has since been removed or deleted goes out as a placeholder. */
+/**
+ * A comment that has since been removed or deleted goes out as a placeholder. One sent back to pending (an edit with
+ * a banned word) is hidden from readers like a removed one: live followers got `comment.removed` for it.
+ */
 function withCurrentVisibility(payload: Record<string, unknown> & CommentPayload, statuses: Map<string, string>): Record<string, unknown> {
-  const status = statuses.get(payload.comment.id);
-  if (status !== 'removed' && status !== 'deleted') return payload;
+  const current = statuses.get(payload.comment.id);
+  if (current !== 'removed' && current !== 'deleted' && current !== 'pending') return payload;
+  const status = current === 'deleted' ? 'deleted' : 'removed';
   return { ...payload, comment: { ...payload.comment, status, body: null, html: null, author: null, quote: null, quotes: [], stance: null } };
 }

@@ -57,7 +57,7 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     socket.data.following = new Map();
     const viewer = socket.data.viewer ?? ANONYMOUS;
     if (viewer.userId) await socket.join(userRoom(viewer.userId));
-    if (isModerator(viewer)) await socket.join(MODERATORS_ROOM);
+    if (isModerator(viewer) && !viewer.ban) await socket.join(MODERATORS_ROOM);
     socket.on('disconnecting', () => {
       for (const [slug, id] of socket.data.following) this.presence.changed(id, slug);
     });

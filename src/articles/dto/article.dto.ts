@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { OptionalNotNull } from '../../common/validation.js';
 import { type ArticleBlockEntity, BLOCK_KINDS, type BlockKind } from '../article-block.entity.js';
 import { type ArticleEntity } from '../article.entity.js';
 
@@ -108,17 +109,17 @@ export function toArticleDto(article: ArticleEntity, blocks: ArticleBlockEntity[
 
 export class UpdateSettingsDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   locked?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   premoderation?: boolean;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 86_400, description: 'A reader may post once per this many seconds (0: off)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(86_400)
