@@ -48,8 +48,8 @@ export class ArticlesRepository {
     return qb.getMany();
   }
 
-  findBySlug(slug: string): Promise<ArticleEntity | null> {
-    return this.dataSource.getRepository(ArticleEntity).findOneBy({ slug });
+  findBySlug(slug: string, tx: EntityManager = this.dataSource.manager): Promise<ArticleEntity | null> {
+    return tx.getRepository(ArticleEntity).findOneBy({ slug });
   }
 
   /** Inside a transaction, pass it: a second connection taken while holding one can starve the pool under load. */

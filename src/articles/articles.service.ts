@@ -14,7 +14,7 @@ import {
   toArticleSummaryDto,
 } from './dto/article.dto.js';
 import { type Viewer, requireModerator } from '../auth/viewer.js';
-import { UnitOfWork } from '../database/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { ModerationLogRepository } from '../moderation/moderation-log.repository.js';
 import { LiveEvents } from '../realtime/live-events.service.js';
 
@@ -65,8 +65,8 @@ export class ArticlesService {
   }
 
   /** The article a slug names, or a 404 (also for a slug that could not be one). */
-  async requireBySlug(slug: string): Promise<ArticleEntity> {
-    const article = SLUG_PATTERN.test(slug) ? await this.articles.findBySlug(slug) : null;
+  async requireBySlug(slug: string, tx?: Tx): Promise<ArticleEntity> {
+    const article = SLUG_PATTERN.test(slug) ? await this.articles.findBySlug(slug, tx) : null;
     if (!article) throw new DomainError(ErrorCode.ArticleNotFound, 'No such article.');
     return article;
   }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { ArticlesRepository } from '../articles/articles.repository.js';
-import { type ArticleEntity } from '../articles/article.entity.js';
 import { ArticlesService } from '../articles/articles.service.js';
 import { ANONYMOUS, type Viewer, isModerator, requireWriter } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
@@ -34,7 +33,6 @@ export class CommentWritesService {
   async create(slug: string, input: CreateCommentDto, viewer: Viewer, idempotencyKey?: string): Promise<CommentDto> {
     const userId = requireWriter(viewer);
     const request = idempotencyKey ? { userId, key: idempotencyKey, fingerprint: ['comment', slug, input] } : null;
-    const { id: articleId } = await this.articles.requireBySlug(slug);
     // Read before the transaction: a second connection taken while holding one can starve the pool.
     const banned = isModerator(viewer) ? null : await this.bannedWords.firstMatch(input.body);
     const { dto, emissions } = await this.uow.run(async (tx) => {
@@ -42,7 +40,7 @@ export class CommentWritesService {
         const earlier = await this.idempotency.replay<CommentDto>(tx, request);
         if (earlier) return { dto: earlier, emissions: [] };
       }
-      const article = (await this.articleRows.findById(articleId, tx)) as ArticleEntity;
+      const article = await this.articles.requireBySlug(slug, tx);
       if (article.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
       const parent = input.parentId ? await this.requireParent(tx, input.parentId, article.id, viewer) : null;
       const quote = input.quote ? await this.verifiedQuote(tx, input.quote, article.id, viewer) : null;
@@ -55,7 +53,7 @@ export class CommentWritesService {
         quote ? [quote] : [],
       );
       const row = (await this.comments.findById(inserted.id, tx)) as CommentRow;
-      await this.moveCounters(tx, row, null, status);
+      await this.moveCounters(tx, row, null, status, quote?.blockId ? [quote.blockId] : []);
       const quotes = quote ? [{ ...quote, commentId: row.id, ordinal: 0 }] : [];
       const dto = toCommentDto(row, quotes, viewer, 0);
       if (request) await this.idempotency.remember(tx, request, 201, dto);
@@ -142,12 +140,12 @@ export class CommentWritesService {
    * Moves every counter a status change touches: the article's and its quoted blocks' visible-comment counts (a
    * comment counts while visible) and the parent's reply count (a reply counts unless pending).
    */
-  async moveCounters(tx: Tx, comment: CommentRow, from: CommentStatus | null, to: CommentStatus): Promise<void> {
+  async moveCounters(tx: Tx, comment: CommentRow, from: CommentStatus | null, to: CommentStatus, quotedBlockIds?: string[]): Promise<void> {
     const visibleDelta = Number(to === 'visible') - Number(from === 'visible');
     const replyDelta = Number(to !== 'pending') - Number(from !== null && from !== 'pending');
     if (comment.parentId) await this.comments.adjustReplyCount(tx, comment.parentId, replyDelta);
     if (visibleDelta !== 0) {
-      const blockIds = await this.comments.findQuotedBlockIds(tx, comment.id);
+      const blockIds = quotedBlockIds ?? (await this.comments.findQuotedBlockIds(tx, comment.id));
       await this.articleRows.adjustCommentCounters(tx, comment.articleId, visibleDelta, blockIds, comment.createdAt);
     }
   }
