@@ -9,6 +9,7 @@ COPY migrations ./migrations
 COPY seeds ./seeds
 COPY test ./test
 COPY bench ./bench
+COPY client ./client
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -17,6 +18,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/client/dist ./client/dist
 COPY --from=build /app/seeds/documents ./seeds/documents
 USER node
 EXPOSE 3000

@@ -8,12 +8,13 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { jsonGuard } from './common/json-guard.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 import { ForumIoAdapter } from './realtime/forum-io.adapter.js';
+import { serveWebClient } from './web/web-client.js';
 
 /** The largest JSON body the API reads (a 10,000-character comment in 4-byte characters fits). */
 export const MAX_JSON_BODY = '64kb';
 
 /** Builds the Nest application with everything global: used by main.ts, the tests and the tools alike. */
-export async function createApp(config: AppConfig, databaseUrl: string, options: { preview?: boolean } = {}): Promise<INestApplication> {
+export async function createApp(config: AppConfig, databaseUrl: string, options: { preview?: boolean; webClientDir?: string } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl }), {
     logger: nestLogLevels(config),
     bodyParser: false,
@@ -27,6 +28,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(cookieParser());
+  // The web client's pages and assets; never a path under /api or /socket.io.
+  serveWebClient(app, options.webClientDir);
   app.set('query parser', 'simple');
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

@@ -1,0 +1,152 @@
+/**
+ * The one door to the server's public API (see CONTRACT.md). Types come from the server's own DTOs, imported as types
+ * only: nothing of the server reaches the bundle. The session is the httpOnly cookie that register and login set;
+ * `same-origin` fetches send it, and the browser adds the Origin header that the server checks on cookie writes.
+ */
+import type {
+  ArticleDto,
+  ArticlePageDto,
+  ArticleSettingsDto,
+  ArticleSummaryDto,
+  BlockDto,
+} from '../../src/articles/dto/article.dto.js';
+import type {
+  CommentDto,
+  CommentNodeDto,
+  PermalinkDto,
+  RepliesPageDto,
+  ThreadPageDto,
+} from '../../src/comments/dto/comment.dto.js';
+import type { Stance } from '../../src/comments/comment.entity.js';
+import type { ThreadSort } from '../../src/comments/thread-sort.js';
+import type { UserDto } from '../../src/users/dto/user.dto.js';
+
+export type {
+  ArticleDto as Article,
+  ArticleSummaryDto as ArticleSummary,
+  ArticleSettingsDto as ArticleSettings,
+  BlockDto as Block,
+  CommentDto as Comment,
+  CommentNodeDto as CommentNode,
+  ThreadPageDto as ThreadPage,
+  PermalinkDto as Permalink,
+  UserDto as User,
+  Stance,
+  ThreadSort,
+};
+
+export const SORTS: readonly ThreadSort[] = ['best', 'top', 'new', 'old', 'controversial'];
+export const STANCES: readonly Stance[] = ['agree', 'disagree', 'question', 'evidence'];
+
+/** An answer other than 2xx, with the contract's error body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfter: number | null,
+  ) {
+    super(message);
+  }
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
+  }
+  let res: Response;
+  try {
+    res = await fetch(`/api${path}`, init);
+  } catch {
+    throw new ApiError(0, 'network', 'The server could not be reached. Check the connection and try again.', null);
+  }
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json().catch(() => null)) as unknown;
+  if (!res.ok) {
+    const error = (data ?? {}) as { error?: unknown; message?: unknown };
+    const message = Array.isArray(error.message)
+      ? error.message.join(' ')
+      : typeof error.message === 'string'
+        ? error.message
+        : res.statusText;
+    const retryAfter = Number(res.headers.get('Retry-After'));
+    throw new ApiError(
+      res.status,
+      typeof error.error === 'string' ? error.error : 'error',
+      message,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+    );
+  }
+  return data as T;
+}
+
+/** A random key for one draft (`crypto.randomUUID` needs a secure context; this does not). */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export interface NewComment {
+  body: string;
+  parentId?: string;
+  stance?: Stance;
+  quote?: { source: 'article'; blockId: string; text: string } | { source: 'comment'; commentId: string; text: string };
+}
+
+export interface TreeOptions {
+  sort?: ThreadSort;
+  depth?: number;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export const api = {
+  me: () => request<{ user: UserDto }>('GET', '/auth/me'),
+  register: (username: string, password: string, displayName?: string) =>
+    request<{ user: UserDto }>('POST', '/auth/register', {
+      username,
+      password,
+      ...(displayName ? { displayName } : {}),
+    }),
+  login: (username: string, password: string) =>
+    request<{ user: UserDto }>('POST', '/auth/login', { username, password }),
+  logout: () => request<void>('POST', '/auth/logout'),
+
+  articles: (cursor?: string | null) => request<ArticlePageDto>('GET', withQuery('/articles', { cursor })),
+  article: (slug: string) => request<ArticleDto>('GET', `/articles/${encodeURIComponent(slug)}`),
+
+  thread: (slug: string, options: TreeOptions & { blockId?: string | null } = {}) =>
+    request<ThreadPageDto>('GET', withQuery(`/articles/${encodeURIComponent(slug)}/comments`, { ...options })),
+  comment: (id: string, options: TreeOptions = {}) =>
+    request<PermalinkDto>('GET', withQuery(`/comments/${encodeURIComponent(id)}`, { ...options })),
+  replies: (id: string, options: TreeOptions = {}) =>
+    request<RepliesPageDto>('GET', withQuery(`/comments/${encodeURIComponent(id)}/replies`, { ...options })),
+
+  postComment: (slug: string, comment: NewComment, idempotencyKey: string) =>
+    request<CommentDto>('POST', `/articles/${encodeURIComponent(slug)}/comments`, comment, {
+      'Idempotency-Key': idempotencyKey,
+    }),
+  vote: (id: string, value: -1 | 0 | 1) =>
+    request<{ score: number; upvotes: number; downvotes: number; myVote: number }>(
+      'PUT',
+      `/comments/${encodeURIComponent(id)}/vote`,
+      { value },
+    ),
+};

@@ -1,0 +1,39 @@
+import { useEffect } from 'preact/hooks';
+import { location, parseRoute } from '../router.js';
+import { useStore } from '../store.js';
+import { ArticleList } from './ArticleList.js';
+import { ArticleView } from './ArticleView.js';
+import { Header } from './Header.js';
+import { ModerationView } from './ModerationView.js';
+import { PermalinkView } from './PermalinkView.js';
+
+export function App() {
+  const { path } = useStore(location);
+  const route = parseRoute(path);
+  useEffect(() => {
+    if (route.page === 'home') document.title = 'Essay forum';
+    if (route.page === 'not-found') document.title = 'Not found · Essay forum';
+  }, [route.page]);
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        {route.page === 'home' && <ArticleList />}
+        {route.page === 'article' && <ArticleView key={route.slug} slug={route.slug} />}
+        {route.page === 'comment' && <PermalinkView key={route.id} id={route.id} />}
+        {route.page === 'moderation' && <ModerationView />}
+        {route.page === 'not-found' && (
+          <section class="notice">
+            <h1>Not found</h1>
+            <p>
+              There is nothing at this address. <a href="/">See the essays.</a>
+            </p>
+          </section>
+        )}
+      </main>
+    </>
+  );
+}

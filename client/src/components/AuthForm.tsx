@@ -1,0 +1,91 @@
+import { useState } from 'preact/hooks';
+import { ApiError } from '../api.js';
+import { signIn, signUp } from '../session.js';
+import { authPanel } from '../ui.js';
+
+export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const signingUp = mode === 'sign-up';
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (signingUp) await signUp(username.trim(), password, displayName.trim() || undefined);
+      else await signIn(username.trim(), password);
+      authPanel.set('closed');
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'Something went wrong; try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="auth-form" onSubmit={(e) => void submit(e)} aria-labelledby="auth-title">
+      <h2 id="auth-title">{signingUp ? 'Create an account' : 'Sign in'}</h2>
+      <label>
+        Username
+        <input
+          id="auth-username"
+          name="username"
+          autoComplete="username"
+          required
+          minLength={3}
+          maxLength={32}
+          pattern="[A-Za-z0-9_\-]+"
+          value={username}
+          onInput={(e) => setUsername(e.currentTarget.value)}
+        />
+      </label>
+      {signingUp && (
+        <label>
+          <span>
+            Display name <span class="hint">(optional)</span>
+          </span>
+          <input
+            name="displayName"
+            autoComplete="nickname"
+            maxLength={64}
+            value={displayName}
+            onInput={(e) => setDisplayName(e.currentTarget.value)}
+          />
+        </label>
+      )}
+      <label>
+        Password
+        <input
+          name="password"
+          type="password"
+          autoComplete={signingUp ? 'new-password' : 'current-password'}
+          required
+          minLength={8}
+          maxLength={256}
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+      </label>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {signingUp ? 'Sign up' : 'Sign in'}
+        </button>
+        <button type="button" class="link" onClick={() => authPanel.set(signingUp ? 'sign-in' : 'sign-up')}>
+          {signingUp ? 'I have an account' : 'Create an account instead'}
+        </button>
+        <button type="button" class="link" onClick={() => authPanel.set('closed')}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,124 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiError, type ArticleSummary, type Comment } from '../api.js';
+import { LiveArticle } from '../live.js';
+import { isModerator, session } from '../session.js';
+import { useStore } from '../store.js';
+import { addReply, applyLiveEvent } from '../thread-state.js';
+import { CommentItem } from './CommentItem.js';
+import { THREAD_DEPTH, ThreadContext, type ThreadContextValue } from './thread-context.js';
+import { useTree } from './use-tree.js';
+
+/** The article a comment belongs to (the permalink answer names only its id). */
+async function articleById(id: string): Promise<ArticleSummary | null> {
+  let cursor: string | null = null;
+  for (let page = 0; page < 20; page++) {
+    const result = await api.articles(cursor);
+    const found = result.items.find((a) => a.id === id);
+    if (found || !result.nextCursor) return found ?? null;
+    cursor = result.nextCursor;
+  }
+  return null;
+}
+
+/** One comment with the comments above it and its replies: "continue this thread" lands here. */
+export function PermalinkView({ id }: { id: string }) {
+  const me = useStore(session);
+  const [ancestors, setAncestors] = useState<Comment[]>([]);
+  const [article, setArticle] = useState<ArticleSummary | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [depth, setDepth] = useState(0);
+  const tree = useTree('best', depth);
+  const { setItems } = tree;
+
+  useEffect(() => {
+    let live: LiveArticle | null = null;
+    let cancelled = false;
+    void (async () => {
+      try {
+        const answer = await api.comment(id, { depth: THREAD_DEPTH });
+        if (cancelled) return;
+        setAncestors(answer.ancestors);
+        setDepth(answer.comment.depth);
+        setItems([answer.comment]);
+        const found = await articleById(answer.comment.articleId);
+        if (cancelled || !found) return;
+        setArticle(found);
+        document.title = `A comment on ${found.title} · Essay forum`;
+        live = new LiveArticle(found.slug, {
+          event: (event) => setItems((nodes) => applyLiveEvent(nodes, event, isModerator(session.value))),
+          own: (comment) => setItems((nodes) => addReply(nodes, comment)),
+          presence: () => undefined,
+          resync: () => undefined,
+        });
+      } catch (e) {
+        if (!cancelled)
+          setError(
+            e instanceof ApiError && e.status === 404
+              ? 'There is no such comment.'
+              : 'The comment could not be loaded.',
+          );
+      }
+    })();
+    return () => {
+      cancelled = true;
+      live?.close();
+    };
+  }, [id, me?.id]);
+
+  const context = useMemo<ThreadContextValue | null>(
+    () =>
+      article && {
+        slug: article.slug,
+        sort: 'best',
+        locked: false,
+        baseDepth: depth,
+        me,
+        posted: (comment) => setItems((nodes) => addReply(nodes, comment)),
+        vote: tree.vote,
+        loadMore: tree.loadMore,
+      },
+    [article, depth, me, tree.items],
+  );
+
+  if (error) {
+    return (
+      <section class="notice">
+        <h1>{error}</h1>
+        <p>
+          <a href="/">See the essays.</a>
+        </p>
+      </section>
+    );
+  }
+  if (!context || !article) return <p class="muted page-loading">Loading the comment…</p>;
+  return (
+    <ThreadContext.Provider value={context}>
+      <section class="permalink" aria-labelledby="permalink-title">
+        <p class="back">
+          <a href={`/articles/${encodeURIComponent(article.slug)}#discussion`}>← {article.title}</a>
+        </p>
+        <h1 id="permalink-title" class="visually-hidden">
+          A comment and its replies
+        </h1>
+        {ancestors.length > 0 && (
+          <ol class="ancestors" aria-label="The comments above">
+            {ancestors.map((a) => (
+              <li key={a.id}>
+                <a href={`/comments/${encodeURIComponent(a.id)}`}>{a.author?.displayName ?? '[gone]'}</a>
+                {': '}
+                <span class="muted">
+                  {a.body ? (a.body.length > 140 ? `${a.body.slice(0, 140)}…` : a.body) : 'no longer here'}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+        <ol class="thread" aria-label="Comment">
+          {tree.items.map((node) => (
+            <CommentItem key={node.id} node={node} />
+          ))}
+        </ol>
+      </section>
+    </ThreadContext.Provider>
+  );
+}

@@ -1,0 +1,97 @@
+import type { Comment, CommentNode, ThreadSort } from '../api.js';
+import { plural } from '../format.js';
+import { askToSignIn } from '../ui.js';
+import { CommentItem } from './CommentItem.js';
+import { ReplyBox } from './ReplyBox.js';
+import { ThreadContext, type ThreadContextValue } from './thread-context.js';
+
+const SORT_LABELS: Record<ThreadSort, string> = {
+  best: 'Best',
+  top: 'Top',
+  new: 'Newest',
+  old: 'Oldest',
+  controversial: 'Controversial',
+};
+
+interface Props {
+  context: ThreadContextValue;
+  items: CommentNode[];
+  total: number | null;
+  error: string | null;
+  presence: number | null;
+  connected: boolean;
+  sorts: readonly ThreadSort[];
+  onSort: (sort: ThreadSort) => void;
+  filter: string | null;
+  onClearFilter: () => void;
+  waiting: Comment[];
+  onShowWaiting: () => void;
+  hasMore: boolean;
+  onMore: () => void;
+}
+
+/** The article's discussion: a reply box, the sort switch, new comments waiting behind a button, the list. */
+export function ThreadSection(props: Props) {
+  const { context: t } = props;
+  return (
+    <ThreadContext.Provider value={t}>
+      <section class="discussion" id="discussion" aria-labelledby="discussion-title">
+        <div class="discussion-head">
+          <h2 id="discussion-title">Discussion {props.total !== null && <span class="count">({props.total})</span>}</h2>
+          <span class="presence" aria-live="polite">
+            {!props.connected ? 'Reconnecting…' : props.presence !== null ? `${props.presence} following` : ''}
+          </span>
+        </div>
+        {t.locked ? (
+          <p class="notice-inline">This discussion is locked: no new comments.</p>
+        ) : t.me ? (
+          <ReplyBox />
+        ) : t.me === null ? (
+          <p class="join">
+            <button type="button" class="primary" onClick={askToSignIn}>
+              Sign in to comment
+            </button>
+          </p>
+        ) : null}
+        <div class="sort" role="group" aria-label="Sort comments">
+          {props.sorts.map((sort) => (
+            <button key={sort} type="button" aria-pressed={sort === t.sort} onClick={() => props.onSort(sort)}>
+              {SORT_LABELS[sort]}
+            </button>
+          ))}
+        </div>
+        {props.filter && (
+          <p class="filter-note">
+            Showing the comments on <a href={`#block-${props.filter}`}>one passage</a>.{' '}
+            <button type="button" class="link" onClick={props.onClearFilter}>
+              Show all comments
+            </button>
+          </p>
+        )}
+        <div aria-live="polite">
+          {props.waiting.length > 0 && (
+            <button type="button" class="new-comments" onClick={props.onShowWaiting}>
+              Show {plural(props.waiting.length, 'new comment')}
+            </button>
+          )}
+        </div>
+        {props.error && (
+          <p class="error" role="alert">
+            {props.error}
+          </p>
+        )}
+        {props.items.length === 0 && props.total === 0 && <p class="muted">No comments yet.</p>}
+        <ol class="thread" aria-label="Comments">
+          {props.items.map((node) => (
+            <CommentItem key={node.id} node={node} />
+          ))}
+        </ol>
+        {props.hasMore && (
+          <button type="button" class="more-comments" onClick={props.onMore}>
+            More comments
+          </button>
+        )}
+      </section>
+    </ThreadContext.Provider>
+  );
+}

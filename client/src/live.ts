@@ -1,0 +1,172 @@
+/**
+ * Live updates for one article over Socket.IO, typed by the server's event map. Room events carry `seq` (+1 per
+ * article): they are applied in order, each once; a gap or a reconnect asks the server for what was missed (`join`
+ * with `since`), and when the server no longer holds it (`resync`) the view reloads its thread.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  JoinAck,
+  PresencePayload,
+  RoomEvent,
+  RoomEventType,
+  ServerToClientEvents,
+} from '../../src/realtime/event-map.js';
+import type { CommentDto } from '../../src/comments/dto/comment.dto.js';
+
+/** A numbered room event, discriminated by `type`. */
+export type LiveEvent = { [K in RoomEventType]: RoomEvent<K> }[RoomEventType];
+
+type ForumSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const ROOM_EVENTS: readonly RoomEventType[] = [
+  'comment.created',
+  'comment.updated',
+  'comment.deleted',
+  'comment.removed',
+  'comment.restored',
+  'comment.voted',
+  'article.updated',
+];
+
+export interface LiveHandlers {
+  /** A room event, in seq order, once. */
+  event(event: LiveEvent): void;
+  /** The reader's own pending comment (sent only to its author), or a reply to them. */
+  own?(comment: CommentDto): void;
+  presence(count: number): void;
+  /** The server could not say what was missed: load the thread again. */
+  resync(): void;
+  status?(connected: boolean): void;
+}
+
+let shared: ForumSocket | null = null;
+
+/** One connection for the page; the session cookie authenticates it. */
+function socket(): ForumSocket {
+  shared ??= io({ path: '/socket.io', withCredentials: true });
+  return shared;
+}
+
+/** After sign-in or sign-out: reconnect so the server sees who is reading. */
+export function reconnectLive(): void {
+  if (!shared) return;
+  shared.disconnect();
+  shared.connect();
+}
+
+export class LiveArticle {
+  private lastSeq: number | null = null;
+  private readonly early = new Map<number, LiveEvent>();
+  private catchingUp = false;
+  private closed = false;
+  private readonly socket = socket();
+  private readonly offs: (() => void)[] = [];
+
+  constructor(
+    private readonly slug: string,
+    private readonly handlers: LiveHandlers,
+  ) {
+    for (const type of ROOM_EVENTS) {
+      const listener = (payload: object) => this.receive({ ...payload, type } as LiveEvent);
+      this.socket.on(type, listener);
+      this.offs.push(() => this.socket.off(type, listener));
+    }
+    const onPresence = (payload: PresencePayload) => {
+      if (payload.article === this.slug) this.handlers.presence(payload.count);
+    };
+    const onConnect = () => {
+      this.handlers.status?.(true);
+      void this.join();
+    };
+    const onDisconnect = () => this.handlers.status?.(false);
+    const onReply = (payload: { comment: CommentDto }) => this.handlers.own?.(payload.comment);
+    this.socket.on('presence', onPresence);
+    this.socket.on('connect', onConnect);
+    this.socket.on('disconnect', onDisconnect);
+    this.socket.on('reply.received', onReply);
+    this.offs.push(
+      () => this.socket.off('presence', onPresence),
+      () => this.socket.off('connect', onConnect),
+      () => this.socket.off('disconnect', onDisconnect),
+      () => this.socket.off('reply.received', onReply),
+    );
+    if (this.socket.connected) void this.join();
+  }
+
+  /** The latest seq applied (null before the first join answered). */
+  get seq(): number | null {
+    return this.lastSeq;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const off of this.offs) off();
+    if (this.socket.connected) this.socket.emit('leave', { article: this.slug }, () => undefined);
+  }
+
+  private async join(): Promise<void> {
+    if (this.closed) return;
+    this.catchingUp = true;
+    let ack: JoinAck;
+    try {
+      const since = this.lastSeq ?? undefined;
+      ack = (await this.socket
+        .timeout(10_000)
+        .emitWithAck('join', since === undefined ? { article: this.slug } : { article: this.slug, since })) as JoinAck;
+    } catch {
+      this.catchingUp = false;
+      return; // the next reconnect tries again
+    }
+    if (this.closed || !ack.ok) {
+      this.catchingUp = false;
+      return;
+    }
+    this.handlers.presence(ack.presence);
+    if (this.lastSeq === null) {
+      this.lastSeq = ack.seq;
+    } else if ('resync' in ack) {
+      this.lastSeq = ack.seq;
+      this.early.clear();
+      this.handlers.resync();
+    } else {
+      for (const missed of ack.missed) this.apply(missed as unknown as LiveEvent);
+      this.lastSeq = Math.max(this.lastSeq, ack.seq);
+    }
+    this.catchingUp = false;
+    this.drain();
+  }
+
+  private receive(event: LiveEvent): void {
+    if (event.seq === null) {
+      // Not numbered: the reader's own pending comment.
+      if (event.type === 'comment.created') this.handlers.own?.(event.comment);
+      return;
+    }
+    if (this.lastSeq === null || this.catchingUp || event.seq > this.lastSeq + 1) {
+      this.early.set(event.seq, event);
+      if (this.lastSeq !== null && !this.catchingUp && event.seq > this.lastSeq + 1) void this.join();
+      return;
+    }
+    this.apply(event);
+    this.drain();
+  }
+
+  private apply(event: LiveEvent): void {
+    if (event.seq === null || this.lastSeq === null || event.seq <= this.lastSeq) return;
+    this.lastSeq = event.seq;
+    this.handlers.event(event);
+  }
+
+  private drain(): void {
+    if (this.lastSeq === null) return;
+    for (const seq of [...this.early.keys()].sort((a, b) => a - b)) {
+      if (seq <= this.lastSeq) this.early.delete(seq);
+      else if (seq === this.lastSeq + 1) {
+        const event = this.early.get(seq) as LiveEvent;
+        this.early.delete(seq);
+        this.apply(event);
+      } else break;
+    }
+  }
+}

@@ -1,0 +1,9 @@
+import { render } from 'preact';
+import { App } from './components/App.js';
+import { startRouter } from './router.js';
+import { loadSession } from './session.js';
+import './styles.css';
+
+startRouter();
+void loadSession();
+render(<App />, document.getElementById('app') as HTMLElement);

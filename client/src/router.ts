@@ -1,0 +1,57 @@
+import { Store } from './store.js';
+
+export type Route =
+  | { page: 'home' }
+  | { page: 'article'; slug: string }
+  | { page: 'comment'; id: string }
+  | { page: 'moderation' }
+  | { page: 'not-found' };
+
+/** The client's pages; the server answers each of these paths with index.html. */
+export function parseRoute(pathname: string): Route {
+  if (pathname === '/' || pathname === '') return { page: 'home' };
+  if (pathname === '/moderation') return { page: 'moderation' };
+  const article = /^\/articles\/([^/]+)\/?$/.exec(pathname);
+  if (article) return { page: 'article', slug: decodeURIComponent(article[1]) };
+  const comment = /^\/comments\/([^/]+)\/?$/.exec(pathname);
+  if (comment) return { page: 'comment', id: decodeURIComponent(comment[1]) };
+  return { page: 'not-found' };
+}
+
+export const location = new Store<{ path: string; hash: string }>({
+  path: window.location.pathname,
+  hash: window.location.hash,
+});
+
+export function navigate(href: string): void {
+  const url = new URL(href, window.location.href);
+  if (url.pathname !== window.location.pathname || url.search !== window.location.search) window.scrollTo(0, 0);
+  history.pushState(null, '', url.pathname + url.search + url.hash);
+  location.set({ path: url.pathname, hash: url.hash });
+}
+
+/** Links to the client's own pages change the view without a page load; everything else (the API, other sites) loads. */
+export function startRouter(): void {
+  window.addEventListener('popstate', () =>
+    location.set({ path: window.location.pathname, hash: window.location.hash }),
+  );
+  document.addEventListener('click', (event) => {
+    if (
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    )
+      return;
+    const anchor = (event.target as Element | null)?.closest?.('a');
+    if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
+    const url = new URL(anchor.href, window.location.href);
+    if (url.origin !== window.location.origin || url.pathname.startsWith('/api/')) return;
+    if (url.pathname === window.location.pathname && url.hash) return; // in-page anchor: the browser scrolls
+    if (parseRoute(url.pathname).page === 'not-found') return;
+    event.preventDefault();
+    navigate(url.href);
+  });
+}

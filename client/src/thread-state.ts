@@ -1,0 +1,114 @@
+import type { Comment, CommentNode } from './api.js';
+import type { LiveEvent } from './live.js';
+
+/** Pure updates of a loaded comment tree: every live event and every local write goes through these. */
+
+export function toNode(comment: Comment): CommentNode {
+  return { ...comment, replies: [], moreReplies: 0 };
+}
+
+export function contains(nodes: readonly CommentNode[], id: string): boolean {
+  return nodes.some((n) => n.id === id || contains(n.replies, id));
+}
+
+/** Applies `change` to the node with this id, wherever it is; the same array when it is not there. */
+export function updateNode(
+  nodes: CommentNode[],
+  id: string,
+  change: (node: CommentNode) => CommentNode,
+): CommentNode[] {
+  let changed = false;
+  const next = nodes.map((node) => {
+    if (node.id === id) {
+      changed = true;
+      return change(node);
+    }
+    if (node.replies.length === 0) return node;
+    const replies = updateNode(node.replies, id, change);
+    if (replies === node.replies) return node;
+    changed = true;
+    return { ...node, replies };
+  });
+  return changed ? next : nodes;
+}
+
+/** New content for a comment, keeping its loaded replies. */
+export function replaceComment(nodes: CommentNode[], comment: Comment): CommentNode[] {
+  return updateNode(nodes, comment.id, (node) => ({
+    ...node,
+    ...comment,
+    replies: node.replies,
+    moreReplies: node.moreReplies,
+  }));
+}
+
+/** A reply under its parent, once (a reply already there is only refreshed). */
+export function addReply(nodes: CommentNode[], reply: Comment): CommentNode[] {
+  if (contains(nodes, reply.id)) return replaceComment(nodes, reply);
+  return updateNode(nodes, reply.parentId ?? '', (parent) => ({
+    ...parent,
+    replies: [...parent.replies, toNode(reply)],
+    replyCount: parent.replyCount + (reply.status === 'pending' ? 0 : 1),
+  }));
+}
+
+/** More replies loaded for a comment, without the ones already shown. */
+export function appendReplies(
+  nodes: CommentNode[],
+  parentId: string,
+  more: CommentNode[],
+  remaining: number,
+): CommentNode[] {
+  return updateNode(nodes, parentId, (parent) => {
+    const fresh = more.filter((r) => !parent.replies.some((shown) => shown.id === r.id));
+    return { ...parent, replies: [...parent.replies, ...fresh], moreReplies: remaining };
+  });
+}
+
+/** A placeholder: the body goes, the place (and the replies) stay. Moderators keep seeing a removed body. */
+export function markGone(
+  nodes: CommentNode[],
+  id: string,
+  status: 'deleted' | 'removed',
+  keepBody: boolean,
+): CommentNode[] {
+  return updateNode(nodes, id, (node) =>
+    status === 'removed' && keepBody
+      ? { ...node, status }
+      : { ...node, status, body: null, html: null, author: null, quote: null, quotes: [] },
+  );
+}
+
+export function setVotes(
+  nodes: CommentNode[],
+  id: string,
+  votes: { score: number; upvotes: number; downvotes: number; myVote?: number },
+): CommentNode[] {
+  return updateNode(nodes, id, (node) => ({ ...node, ...votes }));
+}
+
+/**
+ * A numbered room event on a loaded tree: replies go under their parent (when it is loaded), edits, votes, removals
+ * and restorations change the comment in place. Top-level comments are the view's business (they wait behind a button).
+ */
+export function applyLiveEvent(nodes: CommentNode[], event: LiveEvent, keepRemovedBody: boolean): CommentNode[] {
+  switch (event.type) {
+    case 'comment.created':
+      return event.comment.parentId === null ? replaceComment(nodes, event.comment) : addReply(nodes, event.comment);
+    case 'comment.updated':
+    case 'comment.restored':
+      return replaceComment(nodes, event.comment);
+    case 'comment.deleted':
+      return markGone(nodes, event.commentId, 'deleted', false);
+    case 'comment.removed':
+      return markGone(nodes, event.commentId, 'removed', keepRemovedBody);
+    case 'comment.voted':
+      return setVotes(nodes, event.commentId, {
+        score: event.score,
+        upvotes: event.upvotes,
+        downvotes: event.downvotes,
+      });
+    case 'article.updated':
+      return nodes;
+  }
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type INestApplication } from '@nestjs/common';
+import { type Browser } from 'playwright-core';
+import supertest from 'supertest';
+import { createApp } from '../../src/app.factory.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { bearer, register, uniqueName } from '../helpers/accounts.js';
+import { Fixtures } from '../helpers/fixtures.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { browserSkipReason, launchBrowser } from './browser.js';
+
+const CONFIG = { LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '1000' };
+
+describe('the web client catching up after its server restarts', { skip: browserSkipReason() }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  const others: INestApplication[] = [];
+
+  before(async () => {
+    [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    for (const app of others) await app.close();
+    await t?.close().catch(() => undefined); // its app was closed for the restart; the database still goes
+  });
+
+  it('shows a reply posted while it was disconnected, once, after reconnecting', async () => {
+    const article = await new Fixtures(t.app).newArticle();
+    const author = await register(t, uniqueName('author'), { displayName: 'First Voice' });
+    const top = await t.http
+      .post(`/api/articles/${article.slug}/comments`)
+      .set('Authorization', bearer(author.token))
+      .send({ body: 'A comment to answer.' })
+      .expect(201);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${t.baseUrl}/articles/${article.slug}`);
+    await page.getByText('1 following').waitFor();
+    const port = new URL(t.baseUrl).port;
+
+    // A second process on the same database stays up while the reader's server goes down.
+    const other = await createApp(loadConfig(CONFIG), t.databaseUrl);
+    others.push(other);
+    await other.listen(0, '127.0.0.1');
+    await t.app.close();
+    await page.getByText('Reconnecting…').waitFor();
+    await supertest(other.getHttpServer())
+      .post(`/api/articles/${article.slug}/comments`)
+      .set('Authorization', bearer(author.token))
+      .send({ body: 'Written while you were away.', parentId: top.body.id })
+      .expect(201);
+
+    // The reader's server comes back on its port; the client re-joins with `since` and applies what it missed.
+    const restarted = await createApp(loadConfig(CONFIG), t.databaseUrl);
+    others.push(restarted);
+    await restarted.listen(Number(port), '127.0.0.1');
+    const reply = page.locator('li.comment ol.replies li.comment').filter({ hasText: 'Written while you were away.' });
+    await reply.waitFor();
+    await page.getByText('1 following').waitFor();
+    assert.equal(await reply.count(), 1);
+    assert.equal(await page.locator('li.comment').count(), 2);
+    await context.close();
+  });
+});
