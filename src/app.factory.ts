@@ -1,6 +1,7 @@
 import { type INestApplication, type LogLevel as NestLogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
@@ -24,6 +25,9 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   app.useBodyParser('json', { limit: MAX_JSON_BODY, strict: true });
   app.use(jsonGuard);
   app.disable('x-powered-by');
+  // Security headers on every answer. The client's pages carry their own Content-Security-Policy (src/web); the API
+  // answers JSON, and /api/docs (Swagger UI) needs its inline bootstrap, so no global CSP here.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   // The API's answers change with every comment; hashing each (large) thread page for an ETag is wasted work.
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);

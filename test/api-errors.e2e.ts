@@ -45,9 +45,14 @@ describe('errors and the API surface', () => {
     }
   });
 
-  it('sends no version banner', async () => {
+  it('sends no version banner, and the usual security headers', async () => {
     const res = await t.http.get('/api/articles');
     assert.equal(res.headers['x-powered-by'], undefined);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN');
+    assert.equal(res.headers['referrer-policy'], 'no-referrer');
+    assert.match(res.headers['strict-transport-security'] ?? '', /max-age=\d+/);
+    assert.equal(res.headers['cross-origin-opener-policy'], 'same-origin');
   });
 
   it('serves its OpenAPI document, describing the contract’s read paths', async () => {

@@ -17,7 +17,8 @@ export function dataSourceOptions(url: string, extra: { poolSize?: number; appli
     extra: {
       max: extra.poolSize ?? 20,
       application_name: extra.applicationName ?? 'essay-forum',
-      connectionTimeoutMillis: 10_000,
+      // A database that went away answers 503 within seconds (the pool reconnects by itself), not a hang.
+      connectionTimeoutMillis: 5_000,
     },
   };
 }
