@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { type AppProcess, startAppProcess } from './helpers/app-process.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { Follower, sleep } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -194,34 +193,15 @@ describe('live updates', () => {
 
 describe('live updates across two processes', () => {
   let t: TestApp;
-  let second: ChildProcess;
-  let secondUrl: string;
+  let second: AppProcess;
 
   before(async () => {
     t = await startTestApp();
-    second = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
-      env: { ...process.env, DATABASE_URL: t.databaseUrl, PORT: '0', LOG_LEVEL: 'log', SEED_ON_START: 'false', ADMIN_PASSWORD: 'second-process-admin' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    secondUrl = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`second process did not start:\n${output}`)), 30_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listens on http:\/\/localhost:(\d+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(`http://127.0.0.1:${match[1]}`);
-        }
-      };
-      second.stdout?.on('data', onData);
-      second.stderr?.on('data', onData);
-    });
+    second = await startAppProcess({ DATABASE_URL: t.databaseUrl, SEED_ON_START: 'false', ADMIN_PASSWORD: 'second-process-admin' });
   });
 
   after(async () => {
-    second.kill('SIGTERM');
-    await new Promise((resolve) => second.once('exit', resolve));
+    await second.stop('SIGTERM');
     await t.close();
   });
 
@@ -229,7 +209,7 @@ describe('live updates across two processes', () => {
     const fx = new Fixtures(t.app);
     const article = await fx.newArticle();
     const writer = await t.http.post('/api/auth/register').send({ username: 'first_process', password: 'a long enough password' }).expect(201);
-    const f = await Follower.connect(secondUrl);
+    const f = await Follower.connect(second.baseUrl);
     try {
       const { seq } = (await f.join(article.slug)) as { seq: number };
       // Give the adapters a moment to see each other (heartbeats over NOTIFY).
