@@ -34,9 +34,11 @@ async function bootstrap(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  await app.listen(config.port);
+  if (config.host) await app.listen(config.port, config.host);
+  else await app.listen(config.port);
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  logger.log(`The forum listens on http://localhost:${port} (API under /api, docs at /api/docs)`);
+  // Printed whatever LOG_LEVEL says: launchers (tests, benchmarks, PORT=0) read the port from it.
+  process.stdout.write(`The forum listens on http://localhost:${port} (API under /api, docs at /api/docs)\n`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -20,6 +20,8 @@ import type {
 import type { Stance } from '../../src/comments/comment.entity.js';
 import type { ThreadSort } from '../../src/comments/thread-sort.js';
 import type { UserDto } from '../../src/users/dto/user.dto.js';
+import type { BanResultDto, QueueItemDto, QueuePageDto, Queue } from '../../src/moderation/dto/moderation.dto.js';
+import type { ReportReason } from '../../src/moderation/report.entity.js';
 
 export type {
   ArticleDto as Article,
@@ -31,12 +33,19 @@ export type {
   ThreadPageDto as ThreadPage,
   PermalinkDto as Permalink,
   UserDto as User,
+  QueueItemDto as QueueItem,
+  Queue,
+  ReportReason,
   Stance,
   ThreadSort,
 };
 
 export const SORTS: readonly ThreadSort[] = ['best', 'top', 'new', 'old', 'controversial'];
 export const STANCES: readonly Stance[] = ['agree', 'disagree', 'question', 'evidence'];
+export const REPORT_REASONS: readonly ReportReason[] = ['spam', 'abuse', 'off-topic', 'other'];
+export const QUEUES: readonly Queue[] = ['pending', 'reported', 'removed'];
+/** The longest quote the server takes. */
+export const MAX_QUOTE = 2000;
 
 /** An answer other than 2xx, with the contract's error body. */
 export class ApiError extends Error {
@@ -103,12 +112,17 @@ export function newIdempotencyKey(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+export type NewQuote =
+  { source: 'article'; blockId: string; text: string } | { source: 'comment'; commentId: string; text: string };
+
 export interface NewComment {
   body: string;
   parentId?: string;
   stance?: Stance;
-  quote?: { source: 'article'; blockId: string; text: string } | { source: 'comment'; commentId: string; text: string };
+  quote?: NewQuote;
 }
+
+export type ModerationAct = 'approve' | 'remove' | 'restore';
 
 export interface TreeOptions {
   sort?: ThreadSort;
@@ -149,4 +163,26 @@ export const api = {
       `/comments/${encodeURIComponent(id)}/vote`,
       { value },
     ),
+  editComment: (id: string, body: string) =>
+    request<CommentDto>('PATCH', `/comments/${encodeURIComponent(id)}`, { body }),
+  deleteComment: (id: string) => request<void>('DELETE', `/comments/${encodeURIComponent(id)}`),
+  history: (id: string) =>
+    request<{ items: { body: string; html: string; createdAt: string }[] }>(
+      'GET',
+      `/comments/${encodeURIComponent(id)}/history`,
+    ),
+  report: (id: string, reason: ReportReason, note?: string) =>
+    request<unknown>('POST', `/comments/${encodeURIComponent(id)}/reports`, { reason, ...(note ? { note } : {}) }),
+
+  queue: (status: Queue, cursor?: string | null) =>
+    request<QueuePageDto>('GET', withQuery('/moderation/queue', { status, cursor, limit: 20 })),
+  moderate: (act: ModerationAct, id: string, reason?: string) =>
+    request<CommentDto>('POST', `/moderation/comments/${encodeURIComponent(id)}/${act}`, reason ? { reason } : {}),
+  ban: (userId: string, reason: string, until?: string) =>
+    request<BanResultDto>('POST', `/moderation/users/${encodeURIComponent(userId)}/ban`, {
+      reason,
+      ...(until ? { until } : {}),
+    }),
+  settings: (slug: string, settings: Partial<ArticleSettingsDto>) =>
+    request<ArticleSettingsDto>('PATCH', `/articles/${encodeURIComponent(slug)}/settings`, settings),
 };

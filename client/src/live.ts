@@ -42,10 +42,29 @@ export interface LiveHandlers {
 
 let shared: ForumSocket | null = null;
 
-/** One connection for the page; the session cookie authenticates it. */
+/**
+ * One connection for the page; the session cookie authenticates it. WebSocket first: its handshake carries the Origin
+ * header that the server wants before it trusts the cookie (a same-origin polling GET has none, and would leave the
+ * reader anonymous: no replies to them, no moderators' queue). Polling stays as the fallback.
+ */
 function socket(): ForumSocket {
-  shared ??= io({ path: '/socket.io', withCredentials: true });
+  shared ??= io({
+    path: '/socket.io',
+    withCredentials: true,
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
+  });
   return shared;
+}
+
+type PrivateEvent = 'reply.received' | 'moderation.queued' | 'user.banned' | 'user.unbanned';
+
+/** Follows one of the events sent to this user's (or the moderators') connections; returns the way to stop. */
+export function listen<K extends PrivateEvent>(event: K, handler: ServerToClientEvents[K]): () => void {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const s = socket() as unknown as { on(e: string, h: any): void; off(e: string, h: any): void };
+  s.on(event, handler);
+  return () => s.off(event, handler);
 }
 
 /** After sign-in or sign-out: reconnect so the server sees who is reading. */

@@ -16,6 +16,10 @@ class EnvironmentVariables {
   PORT?: number;
 
   @IsOptional()
+  @Matches(/^[A-Za-z0-9.:[\]-]{1,255}$/, { message: 'HOST must be a host name or an IP address to listen on' })
+  HOST?: string;
+
+  @IsOptional()
   @IsString()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
@@ -82,6 +86,8 @@ export class ConfigError extends Error {}
 /** The application's configuration: one typed object, validated once at boot. */
 export class AppConfig {
   readonly port: number;
+  /** The address to listen on; null: every interface. */
+  readonly host: string | null;
   /** null: the app runs an embedded PostgreSQL under dataDir. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
@@ -131,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   return new AppConfig({
     port: parsed.PORT ?? 3000,
+    host: parsed.HOST ?? null,
     databaseUrl: parsed.DATABASE_URL ?? null,
     dataDir: parsed.DATA_DIR ?? './.data',
     adminUsername: parsed.ADMIN_USERNAME ?? 'admin',
@@ -149,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 /** The variable names, listed once (class-validator needs the keys of a value, not a type). */
 class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, true> {
   PORT = true as const;
+  HOST = true as const;
   DATABASE_URL = true as const;
   DATA_DIR = true as const;
   ADMIN_USERNAME = true as const;

@@ -34,6 +34,9 @@ export class ForumIoAdapter extends IoAdapter {
     }
     const pool = new pg.Pool({ connectionString: this.options.databaseUrl, max: 2, application_name: 'essay-forum-socket.io' });
     pool.on('error', (error: Error) => this.log.warn(`socket.io adapter pool: ${error.message}`));
+    // The adapter keeps one client checked out for LISTEN and listens for its 'end' (to reconnect) but not its
+    // 'error': without this, a database restart would crash the process instead of letting the adapter reconnect.
+    pool.on('connect', (client) => client.on('error', (error: Error) => this.log.warn(`socket.io adapter connection: ${error.message}`)));
     this.closers.push(() => pool.end());
     this.adapterFactory = createPostgresAdapter(pool, { tableName: 'socket_io_attachments', heartbeatInterval: 5_000, heartbeatTimeout: 10_000 });
   }

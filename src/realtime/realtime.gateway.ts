@@ -115,7 +115,8 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
 
   private fromOwnOrigin(socket: ForumSocket): boolean {
     const origin = socket.handshake.headers.origin;
-    if (!origin) return false;
+    // A same-origin GET (Socket.IO's polling handshake) carries no Origin; the browser's Sec-Fetch-Site says it.
+    if (!origin) return socket.handshake.headers['sec-fetch-site'] === 'same-origin';
     const host = socket.handshake.headers.host ?? '';
     return origin === `http://${host}` || origin === `https://${host}` || this.config.publicOrigins.includes(origin);
   }

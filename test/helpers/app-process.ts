@@ -12,7 +12,7 @@ export interface AppProcess {
 /** The real entry point (`dist/src/main.js`) as a child process, resolved once it listens. */
 export function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
   const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'log', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -5,7 +5,9 @@ import { ArticleList } from './ArticleList.js';
 import { ArticleView } from './ArticleView.js';
 import { Header } from './Header.js';
 import { ModerationView } from './ModerationView.js';
+import { Notices } from './Notices.js';
 import { PermalinkView } from './PermalinkView.js';
+import { QuoteButton } from './QuoteButton.js';
 
 export function App() {
   const { path } = useStore(location);
@@ -20,6 +22,7 @@ export function App() {
         Skip to content
       </a>
       <Header />
+      <Notices />
       <main id="main" tabIndex={-1}>
         {route.page === 'home' && <ArticleList />}
         {route.page === 'article' && <ArticleView key={route.slug} slug={route.slug} />}
@@ -34,6 +37,7 @@ export function App() {
           </section>
         )}
       </main>
+      {(route.page === 'article' || route.page === 'comment') && <QuoteButton />}
     </>
   );
 }

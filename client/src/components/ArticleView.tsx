@@ -4,7 +4,7 @@ import { LiveArticle, type LiveEvent } from '../live.js';
 import { location } from '../router.js';
 import { isModerator, session } from '../session.js';
 import { useStore } from '../store.js';
-import { addReply, applyLiveEvent, contains, toNode } from '../thread-state.js';
+import { addReply, applyLiveEvent, contains, markGone, replaceComment, toNode } from '../thread-state.js';
 import { Essay } from './Essay.js';
 import { ThreadSection } from './ThreadSection.js';
 import { THREAD_DEPTH, type ThreadContextValue } from './thread-context.js';
@@ -171,6 +171,11 @@ export function ArticleView({ slug }: { slug: string }) {
       baseDepth: 0,
       me,
       posted: insertOwn,
+      updated: (comment) => setItems((nodes) => replaceComment(nodes, comment)),
+      deleted: (id) => {
+        setItems((nodes) => markGone(nodes, id, 'deleted', false));
+        void refreshArticle();
+      },
       vote: tree.vote,
       loadMore: tree.loadMore,
     }),

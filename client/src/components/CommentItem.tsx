@@ -1,27 +1,49 @@
-import { useContext, useState } from 'preact/hooks';
-import type { CommentNode } from '../api.js';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type CommentNode } from '../api.js';
+import { hasDraft } from '../drafts.js';
 import { plural, timeAgo } from '../format.js';
+import { ban } from '../notices.js';
+import { quoteRequest } from '../quoting.js';
 import { askToSignIn } from '../ui.js';
+import { EditedHistory, EditForm, ReportForm } from './CommentActions.js';
 import { ReplyBox } from './ReplyBox.js';
 import { STANCE_LABELS, THREAD_DEPTH, ThreadContext } from './thread-context.js';
 import { Votes } from './Votes.js';
+import { useStore } from '../store.js';
 
 function Placeholder({ node }: { node: CommentNode }) {
   return <p class="placeholder">{node.status === 'deleted' ? 'Deleted by its author.' : 'Removed by a moderator.'}</p>;
 }
 
+/** Scrolls to the quoted passage when it is on this page and marks it for a moment; otherwise the link navigates. */
+function showSource(event: MouseEvent, targetId: string): void {
+  const target = document.getElementById(targetId);
+  if (!target) return;
+  event.preventDefault();
+  history.replaceState(null, '', `#${targetId}`);
+  target.scrollIntoView({ behavior: 'smooth', block: 'center' });
+  target.classList.remove('flash');
+  void target.offsetWidth;
+  target.classList.add('flash');
+  target.setAttribute('tabindex', '-1');
+  target.focus({ preventScroll: true });
+}
+
 function Quote({ node, slug }: { node: CommentNode; slug: string }) {
   const quote = node.quote;
   if (!quote) return null;
+  const targetId = quote.source === 'article' ? `block-${quote.blockId ?? ''}` : `comment-${quote.commentId ?? ''}`;
   const href =
     quote.source === 'article'
-      ? `/articles/${encodeURIComponent(slug)}#block-${quote.blockId ?? ''}`
+      ? `/articles/${encodeURIComponent(slug)}#${targetId}`
       : `/comments/${encodeURIComponent(quote.commentId ?? '')}`;
   return (
     <blockquote class="comment-quote">
       <p>{quote.text}</p>
       <footer>
-        <a href={href}>{quote.source === 'article' ? 'from the essay' : 'from a comment'}</a>
+        <a href={href} onClick={(e) => showSource(e, targetId)}>
+          {quote.source === 'article' ? 'from the essay' : 'from a comment'}
+        </a>
         {!quote.verified && <span class="muted"> · no longer in the text</span>}
       </footer>
     </blockquote>
@@ -30,9 +52,34 @@ function Quote({ node, slug }: { node: CommentNode; slug: string }) {
 
 export function CommentItem({ node }: { node: CommentNode }) {
   const t = useContext(ThreadContext);
-  const [replying, setReplying] = useState(false);
+  // A reply box with a draft in it is open again after a reload or a re-sort.
+  const [replying, setReplying] = useState(() => !!t?.me && hasDraft(t.slug, node.id));
   const [loading, setLoading] = useState(false);
+  const [mode, setMode] = useState<'read' | 'edit' | 'report'>('read');
+  const [problem, setProblem] = useState<string | null>(null);
+  const banned = useStore(ban);
+  const request = useStore(quoteRequest);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const reportButton = useRef<HTMLButtonElement>(null);
+  const placeholder = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (request?.parentId === node.id) setReplying(true);
+  }, [request]);
   if (!t) return null;
+  const mine = !!t.me && node.author?.id === t.me.id;
+  const canWrite = !!t.me && !banned;
+
+  const remove = async () => {
+    if (!window.confirm('Delete your comment? Its replies stay; it shows as deleted.')) return;
+    setProblem(null);
+    try {
+      await api.deleteComment(node.id);
+      t.deleted(node.id);
+      queueMicrotask(() => placeholder.current?.focus());
+    } catch (e) {
+      setProblem(e instanceof ApiError ? e.message : 'The comment could not be deleted; try again.');
+    }
+  };
   const gone = node.html === null;
   const name = node.author?.displayName ?? (node.status === 'deleted' ? '[deleted]' : '[removed]');
   const relativeDepth = node.depth - t.baseDepth;
@@ -56,12 +103,23 @@ export function CommentItem({ node }: { node: CommentNode }) {
           <a class="when" href={`/comments/${encodeURIComponent(node.id)}`} title="Link to this comment">
             <time dateTime={node.createdAt}>{timeAgo(node.createdAt)}</time>
           </a>
-          {node.editedAt && !gone && <span class="muted">edited</span>}
+          {node.editedAt && !gone && <EditedHistory id={node.id} />}
           {node.status === 'pending' && <span class="badge">awaiting moderation</span>}
           {node.status === 'removed' && !gone && <span class="badge">removed</span>}
         </header>
         {gone ? (
-          <Placeholder node={node} />
+          <div tabIndex={-1} ref={placeholder}>
+            <Placeholder node={node} />
+          </div>
+        ) : mode === 'edit' ? (
+          <EditForm
+            node={node}
+            t={t}
+            onDone={() => {
+              setMode('read');
+              queueMicrotask(() => editButton.current?.focus());
+            }}
+          />
         ) : (
           <>
             <Quote node={node} slug={t.slug} />
@@ -71,7 +129,7 @@ export function CommentItem({ node }: { node: CommentNode }) {
         )}
         <footer class="comment-actions">
           <Votes node={node} />
-          {!gone && !t.locked && node.status !== 'pending' && (
+          {!gone && !t.locked && !banned && node.status !== 'pending' && (
             <button
               type="button"
               class="link"
@@ -81,7 +139,42 @@ export function CommentItem({ node }: { node: CommentNode }) {
               Reply
             </button>
           )}
+          {mine && !gone && mode === 'read' && canWrite && (
+            <>
+              <button type="button" class="link" ref={editButton} onClick={() => setMode('edit')}>
+                Edit
+              </button>
+              <button type="button" class="link" onClick={() => void remove()}>
+                Delete
+              </button>
+            </>
+          )}
+          {!mine && !gone && t.me && node.status === 'visible' && (
+            <button
+              type="button"
+              class="link"
+              ref={reportButton}
+              aria-expanded={mode === 'report'}
+              onClick={() => setMode(mode === 'report' ? 'read' : 'report')}
+            >
+              Report
+            </button>
+          )}
         </footer>
+        {problem && (
+          <p class="error" role="alert">
+            {problem}
+          </p>
+        )}
+        {mode === 'report' && (
+          <ReportForm
+            node={node}
+            onDone={() => {
+              setMode('read');
+              queueMicrotask(() => reportButton.current?.focus());
+            }}
+          />
+        )}
         {replying && <ReplyBox parent={node} onDone={() => setReplying(false)} />}
       </article>
       {node.replies.length > 0 && (

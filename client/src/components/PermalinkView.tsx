@@ -3,7 +3,7 @@ import { api, ApiError, type ArticleSummary, type Comment } from '../api.js';
 import { LiveArticle } from '../live.js';
 import { isModerator, session } from '../session.js';
 import { useStore } from '../store.js';
-import { addReply, applyLiveEvent } from '../thread-state.js';
+import { addReply, applyLiveEvent, markGone, replaceComment } from '../thread-state.js';
 import { CommentItem } from './CommentItem.js';
 import { THREAD_DEPTH, ThreadContext, type ThreadContextValue } from './thread-context.js';
 import { useTree } from './use-tree.js';
@@ -74,6 +74,8 @@ export function PermalinkView({ id }: { id: string }) {
         baseDepth: depth,
         me,
         posted: (comment) => setItems((nodes) => addReply(nodes, comment)),
+        updated: (comment) => setItems((nodes) => replaceComment(nodes, comment)),
+        deleted: (id) => setItems((nodes) => markGone(nodes, id, 'deleted', false)),
         vote: tree.vote,
         loadMore: tree.loadMore,
       },

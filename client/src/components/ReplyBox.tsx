@@ -1,5 +1,9 @@
-import { useContext, useRef, useState } from 'preact/hooks';
-import { api, ApiError, type Comment, newIdempotencyKey, type Stance, STANCES } from '../api.js';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type Comment, newIdempotencyKey, type NewQuote, type Stance, STANCES } from '../api.js';
+import { clearDraft, type Draft, loadDraft, saveDraft } from '../drafts.js';
+import { ban } from '../notices.js';
+import { quoteRequest, takeQuote } from '../quoting.js';
+import { useStore } from '../store.js';
 import { ThreadContext } from './thread-context.js';
 
 let boxes = 0;
@@ -11,16 +15,45 @@ const STANCE_CHOICES: Record<Stance, string> = {
   evidence: 'I add evidence',
 };
 
-/** A reply to the essay (no parent) or to a comment. The draft keeps its Idempotency-Key until it is posted. */
+/**
+ * A reply to the essay (no parent) or to a comment. What is typed is kept as a draft (per article and parent) until it
+ * is posted; the draft keeps its Idempotency-Key until then, so a retry cannot post twice.
+ */
 export function ReplyBox({ parent, onDone }: { parent?: Comment; onDone?: () => void }) {
   const t = useContext(ThreadContext);
-  const [body, setBody] = useState('');
-  const [stance, setStance] = useState<Stance | ''>('');
+  const parentId = parent?.id ?? null;
+  const slug = t?.slug ?? '';
+  const [draft] = useState(() => loadDraft(slug, parentId));
+  const [body, setBody] = useState(draft?.body ?? '');
+  const [stance, setStance] = useState<Stance | ''>(draft?.stance ?? '');
+  const [quote, setQuote] = useState<NewQuote | null>(draft?.quote ?? null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const banned = useStore(ban);
+  const request = useStore(quoteRequest);
   const id = useRef(`reply-${++boxes}`).current;
+  const area = useRef<HTMLTextAreaElement>(null);
   // One key per attempt at the same text: a retry after a network failure cannot post twice.
-  const attempt = useRef<{ key: string; body: string; stance: string } | null>(null);
+  const attempt = useRef<{ key: string; body: string; stance: string; quote: string } | null>(null);
+
+  // A passage quoted from a selection lands here when it is for this box.
+  useEffect(() => {
+    const taken = takeQuote(parentId);
+    if (!taken) return;
+    keep({ quote: taken });
+    area.current?.scrollIntoView({ block: 'center' });
+    area.current?.focus();
+  }, [request]);
+
+  // Every keystroke is kept at once (not after the next paint): a reload right after typing loses nothing.
+  const keep = (next: Partial<Draft>) => {
+    const draft = { body, stance, quote, ...next };
+    if (next.body !== undefined) setBody(next.body);
+    if (next.stance !== undefined) setStance(next.stance);
+    if (next.quote !== undefined) setQuote(next.quote);
+    if (slug) saveDraft(slug, parentId, draft);
+  };
+
   if (!t) return null;
 
   const submit = async (event: Event) => {
@@ -28,49 +61,89 @@ export function ReplyBox({ parent, onDone }: { parent?: Comment; onDone?: () => 
     const text = body.trim();
     if (!text) {
       setError('Write something first.');
+      area.current?.focus();
       return;
     }
-    if (!attempt.current || attempt.current.body !== text || attempt.current.stance !== stance) {
-      attempt.current = { key: newIdempotencyKey(), body: text, stance };
+    const quoteKey = JSON.stringify(quote);
+    const a = attempt.current;
+    if (!a || a.body !== text || a.stance !== stance || a.quote !== quoteKey) {
+      attempt.current = { key: newIdempotencyKey(), body: text, stance, quote: quoteKey };
     }
     setBusy(true);
     setError(null);
     try {
       const comment = await api.postComment(
         t.slug,
-        { body: text, ...(parent ? { parentId: parent.id } : {}), ...(stance ? { stance } : {}) },
-        attempt.current.key,
+        {
+          body: text,
+          ...(parent ? { parentId: parent.id } : {}),
+          ...(stance ? { stance } : {}),
+          ...(quote ? { quote } : {}),
+        },
+        attempt.current!.key,
       );
       attempt.current = null;
+      clearDraft(t.slug, parentId);
       setBody('');
       setStance('');
+      setQuote(null);
       t.posted(comment);
       onDone?.();
     } catch (e) {
       if (e instanceof ApiError && e.status === 429 && e.retryAfter)
         setError(`${e.message} Try again in ${e.retryAfter} s.`);
+      else if (e instanceof ApiError && e.status === 403 && /bann/i.test(e.message))
+        ban.set(ban.value ?? { until: null, reason: e.message });
       else setError(e instanceof ApiError ? e.message : 'The reply could not be posted; try again.');
     } finally {
       setBusy(false);
     }
   };
 
+  const cancel = () => {
+    clearDraft(t.slug, parentId);
+    onDone?.();
+  };
+
   const label = parent ? `Reply to ${parent.author?.displayName ?? 'this comment'}` : 'Your comment on the essay';
   return (
     <form class="reply-box" onSubmit={(e) => void submit(e)}>
       <label for={id}>{label}</label>
+      {quote && (
+        <figure class="quote-draft">
+          <blockquote>
+            <p>{quote.text}</p>
+          </blockquote>
+          <figcaption>
+            {quote.source === 'article' ? 'Quoting the essay' : 'Quoting the comment'}
+            {' · '}
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                keep({ quote: null });
+                area.current?.focus();
+              }}
+            >
+              Remove the quote
+            </button>
+          </figcaption>
+        </figure>
+      )}
       <textarea
         id={id}
+        ref={area}
         name="body"
         rows={parent ? 4 : 5}
         maxLength={10_000}
         value={body}
-        onInput={(e) => setBody(e.currentTarget.value)}
+        disabled={!!banned}
+        onInput={(e) => keep({ body: e.currentTarget.value })}
       />
       <div class="reply-tools">
         <label class="stance-picker">
           Stance{' '}
-          <select name="stance" value={stance} onChange={(e) => setStance(e.currentTarget.value as Stance | '')}>
+          <select name="stance" value={stance} onChange={(e) => keep({ stance: e.currentTarget.value as Stance | '' })}>
             <option value="">No stance</option>
             {STANCES.map((s) => (
               <option key={s} value={s}>
@@ -81,11 +154,11 @@ export function ReplyBox({ parent, onDone }: { parent?: Comment; onDone?: () => 
         </label>
         <span class="spacer" />
         {onDone && (
-          <button type="button" class="link" onClick={onDone}>
+          <button type="button" class="link" onClick={cancel}>
             Cancel
           </button>
         )}
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={busy || !!banned}>
           {busy ? 'Posting…' : parent ? 'Post reply' : 'Post comment'}
         </button>
       </div>

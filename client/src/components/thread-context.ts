@@ -10,6 +10,10 @@ export interface ThreadContextValue {
   baseDepth: number;
   me: User | null | undefined;
   posted(comment: Comment): void;
+  /** The reader's own comment as the server now has it (after an edit). */
+  updated(comment: Comment): void;
+  /** The reader deleted their own comment: its placeholder stays. */
+  deleted(id: string): void;
   vote(id: string, value: -1 | 0 | 1): Promise<void>;
   loadMore(id: string): Promise<void>;
 }

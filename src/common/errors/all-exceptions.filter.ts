@@ -26,10 +26,16 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   return (
-    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(error.message) ||
+    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|not queryable|ECONNRESET/i.test(error.message) ||
+    // TypeORM, when the connection of a transaction died under it.
+    error.name === 'QueryRunnerProviderAlreadyReleasedError' ||
+    error.name === 'QueryRunnerAlreadyReleasedError' ||
     code === 'ECONNREFUSED' ||
     code === '57P01' ||
-    code === '57P03'
+    code === '57P02' ||
+    code === '57P03' ||
+    code === '08006' ||
+    code === '08003'
   );
 }
 

@@ -1,0 +1,180 @@
+import { useRef, useState } from 'preact/hooks';
+import { api, ApiError, type CommentNode, REPORT_REASONS, type ReportReason } from '../api.js';
+import { timeAgo } from '../format.js';
+import type { ThreadContextValue } from './thread-context.js';
+
+const REASONS: Record<ReportReason, string> = {
+  spam: 'Spam',
+  abuse: 'Abuse or harassment',
+  'off-topic': 'Off topic',
+  other: 'Something else',
+};
+
+/** Focus a field the first time it appears (a ref callback runs on every render). */
+function focusOnce(el: HTMLElement | null): void {
+  if (el && !el.dataset.focused) {
+    el.dataset.focused = '1';
+    el.focus();
+  }
+}
+
+/** "edited", opening onto the earlier versions (loaded when first opened). */
+export function EditedHistory({ id }: { id: string }) {
+  const [items, setItems] = useState<{ html: string; createdAt: string }[] | null>(null);
+  const [error, setError] = useState(false);
+  return (
+    <details
+      class="history"
+      onToggle={(e) => {
+        if (!e.currentTarget.open || items) return;
+        api.history(id).then(
+          (h) => setItems(h.items),
+          () => setError(true),
+        );
+      }}
+    >
+      <summary>edited</summary>
+      {error && <p class="error">The earlier versions could not be loaded.</p>}
+      {items === null && !error && <p class="muted">Loading…</p>}
+      {items && (
+        <ol class="versions" aria-label="Earlier versions">
+          {items.map((v, i) => (
+            <li key={i}>
+              <p class="muted">
+                <time dateTime={v.createdAt}>{timeAgo(v.createdAt)}</time>
+              </p>
+              <div class="comment-body" dangerouslySetInnerHTML={{ __html: v.html }} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </details>
+  );
+}
+
+/** The author's own comment rewritten in place. */
+export function EditForm({
+  node,
+  t,
+  onDone,
+}: {
+  node: CommentNode;
+  t: ThreadContextValue;
+  onDone: (saved: boolean) => void;
+}) {
+  const [body, setBody] = useState(node.body ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = `edit-${node.id}`;
+  const save = async (event: Event) => {
+    event.preventDefault();
+    if (!body.trim()) return setError('Write something first.');
+    setBusy(true);
+    try {
+      t.updated(await api.editComment(node.id, body.trim()));
+      onDone(true);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'The change could not be saved; try again.');
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="reply-box edit-box" onSubmit={(e) => void save(e)}>
+      <label for={id}>Edit your comment</label>
+      <textarea
+        id={id}
+        rows={4}
+        maxLength={10_000}
+        value={body}
+        onInput={(e) => setBody(e.currentTarget.value)}
+        ref={focusOnce}
+      />
+      <div class="reply-tools">
+        <span class="spacer" />
+        <button type="button" class="link" onClick={() => onDone(false)}>
+          Cancel
+        </button>
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/** A report on someone else's comment: a reason and, if the reader likes, a note. */
+export function ReportForm({ node, onDone }: { node: CommentNode; onDone: () => void }) {
+  const [reason, setReason] = useState<ReportReason>('spam');
+  const [note, setNote] = useState('');
+  const [state, setState] = useState<'writing' | 'busy' | 'sent'>('writing');
+  const [error, setError] = useState<string | null>(null);
+  const status = useRef<HTMLParagraphElement>(null);
+  const send = async (event: Event) => {
+    event.preventDefault();
+    setState('busy');
+    setError(null);
+    try {
+      await api.report(node.id, reason, note.trim() || undefined);
+      setState('sent');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) setState('sent');
+      else {
+        setError(e instanceof ApiError ? e.message : 'The report could not be sent; try again.');
+        setState('writing');
+      }
+    }
+    queueMicrotask(() => status.current?.focus());
+  };
+  if (state === 'sent') {
+    return (
+      <p class="notice-inline" role="status" tabIndex={-1} ref={status}>
+        Thank you: a moderator will look at this comment.{' '}
+        <button type="button" class="link" onClick={onDone}>
+          Close
+        </button>
+      </p>
+    );
+  }
+  return (
+    <form class="report-box" onSubmit={(e) => void send(e)} aria-label="Report this comment">
+      <label>
+        Why should a moderator look at it?{' '}
+        <select
+          name="reason"
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value as ReportReason)}
+          ref={focusOnce}
+        >
+          {REPORT_REASONS.map((r) => (
+            <option key={r} value={r}>
+              {REASONS[r]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Note <span class="hint">(optional)</span>
+        <input name="note" maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      </label>
+      <div class="reply-tools">
+        <span class="spacer" />
+        <button type="button" class="link" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" class="primary" disabled={state === 'busy'}>
+          Send report
+        </button>
+      </div>
+      {error && (
+        <p class="error" role="alert" ref={status} tabIndex={-1}>
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+import { formatDate } from '../format.js';
+import { ban, dismiss, notices } from '../notices.js';
+import { useStore } from '../store.js';
+
+/** The ban banner (writing is off meanwhile) and the small notices: a reply to the reader, a lifted ban. */
+export function Notices() {
+  const banned = useStore(ban);
+  const list = useStore(notices);
+  return (
+    <>
+      {banned && (
+        <div class="ban-banner" role="alert">
+          <strong>You are banned from writing</strong>{' '}
+          {banned.until ? `until ${formatDate(banned.until)}` : 'until a moderator lifts the ban'}.
+          {banned.reason && <> Reason: {banned.reason}</>} You can keep reading.
+        </div>
+      )}
+      <div class="toasts" role="status" aria-live="polite">
+        {list.map((n) => (
+          <p key={n.id} class="toast">
+            {n.text}{' '}
+            {n.href && (
+              <a href={n.href} onClick={() => dismiss(n.id)}>
+                {n.link}
+              </a>
+            )}
+            <button type="button" class="link dismiss" aria-label="Dismiss" onClick={() => dismiss(n.id)}>
+              ×
+            </button>
+          </p>
+        ))}
+      </div>
+    </>
+  );
+}
