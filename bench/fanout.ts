@@ -11,6 +11,7 @@ import pg from 'pg';
 import { Server } from 'socket.io';
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
 import type { RunningPostgres } from '../src/database/embedded-postgres.js';
+import { figures, ratio } from './support/stats.js';
 
 /**
  * `npm run bench:fanout`: one comment to 1,000 live followers. The app (POST, transaction, event log, Socket.IO
@@ -71,15 +72,6 @@ type FromChild =
   | { kind: 'ready'; port: number; article: { id: string; slug: string } | null }
   /** `at`: just before the emit call; `returned`: when it returned. */
   | { kind: 'emitted'; marker: string; at: number; returned: number };
-
-interface Figures {
-  samples: number;
-  median: number;
-  p99: number;
-  mean: number;
-  min: number;
-  max: number;
-}
 
 /** Milliseconds on CLOCK_MONOTONIC (comparable between processes on Linux). */
 function now(): number {
@@ -486,42 +478,10 @@ async function interleaved(runs: Record<Side, () => Promise<Run>>): Promise<Reco
   return all;
 }
 
-function figures(samples: number[]): Figures {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  const round = (ms: number) => Math.round(ms * 1000) / 1000;
-  return {
-    samples: sorted.length,
-    median: round(
-      sorted.length % 2
-        ? sorted[(sorted.length - 1) / 2]
-        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2,
-    ),
-    p99: round(rank(0.99)),
-    mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
-    min: round(sorted[0]),
-    max: round(sorted[sorted.length - 1]),
-  };
-}
-
-function ratio(a: number, b: number): number {
-  return Math.round((a / b) * 100) / 100;
-}
-
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
-
 async function main(): Promise<void> {
   const { loadConfig } = await import('../src/config/app-config.js');
   const { dataSourceOptions } = await import('../src/database/data-source-options.js');
-  const { ensureDatabase } = await import('../src/database/database-server.js');
+  const { dropDatabase, ensureDatabase } = await import('../src/database/database-server.js');
   const { startEmbeddedPostgres } = await import('../src/database/embedded-postgres.js');
   const { prepareDatabase } = await import('../src/database/prepare-database.js');
   const externalServer = loadConfig().databaseUrl;

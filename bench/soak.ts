@@ -12,7 +12,9 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../src/config/app-config.js';
-import { ensureDatabase } from '../src/database/database-server.js';
+import { dropDatabase, ensureDatabase } from '../src/database/database-server.js';
+import { type Figures, figures } from './support/stats.js';
+
 import { startEmbeddedPostgres, type RunningPostgres } from '../src/database/embedded-postgres.js';
 import { prepareDatabase } from '../src/database/prepare-database.js';
 import type { JoinAck } from '../src/realtime/event-map.js';
@@ -85,32 +87,10 @@ interface LiveEvent {
   comment?: { id: string; body: string | null };
 }
 
-interface Figures {
-  samples: number;
-  median: number;
-  p99: number;
-  mean: number;
-  max: number;
-}
-
 /** Milliseconds since this process started; every clock reading of the soak comes from here (one process). */
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
-
-function figures(samples: number[]): Figures {
-  const sorted = [...samples].sort((a, b) => a - b);
-  if (sorted.length === 0) return { samples: 0, median: 0, p99: 0, mean: 0, max: 0 };
-  const rank = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  const round = (ms: number) => Math.round(ms * 100) / 100;
-  return {
-    samples: sorted.length,
-    median: round(rank(0.5)),
-    p99: round(rank(0.99)),
-    mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
-    max: round(sorted[sorted.length - 1]),
-  };
-}
 
 function sentence(words: number): string {
   return Array.from({ length: words }, () => pick(WORDS)).join(' ');
@@ -757,16 +737,6 @@ class Load {
 // ---------------------------------------------------------------------------------------------------------------
 // The run.
 // ---------------------------------------------------------------------------------------------------------------
-
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
 
 async function postgresVersion(databaseUrl: string): Promise<string> {
   const client = new pg.Client({ connectionString: databaseUrl });

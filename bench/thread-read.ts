@@ -11,7 +11,9 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
-import { ensureDatabase } from '../src/database/database-server.js';
+import { dropDatabase, ensureDatabase } from '../src/database/database-server.js';
+import { type Figures, figures, ratio } from './support/stats.js';
+
 import { startEmbeddedPostgres, type RunningPostgres } from '../src/database/embedded-postgres.js';
 import { prepareDatabase } from '../src/database/prepare-database.js';
 import { generateLargeThread } from '../seeds/large-thread.js';
@@ -44,15 +46,6 @@ const RESULTS_FILE = path.resolve(
   'results',
   'thread-read.json',
 );
-
-interface Figures {
-  samples: number;
-  median: number;
-  p99: number;
-  mean: number;
-  min: number;
-  max: number;
-}
 
 /** The SQL of one thread page, written out by hand in the shape CommentsRepository sends it. */
 const COLUMNS = `
@@ -127,24 +120,6 @@ async function time(count: number, run: () => Promise<unknown>): Promise<number[
     samples.push(performance.now() - started);
   }
   return samples;
-}
-
-function figures(samples: number[]): Figures {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  const round = (ms: number) => Math.round(ms * 1000) / 1000;
-  return {
-    samples: sorted.length,
-    median: round(
-      sorted.length % 2
-        ? sorted[(sorted.length - 1) / 2]
-        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2,
-    ),
-    p99: round(rank(0.99)),
-    mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
-    min: round(sorted[0]),
-    max: round(sorted[sorted.length - 1]),
-  };
 }
 
 function countNodes(items: { replies: unknown[] }[]): number {
@@ -244,20 +219,6 @@ async function main(): Promise<void> {
     if (serverUrl) await dropDatabase(serverUrl, databaseName).catch(() => undefined);
     await server?.stop();
     if (scratch) await rm(scratch, { recursive: true, force: true });
-  }
-}
-
-function ratio(a: number, b: number): number {
-  return Math.round((a / b) * 100) / 100;
-}
-
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await client.end();
   }
 }
 

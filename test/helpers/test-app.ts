@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
-import pg from 'pg';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/app-config.js';
-import { ensureDatabase } from '../../src/database/database-server.js';
+import { dropDatabase, ensureDatabase } from '../../src/database/database-server.js';
 import { prepareDatabase } from '../../src/database/prepare-database.js';
 import { SeedImporter } from '../../seeds/seed-importer.js';
 
@@ -34,12 +33,7 @@ export async function newTestDatabase(): Promise<{ url: string; drop(): Promise<
   await prepareDatabase(url, () => undefined);
   return {
     url,
-    async drop() {
-      const client = new pg.Client({ connectionString: testServerUrl() });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
+    drop: () => dropDatabase(testServerUrl(), name),
   };
 }
 
