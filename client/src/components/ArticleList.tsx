@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type ArticleSummary } from '../api.js';
 import { formatDate, plural } from '../format.js';
+import { FormError } from './FormError.js';
 
 export function ArticleList() {
   const [articles, setArticles] = useState<ArticleSummary[] | null>(null);
@@ -25,11 +26,7 @@ export function ArticleList() {
   return (
     <section class="article-list" aria-labelledby="list-title">
       <h1 id="list-title">Essays</h1>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {articles === null && !error && <p class="muted">Loading…</p>}
       {articles && articles.length === 0 && <p class="muted">No essays yet.</p>}
       {articles && (

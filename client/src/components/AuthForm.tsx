@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
 import { signIn, signUp } from '../session.js';
 import { authPanel } from '../ui.js';
+import { FormError } from './FormError.js';
 
 export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const [username, setUsername] = useState('');
@@ -70,11 +71,7 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           onInput={(e) => setPassword(e.currentTarget.value)}
         />
       </label>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div class="actions">
         <button type="submit" class="primary" disabled={busy}>
           {signingUp ? 'Sign up' : 'Sign in'}

@@ -2,6 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import { api, ApiError, type CommentNode, REPORT_REASONS, type ReportReason } from '../api.js';
 import { timeAgo } from '../format.js';
 import type { ThreadContextValue } from './thread-context.js';
+import { FormError } from './FormError.js';
 
 const REASONS: Record<ReportReason, string> = {
   spam: 'Spam',
@@ -98,11 +99,7 @@ export function EditForm({
           {busy ? 'Saving…' : 'Save'}
         </button>
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </form>
   );
 }

@@ -10,6 +10,7 @@ import { ReplyBox } from './ReplyBox.js';
 import { STANCE_LABELS, THREAD_DEPTH, ThreadContext } from './thread-context.js';
 import { Votes } from './Votes.js';
 import { useStore } from '../store.js';
+import { FormError } from './FormError.js';
 
 function Placeholder({ node }: { node: CommentNode }) {
   return <p class="placeholder">{node.status === 'deleted' ? 'Deleted by its author.' : 'Removed by a moderator.'}</p>;
@@ -161,11 +162,7 @@ export function CommentItem({ node }: { node: CommentNode }) {
             </button>
           )}
         </footer>
-        {problem && (
-          <p class="error" role="alert">
-            {problem}
-          </p>
-        )}
+        <FormError message={problem} />
         {mode === 'report' && (
           <ReportForm
             node={node}

@@ -13,6 +13,7 @@ import { plural, timeAgo } from '../format.js';
 import { listen } from '../live.js';
 import { isModerator, session } from '../session.js';
 import { useStore } from '../store.js';
+import { FormError } from './FormError.js';
 
 const QUEUE_LABELS: Record<Queue, string> = { pending: 'Pending', reported: 'Reported', removed: 'Removed' };
 const ACTS: Record<Queue, ModerationAct[]> = {
@@ -62,11 +63,7 @@ function BanForm({ item, onDone }: { item: QueueItem; onDone: (text: string | nu
           Ban {author.displayName}
         </button>
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </form>
   );
 }
@@ -152,11 +149,7 @@ function QueueCard({ item, queue, onGone }: { item: QueueItem; queue: Queue; onG
           />
         )}
         {done && <p role="status">{done}</p>}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
       </article>
     </li>
   );
@@ -240,11 +233,7 @@ function Queues() {
           </button>
         ))}
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {items === null && !error && <p class="muted">Loading…</p>}
       {items?.length === 0 && <p class="muted">Nothing here. Well done.</p>}
       {items && items.length > 0 && (
@@ -354,11 +343,7 @@ function Settings() {
           {status && <p role="status">{status}</p>}
         </form>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </section>
   );
 }

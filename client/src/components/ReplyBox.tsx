@@ -5,6 +5,7 @@ import { ban } from '../notices.js';
 import { quoteRequest, takeQuote } from '../quoting.js';
 import { useStore } from '../store.js';
 import { ThreadContext } from './thread-context.js';
+import { FormError } from './FormError.js';
 
 let boxes = 0;
 
@@ -162,11 +163,7 @@ export function ReplyBox({ parent, onDone }: { parent?: Comment; onDone?: () => 
           {busy ? 'Posting…' : parent ? 'Post reply' : 'Post comment'}
         </button>
       </div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </form>
   );
 }

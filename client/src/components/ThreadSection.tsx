@@ -4,6 +4,7 @@ import { askToSignIn } from '../ui.js';
 import { CommentItem } from './CommentItem.js';
 import { ReplyBox } from './ReplyBox.js';
 import { ThreadContext, type ThreadContextValue } from './thread-context.js';
+import { FormError } from './FormError.js';
 
 const SORT_LABELS: Record<ThreadSort, string> = {
   best: 'Best',
@@ -75,11 +76,7 @@ export function ThreadSection(props: Props) {
             </button>
           )}
         </div>
-        {props.error && (
-          <p class="error" role="alert">
-            {props.error}
-          </p>
-        )}
+        <FormError message={props.error} />
         {props.items.length === 0 && props.total === 0 && <p class="muted">No comments yet.</p>}
         <ol class="thread" aria-label="Comments">
           {props.items.map((node) => (
