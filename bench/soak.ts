@@ -17,7 +17,7 @@ import { type Figures, figures } from './support/stats.js';
 
 import { startEmbeddedPostgres, type RunningPostgres } from '../src/database/embedded-postgres.js';
 import { prepareDatabase } from '../src/database/prepare-database.js';
-import type { JoinAck } from '../src/realtime/event-map.js';
+import { type JoinAck, ROOM_EVENT_TYPES } from '../src/realtime/event-map.js';
 
 /**
  * `npm run test:soak`: a long-running check, not a benchmark and not part of `npm test`. On loopback, the real app
@@ -55,15 +55,6 @@ const SETTLE_TIMEOUT_MS = 20_000;
 const FLAT_GROWTH = 0.1;
 /** Besides `--seconds`: how long setup, settling and the stop may take before the soak gives up. */
 const WATCHDOG_EXTRA_MS = 240_000;
-const ROOM_EVENTS = [
-  'comment.created',
-  'comment.updated',
-  'comment.deleted',
-  'comment.removed',
-  'comment.restored',
-  'comment.voted',
-  'article.updated',
-] as const;
 const STANCES = ['agree', 'disagree', 'question', 'evidence'] as const;
 const WORDS = (
   'the essay argues that the party was never one thing and that its history is a history of arguments about ' +
@@ -415,7 +406,7 @@ class Reader {
     private readonly slug: string,
     private readonly onCreated: (reader: number, commentId: string) => void,
   ) {
-    for (const type of ROOM_EVENTS) {
+    for (const type of ROOM_EVENT_TYPES) {
       socket.on(type, (payload: Omit<LiveEvent, 'type'>) => this.receive({ ...payload, type }));
     }
     socket.on('disconnect', (reason) => {

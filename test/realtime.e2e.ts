@@ -4,8 +4,8 @@ import { type AppProcess, startAppProcess } from './helpers/app-process.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { Follower, sleep } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { ROOM_EVENT_TYPES } from '../src/realtime/event-map.js';
 
-const ROOM_EVENTS = ['comment.created', 'comment.updated', 'comment.deleted', 'comment.removed', 'comment.restored', 'comment.voted', 'article.updated'];
 
 interface Reader {
   id: string;
@@ -68,7 +68,7 @@ describe('live updates', () => {
     await t.http.patch(`/api/comments/${created.id}`).set('Authorization', `Bearer ${alice.token}`).send({ body: 'live one, edited' }).expect(200);
     await t.http.put(`/api/comments/${created.id}/vote`).set('Authorization', `Bearer ${bob.token}`).send({ value: 1 }).expect(200);
     await t.http.delete(`/api/comments/${created.id}`).set('Authorization', `Bearer ${alice.token}`).expect(204);
-    const events = await f.waitFor(4, ...ROOM_EVENTS);
+    const events = await f.waitFor(4, ...ROOM_EVENT_TYPES);
     assert.deepEqual(events.map((e) => e.event), ['comment.created', 'comment.updated', 'comment.voted', 'comment.deleted']);
     assert.deepEqual(events.map((e) => e.payload.seq), [seq + 1, seq + 2, seq + 3, seq + 4]);
     for (const e of events) {

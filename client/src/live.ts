@@ -12,22 +12,13 @@ import type {
   RoomEventType,
   ServerToClientEvents,
 } from '../../src/realtime/event-map.js';
+import { ROOM_EVENT_TYPES } from '../../src/realtime/event-map.js';
 import type { CommentDto } from '../../src/comments/dto/comment.dto.js';
 
 /** A numbered room event, discriminated by `type`. */
 export type LiveEvent = { [K in RoomEventType]: RoomEvent<K> }[RoomEventType];
 
 type ForumSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-const ROOM_EVENTS: readonly RoomEventType[] = [
-  'comment.created',
-  'comment.updated',
-  'comment.deleted',
-  'comment.removed',
-  'comment.restored',
-  'comment.voted',
-  'article.updated',
-];
 
 export interface LiveHandlers {
   /** A room event, in seq order, once. */
@@ -86,7 +77,7 @@ export class LiveArticle {
     private readonly slug: string,
     private readonly handlers: LiveHandlers,
   ) {
-    for (const type of ROOM_EVENTS) {
+    for (const type of ROOM_EVENT_TYPES) {
       const listener = (payload: object) => this.receive({ ...payload, type } as LiveEvent);
       this.socket.on(type, listener);
       this.offs.push(() => this.socket.off(type, listener));

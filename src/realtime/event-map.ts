@@ -1,7 +1,7 @@
 /**
  * The live events, typed once for the server and the web client. Room events (one room per article) carry `seq`,
  * increasing by exactly 1 per article, so a follower can see a gap; events sent to one user's or the moderators'
- * connections are not numbered (`seq: null`). Only types here: the client imports this file.
+ * connections are not numbered (`seq: null`). Types and one constant list: the client imports this file.
  */
 import type { ArticleSettingsDto } from '../articles/dto/article.dto.js';
 import type { CommentDto } from '../comments/dto/comment.dto.js';
@@ -26,6 +26,18 @@ export interface RoomEventPayloads {
 }
 
 export type RoomEventType = keyof RoomEventPayloads;
+
+/** Every numbered room event, for followers that track seq (the object's keys make the compiler check the list). */
+const ROOM_EVENT_SET: Record<RoomEventType, true> = {
+  'comment.created': true,
+  'comment.updated': true,
+  'comment.deleted': true,
+  'comment.removed': true,
+  'comment.restored': true,
+  'comment.voted': true,
+  'article.updated': true,
+};
+export const ROOM_EVENT_TYPES = Object.keys(ROOM_EVENT_SET) as RoomEventType[];
 
 export type RoomEvent<T extends RoomEventType = RoomEventType> = EventEnvelope & { type: T } & RoomEventPayloads[T];
 

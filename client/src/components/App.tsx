@@ -8,6 +8,7 @@ import { ModerationView } from './ModerationView.js';
 import { Notices } from './Notices.js';
 import { PermalinkView } from './PermalinkView.js';
 import { QuoteButton } from './QuoteButton.js';
+import { PageNotice } from './PageNotice.js';
 
 export function App() {
   const { path } = useStore(location);
@@ -28,14 +29,7 @@ export function App() {
         {route.page === 'article' && <ArticleView key={route.slug} slug={route.slug} />}
         {route.page === 'comment' && <PermalinkView key={route.id} id={route.id} />}
         {route.page === 'moderation' && <ModerationView />}
-        {route.page === 'not-found' && (
-          <section class="notice">
-            <h1>Not found</h1>
-            <p>
-              There is nothing at this address. <a href="/">See the essays.</a>
-            </p>
-          </section>
-        )}
+        {route.page === 'not-found' && <PageNotice title="Not found" text="There is nothing at this address." />}
       </main>
       {(route.page === 'article' || route.page === 'comment') && <QuoteButton />}
     </>

@@ -9,6 +9,7 @@ import { Essay } from './Essay.js';
 import { ThreadSection } from './ThreadSection.js';
 import { THREAD_DEPTH, type ThreadContextValue } from './thread-context.js';
 import { useTree } from './use-tree.js';
+import { PageNotice } from './PageNotice.js';
 
 const PAGE = 20;
 
@@ -183,14 +184,7 @@ export function ArticleView({ slug }: { slug: string }) {
   );
 
   if (error) {
-    return (
-      <section class="notice">
-        <h1>{error}</h1>
-        <p>
-          <a href="/">See the essays.</a>
-        </p>
-      </section>
-    );
+    return <PageNotice title={error} />;
   }
   if (!article) return <p class="muted page-loading">Loading the essay…</p>;
 

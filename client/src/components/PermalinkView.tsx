@@ -7,6 +7,7 @@ import { addReply, applyLiveEvent, markGone, replaceComment } from '../thread-st
 import { CommentItem } from './CommentItem.js';
 import { THREAD_DEPTH, ThreadContext, type ThreadContextValue } from './thread-context.js';
 import { useTree } from './use-tree.js';
+import { PageNotice } from './PageNotice.js';
 
 /** The article a comment belongs to (the permalink answer names only its id). */
 async function articleById(id: string): Promise<ArticleSummary | null> {
@@ -83,14 +84,7 @@ export function PermalinkView({ id }: { id: string }) {
   );
 
   if (error) {
-    return (
-      <section class="notice">
-        <h1>{error}</h1>
-        <p>
-          <a href="/">See the essays.</a>
-        </p>
-      </section>
-    );
+    return <PageNotice title={error} />;
   }
   if (!context || !article) return <p class="muted page-loading">Loading the comment…</p>;
   return (
