@@ -20,13 +20,34 @@ describe('accounts', () => {
   it('registers a reader and answers the user and a token, nothing else about the account', async () => {
     const res = await register('margin_notes', 'a long enough password', 'Margin Notes');
     assert.equal(res.status, 201);
-    assert.deepEqual(Object.keys(res.body).sort(), ['token', 'user']);
+    assert.deepEqual(Object.keys(res.body).sort(), ['ban', 'token', 'user']);
+    assert.equal(res.body.ban, null);
     assert.deepEqual(Object.keys(res.body.user).sort(), ['displayName', 'id', 'role', 'username']);
     assert.equal(res.body.user.role, 'reader');
     assert.equal(res.body.user.displayName, 'Margin Notes');
     assert.doesNotMatch(JSON.stringify(res.body), /argon|hash|password/i);
     const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${res.body.token}`).expect(200);
-    assert.deepEqual(me.body.user, res.body.user);
+    assert.deepEqual(me.body, { user: res.body.user, ban: null });
+  });
+
+  it('tells a banned user of their own ban in /auth/me and at sign-in, and forgets it once lifted', async () => {
+    const admin = await t.http.post('/api/auth/login').send({ username: 'chief', password: 'chief-password-1' }).expect(200);
+    const reader = await register('banned_reader');
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    await t.http
+      .post(`/api/moderation/users/${reader.body.user.id}/ban`)
+      .set('Authorization', `Bearer ${admin.body.token}`)
+      .send({ reason: 'spam, again', until })
+      .expect(200);
+    const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${reader.body.token}`).expect(200);
+    assert.deepEqual(me.body.ban, { until, reason: 'spam, again' });
+    const signIn = await t.http.post('/api/auth/login').send({ username: 'banned_reader', password: 'a long enough password' }).expect(200);
+    assert.deepEqual(signIn.body.ban, { until, reason: 'spam, again' });
+    await t.http.delete(`/api/moderation/users/${reader.body.user.id}/ban`).set('Authorization', `Bearer ${admin.body.token}`).expect(204);
+    const after = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${reader.body.token}`).expect(200);
+    assert.equal(after.body.ban, null);
+    // Nobody else learns of it: the user DTO everywhere stays the four public fields.
+    assert.deepEqual(Object.keys(me.body.user).sort(), ['displayName', 'id', 'role', 'username']);
   });
 
   it('stores an argon2id hash of the password and only a SHA-256 of the token', async () => {

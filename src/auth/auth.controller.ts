@@ -3,7 +3,6 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { type CookieOptions, type Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
-import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { PasswordRateLimited, RateLimited } from '../common/rate-limit.js';
 import { UserDto } from '../users/dto/user.dto.js';
 import { AuthService } from './auth.service.js';
@@ -59,9 +58,7 @@ export class AuthController {
   @ApiOkResponse({ type: MeDto })
   @ApiErrorResponses(401)
   async me(@Req() req: AuthenticatedRequest): Promise<MeDto> {
-    const session = req.sessionToken ? await this.auth.sessionFor(req.sessionToken) : null;
-    if (!session) throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
-    return { user: session.user };
+    return this.auth.me(req.sessionToken);
   }
 
   @Patch('admin/users/:id')

@@ -6,7 +6,7 @@ import { parseId } from '../common/ids.js';
 import { type UserDto, toUserDto } from '../users/dto/user.dto.js';
 import { type UserRole } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { type AuthResultDto, type LoginDto, type RegisterDto } from './dto/auth.dto.js';
+import { type AuthResultDto, type LoginDto, type MeDto, type OwnBanDto, type RegisterDto } from './dto/auth.dto.js';
 import { PasswordHasher } from './password-hasher.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { ModerationLogRepository } from '../moderation/moderation-log.repository.js';
@@ -40,7 +40,7 @@ export class AuthService {
       role: 'reader',
     });
     if (!user) throw new DomainError(ErrorCode.Conflict, 'That username is taken.');
-    return { user: toUserDto(user), token: await this.openSession(user.id) };
+    return { user: toUserDto(user), ban: null, token: await this.openSession(user.id) };
   }
 
   /** The same 401, after the same work, for an unknown user and a wrong password. */
@@ -48,7 +48,8 @@ export class AuthService {
     const user = await this.users.findByUsername(input.username);
     const ok = await this.hasher.verify(user?.passwordHash ?? null, input.password);
     if (!user || !ok) throw new DomainError(ErrorCode.Unauthenticated, 'Wrong username or password.');
-    return { user: toUserDto(user), token: await this.openSession(user.id) };
+    const ban = isBanNow(user) ? { until: user.bannedUntil, reason: user.banReason ?? '' } : null;
+    return { user: toUserDto(user), ban: toOwnBanDto(ban), token: await this.openSession(user.id) };
   }
 
   async logout(token: string | undefined): Promise<void> {
@@ -65,6 +66,13 @@ export class AuthService {
     const user = { id: found.userId, username: found.username, displayName: found.displayName, role: found.role };
     const ban = found.isBanned ? { until: found.bannedUntil, reason: found.banReason ?? '' } : null;
     return { viewer: { userId: found.userId, role: found.role, ban }, user: toUserDto(user) };
+  }
+
+  /** Who a session token belongs to, with their own ban; 401 without a live session. */
+  async me(token: string | undefined): Promise<MeDto> {
+    const session = token ? await this.sessionFor(token) : null;
+    if (!session) throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
+    return { user: session.user, ban: toOwnBanDto(session.viewer.ban) };
   }
 
   /** Admins change roles; nobody changes their own (so the last admin cannot lock everyone out by mistake). */
@@ -118,6 +126,10 @@ export class AuthService {
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+function toOwnBanDto(ban: Viewer['ban']): OwnBanDto | null {
+  return ban && { until: ban.until?.toISOString() ?? null, reason: ban.reason };
 }
 
 function isBanNow(user: { banned: boolean; bannedUntil: Date | null }): boolean {

@@ -42,9 +42,21 @@ export class LoginDto {
   password: string;
 }
 
+/** The signed-in user's own ban, while one is in force: shown to them alone. */
+export class OwnBanDto {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null: a ban without end' })
+  until: string | null;
+
+  @ApiProperty()
+  reason: string;
+}
+
 export class AuthResultDto {
   @ApiProperty({ type: UserDto })
   user: UserDto;
+
+  @ApiProperty({ type: OwnBanDto, nullable: true, description: 'Set while this user is banned: they may read, not write.' })
+  ban: OwnBanDto | null;
 
   @ApiProperty({ description: 'Send as `Authorization: Bearer <token>`' })
   token: string;
@@ -53,6 +65,9 @@ export class AuthResultDto {
 export class MeDto {
   @ApiProperty({ type: UserDto })
   user: UserDto;
+
+  @ApiProperty({ type: OwnBanDto, nullable: true, description: 'Set while this user is banned: they may read, not write.' })
+  ban: OwnBanDto | null;
 }
 
 export class ChangeRoleDto {
