@@ -71,6 +71,12 @@ describe('the comment lifecycle', () => {
     assert.equal(permalink.body.comment.replyCount, 1);
     assert.equal(permalink.body.comment.replies[0].replies[0].body, 'deeper');
     assert.equal(permalink.body.comment.replies[0].stance, 'disagree');
+    // The article to link to and follow, and the event number the answer is current to.
+    const essay = (await t.http.get(`/api/articles/${article.slug}`).expect(200)).body;
+    assert.deepEqual(permalink.body.article, { id: essay.id, slug: essay.slug, title: essay.title });
+    assert.equal(permalink.body.seq, essay.seq);
+    const deep = await t.http.get(`/api/comments/${deeper.id}`).expect(200);
+    assert.deepEqual(deep.body.ancestors.map((a: { id: string }) => a.id), [top.id, reply.id]);
   });
 
   it('refuses a reply to a comment of another article (409) or to no comment (404)', async () => {

@@ -61,6 +61,26 @@ describe('live updates', () => {
     assert.deepEqual(await f.leave(article.slug), { ok: true });
   });
 
+  it('tells the event number with the essay and the thread, so a reader joining later misses nothing in between', async () => {
+    const quoted = (await t.http.get(`/api/articles/${article.slug}`).expect(200)).body as { seq: number; blocks: { id: string; text: string; commentCount: number }[] };
+    const thread = (await t.http.get(`/api/articles/${article.slug}/comments`).expect(200)).body as { seq: number; total: number };
+    assert.equal(typeof quoted.seq, 'number');
+    assert.equal(thread.seq, quoted.seq);
+    // Written after the reads and before the join: the join with `since` hands it over.
+    const block = quoted.blocks[0];
+    const created = (await post(alice, { body: 'between the read and the join', quote: { source: 'article', blockId: block.id, text: block.text.slice(0, 12) } })).body;
+    const f = await follower();
+    const joined = (await f.join(article.slug, quoted.seq)) as { seq: number; missed: { type: string; seq: number; comment: { id: string } }[] };
+    assert.equal(joined.seq, quoted.seq + 1);
+    assert.deepEqual(joined.missed.map((e) => [e.type, e.seq, e.comment.id]), [['comment.created', quoted.seq + 1, created.id]]);
+    // A read after it is current to the new number, and its counts include the comment.
+    const again = (await t.http.get(`/api/articles/${article.slug}`).expect(200)).body as typeof quoted;
+    assert.equal(again.seq, quoted.seq + 1);
+    assert.equal(again.blocks[0].commentCount, block.commentCount + 1);
+    const page = (await t.http.get(`/api/articles/${article.slug}/comments`).expect(200)).body as typeof thread;
+    assert.deepEqual([page.seq, page.total], [thread.seq + 1, thread.total + 1]);
+  });
+
   it('numbers every kind of event by exactly one, in order', async () => {
     const f = await follower();
     const { seq } = (await f.join(article.slug)) as { seq: number };

@@ -57,8 +57,8 @@ export class ArticlesRepository {
     return tx.getRepository(ArticleEntity).findOneBy({ id });
   }
 
-  findBlocks(articleId: string): Promise<ArticleBlockEntity[]> {
-    return this.dataSource.getRepository(ArticleBlockEntity).find({ where: { articleId }, order: { position: 'ASC' } });
+  findBlocks(articleId: string, tx: EntityManager = this.dataSource.manager): Promise<ArticleBlockEntity[]> {
+    return tx.getRepository(ArticleBlockEntity).find({ where: { articleId }, order: { position: 'ASC' } });
   }
 
   findBlock(articleId: string, blockId: string, tx: EntityManager = this.dataSource.manager): Promise<ArticleBlockEntity | null> {

@@ -42,10 +42,12 @@ export class ArticlesService {
     };
   }
 
-  async get(slug: string): Promise<ArticleDto> {
-    const article = await this.requireBySlug(slug);
-    const blocks = await this.articles.findBlocks(article.id);
-    return toArticleDto(article, blocks);
+  /** The essay with its margin counts, and the event number they are current to (one snapshot). */
+  get(slug: string): Promise<ArticleDto> {
+    return this.uow.snapshot(async (tx) => {
+      const article = await this.requireBySlug(slug, tx);
+      return toArticleDto(article, await this.articles.findBlocks(article.id, tx));
+    });
   }
 
   /** Moderators change an article's locked / premoderation / slow-mode settings; followers hear of it at once. */

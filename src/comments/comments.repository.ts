@@ -158,6 +158,20 @@ export class CommentsRepository {
   }
 
   /**
+   * A comment with its article's slug, title and event number, read in one statement (so one snapshot): every event
+   * up to that number is reflected in the row.
+   */
+  async findWithArticle(id: string): Promise<(CommentRow & { articleSlug: string; articleTitle: string; articleSeq: string }) | null> {
+    const rows: (CommentRow & { articleSlug: string; articleTitle: string; articleSeq: string })[] = await this.dataSource.query(
+      `SELECT ${COLUMNS}, a.slug AS "articleSlug", a.title AS "articleTitle", a.event_seq AS "articleSeq"
+         FROM comments c JOIN users u ON u.id = c.author_id JOIN articles a ON a.id = c.article_id
+        WHERE c.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
    * A page of a moderation queue. `pending`: oldest first; `removed`: newest first; `reported`: visible comments with
    * open reports, most reported first. Each row carries its article's slug and its open report count.
    */

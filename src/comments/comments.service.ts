@@ -47,11 +47,14 @@ export class CommentsService {
       this.buildTrees(article.id, page, viewer, shape),
       this.comments.countVisibleTo(article.id, viewer, article.commentCount),
     ]);
-    return { items, nextCursor: this.nextCursor(scope, shape.sort, rows, limit), total };
+    return { items, nextCursor: this.nextCursor(scope, shape.sort, rows, limit), total, seq: Number(article.eventSeq) };
   }
 
   async permalink(rawId: string, query: PermalinkQueryDto, viewer: Viewer): Promise<PermalinkDto> {
-    const comment = await this.requireVisible(rawId, viewer);
+    const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
+    // The article's event number comes with the comment: every event up to it is in the comment and in what follows.
+    const comment = await this.comments.findWithArticle(id);
+    if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
     const shape = { ...treeShape(query), replyLimit: query.limit ?? DEFAULT_LIMIT };
     const ancestorRows = await this.comments.findByIdsInOrder(comment.path.slice(0, -1));
     const ancestorIds = ancestorRows.map((r) => r.id);
@@ -64,6 +67,8 @@ export class CommentsService {
     return {
       comment: node,
       ancestors: ancestorRows.map((r) => toCommentDto(r, quotesOf.get(r.id) ?? [], viewer, myVotes.get(r.id) ?? 0)),
+      article: { id: comment.articleId, slug: comment.articleSlug, title: comment.articleTitle },
+      seq: Number(comment.articleSeq),
     };
   }
 

@@ -26,6 +26,17 @@ export class UnitOfWork {
     }
   }
 
+  /**
+   * Reads that must agree with each other (an article's blocks and the event number they are current to) in one
+   * REPEATABLE READ snapshot. Read-only: it takes no locks and writes nothing.
+   */
+  snapshot<T>(read: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      await tx.query('SET TRANSACTION READ ONLY');
+      return read(tx);
+    });
+  }
+
   /** Runs `hook` if the transaction rolls back (e.g. to forget an event number it took). */
   onRollback(tx: Tx, hook: () => void): void {
     const hooks = this.rollbackHooks.get(tx) ?? [];

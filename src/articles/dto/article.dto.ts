@@ -70,6 +70,12 @@ export class ArticleDto extends ArticleSummaryDto {
 
   @ApiProperty({ type: ArticleSettingsDto })
   settings: ArticleSettingsDto;
+
+  @ApiProperty({
+    description:
+      'The article’s live event number this answer is current to (margin counts included): `join` with it as `since` to receive every later change.',
+  })
+  seq: number;
 }
 
 export class ArticlePageDto {
@@ -104,6 +110,7 @@ export function toArticleDto(article: ArticleEntity, blocks: ArticleBlockEntity[
     source: article.source,
     blocks: blocks.map((b) => ({ id: b.id, kind: b.kind, text: b.text, html: b.html, commentCount: b.commentCount })),
     settings: toArticleSettingsDto(article),
+    seq: Number(article.eventSeq),
   };
 }
 

@@ -93,6 +93,12 @@ export class ThreadPageDto {
 
   @ApiProperty({ description: 'The article’s comments that this reader may see' })
   total: number;
+
+  @ApiProperty({
+    description:
+      'The article’s live event number when this page was read: every event up to it is in the page, and a later one may be too (applying it again changes nothing).',
+  })
+  seq: number;
 }
 
 export class RepliesPageDto {
@@ -103,10 +109,28 @@ export class RepliesPageDto {
   nextCursor: string | null;
 }
 
+/** Enough of the article to link to it and follow it live. */
+export class PermalinkArticleDto {
+  @ApiProperty({ example: '1' })
+  id: string;
+
+  @ApiProperty({ example: 'bolshevism-vs-stalinism' })
+  slug: string;
+
+  @ApiProperty()
+  title: string;
+}
+
 export class PermalinkDto {
   @ApiProperty({ type: CommentNodeDto })
   comment: CommentNodeDto;
 
   @ApiProperty({ type: [CommentDto], description: 'From the top-level comment down to the parent' })
   ancestors: CommentDto[];
+
+  @ApiProperty({ type: PermalinkArticleDto })
+  article: PermalinkArticleDto;
+
+  @ApiProperty({ description: 'The article’s live event number before this was read: `join` with it as `since`.' })
+  seq: number;
 }
