@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type AppProcess, startAppProcess } from './helpers/app-process.js';
+import { Follower } from './helpers/sockets.js';
 
 /** The real entry point, as `npm start` runs it: embedded PostgreSQL under DATA_DIR, seeds at first start. */
 async function articles(baseUrl: string): Promise<{ items: { id: string }[] }> {
@@ -64,6 +65,26 @@ describe('npm start', () => {
     assert.match(app.output(), /SIGTERM received: closing/);
     assert.doesNotMatch(app.output(), /WARN|ERROR/, 'nothing lost its database under it');
     assert.ok(!existsSync(path.join(dataDir, 'pg', 'postmaster.pid')));
+  });
+
+  it('tells live readers it is closing before their connection drops, in a way socket.io-client reconnects from', async () => {
+    const app = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
+    running.push(app);
+    const follower = await Follower.connect(app.baseUrl);
+    const joined = await follower.join('bolshevism-vs-stalinism');
+    assert.equal(joined.ok, true);
+    const dropped = new Promise<string>((resolve) => follower.socket.once('disconnect', (reason) => resolve(reason)));
+    const closingBeforeDrop = new Promise<boolean>((resolve) => {
+      follower.socket.once('disconnect', () => resolve(follower.events('server.closing').length === 1));
+    });
+    assert.equal(await app.stop('SIGTERM'), 0);
+    // 'transport close' is a reason socket.io-client reconnects after; 'io server disconnect' would leave it offline.
+    assert.equal(await dropped, 'transport close');
+    assert.equal(await closingBeforeDrop, true, `events seen: ${follower.received.map((r) => r.event).join(',')}`);
+    const [closing] = follower.events('server.closing');
+    assert.equal(closing.payload.reconnect, true);
+    assert.match(closing.payload.at as string, /Z$/);
+    follower.close();
   });
 
   it('refuses to start on a bad variable and names it', async () => {

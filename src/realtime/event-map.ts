@@ -51,6 +51,17 @@ export interface PrivateEventPayloads {
   'user.unbanned': Record<string, never>;
 }
 
+/**
+ * Sent to every connection of a server process that is stopping (a restart or a deploy), just before it closes them.
+ * socket.io-client reconnects by itself, to this process once it is back or to another one, and `join` with `since`
+ * hands over whatever happened meanwhile.
+ */
+export interface ServerClosingPayload {
+  /** ISO-8601, UTC. */
+  at: string;
+  reconnect: true;
+}
+
 export interface PresencePayload {
   article: string;
   count: number;
@@ -71,6 +82,7 @@ export interface ServerToClientEvents {
   'user.banned': Emit<PrivateEventPayloads['user.banned']>;
   'user.unbanned': Emit<PrivateEventPayloads['user.unbanned']>;
   presence: Emit<PresencePayload>;
+  'server.closing': Emit<ServerClosingPayload>;
 }
 
 export interface JoinRequest {

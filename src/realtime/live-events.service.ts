@@ -1,9 +1,9 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type Server } from 'socket.io';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { InOrder } from './in-order.js';
 import { CommentsRepository } from '../comments/comments.repository.js';
-import { type PrivateEventPayloads, type RoomEventPayloads, type RoomEventType } from './event-map.js';
+import { type PrivateEventPayloads, type RoomEventPayloads, type RoomEventType, type ServerClosingPayload } from './event-map.js';
 import { EventsRepository } from './events.repository.js';
 import { MODERATORS_ROOM, articleRoom, userRoom } from './rooms.js';
 
@@ -27,7 +27,7 @@ const PRUNE_EVERY_MS = 600_000;
  * Socket.IO adapter, which carries it to the followers connected to any process.
  */
 @Injectable()
-export class LiveEvents implements OnModuleInit, OnModuleDestroy {
+export class LiveEvents implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private server?: Server;
   private pruner?: NodeJS.Timeout;
   private readonly order = new InOrder<Emission>((e) => this.emit(e));
@@ -46,6 +46,15 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     clearInterval(this.pruner);
     this.order.close();
+  }
+
+  /**
+   * The process is stopping (app.close(), after SIGTERM/SIGINT): tell this process's live connections before they are
+   * closed, so clients can say "reconnecting" rather than "lost". Other processes' connections are not theirs to hear.
+   */
+  beforeApplicationShutdown(): void {
+    const payload: ServerClosingPayload = { at: new Date().toISOString(), reconnect: true };
+    this.server?.local.emit('server.closing', payload);
   }
 
   attach(server: Server): void {
