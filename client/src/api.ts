@@ -20,6 +20,7 @@ import type {
 import type { Stance } from '../../src/comments/comment.entity.js';
 import type { ThreadSort } from '../../src/comments/thread-sort.js';
 import type { UserDto } from '../../src/users/dto/user.dto.js';
+import type { MeDto, OwnBanDto } from '../../src/auth/dto/auth.dto.js';
 import type { BanResultDto, QueueItemDto, QueuePageDto, Queue } from '../../src/moderation/dto/moderation.dto.js';
 import type { ReportReason } from '../../src/moderation/report.entity.js';
 
@@ -33,6 +34,7 @@ export type {
   ThreadPageDto as ThreadPage,
   PermalinkDto as Permalink,
   UserDto as User,
+  OwnBanDto as OwnBan,
   QueueItemDto as QueueItem,
   Queue,
   ReportReason,
@@ -132,15 +134,15 @@ export interface TreeOptions {
 }
 
 export const api = {
-  me: () => request<{ user: UserDto }>('GET', '/auth/me'),
+  me: () => request<MeDto>('GET', '/auth/me'),
   register: (username: string, password: string, displayName?: string) =>
-    request<{ user: UserDto }>('POST', '/auth/register', {
+    request<MeDto>('POST', '/auth/register', {
       username,
       password,
       ...(displayName ? { displayName } : {}),
     }),
   login: (username: string, password: string) =>
-    request<{ user: UserDto }>('POST', '/auth/login', { username, password }),
+    request<MeDto>('POST', '/auth/login', { username, password }),
   logout: () => request<void>('POST', '/auth/logout'),
 
   articles: (cursor?: string | null) => request<ArticlePageDto>('GET', withQuery('/articles', { cursor })),

@@ -28,8 +28,11 @@ export interface LiveHandlers {
   presence(count: number): void;
   /** The server could not say what was missed: load the thread again. */
   resync(): void;
-  status?(connected: boolean): void;
+  status?(status: LiveStatus): void;
 }
+
+/** `restarting`: the server said it is stopping, and the connection is being made again. */
+export type LiveStatus = 'live' | 'reconnecting' | 'restarting';
 
 let shared: ForumSocket | null = null;
 
@@ -58,6 +61,11 @@ export function listen<K extends PrivateEvent>(event: K, handler: ServerToClient
   return () => s.off(event, handler);
 }
 
+/** Opens the page's connection ahead of its first `LiveArticle` (which may wait for data to load first). */
+export function connectLive(): void {
+  socket();
+}
+
 /** After sign-in or sign-out: reconnect so the server sees who is reading. */
 export function reconnectLive(): void {
   if (!shared) return;
@@ -65,8 +73,12 @@ export function reconnectLive(): void {
   shared.connect();
 }
 
+/**
+ * Follows one article. Give `since` (the `seq` the page's data was read at) when the page loaded its data before
+ * following: the first `join` then hands over every event after it, so nothing written in between is missed.
+ */
 export class LiveArticle {
-  private lastSeq: number | null = null;
+  private lastSeq: number | null;
   private readonly early = new Map<number, LiveEvent>();
   private catchingUp = false;
   private closed = false;
@@ -76,7 +88,9 @@ export class LiveArticle {
   constructor(
     private readonly slug: string,
     private readonly handlers: LiveHandlers,
+    since?: number,
   ) {
+    this.lastSeq = since ?? null;
     for (const type of ROOM_EVENT_TYPES) {
       const listener = (payload: object) => this.receive({ ...payload, type } as LiveEvent);
       this.socket.on(type, listener);
@@ -85,26 +99,34 @@ export class LiveArticle {
     const onPresence = (payload: PresencePayload) => {
       if (payload.article === this.slug) this.handlers.presence(payload.count);
     };
+    let restarting = false;
     const onConnect = () => {
-      this.handlers.status?.(true);
+      restarting = false;
+      this.handlers.status?.('live');
       void this.join();
     };
-    const onDisconnect = () => this.handlers.status?.(false);
+    const onDisconnect = () => this.handlers.status?.(restarting ? 'restarting' : 'reconnecting');
+    const onClosing = () => {
+      restarting = true;
+      this.handlers.status?.('restarting');
+    };
     const onReply = (payload: { comment: CommentDto }) => this.handlers.own?.(payload.comment);
     this.socket.on('presence', onPresence);
     this.socket.on('connect', onConnect);
     this.socket.on('disconnect', onDisconnect);
+    this.socket.on('server.closing', onClosing);
     this.socket.on('reply.received', onReply);
     this.offs.push(
       () => this.socket.off('presence', onPresence),
       () => this.socket.off('connect', onConnect),
       () => this.socket.off('disconnect', onDisconnect),
+      () => this.socket.off('server.closing', onClosing),
       () => this.socket.off('reply.received', onReply),
     );
     if (this.socket.connected) void this.join();
   }
 
-  /** The latest seq applied (null before the first join answered). */
+  /** The latest seq applied (null before the first join answered, unless `since` was given). */
   get seq(): number | null {
     return this.lastSeq;
   }

@@ -1,6 +1,6 @@
 import type { Comment } from './api.js';
 import { listen } from './live.js';
-import { session } from './session.js';
+import { ban, session } from './session.js';
 import { Store } from './store.js';
 
 /** A short message for the reader: a reply to them, a lifted ban. */
@@ -12,8 +12,6 @@ export interface Notice {
 }
 
 export const notices = new Store<Notice[]>([]);
-/** Set while the signed-in user is banned (told live, or by a refused write). */
-export const ban = new Store<{ until: string | null; reason: string } | null>(null);
 
 let next = 0;
 
@@ -40,7 +38,6 @@ let started = false;
 /** Once someone is signed in: the events meant for them alone. */
 export function startPersonalEvents(): void {
   session.subscribe((user) => {
-    if (!user) ban.set(null);
     if (!user || started) return;
     started = true;
     listen('reply.received', ({ comment }) => replied(comment));

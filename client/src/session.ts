@@ -1,30 +1,39 @@
-import { api, type User } from './api.js';
+import { api, type OwnBan, type User } from './api.js';
 import { reconnectLive } from './live.js';
 import { Store } from './store.js';
 
 /** Who is reading: undefined while the first /auth/me is on its way, null when nobody is signed in. */
 export const session = new Store<User | null | undefined>(undefined);
 
+/** Set while the signed-in user is banned: known at sign-in and after a reload, told live, or by a refused write. */
+export const ban = new Store<OwnBan | null>(null);
+
+function signedIn(answer: { user: User; ban: OwnBan | null }): void {
+  ban.set(answer.ban);
+  session.set(answer.user);
+}
+
 export async function loadSession(): Promise<void> {
   try {
-    session.set((await api.me()).user);
+    signedIn(await api.me());
   } catch {
     session.set(null);
   }
 }
 
 export async function signIn(username: string, password: string): Promise<void> {
-  session.set((await api.login(username, password)).user);
+  signedIn(await api.login(username, password));
   reconnectLive();
 }
 
 export async function signUp(username: string, password: string, displayName?: string): Promise<void> {
-  session.set((await api.register(username, password, displayName)).user);
+  signedIn(await api.register(username, password, displayName));
   reconnectLive();
 }
 
 export async function signOut(): Promise<void> {
   await api.logout().catch(() => undefined);
+  ban.set(null);
   session.set(null);
   reconnectLive();
 }

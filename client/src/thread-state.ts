@@ -1,4 +1,4 @@
-import type { Comment, CommentNode } from './api.js';
+import type { Article, Comment, CommentNode } from './api.js';
 import type { LiveEvent } from './live.js';
 
 /** Pure updates of a loaded comment tree: every live event and every local write goes through these. */
@@ -110,5 +110,52 @@ export function applyLiveEvent(nodes: CommentNode[], event: LiveEvent, keepRemov
       });
     case 'article.updated':
       return nodes;
+  }
+}
+
+/** Distinct essay blocks a comment quotes. */
+export function quotedBlocks(comment: Comment): Set<string> {
+  return new Set(comment.quotes.flatMap((q) => (q.source === 'article' && q.blockId ? [q.blockId] : [])));
+}
+
+/**
+ * A numbered room event on the essay: a new comment raises the margin counts of the passages it quotes, settings
+ * change in place. (Which passages a deleted, removed or restored comment quoted is the server's to say: the view
+ * reads the essay again for those.)
+ */
+export function applyToArticle(article: Article, event: LiveEvent): Article {
+  switch (event.type) {
+    case 'comment.created': {
+      const blocks = quotedBlocks(event.comment);
+      if (blocks.size === 0) return article;
+      return {
+        ...article,
+        blocks: article.blocks.map((b) => (blocks.has(b.id) ? { ...b, commentCount: b.commentCount + 1 } : b)),
+      };
+    }
+    case 'article.updated':
+      return { ...article, settings: event.settings };
+    default:
+      return article;
+  }
+}
+
+/**
+ * The live events a view has seen lately, so that data read at some `seq` can be brought up to date with the events
+ * after it that arrived while it was on its way. (A thread page may already hold some of those: the tree updates
+ * state results, not changes, so applying them again changes nothing.)
+ */
+export class RecentEvents {
+  private readonly events: LiveEvent[] = [];
+
+  constructor(private readonly keep = 500) {}
+
+  add(event: LiveEvent): void {
+    this.events.push(event);
+    if (this.events.length > this.keep) this.events.shift();
+  }
+
+  after(seq: number): LiveEvent[] {
+    return this.events.filter((e) => e.seq !== null && e.seq > seq);
   }
 }

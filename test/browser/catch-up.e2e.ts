@@ -27,6 +27,40 @@ describe('the web client catching up after its server restarts', { skip: browser
     await t?.close().catch(() => undefined); // its app was closed for the restart; the database still goes
   });
 
+  it('misses nothing written between loading the page and the live connection opening', async () => {
+    const article = await new Fixtures(t.app).newArticle();
+    const author = await register(t, uniqueName('author'), { displayName: 'Early Voice' });
+    const top = await t.http
+      .post(`/api/articles/${article.slug}/comments`)
+      .set('Authorization', bearer(author.token))
+      .send({ body: 'Loaded with the page.' })
+      .expect(201);
+
+    const context = await browser.newContext();
+    // The live connection is held back until the reply below has been written.
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    await context.routeWebSocket(/\/socket\.io\//, async (ws) => {
+      await gate;
+      ws.connectToServer();
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${t.baseUrl}/articles/${article.slug}`);
+    await page.locator('li.comment').filter({ hasText: 'Loaded with the page.' }).waitFor();
+    await t.http
+      .post(`/api/articles/${article.slug}/comments`)
+      .set('Authorization', bearer(author.token))
+      .send({ body: 'Written before the connection opened.', parentId: top.body.id })
+      .expect(201);
+    open();
+    await page.getByText('1 following').waitFor();
+    const reply = page.locator('li.comment ol.replies li.comment').filter({ hasText: 'Written before the connection opened.' });
+    await reply.waitFor();
+    assert.equal(await reply.count(), 1);
+    await context.close();
+  });
+
   it('shows a reply posted while it was disconnected, once, after reconnecting', async () => {
     const article = await new Fixtures(t.app).newArticle();
     const author = await register(t, uniqueName('author'), { displayName: 'First Voice' });
@@ -48,7 +82,8 @@ describe('the web client catching up after its server restarts', { skip: browser
     others.push(other);
     await other.listen(0, '127.0.0.1');
     await t.app.close();
-    await page.getByText('Reconnecting…').waitFor();
+    // The server said it was closing before the connection dropped.
+    await page.getByText('The server is restarting: reconnecting…').waitFor();
     await supertest(other.getHttpServer())
       .post(`/api/articles/${article.slug}/comments`)
       .set('Authorization', bearer(author.token))

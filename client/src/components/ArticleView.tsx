@@ -1,10 +1,20 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ApiError, type Article, type Comment, SORTS, type ThreadSort } from '../api.js';
-import { LiveArticle, type LiveEvent } from '../live.js';
+import { api, ApiError, type Article, type Comment, type CommentNode, SORTS, type ThreadSort } from '../api.js';
+import { connectLive, LiveArticle, type LiveEvent, type LiveStatus } from '../live.js';
 import { location } from '../router.js';
 import { isModerator, session } from '../session.js';
 import { useStore } from '../store.js';
-import { addReply, applyLiveEvent, contains, markGone, replaceComment, toNode } from '../thread-state.js';
+import {
+  addReply,
+  applyLiveEvent,
+  applyToArticle,
+  contains,
+  markGone,
+  quotedBlocks,
+  RecentEvents,
+  replaceComment,
+  toNode,
+} from '../thread-state.js';
 import { Essay } from './Essay.js';
 import { ThreadSection } from './ThreadSection.js';
 import { THREAD_DEPTH, type ThreadContextValue } from './thread-context.js';
@@ -13,11 +23,11 @@ import { PageNotice } from './PageNotice.js';
 
 const PAGE = 20;
 
-/** Distinct essay blocks a comment quotes. */
-function quotedBlocks(comment: Comment): Set<string> {
-  return new Set(comment.quotes.flatMap((q) => (q.source === 'article' && q.blockId ? [q.blockId] : [])));
-}
-
+/**
+ * The reading view. The essay and the thread are each read at some event number (`seq`); live events after it are
+ * applied to them, including the ones that arrived while they were loading, and the first `join` asks for everything
+ * after the older of the two, so a comment written between the reads and the join is not missed.
+ */
 export function ArticleView({ slug }: { slug: string }) {
   const me = useStore(session);
   const [article, setArticle] = useState<Article | null>(null);
@@ -31,18 +41,22 @@ export function ArticleView({ slug }: { slug: string }) {
   const [threadError, setThreadError] = useState<string | null>(null);
   const [waiting, setWaiting] = useState<Comment[]>([]);
   const [presence, setPresence] = useState<number | null>(null);
-  const [connected, setConnected] = useState(true);
+  const [status, setStatus] = useState<LiveStatus>('live');
 
   // What the live handlers (set up once per article) need to read now.
   const now = useRef({ blockId, me, sort, items: tree.items });
   now.current = { blockId, me, sort, items: tree.items };
-  const loading = useRef<LiveEvent[] | null>(null);
+  const recent = useRef(new RecentEvents());
+  /** The event numbers the shown essay and thread are current to (-1: not loaded). */
+  const seqs = useRef({ article: -1, thread: -1 });
   const generation = useRef(0);
 
   const refreshArticle = async () => {
     try {
       const fresh = await api.article(slug);
-      setArticle(fresh);
+      if (fresh.seq < seqs.current.article) return; // an older read answered late
+      seqs.current.article = fresh.seq;
+      setArticle(recent.current.after(fresh.seq).reduce(applyToArticle, fresh));
       document.title = `${fresh.title} · Essay forum`;
     } catch (e) {
       setError(
@@ -51,9 +65,17 @@ export function ArticleView({ slug }: { slug: string }) {
     }
   };
 
+  /** A top-level comment by someone else waits behind the "N new comments" button (unless the filter hides it). */
+  const queue = (comment: Comment, shown: CommentNode[]) => {
+    const { me: viewer, blockId: filter } = now.current;
+    if (comment.parentId !== null || (filter && !quotedBlocks(comment).has(filter))) return;
+    if (viewer && comment.author?.id === viewer.id) return;
+    if (contains(shown, comment.id)) return;
+    setWaiting((queued) => (queued.some((c) => c.id === comment.id) ? queued : [...queued, comment]));
+  };
+
   const loadThread = async (from: string | null = null) => {
     const run = ++generation.current;
-    if (!from) loading.current = [];
     try {
       const page = await api.thread(slug, {
         sort: now.current.sort,
@@ -63,19 +85,20 @@ export function ArticleView({ slug }: { slug: string }) {
         cursor: from,
       });
       if (run !== generation.current) return;
-      const replay = loading.current ?? [];
-      loading.current = null;
-      setItems((shown) => {
-        let next = from ? [...shown, ...page.items.filter((n) => !contains(shown, n.id))] : page.items;
-        for (const event of replay) next = applyLiveEvent(next, event, isModerator(now.current.me));
-        return next;
-      });
-      if (!from) {
+      const later = recent.current.after(page.seq);
+      const moderator = isModerator(now.current.me);
+      const items = later.reduce((nodes, event) => applyLiveEvent(nodes, event, moderator), page.items);
+      if (from) {
+        setItems((shown) => [...shown, ...items.filter((n) => !contains(shown, n.id))]);
+      } else {
+        seqs.current.thread = page.seq;
+        setItems(items);
         tree.resetCursors();
         setWaiting([]);
+        setTotal(page.total + later.filter((e) => e.type === 'comment.created').length);
+        for (const event of later) if (event.type === 'comment.created') queue(event.comment, items);
       }
       setCursor(page.nextCursor);
-      setTotal(page.total);
       setThreadError(null);
     } catch (e) {
       if (run === generation.current)
@@ -93,60 +116,63 @@ export function ArticleView({ slug }: { slug: string }) {
   };
 
   const onEvent = (event: LiveEvent) => {
-    loading.current?.push(event);
-    const { me: viewer, blockId: filter } = now.current;
+    recent.current.add(event);
+    const seq = event.seq ?? 0;
+    if (seq > seqs.current.article) {
+      setArticle((a) => a && applyToArticle(a, event));
+      // Which passages the comment quoted is the server's to say: take the counts again.
+      if (event.type === 'comment.deleted' || event.type === 'comment.removed' || event.type === 'comment.restored')
+        void refreshArticle();
+    }
+    if (seq <= seqs.current.thread) return;
+    const { me: viewer } = now.current;
     switch (event.type) {
       case 'comment.created': {
         const comment = event.comment;
-        const blocks = quotedBlocks(comment);
-        if (blocks.size > 0) {
-          setArticle(
-            (a) =>
-              a && {
-                ...a,
-                blocks: a.blocks.map((b) => (blocks.has(b.id) ? { ...b, commentCount: b.commentCount + 1 } : b)),
-              },
-          );
-        }
         setTotal((n) => (n === null ? n : n + 1));
-        if (comment.parentId !== null) {
-          setItems((nodes) => addReply(nodes, comment));
-        } else if (!filter || blocks.has(filter)) {
-          if (viewer && comment.author?.id === viewer.id) insertOwn(comment);
-          else if (!contains(now.current.items, comment.id))
-            setWaiting((queued) => (queued.some((c) => c.id === comment.id) ? queued : [...queued, comment]));
-        }
+        if (comment.parentId !== null) setItems((nodes) => addReply(nodes, comment));
+        else if (viewer && comment.author?.id === viewer.id) insertOwn(comment);
+        else queue(comment, now.current.items);
         return;
       }
       case 'comment.updated':
         setWaiting((queued) => queued.map((c) => (c.id === event.comment.id ? event.comment : c)));
         break;
-      case 'comment.deleted':
-      case 'comment.removed':
-      case 'comment.restored':
-        // Which passages the comment quoted is the server's to say: take the counts again.
-        void refreshArticle();
-        break;
       case 'article.updated':
-        setArticle((a) => a && { ...a, settings: event.settings });
         return;
-      case 'comment.voted':
+      default:
         break;
     }
     setItems((nodes) => applyLiveEvent(nodes, event, isModerator(viewer)));
   };
 
   useEffect(() => {
-    void refreshArticle();
-    void loadThread();
-    const live = new LiveArticle(slug, {
-      event: onEvent,
-      own: insertOwn,
-      presence: setPresence,
-      resync: () => void loadThread(),
-      status: setConnected,
+    let live: LiveArticle | null = null;
+    let closed = false;
+    seqs.current = { article: -1, thread: -1 };
+    connectLive();
+    void Promise.all([refreshArticle(), loadThread()]).then(() => {
+      if (closed) return;
+      const loaded = [seqs.current.article, seqs.current.thread].filter((s) => s >= 0);
+      live = new LiveArticle(
+        slug,
+        {
+          event: onEvent,
+          own: insertOwn,
+          presence: setPresence,
+          resync: () => {
+            void refreshArticle();
+            void loadThread();
+          },
+          status: setStatus,
+        },
+        loaded.length > 0 ? Math.min(...loaded) : undefined,
+      );
     });
-    return () => live.close();
+    return () => {
+      closed = true;
+      live?.close();
+    };
   }, [slug]);
 
   const first = useRef(true);
@@ -202,7 +228,7 @@ export function ArticleView({ slug }: { slug: string }) {
         total={total}
         error={threadError}
         presence={presence}
-        connected={connected}
+        status={status}
         sorts={SORTS}
         onSort={setSort}
         filter={blockId}

@@ -2,7 +2,7 @@ import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type CommentNode } from '../api.js';
 import { hasDraft } from '../drafts.js';
 import { plural, timeAgo } from '../format.js';
-import { ban } from '../notices.js';
+import { ban } from '../session.js';
 import { quoteRequest } from '../quoting.js';
 import { askToSignIn } from '../ui.js';
 import { EditedHistory, EditForm, ReportForm } from './CommentActions.js';

@@ -1,5 +1,6 @@
 import { formatDate } from '../format.js';
-import { ban, dismiss, notices } from '../notices.js';
+import { dismiss, notices } from '../notices.js';
+import { ban } from '../session.js';
 import { useStore } from '../store.js';
 
 /** The ban banner (writing is off meanwhile) and the small notices: a reply to the reader, a lifted ban. */

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, type ArticleSummary, type Comment } from '../api.js';
+import { api, ApiError, type Comment } from '../api.js';
 import { LiveArticle } from '../live.js';
 import { isModerator, session } from '../session.js';
 import { useStore } from '../store.js';
@@ -9,23 +9,11 @@ import { THREAD_DEPTH, ThreadContext, type ThreadContextValue } from './thread-c
 import { useTree } from './use-tree.js';
 import { PageNotice } from './PageNotice.js';
 
-/** The article a comment belongs to (the permalink answer names only its id). */
-async function articleById(id: string): Promise<ArticleSummary | null> {
-  let cursor: string | null = null;
-  for (let page = 0; page < 20; page++) {
-    const result = await api.articles(cursor);
-    const found = result.items.find((a) => a.id === id);
-    if (found || !result.nextCursor) return found ?? null;
-    cursor = result.nextCursor;
-  }
-  return null;
-}
-
 /** One comment with the comments above it and its replies: "continue this thread" lands here. */
 export function PermalinkView({ id }: { id: string }) {
   const me = useStore(session);
   const [ancestors, setAncestors] = useState<Comment[]>([]);
-  const [article, setArticle] = useState<ArticleSummary | null>(null);
+  const [article, setArticle] = useState<{ slug: string; title: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [depth, setDepth] = useState(0);
   const tree = useTree('best', depth);
@@ -41,16 +29,19 @@ export function PermalinkView({ id }: { id: string }) {
         setAncestors(answer.ancestors);
         setDepth(answer.comment.depth);
         setItems([answer.comment]);
-        const found = await articleById(answer.comment.articleId);
-        if (cancelled || !found) return;
-        setArticle(found);
-        document.title = `A comment on ${found.title} · Essay forum`;
-        live = new LiveArticle(found.slug, {
-          event: (event) => setItems((nodes) => applyLiveEvent(nodes, event, isModerator(session.value))),
-          own: (comment) => setItems((nodes) => addReply(nodes, comment)),
-          presence: () => undefined,
-          resync: () => undefined,
-        });
+        setArticle(answer.article);
+        document.title = `A comment on ${answer.article.title} · Essay forum`;
+        // Everything after the answer's seq: a reply written while it loaded is handed over by the first join.
+        live = new LiveArticle(
+          answer.article.slug,
+          {
+            event: (event) => setItems((nodes) => applyLiveEvent(nodes, event, isModerator(session.value))),
+            own: (comment) => setItems((nodes) => addReply(nodes, comment)),
+            presence: () => undefined,
+            resync: () => undefined,
+          },
+          answer.seq,
+        );
       } catch (e) {
         if (!cancelled)
           setError(

@@ -1,7 +1,7 @@
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Comment, newIdempotencyKey, type NewQuote, type Stance, STANCES } from '../api.js';
 import { clearDraft, type Draft, loadDraft, saveDraft } from '../drafts.js';
-import { ban } from '../notices.js';
+import { ban } from '../session.js';
 import { quoteRequest, takeQuote } from '../quoting.js';
 import { useStore } from '../store.js';
 import { ThreadContext } from './thread-context.js';

@@ -1,4 +1,5 @@
 import type { Comment, CommentNode, ThreadSort } from '../api.js';
+import type { LiveStatus } from '../live.js';
 import { plural } from '../format.js';
 import { askToSignIn } from '../ui.js';
 import { CommentItem } from './CommentItem.js';
@@ -20,7 +21,7 @@ interface Props {
   total: number | null;
   error: string | null;
   presence: number | null;
-  connected: boolean;
+  status: LiveStatus;
   sorts: readonly ThreadSort[];
   onSort: (sort: ThreadSort) => void;
   filter: string | null;
@@ -40,7 +41,13 @@ export function ThreadSection(props: Props) {
         <div class="discussion-head">
           <h2 id="discussion-title">Discussion {props.total !== null && <span class="count">({props.total})</span>}</h2>
           <span class="presence" aria-live="polite">
-            {!props.connected ? 'Reconnecting…' : props.presence !== null ? `${props.presence} following` : ''}
+            {props.status === 'restarting'
+              ? 'The server is restarting: reconnecting…'
+              : props.status === 'reconnecting'
+                ? 'Reconnecting…'
+                : props.presence !== null
+                  ? `${props.presence} following`
+                  : ''}
           </span>
         </div>
         {t.locked ? (
