@@ -462,6 +462,18 @@ describe('moderation', () => {
         },
       },
       {
+        name: 'GET /api/moderation/bans',
+        ok: 200,
+        logs: 0,
+        send: (as) => w.as(as, w.t.http.get('/api/moderation/bans')),
+        check: (res) => {
+          if (res.status !== 200) return;
+          const banned = (res.body.items as { user: { id: string } }[]).map((b) => b.user.id);
+          assert.ok(banned.includes(accounts['banned moderator'].id), 'the banned moderator is listed');
+          assert.ok('nextCursor' in res.body);
+        },
+      },
+      {
         name: 'PATCH /api/articles/:slug/settings',
         ok: 200,
         logs: 1,

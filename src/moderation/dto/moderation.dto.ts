@@ -149,3 +149,33 @@ export class BannedWordsListDto {
   @ApiProperty({ type: [String] })
   words: string[];
 }
+
+export class BannedUserDto {
+  @ApiProperty({ type: UserDto })
+  user: UserDto;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the ban ends; null: no end' })
+  until: string | null;
+
+  @ApiProperty()
+  reason: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the ban in force was set (from the moderation log; null when the log holds no entry for it)',
+  })
+  bannedAt: string | null;
+
+  @ApiProperty({ type: UserDto, nullable: true, description: 'Who set the ban in force (from the moderation log)' })
+  bannedBy: UserDto | null;
+}
+
+export class BansPageDto {
+  @ApiProperty({ type: [BannedUserDto] })
+  items: BannedUserDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}
