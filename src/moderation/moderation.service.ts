@@ -215,6 +215,11 @@ export class ModerationService {
         reason: r.reason,
         details: r.details,
         createdAt: r.createdAt.toISOString(),
+        user:
+          r.userId && r.targetUsername && r.targetDisplayName && r.targetRole
+            ? toUserDto({ id: r.userId, username: r.targetUsername, displayName: r.targetDisplayName, role: r.targetRole })
+            : null,
+        article: r.articleId && r.articleSlug && r.articleTitle ? { id: r.articleId, slug: r.articleSlug, title: r.articleTitle } : null,
       })),
       nextCursor: rows.length > limit ? this.cursors.encode('moderation-log', [page[page.length - 1].id]) : null,
     };

@@ -108,6 +108,17 @@ export class BanResultDto {
   reason: string;
 }
 
+export class LogArticleDto {
+  @ApiProperty()
+  id: string;
+
+  @ApiProperty()
+  slug: string;
+
+  @ApiProperty()
+  title: string;
+}
+
 export class LogEntryDto {
   @ApiProperty()
   id: string;
@@ -135,6 +146,12 @@ export class LogEntryDto {
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({ type: UserDto, nullable: true, description: 'The user acted on (userId), when there is one' })
+  user: UserDto | null;
+
+  @ApiProperty({ type: LogArticleDto, nullable: true, description: 'The article acted on (articleId), when there is one' })
+  article: LogArticleDto | null;
 }
 
 export class LogPageDto {
