@@ -144,4 +144,63 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
 
     await context.close();
   });
+
+  it('pages the bans and the log with their More buttons, in the API’s order, each once', async () => {
+    for (let i = 0; i < 21; i++) {
+      const user = await register(t, uniqueName('paged'), { displayName: `Paged Person ${i}` });
+      await t.http
+        .post(`/api/moderation/users/${user.id}/ban`)
+        .set(as(admin))
+        .send({ reason: `Paging ${i}` })
+        .expect(200);
+    }
+    /** Every item of a list through the API, following its cursor. */
+    const all = async <T>(path: string): Promise<T[]> => {
+      const items: T[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await t.http
+          .get(path)
+          .query(cursor ? { limit: 100, cursor } : { limit: 100 })
+          .set(as(moderator))
+          .expect(200);
+        items.push(...(res.body.items as T[]));
+        cursor = res.body.nextCursor as string | null;
+      } while (cursor);
+      return items;
+    };
+    const bansNow = await all<{ user: { displayName: string } }>('/api/moderation/bans');
+    const logNow = await all<{ id: string }>('/api/moderation/log');
+    assert.ok(bansNow.length > 20 && bansNow.length <= 40, `two pages of bans: ${bansNow.length}`);
+    assert.ok(logNow.length > 20 && logNow.length <= 40, `two pages of log: ${logNow.length}`);
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(`${t.baseUrl}/moderation`);
+    await signIn(page, moderator);
+
+    const banItems = page.getByRole('list', { name: 'Banned users' }).getByRole('listitem');
+    await banItems.nth(19).waitFor();
+    assert.equal(await banItems.count(), 20, 'the first page of bans');
+    await page.getByRole('button', { name: 'More bans' }).click();
+    await banItems.nth(bansNow.length - 1).waitFor();
+    await page.getByRole('button', { name: 'More bans' }).waitFor({ state: 'detached' });
+    const names = (await banItems.locator('strong').allInnerTexts()).map((n) => n.trim());
+    assert.deepEqual(
+      names,
+      bansNow.map((b) => b.user.displayName),
+      'every ban once, newest first, as the API lists them',
+    );
+
+    const logItems = page.getByRole('list', { name: 'Moderation log' }).getByRole('listitem');
+    await logItems.nth(19).waitFor();
+    assert.equal(await logItems.count(), 20, 'the first page of the log');
+    await page.getByRole('button', { name: 'More of the log' }).click();
+    await logItems.nth(logNow.length - 1).waitFor();
+    await page.getByRole('button', { name: 'More of the log' }).waitFor({ state: 'detached' });
+    assert.equal(await logItems.count(), logNow.length, 'every log entry once');
+
+    await context.close();
+  });
 });
