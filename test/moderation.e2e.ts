@@ -462,6 +462,18 @@ describe('moderation', () => {
         },
       },
       {
+        name: 'GET /api/moderation/bans',
+        ok: 200,
+        logs: 0,
+        send: (as) => w.as(as, w.t.http.get('/api/moderation/bans')),
+        check: (res) => {
+          if (res.status !== 200) return;
+          const banned = (res.body.items as { user: { id: string } }[]).map((b) => b.user.id);
+          assert.ok(banned.includes(accounts['banned moderator'].id), 'the banned moderator is listed');
+          assert.ok('nextCursor' in res.body);
+        },
+      },
+      {
         name: 'PATCH /api/articles/:slug/settings',
         ok: 200,
         logs: 1,
@@ -1630,6 +1642,34 @@ describe('moderation log', () => {
         assert.equal(entry.actor.username, actor?.username);
       }
     }
+  });
+
+  it('names the user and the article an entry is about, with nothing private about them', async () => {
+    const moderator = await w.moderator();
+    const target = await w.reader();
+    const article = await w.fx.newArticle();
+    const comment = (await w.fx.newComment({ article })).id;
+    assert.equal((await w.act('remove', comment, moderator, { reason: 'Named' })).status, 200);
+    assert.equal((await w.ban(target.id, moderator, { reason: 'Named too' })).status, 200);
+    await w.setBannedWords(['named'], moderator);
+    const [words, ban, remove] = (await w.logPages(3, moderator))[0] as (LogEntry & {
+      user: unknown;
+      article: unknown;
+    })[];
+    assert.deepEqual([words.action, ban.action, remove.action], ['banned-words.update', 'user.ban', 'comment.remove']);
+    assert.deepEqual(ban.user, {
+      id: target.id,
+      username: target.username,
+      displayName: target.displayName,
+      role: 'reader',
+    });
+    assert.equal(ban.article, null);
+    const title = (await w.t.http.get(`/api/articles/${article.slug}`)).body.title as string;
+    assert.deepEqual(remove.article, { id: article.id, slug: article.slug, title });
+    assert.equal(remove.user, null);
+    assert.deepEqual([words.user, words.article], [null, null]);
+    const res = await w.as(moderator, w.t.http.get('/api/moderation/log')).query({ limit: 3 });
+    assert.doesNotMatch(res.text, /password|hash|token|username_?key/i);
   });
 
   it('answers a cursor it did not issue or an out-of-range limit with 400', async () => {

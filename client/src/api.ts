@@ -23,6 +23,13 @@ import type { UserDto } from '../../src/users/dto/user.dto.js';
 import type { MeDto, OwnBanDto } from '../../src/auth/dto/auth.dto.js';
 import type { BanResultDto, QueueItemDto, QueuePageDto, Queue } from '../../src/moderation/dto/moderation.dto.js';
 import type { ReportReason } from '../../src/moderation/report.entity.js';
+import type {
+  BannedUserDto,
+  BansPageDto,
+  BannedWordsListDto,
+  LogEntryDto,
+  LogPageDto,
+} from '../../src/moderation/dto/moderation.dto.js';
 
 export type {
   ArticleDto as Article,
@@ -187,4 +194,15 @@ export const api = {
     }),
   settings: (slug: string, settings: Partial<ArticleSettingsDto>) =>
     request<ArticleSettingsDto>('PATCH', `/articles/${encodeURIComponent(slug)}/settings`, settings),
+};
+
+// The moderators' lists and tools beyond the queues: bans in force, the banned-word list, the moderation log.
+export type { BannedUserDto as BannedUser, LogEntryDto as LogEntry };
+
+export const moderationApi = {
+  bans: (cursor?: string | null) => request<BansPageDto>('GET', withQuery('/moderation/bans', { cursor, limit: 20 })),
+  unban: (userId: string) => request<void>('DELETE', `/moderation/users/${encodeURIComponent(userId)}/ban`),
+  bannedWords: () => request<BannedWordsListDto>('GET', '/moderation/banned-words'),
+  saveBannedWords: (words: string[]) => request<BannedWordsListDto>('PUT', '/moderation/banned-words', { words }),
+  log: (cursor?: string | null) => request<LogPageDto>('GET', withQuery('/moderation/log', { cursor, limit: 20 })),
 };

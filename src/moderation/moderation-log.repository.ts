@@ -28,6 +28,13 @@ export interface LogRow {
   reason: string | null;
   details: unknown;
   createdAt: Date;
+  /** The user acted on (null when the entry is about none). */
+  targetUsername: string | null;
+  targetDisplayName: string | null;
+  targetRole: UserRole | null;
+  /** The article acted on, or the one of the comment acted on. */
+  articleSlug: string | null;
+  articleTitle: string | null;
 }
 
 /** Every query on the moderation log: append, and read newest first. Nothing updates or deletes it. */
@@ -54,8 +61,11 @@ export class ModerationLogRepository {
     return this.dataSource.query(
       `SELECT l.id, l.actor_id AS "actorId", u.username AS "actorUsername", u.display_name AS "actorDisplayName", u.role AS "actorRole",
               l.action, l.comment_id AS "commentId", l.user_id AS "userId", l.article_id AS "articleId", l.reason, l.details,
-              l.created_at AS "createdAt"
+              l.created_at AS "createdAt", t.username AS "targetUsername", t.display_name AS "targetDisplayName",
+              t.role AS "targetRole", a.slug AS "articleSlug", a.title AS "articleTitle"
          FROM moderation_log l JOIN users u ON u.id = l.actor_id
+         LEFT JOIN users t ON t.id = l.user_id
+         LEFT JOIN articles a ON a.id = l.article_id
         WHERE ($2::bigint IS NULL OR l.id < $2::bigint)
         ORDER BY l.id DESC LIMIT $1`,
       [limit, beforeId],

@@ -6,7 +6,7 @@ import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { RateLimited } from '../common/rate-limit.js';
 import { CommentDto } from '../comments/dto/comment.dto.js';
-import { BanDto, BannedWordsDto, BannedWordsListDto, BanResultDto, LogPageDto, QueuePageDto, QueueQueryDto, ReasonDto } from './dto/moderation.dto.js';
+import { BanDto, BannedWordsDto, BannedWordsListDto, BanResultDto, BansPageDto, LogPageDto, QueuePageDto, QueueQueryDto, ReasonDto } from './dto/moderation.dto.js';
 import { ModerationService } from './moderation.service.js';
 
 @ApiTags('moderation')
@@ -71,6 +71,14 @@ export class ModerationController {
   @ApiErrorResponses(401, 403, 404)
   unban(@Param('id') id: string, @CurrentViewer() viewer: Viewer): Promise<void> {
     return this.moderation.unban(id, viewer);
+  }
+
+  @Get('bans')
+  @ApiOperation({ summary: 'The users under a ban in force (expired and lifted bans are not listed), newest ban first' })
+  @ApiOkResponse({ type: BansPageDto })
+  @ApiErrorResponses(400, 401, 403)
+  bans(@Query() query: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<BansPageDto> {
+    return this.moderation.bans(query.limit ?? 20, query.cursor, viewer);
   }
 
   @Get('banned-words')

@@ -11,11 +11,12 @@ import { toCommentDto } from '../comments/dto/comment.mapper.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { type Emission, LiveEvents } from '../realtime/live-events.service.js';
 import { toUserDto } from '../users/dto/user.dto.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { type BanPosition, UsersRepository } from '../users/users.repository.js';
 import { BannedWords } from './banned-words.service.js';
 import {
   type BanDto,
   type BanResultDto,
+  type BansPageDto,
   type LogPageDto,
   type Queue,
   type QueueItemDto,
@@ -147,6 +148,35 @@ export class ModerationService {
     }
   }
 
+  /** The users under a ban in force, newest ban first; expired and lifted bans are not listed. */
+  async bans(limit: number, cursor: string | undefined, viewer: Viewer): Promise<BansPageDto> {
+    requireModerator(viewer);
+    let after: BanPosition | null = null;
+    if (cursor) {
+      const [banLogId, userId] = this.cursors.decode('bans', cursor);
+      if (!(banLogId === null || isId(banLogId)) || !isId(userId)) {
+        throw new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
+      }
+      after = { banLogId, userId };
+    }
+    const rows = await this.users.findBannedPage(limit + 1, after);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => ({
+        user: toUserDto(r),
+        until: r.until?.toISOString() ?? null,
+        reason: r.reason,
+        bannedAt: r.bannedAt?.toISOString() ?? null,
+        bannedBy:
+          r.byId && r.byUsername && r.byDisplayName && r.byRole
+            ? toUserDto({ id: r.byId, username: r.byUsername, displayName: r.byDisplayName, role: r.byRole })
+            : null,
+      })),
+      nextCursor: rows.length > limit && last ? this.cursors.encode('bans', [last.banLogId, last.id]) : null,
+    };
+  }
+
   async bannedWordList(viewer: Viewer): Promise<string[]> {
     requireModerator(viewer);
     return this.bannedWords.list();
@@ -185,6 +215,11 @@ export class ModerationService {
         reason: r.reason,
         details: r.details,
         createdAt: r.createdAt.toISOString(),
+        user:
+          r.userId && r.targetUsername && r.targetDisplayName && r.targetRole
+            ? toUserDto({ id: r.userId, username: r.targetUsername, displayName: r.targetDisplayName, role: r.targetRole })
+            : null,
+        article: r.articleId && r.articleSlug && r.articleTitle ? { id: r.articleId, slug: r.articleSlug, title: r.articleTitle } : null,
       })),
       nextCursor: rows.length > limit ? this.cursors.encode('moderation-log', [page[page.length - 1].id]) : null,
     };

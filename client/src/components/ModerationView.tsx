@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   api,
-  ApiError,
   type ArticleSettings,
   type ArticleSummary,
   type ModerationAct,
@@ -14,6 +13,10 @@ import { listen } from '../live.js';
 import { isModerator, session } from '../session.js';
 import { useStore } from '../store.js';
 import { FormError } from './FormError.js';
+import { announceChange, errorMessage } from './moderation-shared.js';
+import { ModerationBans } from './ModerationBans.js';
+import { ModerationLog } from './ModerationLog.js';
+import { ModerationWords } from './ModerationWords.js';
 
 const QUEUE_LABELS: Record<Queue, string> = { pending: 'Pending', reported: 'Reported', removed: 'Removed' };
 const ACTS: Record<Queue, ModerationAct[]> = {
@@ -22,10 +25,6 @@ const ACTS: Record<Queue, ModerationAct[]> = {
   removed: ['restore'],
 };
 const ACT_LABELS: Record<ModerationAct, string> = { approve: 'Approve', remove: 'Remove', restore: 'Restore' };
-
-function message(e: unknown, fallback: string): string {
-  return e instanceof ApiError ? e.message : fallback;
-}
 
 function BanForm({ item, onDone }: { item: QueueItem; onDone: (text: string | null) => void }) {
   const [reason, setReason] = useState('');
@@ -37,11 +36,12 @@ function BanForm({ item, onDone }: { item: QueueItem; onDone: (text: string | nu
     event.preventDefault();
     try {
       const result = await api.ban(author.id, reason.trim(), until ? new Date(until).toISOString() : undefined);
+      announceChange();
       onDone(
         `${author.displayName} is banned${result.until ? ` until ${new Date(result.until).toLocaleString()}` : ''}.`,
       );
     } catch (e) {
-      setError(message(e, 'The ban could not be set.'));
+      setError(errorMessage(e, 'The ban could not be set.'));
     }
   };
   return (
@@ -80,8 +80,9 @@ function QueueCard({ item, queue, onGone }: { item: QueueItem; queue: Queue; onG
     try {
       await api.moderate(what, item.id, reason.trim() || undefined);
       onGone(item.id);
+      announceChange();
     } catch (e) {
-      setError(message(e, 'That did not work; try again.'));
+      setError(errorMessage(e, 'That did not work; try again.'));
       setBusy(false);
     }
   };
@@ -176,7 +177,7 @@ function Queues() {
       setCursor(page.nextCursor);
       setError(null);
     } catch (e) {
-      setError(message(e, 'The queue could not be loaded.'));
+      setError(errorMessage(e, 'The queue could not be loaded.'));
     }
   };
 
@@ -221,7 +222,7 @@ function Queues() {
   };
 
   return (
-    <section class="queues" aria-labelledby="queue-title">
+    <section id="queues" class="queues" aria-labelledby="queue-title">
       <h2 id="queue-title" tabIndex={-1} ref={heading}>
         Queues
       </h2>
@@ -290,13 +291,14 @@ function Settings() {
     try {
       setSettings(await api.settings(slug, settings));
       setStatus('Saved.');
+      announceChange();
     } catch (e) {
-      setError(message(e, 'The settings could not be saved.'));
+      setError(errorMessage(e, 'The settings could not be saved.'));
     }
   };
 
   return (
-    <section class="settings" aria-labelledby="settings-title">
+    <section id="settings" class="settings" aria-labelledby="settings-title">
       <h2 id="settings-title">An essay’s discussion</h2>
       <label>
         Essay{' '}
@@ -348,7 +350,15 @@ function Settings() {
   );
 }
 
-/** The moderators' view: the three queues, live, and an essay's discussion settings. */
+const SECTIONS = [
+  ['queues', 'Queues'],
+  ['bans', 'Bans'],
+  ['banned-words', 'Banned words'],
+  ['settings', 'An essay’s discussion'],
+  ['log', 'Log'],
+] as const;
+
+/** The moderators' view: the three queues (live), the bans, the banned words, an essay's settings and the log. */
 export function ModerationView() {
   const user = useStore(session);
   useEffect(() => {
@@ -369,8 +379,20 @@ export function ModerationView() {
   return (
     <div class="moderation">
       <h1>Moderation</h1>
+      <nav aria-label="Moderation sections" class="mod-nav">
+        <ul class="plain">
+          {SECTIONS.map(([id, label]) => (
+            <li key={id}>
+              <a href={`#${id}`}>{label}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
       <Queues />
+      <ModerationBans />
+      <ModerationWords />
       <Settings />
+      <ModerationLog />
     </div>
   );
 }

@@ -108,6 +108,17 @@ export class BanResultDto {
   reason: string;
 }
 
+export class LogArticleDto {
+  @ApiProperty()
+  id: string;
+
+  @ApiProperty()
+  slug: string;
+
+  @ApiProperty()
+  title: string;
+}
+
 export class LogEntryDto {
   @ApiProperty()
   id: string;
@@ -135,6 +146,12 @@ export class LogEntryDto {
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({ type: UserDto, nullable: true, description: 'The user acted on (userId), when there is one' })
+  user: UserDto | null;
+
+  @ApiProperty({ type: LogArticleDto, nullable: true, description: 'The article acted on (articleId), when there is one' })
+  article: LogArticleDto | null;
 }
 
 export class LogPageDto {
@@ -148,4 +165,34 @@ export class LogPageDto {
 export class BannedWordsListDto {
   @ApiProperty({ type: [String] })
   words: string[];
+}
+
+export class BannedUserDto {
+  @ApiProperty({ type: UserDto })
+  user: UserDto;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the ban ends; null: no end' })
+  until: string | null;
+
+  @ApiProperty()
+  reason: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the ban in force was set (from the moderation log; null when the log holds no entry for it)',
+  })
+  bannedAt: string | null;
+
+  @ApiProperty({ type: UserDto, nullable: true, description: 'Who set the ban in force (from the moderation log)' })
+  bannedBy: UserDto | null;
+}
+
+export class BansPageDto {
+  @ApiProperty({ type: [BannedUserDto] })
+  items: BannedUserDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
 }

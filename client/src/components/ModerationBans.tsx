@@ -1,0 +1,102 @@
+import { useRef, useState } from 'preact/hooks';
+import { type BannedUser, moderationApi } from '../api.js';
+import { timeAgo } from '../format.js';
+import { FormError } from './FormError.js';
+import { announceChange, dateTime, errorMessage, usePagedList } from './moderation-shared.js';
+
+function BanItem({ ban, onUnban }: { ban: BannedUser; onUnban: (ban: BannedUser) => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  const { user } = ban;
+  return (
+    <li class="mod-row" id={`ban-${user.id}`} tabIndex={-1}>
+      <div class="mod-row-text">
+        <p class="mod-row-title">
+          <strong>{user.displayName}</strong> <span class="muted">@{user.username}</span>
+          {user.role !== 'reader' && <span class="badge">{user.role}</span>}
+        </p>
+        <p class="muted">
+          {ban.until ? (
+            <>
+              Until <time dateTime={ban.until}>{dateTime(ban.until)}</time>
+            </>
+          ) : (
+            'No end date'
+          )}
+          {ban.bannedAt && (
+            <>
+              {' · banned '}
+              <time dateTime={ban.bannedAt} title={dateTime(ban.bannedAt)}>
+                {timeAgo(ban.bannedAt)}
+              </time>
+            </>
+          )}
+          {ban.bannedBy && ` by ${ban.bannedBy.displayName}`}
+        </p>
+        <p class="mod-reason">Reason: {ban.reason}</p>
+      </div>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          void onUnban(ban).finally(() => setBusy(false));
+        }}
+      >
+        Unban<span class="visually-hidden"> {user.displayName}</span>
+      </button>
+    </li>
+  );
+}
+
+/** The users under a ban in force, newest ban first, each with a way to lift it. */
+export function ModerationBans() {
+  const list = usePagedList(moderationApi.bans, 'bans', (b) => b.user.id);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const unban = async (ban: BannedUser) => {
+    setError(null);
+    try {
+      await moderationApi.unban(ban.user.id);
+    } catch (e) {
+      setError(errorMessage(e, 'The ban could not be lifted.'));
+      return;
+    }
+    const shown = list.items ?? [];
+    const index = shown.findIndex((b) => b.user.id === ban.user.id);
+    const rest = shown.filter((b) => b.user.id !== ban.user.id);
+    list.setItems(rest);
+    setStatus(`${ban.user.displayName} may write again.`);
+    const next = rest[Math.min(index, rest.length - 1)];
+    queueMicrotask(() => (next ? document.getElementById(`ban-${next.user.id}`) : heading.current)?.focus());
+    announceChange();
+  };
+
+  const { items } = list;
+  return (
+    <section id="bans" class="mod-section" aria-labelledby="bans-title">
+      <h2 id="bans-title" tabIndex={-1} ref={heading}>
+        Bans
+      </h2>
+      <p role="status" class="mod-status">
+        {status}
+      </p>
+      <FormError message={error ?? list.error} />
+      {items === null && !list.error && <p class="muted">Loading…</p>}
+      {items?.length === 0 && <p class="muted">No one is banned.</p>}
+      {items && items.length > 0 && (
+        <ul class="plain mod-list" aria-label="Banned users">
+          {items.map((ban) => (
+            <BanItem key={ban.user.id} ban={ban} onUnban={unban} />
+          ))}
+        </ul>
+      )}
+      {list.cursor && (
+        <button type="button" disabled={list.loading} onClick={list.more}>
+          More bans
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, type Page } from 'playwright-core';
+import { type Account, ADMIN_ENV, bearer, register, signInAdmin, uniqueName } from '../helpers/accounts.js';
+import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { browserSkipReason, launchBrowser } from './browser.js';
+
+const TIMEOUT = 10_000;
+
+/** Signs in through the page's form, as a person would. */
+async function signIn(page: Page, account: Account): Promise<void> {
+  await page.getByRole('button', { name: 'Sign in' }).first().click();
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Password').fill(account.password);
+  await page.locator('form.auth-form').getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Signed in as').waitFor();
+}
+
+describe('the moderators’ view: bans, banned words, log', { skip: browserSkipReason() }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let admin: Account;
+  let moderator: Account;
+  let article: ArticleFixture;
+
+  before(async () => {
+    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), launchBrowser()]);
+    admin = await signInAdmin(t);
+    moderator = await register(t, uniqueName('mod'), { displayName: 'Morgan Moderator' });
+    await t.http
+      .patch(`/api/admin/users/${moderator.id}`)
+      .set('Authorization', bearer(admin.token))
+      .send({ role: 'moderator' })
+      .expect(200);
+    article = await new Fixtures(t.app).newArticle();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const as = (who: Account) => ({ Authorization: bearer(who.token) });
+
+  it('lifts a ban, edits the banned words, and shows both in the log with the moderator’s name', async () => {
+    const rowdy = await register(t, uniqueName('rowdy'), { displayName: 'Rowdy Reader' });
+    const quiet = await register(t, uniqueName('quiet'), { displayName: 'Quiet Quentin' });
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    await t.http
+      .post(`/api/moderation/users/${rowdy.id}/ban`)
+      .set(as(admin))
+      .send({ reason: 'Shouting at everyone' })
+      .expect(200);
+    await t.http
+      .post(`/api/moderation/users/${quiet.id}/ban`)
+      .set(as(admin))
+      .send({ reason: 'A day to cool off', until })
+      .expect(200);
+    const post = (who: Account, body: string) =>
+      t.http.post(`/api/articles/${article.slug}/comments`).set(as(who)).send({ body });
+    assert.equal((await post(rowdy, 'Before the unban')).status, 403, 'the ban holds');
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(`${t.baseUrl}/moderation`);
+    await signIn(page, moderator);
+    await page.getByRole('heading', { name: 'Moderation', level: 1 }).waitFor();
+
+    // The bans: both banned users, with reason and end; Rowdy's ban is lifted from the page, by keyboard.
+    const bans = page.getByRole('list', { name: 'Banned users' });
+    const rowdyItem = bans.getByRole('listitem').filter({ hasText: 'Rowdy Reader' });
+    const quietItem = bans.getByRole('listitem').filter({ hasText: 'Quiet Quentin' });
+    await rowdyItem.waitFor();
+    assert.match(await rowdyItem.innerText(), /Shouting at everyone/);
+    assert.match(await rowdyItem.innerText(), /No end date/);
+    assert.match(await rowdyItem.innerText(), new RegExp(`@${rowdy.username}`));
+    assert.match(await quietItem.innerText(), /A day to cool off/);
+    assert.match(await quietItem.innerText(), /Until /);
+    const unban = bans.getByRole('button', { name: 'Unban Rowdy Reader' });
+    await unban.focus();
+    await page.keyboard.press('Enter');
+    await rowdyItem.waitFor({ state: 'detached' });
+    await page.getByRole('status').getByText('Rowdy Reader may write again.').waitFor();
+    assert.equal(await quietItem.count(), 1, 'the other ban stays listed');
+
+    // The API agrees: Rowdy is off the list and writes again.
+    const listed = await t.http.get('/api/moderation/bans').set(as(moderator)).expect(200);
+    const bannedIds = (listed.body.items as { user: { id: string } }[]).map((b) => b.user.id);
+    assert.ok(!bannedIds.includes(rowdy.id), 'the API no longer lists the lifted ban');
+    assert.ok(bannedIds.includes(quiet.id));
+    assert.equal((await post(rowdy, 'Free to speak again')).status, 201, 'the unbanned user writes again');
+
+    // The banned words: typed one per line, saved, shown as the server stored them.
+    const words = page.getByLabel('Banned words and phrases, one per line');
+    await words.fill('Knave\n\n  scoundrel of the worst kind  ');
+    await page.getByRole('button', { name: 'Save the list' }).click();
+    await page.getByRole('status').getByText('Saved: 2 entries.').waitFor();
+    assert.equal(await words.inputValue(), 'knave\nscoundrel of the worst kind');
+    const stored = await t.http.get('/api/moderation/banned-words').set(as(moderator)).expect(200);
+    assert.deepEqual(stored.body.words, ['knave', 'scoundrel of the worst kind']);
+
+    // The server's validation error reaches the page, and the stored list stays.
+    await words.fill(`knave\n${'x'.repeat(101)}`);
+    await page.getByRole('button', { name: 'Save the list' }).click();
+    const alert = page.locator('#banned-words').getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /100/);
+    await words.fill('knave\nscoundrel of the worst kind');
+
+    // A comment with a banned word, posted through the API, lands in the pending queue on the page.
+    const held = await post(rowdy, 'You knave, you utter knave.');
+    assert.equal(held.status, 201);
+    assert.equal(held.body.status, 'pending');
+    const pending = page
+      .getByRole('list', { name: 'Pending comments' })
+      .getByRole('article', { name: 'Comment by Rowdy Reader' });
+    await pending.getByText('You knave, you utter knave.').waitFor();
+    await pending.getByLabel('Reason').fill('Fair enough in context');
+    await pending.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Nothing here. Well done.').waitFor();
+
+    // The log: newest first, each action with the moderator's name; the comment links to its permalink.
+    const log = page.getByRole('list', { name: 'Moderation log' });
+    const entries = log.getByRole('listitem');
+    await entries
+      .first()
+      .getByText(/approved comment/)
+      .waitFor();
+    const texts = await entries.allInnerTexts();
+    assert.match(texts[0], new RegExp(`^Morgan Moderator approved comment ${held.body.id} on Essay `));
+    assert.match(texts[0], /Reason: Fair enough in context/);
+    assert.match(texts[1], /^Morgan Moderator updated the banned words: added knave, scoundrel of the worst kind/);
+    assert.match(texts[2], new RegExp(`^Morgan Moderator lifted the ban on Rowdy Reader \\(@${rowdy.username}\\)`));
+    assert.match(texts[3], /^admin banned Quiet Quentin .* until /);
+    assert.match(texts[3], /Reason: A day to cool off/);
+    assert.match(texts[4], /^admin banned Rowdy Reader .* without an end date/);
+    const link = entries.first().getByRole('link', { name: `comment ${held.body.id}` });
+    assert.equal(await link.getAttribute('href'), `/comments/${held.body.id}`);
+    await link.click();
+    await page.waitForURL(`**/comments/${held.body.id}`);
+    await page.getByText('You knave, you utter knave.').waitFor();
+
+    await context.close();
+  });
+
+  it('pages the bans and the log with their More buttons, in the API’s order, each once', async () => {
+    for (let i = 0; i < 21; i++) {
+      const user = await register(t, uniqueName('paged'), { displayName: `Paged Person ${i}` });
+      await t.http
+        .post(`/api/moderation/users/${user.id}/ban`)
+        .set(as(admin))
+        .send({ reason: `Paging ${i}` })
+        .expect(200);
+    }
+    /** Every item of a list through the API, following its cursor. */
+    const all = async <T>(path: string): Promise<T[]> => {
+      const items: T[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await t.http
+          .get(path)
+          .query(cursor ? { limit: 100, cursor } : { limit: 100 })
+          .set(as(moderator))
+          .expect(200);
+        items.push(...(res.body.items as T[]));
+        cursor = res.body.nextCursor as string | null;
+      } while (cursor);
+      return items;
+    };
+    const bansNow = await all<{ user: { displayName: string } }>('/api/moderation/bans');
+    const logNow = await all<{ id: string }>('/api/moderation/log');
+    assert.ok(bansNow.length > 20 && bansNow.length <= 40, `two pages of bans: ${bansNow.length}`);
+    assert.ok(logNow.length > 20 && logNow.length <= 40, `two pages of log: ${logNow.length}`);
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(`${t.baseUrl}/moderation`);
+    await signIn(page, moderator);
+
+    const banItems = page.getByRole('list', { name: 'Banned users' }).getByRole('listitem');
+    await banItems.nth(19).waitFor();
+    assert.equal(await banItems.count(), 20, 'the first page of bans');
+    await page.getByRole('button', { name: 'More bans' }).click();
+    await banItems.nth(bansNow.length - 1).waitFor();
+    await page.getByRole('button', { name: 'More bans' }).waitFor({ state: 'detached' });
+    const names = (await banItems.locator('strong').allInnerTexts()).map((n) => n.trim());
+    assert.deepEqual(
+      names,
+      bansNow.map((b) => b.user.displayName),
+      'every ban once, newest first, as the API lists them',
+    );
+
+    const logItems = page.getByRole('list', { name: 'Moderation log' }).getByRole('listitem');
+    await logItems.nth(19).waitFor();
+    assert.equal(await logItems.count(), 20, 'the first page of the log');
+    await page.getByRole('button', { name: 'More of the log' }).click();
+    await logItems.nth(logNow.length - 1).waitFor();
+    await page.getByRole('button', { name: 'More of the log' }).waitFor({ state: 'detached' });
+    assert.equal(await logItems.count(), logNow.length, 'every log entry once');
+
+    await context.close();
+  });
+});
