@@ -12,8 +12,11 @@ export interface Notice {
 }
 
 export const notices = new Store<Notice[]>([]);
-/** Set while the signed-in user is banned (told live, or by a refused write). */
-export const ban = new Store<{ until: string | null; reason: string } | null>(null);
+/**
+ * Set while the signed-in user is banned: told live (until when, and why), or by a refused write (`refused`: the
+ * server's message then says the rest, and the end is not known here).
+ */
+export const ban = new Store<{ until: string | null; reason: string; refused?: boolean } | null>(null);
 
 let next = 0;
 
