@@ -89,7 +89,21 @@ describe('a reader’s own comments, reports and notices in the web client', { s
     await seen.getByText('On reflection, the second paragraph is too long.').waitFor();
     assert.equal(await seen.getByText('The first paragraph is too long.').count(), 0);
     await seen.getByText('edited', { exact: true }).click();
-    await seen.getByRole('list', { name: 'Earlier versions' }).getByText('The first paragraph is too long.').waitFor();
+    const seenVersions = seen.getByRole('list', { name: 'Earlier versions' });
+    await seenVersions.getByText('The first paragraph is too long.').waitFor();
+
+    // A second edit: the history on show does not stay behind; opened again, it lists both earlier versions.
+    await mine.getByRole('button', { name: 'Edit' }).click();
+    await mine.getByLabel('Edit your comment').fill('Both paragraphs could go.');
+    await mine.getByRole('button', { name: 'Save' }).click();
+    await seen.getByText('Both paragraphs could go.').waitFor();
+    assert.equal(await seenVersions.count(), 0, 'no stale history left open');
+    await seen.getByText('edited', { exact: true }).click();
+    await seenVersions.getByText('On reflection, the second paragraph is too long.').waitFor();
+    assert.deepEqual(await seenVersions.getByRole('listitem').locator('.comment-body').allInnerTexts(), [
+      'The first paragraph is too long.',
+      'On reflection, the second paragraph is too long.',
+    ]);
 
     await writer.context.close();
     await watcher.context.close();
