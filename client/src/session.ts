@@ -5,8 +5,11 @@ import { Store } from './store.js';
 /** Who is reading: undefined while the first /auth/me is on its way, null when nobody is signed in. */
 export const session = new Store<User | null | undefined>(undefined);
 
-/** Set while the signed-in user is banned: known at sign-in and after a reload, told live, or by a refused write. */
-export const ban = new Store<OwnBan | null>(null);
+/**
+ * Set while the signed-in user is banned: known at sign-in and after a reload, told live (until when, and why), or by
+ * a refused write (`refused`: the server's message then says the rest, and the end is not known here).
+ */
+export const ban = new Store<(OwnBan & { refused?: boolean }) | null>(null);
 
 function signedIn(answer: { user: User; ban: OwnBan | null }): void {
   ban.set(answer.ban);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DEFAULT_CLIENT_DIR } from '../../src/web/web-client.js';
 
 /** Debian's Chromium (`apt-get install chromium`); no browser is ever downloaded. */
@@ -35,4 +35,29 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Default wait of the browser suites: long enough for a loaded CI machine, short enough to fail fast. */
+export const TIMEOUT = 10_000;
+
+/** A reader's page: a fresh browser context (its own cookies and storage), the default timeout shortened. */
+export async function newReader(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  return { context, page };
+}
+
+/** Signs in through the page's own form, as a person would, and waits until the header says so. */
+export async function signInThroughForm(page: Page, username: string, password: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Account' }).getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('form', { name: 'Sign in', exact: true }).getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Signed in as').waitFor();
+}
+
+/** A comment's own `<article>` (its header, body, actions and forms; not its replies), by its author's name. */
+export function commentArticle(scope: Page | Locator, author: string): Locator {
+  return scope.getByRole('article', { name: `Comment by ${author}`, exact: true });
 }

@@ -104,7 +104,8 @@ export function CommentItem({ node }: { node: CommentNode }) {
           <a class="when" href={`/comments/${encodeURIComponent(node.id)}`} title="Link to this comment">
             <time dateTime={node.createdAt}>{timeAgo(node.createdAt)}</time>
           </a>
-          {node.editedAt && !gone && <EditedHistory id={node.id} />}
+          {/* Keyed by the edit: a later edit must not leave an earlier, shorter history on show. */}
+          {node.editedAt && !gone && <EditedHistory key={node.editedAt} id={node.id} />}
           {node.status === 'pending' && <span class="badge">awaiting moderation</span>}
           {node.status === 'removed' && !gone && <span class="badge">removed</span>}
         </header>

@@ -93,9 +93,11 @@ export function ReplyBox({ parent, onDone }: { parent?: Comment; onDone?: () => 
     } catch (e) {
       if (e instanceof ApiError && e.status === 429 && e.retryAfter)
         setError(`${e.message} Try again in ${e.retryAfter} s.`);
-      else if (e instanceof ApiError && e.status === 403 && /bann/i.test(e.message))
-        ban.set(ban.value ?? { until: null, reason: e.message });
-      else setError(e instanceof ApiError ? e.message : 'The reply could not be posted; try again.');
+      else if (e instanceof ApiError && e.status === 403 && /bann/i.test(e.message)) {
+        // A ban this page was not told of (it was offline): the server's words say until when and why.
+        setError(e.message);
+        ban.set(ban.value ?? { until: null, reason: '', refused: true });
+      } else setError(e instanceof ApiError ? e.message : 'The reply could not be posted; try again.');
     } finally {
       setBusy(false);
     }
@@ -139,8 +141,14 @@ export function ReplyBox({ parent, onDone }: { parent?: Comment; onDone?: () => 
         maxLength={10_000}
         value={body}
         disabled={!!banned}
+        aria-describedby={banned ? `${id}-banned` : undefined}
         onInput={(e) => keep({ body: e.currentTarget.value })}
       />
+      {banned && (
+        <p class="hint" id={`${id}-banned`}>
+          You cannot write while you are banned.
+        </p>
+      )}
       <div class="reply-tools">
         <label class="stance-picker">
           Stance{' '}
