@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { type INestApplication, type LogLevel as NestLogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import cookieParser from 'cookie-parser';
@@ -6,6 +7,7 @@ import { type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { answerClientErrors } from './common/errors/client-errors.js';
 import { jsonGuard } from './common/json-guard.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 import { ForumIoAdapter } from './realtime/forum-io.adapter.js';
@@ -22,7 +24,10 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     // Preview: modules and routes without instances (no database): enough to describe the API.
     preview: options.preview ?? false,
   });
-  app.useBodyParser('json', { limit: MAX_JSON_BODY, strict: true });
+  answerClientErrors(app.getHttpServer());
+  // Nest's typing reserves `verify` for its rawBody option (off here); the options reach express.json() as they are.
+  const jsonOptions = { limit: MAX_JSON_BODY, strict: true, verify: refuseBadUtf8 };
+  app.useBodyParser('json', jsonOptions);
   app.use(jsonGuard);
   app.disable('x-powered-by');
   // Security headers on every answer. The client's pages carry their own Content-Security-Policy (src/web); the API
@@ -45,6 +50,14 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     app.useWebSocketAdapter(io);
   }
   return app;
+}
+
+/**
+ * Bytes that are not UTF-8 would be decoded to U+FFFD, silently changing what the author wrote: refused (400) before
+ * parsing. body-parser reports what this throws as `entity.verify.failed`.
+ */
+function refuseBadUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw Object.assign(new Error('The request body is not valid UTF-8.'), { status: 400, type: 'entity.verify.failed' });
 }
 
 export function nestLogLevels(config: AppConfig): NestLogLevel[] {

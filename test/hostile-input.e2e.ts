@@ -344,6 +344,71 @@ describe('hostile input', () => {
       }
     });
 
+    it('answers bytes that are not UTF-8 with 400, never storing a replacement character', async () => {
+      const bad: [string, Buffer][] = [
+        ['a lone 0xff', Buffer.from([0xff])],
+        ['an overlong slash', Buffer.from([0xc0, 0xaf])],
+        ['a lone continuation byte', Buffer.from([0x80])],
+        ['a cut-off euro sign', Buffer.from([0xe2, 0x82])],
+        ['a UTF-8-encoded surrogate', Buffer.from([0xed, 0xa0, 0x80])],
+        ['a code point above U+10FFFF', Buffer.from([0xf4, 0x90, 0x80, 0x80])],
+      ];
+      for (const [label, bytes] of bad) {
+        const body = Buffer.concat([Buffer.from('{"body":"bad utf-8: '), bytes, Buffer.from('"}')]);
+        // fetch sends the bytes as they are (supertest would serialise a Buffer as JSON).
+        const answer = await fetch(`${t.baseUrl}/api/articles/${article.slug}/comments`, {
+          method: 'POST',
+          headers: { Authorization: bearer(writer.token), 'Content-Type': json },
+          body,
+        });
+        const res = { status: answer.status, body: (await answer.json()) as { error: string } };
+        assertErrorBody(res, 400, label);
+        assert.equal(res.body.error, 'malformed_json', `${label} ${JSON.stringify(res.body)}`);
+      }
+      // Well-formed UTF-8 of every length still goes through.
+      const good = (await raw('{"body":"bad utf-8: none here: é € 𝄞"}')).body as { body: string };
+      assert.equal(good.body, 'bad utf-8: none here: é € 𝄞');
+      const thread = await t.http.get(`/api/articles/${article.slug}/comments?sort=new&limit=100`).expect(200);
+      assert.ok(!thread.body.items.some((c: { body: string }) => c.body.includes('\uFFFD')));
+    });
+
+    it('answers oversized headers and requests the HTTP parser refuses with the contract’s error body', async () => {
+      const { port } = new URL(t.baseUrl);
+      const cases: [string, string, number, string][] = [
+        ['a 64 KB header', `GET /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(65_536)}\r\nConnection: close\r\n\r\n`, 431, 'headers_too_large'],
+        ['2,000 small headers', `GET /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\n${Array.from({ length: 2_000 }, (_, i) => `X-H${i}: ${'v'.repeat(10)}`).join('\r\n')}\r\nConnection: close\r\n\r\n`, 431, 'headers_too_large'],
+        ['a request line that is not HTTP', 'HELLO THERE\r\n\r\n', 400, 'malformed_request'],
+        ['a bad Content-Length', 'POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\nConnection: close\r\n\r\n', 400, 'malformed_request'],
+        ['two Content-Lengths', 'POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nContent-Length: 3\r\nConnection: close\r\n\r\n{}', 400, 'malformed_request'],
+      ];
+      for (const [label, request, status, code] of cases) {
+        const answer = await rawHttp(Number(port), request);
+        const [head, body] = answer.split('\r\n\r\n');
+        assert.match(head, new RegExp(`^HTTP/1\\.1 ${status} `), `${label}: ${head.slice(0, 80)}`);
+        assert.match(head, /content-type: application\/json/i, label);
+        assert.deepEqual(JSON.parse(body), { statusCode: status, error: code, message: (JSON.parse(body) as { message: string }).message }, label);
+      }
+      await t.http.get('/api/articles').expect(200);
+    });
+
+    it('answers a cursor it did not issue with 400 on every paged list', async () => {
+      const reader = await register(t, uniqueName('cursors'));
+      const parent = (await raw('{"body":"a parent for the replies list"}')).body as { id: string };
+      const paths = [
+        '/api/articles',
+        `/api/comments/${parent.id}/replies`,
+        `/api/articles/${article.slug}/comments`,
+        `/api/articles/${article.slug}/comments?sort=new`,
+      ];
+      const forged = ['x', 'not-base64!', 'eyJ4IjoxfQ', 'A'.repeat(2_000), '%00', '..%2f..%2f', '%ff%fe'];
+      for (const path of paths) {
+        for (const cursor of forged) {
+          const res = await t.http.get(`${path}${path.includes('?') ? '&' : '?'}cursor=${cursor}`).set('Authorization', bearer(reader.token));
+          assertErrorBody(res, 400, `${path} cursor ${cursor.slice(0, 20)}`);
+        }
+      }
+    });
+
     it('answers unknown and wrongly typed fields with 400', async () => {
       const bodies: unknown[] = [
         { body: 'x', admin: true },

@@ -93,6 +93,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     switch (error.type) {
       case 'entity.parse.failed':
         return { statusCode: 400, error: ErrorCode.MalformedJson, message: 'The request body is not valid JSON.' };
+      case 'entity.verify.failed':
+        return { statusCode: 400, error: ErrorCode.MalformedJson, message: 'The request body is not valid UTF-8.' };
       case 'entity.too.large':
         return { statusCode: 413, error: ErrorCode.PayloadTooLarge, message: 'The request body is too large.' };
       case 'encoding.unsupported':

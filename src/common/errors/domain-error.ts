@@ -2,6 +2,10 @@
 export enum ErrorCode {
   ValidationFailed = 'validation_failed',
   MalformedJson = 'malformed_json',
+  /** The HTTP request itself could not be parsed (answered before any route: see client-errors.ts). */
+  MalformedRequest = 'malformed_request',
+  RequestTimeout = 'request_timeout',
+  HeadersTooLarge = 'headers_too_large',
   PayloadTooLarge = 'payload_too_large',
   UnsupportedMediaType = 'unsupported_media_type',
   BadCursor = 'bad_cursor',
@@ -21,6 +25,9 @@ export enum ErrorCode {
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ValidationFailed]: 400,
   [ErrorCode.MalformedJson]: 400,
+  [ErrorCode.MalformedRequest]: 400,
+  [ErrorCode.RequestTimeout]: 408,
+  [ErrorCode.HeadersTooLarge]: 431,
   [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.UnsupportedMediaType]: 415,
   [ErrorCode.BadCursor]: 400,
