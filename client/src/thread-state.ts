@@ -3,8 +3,9 @@ import type { LiveEvent } from './live.js';
 
 /** Pure updates of a loaded comment tree: every live event and every local write goes through these. */
 
+/** A comment with none of its replies loaded yet: all of them are "more". */
 export function toNode(comment: Comment): CommentNode {
-  return { ...comment, replies: [], moreReplies: 0 };
+  return { ...comment, replies: [], moreReplies: comment.replyCount };
 }
 
 export function contains(nodes: readonly CommentNode[], id: string): boolean {

@@ -61,6 +61,29 @@ describe('the web client catching up after its server restarts', { skip: browser
     await context.close();
   });
 
+  it('counts a reply to a comment still waiting behind "Show new comments", and loads it once shown', async () => {
+    const article = await new Fixtures(t.app).newArticle();
+    const author = await register(t, uniqueName('author'), { displayName: 'Waiting Voice' });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${t.baseUrl}/articles/${article.slug}`);
+    await page.getByText('1 following').waitFor();
+    const post = (body: object) =>
+      t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', bearer(author.token)).send(body).expect(201);
+    const top = await post({ body: 'A new comment that waits.' });
+    const show = page.getByRole('button', { name: 'Show 1 new comment' });
+    await show.waitFor();
+    await post({ body: 'A reply to the waiting comment.', parentId: top.body.id });
+    await page.getByRole('heading', { name: /Discussion \(2\)/ }).waitFor();
+    await show.click();
+    await page.getByRole('button', { name: 'Load 1 more reply' }).click();
+    const reply = page.locator('li.comment ol.replies li.comment').filter({ hasText: 'A reply to the waiting comment.' });
+    await reply.waitFor();
+    assert.equal(await reply.count(), 1);
+    await context.close();
+  });
+
   it('shows a reply posted while it was disconnected, once, after reconnecting', async () => {
     const article = await new Fixtures(t.app).newArticle();
     const author = await register(t, uniqueName('author'), { displayName: 'First Voice' });

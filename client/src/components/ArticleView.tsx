@@ -130,8 +130,13 @@ export function ArticleView({ slug }: { slug: string }) {
       case 'comment.created': {
         const comment = event.comment;
         setTotal((n) => (n === null ? n : n + 1));
-        if (comment.parentId !== null) setItems((nodes) => addReply(nodes, comment));
-        else if (viewer && comment.author?.id === viewer.id) insertOwn(comment);
+        if (comment.parentId !== null) {
+          setItems((nodes) => addReply(nodes, comment));
+          // A reply to a comment still waiting behind "N new comments": it is counted there, and loads once shown.
+          setWaiting((queued) =>
+            queued.map((c) => (c.id === comment.parentId ? { ...c, replyCount: c.replyCount + 1 } : c)),
+          );
+        } else if (viewer && comment.author?.id === viewer.id) insertOwn(comment);
         else queue(comment, now.current.items);
         return;
       }
