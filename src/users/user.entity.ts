@@ -1,9 +1,11 @@
-import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export const USER_ROLES = ['reader', 'moderator', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 @Entity({ name: 'users' })
+/** The moderators' list of bans reads only the (few) banned users. */
+@Index('users_banned_idx', ['id'], { where: '"banned"' })
 @Check('users_role_check', `"role" IN ('reader', 'moderator', 'admin')`)
 export class UserEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
