@@ -94,6 +94,7 @@ function fixture(): CommentNodeDto[] {
       replyCount: 0,
       replies: [],
       moreReplies: 0,
+      repliesCursor: null,
     };
   };
   const top: CommentNodeDto[] = [];

@@ -198,6 +198,29 @@ describe('reading a thread', () => {
       assert.equal(seen[0], 'chain 1');
     });
 
+    it('hands each node a cursor for the replies after the ones it includes', async () => {
+      for (const sort of ['top', 'old', 'new', 'best', 'controversial']) {
+        const page = await nestedThread(`sort=${sort}&depth=1&replyLimit=5`);
+        const top = page.items[0] as Node & { repliesCursor: string | null };
+        assert.equal(top.moreReplies, 8, sort);
+        assert.equal(typeof top.repliesCursor, 'string', sort);
+        const rest = await t.http
+          .get(`/api/comments/${root.id}/replies?sort=${sort}&limit=100&depth=0&cursor=${encodeURIComponent(top.repliesCursor as string)}`)
+          .expect(200);
+        const all = await t.http.get(`/api/comments/${root.id}/replies?sort=${sort}&limit=100&depth=0`).expect(200);
+        // The included five, then exactly the other eight, in the same order as one page of all of them.
+        assert.deepEqual(
+          [...top.replies.map((r) => r.id), ...(rest.body.items as Node[]).map((r) => r.id)],
+          (all.body.items as Node[]).map((r) => r.id),
+          sort,
+        );
+        // Nothing more to load: no cursor. The same cursor on another sort's list is refused.
+        for (const reply of top.replies) assert.equal((reply as Node & { repliesCursor: string | null }).repliesCursor, null);
+        const otherSort = sort === 'old' ? 'new' : 'old';
+        await t.http.get(`/api/comments/${root.id}/replies?sort=${otherSort}&cursor=${encodeURIComponent(top.repliesCursor as string)}`).expect(400);
+      }
+    });
+
     it('reads a page in the same number of queries however big the thread', async () => {
       const small = await countQueries(t.dataSource, () => nestedThread('depth=3&limit=1'));
       for (let i = 0; i < 30; i++) await fx.newComment({ article: nested, parent: chain[0], body: `extra ${i}` });

@@ -5,7 +5,7 @@ import type { LiveEvent } from './live.js';
 
 /** A comment with none of its replies loaded yet: all of them are "more". */
 export function toNode(comment: Comment): CommentNode {
-  return { ...comment, replies: [], moreReplies: comment.replyCount };
+  return { ...comment, replies: [], moreReplies: comment.replyCount, repliesCursor: null };
 }
 
 export function contains(nodes: readonly CommentNode[], id: string): boolean {

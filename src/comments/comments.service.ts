@@ -119,6 +119,8 @@ export class CommentsService {
       const node = toCommentDto(row, quotesOf.get(row.id) ?? [], viewer, myVotes.get(row.id) ?? 0) as CommentNodeDto;
       node.replies = children.map(toNode);
       node.moreReplies = expanded.has(row.id) ? Math.max(0, row.replyCount - shownCounted) : row.replyCount;
+      const lastShown = children.at(-1);
+      node.repliesCursor = node.moreReplies > 0 && lastShown ? this.cursorAt(`replies:${row.id}:${shape.sort}`, shape.sort, lastShown) : null;
       return node;
     };
     return roots.map(toNode);
@@ -130,8 +132,11 @@ export class CommentsService {
   }
 
   private nextCursor(scope: string, sort: ThreadSort, rows: CommentRow[], limit: number): string | null {
-    if (rows.length <= limit) return null;
-    const last = rows[limit - 1];
+    return rows.length > limit ? this.cursorAt(scope, sort, rows[limit - 1]) : null;
+  }
+
+  /** A cursor for the rows after this one in this sort. */
+  private cursorAt(scope: string, sort: ThreadSort, last: CommentRow): string {
     const spec = SORT_SPECS[sort];
     const key = spec.keyType === 'timestamp' ? last.createdAt.toISOString() : spec.column === 'score' ? last.score : spec.column === 'best_score' ? last.bestScore : last.controversy;
     return this.cursors.encode(scope, [key, last.id]);

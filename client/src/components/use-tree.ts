@@ -16,7 +16,9 @@ export function useTree(sort: ThreadSort, baseDepth: number) {
   const loadMore = async (id: string) => {
     const parent = find(items, id);
     const depth = Math.max(0, THREAD_DEPTH - (parent ? parent.depth + 1 - baseDepth : 0));
-    const page = await api.replies(id, { sort, depth, limit: 20, cursor: cursors.get(id) });
+    // After the replies the thread included, or after the last page loaded here.
+    const cursor = cursors.has(id) ? cursors.get(id) : parent?.repliesCursor;
+    const page = await api.replies(id, { sort, depth, limit: 20, cursor });
     cursors.set(id, page.nextCursor);
     setItems((nodes) => {
       const shown = find(nodes, id);

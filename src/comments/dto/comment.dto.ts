@@ -82,6 +82,14 @@ export class CommentNodeDto extends CommentDto {
 
   @ApiProperty({ description: 'Direct replies not included in replies' })
   moreReplies: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'With moreReplies > 0 after some included replies: pass as `cursor` to `GET /api/comments/:id/replies` (same sort) for the replies after them; null: start from the first.',
+  })
+  repliesCursor: string | null;
 }
 
 export class ThreadPageDto {
