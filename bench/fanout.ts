@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Server } from 'socket.io';
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
-import type { RunningPostgres } from '../src/database/embedded-postgres.js';
 import { figures, ratio } from './support/stats.js';
 
 /**
@@ -479,28 +478,17 @@ async function interleaved(runs: Record<Side, () => Promise<Run>>): Promise<Reco
 }
 
 async function main(): Promise<void> {
-  const { loadConfig } = await import('../src/config/app-config.js');
   const { dataSourceOptions } = await import('../src/database/data-source-options.js');
-  const { dropDatabase, ensureDatabase } = await import('../src/database/database-server.js');
-  const { startEmbeddedPostgres } = await import('../src/database/embedded-postgres.js');
-  const { prepareDatabase } = await import('../src/database/prepare-database.js');
-  const externalServer = loadConfig().databaseUrl;
-  const scratch = externalServer ? null : await mkdtemp(path.join(os.tmpdir(), 'forum-bench-pg-'));
-  let server: RunningPostgres | null = null;
+  const { openScratchDatabase } = await import('./support/scratch-database.js');
+  let scratch: Awaited<ReturnType<typeof openScratchDatabase>> | null = null;
   let appServer: ServerChild | null = null;
   let rawServer: ServerChild | null = null;
   const sockets: Socket[] = [];
   const appAgent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
   const rawAgent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
-  const databaseName = `bench_fanout_${process.pid}_${randomBytes(3).toString('hex')}`;
-  let serverUrl = externalServer;
   try {
-    if (scratch) {
-      server = await startEmbeddedPostgres({ dataDir: scratch, port: 0, persistent: false, log: () => undefined });
-      serverUrl = server.serverUrl;
-    }
-    const databaseUrl = await ensureDatabase(serverUrl as string, databaseName);
-    await prepareDatabase(databaseUrl, () => undefined);
+    scratch = await openScratchDatabase('bench_fanout');
+    const { databaseUrl } = scratch;
     // The raw side gets a pool of the app's size, on the same database.
     const poolSize = (dataSourceOptions(databaseUrl).extra as { max: number }).max;
 
@@ -638,9 +626,7 @@ async function main(): Promise<void> {
     rawAgent.destroy();
     await appServer?.stop();
     await rawServer?.stop();
-    if (serverUrl) await dropDatabase(serverUrl, databaseName).catch(() => undefined);
-    await server?.stop();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await scratch?.close();
   }
 }
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,12 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import { loadConfig } from '../src/config/app-config.js';
-import { dropDatabase, ensureDatabase } from '../src/database/database-server.js';
+import { openScratchDatabase } from './support/scratch-database.js';
 import { type Figures, figures } from './support/stats.js';
-
-import { startEmbeddedPostgres, type RunningPostgres } from '../src/database/embedded-postgres.js';
-import { prepareDatabase } from '../src/database/prepare-database.js';
 import { type JoinAck, ROOM_EVENT_TYPES } from '../src/realtime/event-map.js';
 
 /**
@@ -750,27 +746,11 @@ async function main(): Promise<number> {
   );
   watchdog.unref();
 
-  // PostgreSQL: a throwaway cluster (or DATABASE_URL's server) and a database of our own, which goes with the
-  // cluster, or is dropped at the end on DATABASE_URL's server.
-  const externalServer = loadConfig().databaseUrl;
-  let serverUrl = externalServer;
-  if (!externalServer) {
-    const scratch = await mkdtemp(path.join(os.tmpdir(), 'forum-soak-pg-'));
-    onStop('the scratch folder', () => rm(scratch, { recursive: true, force: true }));
-    atExit.push(() => rmSync(scratch, { recursive: true, force: true }));
-    const server: RunningPostgres = await startEmbeddedPostgres({
-      dataDir: scratch,
-      port: 0,
-      persistent: false,
-      log: () => undefined,
-    });
-    onStop('PostgreSQL', () => server.stop());
-    serverUrl = server.serverUrl;
-  }
-  const databaseName = `soak_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const databaseUrl = await ensureDatabase(serverUrl as string, databaseName);
-  if (externalServer) onStop('the database', () => dropDatabase(externalServer, databaseName));
-  await prepareDatabase(databaseUrl, () => undefined);
+  // PostgreSQL: a migrated database of our own on a throwaway cluster (or on DATABASE_URL's server), removed at the end.
+  const scratch = await openScratchDatabase('soak');
+  onStop('the database', () => scratch.close());
+  const { databaseUrl, dataDir } = scratch;
+  if (dataDir) atExit.push(() => rmSync(dataDir, { recursive: true, force: true }));
 
   // The app; if it dies during the run, the writers stop and the soak fails.
   let appExit: number | null | undefined;

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,11 +10,8 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
-import { dropDatabase, ensureDatabase } from '../src/database/database-server.js';
+import { openScratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
 import { type Figures, figures, ratio } from './support/stats.js';
-
-import { startEmbeddedPostgres, type RunningPostgres } from '../src/database/embedded-postgres.js';
-import { prepareDatabase } from '../src/database/prepare-database.js';
 import { generateLargeThread } from '../seeds/large-thread.js';
 import { countQueries } from '../test/helpers/query-counter.js';
 
@@ -127,21 +123,13 @@ function countNodes(items: { replies: unknown[] }[]): number {
 }
 
 async function main(): Promise<void> {
-  const externalServer = loadConfig().databaseUrl;
-  const scratch = externalServer ? null : await mkdtemp(path.join(os.tmpdir(), 'forum-bench-pg-'));
-  let server: RunningPostgres | null = null;
+  let scratch: ScratchDatabase | null = null;
   let app: INestApplication | null = null;
   let pool: pg.Pool | null = null;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const databaseName = `bench_thread_${process.pid}_${randomBytes(3).toString('hex')}`;
-  let serverUrl = externalServer;
   try {
-    if (scratch) {
-      server = await startEmbeddedPostgres({ dataDir: scratch, port: 0, persistent: false, log: () => undefined });
-      serverUrl = server.serverUrl;
-    }
-    const databaseUrl = await ensureDatabase(serverUrl as string, databaseName);
-    await prepareDatabase(databaseUrl, () => undefined);
+    scratch = await openScratchDatabase('bench_thread');
+    const { databaseUrl } = scratch;
 
     const config = loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '1000' });
     app = await createApp(config, databaseUrl);
@@ -216,9 +204,7 @@ async function main(): Promise<void> {
     agent.destroy();
     await app?.close();
     await pool?.end();
-    if (serverUrl) await dropDatabase(serverUrl, databaseName).catch(() => undefined);
-    await server?.stop();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await scratch?.close();
   }
 }
 
