@@ -40,7 +40,7 @@ export function ThreadSection(props: Props) {
       <section class="discussion" id="discussion" aria-labelledby="discussion-title">
         <div class="discussion-head">
           <h2 id="discussion-title">Discussion {props.total !== null && <span class="count">({props.total})</span>}</h2>
-          <span class="presence" aria-live="polite">
+          <span class={props.status === 'live' ? 'presence' : 'presence offline'} aria-live="polite">
             {props.status === 'restarting'
               ? 'The server is restarting: reconnecting…'
               : props.status === 'reconnecting'
