@@ -21,11 +21,31 @@ interface SocketData {
   viewer: Viewer;
   /** Articles this socket follows: id by slug. */
   following: Map<string, string>;
+  /** Joins being answered (looked up in the database) right now. */
+  joinsInFlight: number;
 }
 
 type ForumSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$/;
+
+/** A connection follows at most this many articles at once (the web client follows the one on its page). */
+export const MAX_FOLLOWED_ARTICLES = 20;
+/** Joins of one connection answered at once; a client that does not wait for its answers is refused the rest. */
+export const MAX_JOINS_IN_FLIGHT = 5;
+
+/** Refusals are fixed sentences: an acknowledgement never carries the client's input back. */
+const REFUSED = {
+  slug: 'article must be an article slug',
+  since: 'since must be a non-negative integer',
+  noArticle: 'No such article.',
+  followsTooMany: `A connection follows at most ${MAX_FOLLOWED_ARTICLES} articles at once: leave one first.`,
+  tooManyAtOnce: 'Too many joins at once: wait for the answers.',
+  unknownEvent: 'Unknown event: the server takes join and leave.',
+} as const;
+
+type Refusal = { ok: false; error: string };
+const refuse = (error: string): Refusal => ({ ok: false, error });
 
 /**
  * The default namespace. Authenticates once per connection with the same session service as HTTP (a token in
@@ -55,6 +75,13 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
 
   async handleConnection(socket: ForumSocket): Promise<void> {
     socket.data.following = new Map();
+    socket.data.joinsInFlight = 0;
+    // Anything but join and leave: answered (when the client asked for an answer) instead of left to time out.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (event === 'join' || event === 'leave') return;
+      const ack = args.at(-1);
+      if (typeof ack === 'function') (ack as (answer: Refusal) => void)(refuse(REFUSED.unknownEvent));
+    });
     const viewer = socket.data.viewer ?? ANONYMOUS;
     if (viewer.userId) await socket.join(userRoom(viewer.userId));
     if (isModerator(viewer) && !viewer.ban) await socket.join(MODERATORS_ROOM);
@@ -65,28 +92,25 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
 
   @SubscribeMessage('join')
   async join(@ConnectedSocket() socket: ForumSocket, @MessageBody() body: unknown): Promise<JoinAck> {
-    const request = body as { article?: unknown; since?: unknown } | null;
-    const slug = request?.article;
-    const since = request?.since;
-    if (typeof slug !== 'string' || !SLUG.test(slug)) return { ok: false, error: 'article must be an article slug' };
+    const slug = slugOf(body);
+    if (slug === null) return refuse(REFUSED.slug);
+    const since = (body as { since?: unknown }).since;
     if (since !== undefined && (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 0)) {
-      return { ok: false, error: 'since must be a non-negative integer' };
+      return refuse(REFUSED.since);
     }
-    const article = await this.articles.findBySlug(slug);
-    if (!article) return { ok: false, error: 'No such article.' };
-    await socket.join(articleRoom(article.id));
-    socket.data.following.set(slug, article.id);
-    const [catchUp, count] = await Promise.all([this.live.catchUp(article.id, since), this.presence.count(article.id)]);
-    this.presence.changed(article.id, slug);
-    return 'resync' in catchUp
-      ? { ok: true, seq: catchUp.seq, presence: count, resync: true }
-      : { ok: true, seq: catchUp.seq, presence: count, missed: catchUp.missed as Extract<JoinAck, { missed: unknown }>['missed'] };
+    if (socket.data.joinsInFlight >= MAX_JOINS_IN_FLIGHT) return refuse(REFUSED.tooManyAtOnce);
+    socket.data.joinsInFlight++;
+    try {
+      return await this.follow(socket, slug, since);
+    } finally {
+      socket.data.joinsInFlight--;
+    }
   }
 
   @SubscribeMessage('leave')
-  async leave(@ConnectedSocket() socket: ForumSocket, @MessageBody() body: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
-    const slug = (body as { article?: unknown } | null)?.article;
-    if (typeof slug !== 'string') return { ok: false, error: 'article must be an article slug' };
+  async leave(@ConnectedSocket() socket: ForumSocket, @MessageBody() body: unknown): Promise<{ ok: true } | Refusal> {
+    const slug = slugOf(body);
+    if (slug === null) return refuse(REFUSED.slug);
     const id = socket.data.following.get(slug);
     if (id) {
       await socket.leave(articleRoom(id));
@@ -94,6 +118,25 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
       this.presence.changed(id, slug);
     }
     return { ok: true };
+  }
+
+  private async follow(socket: ForumSocket, slug: string, since: number | undefined): Promise<JoinAck> {
+    const article = await this.articles.findBySlug(slug);
+    if (!article) return refuse(REFUSED.noArticle);
+    const { following } = socket.data;
+    if (!following.has(slug) && following.size >= MAX_FOLLOWED_ARTICLES) return refuse(REFUSED.followsTooMany);
+    following.set(slug, article.id);
+    await socket.join(articleRoom(article.id));
+    const [catchUp, count] = await Promise.all([this.live.catchUp(article.id, since), this.presence.count(article.id)]);
+    this.presence.changed(article.id, slug);
+    return 'resync' in catchUp
+      ? { ok: true, seq: catchUp.seq, presence: count, resync: true }
+      : {
+          ok: true,
+          seq: catchUp.seq,
+          presence: count,
+          missed: catchUp.missed as Extract<JoinAck, { missed: unknown }>['missed'],
+        };
   }
 
   /** A bad token refuses the connection; a cookie counts only from one of our own origins. */
@@ -106,8 +149,10 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
       socket.data.viewer = session.viewer;
       return;
     }
+    // A cookie from a page of another origin counts for nothing: that socket is anonymous, whatever the cookie says.
+    if (!this.fromOwnOrigin(socket)) return;
     const cookie = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
-    if (cookie && this.fromOwnOrigin(socket)) {
+    if (cookie) {
       const session = await this.auth.sessionFor(cookie);
       if (session) socket.data.viewer = session.viewer;
     }
@@ -122,11 +167,24 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
   }
 }
 
+/** The `article` of a join or leave request, when it is a slug; null for anything else. */
+function slugOf(body: unknown): string | null {
+  const slug = typeof body === 'object' && body !== null ? (body as { article?: unknown }).article : undefined;
+  return typeof slug === 'string' && SLUG.test(slug) ? slug : null;
+}
+
+/** A cookie's value; one that is not valid percent-encoding is taken as it stands (as cookie-parser does for HTTP). */
 function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    const raw = value.join('=');
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
   }
   return undefined;
 }
