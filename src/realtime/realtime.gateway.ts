@@ -15,10 +15,12 @@ import { AppConfig } from '../config/app-config.js';
 import { type JoinAck } from './event-map.js';
 import { LiveEvents } from './live-events.service.js';
 import { Presence } from './presence.js';
-import { MODERATORS_ROOM, articleRoom, userRoom } from './rooms.js';
+import { MODERATORS_ROOM, articleRoom, sessionRoom, userRoom } from './rooms.js';
 
 interface SocketData {
   viewer: Viewer;
+  /** The session the connection was opened with (token or cookie); none for anonymous readers. */
+  session: { id: string; expiresAt: Date } | null;
   /** Articles this socket follows: id by slug. */
   following: Map<string, string>;
   /** Joins being answered (looked up in the database) right now. */
@@ -28,6 +30,9 @@ interface SocketData {
 type ForumSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$/;
+
+/** setTimeout's longest delay (about 24.8 days); a session may last longer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A connection follows at most this many articles at once (the web client follows the one on its page). */
 export const MAX_FOLLOWED_ARTICLES = 20;
@@ -65,6 +70,9 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
   afterInit(server: Server): void {
     this.live.attach(server);
     this.presence.attach(server);
+    // A logged-out session's connections are closed, in whichever process they are: they would otherwise go on
+    // receiving that user's private events (replies, their pending comments, a moderator's queue).
+    this.auth.onSessionEnded((sessionId) => server.in(sessionRoom(sessionId)).disconnectSockets(true));
     server.use((socket, next) => {
       this.authenticate(socket as ForumSocket).then(
         () => next(),
@@ -83,11 +91,27 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
       if (typeof ack === 'function') (ack as (answer: Refusal) => void)(refuse(REFUSED.unknownEvent));
     });
     const viewer = socket.data.viewer ?? ANONYMOUS;
+    const session = socket.data.session ?? null;
+    if (session) {
+      await socket.join(sessionRoom(session.id));
+      this.closeAtExpiry(socket, session.expiresAt);
+    }
     if (viewer.userId) await socket.join(userRoom(viewer.userId));
     if (isModerator(viewer) && !viewer.ban) await socket.join(MODERATORS_ROOM);
     socket.on('disconnecting', () => {
       for (const [slug, id] of socket.data.following) this.presence.changed(id, slug);
     });
+  }
+
+  /** The connection lasts as long as its session: when that expires, the server closes it. */
+  private closeAtExpiry(socket: ForumSocket, expiresAt: Date): void {
+    const wait = expiresAt.getTime() - Date.now();
+    const timer = setTimeout(
+      () => (wait > MAX_TIMER_MS ? this.closeAtExpiry(socket, expiresAt) : socket.disconnect(true)),
+      Math.min(Math.max(wait, 0), MAX_TIMER_MS),
+    );
+    timer.unref();
+    socket.once('disconnect', () => clearTimeout(timer));
   }
 
   @SubscribeMessage('join')
@@ -142,11 +166,13 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
   /** A bad token refuses the connection; a cookie counts only from one of our own origins. */
   private async authenticate(socket: ForumSocket): Promise<void> {
     socket.data.viewer = ANONYMOUS;
+    socket.data.session = null;
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (token !== undefined && token !== null && token !== '') {
       const session = typeof token === 'string' ? await this.auth.sessionFor(token) : null;
       if (!session) throw new Error('unauthorized');
       socket.data.viewer = session.viewer;
+      socket.data.session = { id: session.sessionId, expiresAt: session.expiresAt };
       return;
     }
     // A cookie from a page of another origin counts for nothing: that socket is anonymous, whatever the cookie says.
@@ -154,7 +180,9 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     const cookie = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
     if (cookie) {
       const session = await this.auth.sessionFor(cookie);
-      if (session) socket.data.viewer = session.viewer;
+      if (!session) return;
+      socket.data.viewer = session.viewer;
+      socket.data.session = { id: session.sessionId, expiresAt: session.expiresAt };
     }
   }
 
