@@ -17,10 +17,14 @@ import { type Viewer, requireWriter } from './viewer.js';
 export interface Session {
   viewer: Viewer;
   user: UserDto;
+  sessionId: string;
+  expiresAt: Date;
 }
 
 @Injectable()
 export class AuthService {
+  private readonly endedListeners: ((sessionId: string) => void)[] = [];
+
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
@@ -53,9 +57,14 @@ export class AuthService {
   }
 
   async logout(token: string | undefined): Promise<void> {
-    if (!token || !(await this.sessions.delete(hashToken(token)))) {
-      throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
-    }
+    const sessionId = token ? await this.sessions.delete(hashToken(token)) : null;
+    if (!sessionId) throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
+    for (const listener of this.endedListeners) listener(sessionId);
+  }
+
+  /** Called with a session's id when it is logged out (live connections opened with it are closed). */
+  onSessionEnded(listener: (sessionId: string) => void): void {
+    this.endedListeners.push(listener);
   }
 
   /** The session a token opens, or null when the token is unknown, revoked or expired. */
@@ -65,7 +74,12 @@ export class AuthService {
     if (!found) return null;
     const user = { id: found.userId, username: found.username, displayName: found.displayName, role: found.role };
     const ban = found.isBanned ? { until: found.bannedUntil, reason: found.banReason ?? '' } : null;
-    return { viewer: { userId: found.userId, role: found.role, ban }, user: toUserDto(user) };
+    return {
+      viewer: { userId: found.userId, role: found.role, ban },
+      user: toUserDto(user),
+      sessionId: found.sessionId,
+      expiresAt: found.expiresAt,
+    };
   }
 
   /** Who a session token belongs to, with their own ban; 401 without a live session. */

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { changedCount } from '../database/query-results.js';
+import { changedCount, changedRows } from '../database/query-results.js';
 import { type UserRole } from '../users/user.entity.js';
 
 export interface SessionUser {
   sessionId: string;
+  expiresAt: Date;
   userId: string;
   username: string;
   displayName: string;
@@ -32,7 +33,8 @@ export class SessionsRepository {
   /** The user of an unexpired session with this token hash. */
   async findActive(tokenHash: string): Promise<SessionUser | null> {
     const rows: SessionUser[] = await this.dataSource.query(
-      `SELECT s.id AS "sessionId", u.id AS "userId", u.username, u.display_name AS "displayName", u.role,
+      `SELECT s.id AS "sessionId", s.expires_at AS "expiresAt",
+              u.id AS "userId", u.username, u.display_name AS "displayName", u.role,
               u.ban_reason AS "banReason", u.banned_until AS "bannedUntil",
               (u.banned AND (u.banned_until IS NULL OR u.banned_until > now())) AS "isBanned"
          FROM sessions s JOIN users u ON u.id = s.user_id
@@ -42,9 +44,12 @@ export class SessionsRepository {
     return rows[0] ?? null;
   }
 
-  /** Revokes a session at once; true when there was one. */
-  async delete(tokenHash: string): Promise<boolean> {
-    return changedCount(await this.dataSource.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash])) > 0;
+  /** Revokes a session at once; its id when there was one. */
+  async delete(tokenHash: string): Promise<string | null> {
+    const rows = changedRows<{ id: string }>(
+      await this.dataSource.query('DELETE FROM sessions WHERE token_hash = $1 RETURNING id', [tokenHash]),
+    );
+    return rows[0]?.id ?? null;
   }
 
   async deleteExpired(): Promise<number> {

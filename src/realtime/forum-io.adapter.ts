@@ -7,6 +7,13 @@ import { createClient } from 'redis';
 import { type Server, type ServerOptions } from 'socket.io';
 
 /**
+ * The largest message (or long-polling request) a client may send, in bytes. A join is well under 1 kB; Socket.IO's
+ * default is 1 MB, which only lets a client make the server buffer and parse that much per message. Over it, the
+ * server closes the connection. Clients learn it in the handshake (`maxPayload`) and split their polling batches by it.
+ */
+export const MAX_SOCKET_MESSAGE_BYTES = 16 * 1024;
+
+/**
  * Socket.IO across processes through an existing engine: the PostgreSQL adapter over the database we already run
  * (NOTIFY/LISTEN), or the Redis streams adapter when REDIS_URL is set.
  */
@@ -42,7 +49,11 @@ export class ForumIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const server: Server = super.createIOServer(port, { ...options, serveClient: false } as ServerOptions);
+    const server: Server = super.createIOServer(port, {
+      ...options,
+      serveClient: false,
+      maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+    } as ServerOptions);
     if (this.adapterFactory) server.adapter(this.adapterFactory);
     return server;
   }

@@ -15,17 +15,42 @@ import { AppConfig } from '../config/app-config.js';
 import { type JoinAck } from './event-map.js';
 import { LiveEvents } from './live-events.service.js';
 import { Presence } from './presence.js';
-import { MODERATORS_ROOM, articleRoom, userRoom } from './rooms.js';
+import { MODERATORS_ROOM, articleRoom, sessionRoom, userRoom } from './rooms.js';
 
 interface SocketData {
   viewer: Viewer;
+  /** The session the connection was opened with (token or cookie); none for anonymous readers. */
+  session: { id: string; expiresAt: Date } | null;
   /** Articles this socket follows: id by slug. */
   following: Map<string, string>;
+  /** Joins being answered (looked up in the database) right now. */
+  joinsInFlight: number;
 }
 
 type ForumSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$/;
+
+/** setTimeout's longest delay (about 24.8 days); a session may last longer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A connection follows at most this many articles at once (the web client follows the one on its page). */
+export const MAX_FOLLOWED_ARTICLES = 20;
+/** Joins of one connection answered at once; a client that does not wait for its answers is refused the rest. */
+export const MAX_JOINS_IN_FLIGHT = 5;
+
+/** Refusals are fixed sentences: an acknowledgement never carries the client's input back. */
+const REFUSED = {
+  slug: 'article must be an article slug',
+  since: 'since must be a non-negative integer',
+  noArticle: 'No such article.',
+  followsTooMany: `A connection follows at most ${MAX_FOLLOWED_ARTICLES} articles at once: leave one first.`,
+  tooManyAtOnce: 'Too many joins at once: wait for the answers.',
+  unknownEvent: 'Unknown event: the server takes join and leave.',
+} as const;
+
+type Refusal = { ok: false; error: string };
+const refuse = (error: string): Refusal => ({ ok: false, error });
 
 /**
  * The default namespace. Authenticates once per connection with the same session service as HTTP (a token in
@@ -45,6 +70,9 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
   afterInit(server: Server): void {
     this.live.attach(server);
     this.presence.attach(server);
+    // A logged-out session's connections are closed, in whichever process they are: they would otherwise go on
+    // receiving that user's private events (replies, their pending comments, a moderator's queue).
+    this.auth.onSessionEnded((sessionId) => server.in(sessionRoom(sessionId)).disconnectSockets(true));
     server.use((socket, next) => {
       this.authenticate(socket as ForumSocket).then(
         () => next(),
@@ -55,7 +83,19 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
 
   async handleConnection(socket: ForumSocket): Promise<void> {
     socket.data.following = new Map();
+    socket.data.joinsInFlight = 0;
+    // Anything but join and leave: answered (when the client asked for an answer) instead of left to time out.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (event === 'join' || event === 'leave') return;
+      const ack = args.at(-1);
+      if (typeof ack === 'function') (ack as (answer: Refusal) => void)(refuse(REFUSED.unknownEvent));
+    });
     const viewer = socket.data.viewer ?? ANONYMOUS;
+    const session = socket.data.session ?? null;
+    if (session) {
+      await socket.join(sessionRoom(session.id));
+      this.closeAtExpiry(socket, session.expiresAt);
+    }
     if (viewer.userId) await socket.join(userRoom(viewer.userId));
     if (isModerator(viewer) && !viewer.ban) await socket.join(MODERATORS_ROOM);
     socket.on('disconnecting', () => {
@@ -63,30 +103,38 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     });
   }
 
+  /** The connection lasts as long as its session: when that expires, the server closes it. */
+  private closeAtExpiry(socket: ForumSocket, expiresAt: Date): void {
+    const wait = expiresAt.getTime() - Date.now();
+    const timer = setTimeout(
+      () => (wait > MAX_TIMER_MS ? this.closeAtExpiry(socket, expiresAt) : socket.disconnect(true)),
+      Math.min(Math.max(wait, 0), MAX_TIMER_MS),
+    );
+    timer.unref();
+    socket.once('disconnect', () => clearTimeout(timer));
+  }
+
   @SubscribeMessage('join')
   async join(@ConnectedSocket() socket: ForumSocket, @MessageBody() body: unknown): Promise<JoinAck> {
-    const request = body as { article?: unknown; since?: unknown } | null;
-    const slug = request?.article;
-    const since = request?.since;
-    if (typeof slug !== 'string' || !SLUG.test(slug)) return { ok: false, error: 'article must be an article slug' };
+    const slug = slugOf(body);
+    if (slug === null) return refuse(REFUSED.slug);
+    const since = (body as { since?: unknown }).since;
     if (since !== undefined && (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 0)) {
-      return { ok: false, error: 'since must be a non-negative integer' };
+      return refuse(REFUSED.since);
     }
-    const article = await this.articles.findBySlug(slug);
-    if (!article) return { ok: false, error: 'No such article.' };
-    await socket.join(articleRoom(article.id));
-    socket.data.following.set(slug, article.id);
-    const [catchUp, count] = await Promise.all([this.live.catchUp(article.id, since), this.presence.count(article.id)]);
-    this.presence.changed(article.id, slug);
-    return 'resync' in catchUp
-      ? { ok: true, seq: catchUp.seq, presence: count, resync: true }
-      : { ok: true, seq: catchUp.seq, presence: count, missed: catchUp.missed as Extract<JoinAck, { missed: unknown }>['missed'] };
+    if (socket.data.joinsInFlight >= MAX_JOINS_IN_FLIGHT) return refuse(REFUSED.tooManyAtOnce);
+    socket.data.joinsInFlight++;
+    try {
+      return await this.follow(socket, slug, since);
+    } finally {
+      socket.data.joinsInFlight--;
+    }
   }
 
   @SubscribeMessage('leave')
-  async leave(@ConnectedSocket() socket: ForumSocket, @MessageBody() body: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
-    const slug = (body as { article?: unknown } | null)?.article;
-    if (typeof slug !== 'string') return { ok: false, error: 'article must be an article slug' };
+  async leave(@ConnectedSocket() socket: ForumSocket, @MessageBody() body: unknown): Promise<{ ok: true } | Refusal> {
+    const slug = slugOf(body);
+    if (slug === null) return refuse(REFUSED.slug);
     const id = socket.data.following.get(slug);
     if (id) {
       await socket.leave(articleRoom(id));
@@ -96,20 +144,45 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     return { ok: true };
   }
 
+  private async follow(socket: ForumSocket, slug: string, since: number | undefined): Promise<JoinAck> {
+    const article = await this.articles.findBySlug(slug);
+    if (!article) return refuse(REFUSED.noArticle);
+    const { following } = socket.data;
+    if (!following.has(slug) && following.size >= MAX_FOLLOWED_ARTICLES) return refuse(REFUSED.followsTooMany);
+    following.set(slug, article.id);
+    await socket.join(articleRoom(article.id));
+    const [catchUp, count] = await Promise.all([this.live.catchUp(article.id, since), this.presence.count(article.id)]);
+    this.presence.changed(article.id, slug);
+    return 'resync' in catchUp
+      ? { ok: true, seq: catchUp.seq, presence: count, resync: true }
+      : {
+          ok: true,
+          seq: catchUp.seq,
+          presence: count,
+          missed: catchUp.missed as Extract<JoinAck, { missed: unknown }>['missed'],
+        };
+  }
+
   /** A bad token refuses the connection; a cookie counts only from one of our own origins. */
   private async authenticate(socket: ForumSocket): Promise<void> {
     socket.data.viewer = ANONYMOUS;
+    socket.data.session = null;
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (token !== undefined && token !== null && token !== '') {
       const session = typeof token === 'string' ? await this.auth.sessionFor(token) : null;
       if (!session) throw new Error('unauthorized');
       socket.data.viewer = session.viewer;
+      socket.data.session = { id: session.sessionId, expiresAt: session.expiresAt };
       return;
     }
+    // A cookie from a page of another origin counts for nothing: that socket is anonymous, whatever the cookie says.
+    if (!this.fromOwnOrigin(socket)) return;
     const cookie = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
-    if (cookie && this.fromOwnOrigin(socket)) {
+    if (cookie) {
       const session = await this.auth.sessionFor(cookie);
-      if (session) socket.data.viewer = session.viewer;
+      if (!session) return;
+      socket.data.viewer = session.viewer;
+      socket.data.session = { id: session.sessionId, expiresAt: session.expiresAt };
     }
   }
 
@@ -122,11 +195,24 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
   }
 }
 
+/** The `article` of a join or leave request, when it is a slug; null for anything else. */
+function slugOf(body: unknown): string | null {
+  const slug = typeof body === 'object' && body !== null ? (body as { article?: unknown }).article : undefined;
+  return typeof slug === 'string' && SLUG.test(slug) ? slug : null;
+}
+
+/** A cookie's value; one that is not valid percent-encoding is taken as it stands (as cookie-parser does for HTTP). */
 function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    const raw = value.join('=');
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
   }
   return undefined;
 }
