@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { Follower } from './helpers/sockets.js';
 import { startTestApp, type TestApp, testServerUrl } from './helpers/test-app.js';
 
 describe('when the database drops its connections', () => {
@@ -48,5 +49,23 @@ describe('when the database drops its connections', () => {
     assert.deepEqual([...new Set(statuses)].filter((s) => s !== 200 && s !== 503), [], `answers: ${[...new Set(statuses)].join(', ')}`);
     const after = await t.http.get('/api/articles');
     assert.equal(after.status, 200, 'the pool reconnected by itself');
+  });
+
+  it('answers a join the database cannot serve with a fixed refusal, not a silent wait, and joins again after', async () => {
+    const follower = await Follower.connect(t.baseUrl);
+    try {
+      // The table the join reads is briefly away: the lookup fails with an error rather than a wait.
+      await t.dataSource.query('ALTER TABLE articles RENAME TO articles_away');
+      try {
+        assert.deepEqual(await follower.join('bolshevism-vs-stalinism'), { ok: false, error: 'The server could not answer just now; try again.' });
+      } finally {
+        await t.dataSource.query('ALTER TABLE articles_away RENAME TO articles');
+      }
+      assert.equal(follower.events('exception').length, 0, 'no exception event echoing the request');
+      const again = await follower.join('bolshevism-vs-stalinism');
+      assert.equal(again.ok, true);
+    } finally {
+      follower.close();
+    }
   });
 });

@@ -35,6 +35,16 @@ export interface LiveHandlers {
 export type LiveStatus = 'live' | 'reconnecting' | 'restarting';
 
 let shared: ForumSocket | null = null;
+const sessionEndedListeners: (() => void)[] = [];
+
+/**
+ * The server closes the connections of a session that was logged out (in another tab, say) or expired. socket.io-client
+ * does not reconnect after a close the server chose, so this page does, a moment later, and as whoever the cookie
+ * now says (anonymous); listeners (the session store) learn that the session may be over.
+ */
+export function onSessionEnded(listener: () => void): void {
+  sessionEndedListeners.push(listener);
+}
 
 /**
  * One connection for the page; the session cookie authenticates it. WebSocket first: its handshake carries the Origin
@@ -42,12 +52,19 @@ let shared: ForumSocket | null = null;
  * reader anonymous: no replies to them, no moderators' queue). Polling stays as the fallback.
  */
 function socket(): ForumSocket {
-  shared ??= io({
+  if (shared) return shared;
+  const created: ForumSocket = io({
     path: '/socket.io',
     withCredentials: true,
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
   });
+  created.on('disconnect', (reason) => {
+    if (reason !== 'io server disconnect') return;
+    for (const listener of sessionEndedListeners) listener();
+    setTimeout(() => created.connect(), 1_000);
+  });
+  shared = created;
   return shared;
 }
 

@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { App } from './components/App.js';
+import { onSessionEnded } from './live.js';
 import { startPersonalEvents } from './notices.js';
 import { startRouter } from './router.js';
 import { loadSession } from './session.js';
@@ -8,4 +9,6 @@ import './styles.css';
 startRouter();
 startPersonalEvents();
 void loadSession();
+// Logged out elsewhere, or expired: the live connection was closed; ask who is signed in now.
+onSessionEnded(() => void loadSession());
 render(<App />, document.getElementById('app') as HTMLElement);

@@ -20,6 +20,7 @@ export async function loadSession(): Promise<void> {
   try {
     signedIn(await api.me());
   } catch {
+    ban.set(null);
     session.set(null);
   }
 }

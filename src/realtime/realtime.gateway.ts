@@ -6,6 +6,7 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import { Logger } from '@nestjs/common';
 import { type Server, type Socket } from 'socket.io';
 import { ArticlesRepository } from '../articles/articles.repository.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -47,6 +48,7 @@ const REFUSED = {
   followsTooMany: `A connection follows at most ${MAX_FOLLOWED_ARTICLES} articles at once: leave one first.`,
   tooManyAtOnce: 'Too many joins at once: wait for the answers.',
   unknownEvent: 'Unknown event: the server takes join and leave.',
+  unavailable: 'The server could not answer just now; try again.',
 } as const;
 
 type Refusal = { ok: false; error: string };
@@ -59,6 +61,8 @@ const refuse = (error: string): Refusal => ({ ok: false, error });
  */
 @WebSocketGateway()
 export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnection<ForumSocket> {
+  private readonly logger = new Logger('Live');
+
   constructor(
     private readonly auth: AuthService,
     private readonly live: LiveEvents,
@@ -126,6 +130,11 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     socket.data.joinsInFlight++;
     try {
       return await this.follow(socket, slug, since);
+    } catch (error) {
+      // The database is away, say. Nest would answer with an `exception` event echoing the request and never call
+      // the client's callback: a fixed refusal instead, and the client's next reconnect or retry joins again.
+      this.logger.warn(`join failed: ${error instanceof Error ? error.message : String(error)}`);
+      return refuse(REFUSED.unavailable);
     } finally {
       socket.data.joinsInFlight--;
     }

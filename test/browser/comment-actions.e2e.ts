@@ -357,4 +357,25 @@ describe('a reader’s own comments, reports and notices in the web client', { s
     assert.equal(await commentArticle(page, 'Coe Cooling').getByRole('button', { name: 'Edit' }).count(), 0);
     await context.close();
   });
+
+  it('signing out in one tab signs the other tab out too: its live connection is closed, and it carries on as a guest', async () => {
+    const article = await fixtures.newArticle();
+    const reader = await register(t, uniqueName('twotabs'), { displayName: 'Tabitha Two' });
+    const { context, page: first } = await newReader(browser);
+    await first.goto(url(article));
+    await signInThroughForm(first, reader.username, reader.password);
+    const second = await context.newPage();
+    await second.goto(url(article));
+    await second.getByText('Signed in as').waitFor();
+    await following(second);
+
+    await first.getByRole('button', { name: 'Sign out' }).click();
+    // The other tab learns it without a reload: the header offers to sign in, and it follows the essay again.
+    await second.getByRole('navigation', { name: 'Account' }).getByRole('button', { name: 'Sign in' }).waitFor();
+    await following(second);
+    // As a guest it still sees comments arrive live.
+    await postAs(reader, article, 'Posted from elsewhere after signing out here.');
+    await second.getByRole('button', { name: 'Show 1 new comment' }).waitFor();
+    await context.close();
+  });
 });
