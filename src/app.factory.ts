@@ -1,9 +1,11 @@
+import { type IncomingMessage } from 'node:http';
 import { type INestApplication, type LogLevel as NestLogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { SESSION_COOKIE } from './auth/request-context.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { jsonGuard } from './common/json-guard.js';
@@ -13,6 +15,8 @@ import { serveWebClient } from './web/web-client.js';
 
 /** The largest JSON body the API reads (a 10,000-character comment in 4-byte characters fits). */
 export const MAX_JSON_BODY = '64kb';
+/** The largest body of POST /api/articles: an essay of 500,000 characters fits, even in 3-byte (CJK) characters. */
+export const MAX_ESSAY_JSON_BODY = '2mb';
 
 /** Builds the Nest application with everything global: used by main.ts, the tests and the tools alike. */
 export async function createApp(config: AppConfig, databaseUrl: string, options: { preview?: boolean; webClientDir?: string } = {}): Promise<INestApplication> {
@@ -22,6 +26,9 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     // Preview: modules and routes without instances (no database): enough to describe the API.
     preview: options.preview ?? false,
   });
+  // Publishing an essay (admins only) reads a larger body, when the request carries credentials at all; this parser
+  // comes first, and the next one skips a body already read.
+  app.useBodyParser('json', { limit: MAX_ESSAY_JSON_BODY, strict: true, type: (req) => isEssayUpload(req) && isJson(req) });
   app.useBodyParser('json', { limit: MAX_JSON_BODY, strict: true });
   app.use(jsonGuard);
   app.disable('x-powered-by');
@@ -49,4 +56,15 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
 
 export function nestLogLevels(config: AppConfig): NestLogLevel[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1);
+}
+
+/** `POST /api/articles` (the route that takes an essay's Markdown) with a bearer token or a session cookie. */
+function isEssayUpload(req: IncomingMessage): boolean {
+  if (req.method !== 'POST' || !/^\/api\/articles\/?(?:\?|$)/i.test(req.url ?? '')) return false;
+  return req.headers.authorization !== undefined || (req.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
+}
+
+/** What the JSON parser reads by default: `application/json`, with or without parameters. */
+function isJson(req: IncomingMessage): boolean {
+  return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
 }
