@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { AccountsAndLifecycle1764100000000 } from './1764100000000-accounts-and-lifecycle.js';
 import { LiveEvents1764200000000 } from './1764200000000-live-events.js';
 import { Moderation1764300000000 } from './1764300000000-moderation.js';
+import { ArticleCreateLog1764410000000 } from './1764410000000-article-create-log.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
-export const MIGRATIONS = [InitialSchema1764000000000, AccountsAndLifecycle1764100000000, LiveEvents1764200000000, Moderation1764300000000];
+export const MIGRATIONS = [InitialSchema1764000000000, AccountsAndLifecycle1764100000000, LiveEvents1764200000000, Moderation1764300000000, ArticleCreateLog1764410000000];

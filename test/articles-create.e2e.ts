@@ -171,6 +171,20 @@ describe('publishing an essay (POST /api/articles)', () => {
       assert.equal(new Set(blocks.map((b) => b.id)).size, blocks.length, 'block ids are unique');
     });
 
+    it('records it in the moderation log: who, what, which article', async () => {
+      const log = await t.http
+        .get('/api/moderation/log?limit=100')
+        .set('Authorization', bearer(admin.token))
+        .expect(200);
+      const entry = (log.body.items as { action: string; articleId: string }[]).find(
+        (e) => e.action === 'article.create' && e.articleId === created.body.id,
+      ) as Record<string, unknown> | undefined;
+      assert.ok(entry, 'an article.create entry for the essay');
+      assert.equal((entry.actor as { id: string }).id, admin.id);
+      assert.deepEqual(entry.article, { id: created.body.id, slug: created.body.slug, title: created.body.title });
+      assert.deepEqual(entry.details, { slug: created.body.slug, title: created.body.title });
+    });
+
     it('lists it first', async () => {
       const list = await t.http.get('/api/articles?limit=3').expect(200);
       assert.equal(list.body.items[0].slug, created.body.slug);

@@ -4,7 +4,7 @@ import { type Viewer } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { type CursorCodec } from '../common/pagination/cursor-codec.js';
 import { type UnitOfWork } from '../database/unit-of-work.js';
-import { type ModerationLogRepository } from '../moderation/moderation-log.repository.js';
+import { type LogEntry, type ModerationLogRepository } from '../moderation/moderation-log.repository.js';
 import { type LiveEvents } from '../realtime/live-events.service.js';
 import { type ArticleBlockEntity } from './article-block.entity.js';
 import { type ArticleEntity } from './article.entity.js';
@@ -57,17 +57,20 @@ const ESSAY: CreateArticleDto = { title: 'An Essay', body: '# Part one\n\nThe fi
 
 describe('ArticlesService.create', () => {
   let articles: FakeArticles;
+  let logged: LogEntry[];
   let sut: ArticlesService;
 
   beforeEach(() => {
     articles = new FakeArticles();
+    logged = [];
+    const log = { append: (_tx: unknown, entry: LogEntry) => Promise.resolve(void logged.push(entry)) };
     const uow = { run: <T>(work: (tx: unknown) => Promise<T>) => work({}) };
     sut = new ArticlesService(
       articles as unknown as ArticlesRepository,
       {} as CursorCodec,
       uow as unknown as UnitOfWork,
       {} as LiveEvents,
-      {} as ModerationLogRepository,
+      log as unknown as ModerationLogRepository,
     );
   });
 
@@ -96,6 +99,14 @@ describe('ArticlesService.create', () => {
         { kind: 'paragraph', text: 'The first paragraph.', commentCount: 0 },
       ],
     );
+    assert.deepEqual(logged, [
+      {
+        actorId: '1',
+        action: 'article.create',
+        articleId: article.id,
+        details: { slug: 'an-essay', title: 'An Essay' },
+      },
+    ]);
   });
 
   it('refuses anyone but an admin who is not banned, writing nothing', async () => {

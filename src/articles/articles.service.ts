@@ -63,7 +63,7 @@ export class ArticlesService {
    * essay is listed first (listedAt is now, whatever its publishedAt).
    */
   async create(input: CreateArticleDto, viewer: Viewer): Promise<ArticleDto> {
-    requireAdmin(viewer);
+    const actorId = requireAdmin(viewer);
     const parsed = parseMarkdownBlocks(input.body);
     if (parsed.length === 0) {
       throw new DomainError(ErrorCode.ValidationFailed, 'body has no text once thematic breaks and raw html are left out.');
@@ -87,6 +87,7 @@ export class ArticlesService {
         const blocks = markdownBlocksWithIds(`article:${slug}`, parsed);
         const article = await this.articles.insertUnlessSlugTaken(tx, { ...fields, slug }, blocks);
         if (!article) continue;
+        await this.log.append(tx, { actorId, action: 'article.create', articleId: article.id, details: { slug, title: article.title } });
         return toArticleDto(article, await this.articles.findBlocks(article.id, tx));
       }
       throw new DomainError(ErrorCode.ServiceUnavailable, 'Many essays with this title are being created at once; try again.', 1);

@@ -10,13 +10,14 @@ export const MODERATION_ACTIONS = [
   'user.role',
   'banned-words.update',
   'article.settings',
+  'article.create',
 ] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 
 /** Append-only record of every moderator and admin action. */
 @Entity({ name: 'moderation_log' })
 @Index('moderation_log_actor_idx', ['actorId', 'id'])
-@Check('moderation_log_action_check', `"action" IN ('comment.approve', 'comment.remove', 'comment.restore', 'user.ban', 'user.unban', 'user.role', 'banned-words.update', 'article.settings')`)
+@Check('moderation_log_action_check', `"action" IN ('comment.approve', 'comment.remove', 'comment.restore', 'user.ban', 'user.unban', 'user.role', 'banned-words.update', 'article.settings', 'article.create')`)
 export class ModerationLogEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
   id: string;
