@@ -3,6 +3,7 @@ import { AccountsAndLifecycle1764100000000 } from './1764100000000-accounts-and-
 import { LiveEvents1764200000000 } from './1764200000000-live-events.js';
 import { Moderation1764300000000 } from './1764300000000-moderation.js';
 import { BanLookups1764400000000 } from './1764400000000-ban-lookups.js';
+import { ArticleCreateLog1764410000000 } from './1764410000000-article-create-log.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   LiveEvents1764200000000,
   Moderation1764300000000,
   BanLookups1764400000000,
+  ArticleCreateLog1764410000000,
 ];

@@ -6,6 +6,7 @@ import { type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import cliProgress from 'cli-progress';
 import { DataSource, type EntityManager } from 'typeorm';
+import { buildBlocks, excerptOf } from '../src/articles/article-blocks.js';
 import { ArticlesRepository } from '../src/articles/articles.repository.js';
 import { AppModule } from '../src/app.module.js';
 import { renderMarkdown } from '../src/common/markdown/markdown.js';
@@ -15,7 +16,6 @@ import { ConfigError, loadConfig } from '../src/config/app-config.js';
 import { openDatabaseServer } from '../src/database/database-server.js';
 import { prepareDatabase } from '../src/database/prepare-database.js';
 import { UsersRepository } from '../src/users/users.repository.js';
-import { buildBlocks, excerptOf } from './article-builder.js';
 import { MAX_COMMENTS, MIN_COMMENTS, THREAD_SPAN_MS, planThread } from './large-thread-shape.js';
 
 /** Rows per INSERT statement. */

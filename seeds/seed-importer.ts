@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { buildBlocks, excerptOf, slugify } from '../src/articles/article-blocks.js';
 import { ArticlesRepository, type NewBlock } from '../src/articles/articles.repository.js';
 import { renderMarkdown } from '../src/common/markdown/markdown.js';
 import { CommentsRepository } from '../src/comments/comments.repository.js';
 import { quoteStandsIn } from '../src/comments/quote-verification.js';
 import { UsersRepository } from '../src/users/users.repository.js';
-import { buildBlocks, excerptOf, slugify, usernameFor } from './article-builder.js';
 import { type ParsedComment, type ParsedDocument } from './parsers/parsed-document.js';
 import { locateQuotes } from './quote-locator.js';
 import { DOCUMENTS_DIR, SEED_DOCUMENTS, type SeedDocument } from './seed-documents.js';
@@ -128,4 +128,10 @@ export class SeedImporter {
       if (!(await this.articles.slugExists(manager, slug))) return slug;
     }
   }
+}
+
+/** A username (3-32 of [a-z0-9-]) for the author of an imported comment. */
+export function usernameFor(displayName: string): string {
+  const base = slugify(displayName).slice(0, 32).replace(/-+$/, '');
+  return base.length >= 3 ? base : `${base}-reader`.replace(/^-/, '');
 }

@@ -1,10 +1,12 @@
 import { isUtf8 } from 'node:buffer';
+import { type IncomingMessage } from 'node:http';
 import { type INestApplication, type LogLevel as NestLogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { SESSION_COOKIE } from './auth/request-context.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { answerClientErrors } from './common/errors/client-errors.js';
@@ -15,6 +17,8 @@ import { serveWebClient } from './web/web-client.js';
 
 /** The largest JSON body the API reads (a 10,000-character comment in 4-byte characters fits). */
 export const MAX_JSON_BODY = '64kb';
+/** The largest body of POST /api/articles: an essay of 500,000 characters fits, even in 3-byte (CJK) characters. */
+export const MAX_ESSAY_JSON_BODY = '2mb';
 
 /** Builds the Nest application with everything global: used by main.ts, the tests and the tools alike. */
 export async function createApp(config: AppConfig, databaseUrl: string, options: { preview?: boolean; webClientDir?: string } = {}): Promise<INestApplication> {
@@ -25,7 +29,11 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     preview: options.preview ?? false,
   });
   answerClientErrors(app.getHttpServer());
-  // Nest's typing reserves `verify` for its rawBody option (off here); the options reach express.json() as they are.
+  // Publishing an essay (admins only) reads a larger body, when the request carries credentials at all; this parser
+  // comes first, and the next one skips a body already read. Nest's typing reserves `verify` for its rawBody option
+  // (off here); the options reach express.json() as they are.
+  const essayOptions = { limit: MAX_ESSAY_JSON_BODY, strict: true, type: (req: IncomingMessage) => isEssayUpload(req) && isJson(req), verify: refuseBadUtf8 };
+  app.useBodyParser('json', essayOptions);
   const jsonOptions = { limit: MAX_JSON_BODY, strict: true, verify: refuseBadUtf8 };
   app.useBodyParser('json', jsonOptions);
   app.use(jsonGuard);
@@ -62,4 +70,15 @@ function refuseBadUtf8(_req: unknown, _res: unknown, body: Buffer): void {
 
 export function nestLogLevels(config: AppConfig): NestLogLevel[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1);
+}
+
+/** `POST /api/articles` (the route that takes an essay's Markdown) with a bearer token or a session cookie. */
+function isEssayUpload(req: IncomingMessage): boolean {
+  if (req.method !== 'POST' || !/^\/api\/articles\/?(?:\?|$)/i.test(req.url ?? '')) return false;
+  return req.headers.authorization !== undefined || (req.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
+}
+
+/** What the JSON parser reads by default: `application/json`, with or without parameters. */
+function isJson(req: IncomingMessage): boolean {
+  return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
 }

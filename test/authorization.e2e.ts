@@ -230,7 +230,39 @@ describe('authorisation', () => {
         }
       },
     },
+    {
+      name: 'POST /api/articles',
+      expected: cells(403, { admin: 201 }),
+      act: async (actor) => {
+        const title = `An essay by ${actor} ${randomBytes(3).toString('hex')}`;
+        return {
+          target: title,
+          res: await as(actor, t.http.post('/api/articles')).send({
+            title,
+            author: 'A. Writer',
+            body: `# ${title}\n\nIts text.`,
+          }),
+        };
+      },
+      check: async (_actor, res, { target }) => {
+        const published = await articlesTitled(target as string);
+        if (res.status === 201) {
+          assert.equal(res.body.title, target);
+          assert.equal(published, 1);
+          assert.equal((await t.http.get(`/api/articles/${res.body.slug}`)).status, 200);
+        } else {
+          assert.equal(published, 0, 'a refused essay is not published');
+        }
+      },
+    },
   ];
+
+  async function articlesTitled(title: string): Promise<number> {
+    const rows: { n: number }[] = await t.dataSource.query('SELECT count(*)::int AS n FROM articles WHERE title = $1', [
+      title,
+    ]);
+    return rows[0].n;
+  }
 
   for (const row of rows) {
     describe(row.name, () => {
@@ -246,6 +278,24 @@ describe('authorisation', () => {
       }
     });
   }
+
+  describe('publishing an essay', () => {
+    it('refuses a banned admin with 403, publishing nothing', async () => {
+      const second = await withRole(t, admin.token, 'admin');
+      const ban = await t.http
+        .post(`/api/moderation/users/${second.id}/ban`)
+        .set('Authorization', bearer(admin.token))
+        .send({ reason: 'testing the role matrix' });
+      assert.equal(ban.status, 200, JSON.stringify(ban.body));
+      const title = `An essay by a banned admin ${randomBytes(3).toString('hex')}`;
+      const res = await t.http
+        .post('/api/articles')
+        .set('Authorization', bearer(second.token))
+        .send({ title, author: 'A. Writer', body: 'Its text.' });
+      assertError(res, 403, 'banned admin publishes');
+      assert.equal(await articlesTitled(title), 0);
+    });
+  });
 
   describe('changing roles', () => {
     it('refuses an admin changing their own role, with 403', async () => {
@@ -574,6 +624,7 @@ describe('authorisation', () => {
       const target = await freshComment();
       const third = await register(t);
       const adminCookie = `forum_session=${admin.token}`;
+      const crossSiteTitle = `A cross-site essay ${randomBytes(3).toString('hex')}`;
       const attempts: [string, supertest.Test][] = [
         ['post', t.http.post(`/api/articles/${article.slug}/comments`).set('Cookie', cookie).send({ body: 'x' })],
         [
@@ -591,6 +642,13 @@ describe('authorisation', () => {
           'change role',
           t.http.patch(`/api/admin/users/${third.id}`).set('Cookie', adminCookie).send({ role: 'admin' }),
         ],
+        [
+          'publish an essay',
+          t.http
+            .post('/api/articles')
+            .set('Cookie', adminCookie)
+            .send({ title: crossSiteTitle, author: 'Evil', body: 'Forged.' }),
+        ],
       ];
       for (const [what, request] of attempts) {
         assertError(await request.set('Origin', 'https://evil.example'), 403, `cross-site ${what}`);
@@ -605,6 +663,18 @@ describe('authorisation', () => {
         'the cookie session is still open',
       );
       assert.equal((await me(third.token)).body.user.role, 'reader');
+      assert.equal(await articlesTitled(crossSiteTitle), 0, 'no cross-site essay was published');
+    });
+
+    it('publishes an essay with the admin’s cookie from the own origin', async () => {
+      const title = `A same-origin essay ${randomBytes(3).toString('hex')}`;
+      const res = await t.http
+        .post('/api/articles')
+        .set('Cookie', `forum_session=${admin.token}`)
+        .set('Origin', ownOrigin)
+        .send({ title, author: 'A. Writer', body: 'Its text.' });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      assert.equal(await articlesTitled(title), 1);
     });
 
     it('needs no Origin for a bearer-token write, and ignores a foreign one', async () => {

@@ -2,18 +2,11 @@
  * What every source-format parser produces. The importer (seeds/importer.ts) turns it into articles, blocks,
  * seeded users and the seeded thread; parsers know nothing of the database.
  */
-export type ParsedBlockKind = 'heading' | 'paragraph' | 'quote' | 'list';
 
-export interface ParsedBlock {
-  kind: ParsedBlockKind;
-  /**
-   * The block's content. For `list`, one item per line (no bullet characters). For every other kind, one line
-   * (runs of white space folded to one space, trimmed).
-   */
-  content: string;
-  /** `markdown`: content has inline Markdown (emphasis, links) to render; `plain`: literal text, to be escaped. */
-  format: 'markdown' | 'plain';
-}
+import type { ParsedBlock } from '../../src/articles/article-blocks.js';
+
+// A block of the source is defined beside the code that renders it, shared with the API.
+export type { ParsedBlock, ParsedBlockKind } from '../../src/articles/article-blocks.js';
 
 export interface ParsedComment {
   /** The comment's number in the source (1-based, as printed). */

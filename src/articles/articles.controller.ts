@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn } from '../auth/signed-in.guard.js';
 import { CurrentViewer, type Viewer } from '../auth/viewer.js';
 import { RateLimited } from '../common/rate-limit.js';
@@ -7,6 +7,7 @@ import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { ArticlesService } from './articles.service.js';
 import { ArticleDto, ArticlePageDto, ArticleSettingsDto, UpdateSettingsDto } from './dto/article.dto.js';
+import { CreateArticleDto } from './dto/create-article.dto.js';
 
 @ApiTags('articles')
 @Controller('articles')
@@ -19,6 +20,19 @@ export class ArticlesController {
   @ApiErrorResponses(400)
   list(@Query() query: PageQueryDto): Promise<ArticlePageDto> {
     return this.articles.list(query.limit, query.cursor);
+  }
+
+  @Post()
+  @SignedIn()
+  @RateLimited()
+  @ApiOperation({
+    summary: 'Publish an essay written in Markdown (admin)',
+    description: 'The JSON body may be up to 2 MB (every other request: 64 KB). The essay is listed first; its slug comes from the title, numbered (-2, -3, ...) when taken.',
+  })
+  @ApiCreatedResponse({ type: ArticleDto })
+  @ApiErrorResponses(400, 401, 403, 413, 429)
+  create(@Body() body: CreateArticleDto, @CurrentViewer() viewer: Viewer): Promise<ArticleDto> {
+    return this.articles.create(body, viewer);
   }
 
   @Get(':slug')

@@ -5,6 +5,8 @@ import { ArticleBlockEntity, type BlockKind } from './article-block.entity.js';
 import { ArticleEntity } from './article.entity.js';
 
 const IMPORT_LOCK = 7_204_114;
+/** Block rows per INSERT statement: 6 parameters each, well under PostgreSQL's 65,535 per statement. */
+const BLOCK_BATCH = 1_000;
 
 export interface ArticlePosition {
   listedAt: string;
@@ -91,12 +93,52 @@ export class ArticlesRepository {
   /** Inserts an article with its blocks; the caller supplies the transaction. */
   async insertWithBlocks(manager: EntityManager, article: NewArticle, blocks: NewBlock[]): Promise<ArticleEntity> {
     const saved = await manager.getRepository(ArticleEntity).save(manager.getRepository(ArticleEntity).create(article));
-    if (blocks.length > 0) {
-      await manager
-        .getRepository(ArticleBlockEntity)
-        .insert(blocks.map((block) => ({ ...block, articleId: saved.id })));
-    }
+    await this.insertBlocks(manager, saved.id, blocks);
     return saved;
+  }
+
+  /**
+   * Inserts an article with its blocks unless its slug is taken; then returns null and writes nothing. The unique index
+   * on slug decides, also against a concurrent insert of the same slug (this one waits for that one's outcome).
+   */
+  async insertUnlessSlugTaken(tx: EntityManager, article: NewArticle, blocks: NewBlock[]): Promise<ArticleEntity | null> {
+    const inserted: { id: string }[] = await tx.query(
+      `INSERT INTO articles (slug, title, author, published_at, listed_at, excerpt, tags, source, import_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (slug) DO NOTHING RETURNING id`,
+      [
+        article.slug,
+        article.title,
+        article.author,
+        article.publishedAt,
+        article.listedAt,
+        article.excerpt,
+        article.tags,
+        article.source,
+        article.importKey,
+      ],
+    );
+    if (inserted.length === 0) return null;
+    const id = String(inserted[0].id);
+    await this.insertBlocks(tx, id, blocks);
+    return tx.getRepository(ArticleEntity).findOneByOrFail({ id });
+  }
+
+  /** The slugs in use among `base` and its numbered forms (`base-2`, `base-3`, ...). */
+  async findSlugsNumbered(tx: EntityManager, base: string): Promise<string[]> {
+    const rows: { slug: string }[] = await tx.query(
+      `SELECT slug FROM articles WHERE slug = $1 OR (left(slug, $2) = $3 AND substr(slug, $2 + 1) ~ '^[0-9]+$')`,
+      [base, base.length + 1, `${base}-`],
+    );
+    return rows.map((row) => row.slug);
+  }
+
+  private async insertBlocks(tx: EntityManager, articleId: string, blocks: NewBlock[]): Promise<void> {
+    for (let from = 0; from < blocks.length; from += BLOCK_BATCH) {
+      await tx
+        .getRepository(ArticleBlockEntity)
+        .insert(blocks.slice(from, from + BLOCK_BATCH).map((block) => ({ ...block, articleId })));
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
 import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
+import { excerptOf, slugify } from './article-blocks.js';
 import { type ArticleEntity } from './article.entity.js';
 import { type ArticlePosition, ArticlesRepository } from './articles.repository.js';
 import {
@@ -13,13 +14,19 @@ import {
   toArticleSettingsDto,
   toArticleSummaryDto,
 } from './dto/article.dto.js';
-import { type Viewer, requireModerator } from '../auth/viewer.js';
+import { type CreateArticleDto } from './dto/create-article.dto.js';
+import { markdownBlocksWithIds, parseMarkdownBlocks } from './markdown-blocks.js';
+import { type Viewer, requireAdmin, requireModerator } from '../auth/viewer.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { ModerationLogRepository } from '../moderation/moderation-log.repository.js';
 import { LiveEvents } from '../realtime/live-events.service.js';
 
 const LIST_SCOPE = 'articles';
 const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$/;
+/** Blocks of one essay: far more than a book chapter has, few enough for one answer. */
+export const MAX_BLOCKS = 10_000;
+/** Tries at a free slug when others take the chosen one first (each try is one more article created meanwhile). */
+const SLUG_ATTEMPTS = 20;
 
 @Injectable()
 export class ArticlesService {
@@ -47,6 +54,43 @@ export class ArticlesService {
     return this.uow.snapshot(async (tx) => {
       const article = await this.requireBySlug(slug, tx);
       return toArticleDto(article, await this.articles.findBlocks(article.id, tx));
+    });
+  }
+
+  /**
+   * Admins publish an essay written in Markdown. Its slug comes from the title, numbered (`-2`, `-3`, ...) when taken;
+   * the unique index on slug decides between concurrent requests, and the loser moves on to the next number. The
+   * essay is listed first (listedAt is now, whatever its publishedAt).
+   */
+  async create(input: CreateArticleDto, viewer: Viewer): Promise<ArticleDto> {
+    const actorId = requireAdmin(viewer);
+    const parsed = parseMarkdownBlocks(input.body);
+    if (parsed.length === 0) {
+      throw new DomainError(ErrorCode.ValidationFailed, 'body has no text once thematic breaks and raw html are left out.');
+    }
+    if (parsed.length > MAX_BLOCKS) throw new DomainError(ErrorCode.ValidationFailed, `body must have at most ${MAX_BLOCKS} blocks.`);
+    const base = slugify(input.title);
+    const fields = {
+      title: input.title,
+      author: input.author,
+      publishedAt: input.publishedAt ? new Date(input.publishedAt) : null,
+      listedAt: new Date(),
+      excerpt: excerptOf(parsed),
+      tags: input.tags ?? [],
+      source: input.source ?? null,
+      importKey: null,
+    };
+    return this.uow.run(async (tx) => {
+      for (let attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
+        const slug = firstFreeSlug(base, await this.articles.findSlugsNumbered(tx, base));
+        // The slug is the article's key for its block ids: unique, and fixed from now on.
+        const blocks = markdownBlocksWithIds(`article:${slug}`, parsed);
+        const article = await this.articles.insertUnlessSlugTaken(tx, { ...fields, slug }, blocks);
+        if (!article) continue;
+        await this.log.append(tx, { actorId, action: 'article.create', articleId: article.id, details: { slug, title: article.title } });
+        return toArticleDto(article, await this.articles.findBlocks(article.id, tx));
+      }
+      throw new DomainError(ErrorCode.ServiceUnavailable, 'Many essays with this title are being created at once; try again.', 1);
     });
   }
 
@@ -80,4 +124,13 @@ export class ArticlesService {
     }
     return { listedAt, id };
   }
+}
+
+/** `base` when free, else `base-N` with the smallest free N from 2. */
+export function firstFreeSlug(base: string, taken: string[]): string {
+  const inUse = new Set(taken);
+  if (!inUse.has(base)) return base;
+  let n = 2;
+  while (inUse.has(`${base}-${n}`)) n++;
+  return `${base}-${n}`;
 }

@@ -35,6 +35,13 @@ export function requireModerator(viewer: Viewer): string {
   return userId;
 }
 
+/** Admins, not banned (401 without a user, 403 for anyone else). Returns the user's id. */
+export function requireAdmin(viewer: Viewer): string {
+  const userId = requireWriter(viewer);
+  if (viewer.role !== 'admin') throw new DomainError(ErrorCode.Forbidden, 'Only an admin may do this.');
+  return userId;
+}
+
 export interface RequestWithViewer {
   viewer?: Viewer;
 }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { buildBlocks, excerptOf } from '../../src/articles/article-blocks.js';
 import { ArticlesRepository } from '../../src/articles/articles.repository.js';
 import { renderMarkdown } from '../../src/common/markdown/markdown.js';
 import { type CommentStatus } from '../../src/comments/comment.entity.js';
 import { CommentsRepository, type NewQuote } from '../../src/comments/comments.repository.js';
 import { UsersRepository } from '../../src/users/users.repository.js';
-import { buildBlocks, excerptOf } from '../../seeds/article-builder.js';
 
 export interface ArticleFixture {
   id: string;

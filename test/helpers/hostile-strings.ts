@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
+
 /**
  * A compact corpus of hostile strings (no naughty-strings package is installed): each entry is [label, string].
- * XSS payloads first, then strings that trouble parsers, encoders and databases. Shared by the HTTP and the Socket.IO
- * hostile-input suites.
+ * XSS payloads first, then strings that trouble parsers, encoders and databases. Shared by the HTTP, Socket.IO and
+ * essay-publishing suites, with the check that rendered html is safe.
  */
 export const XSS: [string, string][] = [
   ['script tag', '<script>alert(1)</script>'],
@@ -96,3 +98,52 @@ export const NAUGHTY: [string, string][] = [
 ];
 
 export const CORPUS: [string, string][] = [...XSS, ...NAUGHTY];
+
+/** Entities as a browser would decode them in an attribute value: named, decimal and hex, with or without `;`. */
+function decodeEntities(text: string): string {
+  const named: Record<string, string> = {
+    amp: '&',
+    lt: '<',
+    gt: '>',
+    quot: '"',
+    apos: "'",
+    colon: ':',
+    tab: '\t',
+    newline: '\n',
+    nbsp: '\u00a0',
+  };
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);?/gi, (whole, entity: string) => {
+    const lower = entity.toLowerCase();
+    const code = lower.startsWith('#x')
+      ? parseInt(lower.slice(2), 16)
+      : lower.startsWith('#')
+        ? parseInt(lower.slice(1), 10)
+        : NaN;
+    if (!Number.isNaN(code)) return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    return named[lower] ?? whole;
+  });
+}
+
+const DANGEROUS_TAG =
+  /<\s*\/?\s*(script|iframe|img|svg|math|object|embed|style|form|input|link|meta|base|frame|frameset|body|video|audio|source|template)\b/i;
+const DANGEROUS_SCHEME = /^(javascript|data|vbscript):/i;
+
+/**
+ * The rendered html is safe: no dangerous element, no event handler or style attribute, no link to a script scheme
+ * (also after decoding entities and dropping the white space and control characters a browser ignores). Text the
+ * renderer escaped (`&lt;script&gt;`) is text: only real tags are inspected.
+ */
+export function assertSafeHtml(html: string, label: string): void {
+  assert.doesNotMatch(html, DANGEROUS_TAG, `${label}: a dangerous element in ${html.slice(0, 300)}`);
+  for (const tag of html.match(/<[^>]*>/g) ?? []) {
+    assert.doesNotMatch(tag, /[\s/"']on[a-z]+\s*=/i, `${label}: an event handler in ${tag}`);
+    assert.doesNotMatch(tag, /[\s/"']style\s*=/i, `${label}: a style attribute in ${tag}`);
+    for (const [, , value] of tag.matchAll(
+      /\s(href|src|action|formaction|xlink:href|srcdoc)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi,
+    )) {
+      // eslint-disable-next-line no-control-regex
+      const url = decodeEntities(value.replace(/^["']|["']$/g, '')).replace(/[\u0000-\u0020\u007f]+/g, '');
+      assert.doesNotMatch(url, DANGEROUS_SCHEME, `${label}: a script link in ${tag}`);
+    }
+  }
+}

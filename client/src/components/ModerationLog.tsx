@@ -70,6 +70,14 @@ function whatWasDone(entry: LogEntry): ComponentChildren {
         .join('; ');
       return `updated the banned words${changes ? `: ${changes}` : ' (no change)'}`;
     }
+    case 'article.create':
+      return entry.article ? (
+        <>
+          published <a href={`/articles/${encodeURIComponent(entry.article.slug)}`}>{entry.article.title}</a>
+        </>
+      ) : (
+        'published an essay'
+      );
     case 'article.settings': {
       const changes = Object.entries(details)
         .map(([key, value]) => setting(key, value))
