@@ -4,7 +4,8 @@ import { OptionalNotNull } from '../../common/validation.js';
 import { type ArticleBlockEntity, BLOCK_KINDS, type BlockKind } from '../article-block.entity.js';
 import { type ArticleEntity } from '../article.entity.js';
 
-export class ArticleSummaryDto {
+/** Enough of an article to name it and link to it (and, with the slug, to follow it live). */
+export class ArticleRefDto {
   @ApiProperty({ example: '1' })
   id: string;
 
@@ -13,6 +14,9 @@ export class ArticleSummaryDto {
 
   @ApiProperty()
   title: string;
+}
+
+export class ArticleSummaryDto extends ArticleRefDto {
 
   @ApiProperty({ description: 'The essay’s author (free text, not a forum user).' })
   author: string;

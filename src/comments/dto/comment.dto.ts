@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArticleRefDto } from '../../articles/dto/article.dto.js';
 import { UserDto } from '../../users/dto/user.dto.js';
 import { QUOTE_SOURCES, type QuoteSource } from '../comment-quote.entity.js';
 import { COMMENT_STATUSES, type CommentStatus, STANCES, type Stance } from '../comment.entity.js';
@@ -117,18 +118,6 @@ export class RepliesPageDto {
   nextCursor: string | null;
 }
 
-/** Enough of the article to link to it and follow it live. */
-export class PermalinkArticleDto {
-  @ApiProperty({ example: '1' })
-  id: string;
-
-  @ApiProperty({ example: 'bolshevism-vs-stalinism' })
-  slug: string;
-
-  @ApiProperty()
-  title: string;
-}
-
 export class PermalinkDto {
   @ApiProperty({ type: CommentNodeDto })
   comment: CommentNodeDto;
@@ -136,8 +125,8 @@ export class PermalinkDto {
   @ApiProperty({ type: [CommentDto], description: 'From the top-level comment down to the parent' })
   ancestors: CommentDto[];
 
-  @ApiProperty({ type: PermalinkArticleDto })
-  article: PermalinkArticleDto;
+  @ApiProperty({ type: ArticleRefDto })
+  article: ArticleRefDto;
 
   @ApiProperty({ description: 'The article’s live event number before this was read: `join` with it as `since`.' })
   seq: number;

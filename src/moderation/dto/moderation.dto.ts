@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { PageCursor, PageLimit } from '../../common/pagination/page-query.dto.js';
 import { CommentDto } from '../../comments/dto/comment.dto.js';
+import { ArticleRefDto } from '../../articles/dto/article.dto.js';
 import { UserDto } from '../../users/dto/user.dto.js';
 import { MODERATION_ACTIONS, type ModerationAction } from '../moderation-log.entity.js';
 import { REPORT_REASONS, type ReportReason } from '../report.entity.js';
@@ -108,17 +109,6 @@ export class BanResultDto {
   reason: string;
 }
 
-export class LogArticleDto {
-  @ApiProperty()
-  id: string;
-
-  @ApiProperty()
-  slug: string;
-
-  @ApiProperty()
-  title: string;
-}
-
 export class LogEntryDto {
   @ApiProperty()
   id: string;
@@ -150,8 +140,8 @@ export class LogEntryDto {
   @ApiProperty({ type: UserDto, nullable: true, description: 'The user acted on (userId), when there is one' })
   user: UserDto | null;
 
-  @ApiProperty({ type: LogArticleDto, nullable: true, description: 'The article acted on (articleId), when there is one' })
-  article: LogArticleDto | null;
+  @ApiProperty({ type: ArticleRefDto, nullable: true, description: 'The article acted on (articleId), when there is one' })
+  article: ArticleRefDto | null;
 }
 
 export class LogPageDto {
