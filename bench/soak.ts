@@ -175,6 +175,8 @@ class AppChild {
         PORT: '0',
         HOST: '127.0.0.1',
         RATE_LIMIT_FACTOR: '100000',
+        // Every reader connects from the one loopback address.
+        LIVE_CONNECTIONS_PER_ADDRESS: '100000',
         LOG_LEVEL: 'log',
         SEED_ON_START: 'true',
         // A password of our own: without one the app generates one and prints it.

@@ -66,6 +66,12 @@ class EnvironmentVariables {
   SESSION_TTL_HOURS?: number;
 
   @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LIVE_CONNECTIONS_PER_ADDRESS?: number;
+
+  @IsOptional()
   @Matches(/^(https?:\/\/[^\s,/]+)(,https?:\/\/[^\s,/]+)*$/, {
     message: 'PUBLIC_ORIGINS must be a comma-separated list of origins such as https://forum.example.org',
   })
@@ -101,6 +107,8 @@ export class AppConfig {
   /** Import the seed documents at start when they are missing. */
   readonly seedOnStart: boolean;
   readonly sessionTtlHours: number;
+  /** Live (Socket.IO) connections one client address may hold open to one process at once. */
+  readonly liveConnectionsPerAddress: number;
   /**
    * Origins (scheme://host[:port]) whose pages may write with the session cookie, besides the server's own origin.
    * Cookie-authenticated writes from any other origin are refused (CSRF).
@@ -116,7 +124,7 @@ export class AppConfig {
   }
 }
 
-const NUMERIC = ['PORT', 'RATE_LIMIT_FACTOR', 'EMBEDDED_PG_PORT', 'SESSION_TTL_HOURS'] as const;
+const NUMERIC = ['PORT', 'RATE_LIMIT_FACTOR', 'EMBEDDED_PG_PORT', 'SESSION_TTL_HOURS', 'LIVE_CONNECTIONS_PER_ADDRESS'] as const;
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -147,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedPgPort: parsed.EMBEDDED_PG_PORT ?? 0,
     seedOnStart: (parsed.SEED_ON_START ?? 'true') === 'true',
     sessionTtlHours: parsed.SESSION_TTL_HOURS ?? 24 * 30,
+    liveConnectionsPerAddress: parsed.LIVE_CONNECTIONS_PER_ADDRESS ?? 200,
     publicOrigins: parsed.PUBLIC_ORIGINS ? parsed.PUBLIC_ORIGINS.split(',') : [],
     trustProxy: parsed.TRUST_PROXY === 'true',
     redisUrl: parsed.REDIS_URL ?? null,
@@ -166,6 +175,7 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   EMBEDDED_PG_PORT = true as const;
   SEED_ON_START = true as const;
   SESSION_TTL_HOURS = true as const;
+  LIVE_CONNECTIONS_PER_ADDRESS = true as const;
   PUBLIC_ORIGINS = true as const;
   TRUST_PROXY = true as const;
   REDIS_URL = true as const;

@@ -13,6 +13,7 @@ import { AuthService } from '../auth/auth.service.js';
 import { SESSION_COOKIE } from '../auth/request-context.js';
 import { ANONYMOUS, type Viewer, isModerator } from '../auth/viewer.js';
 import { AppConfig } from '../config/app-config.js';
+import { ConnectionsPerAddress, clientAddress } from './connections-per-address.js';
 import { type JoinAck } from './event-map.js';
 import { LiveEvents } from './live-events.service.js';
 import { Presence } from './presence.js';
@@ -62,6 +63,7 @@ const refuse = (error: string): Refusal => ({ ok: false, error });
 @WebSocketGateway()
 export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnection<ForumSocket> {
   private readonly logger = new Logger('Live');
+  private readonly perAddress: ConnectionsPerAddress;
 
   constructor(
     private readonly auth: AuthService,
@@ -69,7 +71,9 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     private readonly presence: Presence,
     private readonly articles: ArticlesRepository,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.perAddress = new ConnectionsPerAddress(config.liveConnectionsPerAddress);
+  }
 
   afterInit(server: Server): void {
     this.live.attach(server);
@@ -78,6 +82,14 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     // receiving that user's private events (replies, their pending comments, a moderator's queue).
     this.auth.onSessionEnded((sessionId) => server.in(sessionRoom(sessionId)).disconnectSockets(true));
     server.use((socket, next) => {
+      // Counted before anything else is done for it; the place is given back when the transport closes, whatever
+      // happens to the handshake after this.
+      const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], this.config.trustProxy);
+      if (!this.perAddress.take(address)) {
+        next(new Error(`too many live connections from one address (at most ${this.config.liveConnectionsPerAddress})`));
+        return;
+      }
+      socket.conn.once('close', () => this.perAddress.release(address));
       this.authenticate(socket as ForumSocket).then(
         () => next(),
         () => next(new Error('unauthorized: the token is unknown or has expired')),
