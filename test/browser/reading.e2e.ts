@@ -113,7 +113,9 @@ describe('the web client in Chromium', { skip: browserSkipReason() }, () => {
     const upvote = rochat.locator(':scope > article > footer').getByRole('button', { name: 'Upvote' });
     await upvote.click();
     await rochat.locator(':scope > article > footer [aria-pressed="true"]').waitFor();
-    assert.equal(await rochat.locator(':scope > article > footer .score').innerText(), '1');
+    // The score, and what a screen reader hears with it.
+    const score = await rochat.locator(':scope > article > footer .score').innerText();
+    assert.equal(score.replace(/\s+/g, ' '), 'Score 1 (1 up, 0 down)');
     assert.equal(await mine.getByRole('button', { name: 'Upvote' }).count(), 0);
 
     // The cookie session holds across a reload, with the vote; the reply was stored once.

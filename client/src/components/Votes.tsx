@@ -7,9 +7,12 @@ export function Votes({ node }: { node: CommentNode }) {
   const t = useContext(ThreadContext);
   const [busy, setBusy] = useState(false);
   const mine = !!t?.me && node.author?.id === t.me.id;
+  // Read out as "Score 3 (5 up, 2 down)": a label on a plain span is not announced, hidden text is.
   const score = (
-    <span class="score" aria-label={`Score ${node.score}`} title={`${node.upvotes} up, ${node.downvotes} down`}>
+    <span class="score" title={`${node.upvotes} up, ${node.downvotes} down`}>
+      <span class="visually-hidden">Score </span>
       {node.score}
+      <span class="visually-hidden">{` (${node.upvotes} up, ${node.downvotes} down)`}</span>
     </span>
   );
   if (!t || mine || node.status === 'deleted') return <span class="votes">{score}</span>;

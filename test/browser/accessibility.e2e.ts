@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, type Page } from 'playwright-core';
+import { ADMIN_ENV, type Account, bearer, register, signInAdmin, uniqueName } from '../helpers/accounts.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { browserSkipReason, launchBrowser, TIMEOUT } from './browser.js';
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+const SLUG = 'why-anti-socialists-talk-about-lenin-even-more-than-socialists';
+
+/**
+ * axe-core (the accessibility rules browsers' own audits use) on every view, at desktop and phone width, signed out,
+ * signed in and as a moderator: no violation of serious or critical impact (missing labels and names, contrast,
+ * roles in the wrong place, duplicate ids, focus traps and the like).
+ */
+describe('accessibility of the web client (axe-core)', { skip: browserSkipReason() }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let axeSource: string;
+  let admin: Account;
+  let reader: Account;
+  let commentId: string;
+
+  before(async () => {
+    [t, browser] = await Promise.all([startTestApp({ seed: true, env: ADMIN_ENV }), launchBrowser()]);
+    axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    admin = await signInAdmin(t);
+    reader = await register(t, uniqueName('a11y'), { displayName: 'Ada Access' });
+    const thread = await t.http.get(`/api/articles/${SLUG}/comments`).expect(200);
+    commentId = thread.body.items[0].id as string;
+    // Something in every queue and list the moderators' view shows.
+    const posted = await t.http.post(`/api/articles/${SLUG}/comments`).set('Authorization', bearer(reader.token)).send({ body: 'A comment to report.' }).expect(201);
+    await t.http.post(`/api/comments/${posted.body.id}/reports`).set('Authorization', bearer(admin.token)).send({ reason: 'spam' }).expect(201);
+    await t.http.post(`/api/moderation/users/${reader.id}/ban`).set('Authorization', bearer(admin.token)).send({ reason: 'for the audit', until: new Date(Date.now() + 3_600_000).toISOString() }).expect(200);
+    await t.http.delete(`/api/moderation/users/${reader.id}/ban`).set('Authorization', bearer(admin.token)).expect(204);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function audit(page: Page, where: string): Promise<void> {
+    await page.evaluate(axeSource);
+    // Violations, and the checks axe could not decide that name a rule broken outright (a prohibited attribute).
+    const found = await page.evaluate<AxeViolation[]>(
+      `axe.run(document).then((r) => [...r.violations, ...r.incomplete.filter((v) => v.id === 'aria-prohibited-attr')])`,
+    );
+    const serious = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(
+      serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`),
+      [],
+      where,
+    );
+  }
+
+  for (const [width, height, name] of [
+    [1280, 900, 'desktop'],
+    [390, 844, 'phone'],
+  ] as const) {
+    it(`finds no serious violation on any view, at ${name} width`, async () => {
+      // The pages' own Content-Security-Policy would refuse the audit's script: bypassed for the audit only.
+      const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true });
+      const page = await context.newPage();
+      page.setDefaultTimeout(TIMEOUT);
+      await page.goto(`${t.baseUrl}/`);
+      await page.getByRole('link', { name: /Why anti-socialists/ }).waitFor();
+      await audit(page, `${name}: the list of essays`);
+      await page.goto(`${t.baseUrl}/articles/${SLUG}`);
+      await page.getByText(/^\d+ following$/).waitFor();
+      await audit(page, `${name}: the reading view, signed out`);
+      await page.goto(`${t.baseUrl}/comments/${commentId}`);
+      await page.getByRole('link', { name: /Why anti-socialists/ }).waitFor();
+      await audit(page, `${name}: a permalink`);
+
+      await context.addCookies([{ name: 'forum_session', value: reader.token, url: t.baseUrl }]);
+      await page.goto(`${t.baseUrl}/articles/${SLUG}`);
+      await page.getByText('Signed in as').waitFor();
+      await page.getByRole('button', { name: 'Reply', exact: true }).first().click();
+      await audit(page, `${name}: the reading view, signed in, a reply box open`);
+
+      await context.addCookies([{ name: 'forum_session', value: admin.token, url: t.baseUrl }]);
+      await page.goto(`${t.baseUrl}/moderation`);
+      await page.getByRole('heading', { name: 'Moderation' }).waitFor();
+      await page.getByRole('button', { name: 'Reported' }).click();
+      await page.getByText('A comment to report.').first().waitFor();
+      await audit(page, `${name}: the moderators' view`);
+      await context.close();
+    });
+  }
+});
