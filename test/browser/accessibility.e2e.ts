@@ -96,4 +96,43 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
       await context.close();
     });
   }
+
+  /** Presses Tab until the focused element matches, and says how many presses it took (at most `limit`). */
+  async function tabTo(page: Page, matches: string, limit = 400): Promise<number> {
+    for (let presses = 1; presses <= limit; presses++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate<boolean>(`document.activeElement?.matches(${JSON.stringify(matches)}) ?? false`)) return presses;
+    }
+    assert.fail(`no element matching ${matches} within ${limit} presses of Tab`);
+  }
+
+  it('lets a reader reply with the keyboard alone: Tab to Reply, Enter, type, Tab to Post reply, Enter', async () => {
+    const writer = await register(t, uniqueName('keys'), { displayName: 'Kay Board' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addCookies([{ name: 'forum_session', value: writer.token, url: t.baseUrl }]);
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(`${t.baseUrl}/articles/${SLUG}`);
+    await page.getByText('Signed in as').waitFor();
+    await page.getByText(/^\d+ following$/).waitFor();
+    // The first comment's own Reply button (not a reply's).
+    await page.evaluate(`document.querySelector('#discussion li.comment')?.setAttribute('data-audit', 'first')`);
+    await tabTo(page, '[data-audit="first"] > article > footer button[aria-expanded]');
+    assert.equal(await page.evaluate<string>(`document.activeElement?.textContent?.trim() ?? ''`), 'Reply');
+    await page.keyboard.press('Enter');
+    // The reply box takes the focus.
+    await page.waitForFunction(`document.activeElement?.matches('[data-audit="first"] textarea') ?? false`);
+    await page.keyboard.type('Typed without a mouse.');
+    await tabTo(page, '[data-audit="first"] form button[type="submit"]', 10);
+    assert.equal(await page.evaluate<string>(`document.activeElement?.textContent?.trim() ?? ''`), 'Post reply');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-audit="first"] ol.replies li.comment').filter({ hasText: 'Typed without a mouse.' }).waitFor();
+    // The box closed and the focus went back to the Reply button, not to the top of the page.
+    await page.waitForFunction(`document.activeElement?.matches('[data-audit="first"] > article > footer button[aria-expanded]')`);
+    // A focus ring is drawn where the keyboard is.
+    await tabTo(page, 'button');
+    const outline = await page.evaluate<string>(`getComputedStyle(document.activeElement).outlineStyle`);
+    assert.notEqual(outline, 'none', 'the focused button shows where the keyboard is');
+    await context.close();
+  });
 });

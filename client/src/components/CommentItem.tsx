@@ -55,6 +55,8 @@ export function CommentItem({ node }: { node: CommentNode }) {
   const t = useContext(ThreadContext);
   // A reply box with a draft in it is open again after a reload or a re-sort.
   const [replying, setReplying] = useState(() => !!t?.me && hasDraft(t.slug, node.id));
+  const [openedHere, setOpenedHere] = useState(false);
+  const replyButton = useRef<HTMLButtonElement>(null);
   const [loading, setLoading] = useState(false);
   const [mode, setMode] = useState<'read' | 'edit' | 'report'>('read');
   const [problem, setProblem] = useState<string | null>(null);
@@ -133,10 +135,15 @@ export function CommentItem({ node }: { node: CommentNode }) {
           <Votes node={node} />
           {!gone && !t.locked && !banned && node.status !== 'pending' && (
             <button
+              ref={replyButton}
               type="button"
               class="link"
               aria-expanded={replying}
-              onClick={() => (t.me ? setReplying(!replying) : askToSignIn())}
+              onClick={() => {
+                if (!t.me) return askToSignIn();
+                setOpenedHere(!replying);
+                setReplying(!replying);
+              }}
             >
               Reply
             </button>
@@ -173,7 +180,17 @@ export function CommentItem({ node }: { node: CommentNode }) {
             }}
           />
         )}
-        {replying && <ReplyBox parent={node} onDone={() => setReplying(false)} />}
+        {replying && (
+          <ReplyBox
+            parent={node}
+            focus={openedHere}
+            onDone={() => {
+              setReplying(false);
+              // Back where the reader was: the focus does not fall to the top of the page with the closed box.
+              queueMicrotask(() => replyButton.current?.focus({ preventScroll: true }));
+            }}
+          />
+        )}
       </article>
       {node.replies.length > 0 && (
         <ol class="replies">

@@ -20,7 +20,9 @@ const STANCE_CHOICES: Record<Stance, string> = {
  * A reply to the essay (no parent) or to a comment. What is typed is kept as a draft (per article and parent) until it
  * is posted; the draft keeps its Idempotency-Key until then, so a retry cannot post twice.
  */
-export function ReplyBox({ parent, onDone }: { parent?: Comment; onDone?: () => void }) {
+/** `focus`: the reader just opened this box (a Reply button), so the cursor goes into it; a box restored from a draft
+ * when the page loads does not take the focus. */
+export function ReplyBox({ parent, onDone, focus }: { parent?: Comment; onDone?: () => void; focus?: boolean }) {
   const t = useContext(ThreadContext);
   const parentId = parent?.id ?? null;
   const slug = t?.slug ?? '';
@@ -36,6 +38,10 @@ export function ReplyBox({ parent, onDone }: { parent?: Comment; onDone?: () => 
   const area = useRef<HTMLTextAreaElement>(null);
   // One key per attempt at the same text: a retry after a network failure cannot post twice.
   const attempt = useRef<{ key: string; body: string; stance: string; quote: string } | null>(null);
+
+  useEffect(() => {
+    if (focus) area.current?.focus();
+  }, []);
 
   // A passage quoted from a selection lands here when it is for this box.
   useEffect(() => {
