@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CommentsModule } from '../comments/comments.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CommonModule } from '../common/common.module.js';
+import { BanExpiry } from './ban-expiry.js';
 import { BannedWordsModule } from './banned-words.module.js';
 import { ModerationController } from './moderation.controller.js';
 import { ModerationService } from './moderation.service.js';
@@ -12,6 +13,6 @@ import { ReportsService } from './reports.service.js';
 @Module({
   imports: [CommentsModule, UsersModule, CommonModule, BannedWordsModule],
   controllers: [ReportsController, ModerationController],
-  providers: [ReportsRepository, ReportsService, ModerationService],
+  providers: [ReportsRepository, ReportsService, ModerationService, BanExpiry],
 })
 export class ModerationModule {}

@@ -12,6 +12,7 @@ import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { type Emission, LiveEvents } from '../realtime/live-events.service.js';
 import { toUserDto } from '../users/dto/user.dto.js';
 import { type BanPosition, UsersRepository } from '../users/users.repository.js';
+import { BanExpiry } from './ban-expiry.js';
 import { BannedWords } from './banned-words.service.js';
 import {
   type BanDto,
@@ -48,6 +49,7 @@ export class ModerationService {
     private readonly bannedWords: BannedWords,
     private readonly live: LiveEvents,
     private readonly cursors: CursorCodec,
+    private readonly banExpiry: BanExpiry,
   ) {}
 
   async queue(query: QueueQueryDto, viewer: Viewer): Promise<QueuePageDto> {
@@ -128,6 +130,7 @@ export class ModerationService {
     });
     this.live.publish([this.live.toUser(userId, null, 'user.banned', { until: result.until, reason: result.reason })]);
     this.live.setModeratorMembership(userId, false);
+    this.banExpiry.schedule(userId, until);
     return result;
   }
 
@@ -143,6 +146,7 @@ export class ModerationService {
       return wasBanned ? { moderator: target.role !== 'reader' } : null;
     });
     if (lifted) {
+      this.banExpiry.schedule(userId, null);
       this.live.publish([this.live.toUser(userId, null, 'user.unbanned', {})]);
       this.live.setModeratorMembership(userId, lifted.moderator);
     }

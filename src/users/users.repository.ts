@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { changedRows } from '../database/query-results.js';
 import { UserEntity, type UserRole } from './user.entity.js';
 
 /** A user under a ban in force, with the moderation log's latest `user.ban` entry about them (null without one). */
@@ -65,6 +66,37 @@ export class UsersRepository {
     );
     await tx.query('UPDATE users SET banned = false, banned_until = NULL, ban_reason = NULL WHERE id = $1', [id]);
     return rows[0]?.active ?? false;
+  }
+
+  /** Bans in force that end on a date: when each ends. */
+  async findTimedBans(): Promise<{ id: string; until: Date }[]> {
+    return this.dataSource.query(
+      'SELECT id, banned_until AS "until" FROM users WHERE banned AND banned_until IS NOT NULL AND banned_until > now()',
+    );
+  }
+
+  /**
+   * Clears a ban whose end date has passed; its role when this call cleared it (so, of several processes, one),
+   * null when there was none to clear (lifted, renewed, or not ended yet).
+   */
+  async endExpiredBan(id: string): Promise<{ role: UserRole } | null> {
+    const rows = changedRows<{ role: UserRole }>(
+      await this.dataSource.query(
+        `UPDATE users SET banned = false, banned_until = NULL, ban_reason = NULL
+          WHERE id = $1 AND banned AND banned_until IS NOT NULL AND banned_until <= now() RETURNING role`,
+        [id],
+      ),
+    );
+    return rows[0] ?? null;
+  }
+
+  /** When the user's ban in force ends; null without a ban that ends. */
+  async findBanEnd(id: string): Promise<Date | null> {
+    const rows: { until: Date }[] = await this.dataSource.query(
+      'SELECT banned_until AS "until" FROM users WHERE id = $1 AND banned AND banned_until IS NOT NULL',
+      [id],
+    );
+    return rows[0]?.until ?? null;
   }
 
   /**

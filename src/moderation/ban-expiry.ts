@@ -1,0 +1,63 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { LiveEvents } from '../realtime/live-events.service.js';
+import { UsersRepository } from '../users/users.repository.js';
+
+/** setTimeout's longest delay (about 24.8 days); a ban may last longer, and is then waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** After the end date, so that the database's clock agrees the ban is over. */
+const GRACE_MS = 250;
+
+/**
+ * A ban with an end date ends by itself: at that moment the user's open connections, in every process, are told
+ * (`user.unbanned`) and a moderator's connections rejoin the moderators' room. The process that set the ban keeps a
+ * timer for it, and every process reads the bans in force back at start, so a restart forgets none; the database
+ * decides which process clears a ban, so the user hears of it once.
+ */
+@Injectable()
+export class BanExpiry implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Bans');
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly live: LiveEvents,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const { id, until } of await this.users.findTimedBans()) this.schedule(id, until);
+  }
+
+  onModuleDestroy(): void {
+    this.closed = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** The user's ban now ends at `until` (null: it has no end, or was lifted). */
+  schedule(userId: string, until: Date | null): void {
+    clearTimeout(this.timers.get(userId));
+    this.timers.delete(userId);
+    if (!until || this.closed) return;
+    const wait = until.getTime() + GRACE_MS - Date.now();
+    const timer = setTimeout(() => {
+      this.timers.delete(userId);
+      if (wait > MAX_TIMER_MS) this.schedule(userId, until);
+      else void this.end(userId).catch((error: unknown) => this.logger.warn(`ending the ban of user ${userId}: ${String(error)}`));
+    }, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
+    timer.unref();
+    this.timers.set(userId, timer);
+  }
+
+  private async end(userId: string): Promise<void> {
+    const ended = await this.users.endExpiredBan(userId);
+    if (ended) {
+      this.live.publish([this.live.toUser(userId, null, 'user.unbanned', {})]);
+      this.live.setModeratorMembership(userId, ended.role !== 'reader');
+      return;
+    }
+    // Not this process's to clear (another did), or renewed meanwhile: wait for the new end, if there is one.
+    const renewed = await this.users.findBanEnd(userId);
+    if (renewed && renewed.getTime() > Date.now()) this.schedule(userId, renewed);
+  }
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createApp } from '../src/app.factory.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { ADMIN_ENV, type Account, bearer, register, signInAdmin, withRole } from './helpers/accounts.js';
+import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
+import { Follower, sleep } from './helpers/sockets.js';
+import { startTestApp, type TestApp } from './helpers/test-app.js';
+
+/** A ban with an end date ends by itself, live: the user is told, a moderator's queue comes back. */
+describe('bans that end by themselves', () => {
+  let t: TestApp;
+  let admin: Account;
+  let article: ArticleFixture;
+  const open: Follower[] = [];
+  const apps: INestApplication[] = [];
+
+  before(async () => {
+    t = await startTestApp({ env: ADMIN_ENV });
+    admin = await signInAdmin(t);
+    article = await new Fixtures(t.app).newArticle();
+    // Every new comment waits for a moderator: each one is a moderation.queued event.
+    await t.http.patch(`/api/articles/${article.slug}/settings`).set('Authorization', bearer(admin.token)).send({ premoderation: true }).expect(200);
+  });
+
+  after(async () => {
+    open.forEach((f) => f.close());
+    for (const app of apps) await app.close();
+    await t.close();
+  });
+
+  const follow = async (baseUrl: string, account: Account) => {
+    const f = await Follower.connect(baseUrl, account.token);
+    open.push(f);
+    return f;
+  };
+  const ban = (user: Account, ms: number) =>
+    t.http
+      .post(`/api/moderation/users/${user.id}/ban`)
+      .set('Authorization', bearer(admin.token))
+      .send({ reason: 'a short cooling-off', until: new Date(Date.now() + ms).toISOString() })
+      .expect(200);
+  const pending = async (body: string) => {
+    const writer = await register(t);
+    await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', bearer(writer.token)).send({ body }).expect(201);
+  };
+  const queuedBodies = (f: Follower) => f.events('moderation.queued').map((e) => (e.payload.comment as { body: string }).body);
+
+  it('tells a moderator when the ban ends, and the queue reaches them again', async () => {
+    const moderator = await withRole(t, admin.token, 'moderator');
+    const watcher = await follow(t.baseUrl, await withRole(t, admin.token, 'moderator'));
+    const f = await follow(t.baseUrl, moderator);
+    await ban(moderator, 1_500);
+    await f.waitFor(1, 'user.banned');
+    await pending('queued during the ban');
+    await watcher.waitFor(1, 'moderation.queued'); // the positive control: it went out
+    await f.waitFor(1, 'user.unbanned');
+    assert.deepEqual(queuedBodies(f), [], 'nothing of the queue while banned');
+    await pending('queued after the ban');
+    await f.waitFor(1, 'moderation.queued');
+    assert.deepEqual(queuedBodies(f), ['queued after the ban']);
+    assert.equal(f.events('user.unbanned').length, 1, 'told once');
+    const me = await t.http.get('/api/auth/me').set('Authorization', bearer(moderator.token)).expect(200);
+    assert.equal(me.body.ban, null);
+    const rows: { banned: boolean }[] = await t.dataSource.query('SELECT banned FROM users WHERE id = $1', [moderator.id]);
+    assert.equal(rows[0].banned, false, 'the ban is cleared in the database, not only read as over');
+  });
+
+  it('waits for the new end when a ban is renewed before it ends', async () => {
+    const reader = await register(t);
+    const f = await follow(t.baseUrl, reader);
+    await ban(reader, 800);
+    await ban(reader, 60_000);
+    await sleep(1_500);
+    assert.equal(f.events('user.unbanned').length, 0, 'the first end passed without ending the renewed ban');
+    const me = await t.http.get('/api/auth/me').set('Authorization', bearer(reader.token)).expect(200);
+    assert.notEqual(me.body.ban, null);
+  });
+
+  it('ends a ban set before a restart: the restarted process reads it back', async () => {
+    const reader = await register(t);
+    await ban(reader, 2_500);
+    // The process that set the ban goes; a new one on the same database takes over.
+    const config = loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '1000' });
+    const next = await createApp(config, t.databaseUrl);
+    apps.push(next);
+    await next.listen(0, '127.0.0.1');
+    const address = next.getHttpServer().address() as { port: number };
+    await t.app.close();
+    const f = await follow(`http://127.0.0.1:${address.port}`, reader);
+    await f.waitFor(1, 'user.unbanned');
+    const rows: { banned: boolean }[] = await next.get(DataSource).query('SELECT banned FROM users WHERE id = $1', [reader.id]);
+    assert.equal(rows[0].banned, false);
+  });
+});
