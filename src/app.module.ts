@@ -7,7 +7,9 @@ import { DatabaseModule } from './database/database.module.js';
 import { UsersModule } from './users/users.module.js';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from './auth/auth.module.js';
-import { rateLimitOptions } from './common/rate-limit.js';
+import { DatabaseThrottlerStorage } from './common/rate-limit/database-throttler-storage.js';
+import { rateLimitOptions } from './common/rate-limit/rate-limit.js';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { DatabaseToolsModule } from './database/database-tools.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { VotesModule } from './votes/votes.module.js';
@@ -30,7 +32,12 @@ export class AppModule {
         DatabaseModule.forRoot(databaseUrl),
         DatabaseToolsModule,
         AuditModule,
-        ThrottlerModule.forRoot(rateLimitOptions(config)),
+        // The counters live in PostgreSQL: one limit for a client, whichever process answers it.
+        ThrottlerModule.forRootAsync({
+          imports: [RateLimitModule],
+          inject: [DatabaseThrottlerStorage],
+          useFactory: (storage: DatabaseThrottlerStorage) => ({ ...rateLimitOptions(config), storage }),
+        }),
         UsersModule,
         AuthModule,
         ArticlesModule,

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import supertest from 'supertest';
+import { createApp } from '../src/app.factory.js';
+import { loadConfig } from '../src/config/app-config.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -329,5 +332,36 @@ describe('rate limits', () => {
     assert.equal(limited.body.statusCode, 429);
     assert.match(limited.headers['retry-after'], /^\d+$/);
     assert.ok(Number(limited.headers['retry-after']) >= 1);
+    assert.deepEqual(statuses, [201, 201, 201, 201, 201, 201, 429, 429, 429, 429], 'exactly the limit, then none');
+  });
+
+});
+
+describe('rate limits across processes', () => {
+  let t: TestApp;
+
+  before(async () => {
+    // A database of its own, so no other test has counted against this client yet.
+    t = await startTestApp({ env: { RATE_LIMIT_FACTOR: '0.05' } });
+  });
+
+  after(() => t.close());
+
+  it('is one limit across processes: a reader switching between two servers on one database gets the same 6', async () => {
+    const other = await createApp(loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '0.05' }), t.databaseUrl);
+    try {
+      await other.init();
+      const servers = [t.http, supertest(other.getHttpServer())];
+      const article = await new Fixtures(t.app).newArticle();
+      const reader = await t.http.post('/api/auth/register').send({ username: 'two_servers', password: 'a long enough password' }).expect(201);
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const res = await servers[i % 2].post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${reader.body.token}`).send({ body: `both ${i}` });
+        statuses.push(res.status);
+      }
+      assert.deepEqual(statuses, [201, 201, 201, 201, 201, 201, 429, 429, 429, 429], 'counted once, whichever process answered');
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { type CookieOptions, type Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
-import { PasswordRateLimited, RateLimited } from '../common/rate-limit.js';
+import { PasswordRateLimited, RateLimited } from '../common/rate-limit/rate-limit.js';
 import { UserDto } from '../users/dto/user.dto.js';
 import { AuthService } from './auth.service.js';
 import { AuthResultDto, ChangeRoleDto, LoginDto, MeDto, RegisterDto } from './dto/auth.dto.js';

@@ -4,7 +4,7 @@ import { SignedIn } from '../auth/signed-in.guard.js';
 import { CurrentViewer, type Viewer } from '../auth/viewer.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
 import { IdempotencyKey } from '../common/idempotency/idempotency-key.decorator.js';
-import { RateLimited } from '../common/rate-limit.js';
+import { RateLimited } from '../common/rate-limit/rate-limit.js';
 import { CommentWritesService } from './comment-writes.service.js';
 import { CommentsService } from './comments.service.js';
 import { CommentDto, PermalinkDto, RepliesPageDto, ThreadPageDto } from './dto/comment.dto.js';

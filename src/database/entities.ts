@@ -3,6 +3,7 @@ import { ArticleEntity } from '../articles/article.entity.js';
 import { CommentQuoteEntity } from '../comments/comment-quote.entity.js';
 import { CommentEntity } from '../comments/comment.entity.js';
 import { AppSecretEntity } from '../common/app-secret.entity.js';
+import { RateLimitHitEntity } from '../common/rate-limit/rate-limit-hit.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import { SessionEntity } from '../auth/session.entity.js';
 import { VoteEntity } from '../votes/vote.entity.js';
@@ -21,6 +22,7 @@ export const ENTITIES = [
   CommentEntity,
   CommentQuoteEntity,
   AppSecretEntity,
+  RateLimitHitEntity,
   SessionEntity,
   VoteEntity,
   CommentRevisionEntity,

@@ -4,7 +4,7 @@ import { SignedIn } from '../auth/signed-in.guard.js';
 import { CurrentViewer, type Viewer } from '../auth/viewer.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
-import { RateLimited } from '../common/rate-limit.js';
+import { RateLimited } from '../common/rate-limit/rate-limit.js';
 import { CommentDto } from '../comments/dto/comment.dto.js';
 import { BanDto, BannedWordsDto, BannedWordsListDto, BanResultDto, BansPageDto, LogPageDto, QueuePageDto, QueueQueryDto, ReasonDto } from './dto/moderation.dto.js';
 import { ModerationService } from './moderation.service.js';

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn } from '../auth/signed-in.guard.js';
 import { CurrentViewer, type Viewer } from '../auth/viewer.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
-import { RateLimited } from '../common/rate-limit.js';
+import { RateLimited } from '../common/rate-limit/rate-limit.js';
 import { ReportDto, ReportInputDto } from './dto/report.dto.js';
 import { ReportsService } from './reports.service.js';
 

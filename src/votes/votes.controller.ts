@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn } from '../auth/signed-in.guard.js';
 import { CurrentViewer, type Viewer } from '../auth/viewer.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
-import { RateLimited } from '../common/rate-limit.js';
+import { RateLimited } from '../common/rate-limit/rate-limit.js';
 import { VoteInputDto, VoteResultDto } from './dto/vote.dto.js';
 import { VotesService } from './votes.service.js';
 

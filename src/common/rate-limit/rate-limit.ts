@@ -1,7 +1,7 @@
 import { applyDecorators, type ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions } from '@nestjs/throttler';
-import { type AppConfig } from '../config/app-config.js';
-import { DomainError, ErrorCode } from './errors/domain-error.js';
+import { type AppConfig } from '../../config/app-config.js';
+import { DomainError, ErrorCode } from '../errors/domain-error.js';
 
 interface TrackedRequest {
   ip?: string;

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { DatabaseThrottlerStorage } from './database-throttler-storage.js';
+import { RateLimitRepository } from './rate-limit.repository.js';
+
+/** Where the rate limits keep their counts (see DatabaseThrottlerStorage). */
+@Module({
+  providers: [RateLimitRepository, DatabaseThrottlerStorage],
+  exports: [DatabaseThrottlerStorage],
+})
+export class RateLimitModule {}
