@@ -414,8 +414,11 @@ describe('authorisation', () => {
 
     before(async () => {
       moderated = await fx.newArticle();
-      // Settings have no endpoint yet: premoderation is switched on in SQL.
-      await t.dataSource.query('UPDATE articles SET premoderation = true WHERE id = $1', [moderated.id]);
+      await t.http
+        .patch(`/api/articles/${moderated.slug}/settings`)
+        .set('Authorization', bearer(accounts.moderator.token))
+        .send({ premoderation: true })
+        .expect(200);
       const res = await t.http
         .post(`/api/articles/${moderated.slug}/comments`)
         .set('Authorization', bearer(accounts.author.token))
