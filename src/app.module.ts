@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { UsersModule } from './users/users.module.js';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from './auth/auth.module.js';
+import { HttpShutdown } from './common/http-shutdown.js';
 import { DatabaseThrottlerStorage } from './common/rate-limit/database-throttler-storage.js';
 import { rateLimitOptions } from './common/rate-limit/rate-limit.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         RealtimeModule,
         SeedsModule,
       ],
+      providers: [HttpShutdown],
     };
   }
 }

@@ -104,9 +104,10 @@ describe('the web client catching up after its server restarts', { skip: browser
     const other = await createApp(loadConfig(CONFIG), t.databaseUrl);
     others.push(other);
     await other.listen(0, '127.0.0.1');
-    await t.app.close();
-    // The server said it was closing before the connection dropped.
+    // The server says it is closing before the connection drops: the page shows it while the close goes on.
+    const closed = t.app.close();
     await page.getByText('The server is restarting: reconnecting…').waitFor();
+    await closed;
     await supertest(other.getHttpServer())
       .post(`/api/articles/${article.slug}/comments`)
       .set('Authorization', bearer(author.token))
