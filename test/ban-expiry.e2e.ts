@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import supertest from 'supertest';
 import { createApp } from '../src/app.factory.js';
+import { BanExpiry } from '../src/moderation/ban-expiry.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { ADMIN_ENV, type Account, bearer, register, signInAdmin, withRole } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
@@ -104,5 +106,35 @@ describe('bans that end by themselves', () => {
     }
     const rows: { banned: boolean }[] = await next.get(DataSource).query('SELECT banned FROM users WHERE id = $1', [reader.id]);
     assert.equal(rows[0].banned, false);
+  });
+
+  it('ends a ban set by a process that then went away, from another that was already running', async () => {
+    // Both run before the ban: the second reads nothing at its start, and only its sweep can find the ban.
+    const config = loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '1000' });
+    const setter = await createApp(config, t.databaseUrl);
+    apps.push(setter);
+    await setter.init();
+    const survivor = await createApp(config, t.databaseUrl);
+    apps.push(survivor);
+    await survivor.listen(0, '127.0.0.1');
+    // (The suite's first app was closed by the test above: everything goes through these two.)
+    const signUp = await supertest(survivor.getHttpServer())
+      .post('/api/auth/register')
+      .send({ username: `elsewhere_${Date.now()}`, password: 'a long enough password' })
+      .expect(201);
+    const reader = { id: signUp.body.user.id as string, token: signUp.body.token as string } as Account;
+    const f = await follow(`http://127.0.0.1:${(survivor.getHttpServer().address() as { port: number }).port}`, reader);
+    await supertest(setter.getHttpServer())
+      .post(`/api/moderation/users/${reader.id}/ban`)
+      .set('Authorization', bearer(admin.token))
+      .send({ reason: 'set elsewhere', until: new Date(Date.now() + 1_500).toISOString() })
+      .expect(200);
+    await setter.close(); // its timer goes with it
+    await survivor.get(BanExpiry).sweep();
+    const deadline = Date.now() + 10_000;
+    while (f.events('user.unbanned').length === 0) {
+      assert.ok(Date.now() < deadline, 'told within 10 s');
+      await sleep(50);
+    }
   });
 });

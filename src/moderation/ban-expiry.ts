@@ -7,16 +7,21 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** After the end date, so that the database's clock agrees the ban is over. */
 const GRACE_MS = 250;
 
+/** How often every process looks for bans ending soon that it holds no timer for (set by another process). */
+const SWEEP_EVERY_MS = 30_000;
+
 /**
  * A ban with an end date ends by itself: at that moment the user's open connections, in every process, are told
  * (`user.unbanned`) and a moderator's connections rejoin the moderators' room. The process that set the ban keeps a
- * timer for it, and every process reads the bans in force back at start, so a restart forgets none; the database
- * decides which process clears a ban, so the user hears of it once.
+ * timer for it; every process reads the bans back at start and, every 30 s, those ending within the next sweep, so
+ * neither a restart nor a process that dies forgets one. The database decides which process clears a ban, so the
+ * user hears of it once.
  */
 @Injectable()
 export class BanExpiry implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Bans');
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private sweeper?: NodeJS.Timeout;
   private closed = false;
 
   constructor(
@@ -26,10 +31,13 @@ export class BanExpiry implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     for (const { id, until } of await this.users.findTimedBans()) this.schedule(id, until);
+    this.sweeper = setInterval(() => void this.sweep().catch(() => undefined), SWEEP_EVERY_MS);
+    this.sweeper.unref();
   }
 
   onModuleDestroy(): void {
     this.closed = true;
+    clearInterval(this.sweeper);
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
@@ -47,6 +55,13 @@ export class BanExpiry implements OnApplicationBootstrap, OnModuleDestroy {
     }, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
     timer.unref();
     this.timers.set(userId, timer);
+  }
+
+  /** Bans ending before the next sweep (or already over and not cleared) that this process has no timer for. */
+  async sweep(): Promise<void> {
+    for (const { id, until } of await this.users.findTimedBans(2 * SWEEP_EVERY_MS)) {
+      if (!this.timers.has(id)) this.schedule(id, until);
+    }
   }
 
   private async end(userId: string): Promise<void> {

@@ -68,10 +68,12 @@ export class UsersRepository {
     return rows[0]?.active ?? false;
   }
 
-  /** Bans in force that end on a date: when each ends. */
-  async findTimedBans(): Promise<{ id: string; until: Date }[]> {
+  /** Bans not cleared yet that end on a date (all of them, or those ending within `withinMs`): when each ends. */
+  async findTimedBans(withinMs?: number): Promise<{ id: string; until: Date }[]> {
     return this.dataSource.query(
-      'SELECT id, banned_until AS "until" FROM users WHERE banned AND banned_until IS NOT NULL AND banned_until > now()',
+      `SELECT id, banned_until AS "until" FROM users
+        WHERE banned AND banned_until IS NOT NULL AND ($1::float8 IS NULL OR banned_until <= now() + make_interval(secs => $1 / 1000.0))`,
+      [withinMs ?? null],
     );
   }
 
