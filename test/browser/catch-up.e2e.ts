@@ -27,14 +27,18 @@ describe('the web client catching up after its server restarts', { skip: browser
     await t?.close().catch(() => undefined); // its app was closed for the restart; the database still goes
   });
 
-  it('misses nothing written between loading the page and the live connection opening', async () => {
+  /** A new essay with one comment by a new author; the comment's id and a way to post more as that author. */
+  async function essayWithComment(displayName: string, body: string) {
     const article = await new Fixtures(t.app).newArticle();
-    const author = await register(t, uniqueName('author'), { displayName: 'Early Voice' });
-    const top = await t.http
-      .post(`/api/articles/${article.slug}/comments`)
-      .set('Authorization', bearer(author.token))
-      .send({ body: 'Loaded with the page.' })
-      .expect(201);
+    const author = await register(t, uniqueName('author'), { displayName });
+    const post = (fields: object) =>
+      t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', bearer(author.token)).send(fields).expect(201);
+    const top = (await post({ body })).body as { id: string };
+    return { article, author, top, post };
+  }
+
+  it('misses nothing written between loading the page and the live connection opening', async () => {
+    const { article, top, post } = await essayWithComment('Early Voice', 'Loaded with the page.');
 
     const context = await browser.newContext();
     // The live connection is held back until the reply below has been written.
@@ -48,11 +52,7 @@ describe('the web client catching up after its server restarts', { skip: browser
     page.setDefaultTimeout(15_000);
     await page.goto(`${t.baseUrl}/articles/${article.slug}`);
     await page.locator('li.comment').filter({ hasText: 'Loaded with the page.' }).waitFor();
-    await t.http
-      .post(`/api/articles/${article.slug}/comments`)
-      .set('Authorization', bearer(author.token))
-      .send({ body: 'Written before the connection opened.', parentId: top.body.id })
-      .expect(201);
+    await post({ body: 'Written before the connection opened.', parentId: top.id });
     open();
     await page.getByText('1 following').waitFor();
     const reply = page.locator('li.comment ol.replies li.comment').filter({ hasText: 'Written before the connection opened.' });
@@ -85,13 +85,7 @@ describe('the web client catching up after its server restarts', { skip: browser
   });
 
   it('shows a reply posted while it was disconnected, once, after reconnecting', async () => {
-    const article = await new Fixtures(t.app).newArticle();
-    const author = await register(t, uniqueName('author'), { displayName: 'First Voice' });
-    const top = await t.http
-      .post(`/api/articles/${article.slug}/comments`)
-      .set('Authorization', bearer(author.token))
-      .send({ body: 'A comment to answer.' })
-      .expect(201);
+    const { article, author, top } = await essayWithComment('First Voice', 'A comment to answer.');
 
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -111,7 +105,7 @@ describe('the web client catching up after its server restarts', { skip: browser
     await supertest(other.getHttpServer())
       .post(`/api/articles/${article.slug}/comments`)
       .set('Authorization', bearer(author.token))
-      .send({ body: 'Written while you were away.', parentId: top.body.id })
+      .send({ body: 'Written while you were away.', parentId: top.id })
       .expect(201);
 
     // The reader's server comes back on its port; the client re-joins with `since` and applies what it missed.
