@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { bearer, register, uniqueName } from '../helpers/accounts.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser } from './browser.js';
+import { browserSkipReason, launchBrowser, newReader, TIMEOUT } from './browser.js';
 
 const ESSAY = 'bolshevism-vs-stalinism';
 const THREAD_ARTICLE = 'why-anti-socialists-talk-about-lenin-even-more-than-socialists';
-const TIMEOUT = 10_000;
-
-/** A reader's page: a fresh browser context (its own cookies), the default timeout shortened. */
-async function newReader(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  return { context, page };
-}
 
 /** Waits until the locator matches exactly `count` elements. */
 async function waitForCount(locator: Locator, count: number): Promise<void> {

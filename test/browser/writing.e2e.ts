@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { ADMIN_ENV, bearer, register, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser } from './browser.js';
+import { browserSkipReason, launchBrowser, newReader, signInThroughForm } from './browser.js';
 
 const ARTICLE = 'why-anti-socialists-talk-about-lenin-even-more-than-socialists';
-const TIMEOUT = 10_000;
-
-async function newReader(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  return { context, page };
-}
 
 /** Signs up through the page's own form, as a person would. */
 async function signUp(page: Page, displayName: string): Promise<void> {
@@ -22,15 +14,6 @@ async function signUp(page: Page, displayName: string): Promise<void> {
   await page.getByLabel('Display name').fill(displayName);
   await page.getByLabel('Password').fill('correct-horse-battery');
   await page.locator('form.auth-form').getByRole('button', { name: 'Sign up' }).click();
-  await page.getByText('Signed in as').waitFor();
-}
-
-/** Signs in through the page's form. */
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.getByRole('button', { name: 'Sign in' }).first().click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.locator('form.auth-form').getByRole('button', { name: 'Sign in' }).click();
   await page.getByText('Signed in as').waitFor();
 }
 
@@ -189,7 +172,7 @@ describe('writing in the web client: quotes, drafts, moderation', { skip: browse
 
     const mod = await newReader(browser);
     await mod.page.goto(`${t.baseUrl}/moderation`);
-    await signIn(mod.page, moderator.username, moderator.password);
+    await signInThroughForm(mod.page, moderator.username, moderator.password);
     await mod.page.getByRole('heading', { name: 'Moderation', level: 1 }).waitFor();
     await mod.page.getByRole('group', { name: 'Queue' }).getByRole('button', { name: 'Reported' }).click();
     const item = mod.page
