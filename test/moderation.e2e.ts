@@ -1259,6 +1259,46 @@ describe('moderation', () => {
       }
     });
 
+    it('holds a comment whose banned word hides in Markdown or character references', async () => {
+      await w.setBannedWords(['zorblax'], moderator);
+      const article = await w.fx.newArticle();
+      const author = await w.reader();
+      for (const body of [
+        'zor**blax**',
+        'zor*blax*',
+        'z&#111;rblax',
+        'zor&shy;blax',
+        'zor&#8203;blax',
+        '&#xFF5A;&#xFF4F;&#xFF52;&#xFF42;&#xFF4C;&#xFF41;&#xFF58;',
+        '&#65338;&#65327;&#65330;&#65314;&#65324;&#65313;&#65336;',
+      ]) {
+        const res = await w.post(author, article.slug, { body });
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        assert.equal(res.body.status, 'pending', `“${body}” is held`);
+      }
+      for (const body of ['zor\n\nblax', 'z&amp;#111;rblax']) {
+        const res = await w.post(author, article.slug, { body });
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        assert.equal(res.body.status, 'visible', `“${body}” is shown as two words or as written: not held`);
+      }
+    });
+
+    it('holds a comment quoting a banned word, and an edit whose banned word hides in Markdown', async () => {
+      const article = await w.fx.newArticle();
+      const author = await w.reader();
+      const earlier = await w.comment(author, article.slug, { body: 'zorblax was fine yesterday' });
+      await w.setBannedWords(['zorblax'], moderator);
+      const quoting = await w.post(author, article.slug, {
+        body: 'I disagree',
+        quote: { source: 'comment', commentId: earlier.id, text: 'zorblax was fine' },
+      });
+      assert.equal(quoting.status, 201, JSON.stringify(quoting.body));
+      assert.equal(quoting.body.status, 'pending', 'the quoted passage is shown with the comment');
+      const edited = await w.edit(author, earlier.id, 'zor**blax**, said again');
+      assert.equal(edited.status, 200, JSON.stringify(edited.body));
+      assert.equal(edited.body.status, 'pending');
+    });
+
     it('does not hold a comment where the word is only part of a longer word', async () => {
       await w.setBannedWords(['scoundrel'], moderator);
       const article = await w.fx.newArticle();
