@@ -5,6 +5,8 @@ import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { Follower, sleep } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { ROOM_EVENT_TYPES } from '../src/realtime/event-map.js';
+import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS } from '../src/realtime/live-events.service.js';
+import { MAX_BODY } from '../src/comments/dto/write-comment.dto.js';
 
 
 interface Reader {
@@ -173,6 +175,48 @@ describe('live updates', () => {
     const ack = await f.join(article.slug, 0);
     assert.equal(ack.resync, true);
     assert.equal(ack.seq, seq);
+  });
+
+  /** Posts `count` comments of `body(i)` to the article, a few at a time. */
+  async function postMany(slug: string, count: number, body: (i: number) => string): Promise<void> {
+    for (let i = 0; i < count; i += 10) {
+      await Promise.all(Array.from({ length: Math.min(10, count - i) }, (_, k) => post(alice, { body: body(i + k) }, slug)));
+    }
+  }
+
+  it(`answers a catch-up of at most ${MAX_CATCH_UP_BYTES} bytes of events; beyond, a resync instead of megabytes`, async () => {
+    const room = await fx.newArticle();
+    const { seq: start } = (await (await follower()).join(room.slug)) as { seq: number };
+    // About 20 kB per event (the body and its html): 30 of them fit, 60 do not.
+    const long = (i: number) => `${i} ${'word '.repeat(MAX_BODY / 5)}`.slice(0, MAX_BODY);
+    await postMany(room.slug, 30, long);
+    const f = await follower();
+    const fits = (await f.join(room.slug, start)) as { seq: number; missed: unknown[] };
+    assert.equal(fits.missed.length, 30);
+    await postMany(room.slug, 30, long);
+    const over = await f.join(room.slug, start);
+    assert.deepEqual([over.ok, over.seq, over.resync, over.missed], [true, start + 60, true, undefined]);
+    assert.ok(JSON.stringify(over).length < 200, 'the resync answer is small');
+    const recent = (await f.join(room.slug, start + 30)) as { missed: unknown[] };
+    assert.equal(recent.missed.length, 30, 'the last 30 still fit');
+    assert.ok(JSON.stringify(recent).length < MAX_CATCH_UP_BYTES + 50_000, 'an answer stays near the budget');
+  });
+
+  it(`answers a catch-up of at most ${MAX_CATCH_UP_EVENTS} events; beyond, a resync`, async () => {
+    const room = await fx.newArticle();
+    const { seq: start } = (await (await follower()).join(room.slug)) as { seq: number };
+    await postMany(room.slug, MAX_CATCH_UP_EVENTS, (i) => `short ${i}`);
+    const f = await follower();
+    const all = (await f.join(room.slug, start)) as { missed: { seq: number }[] };
+    assert.deepEqual(
+      all.missed.map((e) => e.seq),
+      Array.from({ length: MAX_CATCH_UP_EVENTS }, (_, i) => start + i + 1),
+    );
+    await post(alice, { body: 'one more' }, room.slug);
+    const over = await f.join(room.slug, start);
+    assert.deepEqual([over.ok, over.seq, over.resync, over.missed], [true, start + MAX_CATCH_UP_EVENTS + 1, true, undefined]);
+    const recent = (await f.join(room.slug, start + 1)) as { missed: unknown[] };
+    assert.equal(recent.missed.length, MAX_CATCH_UP_EVENTS);
   });
 
   it('counts followers and announces presence', async () => {
