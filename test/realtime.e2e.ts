@@ -117,9 +117,13 @@ describe('live updates', () => {
     assert.equal(own.payload.seq, null);
     const [queued] = await moderator.waitFor(1, 'moderation.queued');
     assert.equal((queued.payload.comment as { body: string }).body, 'held back');
-    await sleep(200);
-    assert.deepEqual(reader.events('comment.created'), []);
-    assert.ok(!JSON.stringify(reader.received).includes('held back'));
+    // A moderator's comment is published at once: it reaches the reader after anything the held one would have sent.
+    const shown = (await post(bob, { body: 'shown at once' }, held.slug)).body;
+    await reader.expectNoneBefore(
+      (r) => JSON.stringify(r).includes('held back') || r.event === 'comment.created',
+      (r) => r.event === 'comment.created' && (r.payload.comment as { id: string }).id === shown.id,
+      'the reader heard of the pending comment',
+    );
     const catchUp = await (await follower()).join(held.slug, 0);
     assert.ok(!JSON.stringify(catchUp).includes('held back'));
     await t.dataSource.query(`UPDATE users SET role = 'reader' WHERE id = $1`, [bob.id]);
@@ -242,10 +246,15 @@ describe('live updates', () => {
     const bobs = await follower(bob.token);
     await post(alice, { body: 'an answer', parentId: top.id });
     await post(bob, { body: 'talking to myself', parentId: top.id });
-    const [reply] = await bobs.waitFor(1, 'reply.received');
-    assert.equal((reply.payload.comment as { body: string }).body, 'an answer');
-    await sleep(200);
-    assert.equal(bobs.events('reply.received').length, 1);
+    // A later reply by someone else is the barrier: bob's own, sent before it, would have arrived first.
+    await post(alice, { body: 'a second answer', parentId: top.id });
+    const bodyOf = (r: { payload: Record<string, unknown> }) => (r.payload.comment as { body: string }).body;
+    await bobs.expectNoneBefore(
+      (r) => r.event === 'reply.received' && bodyOf(r) === 'talking to myself',
+      (r) => r.event === 'reply.received' && bodyOf(r) === 'a second answer',
+      'bob was notified of his own reply',
+    );
+    assert.deepEqual(bobs.events('reply.received').map(bodyOf), ['an answer', 'a second answer']);
   });
 
   it('refuses a connection with an unknown token, and lets anonymous readers in', async () => {
