@@ -6,8 +6,11 @@ const MINUTE = 60_000;
 
 /** Joins one connection may make per minute (times RATE_LIMIT_FACTOR): a page joins once, and again per reconnect. */
 export const JOINS_PER_CONNECTION_PER_MINUTE = 30;
-/** Joins one client address may make per minute across all its connections, in every process (times RATE_LIMIT_FACTOR). */
-export const JOINS_PER_ADDRESS_PER_MINUTE = 120;
+/**
+ * Joins one client address may make per minute across all its connections, in every process (times RATE_LIMIT_FACTOR):
+ * as many as the HTTP writes of one address, room for many readers behind one NAT opening pages.
+ */
+export const JOINS_PER_ADDRESS_PER_MINUTE = 240;
 
 /** A connection's own count of joins in its current one-minute window. */
 export interface JoinWindow {
