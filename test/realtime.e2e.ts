@@ -284,13 +284,25 @@ describe('live updates across two processes', () => {
     const writer = await t.http.post('/api/auth/register').send({ username: 'first_process', password: 'a long enough password' }).expect(201);
     const f = await Follower.connect(second.baseUrl);
     try {
-      const { seq } = (await f.join(article.slug)) as { seq: number };
-      // Give the adapters a moment to see each other (heartbeats over NOTIFY).
-      await sleep(300);
-      for (let i = 0; i < 10; i++) {
-        await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${writer.body.token}`).send({ body: `from the first process ${i}` }).expect(201);
+      await f.join(article.slug);
+      const send = async (body: string) =>
+        (await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${writer.body.token}`).send({ body }).expect(201)).body as { id: string };
+      // Instead of giving the adapters a moment: probes until one reaches the follower, so the path between the two
+      // processes is shown to be open; the comments under test are numbered after the probe that arrived.
+      let seq = -1;
+      const deadline = Date.now() + 10_000;
+      while (seq < 0) {
+        const probe = await send('a probe');
+        try {
+          const heard = await f.waitUntil((r) => r.event === 'comment.created' && (r.payload.comment as { id: string }).id === probe.id, 'the probe', 1_000);
+          seq = heard.payload.seq as number;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        }
       }
-      const events = await f.waitFor(10, 'comment.created');
+      for (let i = 0; i < 10; i++) await send(`from the first process ${i}`);
+      await f.waitUntil((r) => r.event === 'comment.created' && r.payload.seq === seq + 10, 'the tenth comment');
+      const events = f.events('comment.created').filter((e) => (e.payload.seq as number) > seq);
       assert.deepEqual(events.map((e) => e.payload.seq), Array.from({ length: 10 }, (_, i) => seq + 1 + i));
       assert.deepEqual(events.map((e) => (e.payload.comment as { body: string }).body), Array.from({ length: 10 }, (_, i) => `from the first process ${i}`));
     } finally {
