@@ -1,17 +1,22 @@
 /**
+ * Format characters (zero-width space and joiners, soft hyphen, bidi marks) and every other character Unicode says to
+ * show as nothing (the combining grapheme joiner, variation selectors, Hangul fillers).
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
  * Whole-word, case-insensitive matching after Unicode normalisation: NFKC folds look-alikes such as full-width
- * letters and ligatures, invisible format characters (zero-width spaces and joiners, soft hyphens) are dropped, and
- * words are runs of letters and digits, so a banned word never matches inside a longer word. An entry of several
- * words matches those words in a row.
+ * letters and ligatures, invisible characters are dropped, and words are runs of letters and digits, so a banned word
+ * never matches inside a longer word. An entry of several words matches those words in a row.
  *
- * The text given is what a reader sees: for a comment, the text of its rendered html (see `renderedText`), so Markdown
- * emphasis inside a word (`zor**blax**`) and character references (`z&#111;rblax`) are seen through.
+ * The text given is what a reader sees: for a comment, the text of its rendered html (`BannedWords.firstMatchInHtml`),
+ * so Markdown inside a word (`zor**blax**`) and character references (`z&#111;rblax`) are already resolved.
  *
  * Linear in the text: it is normalised and split into words once, and each word is looked up in a map of the entries
  * that start with it (the work per word is bounded by the list, never by the text).
  */
 export function normaliseForMatching(text: string): string {
-  return text.normalize('NFKC').replace(/\p{Cf}/gu, '').toLowerCase();
+  return text.normalize('NFKC').replace(INVISIBLE, '').toLowerCase();
 }
 
 function words(text: string): string[] {
