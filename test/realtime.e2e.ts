@@ -5,6 +5,8 @@ import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { Follower, sleep } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { ROOM_EVENT_TYPES } from '../src/realtime/event-map.js';
+import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS } from '../src/realtime/live-events.service.js';
+import { MAX_BODY } from '../src/comments/dto/write-comment.dto.js';
 
 
 interface Reader {
@@ -115,9 +117,13 @@ describe('live updates', () => {
     assert.equal(own.payload.seq, null);
     const [queued] = await moderator.waitFor(1, 'moderation.queued');
     assert.equal((queued.payload.comment as { body: string }).body, 'held back');
-    await sleep(200);
-    assert.deepEqual(reader.events('comment.created'), []);
-    assert.ok(!JSON.stringify(reader.received).includes('held back'));
+    // A moderator's comment is published at once: it reaches the reader after anything the held one would have sent.
+    const shown = (await post(bob, { body: 'shown at once' }, held.slug)).body;
+    await reader.expectNoneBefore(
+      (r) => JSON.stringify(r).includes('held back') || r.event === 'comment.created',
+      (r) => r.event === 'comment.created' && (r.payload.comment as { id: string }).id === shown.id,
+      'the reader heard of the pending comment',
+    );
     const catchUp = await (await follower()).join(held.slug, 0);
     assert.ok(!JSON.stringify(catchUp).includes('held back'));
     await t.dataSource.query(`UPDATE users SET role = 'reader' WHERE id = $1`, [bob.id]);
@@ -175,6 +181,48 @@ describe('live updates', () => {
     assert.equal(ack.seq, seq);
   });
 
+  /** Posts `count` comments of `body(i)` to the article, a few at a time. */
+  async function postMany(slug: string, count: number, body: (i: number) => string): Promise<void> {
+    for (let i = 0; i < count; i += 10) {
+      await Promise.all(Array.from({ length: Math.min(10, count - i) }, (_, k) => post(alice, { body: body(i + k) }, slug)));
+    }
+  }
+
+  it(`answers a catch-up of at most ${MAX_CATCH_UP_BYTES} bytes of events; beyond, a resync instead of megabytes`, async () => {
+    const room = await fx.newArticle();
+    const { seq: start } = (await (await follower()).join(room.slug)) as { seq: number };
+    // About 20 kB per event (the body and its html): 30 of them fit, 60 do not.
+    const long = (i: number) => `${i} ${'word '.repeat(MAX_BODY / 5)}`.slice(0, MAX_BODY);
+    await postMany(room.slug, 30, long);
+    const f = await follower();
+    const fits = (await f.join(room.slug, start)) as { seq: number; missed: unknown[] };
+    assert.equal(fits.missed.length, 30);
+    await postMany(room.slug, 30, long);
+    const over = await f.join(room.slug, start);
+    assert.deepEqual([over.ok, over.seq, over.resync, over.missed], [true, start + 60, true, undefined]);
+    assert.ok(JSON.stringify(over).length < 200, 'the resync answer is small');
+    const recent = (await f.join(room.slug, start + 30)) as { missed: unknown[] };
+    assert.equal(recent.missed.length, 30, 'the last 30 still fit');
+    assert.ok(JSON.stringify(recent).length < MAX_CATCH_UP_BYTES + 50_000, 'an answer stays near the budget');
+  });
+
+  it(`answers a catch-up of at most ${MAX_CATCH_UP_EVENTS} events; beyond, a resync`, async () => {
+    const room = await fx.newArticle();
+    const { seq: start } = (await (await follower()).join(room.slug)) as { seq: number };
+    await postMany(room.slug, MAX_CATCH_UP_EVENTS, (i) => `short ${i}`);
+    const f = await follower();
+    const all = (await f.join(room.slug, start)) as { missed: { seq: number }[] };
+    assert.deepEqual(
+      all.missed.map((e) => e.seq),
+      Array.from({ length: MAX_CATCH_UP_EVENTS }, (_, i) => start + i + 1),
+    );
+    await post(alice, { body: 'one more' }, room.slug);
+    const over = await f.join(room.slug, start);
+    assert.deepEqual([over.ok, over.seq, over.resync, over.missed], [true, start + MAX_CATCH_UP_EVENTS + 1, true, undefined]);
+    const recent = (await f.join(room.slug, start + 1)) as { missed: unknown[] };
+    assert.equal(recent.missed.length, MAX_CATCH_UP_EVENTS);
+  });
+
   it('counts followers and announces presence', async () => {
     const room = await fx.newArticle();
     const a = await follower();
@@ -198,10 +246,15 @@ describe('live updates', () => {
     const bobs = await follower(bob.token);
     await post(alice, { body: 'an answer', parentId: top.id });
     await post(bob, { body: 'talking to myself', parentId: top.id });
-    const [reply] = await bobs.waitFor(1, 'reply.received');
-    assert.equal((reply.payload.comment as { body: string }).body, 'an answer');
-    await sleep(200);
-    assert.equal(bobs.events('reply.received').length, 1);
+    // A later reply by someone else is the barrier: bob's own, sent before it, would have arrived first.
+    await post(alice, { body: 'a second answer', parentId: top.id });
+    const bodyOf = (r: { payload: Record<string, unknown> }) => (r.payload.comment as { body: string }).body;
+    await bobs.expectNoneBefore(
+      (r) => r.event === 'reply.received' && bodyOf(r) === 'talking to myself',
+      (r) => r.event === 'reply.received' && bodyOf(r) === 'a second answer',
+      'bob was notified of his own reply',
+    );
+    assert.deepEqual(bobs.events('reply.received').map(bodyOf), ['an answer', 'a second answer']);
   });
 
   it('refuses a connection with an unknown token, and lets anonymous readers in', async () => {
@@ -231,13 +284,25 @@ describe('live updates across two processes', () => {
     const writer = await t.http.post('/api/auth/register').send({ username: 'first_process', password: 'a long enough password' }).expect(201);
     const f = await Follower.connect(second.baseUrl);
     try {
-      const { seq } = (await f.join(article.slug)) as { seq: number };
-      // Give the adapters a moment to see each other (heartbeats over NOTIFY).
-      await sleep(300);
-      for (let i = 0; i < 10; i++) {
-        await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${writer.body.token}`).send({ body: `from the first process ${i}` }).expect(201);
+      await f.join(article.slug);
+      const send = async (body: string) =>
+        (await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${writer.body.token}`).send({ body }).expect(201)).body as { id: string };
+      // Instead of giving the adapters a moment: probes until one reaches the follower, so the path between the two
+      // processes is shown to be open; the comments under test are numbered after the probe that arrived.
+      let seq = -1;
+      const deadline = Date.now() + 10_000;
+      while (seq < 0) {
+        const probe = await send('a probe');
+        try {
+          const heard = await f.waitUntil((r) => r.event === 'comment.created' && (r.payload.comment as { id: string }).id === probe.id, 'the probe', 1_000);
+          seq = heard.payload.seq as number;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        }
       }
-      const events = await f.waitFor(10, 'comment.created');
+      for (let i = 0; i < 10; i++) await send(`from the first process ${i}`);
+      await f.waitUntil((r) => r.event === 'comment.created' && r.payload.seq === seq + 10, 'the tenth comment');
+      const events = f.events('comment.created').filter((e) => (e.payload.seq as number) > seq);
       assert.deepEqual(events.map((e) => e.payload.seq), Array.from({ length: 10 }, (_, i) => seq + 1 + i));
       assert.deepEqual(events.map((e) => (e.payload.comment as { body: string }).body), Array.from({ length: 10 }, (_, i) => `from the first process ${i}`));
     } finally {

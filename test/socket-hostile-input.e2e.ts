@@ -6,8 +6,10 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { type Account, register } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { CORPUS, XSS } from './helpers/hostile-strings.js';
+import { Follower } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { MAX_SOCKET_MESSAGE_BYTES } from '../src/realtime/forum-io.adapter.js';
+import { JOINS_PER_ADDRESS_PER_MINUTE, JOINS_PER_CONNECTION_PER_MINUTE } from '../src/realtime/join-limits.js';
 import { MAX_FOLLOWED_ARTICLES, MAX_JOINS_IN_FLIGHT } from '../src/realtime/realtime.gateway.js';
 import { Presence } from '../src/realtime/presence.js';
 import { articleRoom } from '../src/realtime/rooms.js';
@@ -19,7 +21,8 @@ const NO_ARTICLE = 'No such article.';
 const FOLLOWS_TOO_MANY = `A connection follows at most ${MAX_FOLLOWED_ARTICLES} articles at once: leave one first.`;
 const TOO_MANY_AT_ONCE = 'Too many joins at once: wait for the answers.';
 const UNKNOWN_EVENT = 'Unknown event: the server takes join and leave.';
-const REFUSALS = new Set([BAD_SLUG, BAD_SINCE, NO_ARTICLE, FOLLOWS_TOO_MANY, TOO_MANY_AT_ONCE, UNKNOWN_EVENT]);
+const TOO_OFTEN = 'Too many joins: wait a minute before joining again.';
+const REFUSALS = new Set([BAD_SLUG, BAD_SINCE, NO_ARTICLE, FOLLOWS_TOO_MANY, TOO_MANY_AT_ONCE, UNKNOWN_EVENT, TOO_OFTEN]);
 const UNAUTHORIZED = 'unauthorized: the token is unknown or has expired';
 
 type ClientSocket = Socket;
@@ -759,5 +762,49 @@ describe('socket hostile input', () => {
 
   it('still serves HTTP and sockets after the whole suite', async () => {
     await assertStillServing('the whole suite');
+  });
+});
+
+describe('join rate limits (RATE_LIMIT_FACTOR 1)', () => {
+  let t: TestApp;
+  let fx: Fixtures;
+  const open: Follower[] = [];
+
+  const follower = async () => {
+    const f = await Follower.connect(t.baseUrl);
+    open.push(f);
+    return f;
+  };
+
+  before(async () => {
+    t = await startTestApp({ env: { RATE_LIMIT_FACTOR: '1' } });
+    fx = new Fixtures(t.app);
+  });
+
+  after(async () => {
+    open.forEach((f) => f.close());
+    await t.close();
+  });
+
+  it(`refuses a connection's joins over ${JOINS_PER_CONNECTION_PER_MINUTE} a minute, and an address's over ${JOINS_PER_ADDRESS_PER_MINUTE} across its connections`, async () => {
+    const article = await fx.newArticle();
+    const first = await follower();
+    for (let i = 0; i < JOINS_PER_CONNECTION_PER_MINUTE; i++) {
+      assertJoined(await first.join(article.slug, 0), `join ${i + 1} of the first connection`);
+    }
+    assertRefused(await first.join(article.slug, 0), 'one join too many for the connection', TOO_OFTEN);
+    assertRefused(await first.join('no-such-article'), 'whatever it asks', TOO_OFTEN);
+
+    // The address's budget: the other connections from the same address share it.
+    let joined = JOINS_PER_CONNECTION_PER_MINUTE;
+    while (joined < JOINS_PER_ADDRESS_PER_MINUTE) {
+      const next = await follower();
+      for (let i = 0; i < JOINS_PER_CONNECTION_PER_MINUTE && joined < JOINS_PER_ADDRESS_PER_MINUTE; i++, joined++) {
+        assertJoined(await next.join(article.slug, 0), `join ${joined + 1} of the address`);
+      }
+    }
+    const fresh = await follower();
+    assertRefused(await fresh.join(article.slug, 0), 'a new connection of an address over its limit', TOO_OFTEN);
+    assert.ok(fresh.socket.connected, 'refused, not disconnected');
   });
 });

@@ -12,10 +12,21 @@ export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'home' };
   if (pathname === '/moderation') return { page: 'moderation' };
   const article = /^\/articles\/([^/]+)\/?$/.exec(pathname);
-  if (article) return { page: 'article', slug: decodeURIComponent(article[1]) };
+  const slug = article && decodeSegment(article[1]);
+  if (slug) return { page: 'article', slug };
   const comment = /^\/comments\/([^/]+)\/?$/.exec(pathname);
-  if (comment) return { page: 'comment', id: decodeURIComponent(comment[1]) };
+  const id = comment && decodeSegment(comment[1]);
+  if (id) return { page: 'comment', id };
   return { page: 'not-found' };
+}
+
+/** A path segment decoded, or null when its percent-encoding is malformed (`%`, `%E0%A4%A`): such a path names nothing. */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 export const location = new Store<{ path: string; hash: string }>({

@@ -34,7 +34,8 @@ export class CommentWritesService {
     const userId = requireWriter(viewer);
     const request = idempotencyKey ? { userId, key: idempotencyKey, fingerprint: ['comment', slug, input] } : null;
     // Read before the transaction: a second connection taken while holding one can starve the pool.
-    const banned = isModerator(viewer) ? null : await this.bannedWords.firstMatch(input.body);
+    const html = renderMarkdown(input.body);
+    const banned = isModerator(viewer) ? null : await this.bannedWords.firstMatchInHtml(html, input.quote?.text ?? '');
     const { dto, emissions } = await this.uow.run(async (tx) => {
       if (request) {
         const earlier = await this.idempotency.replay<CommentDto>(tx, request);
@@ -49,7 +50,7 @@ export class CommentWritesService {
       const status: CommentStatus = held ? 'pending' : 'visible';
       const inserted = await this.comments.insertComment(
         tx,
-        { articleId: article.id, parent, authorId: userId, body: input.body, html: renderMarkdown(input.body), status, stance: input.stance ?? null },
+        { articleId: article.id, parent, authorId: userId, body: input.body, html, status, stance: input.stance ?? null },
         quote ? [quote] : [],
       );
       const row = (await this.comments.findById(inserted.id, tx)) as CommentRow;
@@ -85,10 +86,10 @@ export class CommentWritesService {
   /** An edit that brings in a banned word sends the comment back to the pending queue (readers lose it). */
   async edit(rawId: string, body: string, viewer: Viewer): Promise<CommentDto> {
     requireWriter(viewer);
-    const banned = isModerator(viewer) ? null : await this.bannedWords.firstMatch(body);
+    const html = renderMarkdown(body);
+    const banned = isModerator(viewer) ? null : await this.bannedWords.firstMatchInHtml(html);
     const { dto, emissions } = await this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'edit');
-      const html = renderMarkdown(body);
       await this.comments.replaceBody(tx, comment, body, html);
       await this.reverifyQuotesOf(tx, comment.id, html);
       const held = banned !== null && comment.status === 'visible';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { htmlToText } from '../common/markdown/markdown.js';
 import { type Tx } from '../database/unit-of-work.js';
 import { BannedWordMatcher, normaliseForMatching } from './banned-word-matcher.js';
 import { BannedWordsRepository } from './banned-words.repository.js';
@@ -20,6 +21,15 @@ export class BannedWords {
       this.cached = { at: Date.now(), matcher: new BannedWordMatcher(await this.words.list()) };
     }
     return this.cached.matcher.firstMatch(text);
+  }
+
+  /**
+   * The first banned entry in what a reader sees of a piece of rendered html (Markdown and character references
+   * already resolved, inline formatting inside a word joined, blocks apart), and in any plain texts shown beside it
+   * (a quoted passage).
+   */
+  firstMatchInHtml(html: string, ...plainTexts: string[]): Promise<string | null> {
+    return this.firstMatch([htmlToText(html), ...plainTexts].join('\n'));
   }
 
   list(): Promise<string[]> {

@@ -40,11 +40,20 @@ export class EventsRepository {
     return { latest: Number(rows[0]?.latest ?? 0), oldest: rows[0]?.oldest === null || rows[0]?.oldest === undefined ? null : Number(rows[0].oldest) };
   }
 
-  /** Events after `since`, in order, at most `limit`. */
-  async findAfter(articleId: string, since: number, limit: number): Promise<StoredEvent[]> {
+  /**
+   * Events after `since`, in order: at most `limit` of them, and only while their payloads (as JSON text) add up to at
+   * most `maxBytes`. The sum is taken in PostgreSQL, so payloads beyond the budget are never sent to the app; a caller
+   * that gets fewer events than it expected knows the budget cut them.
+   */
+  async findAfter(articleId: string, since: number, limit: number, maxBytes: number): Promise<StoredEvent[]> {
     const rows: { seq: string; type: string; payload: Record<string, unknown>; at: Date }[] = await this.dataSource.query(
-      `SELECT seq, type, payload, created_at AS at FROM article_events WHERE article_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-      [articleId, since, limit],
+      `SELECT seq, type, payload, at FROM (
+         SELECT seq, type, payload, created_at AS at, sum(octet_length(payload::text)) OVER (ORDER BY seq) AS running
+           FROM (SELECT * FROM article_events WHERE article_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) first
+       ) counted
+       WHERE running <= $4
+       ORDER BY seq`,
+      [articleId, since, limit, maxBytes],
     );
     return rows.map((r) => ({ seq: Number(r.seq), type: r.type, payload: r.payload, at: r.at }));
   }

@@ -20,6 +20,12 @@ export type CatchUp = { seq: number; missed: Record<string, unknown>[] } | { seq
 const KEEP_EVENTS = 1_000;
 const KEEP_HOURS = 24;
 const PRUNE_EVERY_MS = 600_000;
+/**
+ * One catch-up answer carries at most this many events and this many bytes of event payloads (as JSON): beyond either,
+ * the follower is asked to resync (reload), which costs it one thread page instead of megabytes in one answer.
+ */
+export const MAX_CATCH_UP_EVENTS = 500;
+export const MAX_CATCH_UP_BYTES = 1_000_000;
 
 /**
  * Domain events to live followers. Services record room events in their transaction (numbered there) and publish
@@ -111,15 +117,18 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy, BeforeApplicat
 
   /**
    * What a follower missed since `since`, under the same rules as live: nothing pending was ever logged, and a
-   * comment removed or deleted since then is sent without its body. Too old, or from the future: resync.
+   * comment removed or deleted since then is sent without its body. Too old, from the future, or more than one answer
+   * may carry (MAX_CATCH_UP_EVENTS, MAX_CATCH_UP_BYTES): resync.
    */
   async catchUp(articleId: string, since: number | undefined): Promise<CatchUp> {
     const { latest, oldest } = await this.events.bounds(articleId);
     if (since === undefined) return { seq: latest, missed: [] };
     if (since > latest) return { seq: latest, resync: true };
     if (since === latest) return { seq: latest, missed: [] };
-    if (oldest === null || since < oldest - 1 || latest - since > KEEP_EVENTS) return { seq: latest, resync: true };
-    const stored = await this.events.findAfter(articleId, since, KEEP_EVENTS);
+    if (oldest === null || since < oldest - 1 || latest - since > MAX_CATCH_UP_EVENTS) return { seq: latest, resync: true };
+    const stored = await this.events.findAfter(articleId, since, latest - since, MAX_CATCH_UP_BYTES);
+    // Fewer than the numbers say: over the byte budget (or pruned meanwhile).
+    if (stored.length < latest - since) return { seq: latest, resync: true };
     const shown = await this.comments.findStatuses(stored.flatMap((e) => (isCommentPayload(e.payload) ? [e.payload.comment.id] : [])));
     const missed = stored.map((e) => {
       const payload = isCommentPayload(e.payload) ? withCurrentVisibility(e.payload, shown) : e.payload;

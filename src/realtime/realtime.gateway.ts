@@ -15,6 +15,7 @@ import { ANONYMOUS, type Viewer, isModerator } from '../auth/viewer.js';
 import { AppConfig } from '../config/app-config.js';
 import { ConnectionsPerAddress, clientAddress } from './connections-per-address.js';
 import { type JoinAck } from './event-map.js';
+import { JoinLimits, type JoinWindow, newJoinWindow } from './join-limits.js';
 import { LiveEvents } from './live-events.service.js';
 import { Presence } from './presence.js';
 import { MODERATORS_ROOM, articleRoom, sessionRoom, userRoom } from './rooms.js';
@@ -27,6 +28,10 @@ interface SocketData {
   following: Map<string, string>;
   /** Joins being answered (looked up in the database) right now. */
   joinsInFlight: number;
+  /** Joins counted in the current minute, for the join rate limit. */
+  joins: JoinWindow;
+  /** The client's address, as the rate limits see it. */
+  address: string;
 }
 
 type ForumSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
@@ -48,6 +53,7 @@ const REFUSED = {
   noArticle: 'No such article.',
   followsTooMany: `A connection follows at most ${MAX_FOLLOWED_ARTICLES} articles at once: leave one first.`,
   tooManyAtOnce: 'Too many joins at once: wait for the answers.',
+  tooOften: 'Too many joins: wait a minute before joining again.',
   unknownEvent: 'Unknown event: the server takes join and leave.',
   unavailable: 'The server could not answer just now; try again.',
 } as const;
@@ -71,6 +77,7 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     private readonly presence: Presence,
     private readonly articles: ArticlesRepository,
     private readonly config: AppConfig,
+    private readonly joinLimits: JoinLimits,
   ) {
     this.perAddress = new ConnectionsPerAddress(config.liveConnectionsPerAddress);
   }
@@ -90,6 +97,7 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
         return;
       }
       socket.conn.once('close', () => this.perAddress.release(address));
+      (socket as ForumSocket).data.address = address;
       this.authenticate(socket as ForumSocket).then(
         () => next(),
         () => next(new Error('unauthorized: the token is unknown or has expired')),
@@ -100,6 +108,7 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
   async handleConnection(socket: ForumSocket): Promise<void> {
     socket.data.following = new Map();
     socket.data.joinsInFlight = 0;
+    socket.data.joins = newJoinWindow();
     // Anything but join and leave: answered (when the client asked for an answer) instead of left to time out.
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (event === 'join' || event === 'leave') return;
@@ -141,6 +150,7 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     if (socket.data.joinsInFlight >= MAX_JOINS_IN_FLIGHT) return refuse(REFUSED.tooManyAtOnce);
     socket.data.joinsInFlight++;
     try {
+      if (!(await this.joinLimits.allow(socket.data.joins, socket.data.address))) return refuse(REFUSED.tooOften);
       return await this.follow(socket, slug, since);
     } catch (error) {
       // The database is away, say. Nest would answer with an `exception` event echoing the request and never call

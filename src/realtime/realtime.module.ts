@@ -2,7 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { CommentsModule } from '../comments/comments.module.js';
+import { RateLimitModule } from '../common/rate-limit/rate-limit.module.js';
 import { EventsRepository } from './events.repository.js';
+import { JoinLimits } from './join-limits.js';
 import { LiveEvents } from './live-events.service.js';
 import { Presence } from './presence.js';
 import { RealtimeGateway } from './realtime.gateway.js';
@@ -10,8 +12,8 @@ import { RealtimeGateway } from './realtime.gateway.js';
 /** Live updates: the event log, the publisher services use, presence and the gateway. */
 @Global()
 @Module({
-  imports: [AuthModule, ArticlesModule, CommentsModule],
-  providers: [EventsRepository, LiveEvents, Presence, RealtimeGateway],
+  imports: [AuthModule, ArticlesModule, CommentsModule, RateLimitModule],
+  providers: [EventsRepository, JoinLimits, LiveEvents, Presence, RealtimeGateway],
   exports: [LiveEvents],
 })
 export class RealtimeModule {}

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { ADMIN_ENV, bearer, register, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, newReader, signInThroughForm } from './browser.js';
+import { browserSkipReason, launchBrowser, newReader, signInThroughForm, TIMEOUT } from './browser.js';
 
 const ARTICLE = 'why-anti-socialists-talk-about-lenin-even-more-than-socialists';
 
@@ -127,8 +127,14 @@ describe('writing in the web client: quotes, drafts, moderation', { skip: browse
     assert.equal(await page.getByLabel('Reply to Stewart').inputValue(), 'An answer to Stewart, half written');
     assert.equal(await stewart.getByLabel('Stance').inputValue(), 'question');
 
-    await page.getByRole('group', { name: 'Sort comments' }).getByRole('button', { name: 'Newest' }).click();
-    await page.waitForTimeout(300);
+    // The re-sort is over when the thread shows the oldest comment first: only then is the draft's survival shown.
+    const firstBy = async (sort: string) =>
+      ((await t.http.get(`/api/articles/${ARTICLE}/comments?sort=${sort}&limit=1`).expect(200)).body as { items: { id: string }[] })
+        .items[0].id;
+    const oldest = await firstBy('old');
+    assert.notEqual(oldest, await firstBy('best'), 'the two sorts begin differently, so the new order shows');
+    await page.getByRole('group', { name: 'Sort comments' }).getByRole('button', { name: 'Oldest' }).click();
+    await page.locator(`ol.thread > li.comment:first-of-type[data-comment-id="${oldest}"]`).waitFor({ timeout: TIMEOUT });
     assert.equal(await page.getByLabel('Reply to Stewart').inputValue(), 'An answer to Stewart, half written');
 
     await stewart.getByRole('button', { name: 'Post reply' }).click();

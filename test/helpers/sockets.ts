@@ -5,6 +5,11 @@ export interface Received {
   payload: Record<string, unknown>;
 }
 
+/** An event's name, or a test on a received event. */
+export type EventMatch = string | ((r: Received) => boolean);
+
+const matcher = (match: EventMatch) => (typeof match === 'string' ? (r: Received) => r.event === match : match);
+
 /** A socket.io-client connection that records every event it receives. */
 export class Follower {
   readonly received: Received[] = [];
@@ -47,6 +52,32 @@ export class Follower {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return this.events(...names);
+  }
+
+  /** Waits for the first event that `match` accepts (already received or to come); answers it. */
+  async waitUntil(match: EventMatch, what = String(match), timeoutMs = 5_000): Promise<Received> {
+    const accepts = matcher(match);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.received.find(accepts);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`waited for ${what}, got ${JSON.stringify(this.received.map((r) => r.event))}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /**
+   * Proves that no event `unwanted` accepts reached this connection, without sleeping: `barrier` accepts an event that
+   * a later action (taken after the one that must not reach this connection) sends to it. A connection receives what
+   * the server sends it in the order sent, so an unwanted event, sent before, would have arrived before the barrier.
+   * Answers the barrier event.
+   */
+  async expectNoneBefore(unwanted: EventMatch, barrier: EventMatch, message = 'an unwanted event arrived'): Promise<Received> {
+    const arrived = await this.waitUntil(barrier, 'the barrier event');
+    const before = this.received.slice(0, this.received.indexOf(arrived));
+    const seen = before.filter(matcher(unwanted));
+    if (seen.length > 0) throw new Error(`${message}: ${JSON.stringify(seen).slice(0, 500)}`);
+    return arrived;
   }
 
   close(): void {

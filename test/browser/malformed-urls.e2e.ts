@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type Browser } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { browserSkipReason, launchBrowser, newReader } from './browser.js';
+
+describe('addresses whose percent-encoding is malformed', { skip: browserSkipReason() }, () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  before(async () => {
+    [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  for (const path of ['/articles/%E0%A4%A', '/comments/%']) {
+    it(`shows the not-found page at ${path}, not a blank one`, async () => {
+      const { context, page } = await newReader(browser);
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const res = await page.goto(`${t.baseUrl}${path}`);
+      assert.equal(res?.status(), 200, 'the server answers the client page');
+      await page.getByRole('heading', { name: 'Not found' }).waitFor();
+      assert.match(await page.locator('main').innerText(), /There is nothing at this address\./);
+      assert.equal(await page.title(), 'Not found · Essay forum');
+      assert.deepEqual(errors, [], 'no script error');
+      await context.close();
+    });
+  }
+});
