@@ -1,11 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsIn, IsOptional, IsString, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { PageCursor, PageLimit } from '../../common/pagination/page-query.dto.js';
 import { QUOTE_SOURCES, type QuoteSource } from '../comment-quote.entity.js';
 import { STANCES, type Stance } from '../comment.entity.js';
 
 export const MAX_BODY = 10_000;
 export const MAX_QUOTE = 2_000;
+/** Edits one comment may have: its history stays bounded (a 409 past it). */
+export const MAX_EDITS = 50;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const ID = /^[1-9]\d{0,18}$/;
@@ -76,9 +79,26 @@ export class RevisionDto {
 
   @ApiProperty({ format: 'date-time', description: 'When this version was written' })
   createdAt: string;
+
+  @ApiProperty({
+    description:
+      'Readers saw this version. Readers are only ever given such versions; the author and moderators also get the ones written while the comment waited for a moderator (false).',
+  })
+  public: boolean;
+}
+
+export class HistoryQueryDto {
+  @PageLimit('Earlier versions per page')
+  limit?: number;
+
+  @PageCursor()
+  cursor?: string;
 }
 
 export class HistoryDto {
   @ApiProperty({ type: [RevisionDto], description: 'Earlier versions, oldest first' })
   items: RevisionDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the versions after these; null on the last page' })
+  nextCursor: string | null;
 }
