@@ -75,4 +75,45 @@ describe('the edit history of a held comment', { skip: browserSkipReason() }, ()
     assert.doesNotMatch(await comment.innerText(), /furious/);
     await reader.context.close();
   });
+
+  it('offers no edit, delete or report in a locked thread', async () => {
+    const locked = await new Fixtures(t.app).newArticle();
+    const mine = (
+      await t.http
+        .post(`/api/articles/${locked.slug}/comments`)
+        .set('Authorization', bearer(writer.token))
+        .send({ body: 'Written before the lock.' })
+        .expect(201)
+    ).body as { id: string };
+    const other = await register(t, uniqueName('other'), { displayName: 'Otto Other' });
+    await t.http
+      .post(`/api/articles/${locked.slug}/comments`)
+      .set('Authorization', bearer(other.token))
+      .send({ body: 'Someone else, before the lock.' })
+      .expect(201);
+    await t.http
+      .patch(`/api/articles/${locked.slug}/settings`)
+      .set('Authorization', bearer(moderator.token))
+      .send({ locked: true })
+      .expect(200);
+    const { context, page } = await newReader(browser);
+    await page.goto(`${t.baseUrl}/`);
+    await signInThroughForm(page, writer.username, writer.password);
+    // Load the locked thread already signed in: the header and the thread render from the same session.
+    await page.goto(`${t.baseUrl}/articles/${locked.slug}`);
+    await page.getByText('Signed in as').waitFor();
+    await page.getByText('This discussion is locked').waitFor();
+    const own = commentArticle(page, 'Wendy Writer');
+    await own.getByText('Written before the lock.').waitFor();
+    await commentArticle(page, 'Otto Other').getByText('Someone else, before the lock.').waitFor();
+    assert.equal(await own.getByRole('button', { name: 'Edit' }).count(), 0);
+    assert.equal(await own.getByRole('button', { name: 'Delete' }).count(), 0);
+    assert.equal(await commentArticle(page, 'Otto Other').getByRole('button', { name: 'Report' }).count(), 0);
+    await context.close();
+    // The server refuses them as well.
+    assert.equal(
+      (await t.http.delete(`/api/comments/${mine.id}`).set('Authorization', bearer(writer.token))).status,
+      403,
+    );
+  });
 });
