@@ -147,26 +147,29 @@ describe('visibility of what moderators have not approved', () => {
       );
     });
 
-    it('pages the history with a cursor, oldest first', async () => {
+    it('pages the history with a cursor, oldest first, the whole of it in one answer by default', async () => {
       const article = await fx.newArticle();
       const c = (await post(alice, article.slug, { body: 'version 0' }).expect(201)).body as CommentJson;
       for (let i = 1; i <= 25; i++) await edit(alice, c.id, `version ${i}`).expect(200);
-      const first = (await history(null, c.id).expect(200)).body as { items: Revision[]; nextCursor: string | null };
+      type Page = { items: Revision[]; nextCursor: string | null };
+      const whole = (await history(null, c.id).expect(200)).body as Page;
+      assert.deepEqual(
+        whole.items.map((r) => r.body),
+        Array.from({ length: 25 }, (_, i) => `version ${i}`),
+      );
+      assert.equal(whole.nextCursor, null);
+      const first = (await history(null, c.id, '?limit=20').expect(200)).body as Page;
       assert.equal(first.items.length, 20);
       assert.equal(first.items[0].body, 'version 0');
       assert.equal(typeof first.nextCursor, 'string');
-      const second = (await history(null, c.id, `?cursor=${first.nextCursor}`).expect(200)).body as {
-        items: Revision[];
-        nextCursor: string | null;
-      };
+      const second = (await history(null, c.id, `?limit=20&cursor=${first.nextCursor}`).expect(200)).body as Page;
       assert.deepEqual(
         second.items.map((r) => r.body),
         ['version 20', 'version 21', 'version 22', 'version 23', 'version 24'],
       );
       assert.equal(second.nextCursor, null);
-      const small = (await history(null, c.id, '?limit=3').expect(200)).body as { items: Revision[] };
-      assert.equal(small.items.length, 3);
       assertErrorBody(await history(null, c.id, '?limit=101'), 400, 'limit over 100');
+      assertErrorBody(await history(null, c.id, '?limit=0'), 400, 'limit under 1');
       assertErrorBody(await history(null, c.id, '?cursor=not-a-cursor'), 400, 'a cursor the server did not issue');
     });
 

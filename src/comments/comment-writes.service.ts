@@ -6,7 +6,6 @@ import { ANONYMOUS, type Viewer, isModerator, requireWriter } from '../auth/view
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
-import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
 import { isId, parseId } from '../common/ids.js';
 import { htmlToText, renderMarkdown } from '../common/markdown/markdown.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
@@ -165,7 +164,7 @@ export class CommentWritesService {
       if (typeof last !== 'string' || !isId(last)) throw new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
       afterId = last;
     }
-    const limit = query.limit ?? DEFAULT_LIMIT;
+    const limit = query.limit ?? MAX_EDITS;
     const publicOnly = !CommentAccess.canSeeHeldVersions(comment, viewer);
     const rows = await this.comments.findRevisionsPage(id, publicOnly, limit + 1, afterId);
     const page = rows.slice(0, limit);

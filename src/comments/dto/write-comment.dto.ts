@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsDefined, IsIn, IsOptional, IsString, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
-import { PageCursor, PageLimit } from '../../common/pagination/page-query.dto.js';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { MAX_LIMIT, PageCursor } from '../../common/pagination/page-query.dto.js';
 import { QUOTE_SOURCES, type QuoteSource } from '../comment-quote.entity.js';
 import { STANCES, type Stance } from '../comment.entity.js';
 
@@ -87,8 +87,17 @@ export class RevisionDto {
   public: boolean;
 }
 
+/**
+ * The history's page size defaults to MAX_EDITS rather than the lists' 20: one answer without a cursor still holds
+ * the whole history of any comment within the cap, as the answer did before it was paged.
+ */
 export class HistoryQueryDto {
-  @PageLimit('Earlier versions per page')
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: MAX_EDITS, description: 'Earlier versions per page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LIMIT)
   limit?: number;
 
   @PageCursor()
