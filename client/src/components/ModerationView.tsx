@@ -12,6 +12,7 @@ import { plural, timeAgo } from '../format.js';
 import { listen } from '../live.js';
 import { isModerator, session } from '../session.js';
 import { useStore } from '../store.js';
+import { EditedHistory } from './CommentActions.js';
 import { FormError } from './FormError.js';
 import { announceChange, errorMessage } from './moderation-shared.js';
 import { ModerationBans } from './ModerationBans.js';
@@ -107,6 +108,8 @@ function QueueCard({ item, queue, onGone }: { item: QueueItem; queue: Queue; onG
           </blockquote>
         )}
         <div class="comment-body" dangerouslySetInnerHTML={{ __html: item.html ?? '' }} />
+        {/* Every earlier version, held ones included: what the author wrote before this text matters to the decision. */}
+        {item.editedAt && <EditedHistory key={item.editedAt} id={item.id} summary="Edit history" />}
         {item.reports.length > 0 && (
           <ul class="reports" aria-label="Reports">
             {item.reports.map((r) => (
