@@ -9,6 +9,7 @@ import { EditedHistory, EditForm, ReportForm } from './CommentActions.js';
 import { ReplyBox } from './ReplyBox.js';
 import { STANCE_LABELS, THREAD_DEPTH, ThreadContext } from './thread-context.js';
 import { Votes } from './Votes.js';
+import { AuthorName } from './AuthorName.js';
 import { useStore } from '../store.js';
 import { FormError } from './FormError.js';
 
@@ -107,7 +108,7 @@ export function CommentItem({ node }: { node: CommentNode }) {
     <li class={`comment status-${node.status}`} id={`comment-${node.id}`} data-comment-id={node.id}>
       <article aria-label={`Comment by ${name}`}>
         <header class="comment-meta">
-          <span class="author">{name}</span>
+          {node.author ? <AuthorName user={node.author} /> : <span class="author">{name}</span>}
           {node.stance && !gone && <span class={`stance stance-${node.stance}`}>{STANCE_LABELS[node.stance]}</span>}
           <a class="when" href={`/comments/${encodeURIComponent(node.id)}`} title="Link to this comment">
             <time dateTime={node.createdAt}>{timeAgo(node.createdAt)}</time>

@@ -18,6 +18,7 @@ import { announceChange, errorMessage } from './moderation-shared.js';
 import { ModerationBans } from './ModerationBans.js';
 import { ModerationLog } from './ModerationLog.js';
 import { ModerationWords } from './ModerationWords.js';
+import { AuthorName, UsernameAndRole } from './AuthorName.js';
 
 const QUEUE_LABELS: Record<Queue, string> = { pending: 'Pending', reported: 'Reported', removed: 'Removed' };
 const ACTS: Record<Queue, ModerationAct[]> = {
@@ -93,7 +94,7 @@ function QueueCard({ item, queue, onGone }: { item: QueueItem; queue: Queue; onG
     <li class="queue-item" id={`queued-${item.id}`} tabIndex={-1}>
       <article aria-label={`Comment by ${name}`}>
         <header class="comment-meta">
-          <span class="author">{name}</span>
+          {item.author ? <AuthorName user={item.author} /> : <span class="author">{name}</span>}
           <span class="muted">
             on <a href={`/articles/${encodeURIComponent(item.articleSlug)}`}>{item.articleSlug}</a>
           </span>
@@ -114,7 +115,7 @@ function QueueCard({ item, queue, onGone }: { item: QueueItem; queue: Queue; onG
           <ul class="reports" aria-label="Reports">
             {item.reports.map((r) => (
               <li key={r.id}>
-                <strong>{r.reason}</strong> by {r.reporter.displayName}
+                <strong>{r.reason}</strong> by {r.reporter.displayName} <UsernameAndRole user={r.reporter} />
                 {r.note && <>: “{r.note}”</>}
                 {r.status === 'closed' && <span class="muted"> (closed)</span>}
               </li>
