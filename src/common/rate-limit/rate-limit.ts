@@ -40,9 +40,18 @@ export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
 const PASSWORD_ATTEMPTS_PER_MINUTE = 20;
 const PASSWORD_ROUTE = 'forum:password-route';
 
-/** A 429 with Retry-After in the contract's error body. */
+/**
+ * A 429 with Retry-After in the contract's error body. The counters are keyed by the client alone (the throttler's
+ * name and the user or address), not by the route as the library does by default: a user has one budget of writes a
+ * minute, which commenting, voting, editing, reporting and deleting all spend, and so has an address.
+ */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  protected override generateKey(_context: ExecutionContext, tracker: string, _throttlerName: string): string {
+    // The storage prefixes the throttler's name (see DatabaseThrottlerStorage).
+    return tracker;
+  }
+
   protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
     return Promise.reject(new DomainError(ErrorCode.RateLimited, `Too many requests; try again in ${seconds} s.`, seconds));
