@@ -74,3 +74,27 @@ describe('sign-ins beyond the password-hashing queue', () => {
     await login(t, account.username);
   });
 });
+
+describe('write budgets behind a trusted proxy', () => {
+  let t: TestApp;
+
+  before(async () => {
+    t = await startTestApp({ env: { TRUST_PROXY: 'true' } });
+  });
+
+  after(() => t.close());
+
+  it('counts a client whose X-Forwarded-For address is long text without a 500', async () => {
+    const fx = new Fixtures(t.app);
+    const article = await fx.newArticle();
+    const reader = await register(t);
+    for (const address of ['x'.repeat(300), `${'1234:'.repeat(100)}1`]) {
+      const res = await t.http
+        .post(`/api/articles/${article.slug}/comments`)
+        .set('Authorization', bearer(reader.token))
+        .set('X-Forwarded-For', address)
+        .send({ body: 'through a proxy' });
+      assert.equal(res.status, 201, `${address.slice(0, 20)}…: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+  });
+});

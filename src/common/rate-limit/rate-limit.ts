@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { applyDecorators, type ExecutionContext, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { type AppConfig } from '../../config/app-config.js';
@@ -48,8 +49,9 @@ const PASSWORD_ROUTE = 'forum:password-route';
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   protected override generateKey(_context: ExecutionContext, tracker: string, _throttlerName: string): string {
-    // The storage prefixes the throttler's name (see DatabaseThrottlerStorage).
-    return tracker;
+    // Hashed to a fixed length: behind a trusted proxy the address comes from X-Forwarded-For, text of any length,
+    // and the key column holds 128 characters. The storage prefixes the throttler's name (DatabaseThrottlerStorage).
+    return createHash('sha256').update(tracker).digest('hex');
   }
 
   protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
