@@ -13,6 +13,7 @@ import { answerClientErrors } from './common/errors/client-errors.js';
 import { jsonGuard } from './common/json-guard.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 import { ForumIoAdapter } from './realtime/forum-io.adapter.js';
+import { LiveFanoutStatus } from './realtime/live-fanout-status.js';
 import { serveWebClient } from './web/web-client.js';
 
 /** The largest JSON body the API reads (a 10,000-character comment in 4-byte characters fits). */
@@ -53,7 +54,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   app.useGlobalFilters(new AllExceptionsFilter());
   setUpOpenApi(app);
   if (!options.preview) {
-    const io = new ForumIoAdapter(app, { databaseUrl, redisUrl: config.redisUrl });
+    const io = new ForumIoAdapter(app, { databaseUrl, redisUrl: config.redisUrl, status: app.get(LiveFanoutStatus) });
     await io.connect();
     app.useWebSocketAdapter(io);
   }
