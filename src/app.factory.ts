@@ -8,6 +8,7 @@ import { type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { SESSION_COOKIE } from './auth/request-context.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
+import { HEALTH_PATHS } from './health/health.controller.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { answerClientErrors } from './common/errors/client-errors.js';
 import { jsonGuard } from './common/json-guard.js';
@@ -49,7 +50,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   // The web client's pages and assets; never a path under /api or /socket.io.
   serveWebClient(app, options.webClientDir);
   app.set('query parser', 'simple');
-  app.setGlobalPrefix('api');
+  // Probes answer at the root, where orchestrators look for them (CONTRACT.md, Operation).
+  app.setGlobalPrefix('api', { exclude: HEALTH_PATHS });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   setUpOpenApi(app);

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { HealthController } from './health.controller.js';
+import { HealthRepository } from './health.repository.js';
+import { HealthService } from './health.service.js';
+
+/** Liveness and readiness probes (`GET /healthz`, `GET /readyz`). */
+@Module({
+  controllers: [HealthController],
+  providers: [HealthRepository, HealthService],
+})
+export class HealthModule {}
