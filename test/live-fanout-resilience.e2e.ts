@@ -152,6 +152,8 @@ describe('live updates when the fan-out loses its database connection', () => {
     const took = await untilEventsFlow('across, after the kill', a, [onA, onB]);
     await flowsNow('across, steady after the kill', a, [onA, onB]);
     await flowsNow('from B, steady after the kill', b, [onA, onB]);
+    // Each process tells its own followers that events written elsewhere meanwhile may be missing (they join again).
+    for (const f of [onA, onB]) await waitUntil('server.reconnected after the kill', () => f.events('server.reconnected').at(-1));
     for (const app of [a, b]) {
       const ready = await waitUntil('readiness after the reconnection', async () => {
         const res = await readiness(app);
@@ -174,6 +176,7 @@ describe('live updates when the fan-out loses its database connection', () => {
     const across = await untilEventsFlow('across, after the restart', a, [onA, onB]);
     await flowsNow('across, steady after the restart', a, [onA, onB]);
     await flowsNow('from B, steady after the restart', b, [onA, onB]);
+    for (const f of [onA, onB]) await waitUntil('server.reconnected after the restart', () => f.events('server.reconnected').at(-1));
     assert.equal(down.status, 503, 'readiness reported the outage');
     assert.equal(down.body.status, 'unavailable');
     const checks = down.body.checks as Record<string, { status: string }>;

@@ -40,8 +40,12 @@ export class ForumIoAdapter extends IoAdapter {
       const client = createClient({ url: this.options.redisUrl });
       let since = new Date();
       let up = false;
+      let lost = false;
       const mark = (now: boolean) => {
-        if (now !== up) [up, since] = [now, new Date()];
+        if (now === up) return;
+        [up, since] = [now, new Date()];
+        if (!now) lost = true;
+        else if (lost) this.options.status.recovered();
       };
       client.on('ready', () => mark(true));
       client.on('end', () => mark(false));
@@ -57,7 +61,7 @@ export class ForumIoAdapter extends IoAdapter {
       this.log.log('Socket.IO fans out through Redis streams');
       return;
     }
-    const fanout = new PostgresFanout({ databaseUrl: this.options.databaseUrl });
+    const fanout = new PostgresFanout({ databaseUrl: this.options.databaseUrl, onRecovered: () => this.options.status.recovered() });
     this.options.status.attach(() => {
       const { status, since } = fanout.state();
       return { mode: 'postgres', up: status === 'listening', since };

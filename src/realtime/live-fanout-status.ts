@@ -12,16 +12,28 @@ export interface LiveFanoutState {
 }
 
 /**
- * The fan-out's state, for readiness. The Socket.IO adapter (set up outside the module graph, in the app factory)
- * attaches its source here; until then, and without one, there is nothing to wait for.
+ * The fan-out's state, for readiness, and its recoveries, for live followers. The Socket.IO adapter (set up outside
+ * the module graph, in the app factory) attaches its source and reports recoveries here; until then, and without one,
+ * there is nothing to wait for.
  */
 @Injectable()
 export class LiveFanoutStatus {
   private source?: () => LiveFanoutState;
   private readonly createdAt = new Date();
+  private readonly recoveryListeners: (() => void)[] = [];
 
   attach(source: () => LiveFanoutState): void {
     this.source = source;
+  }
+
+  /** Called each time the fan-out comes back after a loss. */
+  onRecovered(listener: () => void): void {
+    this.recoveryListeners.push(listener);
+  }
+
+  /** The fan-out is back after a loss: events other processes sent meanwhile did not arrive here. */
+  recovered(): void {
+    for (const listener of this.recoveryListeners) listener();
   }
 
   state(): LiveFanoutState {

@@ -41,6 +41,8 @@ export interface PostgresFanoutOptions {
   closeTimeoutMs: number;
   /** How long payloads stay in the table. */
   attachmentTtlMs: number;
+  /** Called each time LISTEN is back after a loss (not at the first connection). */
+  onRecovered?: () => void;
 }
 
 export const DEFAULT_FANOUT_OPTIONS: Omit<PostgresFanoutOptions, 'databaseUrl'> = {
@@ -227,6 +229,7 @@ export class PostgresFanout {
     if (recovered) {
       this.log.log('live fan-out: listening again');
       for (const receiver of this.receivers.values()) receiver.onReconnected();
+      this.options.onRecovered?.();
     } else {
       this.log.log('live fan-out: listening');
     }
