@@ -14,7 +14,7 @@ import { answerClientErrors } from './common/errors/client-errors.js';
 import { jsonGuard } from './common/json-guard.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 import { ForumIoAdapter } from './realtime/forum-io.adapter.js';
-import { LiveFanoutStatus } from './realtime/live-fanout-status.js';
+import { LiveFanoutStatus } from './common/live-fanout-status.js';
 import { serveWebClient } from './web/web-client.js';
 
 /** The largest JSON body the API reads (a 10,000-character comment in 4-byte characters fits). */

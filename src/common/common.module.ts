@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { LiveFanoutStatus } from './live-fanout-status.js';
 import { CursorCodec } from './pagination/cursor-codec.js';
 import { SecretsRepository } from './secrets.repository.js';
 
 @Module({
-  providers: [SecretsRepository, CursorCodec],
-  exports: [CursorCodec],
+  providers: [SecretsRepository, CursorCodec, LiveFanoutStatus],
+  exports: [CursorCodec, LiveFanoutStatus],
 })
 export class CommonModule {}

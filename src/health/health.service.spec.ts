@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type LiveFanoutState, LiveFanoutStatus } from '../realtime/live-fanout-status.js';
+import { type LiveFanoutState, LiveFanoutStatus } from '../common/live-fanout-status.js';
 import { type HealthRepository } from './health.repository.js';
 import { HealthService } from './health.service.js';
 

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { LiveFanoutStatus } from '../realtime/live-fanout-status.js';
+import { LiveFanoutStatus } from '../common/live-fanout-status.js';
 import { type CheckStatus, type ReadinessDto } from './dto/readiness.dto.js';
 import { HealthRepository } from './health.repository.js';
 

@@ -3,7 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
 import { type Server, type ServerOptions } from 'socket.io';
-import { type LiveFanoutStatus } from './live-fanout-status.js';
+import { type LiveFanoutStatus } from '../common/live-fanout-status.js';
 import { postgresClusterAdapter } from './postgres-cluster.adapter.js';
 import { PostgresFanout } from './postgres-fanout.js';
 

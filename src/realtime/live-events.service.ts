@@ -11,7 +11,7 @@ import {
   type ServerReconnectedPayload,
 } from './event-map.js';
 import { EventsRepository } from './events.repository.js';
-import { LiveFanoutStatus } from './live-fanout-status.js';
+import { LiveFanoutStatus } from '../common/live-fanout-status.js';
 import { MODERATORS_ROOM, articleRoom, userRoom } from './rooms.js';
 
 /** Something to send once the transaction that caused it has committed. */

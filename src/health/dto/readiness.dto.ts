@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { type LiveFanoutMode } from '../../realtime/live-fanout-status.js';
+import { type LiveFanoutMode } from '../../common/live-fanout-status.js';
 
 export type CheckStatus = 'up' | 'down';
 
