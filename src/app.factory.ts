@@ -9,11 +9,13 @@ import { AppModule } from './app.module.js';
 import { essayUploadGate, isAdmittedEssayUpload, isJson } from './articles/essay-upload-gate.js';
 import { AuthService } from './auth/auth.service.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
+import { HEALTH_PATHS } from './health/health.controller.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { answerClientErrors } from './common/errors/client-errors.js';
 import { jsonGuard } from './common/json-guard.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 import { ForumIoAdapter } from './realtime/forum-io.adapter.js';
+import { LiveFanoutStatus } from './common/live-fanout-status.js';
 import { serveWebClient } from './web/web-client.js';
 
 /** The largest JSON body the API reads (a 10,000-character comment in 4-byte characters fits). */
@@ -51,12 +53,13 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   // The web client's pages and assets; never a path under /api or /socket.io.
   serveWebClient(app, options.webClientDir);
   app.set('query parser', 'simple');
-  app.setGlobalPrefix('api');
+  // Probes answer at the root, where orchestrators look for them (CONTRACT.md, Operation).
+  app.setGlobalPrefix('api', { exclude: HEALTH_PATHS });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   setUpOpenApi(app);
   if (!options.preview) {
-    const io = new ForumIoAdapter(app, { databaseUrl, redisUrl: config.redisUrl });
+    const io = new ForumIoAdapter(app, { databaseUrl, redisUrl: config.redisUrl, status: app.get(LiveFanoutStatus) });
     await io.connect();
     app.useWebSocketAdapter(io);
   }
