@@ -4,17 +4,21 @@ import { type CommentStatus } from './comment.entity.js';
 interface CommentFacts {
   status: CommentStatus;
   authorId: string;
+  /** Readers saw some version of it. */
+  published: boolean;
 }
 
 /**
  * Who may see what of a comment: the one place these rules live.
- * - pending: its author and moderators only (anyone else: as if it did not exist);
+ * - never published (readers never saw any version of it, whatever its status now): its author and moderators only
+ *   (anyone else: as if it did not exist);
+ * - pending again after an edit: its author and moderators see it, readers a `removed` placeholder, as when it left;
  * - removed: everyone sees a placeholder, moderators also the body;
  * - deleted: a placeholder for everyone.
  */
 export const CommentAccess = {
   canSee(comment: CommentFacts, viewer: Viewer): boolean {
-    return comment.status !== 'pending' || isModerator(viewer) || isAuthor(comment, viewer);
+    return comment.published || isModerator(viewer) || isAuthor(comment, viewer);
   },
 
   isAuthor(comment: CommentFacts, viewer: Viewer): boolean {
