@@ -221,5 +221,20 @@ describe('visibility of what readers never saw', () => {
         follower.close();
       }
     });
+
+    it('answers readers about it as about a removed comment: no answer says it waits for a moderator', async () => {
+      const a = await fx.newArticle();
+      const c = (await post(alice, a.slug, { body: unique('Soon held again') }).expect(201)).body as CommentJson;
+      await edit(alice, c.id, `Now with ${bannedWord}`).expect(200);
+      const vote = await as(bob, t.http.put(`/api/comments/${c.id}/vote`)).send({ value: 1 });
+      assertErrorBody(vote, 403, 'a vote on the placeholder');
+      assert.doesNotMatch(JSON.stringify(vote.body), /pending/, 'the refusal does not name the review');
+      // It takes replies like a removed comment does; the reply is visible under the placeholder.
+      const reply = (await post(bob, a.slug, { body: unique('A reply to a placeholder'), parentId: c.id }).expect(201)).body as CommentJson;
+      assert.equal(reply.status, 'visible');
+      const top = (await threadPage(null, a.slug)).items.find((n) => n.id === c.id) as Node;
+      assert.equal(top.replyCount, 1);
+      assert.deepEqual(top.replies.map((r) => r.id), [reply.id]);
+    });
   });
 });

@@ -30,6 +30,14 @@ export const CommentAccess = {
     return isModerator(viewer) || isAuthor(comment, viewer);
   },
 
+  /**
+   * The status this viewer is shown: a comment sent back to review by an edit is `removed` to readers (they saw it
+   * leave), so no answer (a placeholder, an error message) tells them it waits for a moderator.
+   */
+  shownStatus(comment: CommentFacts, viewer: Viewer): CommentStatus {
+    return comment.status === 'pending' && !CommentAccess.canSeeBody(comment, viewer) ? 'removed' : comment.status;
+  },
+
   canSeeBody(comment: CommentFacts, viewer: Viewer): boolean {
     switch (comment.status) {
       case 'visible':

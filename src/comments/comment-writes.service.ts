@@ -209,8 +209,9 @@ export class CommentWritesService {
     const parent = await this.comments.findById(parseId(rawId, ErrorCode.CommentNotFound, 'comment'), tx);
     if (!parent || !CommentAccess.canSee(parent, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment to reply to.');
     if (parent.articleId !== articleId) throw new DomainError(ErrorCode.Conflict, 'That comment belongs to another article.');
-    // A reply under a comment readers cannot see would show them where it stands: wait for a moderator to approve it.
-    if (parent.status === 'pending') throw new DomainError(ErrorCode.Conflict, 'That comment waits for a moderator; reply once it is approved.');
+    // A reply under a comment readers never saw would show them where it stands: wait for a moderator to approve it.
+    // One they saw and that went back to review is a placeholder to them, and takes replies like a removed one.
+    if (parent.status === 'pending' && !parent.published) throw new DomainError(ErrorCode.Conflict, 'That comment waits for a moderator; reply once it is approved.');
     return { id: parent.id, path: parent.path, authorId: parent.authorId };
   }
 
