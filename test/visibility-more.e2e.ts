@@ -237,4 +237,22 @@ describe('visibility of what readers never saw', () => {
       assert.deepEqual(top.replies.map((r) => r.id), [reply.id]);
     });
   });
+
+  describe('idempotent retries', () => {
+    it('answers its own author the first answer for a comment since withdrawn, and creates nothing', async () => {
+      const a = await premoderated();
+      const key = `retry-${randomBytes(6).toString('hex')}`;
+      const body = { body: unique('Posted once') };
+      const first = (await post(alice, a.slug, body).set('Idempotency-Key', key).expect(201)).body as CommentJson;
+      await as(alice, t.http.delete(`/api/comments/${first.id}`)).expect(204);
+      const again = (await post(alice, a.slug, body).set('Idempotency-Key', key).expect(201)).body as CommentJson;
+      assert.deepEqual(again, first, 'the first answer, to the author who already had it');
+      assertErrorBody(await permalink(alice, first.id), 404, 'the withdrawn comment stays withdrawn');
+      assert.equal(flatten((await threadPage(alice, a.slug)).items).length, 0, 'the retry posted nothing');
+      // The key is the author's own: another user with the same key posts their own comment.
+      const bobs = (await post(bob, a.slug, body).set('Idempotency-Key', key).expect(201)).body as CommentJson;
+      assert.notEqual(bobs.id, first.id);
+      assert.equal(bobs.author?.id, bob.id);
+    });
+  });
 });
