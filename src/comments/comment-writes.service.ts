@@ -126,8 +126,8 @@ export class CommentWritesService {
   }
 
   /**
-   * A comment readers saw becomes a `deleted` placeholder (its replies stay in place). One they never saw (pending,
-   * never approved in any version, without replies) is withdrawn: erased, with no placeholder, no counter moved and
+   * A comment readers saw becomes a `deleted` placeholder (its replies stay in place). One they never saw (never
+   * approved in any version, without replies) is withdrawn: erased, with no placeholder, no counter moved and
    * no event, so that readers learn nothing of it.
    */
   async delete(rawId: string, viewer: Viewer): Promise<void> {
@@ -135,7 +135,7 @@ export class CommentWritesService {
     const emissions = await this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'delete');
       await this.requireOpenArticle(tx, comment.articleId, viewer);
-      if (comment.status === 'pending' && !(await this.comments.hasPublicRevision(tx, comment.id)) && !(await this.comments.hasReplies(tx, comment.id))) {
+      if (!comment.published && !(await this.comments.hasReplies(tx, comment.id))) {
         await this.comments.erase(tx, comment.id);
         return [];
       }
@@ -177,11 +177,15 @@ export class CommentWritesService {
 
   /**
    * Moves every counter a status change touches: the article's and its quoted blocks' visible-comment counts (a
-   * comment counts while visible) and the parent's reply count (a reply counts unless pending).
+   * comment counts while visible) and the parent's reply count (a reply counts once readers have seen it, as a
+   * placeholder when it is hidden again). `comment` is the row as it was before the change (after the insert for a
+   * new one, `from` null). A comment readers never saw moves nothing until it becomes visible.
    */
   async moveCounters(tx: Tx, comment: CommentRow, from: CommentStatus | null, to: CommentStatus, quotedBlockIds?: string[]): Promise<void> {
     const visibleDelta = Number(to === 'visible') - Number(from === 'visible');
-    const replyDelta = Number(to !== 'pending') - Number(from !== null && from !== 'pending');
+    const seenBefore = from !== null && comment.published;
+    const seenAfter = seenBefore || to === 'visible';
+    const replyDelta = Number(seenAfter) - Number(seenBefore);
     if (comment.parentId) await this.comments.adjustReplyCount(tx, comment.parentId, replyDelta);
     if (visibleDelta !== 0) {
       const blockIds = quotedBlockIds ?? (await this.comments.findQuotedBlockIds(tx, comment.id));
@@ -205,8 +209,9 @@ export class CommentWritesService {
     const parent = await this.comments.findById(parseId(rawId, ErrorCode.CommentNotFound, 'comment'), tx);
     if (!parent || !CommentAccess.canSee(parent, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment to reply to.');
     if (parent.articleId !== articleId) throw new DomainError(ErrorCode.Conflict, 'That comment belongs to another article.');
-    // A reply under a comment readers cannot see would show them where it stands: wait for a moderator to approve it.
-    if (parent.status === 'pending') throw new DomainError(ErrorCode.Conflict, 'That comment waits for a moderator; reply once it is approved.');
+    // A reply under a comment readers never saw would show them where it stands: wait for a moderator to approve it.
+    // One they saw and that went back to review is a placeholder to them, and takes replies like a removed one.
+    if (parent.status === 'pending' && !parent.published) throw new DomainError(ErrorCode.Conflict, 'That comment waits for a moderator; reply once it is approved.');
     if (parent.path.length > MAX_COMMENT_DEPTH) {
       throw new DomainError(ErrorCode.ThreadTooDeep, `This thread is as deep as a thread goes (${MAX_COMMENT_DEPTH} replies down); reply to a comment above.`);
     }

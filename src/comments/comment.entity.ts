@@ -106,7 +106,14 @@ export class CommentEntity {
   @Column({ type: 'double precision', default: 0 })
   controversy: number;
 
-  /** Direct replies that readers see as nodes (any status but pending). */
+  /**
+   * Readers saw some version of it (it was visible at least once). One they never saw stays invisible to them whatever
+   * its status; one they saw leaves a placeholder when it is removed, deleted or sent back to review.
+   */
+  @Column({ type: 'boolean', default: true })
+  published: boolean;
+
+  /** Direct replies that readers see as nodes (the published ones, whatever their status now). */
   @Column({ name: 'reply_count', type: 'integer', default: 0 })
   replyCount: number;
 

@@ -23,6 +23,8 @@ export interface CommentRow {
   body: string;
   html: string;
   status: CommentStatus;
+  /** Readers saw some version of it; one they never saw stays invisible to them whatever its status. */
+  published: boolean;
   stance: Stance | null;
   createdAt: Date;
   editedAt: Date | null;
@@ -79,7 +81,7 @@ export interface SortPosition {
 const COLUMNS = `
   c.id, c.article_id AS "articleId", c.parent_id AS "parentId", c.path, c.depth,
   c.author_id AS "authorId", u.username AS "authorUsername", u.display_name AS "authorDisplayName", u.role AS "authorRole",
-  c.body, c.html, c.status, c.stance, c.created_at AS "createdAt", c.edited_at AS "editedAt",
+  c.body, c.html, c.status, c.published, c.stance, c.created_at AS "createdAt", c.edited_at AS "editedAt",
   c.upvotes, c.downvotes, c.score, c.best_score AS "bestScore", c.controversy, c.reply_count AS "replyCount"`;
 
 /**
@@ -228,16 +230,6 @@ export class CommentsRepository {
     return rows[0]?.at ?? null;
   }
 
-  /** Current statuses of these comments. */
-  async findStatuses(ids: string[]): Promise<Map<string, CommentStatus>> {
-    if (ids.length === 0) return new Map();
-    const rows: { id: string; status: CommentStatus }[] = await this.dataSource.query(
-      'SELECT id, status FROM comments WHERE id = ANY($1::bigint[])',
-      [ids],
-    );
-    return new Map(rows.map((r) => [r.id, r.status]));
-  }
-
   /** The comment, its row locked until the transaction ends (edits, deletions and moderation of one comment queue up). */
   async findByIdForUpdate(tx: Tx, id: string): Promise<CommentRow | null> {
     const rows: CommentRow[] = await tx.query(
@@ -269,12 +261,6 @@ export class CommentsRepository {
     return rows[0].n;
   }
 
-  /** Whether readers ever saw any earlier version of the comment. */
-  async hasPublicRevision(tx: Tx, commentId: string): Promise<boolean> {
-    const rows: unknown[] = await tx.query('SELECT 1 FROM comment_revisions WHERE comment_id = $1 AND public LIMIT 1', [commentId]);
-    return rows.length > 0;
-  }
-
   /** A page of a comment's earlier versions, oldest first, after the revision `afterId`; `publicOnly` for readers. */
   findRevisionsPage(
     commentId: string,
@@ -301,8 +287,9 @@ export class CommentsRepository {
     await tx.query('DELETE FROM comments WHERE id = $1', [commentId]);
   }
 
+  /** A comment that becomes visible is published for good: readers have seen it. */
   async setStatus(tx: Tx, id: string, status: CommentStatus): Promise<void> {
-    await tx.query('UPDATE comments SET status = $2 WHERE id = $1', [id, status]);
+    await tx.query(`UPDATE comments SET status = $2::varchar, published = published OR $2::varchar = 'visible' WHERE id = $1`, [id, status]);
   }
 
   async adjustReplyCount(tx: Tx, id: string, delta: number): Promise<void> {
@@ -374,8 +361,8 @@ export class CommentsRepository {
   async insertComment(manager: EntityManager, comment: NewComment, quotes: NewQuote[]): Promise<{ id: string; path: string[] }> {
     const rows: { id: string; path: string[] }[] = await manager.query(
       `WITH next AS (SELECT nextval(pg_get_serial_sequence('comments', 'id')) AS id)
-       INSERT INTO comments (id, article_id, parent_id, path, depth, author_id, body, html, status, stance, created_at, import_key)
-       SELECT next.id, $1, $2, $3::bigint[] || next.id, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, now()), $11 FROM next
+       INSERT INTO comments (id, article_id, parent_id, path, depth, author_id, body, html, status, published, stance, created_at, import_key)
+       SELECT next.id, $1, $2, $3::bigint[] || next.id, $4, $5, $6, $7, $8::varchar, $8::varchar <> 'pending', $9, coalesce($10::timestamptz, now()), $11 FROM next
        RETURNING id, path`,
       [
         comment.articleId,
@@ -429,7 +416,7 @@ export class CommentsRepository {
     // One count per comment through the parent index, and only rows whose counter is off are written.
     await manager.query(
       `UPDATE comments c SET reply_count = r.n
-         FROM (SELECT p.id, (SELECT count(*)::int FROM comments k WHERE k.parent_id = p.id AND k.status <> 'pending') AS n
+         FROM (SELECT p.id, (SELECT count(*)::int FROM comments k WHERE k.parent_id = p.id AND k.published) AS n
                  FROM comments p WHERE p.article_id = $1) r
         WHERE c.id = r.id AND c.reply_count <> r.n`,
       [articleId],
@@ -459,11 +446,14 @@ export class CommentsRepository {
     );
   }
 
-  /** Pending comments are seen only by their author and moderators; every other status is shown (maybe as a placeholder). */
+  /**
+   * A comment readers never saw (never approved, whatever its status now) is seen only by its author and moderators;
+   * every other one is shown (as a placeholder when its body is not for this viewer). CommentAccess.canSee in SQL.
+   */
   private visibility(viewer: Viewer, params: unknown[]): string {
     if (isModerator(viewer)) return 'TRUE';
-    if (!viewer.userId) return `c.status <> 'pending'`;
-    return `(c.status <> 'pending' OR c.author_id = $${params.push(viewer.userId)})`;
+    if (!viewer.userId) return 'c.published';
+    return `(c.published OR c.author_id = $${params.push(viewer.userId)})`;
   }
 
   private keyset(sort: ThreadSort, after: SortPosition, params: unknown[]): string {
@@ -499,9 +489,9 @@ export class CommentsRepository {
       }
     }
     await manager.query(
-      `INSERT INTO comments (id, article_id, parent_id, path, depth, author_id, body, html, status, stance, created_at,
+      `INSERT INTO comments (id, article_id, parent_id, path, depth, author_id, body, html, status, published, stance, created_at,
                              upvotes, downvotes, score, best_score, controversy)
-       SELECT r.id, $1, r.parent_id, r.path::bigint[], r.depth, r.author_id, r.body, r.html, r.status, r.stance, r.created_at,
+       SELECT r.id, $1, r.parent_id, r.path::bigint[], r.depth, r.author_id, r.body, r.html, r.status, r.status <> 'pending', r.stance, r.created_at,
               r.up, r.down, r.up - r.down, comment_best_score(r.up, r.down), comment_controversy(r.up, r.down)
          FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::text[],
                      $10::text[], $11::timestamptz[], $12::int[], $13::int[])

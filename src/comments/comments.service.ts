@@ -120,7 +120,7 @@ export class CommentsService {
     const expanded = new Set(all.slice(0, all.length - level.length).map((r) => r.id));
     const toNode = (row: CommentRow): CommentNodeDto => {
       const children = childrenOf.get(row.id) ?? [];
-      const shownCounted = children.filter((c) => c.status !== 'pending').length;
+      const shownCounted = children.filter((c) => c.published).length;
       const node = toCommentDto(row, quotesOf.get(row.id) ?? [], viewer, myVotes.get(row.id) ?? 0) as CommentNodeDto;
       node.replies = children.map(toNode);
       node.moreReplies = expanded.has(row.id) ? Math.max(0, row.replyCount - shownCounted) : row.replyCount;

@@ -88,7 +88,8 @@ export class ModerationService {
 
   /**
    * approve: a pending comment becomes visible (and is announced as new); approving a reported one keeps it visible.
-   * remove: hidden from readers, its body kept for moderators. restore: a removed comment is visible again.
+   * remove: hidden from readers, its body kept for moderators (a comment readers never saw stays unseen: no
+   * placeholder). restore: a removed comment is visible again (one readers never saw is published by it, as by approval).
    * Approving and removing close the comment's open reports. Each action is logged once.
    */
   async act(action: CommentAction, rawId: string, reason: string | undefined, viewer: Viewer): Promise<CommentDto> {
@@ -110,7 +111,7 @@ export class ModerationService {
       // Quotes taken from it stand again once readers can read it, and no longer while they cannot.
       if (comment.status !== row.status) await this.writes.reverifyQuotesOf(tx, row);
       const quotes = await this.comments.findQuotes([row.id], tx);
-      return { dto: toCommentDto(row, quotes, viewer, 0), emissions: await this.announce(tx, comment.status, row, quotes) };
+      return { dto: toCommentDto(row, quotes, viewer, 0), emissions: await this.announce(tx, comment, row, quotes) };
     });
     this.live.publish(emissions);
     return dto;
@@ -231,14 +232,20 @@ export class ModerationService {
     };
   }
 
-  /** What followers learn: an approved comment arrives as new, a removed one leaves, a restored one comes back. */
-  private async announce(tx: Tx, from: CommentStatus, row: CommentRow, quotes: Awaited<ReturnType<CommentsRepository['findQuotes']>>): Promise<Emission[]> {
+  /**
+   * What followers learn, from what they saw before: a visible comment removed leaves; one they see as a placeholder
+   * (removed, or sent back to review by an edit) comes back with `comment.restored` when a moderator restores or
+   * approves it; one they never saw arrives as new (`comment.created`, and a reply notification), whether approved or
+   * restored after a removal. Removing a comment they never saw, or one already hidden from them, tells them nothing.
+   */
+  private async announce(tx: Tx, before: CommentRow, row: CommentRow, quotes: Awaited<ReturnType<CommentsRepository['findQuotes']>>): Promise<Emission[]> {
+    const from = before.status;
     if (from === row.status) return [];
     if (row.status === 'removed') {
       return from === 'visible' ? [await this.live.room(tx, row.articleId, 'comment.removed', { commentId: row.id })] : [];
     }
     const readerView = toCommentDto(row, quotes, ANONYMOUS, 0);
-    if (from === 'removed') return [await this.live.room(tx, row.articleId, 'comment.restored', { comment: readerView })];
+    if (before.published) return [await this.live.room(tx, row.articleId, 'comment.restored', { comment: readerView })];
     const emissions = [await this.live.room(tx, row.articleId, 'comment.created', { comment: readerView })];
     const parent = row.parentId ? await this.comments.findById(row.parentId, tx) : null;
     if (parent && parent.authorId !== row.authorId) emissions.push(this.live.toUser(parent.authorId, row.articleId, 'reply.received', { comment: readerView }));

@@ -2,7 +2,9 @@ import { type BeforeApplicationShutdown, Injectable, type OnModuleDestroy, type 
 import { type Server } from 'socket.io';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { InOrder } from './in-order.js';
-import { CommentsRepository } from '../comments/comments.repository.js';
+import { ANONYMOUS } from '../auth/viewer.js';
+import { type CommentRow, CommentsRepository } from '../comments/comments.repository.js';
+import { toCommentDto } from '../comments/dto/comment.mapper.js';
 import {
   type PrivateEventPayloads,
   type RoomEventPayloads,
@@ -148,9 +150,10 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy, BeforeApplicat
     const stored = await this.events.findAfter(articleId, since, latest - since, MAX_CATCH_UP_BYTES);
     // Fewer than the numbers say: over the byte budget (or pruned meanwhile).
     if (stored.length < latest - since) return { seq: latest, resync: true };
-    const shown = await this.comments.findStatuses(stored.flatMap((e) => (isCommentPayload(e.payload) ? [e.payload.comment.id] : [])));
+    const ids = [...new Set(stored.flatMap((e) => (isCommentPayload(e.payload) ? [e.payload.comment.id] : [])))];
+    const current = new Map((await this.comments.findByIdsInOrder(ids)).map((row) => [row.id, row]));
     const missed = stored.map((e) => {
-      const payload = isCommentPayload(e.payload) ? withCurrentVisibility(e.payload, shown) : e.payload;
+      const payload = isCommentPayload(e.payload) ? withCurrentVisibility(e.payload, current) : e.payload;
       return { type: e.type, seq: e.seq, articleId, at: e.at.toISOString(), ...payload };
     });
     return { seq: latest, missed };
@@ -158,7 +161,7 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy, BeforeApplicat
 }
 
 interface CommentPayload {
-  comment: { id: string; status: string; body: unknown; html: unknown; author: unknown; quote: unknown; quotes: unknown; stance: unknown };
+  comment: { id: string };
 }
 
 function isCommentPayload(payload: Record<string, unknown>): payload is Record<string, unknown> & CommentPayload {
@@ -167,12 +170,13 @@ function isCommentPayload(payload: Record<string, unknown>): payload is Record<s
 }
 
 /**
- * A comment that has since been removed or deleted goes out as a placeholder. One sent back to pending (an edit with
- * a banned word) is hidden from readers like a removed one: live followers got `comment.removed` for it.
+ * A comment readers can no longer read (removed, deleted, or sent back to review by an edit: live followers got
+ * `comment.removed` or `comment.deleted` for it) goes out as the placeholder a reader would be shown now, the one
+ * the thread shows: nothing of the comment's own (no author, body, votes or edit time) is carried over from the
+ * logged event.
  */
-function withCurrentVisibility(payload: Record<string, unknown> & CommentPayload, statuses: Map<string, string>): Record<string, unknown> {
-  const current = statuses.get(payload.comment.id);
-  if (current !== 'removed' && current !== 'deleted' && current !== 'pending') return payload;
-  const status = current === 'deleted' ? 'deleted' : 'removed';
-  return { ...payload, comment: { ...payload.comment, status, body: null, html: null, author: null, quote: null, quotes: [], stance: null } };
+function withCurrentVisibility(payload: Record<string, unknown> & CommentPayload, current: Map<string, CommentRow>): Record<string, unknown> {
+  const row = current.get(payload.comment.id);
+  if (!row || row.status === 'visible') return payload;
+  return { ...payload, comment: toCommentDto(row, [], ANONYMOUS, 0) };
 }

@@ -28,7 +28,7 @@ export class VotesService {
       const comment = await this.comments.findById(id, tx);
       if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
       if (CommentAccess.isAuthor(comment, viewer)) throw new DomainError(ErrorCode.Forbidden, 'You cannot vote on your own comment.');
-      if (comment.status !== 'visible') throw new DomainError(ErrorCode.Forbidden, `A ${comment.status} comment takes no votes.`);
+      if (comment.status !== 'visible') throw new DomainError(ErrorCode.Forbidden, `A ${CommentAccess.shownStatus(comment, viewer)} comment takes no votes.`);
       const article = await this.articles.findById(comment.articleId, tx);
       if (article?.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
       const previous = await this.votes.setVote(tx, id, userId, value);

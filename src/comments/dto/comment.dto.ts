@@ -73,7 +73,7 @@ export class CommentDto {
   @ApiProperty({ enum: [-1, 0, 1] })
   myVote: number;
 
-  @ApiProperty({ description: 'Direct replies (not counting pending ones)' })
+  @ApiProperty({ description: 'Direct replies that readers see (a reply readers never saw, such as a pending one, is not counted)' })
   replyCount: number;
 }
 

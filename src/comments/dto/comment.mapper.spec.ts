@@ -9,7 +9,7 @@ const AUTHOR: Viewer = { userId: '7', role: 'reader', ban: null };
 const OTHER: Viewer = { userId: '8', role: 'reader', ban: null };
 const MODERATOR: Viewer = { userId: '9', role: 'moderator', ban: null };
 
-function row(status: CommentStatus): CommentRow {
+function row(status: CommentStatus, published = status !== 'pending'): CommentRow {
   return {
     id: '42',
     articleId: '1',
@@ -23,6 +23,7 @@ function row(status: CommentStatus): CommentRow {
     body: 'held words',
     html: '<p>held words</p>',
     status,
+    published,
     stance: 'agree',
     createdAt: new Date('2026-01-01T00:00:00.000Z'),
     editedAt: new Date('2026-01-02T00:00:00.000Z'),
@@ -46,8 +47,13 @@ const QUOTE: QuoteRow = {
 };
 
 describe('toCommentDto', () => {
-  it('shows a pending comment to a reader who may not see it as a bare removed placeholder', () => {
+  it('shows a never-published comment to a reader who may not see it as a bare removed placeholder', () => {
     for (const viewer of [ANONYMOUS, OTHER]) {
+      for (const status of ['pending', 'removed'] as const) {
+        const sut = toCommentDto(row(status, false), [QUOTE], viewer, 1);
+        assert.equal(sut.status, 'removed');
+        assert.deepEqual([sut.body, sut.score, sut.myVote, sut.replyCount], [null, 0, 0, 0]);
+      }
       const sut = toCommentDto(row('pending'), [QUOTE], viewer, 1);
       assert.equal(sut.status, 'removed');
       assert.deepEqual(
@@ -64,6 +70,25 @@ describe('toCommentDto', () => {
       assert.equal(sut.status, 'pending');
       assert.equal(sut.body, 'held words');
       assert.equal(sut.replyCount, 4);
+    }
+  });
+
+  it('shows readers one placeholder for every hidden body: only where it stands and its replies', () => {
+    const cases: [CommentStatus, Viewer, string][] = [
+      ['pending', OTHER, 'removed'],
+      ['pending', ANONYMOUS, 'removed'],
+      ['removed', ANONYMOUS, 'removed'],
+      ['removed', AUTHOR, 'removed'],
+      ['deleted', MODERATOR, 'deleted'],
+    ];
+    for (const [status, viewer, shown] of cases) {
+      const sut = toCommentDto(row(status, true), [QUOTE], viewer, 1);
+      assert.equal(sut.status, shown, `${status} as seen by ${viewer.role}`);
+      assert.deepEqual(
+        [sut.author, sut.body, sut.html, sut.stance, sut.quote, sut.quotes, sut.editedAt],
+        [null, null, null, null, null, [], null],
+      );
+      assert.deepEqual([sut.score, sut.upvotes, sut.downvotes, sut.myVote, sut.replyCount], [0, 0, 0, 0, 4]);
     }
   });
 

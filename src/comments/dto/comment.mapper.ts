@@ -11,29 +11,29 @@ export function toQuoteDto(quote: QuoteRow): QuoteDto {
 }
 
 /**
- * A comment as this viewer may see it: a placeholder without author, body or quote where the rules say so. A comment
- * the viewer may not see at all (pending, not theirs) can still be named by a reply it holds (a permalink's
- * ancestors): it is shown as a `removed` placeholder with nothing of its own (no counts, no dates beyond creation),
- * the way live followers saw it leave.
+ * A comment as this viewer may see it. Where the rules hide its body (removed, deleted, or sent back to review by an
+ * edit, for readers) it is a placeholder with nothing of its own: no author, body, stance, quote, votes or `editedAt`
+ * (an edit made while it was hidden is no one else's business); only where it stands and `replyCount`, since its
+ * replies readers see stay in place under it. A comment the viewer may not see at all (never published, not theirs)
+ * can still be named by a reply it holds (a permalink's ancestors, in data imported that way): it is the same
+ * placeholder with no replies counted.
  */
 export function toCommentDto(row: CommentRow, quotes: QuoteRow[], viewer: Viewer, myVote: number): CommentDto {
-  if (!CommentAccess.canSee(row, viewer)) return hiddenPlaceholder(row);
-  const showBody = CommentAccess.canSeeBody(row, viewer);
-  const quoteDtos = showBody ? quotes.map(toQuoteDto) : [];
+  if (!CommentAccess.canSee(row, viewer)) return placeholder(row, 'removed', 0);
+  if (!CommentAccess.canSeeBody(row, viewer)) return placeholder(row, row.status === 'deleted' ? 'deleted' : 'removed', row.replyCount);
+  const quoteDtos = quotes.map(toQuoteDto);
   return {
     id: row.id,
     articleId: row.articleId,
     parentId: row.parentId,
     depth: row.depth,
-    author: showBody
-      ? toUserDto({ id: row.authorId, username: row.authorUsername, displayName: row.authorDisplayName, role: row.authorRole })
-      : null,
-    body: showBody ? row.body : null,
-    html: showBody ? row.html : null,
+    author: toUserDto({ id: row.authorId, username: row.authorUsername, displayName: row.authorDisplayName, role: row.authorRole }),
+    body: row.body,
+    html: row.html,
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt?.toISOString() ?? null,
     status: row.status,
-    stance: showBody ? row.stance : null,
+    stance: row.stance,
     quote: quoteDtos[0] ?? null,
     quotes: quoteDtos,
     score: row.score,
@@ -44,7 +44,7 @@ export function toCommentDto(row: CommentRow, quotes: QuoteRow[], viewer: Viewer
   };
 }
 
-function hiddenPlaceholder(row: CommentRow): CommentDto {
+function placeholder(row: CommentRow, status: 'removed' | 'deleted', replyCount: number): CommentDto {
   return {
     id: row.id,
     articleId: row.articleId,
@@ -55,7 +55,7 @@ function hiddenPlaceholder(row: CommentRow): CommentDto {
     html: null,
     createdAt: row.createdAt.toISOString(),
     editedAt: null,
-    status: 'removed',
+    status,
     stance: null,
     quote: null,
     quotes: [],
@@ -63,6 +63,6 @@ function hiddenPlaceholder(row: CommentRow): CommentDto {
     upvotes: 0,
     downvotes: 0,
     myVote: 0,
-    replyCount: 0,
+    replyCount,
   };
 }
