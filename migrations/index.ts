@@ -5,6 +5,7 @@ import { Moderation1764300000000 } from './1764300000000-moderation.js';
 import { BanLookups1764400000000 } from './1764400000000-ban-lookups.js';
 import { ArticleCreateLog1764410000000 } from './1764410000000-article-create-log.js';
 import { SharedRateLimits1764500000000 } from './1764500000000-shared-rate-limits.js';
+import { RevisionVisibility1764600000000 } from './1764600000000-revision-visibility.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   BanLookups1764400000000,
   ArticleCreateLog1764410000000,
   SharedRateLimits1764500000000,
+  RevisionVisibility1764600000000,
 ];

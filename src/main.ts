@@ -13,7 +13,11 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   Logger.overrideLogger(nestLogLevels(config));
   const logger = new Logger('Bootstrap');
-  const database = await openDatabaseServer(config, (message) => logger.debug(message));
+  const database = await openDatabaseServer(
+    config,
+    (message) => logger.debug(message),
+    (message) => logger.log(message),
+  );
   await prepareDatabase(database.databaseUrl, (message) => logger.log(message));
   const app = await createApp(config, database.databaseUrl);
   await app.get(AuthService).ensureAdmin();

@@ -85,6 +85,36 @@ describe('accounts', () => {
     }
   });
 
+  it('refuses display names that hide characters to pass for someone else, with a 400 naming the field, storing nothing', async () => {
+    const tricks: [string, string][] = [
+      ['zero-width space', 'ad\u200bmin'],
+      ['zero-width joiner', 'ad\u200dmin'],
+      ['word joiner', 'ad\u2060min'],
+      ['soft hyphen', 'ad\u00admin'],
+      ['right-to-left override', '\u202enimda'],
+      ['right-to-left isolate', 'admin\u2067x\u2069'],
+      ['left-to-right mark', 'admin\u200e'],
+      ['byte-order mark', 'ad\ufeffmin'],
+      ['Hangul filler', 'admin\u3164'],
+      ['no-break space', 'ad\u00a0min'],
+      ['line separator', 'ad\u2028min'],
+      ['C1 control', 'ad\u0085min'],
+    ];
+    for (const [i, [label, displayName]] of tricks.entries()) {
+      const username = `hidden_trick_${i}`;
+      const res = await register(username, 'a long enough password', displayName);
+      assert.equal(res.status, 400, label);
+      assert.match(JSON.stringify(res.body.message), /displayName must not contain invisible, formatting or control characters \(found U\+[0-9A-F]{4}\)/, label);
+      const stored: { n: number }[] = await t.dataSource.query('SELECT count(*)::int AS n FROM users WHERE username_key = $1', [username]);
+      assert.equal(stored[0].n, 0, `${label}: nothing stored`);
+    }
+    // The same names without the trick, and emoji (whose joiners and variation selectors are part of them), pass.
+    assert.equal((await register('plain_admin_name', 'a long enough password', 'admin')).status, 201);
+    const emoji = await register('emoji_name', 'a long enough password', 'Ana \u2764\ufe0f \u{1f469}\u{1f3fd}\u200d\u{1f52c}');
+    assert.equal(emoji.status, 201);
+    assert.equal(emoji.body.user.displayName, 'Ana \u2764\ufe0f \u{1f469}\u{1f3fd}\u200d\u{1f52c}');
+  });
+
   it('signs in, and answers the same 401 for an unknown user and a wrong password', async () => {
     await register('returning_reader', 'my secret passage');
     const ok = await t.http.post('/api/auth/login').send({ username: 'RETURNING_READER', password: 'my secret passage' });

@@ -18,6 +18,7 @@ import type {
   RepliesPageDto,
   ThreadPageDto,
 } from '../../src/comments/dto/comment.dto.js';
+import type { HistoryDto, RevisionDto } from '../../src/comments/dto/write-comment.dto.js';
 import type { Stance } from '../../src/comments/comment.entity.js';
 import type { ThreadSort } from '../../src/comments/thread-sort.js';
 import type { UserDto } from '../../src/users/dto/user.dto.js';
@@ -39,6 +40,8 @@ export type {
   BlockDto as Block,
   CommentDto as Comment,
   CommentNodeDto as CommentNode,
+  HistoryDto as HistoryPage,
+  RevisionDto as Revision,
   ThreadPageDto as ThreadPage,
   PermalinkDto as Permalink,
   UserDto as User,
@@ -176,11 +179,8 @@ export const api = {
   editComment: (id: string, body: string) =>
     request<CommentDto>('PATCH', `/comments/${encodeURIComponent(id)}`, { body }),
   deleteComment: (id: string) => request<void>('DELETE', `/comments/${encodeURIComponent(id)}`),
-  history: (id: string) =>
-    request<{ items: { body: string; html: string; createdAt: string }[] }>(
-      'GET',
-      `/comments/${encodeURIComponent(id)}/history`,
-    ),
+  history: (id: string, cursor?: string | null) =>
+    request<HistoryDto>('GET', withQuery(`/comments/${encodeURIComponent(id)}/history`, { cursor })),
   report: (id: string, reason: ReportReason, note?: string) =>
     request<unknown>('POST', `/comments/${encodeURIComponent(id)}/reports`, { reason, ...(note ? { note } : {}) }),
 

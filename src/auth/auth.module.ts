@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { CommonModule } from '../common/common.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -9,7 +10,7 @@ import { SessionsRepository } from './sessions.repository.js';
 import { SignedInGuard } from './signed-in.guard.js';
 
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, CommonModule],
   controllers: [AuthController],
   providers: [AuthService, PasswordHasher, SessionsRepository, SignedInGuard, { provide: APP_GUARD, useClass: AuthenticationGuard }],
   exports: [AuthService, SignedInGuard],

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { parseId } from '../common/ids.js';
+import { SecretsRepository } from '../common/secrets.repository.js';
 import { type UserDto, toUserDto } from '../users/dto/user.dto.js';
 import { type UserRole } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -21,8 +22,15 @@ export interface Session {
   expiresAt: Date;
 }
 
+/** What the start did about the bootstrap admin (see AuthService.ensureAdmin). */
+export type BootstrapAdminOutcome = 'created' | 'promoted' | 'refused' | 'already-admin' | 'already-done';
+
+/** Prefix of the app_secrets rows that record that a bootstrap admin was set up, per username (value: its user id). */
+const BOOTSTRAP_ADMIN_MARKER = 'bootstrap-admin';
+
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger('Bootstrap');
   private readonly endedListeners: ((sessionId: string) => void)[] = [];
 
   constructor(
@@ -33,6 +41,7 @@ export class AuthService {
     private readonly uow: UnitOfWork,
     private readonly log: ModerationLogRepository,
     private readonly live: LiveEvents,
+    private readonly secrets: SecretsRepository,
   ) {}
 
   async register(input: RegisterDto): Promise<AuthResultDto> {
@@ -107,27 +116,56 @@ export class AuthService {
   }
 
   /**
-   * The first admin, from ADMIN_USERNAME / ADMIN_PASSWORD. Without a password a random one is generated and printed
-   * once, on the console of this first start only: it is never logged.
+   * The first admin, from ADMIN_USERNAME / ADMIN_PASSWORD, set up once per database:
+   * - no account has that username: it is created as admin. Without ADMIN_PASSWORD a random password is generated
+   *   and printed once, on the console of this start only: it is never logged;
+   * - an account has that username already (someone registered it first): it is made admin only when ADMIN_PASSWORD
+   *   is set and is that account's password; otherwise it is left as it is and the start warns;
+   * - once an admin was created or confirmed this way for a username, that is recorded and later starts with that
+   *   ADMIN_USERNAME leave its role alone (a bootstrap admin that an admin demoted stays demoted).
    */
-  async ensureAdmin(): Promise<void> {
-    const existing = await this.users.findByUsername(this.config.adminUsername);
-    if (existing) {
-      if (existing.role !== 'admin') await this.users.setRole(existing.id, 'admin');
-      return;
+  async ensureAdmin(): Promise<BootstrapAdminOutcome> {
+    const username = this.config.adminUsername;
+    const marker = `${BOOTSTRAP_ADMIN_MARKER}:${username.toLowerCase()}`;
+    const recorded = await this.secrets.findMarker(marker);
+    if (recorded !== null) return 'already-done';
+    const existing = await this.users.findByUsername(username);
+    if (!existing) {
+      const password = this.config.adminPassword ?? randomBytes(18).toString('base64url');
+      const created = await this.users.createAccount({
+        username,
+        displayName: username,
+        passwordHash: await this.hasher.hash(password),
+        role: 'admin',
+      });
+      // Another process of the same database created it a moment ago: its start reports it.
+      if (!created) return this.ensureAdmin();
+      await this.secrets.recordMarker(marker, created.id);
+      if (!this.config.adminPassword) {
+        process.stdout.write(
+          `\n  The first admin is "${username}" with the generated password:\n\n    ${password}\n\n  It is shown this once; set ADMIN_PASSWORD to choose your own.\n\n`,
+        );
+      }
+      this.logger.log(`Created the first admin "${username}" (ADMIN_USERNAME)`);
+      return 'created';
     }
-    const password = this.config.adminPassword ?? randomBytes(18).toString('base64url');
-    const created = await this.users.createAccount({
-      username: this.config.adminUsername,
-      displayName: this.config.adminUsername,
-      passwordHash: await this.hasher.hash(password),
-      role: 'admin',
-    });
-    if (created && !this.config.adminPassword) {
-      process.stdout.write(
-        `\n  The first admin is "${this.config.adminUsername}" with the generated password:\n\n    ${password}\n\n  It is shown this once; set ADMIN_PASSWORD to choose your own.\n\n`,
+    if (existing.role === 'admin') {
+      await this.secrets.recordMarker(marker, existing.id);
+      return 'already-admin';
+    }
+    const passwordMatches = this.config.adminPassword !== null && (await this.hasher.verify(existing.passwordHash, this.config.adminPassword));
+    if (!passwordMatches) {
+      this.logger.warn(
+        `ADMIN_USERNAME "${username}" names an existing ${existing.role} account whose password is not ADMIN_PASSWORD` +
+          `${this.config.adminPassword === null ? ' (ADMIN_PASSWORD is not set)' : ''}: it was NOT made admin. ` +
+          'Set ADMIN_PASSWORD to that account\'s password to promote it, or choose an ADMIN_USERNAME nobody has registered.',
       );
+      return 'refused';
     }
+    await this.users.setRole(existing.id, 'admin');
+    await this.secrets.recordMarker(marker, existing.id);
+    this.logger.log(`Made the existing account "${existing.username}" admin: ADMIN_PASSWORD is its password (ADMIN_USERNAME)`);
+    return 'promoted';
   }
 
   private async openSession(userId: string): Promise<string> {

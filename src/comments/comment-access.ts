@@ -21,6 +21,11 @@ export const CommentAccess = {
     return isAuthor(comment, viewer);
   },
 
+  /** The versions of a comment written while it waited for a moderator: its author and moderators only. */
+  canSeeHeldVersions(comment: CommentFacts, viewer: Viewer): boolean {
+    return isModerator(viewer) || isAuthor(comment, viewer);
+  },
+
   canSeeBody(comment: CommentFacts, viewer: Viewer): boolean {
     switch (comment.status) {
       case 'visible':

@@ -23,4 +23,8 @@ export class CommentRevisionEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
+
+  /** Readers saw this version (the comment was visible while it stood); a version written while held never was. */
+  @Column({ type: 'boolean', default: false })
+  public: boolean;
 }

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { type ArticleEntity } from '../articles/article.entity.js';
 import { ArticlesRepository } from '../articles/articles.repository.js';
 import { ArticlesService } from '../articles/articles.service.js';
 import { ANONYMOUS, type Viewer, isModerator, requireWriter } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
-import { parseId } from '../common/ids.js';
+import { CursorCodec } from '../common/pagination/cursor-codec.js';
+import { isId, parseId } from '../common/ids.js';
 import { htmlToText, renderMarkdown } from '../common/markdown/markdown.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { CommentAccess } from './comment-access.js';
@@ -14,7 +16,7 @@ import { type Emission, LiveEvents } from '../realtime/live-events.service.js';
 import { BannedWords } from '../moderation/banned-words.service.js';
 import { type CommentDto } from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
-import { type CreateCommentDto, type HistoryDto, type QuoteInputDto } from './dto/write-comment.dto.js';
+import { type CreateCommentDto, type HistoryDto, type HistoryQueryDto, MAX_EDITS, type QuoteInputDto } from './dto/write-comment.dto.js';
 import { quoteStandsIn } from './quote-verification.js';
 
 /** Posting, editing and deleting comments: access first, then the change and every counter it moves, in one transaction. */
@@ -28,6 +30,7 @@ export class CommentWritesService {
     private readonly idempotency: IdempotencyService,
     private readonly live: LiveEvents,
     private readonly bannedWords: BannedWords,
+    private readonly cursors: CursorCodec,
   ) {}
 
   async create(slug: string, input: CreateCommentDto, viewer: Viewer, idempotencyKey?: string): Promise<CommentDto> {
@@ -83,21 +86,29 @@ export class CommentWritesService {
     return emissions;
   }
 
-  /** An edit that brings in a banned word sends the comment back to the pending queue (readers lose it). */
+  /**
+   * An edit is reviewed like a new comment: by a non-moderator in a premoderated essay, or bringing in a banned word,
+   * it sends a visible comment back to the pending queue (readers lose it until a moderator approves it again). A
+   * locked thread refuses it (moderators excepted), and one comment takes at most MAX_EDITS edits.
+   */
   async edit(rawId: string, body: string, viewer: Viewer): Promise<CommentDto> {
     requireWriter(viewer);
     const html = renderMarkdown(body);
     const banned = isModerator(viewer) ? null : await this.bannedWords.firstMatchInHtml(html);
     const { dto, emissions } = await this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'edit');
+      const article = await this.requireOpenArticle(tx, comment.articleId, viewer);
+      if ((await this.comments.countRevisions(tx, comment.id)) >= MAX_EDITS) {
+        throw new DomainError(ErrorCode.Conflict, `A comment can be edited at most ${MAX_EDITS} times; post a new comment instead.`);
+      }
       await this.comments.replaceBody(tx, comment, body, html);
-      await this.reverifyQuotesOf(tx, comment.id, html);
-      const held = banned !== null && comment.status === 'visible';
+      const held = comment.status === 'visible' && !isModerator(viewer) && (banned !== null || article.premoderation);
       if (held) {
         await this.comments.setStatus(tx, comment.id, 'pending');
         await this.moveCounters(tx, comment, 'visible', 'pending');
       }
       const row = (await this.comments.findById(comment.id, tx)) as CommentRow;
+      await this.reverifyQuotesOf(tx, row);
       const quotes = await this.comments.findQuotes([row.id], tx);
       const authorView = toCommentDto(row, quotes, viewer, 0);
       const emissions = held
@@ -114,27 +125,54 @@ export class CommentWritesService {
     return dto;
   }
 
+  /**
+   * A comment readers saw becomes a `deleted` placeholder (its replies stay in place). One they never saw (pending,
+   * never approved in any version, without replies) is withdrawn: erased, with no placeholder, no counter moved and
+   * no event, so that readers learn nothing of it.
+   */
   async delete(rawId: string, viewer: Viewer): Promise<void> {
     requireWriter(viewer);
     const emissions = await this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'delete');
+      await this.requireOpenArticle(tx, comment.articleId, viewer);
+      if (comment.status === 'pending' && !(await this.comments.hasPublicRevision(tx, comment.id)) && !(await this.comments.hasReplies(tx, comment.id))) {
+        await this.comments.erase(tx, comment.id);
+        return [];
+      }
       await this.comments.setStatus(tx, comment.id, 'deleted');
       await this.moveCounters(tx, comment, comment.status, 'deleted');
       // Quotes of a deleted comment no longer stand in it.
-      await this.reverifyQuotesOf(tx, comment.id, '');
+      await this.reverifyQuotesOf(tx, { ...comment, status: 'deleted' });
       // Readers never saw a pending comment: nothing to take back from them.
       return comment.status === 'pending' ? [] : [await this.live.room(tx, comment.articleId, 'comment.deleted', { commentId: comment.id })];
     });
     this.live.publish(emissions);
   }
 
-  async history(rawId: string, viewer: Viewer): Promise<HistoryDto> {
+  /**
+   * A page of a comment's earlier versions, oldest first. Readers get only the versions they could once read; the
+   * author and moderators get every version, each marked with whether it was ever public.
+   */
+  async history(rawId: string, query: HistoryQueryDto, viewer: Viewer): Promise<HistoryDto> {
     const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
     const comment = await this.comments.findById(id);
     if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
     if (!CommentAccess.canSeeBody(comment, viewer)) throw new DomainError(ErrorCode.Forbidden, 'This comment’s text is not shown.');
-    const revisions = await this.comments.findRevisions(id);
-    return { items: revisions.map((r) => ({ body: r.body, html: r.html, createdAt: r.createdAt.toISOString() })) };
+    const scope = `history:${id}`;
+    let afterId: string | null = null;
+    if (query.cursor) {
+      const [last] = this.cursors.decode(scope, query.cursor);
+      if (typeof last !== 'string' || !isId(last)) throw new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
+      afterId = last;
+    }
+    const limit = query.limit ?? MAX_EDITS;
+    const publicOnly = !CommentAccess.canSeeHeldVersions(comment, viewer);
+    const rows = await this.comments.findRevisionsPage(id, publicOnly, limit + 1, afterId);
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((r) => ({ body: r.body, html: r.html, createdAt: r.createdAt.toISOString(), public: r.public })),
+      nextCursor: rows.length > limit ? this.cursors.encode(scope, [page[page.length - 1].id]) : null,
+    };
   }
 
   /**
@@ -167,6 +205,8 @@ export class CommentWritesService {
     const parent = await this.comments.findById(parseId(rawId, ErrorCode.CommentNotFound, 'comment'), tx);
     if (!parent || !CommentAccess.canSee(parent, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment to reply to.');
     if (parent.articleId !== articleId) throw new DomainError(ErrorCode.Conflict, 'That comment belongs to another article.');
+    // A reply under a comment readers cannot see would show them where it stands: wait for a moderator to approve it.
+    if (parent.status === 'pending') throw new DomainError(ErrorCode.Conflict, 'That comment waits for a moderator; reply once it is approved.');
     return { id: parent.id, path: parent.path, authorId: parent.authorId };
   }
 
@@ -182,7 +222,8 @@ export class CommentWritesService {
     }
     if (!quote.commentId || quote.blockId !== undefined) throw new DomainError(ErrorCode.ValidationFailed, 'A comment quote names a commentId only.');
     const source = await this.comments.findById(quote.commentId, tx);
-    if (!source || source.articleId !== articleId || !CommentAccess.canSeeBody(source, viewer)) {
+    // Only what readers can read now may be quoted: a quote would publish the text of a held or removed comment.
+    if (!source || source.articleId !== articleId || source.status !== 'visible' || !CommentAccess.canSeeBody(source, viewer)) {
       throw refused('The quoted comment is not one of this article that you can read.');
     }
     if (!quoteStandsIn(quote.text, htmlToText(source.html)) && !quoteStandsIn(quote.text, source.body)) {
@@ -191,13 +232,24 @@ export class CommentWritesService {
     return { source: 'comment', blockId: null, quotedCommentId: source.id, text: quote.text, verified: true };
   }
 
-  /** After a comment changes, the quotes taken from it are verified again against what it now says. */
-  private async reverifyQuotesOf(tx: Tx, commentId: string, html: string): Promise<void> {
-    const text = htmlToText(html);
-    for (const quote of await this.comments.findQuotesOf(tx, commentId)) {
+  /**
+   * After a comment changes (its text or its status), the quotes taken from it are verified again against what
+   * readers can read in it now: nothing while it is not visible, so that edits they cannot see move nothing.
+   */
+  async reverifyQuotesOf(tx: Tx, comment: Pick<CommentRow, 'id' | 'status' | 'html'>): Promise<void> {
+    const text = comment.status === 'visible' ? htmlToText(comment.html) : '';
+    for (const quote of await this.comments.findQuotesOf(tx, comment.id)) {
       const verified = text.length > 0 && quoteStandsIn(quote.text, text);
       if (verified !== quote.verified) await this.comments.setQuoteVerified(tx, quote.id, verified);
     }
+  }
+
+  /** The comment's article; in a locked one, a 403 to everyone but moderators. */
+  private async requireOpenArticle(tx: Tx, articleId: string, viewer: Viewer): Promise<ArticleEntity> {
+    const article = await this.articleRows.findById(articleId, tx);
+    if (!article) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+    if (article.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
+    return article;
   }
 
   /** The viewer's own comment, locked; 404 when they may not see it, 403 when it is not theirs or no longer editable. */

@@ -8,7 +8,7 @@ import { RateLimited } from '../common/rate-limit/rate-limit.js';
 import { CommentWritesService } from './comment-writes.service.js';
 import { CommentsService } from './comments.service.js';
 import { CommentDto, PermalinkDto, RepliesPageDto, ThreadPageDto } from './dto/comment.dto.js';
-import { CreateCommentDto, EditCommentDto, HistoryDto } from './dto/write-comment.dto.js';
+import { CreateCommentDto, EditCommentDto, HistoryDto, HistoryQueryDto } from './dto/write-comment.dto.js';
 import { PermalinkQueryDto, RepliesQueryDto, ThreadQueryDto } from './dto/thread-query.dto.js';
 
 @ApiTags('comments')
@@ -38,9 +38,13 @@ export class CommentsController {
   @Patch('comments/:id')
   @SignedIn()
   @RateLimited()
-  @ApiOperation({ summary: 'Edit one’s own comment (earlier versions are kept)' })
+  @ApiOperation({
+    summary: 'Edit one’s own comment (earlier versions are kept)',
+    description:
+      'In a premoderated essay (or with a banned word) the edited comment goes back to pending until a moderator approves it. Refused in a locked thread (403, except to moderators) and past 50 edits (409).',
+  })
   @ApiOkResponse({ type: CommentDto })
-  @ApiErrorResponses(400, 401, 403, 404, 429)
+  @ApiErrorResponses(400, 401, 403, 404, 409, 429)
   edit(@Param('id') id: string, @Body() body: EditCommentDto, @CurrentViewer() viewer: Viewer): Promise<CommentDto> {
     return this.writes.edit(id, body.body, viewer);
   }
@@ -57,11 +61,14 @@ export class CommentsController {
   }
 
   @Get('comments/:id/history')
-  @ApiOperation({ summary: 'Earlier versions of an edited comment, oldest first' })
+  @ApiOperation({
+    summary: 'Earlier versions of an edited comment, oldest first, a page at a time',
+    description: 'Readers get only the versions they could once read; the author and moderators get every version.',
+  })
   @ApiOkResponse({ type: HistoryDto })
-  @ApiErrorResponses(403, 404)
-  history(@Param('id') id: string, @CurrentViewer() viewer: Viewer): Promise<HistoryDto> {
-    return this.writes.history(id, viewer);
+  @ApiErrorResponses(400, 403, 404)
+  history(@Param('id') id: string, @Query() query: HistoryQueryDto, @CurrentViewer() viewer: Viewer): Promise<HistoryDto> {
+    return this.writes.history(id, query, viewer);
   }
 
   @Get('articles/:slug/comments')

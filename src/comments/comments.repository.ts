@@ -247,23 +247,58 @@ export class CommentsRepository {
     return rows[0] ?? null;
   }
 
-  /** Replaces the body; the earlier version is kept as a revision dated from when it was written. */
+  /**
+   * Replaces the body; the earlier version is kept as a revision dated from when it was written, marked public when
+   * readers saw it (the comment was visible while it stood: a version is held or shown for its whole life, since a
+   * comment only goes back to pending through an edit, which starts a new version).
+   */
   async replaceBody(tx: Tx, current: CommentRow, body: string, html: string): Promise<void> {
-    await tx.query('INSERT INTO comment_revisions (comment_id, body, html, created_at) VALUES ($1, $2, $3, $4)', [
+    await tx.query('INSERT INTO comment_revisions (comment_id, body, html, created_at, public) VALUES ($1, $2, $3, $4, $5)', [
       current.id,
       current.body,
       current.html,
       current.editedAt ?? current.createdAt,
+      current.status === 'visible',
     ]);
     await tx.query('UPDATE comments SET body = $2, html = $3, edited_at = now() WHERE id = $1', [current.id, body, html]);
   }
 
-  /** Earlier versions of a comment, oldest first. */
-  findRevisions(commentId: string): Promise<{ body: string; html: string; createdAt: Date }[]> {
+  /** How many earlier versions a comment has (the edit cap). */
+  async countRevisions(tx: Tx, commentId: string): Promise<number> {
+    const rows: { n: number }[] = await tx.query('SELECT count(*)::int AS n FROM comment_revisions WHERE comment_id = $1', [commentId]);
+    return rows[0].n;
+  }
+
+  /** Whether readers ever saw any earlier version of the comment. */
+  async hasPublicRevision(tx: Tx, commentId: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query('SELECT 1 FROM comment_revisions WHERE comment_id = $1 AND public LIMIT 1', [commentId]);
+    return rows.length > 0;
+  }
+
+  /** A page of a comment's earlier versions, oldest first, after the revision `afterId`; `publicOnly` for readers. */
+  findRevisionsPage(
+    commentId: string,
+    publicOnly: boolean,
+    limit: number,
+    afterId: string | null,
+  ): Promise<{ id: string; body: string; html: string; createdAt: Date; public: boolean }[]> {
     return this.dataSource.query(
-      `SELECT body, html, created_at AS "createdAt" FROM comment_revisions WHERE comment_id = $1 ORDER BY id`,
-      [commentId],
+      `SELECT id, body, html, created_at AS "createdAt", public FROM comment_revisions
+        WHERE comment_id = $1 AND (public OR NOT $2::boolean) AND ($4::bigint IS NULL OR id > $4::bigint)
+        ORDER BY id LIMIT $3`,
+      [commentId, publicOnly, limit, afterId],
     );
+  }
+
+  /** Whether the comment has replies of any status (a comment with none may be withdrawn without a trace). */
+  async hasReplies(tx: Tx, commentId: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query('SELECT 1 FROM comments WHERE parent_id = $1 LIMIT 1', [commentId]);
+    return rows.length > 0;
+  }
+
+  /** Erases a comment that readers never saw; its quotes, revisions, votes and reports go with it. */
+  async erase(tx: Tx, commentId: string): Promise<void> {
+    await tx.query('DELETE FROM comments WHERE id = $1', [commentId]);
   }
 
   async setStatus(tx: Tx, id: string, status: CommentStatus): Promise<void> {

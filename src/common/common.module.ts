@@ -4,6 +4,6 @@ import { SecretsRepository } from './secrets.repository.js';
 
 @Module({
   providers: [SecretsRepository, CursorCodec],
-  exports: [CursorCodec],
+  exports: [CursorCodec, SecretsRepository],
 })
 export class CommonModule {}

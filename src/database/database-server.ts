@@ -12,13 +12,18 @@ export interface DatabaseServer {
 const EMBEDDED_DATABASE = 'forum';
 
 /** The PostgreSQL the app uses: DATABASE_URL when set, otherwise an embedded server under DATA_DIR. */
-export async function openDatabaseServer(config: AppConfig, log: (message: string) => void): Promise<DatabaseServer> {
+export async function openDatabaseServer(
+  config: AppConfig,
+  log: (message: string) => void,
+  notice: (message: string) => void = log,
+): Promise<DatabaseServer> {
   if (config.databaseUrl) return { databaseUrl: config.databaseUrl, close: () => Promise.resolve() };
   const server = await startEmbeddedPostgres({
     dataDir: config.dataDir,
     port: config.embeddedPgPort,
     persistent: true,
     log,
+    notice,
   });
   try {
     const databaseUrl = await ensureDatabase(server.serverUrl, EMBEDDED_DATABASE);

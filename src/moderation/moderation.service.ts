@@ -107,6 +107,8 @@ export class ModerationService {
       if (action !== 'restore') await this.reports.closeOpen(tx, comment.id);
       await this.log.append(tx, { actorId, action: transition.log, commentId: comment.id, articleId: comment.articleId, reason: reason || null });
       const row = (await this.comments.findById(comment.id, tx)) as CommentRow;
+      // Quotes taken from it stand again once readers can read it, and no longer while they cannot.
+      if (comment.status !== row.status) await this.writes.reverifyQuotesOf(tx, row);
       const quotes = await this.comments.findQuotes([row.id], tx);
       return { dto: toCommentDto(row, quotes, viewer, 0), emissions: await this.announce(tx, comment.status, row, quotes) };
     });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type Viewer, requireWriter } from '../auth/viewer.js';
+import { ArticlesRepository } from '../articles/articles.repository.js';
+import { type Viewer, isModerator, requireWriter } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { parseId } from '../common/ids.js';
 import { CommentAccess } from '../comments/comment-access.js';
@@ -18,13 +19,16 @@ export class ReportsService {
     private readonly reports: ReportsRepository,
     private readonly comments: CommentsRepository,
     private readonly live: LiveEvents,
+    private readonly articles: ArticlesRepository,
   ) {}
 
-  /** One report per reader per comment (a second one is a 409). */
+  /** One report per reader per comment (a second one is a 409); a locked thread takes none but moderators'. */
   async report(rawId: string, input: ReportInputDto, viewer: Viewer): Promise<ReportDto> {
     const userId = requireWriter(viewer);
     const comment = await this.comments.findById(parseId(rawId, ErrorCode.CommentNotFound, 'comment'));
     if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+    const article = await this.articles.findById(comment.articleId);
+    if (article?.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
     const created = await this.reports.create(comment.id, userId, input.reason, input.note || null);
     if (!created) throw new DomainError(ErrorCode.Conflict, 'You already reported this comment.');
     if (comment.status === 'visible') {

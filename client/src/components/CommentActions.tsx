@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { api, ApiError, type CommentNode, REPORT_REASONS, type ReportReason } from '../api.js';
+import { api, ApiError, type CommentNode, REPORT_REASONS, type ReportReason, type Revision } from '../api.js';
 import { timeAgo } from '../format.js';
 import type { ThreadContextValue } from './thread-context.js';
 import { FormError } from './FormError.js';
@@ -19,35 +19,56 @@ function focusOnce(el: HTMLElement | null): void {
   }
 }
 
-/** "edited", opening onto the earlier versions (loaded when first opened). */
-export function EditedHistory({ id }: { id: string }) {
-  const [items, setItems] = useState<{ html: string; createdAt: string }[] | null>(null);
+/**
+ * "edited", opening onto the earlier versions (loaded when first opened, a page at a time). Readers get only the
+ * versions they could once read; the author and moderators also get those written while the comment was held, marked.
+ */
+export function EditedHistory({ id, summary = 'edited' }: { id: string; summary?: string }) {
+  const [items, setItems] = useState<Revision[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState(false);
+  const load = (from: string | null) =>
+    api.history(id, from).then(
+      (h) => {
+        setItems((list) => [...(from ? (list ?? []) : []), ...h.items]);
+        setCursor(h.nextCursor);
+      },
+      () => setError(true),
+    );
   return (
     <details
       class="history"
       onToggle={(e) => {
         if (!e.currentTarget.open || items) return;
-        api.history(id).then(
-          (h) => setItems(h.items),
-          () => setError(true),
-        );
+        void load(null);
       }}
     >
-      <summary>edited</summary>
+      <summary>{summary}</summary>
       {error && <p class="error">The earlier versions could not be loaded.</p>}
       {items === null && !error && <p class="muted">Loading…</p>}
-      {items && (
+      {items?.length === 0 && <p class="muted">No earlier version to show.</p>}
+      {items && items.length > 0 && (
         <ol class="versions" aria-label="Earlier versions">
           {items.map((v, i) => (
-            <li key={i}>
+            <li key={i} class={v.public ? undefined : 'held'}>
               <p class="muted">
                 <time dateTime={v.createdAt}>{timeAgo(v.createdAt)}</time>
+                {!v.public && (
+                  <>
+                    {' '}
+                    <span class="badge held-badge">never shown to readers</span>
+                  </>
+                )}
               </p>
               <div class="comment-body" dangerouslySetInnerHTML={{ __html: v.html }} />
             </li>
           ))}
         </ol>
+      )}
+      {cursor && (
+        <button type="button" class="link" onClick={() => void load(cursor)}>
+          Later versions
+        </button>
       )}
     </details>
   );

@@ -2,13 +2,14 @@ import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type CommentNode } from '../api.js';
 import { hasDraft } from '../drafts.js';
 import { plural, timeAgo } from '../format.js';
-import { ban } from '../session.js';
+import { ban, isModerator } from '../session.js';
 import { quoteRequest } from '../quoting.js';
 import { askToSignIn } from '../ui.js';
 import { EditedHistory, EditForm, ReportForm } from './CommentActions.js';
 import { ReplyBox } from './ReplyBox.js';
 import { STANCE_LABELS, THREAD_DEPTH, ThreadContext } from './thread-context.js';
 import { Votes } from './Votes.js';
+import { AuthorName } from './AuthorName.js';
 import { useStore } from '../store.js';
 import { FormError } from './FormError.js';
 
@@ -71,9 +72,15 @@ export function CommentItem({ node }: { node: CommentNode }) {
   if (!t) return null;
   const mine = !!t.me && node.author?.id === t.me.id;
   const canWrite = !!t.me && !banned;
+  // A locked thread freezes edits, deletions and reports too (the server answers 403), except for moderators.
+  const frozen = t.locked && !isModerator(t.me);
 
   const remove = async () => {
-    if (!window.confirm('Delete your comment? Its replies stay; it shows as deleted.')) return;
+    const question =
+      node.status === 'pending'
+        ? 'Withdraw your comment? Nobody else has seen it yet; it will be gone.'
+        : 'Delete your comment? Its replies stay; it shows as deleted.';
+    if (!window.confirm(question)) return;
     setProblem(null);
     try {
       await api.deleteComment(node.id);
@@ -101,7 +108,7 @@ export function CommentItem({ node }: { node: CommentNode }) {
     <li class={`comment status-${node.status}`} id={`comment-${node.id}`} data-comment-id={node.id}>
       <article aria-label={`Comment by ${name}`}>
         <header class="comment-meta">
-          <span class="author">{name}</span>
+          {node.author ? <AuthorName user={node.author} /> : <span class="author">{name}</span>}
           {node.stance && !gone && <span class={`stance stance-${node.stance}`}>{STANCE_LABELS[node.stance]}</span>}
           <a class="when" href={`/comments/${encodeURIComponent(node.id)}`} title="Link to this comment">
             <time dateTime={node.createdAt}>{timeAgo(node.createdAt)}</time>
@@ -148,7 +155,7 @@ export function CommentItem({ node }: { node: CommentNode }) {
               Reply
             </button>
           )}
-          {mine && !gone && mode === 'read' && canWrite && (
+          {mine && !gone && mode === 'read' && canWrite && !frozen && (
             <>
               <button type="button" class="link" ref={editButton} onClick={() => setMode('edit')}>
                 Edit
@@ -158,7 +165,7 @@ export function CommentItem({ node }: { node: CommentNode }) {
               </button>
             </>
           )}
-          {!mine && !gone && t.me && node.status === 'visible' && (
+          {!mine && !gone && t.me && !frozen && node.status === 'visible' && (
             <button
               type="button"
               class="link"

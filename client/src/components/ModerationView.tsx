@@ -12,11 +12,13 @@ import { plural, timeAgo } from '../format.js';
 import { listen } from '../live.js';
 import { isModerator, session } from '../session.js';
 import { useStore } from '../store.js';
+import { EditedHistory } from './CommentActions.js';
 import { FormError } from './FormError.js';
 import { announceChange, errorMessage } from './moderation-shared.js';
 import { ModerationBans } from './ModerationBans.js';
 import { ModerationLog } from './ModerationLog.js';
 import { ModerationWords } from './ModerationWords.js';
+import { AuthorName, UsernameAndRole } from './AuthorName.js';
 
 const QUEUE_LABELS: Record<Queue, string> = { pending: 'Pending', reported: 'Reported', removed: 'Removed' };
 const ACTS: Record<Queue, ModerationAct[]> = {
@@ -92,7 +94,7 @@ function QueueCard({ item, queue, onGone }: { item: QueueItem; queue: Queue; onG
     <li class="queue-item" id={`queued-${item.id}`} tabIndex={-1}>
       <article aria-label={`Comment by ${name}`}>
         <header class="comment-meta">
-          <span class="author">{name}</span>
+          {item.author ? <AuthorName user={item.author} /> : <span class="author">{name}</span>}
           <span class="muted">
             on <a href={`/articles/${encodeURIComponent(item.articleSlug)}`}>{item.articleSlug}</a>
           </span>
@@ -107,11 +109,13 @@ function QueueCard({ item, queue, onGone }: { item: QueueItem; queue: Queue; onG
           </blockquote>
         )}
         <div class="comment-body" dangerouslySetInnerHTML={{ __html: item.html ?? '' }} />
+        {/* Every earlier version, held ones included: what the author wrote before this text matters to the decision. */}
+        {item.editedAt && <EditedHistory key={item.editedAt} id={item.id} summary="Edit history" />}
         {item.reports.length > 0 && (
           <ul class="reports" aria-label="Reports">
             {item.reports.map((r) => (
               <li key={r.id}>
-                <strong>{r.reason}</strong> by {r.reporter.displayName}
+                <strong>{r.reason}</strong> by {r.reporter.displayName} <UsernameAndRole user={r.reporter} />
                 {r.note && <>: “{r.note}”</>}
                 {r.status === 'closed' && <span class="muted"> (closed)</span>}
               </li>

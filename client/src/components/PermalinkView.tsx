@@ -8,6 +8,7 @@ import { CommentItem } from './CommentItem.js';
 import { THREAD_DEPTH, ThreadContext, type ThreadContextValue } from './thread-context.js';
 import { useTree } from './use-tree.js';
 import { PageNotice } from './PageNotice.js';
+import { UsernameAndRole } from './AuthorName.js';
 
 /** One comment with the comments above it and its replies: "continue this thread" lands here. */
 export function PermalinkView({ id }: { id: string }) {
@@ -92,6 +93,12 @@ export function PermalinkView({ id }: { id: string }) {
             {ancestors.map((a) => (
               <li key={a.id}>
                 <a href={`/comments/${encodeURIComponent(a.id)}`}>{a.author?.displayName ?? '[gone]'}</a>
+                {a.author && (
+                  <>
+                    {' '}
+                    <UsernameAndRole user={a.author} />
+                  </>
+                )}
                 {': '}
                 <span class="muted">
                   {a.body ? (a.body.length > 140 ? `${a.body.slice(0, 140)}…` : a.body) : 'no longer here'}

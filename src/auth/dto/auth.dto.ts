@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { MaxCodePoints } from '../../common/validation.js';
+import { MaxCodePoints, NoHiddenCharacters } from '../../common/validation.js';
 import { UserDto } from '../../users/dto/user.dto.js';
 import { USER_ROLES, type UserRole } from '../../users/user.entity.js';
 
@@ -19,14 +19,17 @@ export class RegisterDto {
   @MaxLength(256)
   password: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 64 })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 64,
+    description: 'Shown beside your comments. No invisible, formatting (zero-width, bidi) or control characters.',
+  })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MinLength(1)
   @MaxCodePoints(64)
-  // eslint-disable-next-line no-control-regex
-  @Matches(/^[^\u0000-\u001f\u007f]*$/u, { message: 'displayName must not contain control characters' })
+  @NoHiddenCharacters()
   displayName?: string;
 }
 

@@ -1,11 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsDefined, IsIn, IsOptional, IsString, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { MAX_LIMIT, PageCursor } from '../../common/pagination/page-query.dto.js';
 import { QUOTE_SOURCES, type QuoteSource } from '../comment-quote.entity.js';
 import { STANCES, type Stance } from '../comment.entity.js';
 
 export const MAX_BODY = 10_000;
 export const MAX_QUOTE = 2_000;
+/** Edits one comment may have: its history stays bounded (a 409 past it). */
+export const MAX_EDITS = 50;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const ID = /^[1-9]\d{0,18}$/;
@@ -76,9 +79,35 @@ export class RevisionDto {
 
   @ApiProperty({ format: 'date-time', description: 'When this version was written' })
   createdAt: string;
+
+  @ApiProperty({
+    description:
+      'Readers saw this version. Readers are only ever given such versions; the author and moderators also get the ones written while the comment waited for a moderator (false).',
+  })
+  public: boolean;
+}
+
+/**
+ * The history's page size defaults to MAX_EDITS rather than the lists' 20: one answer without a cursor still holds
+ * the whole history of any comment within the cap, as the answer did before it was paged.
+ */
+export class HistoryQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: MAX_EDITS, description: 'Earlier versions per page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LIMIT)
+  limit?: number;
+
+  @PageCursor()
+  cursor?: string;
 }
 
 export class HistoryDto {
   @ApiProperty({ type: [RevisionDto], description: 'Earlier versions, oldest first' })
   items: RevisionDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the versions after these; null on the last page' })
+  nextCursor: string | null;
 }

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ANONYMOUS, type Viewer } from '../../auth/viewer.js';
+import { type CommentStatus } from '../comment.entity.js';
+import { type CommentRow, type QuoteRow } from '../comments.repository.js';
+import { toCommentDto } from './comment.mapper.js';
+
+const AUTHOR: Viewer = { userId: '7', role: 'reader', ban: null };
+const OTHER: Viewer = { userId: '8', role: 'reader', ban: null };
+const MODERATOR: Viewer = { userId: '9', role: 'moderator', ban: null };
+
+function row(status: CommentStatus): CommentRow {
+  return {
+    id: '42',
+    articleId: '1',
+    parentId: null,
+    path: ['42'],
+    depth: 0,
+    authorId: '7',
+    authorUsername: 'writer',
+    authorDisplayName: 'Writer',
+    authorRole: 'reader',
+    body: 'held words',
+    html: '<p>held words</p>',
+    status,
+    stance: 'agree',
+    createdAt: new Date('2026-01-01T00:00:00.000Z'),
+    editedAt: new Date('2026-01-02T00:00:00.000Z'),
+    upvotes: 3,
+    downvotes: 1,
+    score: 2,
+    bestScore: 0.5,
+    controversy: 0.1,
+    replyCount: 4,
+  };
+}
+
+const QUOTE: QuoteRow = {
+  commentId: '42',
+  ordinal: 0,
+  source: 'article',
+  blockId: 'b1',
+  quotedCommentId: null,
+  text: 'x',
+  verified: true,
+};
+
+describe('toCommentDto', () => {
+  it('shows a pending comment to a reader who may not see it as a bare removed placeholder', () => {
+    for (const viewer of [ANONYMOUS, OTHER]) {
+      const sut = toCommentDto(row('pending'), [QUOTE], viewer, 1);
+      assert.equal(sut.status, 'removed');
+      assert.deepEqual(
+        [sut.author, sut.body, sut.html, sut.stance, sut.quote, sut.quotes, sut.editedAt],
+        [null, null, null, null, null, [], null],
+      );
+      assert.deepEqual([sut.score, sut.upvotes, sut.downvotes, sut.myVote, sut.replyCount], [0, 0, 0, 0, 0]);
+    }
+  });
+
+  it('shows a pending comment as it is to its author and to moderators', () => {
+    for (const viewer of [AUTHOR, MODERATOR]) {
+      const sut = toCommentDto(row('pending'), [QUOTE], viewer, 0);
+      assert.equal(sut.status, 'pending');
+      assert.equal(sut.body, 'held words');
+      assert.equal(sut.replyCount, 4);
+    }
+  });
+
+  it('keeps the counts of a visible comment for everyone', () => {
+    const sut = toCommentDto(row('visible'), [], ANONYMOUS, 0);
+    assert.deepEqual([sut.status, sut.body, sut.score, sut.replyCount], ['visible', 'held words', 2, 4]);
+  });
+});
