@@ -246,7 +246,7 @@ export class LiveArticle {
     this.handlers.status?.('paused');
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      // Disconnected meanwhile: the reconnect joins (socket.io-client would send a buffered join on it as well).
+      // Disconnected meanwhile: the reconnect joins.
       if (this.socket.connected) void this.join();
     }, joinRetryDelay(this.failures));
   }
@@ -258,7 +258,8 @@ export class LiveArticle {
       return;
     }
     if (this.lastSeq === null || this.catchingUp || event.seq > this.lastSeq + 1) {
-      if (this.early.size >= MAX_HELD_EVENTS) this.early.clear(); // the join's catch-up (or resync) hands them over
+      // Too many held: drop them, the catch-up (or resync) of the join with `since` hands them over.
+      if (this.lastSeq !== null && this.early.size >= MAX_HELD_EVENTS) this.early.clear();
       this.early.set(event.seq, event);
       if (this.lastSeq !== null && !this.catchingUp && event.seq > this.lastSeq + 1) void this.join();
       return;
