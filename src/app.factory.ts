@@ -6,13 +6,16 @@ import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
-import { SESSION_COOKIE } from './auth/request-context.js';
+import { essayUploadGate, isAdmittedEssayUpload, isJson } from './articles/essay-upload-gate.js';
+import { AuthService } from './auth/auth.service.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
+import { HEALTH_PATHS } from './health/health.controller.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { answerClientErrors } from './common/errors/client-errors.js';
 import { jsonGuard } from './common/json-guard.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 import { ForumIoAdapter } from './realtime/forum-io.adapter.js';
+import { LiveFanoutStatus } from './common/live-fanout-status.js';
 import { serveWebClient } from './web/web-client.js';
 
 /** The largest JSON body the API reads (a 10,000-character comment in 4-byte characters fits). */
@@ -29,10 +32,13 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     preview: options.preview ?? false,
   });
   answerClientErrors(app.getHttpServer());
-  // Publishing an essay (admins only) reads a larger body, when the request carries credentials at all; this parser
-  // comes first, and the next one skips a body already read. Nest's typing reserves `verify` for its rawBody option
-  // (off here); the options reach express.json() as they are.
-  const essayOptions = { limit: MAX_ESSAY_JSON_BODY, strict: true, type: (req: IncomingMessage) => isEssayUpload(req) && isJson(req), verify: refuseBadUtf8 };
+  app.use(cookieParser());
+  // Publishing an essay (admins only) reads a larger body, but only once the gate has found an admin behind the
+  // request's credentials (one session look-up; anyone else gets 401/403 with the body unread). The essay parser comes
+  // first, and the next one skips a body already read. Nest's typing reserves `verify` for its rawBody option (off
+  // here); the options reach express.json() as they are.
+  app.use(essayUploadGate(() => app.get(AuthService)));
+  const essayOptions = { limit: MAX_ESSAY_JSON_BODY, strict: true, type: (req: IncomingMessage) => isAdmittedEssayUpload(req) && isJson(req), verify: refuseBadUtf8 };
   app.useBodyParser('json', essayOptions);
   const jsonOptions = { limit: MAX_JSON_BODY, strict: true, verify: refuseBadUtf8 };
   app.useBodyParser('json', jsonOptions);
@@ -44,16 +50,16 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   // The API's answers change with every comment; hashing each (large) thread page for an ETag is wasted work.
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
-  app.use(cookieParser());
   // The web client's pages and assets; never a path under /api or /socket.io.
   serveWebClient(app, options.webClientDir);
   app.set('query parser', 'simple');
-  app.setGlobalPrefix('api');
+  // Probes answer at the root, where orchestrators look for them (CONTRACT.md, Operation).
+  app.setGlobalPrefix('api', { exclude: HEALTH_PATHS });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   setUpOpenApi(app);
   if (!options.preview) {
-    const io = new ForumIoAdapter(app, { databaseUrl, redisUrl: config.redisUrl });
+    const io = new ForumIoAdapter(app, { databaseUrl, redisUrl: config.redisUrl, status: app.get(LiveFanoutStatus) });
     await io.connect();
     app.useWebSocketAdapter(io);
   }
@@ -70,15 +76,4 @@ function refuseBadUtf8(_req: unknown, _res: unknown, body: Buffer): void {
 
 export function nestLogLevels(config: AppConfig): NestLogLevel[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1);
-}
-
-/** `POST /api/articles` (the route that takes an essay's Markdown) with a bearer token or a session cookie. */
-function isEssayUpload(req: IncomingMessage): boolean {
-  if (req.method !== 'POST' || !/^\/api\/articles\/?(?:\?|$)/i.test(req.url ?? '')) return false;
-  return req.headers.authorization !== undefined || (req.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
-}
-
-/** What the JSON parser reads by default: `application/json`, with or without parameters. */
-function isJson(req: IncomingMessage): boolean {
-  return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
 }

@@ -15,6 +15,7 @@ import { DatabaseToolsModule } from './database/database-tools.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { VotesModule } from './votes/votes.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { HealthModule } from './health/health.module.js';
 import { AuditModule } from './moderation/audit.module.js';
 import { SeedsModule } from '../seeds/seeds.module.js';
 
@@ -46,6 +47,7 @@ export class AppModule {
         VotesModule,
         ModerationModule,
         RealtimeModule,
+        HealthModule,
         SeedsModule,
       ],
       providers: [HttpShutdown],

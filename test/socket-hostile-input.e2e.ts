@@ -163,19 +163,19 @@ describe('socket hostile input', () => {
     assert.equal((await t.http.get('/api/articles')).status, 200, `${label}: HTTP still answers`);
     const watcher = await connect();
     assertJoined(await ask(watcher, 'join', { article: article.slug }), `${label}: a new socket joins`);
-    const res = await t.http
-      .post(`/api/articles/${article.slug}/comments`)
-      .set('Authorization', `Bearer ${reader.token}`)
-      .send({ body: `Still here after ${label}` });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    await new Promise<void>((resolve, reject) => {
+    // Listening before the post: the event may arrive before the HTTP answer does.
+    const body = `Still here after ${label}`;
+    const heard = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${label}: no comment.created within 5 s`)), 5_000);
-      watcher.on('comment.created', (payload: { comment: { id: string } }) => {
-        if (payload.comment.id !== res.body.id) return;
+      watcher.on('comment.created', (payload: { comment: { body: string } }) => {
+        if (payload.comment.body !== body) return;
         clearTimeout(timer);
         resolve();
       });
     });
+    const res = await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${reader.token}`).send({ body });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    await heard;
     watcher.close();
   }
 

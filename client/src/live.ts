@@ -55,6 +55,9 @@ export function joinRetryDelay(attempt: number, random: () => number = Math.rand
 }
 
 let shared: ForumSocket | null = null;
+/** After `server.reconnected`, followers join again within this many ms, each at a random moment. */
+const REJOIN_SPREAD_MS = 2_000;
+
 const sessionEndedListeners: (() => void)[] = [];
 
 /**
@@ -160,17 +163,27 @@ export class LiveArticle {
       this.handlers.status?.('restarting');
     };
     const onReply = (payload: { comment: CommentDto }) => this.handlers.own?.(payload.comment);
+    // The server's link to the other processes came back: events written elsewhere meanwhile may be missing here.
+    // Join again with `since`, after a random delay of up to 2 s so that not every reader asks at the same moment.
+    let rejoin: ReturnType<typeof setTimeout> | undefined;
+    const onReconnected = () => {
+      clearTimeout(rejoin);
+      rejoin = setTimeout(() => void this.join(), Math.random() * REJOIN_SPREAD_MS);
+    };
     this.socket.on('presence', onPresence);
     this.socket.on('connect', onConnect);
     this.socket.on('disconnect', onDisconnect);
     this.socket.on('server.closing', onClosing);
     this.socket.on('reply.received', onReply);
+    this.socket.on('server.reconnected', onReconnected);
     this.offs.push(
       () => this.socket.off('presence', onPresence),
       () => this.socket.off('connect', onConnect),
       () => this.socket.off('disconnect', onDisconnect),
       () => this.socket.off('server.closing', onClosing),
       () => this.socket.off('reply.received', onReply),
+      () => this.socket.off('server.reconnected', onReconnected),
+      () => clearTimeout(rejoin),
     );
     if (this.socket.connected) void this.join();
   }

@@ -23,7 +23,7 @@ export class AuthController {
   @PasswordRateLimited()
   @ApiOperation({ summary: 'Create an account and sign in' })
   @ApiCreatedResponse({ type: AuthResultDto })
-  @ApiErrorResponses(400, 409, 429)
+  @ApiErrorResponses(400, 409, 429, 503)
   async register(@Body() body: RegisterDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<AuthResultDto> {
     const result = await this.auth.register(body);
     res.cookie(SESSION_COOKIE, result.token, this.cookieOptions(req));
@@ -35,7 +35,7 @@ export class AuthController {
   @PasswordRateLimited()
   @ApiOperation({ summary: 'Sign in' })
   @ApiOkResponse({ type: AuthResultDto })
-  @ApiErrorResponses(400, 401, 429)
+  @ApiErrorResponses(400, 401, 429, 503)
   async login(@Body() body: LoginDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<AuthResultDto> {
     const result = await this.auth.login(body);
     res.cookie(SESSION_COOKIE, result.token, this.cookieOptions(req));

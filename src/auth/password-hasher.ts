@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import argon2 from 'argon2';
-import { Semaphore } from '../common/semaphore.js';
+import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { Semaphore, SemaphoreFullError } from '../common/semaphore.js';
 
 /**
  * Hashes at once, at most. argon2 runs on libuv's thread pool (4 threads), which the PostgreSQL driver also needs: a
@@ -9,29 +10,45 @@ import { Semaphore } from '../common/semaphore.js';
  * It also bounds memory: each hash takes 64 MiB, so 50 sign-ins at once would otherwise ask for 3.2 GiB.
  */
 const CONCURRENT_HASHES = 2;
+/**
+ * Hashes that may wait for a slot. Beyond them a sign-in (or registration) answers 503 with Retry-After at once: an
+ * unbounded queue let 40 concurrent sign-ins keep a real one waiting 5 s, and each waiter holds its request open.
+ * Sixteen waiting behind two running is under a second of queue on a quiet machine.
+ */
+export const MAX_WAITING_HASHES = 16;
+/** Seconds a refused sign-in is told to wait. */
+const RETRY_AFTER_SECONDS = 1;
 
 /** argon2id with the library's memory-hard defaults (64 MiB, 3 passes). */
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
   /** Verified against when the user does not exist, so that both failures take about the same time. */
   private decoy: string;
-  private readonly slots = new Semaphore(CONCURRENT_HASHES);
+  private readonly slots = new Semaphore(CONCURRENT_HASHES, MAX_WAITING_HASHES);
 
   async onModuleInit(): Promise<void> {
     this.decoy = await this.hash('a password nobody has');
   }
 
   hash(password: string): Promise<string> {
-    return this.slots.run(() => argon2.hash(password, { type: argon2.argon2id }));
+    return this.inTurn(() => argon2.hash(password, { type: argon2.argon2id }));
   }
 
   /** False for a wrong password, and (after the same work) for no hash at all. */
   async verify(hash: string | null, password: string): Promise<boolean> {
+    const ok = await this.inTurn(() => argon2.verify(hash ?? this.decoy, password).catch(() => false));
+    return ok && hash !== null;
+  }
+
+  /** Runs argon2 work when a slot is free; a 503 at once when the queue is full. */
+  private async inTurn<T>(work: () => Promise<T>): Promise<T> {
     try {
-      const ok = await this.slots.run(() => argon2.verify(hash ?? this.decoy, password));
-      return ok && hash !== null;
-    } catch {
-      return false;
+      return await this.slots.run(work);
+    } catch (error) {
+      if (error instanceof SemaphoreFullError) {
+        throw new DomainError(ErrorCode.ServiceUnavailable, 'Too many sign-ins at once; try again in a moment.', RETRY_AFTER_SECONDS);
+      }
+      throw error;
     }
   }
 }

@@ -10,7 +10,7 @@ import { isId, parseId } from '../common/ids.js';
 import { htmlToText, renderMarkdown } from '../common/markdown/markdown.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { CommentAccess } from './comment-access.js';
-import { type CommentStatus } from './comment.entity.js';
+import { type CommentStatus, MAX_COMMENT_DEPTH } from './comment.entity.js';
 import { type CommentRow, CommentsRepository, type NewQuote, type QuoteRow } from './comments.repository.js';
 import { type Emission, LiveEvents } from '../realtime/live-events.service.js';
 import { BannedWords } from '../moderation/banned-words.service.js';
@@ -207,6 +207,9 @@ export class CommentWritesService {
     if (parent.articleId !== articleId) throw new DomainError(ErrorCode.Conflict, 'That comment belongs to another article.');
     // A reply under a comment readers cannot see would show them where it stands: wait for a moderator to approve it.
     if (parent.status === 'pending') throw new DomainError(ErrorCode.Conflict, 'That comment waits for a moderator; reply once it is approved.');
+    if (parent.path.length > MAX_COMMENT_DEPTH) {
+      throw new DomainError(ErrorCode.ThreadTooDeep, `This thread is as deep as a thread goes (${MAX_COMMENT_DEPTH} replies down); reply to a comment above.`);
+    }
     return { id: parent.id, path: parent.path, authorId: parent.authorId };
   }
 

@@ -6,9 +6,15 @@ export const COMMENT_STATUSES = ['visible', 'pending', 'removed', 'deleted'] as 
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 export const STANCES = ['agree', 'disagree', 'question', 'evidence'] as const;
 export type Stance = (typeof STANCES)[number];
+/**
+ * The deepest a comment may sit (a top-level comment is at depth 0): a reply below it is refused (422). It keeps the
+ * path's entry in comments_path_idx far below btree's row limit (an 818-deep path overflowed it: a 500) and every
+ * ancestor query small; the seeds need 70 levels.
+ */
+export const MAX_COMMENT_DEPTH = 200;
 
 /**
- * A comment in a thread of unbounded depth. `path` is the materialised path (ids from the top-level comment down to
+ * A comment in a thread at most MAX_COMMENT_DEPTH deep. `path` is the materialised path (ids from the top-level comment down to
  * this one), so ancestors are one index look-up and a subtree is a range of `(article_id, path)`. Every sort has an
  * index `(article_id, parent_id, key, id)` that serves both the top level (`parent_id IS NULL`) and each level of
  * replies; counters and the two derived scores are kept in the transaction of the change that moves them.

@@ -14,6 +14,9 @@ import { DEFAULT_DEPTH, DEFAULT_REPLY_LIMIT, type PermalinkQueryDto, type Replie
 import { SORT_SPECS, type ThreadSort } from './thread-sort.js';
 import { VotesRepository } from '../votes/votes.repository.js';
 
+/** The ancestors a permalink answer carries at most: the nearest ones (moreAncestors counts those above them). */
+export const MAX_ANCESTORS = 20;
+
 interface TreeShape {
   sort: ThreadSort;
   depth: number;
@@ -56,7 +59,8 @@ export class CommentsService {
     const comment = await this.comments.findWithArticle(id);
     if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
     const shape = { ...treeShape(query), replyLimit: query.limit ?? DEFAULT_LIMIT };
-    const ancestorRows = await this.comments.findByIdsInOrder(comment.path.slice(0, -1));
+    const aboveIds = comment.path.slice(0, -1);
+    const ancestorRows = await this.comments.findByIdsInOrder(aboveIds.slice(-MAX_ANCESTORS));
     const ancestorIds = ancestorRows.map((r) => r.id);
     const [[node], ancestorQuotes, myVotes] = await Promise.all([
       this.buildTrees(comment.articleId, [comment], viewer, shape),
@@ -67,6 +71,7 @@ export class CommentsService {
     return {
       comment: node,
       ancestors: ancestorRows.map((r) => toCommentDto(r, quotesOf.get(r.id) ?? [], viewer, myVotes.get(r.id) ?? 0)),
+      moreAncestors: Math.max(0, aboveIds.length - MAX_ANCESTORS),
       article: { id: comment.articleId, slug: comment.articleSlug, title: comment.articleTitle },
       seq: Number(comment.articleSeq),
     };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Semaphore } from './semaphore.js';
+import { Semaphore, SemaphoreFullError } from './semaphore.js';
 
 describe('Semaphore', () => {
   it('never runs more than its slots at once, and runs everything, in arrival order', async () => {
@@ -27,5 +27,30 @@ describe('Semaphore', () => {
     const gate = new Semaphore(1);
     await assert.rejects(gate.run(() => Promise.reject(new Error('boom'))), /boom/);
     assert.equal(await gate.run(() => Promise.resolve('after')), 'after');
+  });
+});
+
+describe('Semaphore with a bounded queue', () => {
+  it('refuses at once, with SemaphoreFullError, what would wait beyond maxWaiting, and takes work again once there is room', async () => {
+    const sut = new Semaphore(1, 2);
+    const releases: (() => void)[] = [];
+    const hold = () => sut.run(() => new Promise<void>((resolve) => releases.push(resolve)));
+    const running = hold();
+    const waiting = [hold(), hold()];
+    assert.equal(sut.waitingCount, 2);
+    await assert.rejects(hold(), SemaphoreFullError);
+    assert.equal(sut.waitingCount, 2, 'the refused work did not join the queue');
+    releases[0]();
+    await running;
+    assert.equal(sut.waitingCount, 1);
+    const again = hold();
+    assert.equal(sut.waitingCount, 2);
+    // The rest run one at a time, in arrival order: release each as it starts.
+    for (let i = 1; i <= 3; i++) {
+      while (releases.length <= i) await new Promise((resolve) => setImmediate(resolve));
+      releases[i]();
+    }
+    await Promise.all([...waiting, again]);
+    assert.equal(sut.waitingCount, 0);
   });
 });

@@ -62,6 +62,16 @@ export interface ServerClosingPayload {
   reconnect: true;
 }
 
+/**
+ * Sent to every connection of a server process whose link to the other processes (the live fan-out) came back after
+ * a loss: events written through another process meanwhile did not reach this one. A follower joins again with
+ * `since` (after a short random delay, so that not every client asks at once) and gets what it missed.
+ */
+export interface ServerReconnectedPayload {
+  /** ISO-8601, UTC. */
+  at: string;
+}
+
 export interface PresencePayload {
   article: string;
   count: number;
@@ -83,6 +93,7 @@ export interface ServerToClientEvents {
   'user.unbanned': Emit<PrivateEventPayloads['user.unbanned']>;
   presence: Emit<PresencePayload>;
   'server.closing': Emit<ServerClosingPayload>;
+  'server.reconnected': Emit<ServerReconnectedPayload>;
 }
 
 /** Every event the server sends, checked by the compiler against the map above (docs/live-protocol.md lists each). */

@@ -1,10 +1,11 @@
 import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
 import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-streams-adapter';
-import pg from 'pg';
 import { createClient } from 'redis';
 import { type Server, type ServerOptions } from 'socket.io';
+import { type LiveFanoutStatus } from '../common/live-fanout-status.js';
+import { postgresClusterAdapter } from './postgres-cluster.adapter.js';
+import { PostgresFanout } from './postgres-fanout.js';
 
 /**
  * The largest message (or long-polling request) a client may send, in bytes. A join is well under 1 kB; Socket.IO's
@@ -13,18 +14,23 @@ import { type Server, type ServerOptions } from 'socket.io';
  */
 export const MAX_SOCKET_MESSAGE_BYTES = 16 * 1024;
 
+/** How long the adapter's own resources may take to close (after Socket.IO's server has closed). */
+const CLOSE_TIMEOUT_MS = 3_000;
+
 /**
- * Socket.IO across processes through an existing engine: the PostgreSQL adapter over the database we already run
- * (NOTIFY/LISTEN), or the Redis streams adapter when REDIS_URL is set.
+ * Socket.IO across processes through an existing engine: PostgreSQL NOTIFY/LISTEN over the database we already run
+ * (our {@link PostgresFanout} under the cluster adapter of `@socket.io/postgres-adapter`: local delivery never waits
+ * for the database, the LISTEN connection comes back by itself), or the Redis streams adapter when REDIS_URL is set.
+ * Either way its state is attached to {@link LiveFanoutStatus} for readiness.
  */
 export class ForumIoAdapter extends IoAdapter {
   private readonly log = new Logger('Realtime');
-  private adapterFactory?: ReturnType<typeof createPostgresAdapter>;
+  private adapterFactory?: ServerOptions['adapter'];
   private readonly closers: (() => Promise<unknown>)[] = [];
 
   constructor(
     app: INestApplicationContext,
-    private readonly options: { databaseUrl: string; redisUrl: string | null },
+    private readonly options: { databaseUrl: string; redisUrl: string | null; status: LiveFanoutStatus },
   ) {
     super(app);
   }
@@ -32,20 +38,37 @@ export class ForumIoAdapter extends IoAdapter {
   async connect(): Promise<void> {
     if (this.options.redisUrl) {
       const client = createClient({ url: this.options.redisUrl });
-      client.on('error', (error: Error) => this.log.warn(`redis: ${error.message}`));
+      let since = new Date();
+      let up = false;
+      let lost = false;
+      const mark = (now: boolean) => {
+        if (now === up) return;
+        [up, since] = [now, new Date()];
+        if (!now) lost = true;
+        else if (lost) this.options.status.recovered();
+      };
+      client.on('ready', () => mark(true));
+      client.on('end', () => mark(false));
+      client.on('reconnecting', () => mark(false));
+      client.on('error', (error: Error) => {
+        mark(client.isReady);
+        this.log.warn(`redis: ${error.message}`);
+      });
       await client.connect();
+      this.options.status.attach(() => ({ mode: 'redis', up: up && client.isReady, since }));
       this.closers.push(() => client.quit());
-      this.adapterFactory = createRedisStreamsAdapter(client) as unknown as ReturnType<typeof createPostgresAdapter>;
+      this.adapterFactory = createRedisStreamsAdapter(client) as ServerOptions['adapter'];
       this.log.log('Socket.IO fans out through Redis streams');
       return;
     }
-    const pool = new pg.Pool({ connectionString: this.options.databaseUrl, max: 2, application_name: 'essay-forum-socket.io' });
-    pool.on('error', (error: Error) => this.log.warn(`socket.io adapter pool: ${error.message}`));
-    // The adapter keeps one client checked out for LISTEN and listens for its 'end' (to reconnect) but not its
-    // 'error': without this, a database restart would crash the process instead of letting the adapter reconnect.
-    pool.on('connect', (client) => client.on('error', (error: Error) => this.log.warn(`socket.io adapter connection: ${error.message}`)));
-    this.closers.push(() => pool.end());
-    this.adapterFactory = createPostgresAdapter(pool, { tableName: 'socket_io_attachments', heartbeatInterval: 5_000, heartbeatTimeout: 10_000 });
+    const fanout = new PostgresFanout({ databaseUrl: this.options.databaseUrl, onRecovered: () => this.options.status.recovered() });
+    this.options.status.attach(() => {
+      const { status, since } = fanout.state();
+      return { mode: 'postgres', up: status === 'listening', since };
+    });
+    this.closers.push(() => fanout.close());
+    await fanout.start();
+    this.adapterFactory = postgresClusterAdapter(fanout, { heartbeatInterval: 5_000, heartbeatTimeout: 10_000 });
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -60,6 +83,10 @@ export class ForumIoAdapter extends IoAdapter {
 
   override async close(server: Server): Promise<void> {
     await super.close(server);
-    while (this.closers.length > 0) await (this.closers.pop() as () => Promise<unknown>)().catch(() => undefined);
+    while (this.closers.length > 0) {
+      const close = this.closers.pop() as () => Promise<unknown>;
+      // Bounded whatever the engine does: a database or Redis that does not answer never holds the stop.
+      await Promise.race([close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref())]);
+    }
   }
 }

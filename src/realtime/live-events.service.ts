@@ -3,8 +3,15 @@ import { type Server } from 'socket.io';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { InOrder } from './in-order.js';
 import { CommentsRepository } from '../comments/comments.repository.js';
-import { type PrivateEventPayloads, type RoomEventPayloads, type RoomEventType, type ServerClosingPayload } from './event-map.js';
+import {
+  type PrivateEventPayloads,
+  type RoomEventPayloads,
+  type RoomEventType,
+  type ServerClosingPayload,
+  type ServerReconnectedPayload,
+} from './event-map.js';
 import { EventsRepository } from './events.repository.js';
+import { LiveFanoutStatus } from '../common/live-fanout-status.js';
 import { MODERATORS_ROOM, articleRoom, userRoom } from './rooms.js';
 
 /** Something to send once the transaction that caused it has committed. */
@@ -42,7 +49,10 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy, BeforeApplicat
     private readonly events: EventsRepository,
     private readonly comments: CommentsRepository,
     private readonly uow: UnitOfWork,
-  ) {}
+    fanout: LiveFanoutStatus,
+  ) {
+    fanout.onRecovered(() => this.fanoutRecovered());
+  }
 
   onModuleInit(): void {
     this.pruner = setInterval(() => void this.events.prune(KEEP_EVENTS, KEEP_HOURS).catch(() => undefined), PRUNE_EVERY_MS);
@@ -61,6 +71,15 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy, BeforeApplicat
   beforeApplicationShutdown(): void {
     const payload: ServerClosingPayload = { at: new Date().toISOString(), reconnect: true };
     this.server?.local.emit('server.closing', payload);
+  }
+
+  /**
+   * The fan-out came back after a loss: this process's connections may have missed events written through another
+   * process meanwhile. Followers join again with `since` and get them from the log, under the usual visibility rules.
+   */
+  private fanoutRecovered(): void {
+    const payload: ServerReconnectedPayload = { at: new Date().toISOString() };
+    this.server?.local.emit('server.reconnected', payload);
   }
 
   attach(server: Server): void {

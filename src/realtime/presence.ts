@@ -3,6 +3,8 @@ import { type Server } from 'socket.io';
 import { articleRoom } from './rooms.js';
 
 const MIN_INTERVAL_MS = 1_000;
+/** How long the other processes have to answer a count; a join waits for it. */
+const PEERS_ANSWER_MS = 1_500;
 
 /**
  * How many follow an article, counted across processes (the adapter asks the others), announced to the room as
@@ -17,9 +19,15 @@ export class Presence {
     this.server = server;
   }
 
+  /** Followers across processes; when a process does not answer in time (the fan-out is down), this process's own. */
   async count(articleId: string): Promise<number> {
     if (!this.server) return 0;
-    return (await this.server.in(articleRoom(articleId)).fetchSockets()).length;
+    const room = articleRoom(articleId);
+    try {
+      return (await this.server.in(room).timeout(PEERS_ANSWER_MS).fetchSockets()).length;
+    } catch {
+      return (await this.server.in(room).local.fetchSockets()).length;
+    }
   }
 
   /** Followers came or went: announce the new count soon, but not more than once a second. */
@@ -43,7 +51,7 @@ export class Presence {
       this.server.to(articleRoom(articleId)).emit('presence', { article: slug, count });
       if (count === 0) this.state.delete(articleId);
     } catch {
-      // A peer that does not answer in time: the next change announces again.
+      // Nothing to count with (the server is closing): the next change announces again.
     }
   }
 }

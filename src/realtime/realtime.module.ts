@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { CommentsModule } from '../comments/comments.module.js';
+import { CommonModule } from '../common/common.module.js';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module.js';
 import { EventsRepository } from './events.repository.js';
 import { JoinLimits } from './join-limits.js';
@@ -12,7 +13,7 @@ import { RealtimeGateway } from './realtime.gateway.js';
 /** Live updates: the event log, the publisher services use, presence and the gateway. */
 @Global()
 @Module({
-  imports: [AuthModule, ArticlesModule, CommentsModule, RateLimitModule],
+  imports: [AuthModule, ArticlesModule, CommentsModule, CommonModule, RateLimitModule],
   providers: [EventsRepository, JoinLimits, LiveEvents, Presence, RealtimeGateway],
   exports: [LiveEvents],
 })

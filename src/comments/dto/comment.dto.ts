@@ -122,8 +122,16 @@ export class PermalinkDto {
   @ApiProperty({ type: CommentNodeDto })
   comment: CommentNodeDto;
 
-  @ApiProperty({ type: [CommentDto], description: 'From the top-level comment down to the parent' })
+  @ApiProperty({
+    type: [CommentDto],
+    description: 'From the top-level comment down to the parent; for a comment more than 20 levels deep, its nearest 20 (from the highest of them down to the parent)',
+  })
   ancestors: CommentDto[];
+
+  @ApiProperty({
+    description: 'How many ancestors are above the first one given (0: the first is the top-level comment); the first one’s parentId leads up',
+  })
+  moreAncestors: number;
 
   @ApiProperty({ type: ArticleRefDto })
   article: ArticleRefDto;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsEntityId } from '../../common/ids.js';
 import { MAX_LIMIT, PageCursor } from '../../common/pagination/page-query.dto.js';
 import { QUOTE_SOURCES, type QuoteSource } from '../comment-quote.entity.js';
 import { STANCES, type Stance } from '../comment.entity.js';
@@ -11,7 +12,6 @@ export const MAX_QUOTE = 2_000;
 export const MAX_EDITS = 50;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const ID = /^[1-9]\d{0,18}$/;
 
 export class QuoteInputDto {
   @ApiProperty({ enum: QUOTE_SOURCES })
@@ -26,8 +26,7 @@ export class QuoteInputDto {
 
   @ApiPropertyOptional({ description: 'With source "comment"' })
   @ValidateIf((q: QuoteInputDto) => q.source === 'comment' || q.commentId !== undefined)
-  @IsString()
-  @Matches(ID, { message: 'quote.commentId is not a comment id' })
+  @IsEntityId('a comment')
   commentId?: string;
 
   @ApiProperty({ minLength: 1, maxLength: MAX_QUOTE, description: 'Must stand word for word in the source (white space folded)' })
@@ -45,8 +44,7 @@ export class CreateCommentDto {
 
   @ApiPropertyOptional({ description: 'The comment this one answers (of the same article)' })
   @IsOptional()
-  @IsString()
-  @Matches(ID, { message: 'parentId is not a comment id' })
+  @IsEntityId('a comment')
   parentId?: string;
 
   @ApiPropertyOptional({ enum: STANCES, nullable: true })

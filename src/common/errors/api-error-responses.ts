@@ -25,6 +25,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'Body too large',
   422: 'Refers to something false',
   429: 'Rate limited; see Retry-After',
+  503: 'Busy (too many sign-ins waiting for password hashing); try again after Retry-After',
 };
 
 /** Documents the error answers of an operation, each with the contract's body. */

@@ -17,6 +17,8 @@ export enum ErrorCode {
   UserNotFound = 'user_not_found',
   Conflict = 'conflict',
   QuoteNotInSource = 'quote_not_in_source',
+  /** A reply to a comment already at the deepest depth a thread may reach. */
+  ThreadTooDeep = 'thread_too_deep',
   RateLimited = 'rate_limited',
   ServiceUnavailable = 'service_unavailable',
   Internal = 'internal_error',
@@ -39,6 +41,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.UserNotFound]: 404,
   [ErrorCode.Conflict]: 409,
   [ErrorCode.QuoteNotInSource]: 422,
+  [ErrorCode.ThreadTooDeep]: 422,
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.ServiceUnavailable]: 503,
   [ErrorCode.Internal]: 500,

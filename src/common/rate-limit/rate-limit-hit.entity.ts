@@ -1,8 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * Rate-limit counters, shared by every process on the database: one row per key (route, throttler and client) and
- * fixed window. The table is UNLOGGED (see its migration): counters need no crash safety, and skip the WAL.
+ * Rate-limit counters, shared by every process on the database: one row per key (throttler and client: a user's or
+ * an address's writes share one count whatever the route) and fixed window. The table is UNLOGGED (see its
+ * migration): counters need no crash safety, and skip the WAL.
  */
 @Entity({ name: 'rate_limit_hits' })
 @Index('rate_limit_hits_window_idx', ['windowEnds'])

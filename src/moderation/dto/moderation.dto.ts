@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsEntityId } from '../../common/ids.js';
+import { IsInstant } from '../../common/validation.js';
 import { PageCursor, PageLimit } from '../../common/pagination/page-query.dto.js';
 import { CommentDto } from '../../comments/dto/comment.dto.js';
 import { ArticleRefDto } from '../../articles/dto/article.dto.js';
@@ -21,7 +23,7 @@ export class QueueQueryDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(/^[1-9]\d{0,18}$/, { message: 'articleId is not an article id' })
+  @IsEntityId('an article')
   articleId?: string;
 
   @PageLimit()
@@ -49,7 +51,7 @@ export class BanDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When the ban ends; absent: no end' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant()
   until?: string;
 }
 

@@ -1,0 +1,354 @@
+import { Logger } from '@nestjs/common';
+import pg from 'pg';
+import type { ClusterMessage, ClusterResponse } from 'socket.io-adapter';
+
+/** Where the cross-process fan-out stands: `listening` is the only state in which other processes' events arrive. */
+export type FanoutStatus = 'connecting' | 'listening' | 'reconnecting' | 'closed';
+
+export interface FanoutState {
+  status: FanoutStatus;
+  /** When it entered that status. */
+  since: Date;
+}
+
+/** What the fan-out hands messages to: one cluster adapter per Socket.IO namespace. */
+export interface FanoutReceiver {
+  /** The adapter's server id: messages it sent itself come back through NOTIFY and are skipped. */
+  readonly serverId: string;
+  onClusterMessage(message: ClusterMessage | ClusterResponse): void;
+  /** The LISTEN connection is back after a loss: say hello again so that peers are counted at once. */
+  onReconnected(): void;
+}
+
+export interface PostgresFanoutOptions {
+  databaseUrl: string;
+  /** Table for payloads too large for NOTIFY (created by a migration). */
+  tableName: string;
+  channelPrefix: string;
+  /** NOTIFY carries at most 8000 bytes; larger messages go through the table. */
+  payloadThreshold: number;
+  /** The LISTEN connection is replaced after `min` ms, doubling up to `max` ms while attempts keep failing. */
+  reconnectMs: { min: number; max: number };
+  /** How often the LISTEN connection is checked (a connection that died silently is noticed within this plus the query timeout). */
+  pingIntervalMs: number;
+  connectTimeoutMs: number;
+  /** Each NOTIFY, attachment read and ping: a database that does not answer fails it instead of holding it. */
+  queryTimeoutMs: number;
+  /** Outgoing messages waiting for the database: over this many, or older than the age, they are dropped (and logged). */
+  maxQueued: number;
+  maxQueuedAgeMs: number;
+  /** How long close() waits for the last messages and for its connections to end. */
+  closeTimeoutMs: number;
+  /** How long payloads stay in the table. */
+  attachmentTtlMs: number;
+  /** Called each time LISTEN is back after a loss (not at the first connection). */
+  onRecovered?: () => void;
+}
+
+export const DEFAULT_FANOUT_OPTIONS: Omit<PostgresFanoutOptions, 'databaseUrl'> = {
+  tableName: 'socket_io_attachments',
+  channelPrefix: 'socket.io',
+  payloadThreshold: 8000,
+  reconnectMs: { min: 500, max: 10_000 },
+  pingIntervalMs: 5_000,
+  connectTimeoutMs: 3_000,
+  queryTimeoutMs: 3_000,
+  maxQueued: 10_000,
+  maxQueuedAgeMs: 5_000,
+  closeTimeoutMs: 2_000,
+  attachmentTtlMs: 30_000,
+};
+
+interface Outgoing {
+  channel: string;
+  payload: string;
+  uid: string;
+  type: number;
+  queuedAt: number;
+}
+
+/**
+ * Cross-process fan-out of Socket.IO cluster messages over PostgreSQL NOTIFY/LISTEN, written to survive the loss of
+ * its connections (what `@socket.io/postgres-adapter` 0.5 does not: its LISTEN client stays checked out of a 2-client
+ * pool when it dies, publishes then wait for a client forever, and its adapter emits to local sockets only after the
+ * publish, so live updates stopped for good while REST kept answering).
+ *
+ * - publish() never waits for the database: it serialises the message, queues it and returns; one sender sends the
+ *   queue in order through a small pool whose connects and queries time out. A failure is logged, never thrown, and
+ *   the message is dropped (followers catch up with `join` + `since`).
+ * - LISTEN runs on a dedicated client. When it errors, ends or stops answering the periodic check, it is replaced with
+ *   exponential backoff (capped), LISTENs again and tells the adapters, which greet their peers again.
+ * - close() ends everything within a deadline, whatever the database does.
+ * - state() says whether other processes' messages can arrive, and since when (readiness reports it).
+ */
+export class PostgresFanout {
+  private readonly log = new Logger('LiveFanout');
+  private readonly options: PostgresFanoutOptions;
+  private readonly pool: pg.Pool;
+  /** channel → receiver (one per namespace). */
+  private readonly receivers = new Map<string, FanoutReceiver>();
+  private listener?: pg.Client;
+  private current: FanoutState = { status: 'connecting', since: new Date() };
+  private attempt = 0;
+  private reconnectTimer?: NodeJS.Timeout;
+  private readonly pingTimer: NodeJS.Timeout;
+  private readonly cleanupTimer: NodeJS.Timeout;
+  private pinging = false;
+  private closed = false;
+  private readonly outbox: Outgoing[] = [];
+  private sending?: Promise<void>;
+  private inbound: Promise<void> = Promise.resolve();
+  private failures = { count: 0, dropped: 0, loggedAt: 0 };
+
+  constructor(options: Partial<PostgresFanoutOptions> & { databaseUrl: string }) {
+    this.options = { ...DEFAULT_FANOUT_OPTIONS, ...options };
+    const { databaseUrl, connectTimeoutMs, queryTimeoutMs } = this.options;
+    this.pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: 2,
+      application_name: 'essay-forum-live-notify',
+      connectionTimeoutMillis: connectTimeoutMs,
+      query_timeout: queryTimeoutMs,
+      statement_timeout: queryTimeoutMs,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle client whose connection dies is dropped by the pool; this only keeps the error from crashing the process.
+    this.pool.on('error', (error: Error) => this.log.debug(`notify connection: ${error.message}`));
+    this.pingTimer = setInterval(() => void this.ping(), this.options.pingIntervalMs);
+    this.pingTimer.unref();
+    this.cleanupTimer = setInterval(() => void this.removeOldAttachments(), this.options.attachmentTtlMs);
+    this.cleanupTimer.unref();
+  }
+
+  /** Opens the LISTEN connection; resolves when it listens or when the first attempt failed (it then keeps trying). */
+  start(): Promise<void> {
+    return this.connectListener();
+  }
+
+  state(): FanoutState {
+    return { ...this.current };
+  }
+
+  /** Other processes' messages (and their answers) can arrive. */
+  get listening(): boolean {
+    return this.current.status === 'listening';
+  }
+
+  /** A namespace's adapter: its channel is listened to from now on. */
+  addReceiver(namespace: string, receiver: FanoutReceiver): void {
+    const channel = this.channelOf(namespace);
+    this.receivers.set(channel, receiver);
+    const client = this.listener;
+    client?.query(`LISTEN ${pg.escapeIdentifier(channel)}`).catch((error: Error) => this.listenerLost(client, error.message));
+  }
+
+  removeReceiver(namespace: string, receiver: FanoutReceiver): void {
+    const channel = this.channelOf(namespace);
+    if (this.receivers.get(channel) !== receiver) return;
+    this.receivers.delete(channel);
+    this.listener?.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+  }
+
+  /** Queues a message for the other processes and returns at once: local delivery never waits for the database. */
+  publish(message: ClusterMessage | ClusterResponse): void {
+    if (this.closed) return;
+    let payload: string;
+    try {
+      payload = JSON.stringify(message);
+    } catch (error) {
+      this.log.warn(`a live message could not be serialised: ${(error as Error).message}`);
+      return;
+    }
+    if (this.outbox.length >= this.options.maxQueued) {
+      this.failed(new Error('too many messages waiting for the database'), 1);
+      return;
+    }
+    this.outbox.push({ channel: this.channelOf(message.nsp), payload, uid: message.uid, type: message.type, queuedAt: Date.now() });
+    this.sending ??= this.sendQueued().finally(() => (this.sending = undefined));
+  }
+
+  /** Stops listening and publishing; bounded by `closeTimeoutMs` whatever the database does. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    const deadline = Date.now() + this.options.closeTimeoutMs;
+    // The last messages (ADAPTER_CLOSE, so that peers stop counting this process) get half the time to go out.
+    if (this.sending) await withDeadline(this.sending, this.options.closeTimeoutMs / 2);
+    this.closed = true;
+    this.outbox.length = 0;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.pingTimer);
+    clearInterval(this.cleanupTimer);
+    this.setState('closed');
+    const listener = this.listener;
+    this.listener = undefined;
+    const ends = [this.pool.end(), listener?.end()].map((p) => Promise.resolve(p).catch(() => undefined));
+    const ended = await withDeadline(Promise.all(ends), Math.max(0, deadline - Date.now()));
+    if (!ended) this.log.warn('live fan-out connections did not close in time; leaving them');
+  }
+
+  private channelOf(namespace: string): string {
+    return `${this.options.channelPrefix}#${namespace}`;
+  }
+
+  private setState(status: FanoutStatus): void {
+    if (this.current.status !== status) this.current = { status, since: new Date() };
+  }
+
+  private async connectListener(): Promise<void> {
+    this.reconnectTimer = undefined;
+    if (this.closed) return;
+    const client = new pg.Client({
+      connectionString: this.options.databaseUrl,
+      application_name: 'essay-forum-live-listen',
+      connectionTimeoutMillis: this.options.connectTimeoutMs,
+      query_timeout: this.options.queryTimeoutMs,
+      keepAlive: true,
+    });
+    client.on('error', (error: Error) => this.listenerLost(client, error.message));
+    client.on('end', () => this.listenerLost(client, 'connection closed'));
+    client.on('notification', (notification: pg.Notification) => {
+      this.inbound = this.inbound.then(() => this.receive(notification));
+    });
+    try {
+      await client.connect();
+      for (const channel of this.receivers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      this.listenerLost(client, (error as Error).message);
+      return;
+    }
+    if (lostClients.has(client)) return;
+    if (this.closed) {
+      void client.end().catch(() => undefined);
+      return;
+    }
+    // No await since the last LISTEN: a receiver added from here on LISTENs on this client itself.
+    this.listener = client;
+    const recovered = this.current.status === 'reconnecting';
+    this.attempt = 0;
+    this.setState('listening');
+    if (recovered) {
+      this.log.log('live fan-out: listening again');
+      for (const receiver of this.receivers.values()) receiver.onReconnected();
+      this.options.onRecovered?.();
+    } else {
+      this.log.log('live fan-out: listening');
+    }
+  }
+
+  /** The LISTEN client failed (once per client, whichever of error, end or a failed check says so first). */
+  private listenerLost(client: pg.Client | undefined, reason: string): void {
+    if (!client || lostClients.has(client)) return;
+    lostClients.add(client);
+    client.removeAllListeners('notification');
+    void client.end().catch(() => undefined);
+    if (this.listener === client) this.listener = undefined;
+    if (this.closed) return;
+    this.setState('reconnecting');
+    const delay = Math.min(this.options.reconnectMs.max, this.options.reconnectMs.min * 2 ** this.attempt);
+    this.attempt++;
+    this.log.warn(`live fan-out: LISTEN connection lost (${reason}); reconnecting in ${delay} ms`);
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.connectListener(), delay);
+  }
+
+  /**
+   * Checks the LISTEN connection with a query of its own kind (LISTEN again is a no-op for the server): a connection
+   * that died without a word (a network cut, a server gone without closing it) fails the check within its timeout.
+   */
+  private async ping(): Promise<void> {
+    const client = this.listener;
+    if (!client || this.pinging) return;
+    this.pinging = true;
+    try {
+      const [channel] = this.receivers.keys();
+      await client.query(channel ? `LISTEN ${pg.escapeIdentifier(channel)}` : 'SELECT 1');
+    } catch (error) {
+      this.listenerLost(client, `check failed: ${(error as Error).message}`);
+    } finally {
+      this.pinging = false;
+    }
+  }
+
+  private async receive(notification: pg.Notification): Promise<void> {
+    const receiver = this.receivers.get(notification.channel);
+    if (!receiver || !notification.payload) return;
+    try {
+      const header = JSON.parse(notification.payload) as (ClusterMessage | ClusterResponse) & { attachmentId?: string };
+      if (header.uid === receiver.serverId) return;
+      let message: ClusterMessage | ClusterResponse = header;
+      if (header.attachmentId !== undefined) {
+        const result = await this.pool.query<{ payload: Buffer }>(`SELECT payload FROM ${pg.escapeIdentifier(this.options.tableName)} WHERE id = $1`, [header.attachmentId]);
+        if (result.rows.length === 0) return;
+        message = JSON.parse(result.rows[0].payload.toString('utf8')) as ClusterMessage | ClusterResponse;
+      }
+      receiver.onClusterMessage(message);
+    } catch (error) {
+      this.log.warn(`live fan-out: a message from another process was dropped: ${(error as Error).message}`);
+    }
+  }
+
+  /** Sends the queue in order, one message at a time, until it is empty. */
+  private async sendQueued(): Promise<void> {
+    for (let item = this.outbox.shift(); item && !this.closed; item = this.outbox.shift()) {
+      if (Date.now() - item.queuedAt > this.options.maxQueuedAgeMs) {
+        this.failed(new Error('waited too long for the database'), 1);
+        continue;
+      }
+      try {
+        await this.notify(item);
+        if (this.failures.count > 0) {
+          this.log.log(`live fan-out: publishing again (${this.failures.count} failures, ${this.failures.dropped} messages dropped)`);
+          this.failures = { count: 0, dropped: 0, loggedAt: 0 };
+        }
+      } catch (error) {
+        this.failed(error as Error, 1);
+      }
+    }
+  }
+
+  private async notify(item: Outgoing): Promise<void> {
+    if (Buffer.byteLength(item.payload) <= this.options.payloadThreshold) {
+      await this.pool.query('SELECT pg_notify($1, $2)', [item.channel, item.payload]);
+      return;
+    }
+    const table = pg.escapeIdentifier(this.options.tableName);
+    const { rows } = await this.pool.query<{ id: string }>(`INSERT INTO ${table} (payload) VALUES ($1) RETURNING id::text AS id`, [Buffer.from(item.payload, 'utf8')]);
+    const header = JSON.stringify({ uid: item.uid, type: item.type, attachmentId: rows[0].id });
+    await this.pool.query('SELECT pg_notify($1, $2)', [item.channel, header]);
+  }
+
+  /** A message that could not go out: logged at once the first time, then at most every 10 s with a count. */
+  private failed(error: Error, dropped: number): void {
+    this.failures.count++;
+    this.failures.dropped += dropped;
+    const now = Date.now();
+    if (now - this.failures.loggedAt < 10_000) return;
+    this.failures.loggedAt = now;
+    this.log.warn(`live fan-out: could not publish to other processes (${error.message}); ${this.failures.dropped} messages dropped so far`);
+  }
+
+  private async removeOldAttachments(): Promise<void> {
+    try {
+      const table = pg.escapeIdentifier(this.options.tableName);
+      await this.pool.query(`DELETE FROM ${table} WHERE created_at < now() - make_interval(secs => $1)`, [this.options.attachmentTtlMs / 1000]);
+    } catch (error) {
+      this.log.debug(`live fan-out: old payloads not removed: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** LISTEN clients already given up, so that their error and end events are handled once. */
+const lostClients = new WeakSet<pg.Client>();
+
+/** Waits for the promise at most `ms`; true when it settled in time. */
+async function withDeadline(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true).catch(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
