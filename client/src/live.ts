@@ -168,7 +168,10 @@ export class LiveArticle {
     let rejoin: ReturnType<typeof setTimeout> | undefined;
     const onReconnected = () => {
       clearTimeout(rejoin);
-      rejoin = setTimeout(() => void this.join(), Math.random() * REJOIN_SPREAD_MS);
+      // Paused after a refused join: the retry that is due joins with `since` anyway.
+      rejoin = setTimeout(() => {
+        if (this.retryTimer === null) void this.join();
+      }, Math.random() * REJOIN_SPREAD_MS);
     };
     this.socket.on('presence', onPresence);
     this.socket.on('connect', onConnect);

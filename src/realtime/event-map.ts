@@ -111,6 +111,7 @@ const SERVER_EVENT_SET: Record<keyof ServerToClientEvents, true> = {
   'user.unbanned': true,
   presence: true,
   'server.closing': true,
+  'server.reconnected': true,
 };
 export const SERVER_EVENT_TYPES = Object.keys(SERVER_EVENT_SET) as (keyof ServerToClientEvents)[];
 
