@@ -1,7 +1,8 @@
 /**
- * The one door to the server's public API (see CONTRACT.md). Types come from the server's own DTOs, imported as types
- * only: nothing of the server reaches the bundle. The session is the httpOnly cookie that register and login set;
- * `same-origin` fetches send it, and the browser adds the Origin header that the server checks on cookie writes.
+ * The one door to the server's public API (openapi.json, docs/api-conventions.md). Types come from the server's own
+ * DTOs, imported as types only: nothing of the server reaches the bundle. The session is the httpOnly cookie that
+ * register and login set; `same-origin` fetches send it, and the browser adds the Origin header that the server
+ * checks on cookie writes.
  */
 import type {
   ArticleDto,

@@ -1,7 +1,9 @@
 /**
  * Live updates for one article over Socket.IO, typed by the server's event map. Room events carry `seq` (+1 per
  * article): they are applied in order, each once; a gap or a reconnect asks the server for what was missed (`join`
- * with `since`), and when the server no longer holds it (`resync`) the view reloads its thread.
+ * with `since`), and when the server no longer holds it (`resync`) the view reloads its thread. A join the server
+ * refuses (too many joins) or does not answer is tried again later, with capped exponential backoff and jitter, one
+ * join in flight at a time; meanwhile the reader is told that live updates are paused.
  */
 import { io, type Socket } from 'socket.io-client';
 import type {
@@ -31,8 +33,26 @@ export interface LiveHandlers {
   status?(status: LiveStatus): void;
 }
 
-/** `restarting`: the server said it is stopping, and the connection is being made again. */
-export type LiveStatus = 'live' | 'reconnecting' | 'restarting';
+/**
+ * `restarting`: the server said it is stopping, and the connection is being made again. `paused`: connected, but the
+ * server refused (or did not answer) the join, which is tried again in a moment.
+ */
+export type LiveStatus = 'live' | 'reconnecting' | 'restarting' | 'paused';
+
+/** The wait before the first retry of a refused join; it doubles with each refusal, up to the cap. */
+export const JOIN_RETRY_FIRST_MS = 2_000;
+export const JOIN_RETRY_MAX_MS = 60_000;
+/** Events held while waiting for a join's catch-up; beyond this they are dropped, since the join hands them over. */
+const MAX_HELD_EVENTS = 500;
+
+/**
+ * The wait before retry number `attempt` (1 for the first): 2 s doubling to 60 s, then a random point in its upper
+ * half, so the pages that one refusal (or one restart) hit do not all come back at the same instant.
+ */
+export function joinRetryDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(JOIN_RETRY_MAX_MS, JOIN_RETRY_FIRST_MS * 2 ** Math.min(attempt - 1, 30));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
 
 let shared: ForumSocket | null = null;
 /** After `server.reconnected`, followers join again within this many ms, each at a random moment. */
@@ -100,7 +120,15 @@ export function reconnectLive(): void {
 export class LiveArticle {
   private lastSeq: number | null;
   private readonly early = new Map<number, LiveEvent>();
+  /** From asking to join until its answer is applied, and while a retry waits: room events are held meanwhile. */
   private catchingUp = false;
+  /** A join sent and not yet answered: there is never more than one. */
+  private inFlight = false;
+  /** A reconnect asked to join while one was in flight: join again once it is answered. */
+  private joinAgain = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Refused or failed joins in a row, for the backoff. */
+  private failures = 0;
   private closed = false;
   private readonly socket = socket();
   private readonly offs: (() => void)[] = [];
@@ -122,6 +150,10 @@ export class LiveArticle {
     let restarting = false;
     const onConnect = () => {
       restarting = false;
+      if (this.retryTimer !== null) {
+        this.handlers.status?.('paused'); // the retry joins on this connection when it is due
+        return;
+      }
       this.handlers.status?.('live');
       void this.join();
     };
@@ -136,7 +168,10 @@ export class LiveArticle {
     let rejoin: ReturnType<typeof setTimeout> | undefined;
     const onReconnected = () => {
       clearTimeout(rejoin);
-      rejoin = setTimeout(() => void this.join(), Math.random() * REJOIN_SPREAD_MS);
+      // Paused after a refused join: the retry that is due joins with `since` anyway.
+      rejoin = setTimeout(() => {
+        if (this.retryTimer === null) void this.join();
+      }, Math.random() * REJOIN_SPREAD_MS);
     };
     this.socket.on('presence', onPresence);
     this.socket.on('connect', onConnect);
@@ -163,26 +198,48 @@ export class LiveArticle {
 
   close(): void {
     this.closed = true;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     for (const off of this.offs) off();
     if (this.socket.connected) this.socket.emit('leave', { article: this.slug }, () => undefined);
   }
 
   private async join(): Promise<void> {
     if (this.closed) return;
+    if (this.inFlight) {
+      this.joinAgain = true;
+      return;
+    }
     this.catchingUp = true;
-    let ack: JoinAck;
+    this.inFlight = true;
+    let ack: JoinAck | null;
     try {
       const since = this.lastSeq ?? undefined;
       ack = (await this.socket
         .timeout(10_000)
         .emitWithAck('join', since === undefined ? { article: this.slug } : { article: this.slug, since })) as JoinAck;
     } catch {
-      this.catchingUp = false;
-      return; // the next reconnect tries again
+      ack = null; // no answer in time
     }
-    if (this.closed || !ack.ok) {
-      this.catchingUp = false;
+    this.inFlight = false;
+    if (this.closed) return;
+    if (this.joinAgain) {
+      // The connection was made again meanwhile: this answer may be the old connection's; join on the new one.
+      this.joinAgain = false;
+      void this.join();
       return;
+    }
+    if (ack === null && !this.socket.connected) {
+      this.catchingUp = false;
+      return; // the connection dropped: the reconnect joins
+    }
+    if (ack === null || !ack.ok) {
+      this.retryLater();
+      return;
+    }
+    if (this.failures > 0) {
+      this.failures = 0;
+      this.handlers.status?.('live');
     }
     this.handlers.presence(ack.presence);
     if (this.lastSeq === null) {
@@ -199,6 +256,17 @@ export class LiveArticle {
     this.drain();
   }
 
+  /** Waits (longer after each refusal in a row), then joins again; room events are held until then. */
+  private retryLater(): void {
+    this.failures++;
+    this.handlers.status?.('paused');
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      // Disconnected meanwhile: the reconnect joins.
+      if (this.socket.connected) void this.join();
+    }, joinRetryDelay(this.failures));
+  }
+
   private receive(event: LiveEvent): void {
     if (event.seq === null) {
       // Not numbered: the reader's own pending comment.
@@ -206,6 +274,8 @@ export class LiveArticle {
       return;
     }
     if (this.lastSeq === null || this.catchingUp || event.seq > this.lastSeq + 1) {
+      // Too many held: drop them, the catch-up (or resync) of the join with `since` hands them over.
+      if (this.lastSeq !== null && this.early.size >= MAX_HELD_EVENTS) this.early.clear();
       this.early.set(event.seq, event);
       if (this.lastSeq !== null && !this.catchingUp && event.seq > this.lastSeq + 1) void this.join();
       return;

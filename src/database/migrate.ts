@@ -22,6 +22,31 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
 
 /** The SQL that would bring the schema in line with the entities: empty when migrations and entities agree. */
 export async function pendingSchemaChanges(dataSource: DataSource): Promise<string[]> {
+  return (await schemaChanges(dataSource)).up;
+}
+
+/** The SQL that would bring the schema in line with the entities, and the SQL that would undo it, in that order. */
+export async function schemaChanges(dataSource: DataSource): Promise<{ up: string[]; down: string[] }> {
   const sql = await dataSource.driver.createSchemaBuilder().log();
-  return sql.upQueries.map((q) => q.query);
+  return { up: sql.upQueries.map((q) => q.query), down: sql.downQueries.map((q) => q.query).reverse() };
+}
+
+/** A migration file in this repository's style, for `cli.js generate`. */
+export function migrationSource(className: string, changes: { up: string[]; down: string[] }): string {
+  const statements = (queries: string[]) => queries.map((q) => `    await q.query(${JSON.stringify(q)});`).join('\n');
+  return `import { type MigrationInterface, type QueryRunner } from 'typeorm';
+
+/** Generated from the entities by \`npm run migration:generate\`: say here what it changes and why. */
+export class ${className} implements MigrationInterface {
+  name = '${className}';
+
+  public async up(q: QueryRunner): Promise<void> {
+${statements(changes.up)}
+  }
+
+  public async down(q: QueryRunner): Promise<void> {
+${statements(changes.down)}
+  }
+}
+`;
 }

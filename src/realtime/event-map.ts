@@ -96,13 +96,37 @@ export interface ServerToClientEvents {
   'server.reconnected': Emit<ServerReconnectedPayload>;
 }
 
+/** Every event the server sends, checked by the compiler against the map above (docs/live-protocol.md lists each). */
+const SERVER_EVENT_SET: Record<keyof ServerToClientEvents, true> = {
+  'comment.created': true,
+  'comment.updated': true,
+  'comment.deleted': true,
+  'comment.removed': true,
+  'comment.restored': true,
+  'comment.voted': true,
+  'article.updated': true,
+  'reply.received': true,
+  'moderation.queued': true,
+  'user.banned': true,
+  'user.unbanned': true,
+  presence: true,
+  'server.closing': true,
+  'server.reconnected': true,
+};
+export const SERVER_EVENT_TYPES = Object.keys(SERVER_EVENT_SET) as (keyof ServerToClientEvents)[];
+
 export interface JoinRequest {
   article: string;
   since?: number;
 }
 
 export type JoinAck =
-  | { ok: true; seq: number; presence: number; missed: (EventEnvelope & { type: RoomEventType } & Record<string, unknown>)[] }
+  | {
+      ok: true;
+      seq: number;
+      presence: number;
+      missed: (EventEnvelope & { type: RoomEventType } & Record<string, unknown>)[];
+    }
   | { ok: true; seq: number; presence: number; resync: true }
   | { ok: false; error: string };
 
@@ -110,3 +134,7 @@ export interface ClientToServerEvents {
   join: (request: JoinRequest, ack: (answer: JoinAck) => void) => void;
   leave: (request: { article: string }, ack: (answer: { ok: true } | { ok: false; error: string }) => void) => void;
 }
+
+/** Every message a client may send, checked by the compiler against the map above. */
+const CLIENT_MESSAGE_SET: Record<keyof ClientToServerEvents, true> = { join: true, leave: true };
+export const CLIENT_MESSAGE_TYPES = Object.keys(CLIENT_MESSAGE_SET) as (keyof ClientToServerEvents)[];

@@ -46,8 +46,11 @@ export const MAX_FOLLOWED_ARTICLES = 20;
 /** Joins of one connection answered at once; a client that does not wait for its answers is refused the rest. */
 export const MAX_JOINS_IN_FLIGHT = 5;
 
-/** Refusals are fixed sentences: an acknowledgement never carries the client's input back. */
-const REFUSED = {
+/**
+ * Refusals are fixed sentences: an acknowledgement never carries the client's input back. docs/live-protocol.md
+ * quotes each one (its spec checks it).
+ */
+export const REFUSED = {
   slug: 'article must be an article slug',
   since: 'since must be a non-negative integer',
   noArticle: 'No such article.',

@@ -45,9 +45,11 @@ export function ThreadSection(props: Props) {
               ? 'The server is restarting: reconnecting…'
               : props.status === 'reconnecting'
                 ? 'Reconnecting…'
-                : props.presence !== null
-                  ? `${props.presence} following`
-                  : ''}
+                : props.status === 'paused'
+                  ? 'Live updates paused: retrying in a moment…'
+                  : props.presence !== null
+                    ? `${props.presence} following`
+                    : ''}
           </span>
         </div>
         {t.locked ? (
