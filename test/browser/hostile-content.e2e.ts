@@ -4,7 +4,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { ADMIN_ENV, type Account, bearer, register, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { XSS } from '../helpers/hostile-strings.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, newReader } from './browser.js';
+import { browserSkipReason, launchBrowser, newReader, TIMEOUT } from './browser.js';
 
 /**
  * What the server stores as text, the client shows as text: the whole XSS corpus as comment bodies, quotes, display
@@ -117,11 +117,15 @@ describe('hostile content in the web client', { skip: browserSkipReason() }, () 
     await page.getByRole('heading', { name: 'An essay <script>alert(1)</script> <img src=x onerror=alert(1)>' }).waitFor();
     await page.getByText(/^\d+ following$/).waitFor();
     // Every comment, loaded to the end.
+    // Each click waits until what it loaded is on the page, so the next look for a button never sees one that the
+    // previous load is about to take away.
+    const shown = page.locator('#discussion li.comment');
     for (;;) {
       const more = page.getByRole('button', { name: /^(More comments|Load \d+ more repl)/ }).first();
       if ((await more.count()) === 0) break;
+      const before = await shown.count();
       await more.click();
-      await page.waitForLoadState('networkidle');
+      await page.waitForFunction(`document.querySelectorAll('#discussion li.comment').length > ${before}`, undefined, { timeout: TIMEOUT });
     }
     // The payloads are there, as the words they are.
     const discussion = page.locator('#discussion');
