@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { AuthService } from '../src/auth/auth.service.js';
+import { PASSWORD, newUser } from './helpers/accounts.js';
+import { Follower } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
 describe('accounts', () => {
@@ -176,5 +178,21 @@ describe('accounts', () => {
     assert.equal(badRole.status, 400);
     const nobody = await t.http.patch('/api/admin/users/987654321').set('Authorization', `Bearer ${admin.body.token}`).send({ role: 'reader' });
     assert.equal(nobody.status, 404);
+  });
+
+  it('makes real fixture accounts without a sign-up: they sign in with the shared password, their token works over HTTP and sockets', async () => {
+    const fixture = await newUser(t, 'fixture_reader', { displayName: 'Fixture Reader' });
+    const user = { id: fixture.id, username: 'fixture_reader', displayName: 'Fixture Reader', role: 'reader' };
+    const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${fixture.token}`).expect(200);
+    assert.deepEqual(me.body, { user, ban: null });
+    const sessions: { token_hash: string }[] = await t.dataSource.query('SELECT token_hash FROM sessions WHERE user_id = $1', [fixture.id]);
+    assert.deepEqual(sessions.map((s) => s.token_hash), [createHash('sha256').update(fixture.token).digest('hex')]);
+    const signIn = await t.http.post('/api/auth/login').send({ username: 'fixture_reader', password: PASSWORD }).expect(200);
+    assert.deepEqual(signIn.body.user, user);
+    const wrong = await t.http.post('/api/auth/login').send({ username: 'fixture_reader', password: `${PASSWORD}!` });
+    assert.equal(wrong.status, 401);
+    const live = await Follower.connect(t.baseUrl, fixture.token);
+    live.close();
+    await assert.rejects(Follower.connect(t.baseUrl, 'x'.repeat(43)), /unauthorized/);
   });
 });

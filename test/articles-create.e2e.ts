@@ -8,7 +8,7 @@ import {
   assertClientError,
   assertErrorBody,
   bearer,
-  register,
+  newUser,
   signInAdmin,
 } from './helpers/accounts.js';
 import { assertSafeHtml, CORPUS, XSS } from './helpers/hostile-strings.js';
@@ -192,7 +192,7 @@ describe('publishing an essay (POST /api/articles)', () => {
     });
 
     it('takes a comment quoting one of its paragraphs, verified, and counts it on the block', async () => {
-      const reader = await register(t);
+      const reader = await newUser(t);
       const block = (created.body.blocks as Block[]).at(-1) as Block;
       const res = await t.http
         .post(`/api/articles/${created.body.slug}/comments`)
@@ -341,7 +341,7 @@ describe('publishing an essay (POST /api/articles)', () => {
       assertErrorBody(anonymous, 413, 'an anonymous 100 KB essay');
       const anonymousSmall = await t.http.post('/api/articles').send(essay());
       assertErrorBody(anonymousSmall, 401, 'an anonymous small essay');
-      const reader = await register(t);
+      const reader = await newUser(t);
       const comment = await t.http
         .post('/api/articles/bolshevism-vs-stalinism/comments')
         .set('Authorization', bearer(reader.token))

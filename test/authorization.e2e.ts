@@ -7,8 +7,8 @@ import {
   ADMIN_ENV,
   assertErrorBody,
   bearer,
-  login,
-  register,
+  newSession,
+  newUser,
   sessionCookieOf,
   signInAdmin,
   withRole,
@@ -50,9 +50,9 @@ describe('authorisation', () => {
     admin = await signInAdmin(t);
     accounts.admin = admin;
     accounts.moderator = await withRole(t, admin.token, 'moderator');
-    accounts.reader = await register(t);
-    accounts.author = await register(t);
-    accounts['another reader'] = await register(t);
+    accounts.reader = await newUser(t);
+    accounts.author = await newUser(t);
+    accounts['another reader'] = await newUser(t);
   });
 
   after(() => t.close());
@@ -191,7 +191,7 @@ describe('authorisation', () => {
       act: async (actor) => {
         if (actor === 'anonymous') return { res: await t.http.post('/api/auth/logout') };
         // A session of its own, so that the actor's other cells keep theirs.
-        const session = await login(t, accounts[actor].username, accounts[actor].password);
+        const session = await newSession(t, accounts[actor]);
         return {
           token: session.token,
           res: await t.http.post('/api/auth/logout').set('Authorization', bearer(session.token)),
@@ -212,7 +212,7 @@ describe('authorisation', () => {
       name: 'PATCH /api/admin/users/:id',
       expected: cells(403, { admin: 200 }),
       act: async (actor) => {
-        const third = await register(t);
+        const third = await newUser(t);
         return {
           target: third.id,
           token: third.token,
@@ -325,7 +325,7 @@ describe('authorisation', () => {
           .send({ role: 'moderator' });
         assertErrorBody(res, 404, `user ${id}`);
       }
-      const third = await register(t);
+      const third = await newUser(t);
       for (const body of [{ role: 'superuser' }, { role: 'Admin' }, {}, { role: 'moderator', extra: true }]) {
         const res = await t.http
           .patch(`/api/admin/users/${third.id}`)
@@ -338,7 +338,7 @@ describe('authorisation', () => {
 
   describe('bearer tokens', () => {
     async function expiredToken(): Promise<string> {
-      const session = await login(t, accounts.reader.username);
+      const session = await newSession(t, accounts.reader);
       const hash = createHash('sha256').update(session.token).digest('hex');
       await t.dataSource.query(`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE token_hash = $1`, [
         hash,
@@ -347,7 +347,7 @@ describe('authorisation', () => {
     }
 
     async function loggedOutToken(): Promise<string> {
-      const session = await login(t, accounts.reader.username);
+      const session = await newSession(t, accounts.reader);
       assert.equal((await t.http.post('/api/auth/logout').set('Authorization', bearer(session.token))).status, 204);
       return session.token;
     }
@@ -625,7 +625,7 @@ describe('authorisation', () => {
 
     it('refuses every cookie-authenticated write endpoint from another origin, changing nothing', async () => {
       const target = await freshComment();
-      const third = await register(t);
+      const third = await newUser(t);
       const adminCookie = `forum_session=${admin.token}`;
       const crossSiteTitle = `A cross-site essay ${randomBytes(3).toString('hex')}`;
       const attempts: [string, supertest.Test][] = [
@@ -700,7 +700,7 @@ describe('authorisation', () => {
     });
 
     it('logs out with the cookie from the own origin: the cookie is cleared and stops working', async () => {
-      const session = await login(t, cookieAccount.username, cookieAccount.password);
+      const session = await newSession(t, cookieAccount);
       const sessionCookie = `forum_session=${session.token}`;
       const res = await t.http.post('/api/auth/logout').set('Cookie', sessionCookie).set('Origin', ownOrigin);
       assert.equal(res.status, 204, JSON.stringify(res.body));

@@ -6,7 +6,7 @@ import supertest from 'supertest';
 import { createApp } from '../src/app.factory.js';
 import { BanExpiry } from '../src/moderation/ban-expiry.js';
 import { loadConfig } from '../src/config/app-config.js';
-import { ADMIN_ENV, type Account, bearer, register, signInAdmin, withRole } from './helpers/accounts.js';
+import { ADMIN_ENV, type Account, bearer, newUser, signInAdmin, withRole } from './helpers/accounts.js';
 import { Fixtures } from './helpers/fixtures.js';
 import { Follower } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -58,7 +58,7 @@ describe('bans that end by themselves', () => {
     const article = await new Fixtures(t.app).newArticle();
     // Every new comment waits for a moderator: each one is a moderation.queued event.
     await t.http.patch(`/api/articles/${article.slug}/settings`).set('Authorization', bearer(admin.token)).send({ premoderation: true }).expect(200);
-    const writer = await register(t); // before the ban: its password hashing takes a while on a busy machine
+    const writer = await newUser(t);
     const pending = (body: string) =>
       t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', bearer(writer.token)).send({ body }).expect(201);
     const moderator = await withRole(t, admin.token, 'moderator');
@@ -83,7 +83,7 @@ describe('bans that end by themselves', () => {
   });
 
   it('waits for the new end when a ban is renewed before it ends', async () => {
-    const reader = await register(t);
+    const reader = await newUser(t);
     const f = await follow(t.baseUrl, reader);
     await ban(reader, 1_500);
     const renewed = Date.now() + 3_500;
@@ -102,7 +102,7 @@ describe('bans that end by themselves', () => {
 
   it('ends a ban set before a restart: the restarted process reads it back', async () => {
     const { world, admin: itsAdmin } = await ownWorld();
-    const reader = await register(world);
+    const reader = await newUser(world);
     const banned = Date.now();
     const lasts = 6_000;
     await world.http
@@ -136,11 +136,7 @@ describe('bans that end by themselves', () => {
     const survivor = await createApp(config, world.databaseUrl);
     apps.push(survivor);
     await survivor.listen(0, '127.0.0.1');
-    const signUp = await supertest(survivor.getHttpServer())
-      .post('/api/auth/register')
-      .send({ username: `elsewhere_${Date.now()}`, password: 'a long enough password' })
-      .expect(201);
-    const reader = { id: signUp.body.user.id as string, token: signUp.body.token as string } as Account;
+    const reader = await newUser({ app: survivor }, `elsewhere_${Date.now()}`);
     const f = await follow(`http://127.0.0.1:${(survivor.getHttpServer().address() as { port: number }).port}`, reader);
     await supertest(setter.getHttpServer())
       .post(`/api/moderation/users/${reader.id}/ban`)

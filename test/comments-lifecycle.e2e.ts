@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import supertest from 'supertest';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
+import { newUser } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -20,11 +21,8 @@ describe('the comment lifecycle', () => {
   let counter = 0;
 
   async function newReader(): Promise<Reader> {
-    const res = await t.http
-      .post('/api/auth/register')
-      .send({ username: `reader_${process.pid}_${++counter}`, password: 'a long enough password' })
-      .expect(201);
-    return { id: res.body.user.id, token: res.body.token };
+    const { id, token } = await newUser(t, `reader_${process.pid}_${++counter}`);
+    return { id, token };
   }
 
   const post = (reader: Reader, body: object, slug = article.slug) =>
@@ -321,11 +319,11 @@ describe('rate limits', () => {
   it('answers 429 with Retry-After once a reader writes too fast', async () => {
     const fx = new Fixtures(t.app);
     const article = await fx.newArticle();
-    const reader = await t.http.post('/api/auth/register').send({ username: 'too_fast', password: 'a long enough password' }).expect(201);
+    const reader = await newUser(t, 'too_fast');
     const statuses: number[] = [];
     let limited: { headers: Record<string, string>; body: { statusCode: number; error: string } } | undefined;
     for (let i = 0; i < 10; i++) {
-      const res = await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${reader.body.token}`).send({ body: `quick ${i}` });
+      const res = await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${reader.token}`).send({ body: `quick ${i}` });
       statuses.push(res.status);
       if (res.status === 429) limited = res;
     }
@@ -355,10 +353,10 @@ describe('rate limits across processes', () => {
       await other.init();
       const servers = [t.http, supertest(other.getHttpServer())];
       const article = await new Fixtures(t.app).newArticle();
-      const reader = await t.http.post('/api/auth/register').send({ username: 'two_servers', password: 'a long enough password' }).expect(201);
+      const reader = await newUser(t, 'two_servers');
       const statuses: number[] = [];
       for (let i = 0; i < 10; i++) {
-        const res = await servers[i % 2].post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${reader.body.token}`).send({ body: `both ${i}` });
+        const res = await servers[i % 2].post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${reader.token}`).send({ body: `both ${i}` });
         statuses.push(res.status);
       }
       assert.deepEqual(statuses, [201, 201, 201, 201, 201, 201, 429, 429, 429, 429], 'counted once, whichever process answered');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type supertest from 'supertest';
-import { type Account, assertClientError, assertErrorBody, bearer, register, uniqueName } from './helpers/accounts.js';
+import { type Account, assertClientError, assertErrorBody, bearer, newUser, uniqueName } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { assertSafeHtml, CORPUS, XSS } from './helpers/hostile-strings.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -23,7 +23,7 @@ describe('hostile input', () => {
     t = await startTestApp();
     fx = new Fixtures(t.app);
     article = await fx.newArticle();
-    writer = await register(t);
+    writer = await newUser(t);
   });
 
   after(() => t.close());
@@ -246,7 +246,7 @@ describe('hostile input', () => {
     });
 
     it('answers a cursor it did not issue with 400 on every paged list', async () => {
-      const reader = await register(t, uniqueName('cursors'));
+      const reader = await newUser(t, uniqueName('cursors'));
       const parent = (await raw('{"body":"a parent for the replies list"}')).body as { id: string };
       const paths = [
         '/api/articles',
@@ -304,7 +304,7 @@ describe('hostile input', () => {
 
     it('answers wrongly typed votes, reports, edits, registrations and role changes with 400', async () => {
       const target = (await postComment({ body: 'A target for wrong types' }).expect(201)).body.id as string;
-      const other = await register(t);
+      const other = await newUser(t);
       const cases: [string, () => supertest.Test, unknown[]][] = [
         [
           'vote',
@@ -485,7 +485,7 @@ describe('hostile input', () => {
     ];
 
     it('answers bad comment ids with 404 on every comment path, read and write', async () => {
-      const reader = await register(t);
+      const reader = await newUser(t);
       for (const id of badIds) {
         const requests: [string, supertest.Test][] = [
           ['permalink', t.http.get(`/api/comments/${id}`)],

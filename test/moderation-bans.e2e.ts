@@ -6,7 +6,7 @@ import {
   ADMIN_ENV,
   assertErrorBody,
   bearer,
-  register,
+  newUser,
   signInAdmin,
   withRole,
 } from './helpers/accounts.js';
@@ -95,7 +95,7 @@ describe('GET /api/moderation/bans', () => {
     let bannedModerator: Account;
 
     before(async () => {
-      reader = await register(t);
+      reader = await newUser(t);
       bannedModerator = await withRole(t, admin.token, 'moderator');
       await ban(bannedModerator, admin, { reason: 'Abused the tools' });
     });
@@ -127,7 +127,7 @@ describe('GET /api/moderation/bans', () => {
   });
 
   it('lists each ban in force, newest first, with until, reason, when and by whom, and nothing private', async () => {
-    const [first, second, third] = [await register(t), await register(t), await register(t)];
+    const [first, second, third] = [await newUser(t), await newUser(t), await newUser(t)];
     const until = new Date(Date.now() + 86_400_000).toISOString();
     const started = Date.now();
     await ban(first, moderator, { reason: 'Spam links', until });
@@ -181,10 +181,10 @@ describe('GET /api/moderation/bans', () => {
   it('drops expired and lifted bans, and lists a renewed ban as the newest', async () => {
     const slug = await newArticleSlug();
     const [expiring, lifted, renewed, kept] = [
-      await register(t),
-      await register(t),
-      await register(t),
-      await register(t),
+      await newUser(t),
+      await newUser(t),
+      await newUser(t),
+      await newUser(t),
     ];
     const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
     await ban(expiring, moderator, { reason: 'An hour off', until: inAnHour });
@@ -218,9 +218,9 @@ describe('GET /api/moderation/bans', () => {
   });
 
   it('pages every ban exactly once at any limit, bans missing from the log last', async () => {
-    for (let i = 0; i < 5; i++) await ban(await register(t), moderator, { reason: `Paging ${i}` });
+    for (let i = 0; i < 5; i++) await ban(await newUser(t), moderator, { reason: `Paging ${i}` });
     // Bans written straight into the table (an import, an older version) have no log entry: they come last.
-    const unlogged = [await register(t), await register(t)];
+    const unlogged = [await newUser(t), await newUser(t)];
     await t.dataSource.query(
       "UPDATE users SET banned = true, banned_until = NULL, ban_reason = 'Set by hand' WHERE id = ANY($1::bigint[])",
       [unlogged.map((a) => a.id)],
@@ -255,7 +255,7 @@ describe('GET /api/moderation/bans', () => {
   });
 
   it('answers a cursor it did not issue, or a limit out of range, with 400', async () => {
-    for (let i = 0; i < 2; i++) await ban(await register(t), moderator, { reason: `Cursor ${i}` });
+    for (let i = 0; i < 2; i++) await ban(await newUser(t), moderator, { reason: `Cursor ${i}` });
     const first = await bans(moderator, { limit: 1 });
     assert.equal(first.status, 200);
     const cursor = first.body.nextCursor as string;

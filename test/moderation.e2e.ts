@@ -8,7 +8,7 @@ import {
   assertClientError,
   assertErrorBody,
   bearer,
-  register,
+  newUser,
   signInAdmin,
   withRole,
 } from './helpers/accounts.js';
@@ -98,7 +98,7 @@ class World {
   }
 
   reader(): Promise<Account> {
-    return register(this.t);
+    return newUser(this.t);
   }
 
   moderator(): Promise<Account> {

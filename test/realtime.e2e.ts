@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type AppProcess, startAppProcess } from './helpers/app-process.js';
+import { newUser } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { Follower, sleep } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -30,8 +31,8 @@ describe('live updates', () => {
   };
 
   async function newReader(): Promise<Reader> {
-    const res = await t.http.post('/api/auth/register').send({ username: `live_${process.pid}_${++n}`, password: 'a long enough password' }).expect(201);
-    return { id: res.body.user.id, token: res.body.token };
+    const { id, token } = await newUser(t, `live_${process.pid}_${++n}`);
+    return { id, token };
   }
 
   const post = (reader: Reader, body: object, slug = article.slug) =>
@@ -281,12 +282,12 @@ describe('live updates across two processes', () => {
   it('delivers what is posted through one process to a follower of the other, in order, with no gap', async () => {
     const fx = new Fixtures(t.app);
     const article = await fx.newArticle();
-    const writer = await t.http.post('/api/auth/register').send({ username: 'first_process', password: 'a long enough password' }).expect(201);
+    const writer = await newUser(t, 'first_process');
     const f = await Follower.connect(second.baseUrl);
     try {
       await f.join(article.slug);
       const send = async (body: string) =>
-        (await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${writer.body.token}`).send({ body }).expect(201)).body as { id: string };
+        (await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${writer.token}`).send({ body }).expect(201)).body as { id: string };
       // Instead of giving the adapters a moment: probes until one reaches the follower, so the path between the two
       // processes is shown to be open; the comments under test are numbered after the probe that arrived.
       let seq = -1;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { type Account, ADMIN_ENV, bearer, login, register, signInAdmin, withRole } from './helpers/accounts.js';
+import { type Account, ADMIN_ENV, bearer, newSession, newUser, signInAdmin, withRole } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -194,11 +194,11 @@ describe('socket authorisation', () => {
     room = await fx.newArticle();
     held = await fx.newArticle();
     await t.dataSource.query('UPDATE articles SET premoderation = true WHERE id = $1', [held.id]);
-    writer = await register(t);
-    accounts.reader = await register(t);
-    accounts.author = await register(t);
+    writer = await newUser(t);
+    accounts.reader = await newUser(t);
+    accounts.author = await newUser(t);
     accounts.moderator = await withRole(t, admin.token, 'moderator');
-    accounts['banned reader'] = await register(t);
+    accounts['banned reader'] = await newUser(t);
     accounts['banned moderator'] = await withRole(t, admin.token, 'moderator');
     for (const banned of [accounts['banned reader'], accounts['banned moderator']]) {
       await moderate('ban', `/api/moderation/users/${banned.id}/ban`, { reason: 'For the tests' });
@@ -227,7 +227,7 @@ describe('socket authorisation', () => {
       [
         'an expired token',
         async () => {
-          const session = await login(t, accounts.reader.username);
+          const session = await newSession(t, accounts.reader);
           const hash = createHash('sha256').update(session.token).digest('hex');
           await t.dataSource.query(
             `UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE token_hash = $1`,
@@ -239,7 +239,7 @@ describe('socket authorisation', () => {
       [
         'a logged-out token',
         async () => {
-          const session = await login(t, accounts.moderator.username);
+          const session = await newSession(t, accounts.moderator);
           const res = await t.http.post('/api/auth/logout').set('Authorization', bearer(session.token));
           assert.equal(res.status, 204);
           return withToken(session.token);
@@ -551,9 +551,9 @@ describe('socket authorisation', () => {
 
   describe('when a session ends', () => {
     it('closes the open sockets of a logged-out session; the token is refused from then on; other sessions go on', async () => {
-      const user = await register(t);
-      const ending = await login(t, user.username);
-      const staying = await login(t, user.username);
+      const user = await newUser(t);
+      const ending = await newSession(t, user);
+      const staying = await newSession(t, user);
       const byToken = await open(withToken(ending.token));
       const byCookie = await open(withCookie(ending.token, t.baseUrl));
       const other = await open(withToken(staying.token));
@@ -584,8 +584,8 @@ describe('socket authorisation', () => {
     });
 
     it('closes an open socket when its session expires, and refuses the token afterwards', async () => {
-      const user = await register(t);
-      const session = await login(t, user.username);
+      const user = await newUser(t);
+      const session = await newSession(t, user);
       const hash = createHash('sha256').update(session.token).digest('hex');
       await t.dataSource.query(
         `UPDATE sessions SET expires_at = now() + interval '2500 milliseconds' WHERE token_hash = $1`,

@@ -3,7 +3,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { Logger } from '@nestjs/common';
 import { type Server } from 'socket.io';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { type Account, register } from './helpers/accounts.js';
+import { type Account, newUser } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { CORPUS, XSS } from './helpers/hostile-strings.js';
 import { Follower } from './helpers/sockets.js';
@@ -183,7 +183,7 @@ describe('socket hostile input', () => {
     t = await startTestApp();
     fx = new Fixtures(t.app);
     article = await fx.newArticle();
-    reader = await register(t);
+    reader = await newUser(t);
     const original = Object.getOwnPropertyDescriptor(process.stderr, 'write');
     const pass = process.stderr.write.bind(process.stderr) as (...args: unknown[]) => boolean;
     process.stderr.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {

@@ -6,7 +6,7 @@ import {
   ADMIN_ENV,
   assertErrorBody,
   bearer,
-  register,
+  newUser,
   signInAdmin,
   withRole,
 } from './helpers/accounts.js';
@@ -87,8 +87,8 @@ describe('visibility of what moderators have not approved', () => {
     fx = new Fixtures(t.app);
     admin = await signInAdmin(t);
     moderator = await withRole(t, admin.token, 'moderator');
-    alice = await register(t);
-    bob = await register(t);
+    alice = await newUser(t);
+    bob = await newUser(t);
     bannedWord = `forbidden${randomBytes(3).toString('hex')}`;
     await as(admin, t.http.put('/api/moderation/banned-words'))
       .send({ words: [bannedWord] })

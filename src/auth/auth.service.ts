@@ -168,7 +168,12 @@ export class AuthService {
     return 'promoted';
   }
 
-  private async openSession(userId: string): Promise<string> {
+  /**
+   * Opens a session for a user and returns its bearer token: a random token, of which only the SHA-256 is stored, with
+   * the configured lifetime. Register and login call it after checking the password; test fixtures call it to sign in
+   * an account they created without hashing a password at request time.
+   */
+  async openSession(userId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.config.sessionTtlHours * 3_600_000);
     await this.sessions.create(userId, hashToken(token), expiresAt);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { ADMIN_ENV, type Account, bearer, register, signInAdmin, uniqueName } from '../helpers/accounts.js';
+import { ADMIN_ENV, type Account, bearer, newUser, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, launchBrowser, TIMEOUT } from './browser.js';
 
@@ -33,7 +33,7 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
     [t, browser] = await Promise.all([startTestApp({ seed: true, env: ADMIN_ENV }), launchBrowser()]);
     axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     admin = await signInAdmin(t);
-    reader = await register(t, uniqueName('a11y'), { displayName: 'Ada Access' });
+    reader = await newUser(t, uniqueName('a11y'), { displayName: 'Ada Access' });
     const thread = await t.http.get(`/api/articles/${SLUG}/comments`).expect(200);
     commentId = thread.body.items[0].id as string;
     // Something in every queue and list the moderators' view shows.
@@ -107,7 +107,7 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
   }
 
   it('lets a reader reply with the keyboard alone: Tab to Reply, Enter, type, Tab to Post reply, Enter', async () => {
-    const writer = await register(t, uniqueName('keys'), { displayName: 'Kay Board' });
+    const writer = await newUser(t, uniqueName('keys'), { displayName: 'Kay Board' });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addCookies([{ name: 'forum_session', value: writer.token, url: t.baseUrl }]);
     const page = await context.newPage();

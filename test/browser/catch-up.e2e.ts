@@ -5,7 +5,7 @@ import { type Browser } from 'playwright-core';
 import supertest from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/app-config.js';
-import { bearer, register, uniqueName } from '../helpers/accounts.js';
+import { bearer, newUser, uniqueName } from '../helpers/accounts.js';
 import { Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, launchBrowser } from './browser.js';
@@ -30,7 +30,7 @@ describe('the web client catching up after its server restarts', { skip: browser
   /** A new essay with one comment by a new author; the comment's id and a way to post more as that author. */
   async function essayWithComment(displayName: string, body: string) {
     const article = await new Fixtures(t.app).newArticle();
-    const author = await register(t, uniqueName('author'), { displayName });
+    const author = await newUser(t, uniqueName('author'), { displayName });
     const post = (fields: object) =>
       t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', bearer(author.token)).send(fields).expect(201);
     const top = (await post({ body })).body as { id: string };
@@ -63,7 +63,7 @@ describe('the web client catching up after its server restarts', { skip: browser
 
   it('counts a reply to a comment still waiting behind "Show new comments", and loads it once shown', async () => {
     const article = await new Fixtures(t.app).newArticle();
-    const author = await register(t, uniqueName('author'), { displayName: 'Waiting Voice' });
+    const author = await newUser(t, uniqueName('author'), { displayName: 'Waiting Voice' });
     const context = await browser.newContext();
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { ADMIN_ENV, type Account, bearer, register, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
+import { ADMIN_ENV, type Account, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, commentArticle, launchBrowser, newReader, signInThroughForm } from './browser.js';
@@ -53,7 +53,7 @@ describe('a reader’s own comments, reports and notices in the web client', { s
 
   it('edits one’s own comment: the new text and an "edited" mark show, the earlier version is kept, another reader sees it live', async () => {
     const article = await fixtures.newArticle();
-    const author = await register(t, uniqueName('editor'), { displayName: 'Eda Editor' });
+    const author = await newUser(t, uniqueName('editor'), { displayName: 'Eda Editor' });
     const writer = await newReader(browser);
     await writer.page.goto(url(article));
     await signInThroughForm(writer.page, author.username, author.password);
@@ -111,8 +111,8 @@ describe('a reader’s own comments, reports and notices in the web client', { s
 
   it('deletes one’s own comment after a confirmation: a placeholder stays with its reply, live for another reader', async () => {
     const article = await fixtures.newArticle();
-    const author = await register(t, uniqueName('deleter'), { displayName: 'Del Author' });
-    const replier = await register(t, uniqueName('replier'), { displayName: 'Ray Replier' });
+    const author = await newUser(t, uniqueName('deleter'), { displayName: 'Del Author' });
+    const replier = await newUser(t, uniqueName('replier'), { displayName: 'Ray Replier' });
     const writer = await newReader(browser);
     await writer.page.goto(url(article));
     await signInThroughForm(writer.page, author.username, author.password);
@@ -164,9 +164,9 @@ describe('a reader’s own comments, reports and notices in the web client', { s
 
   it('reports someone else’s comment: the reader is thanked and the report waits in the moderators’ queue', async () => {
     const article = await fixtures.newArticle();
-    const poster = await register(t, uniqueName('poster'), { displayName: 'Rude Poster' });
+    const poster = await newUser(t, uniqueName('poster'), { displayName: 'Rude Poster' });
     const id = await postAs(poster, article, 'Everyone who disagrees is an idiot.');
-    const reader = await register(t, uniqueName('reporter'), { displayName: 'Careful Reader' });
+    const reader = await newUser(t, uniqueName('reporter'), { displayName: 'Careful Reader' });
 
     const { context, page } = await newReader(browser);
     await page.goto(url(article));
@@ -207,8 +207,8 @@ describe('a reader’s own comments, reports and notices in the web client', { s
 
   it('tells a reader live that someone replied to them, with a link to the reply', async () => {
     const article = await fixtures.newArticle();
-    const reader = await register(t, uniqueName('asker'), { displayName: 'Ann Asker' });
-    const answerer = await register(t, uniqueName('answerer'), { displayName: 'Abe Answerer' });
+    const reader = await newUser(t, uniqueName('asker'), { displayName: 'Ann Asker' });
+    const answerer = await newUser(t, uniqueName('answerer'), { displayName: 'Abe Answerer' });
     const { context, page } = await newReader(browser);
     await page.goto(url(article));
     await signInThroughForm(page, reader.username, reader.password);
@@ -225,7 +225,7 @@ describe('a reader’s own comments, reports and notices in the web client', { s
     await commentArticle(under, 'Abe Answerer').getByText('I have: chapter three is the key.').waitFor();
 
     // A reply to someone else is no notice for this reader.
-    const other = await register(t, uniqueName('other'), { displayName: 'Otto Other' });
+    const other = await newUser(t, uniqueName('other'), { displayName: 'Otto Other' });
     const otherId = await postAs(other, article, 'A comment by someone else.');
     await page.getByRole('button', { name: 'Show 1 new comment' }).click();
     await commentArticle(page, 'Otto Other').waitFor();
@@ -243,8 +243,8 @@ describe('a reader’s own comments, reports and notices in the web client', { s
 
   it('a reader banned by a moderator is told at once, keeps their draft, and can no longer write', async () => {
     const article = await fixtures.newArticle();
-    const reader = await register(t, uniqueName('hothead'), { displayName: 'Hal Hothead' });
-    const other = await register(t, uniqueName('calm'), { displayName: 'Cal Calm' });
+    const reader = await newUser(t, uniqueName('hothead'), { displayName: 'Hal Hothead' });
+    const other = await newUser(t, uniqueName('calm'), { displayName: 'Cal Calm' });
     await postAs(other, article, 'A calm remark.');
     await postAs(reader, article, 'My earlier comment.');
 
@@ -294,7 +294,7 @@ describe('a reader’s own comments, reports and notices in the web client', { s
 
   it('a ban missed while offline: the refused post shows the server’s reason, keeps the text and shuts writing', async () => {
     const article = await fixtures.newArticle();
-    const reader = await register(t, uniqueName('absent'), { displayName: 'Abe Absent' });
+    const reader = await newUser(t, uniqueName('absent'), { displayName: 'Abe Absent' });
     const { context, page } = await newReader(browser);
     await page.goto(url(article));
     await signInThroughForm(page, reader.username, reader.password);
@@ -327,7 +327,7 @@ describe('a reader’s own comments, reports and notices in the web client', { s
 
   it('a banned reader still knows it after a reload: the notice is back and writing stays shut', async () => {
     const article = await fixtures.newArticle();
-    const reader = await register(t, uniqueName('cooling'), { displayName: 'Coe Cooling' });
+    const reader = await newUser(t, uniqueName('cooling'), { displayName: 'Coe Cooling' });
     await postAs(reader, article, 'Written before the ban.');
     const { context, page } = await newReader(browser);
     await page.goto(url(article));
@@ -360,7 +360,7 @@ describe('a reader’s own comments, reports and notices in the web client', { s
 
   it('signing out in one tab signs the other tab out too: its live connection is closed, and it carries on as a guest', async () => {
     const article = await fixtures.newArticle();
-    const reader = await register(t, uniqueName('twotabs'), { displayName: 'Tabitha Two' });
+    const reader = await newUser(t, uniqueName('twotabs'), { displayName: 'Tabitha Two' });
     const { context, page: first } = await newReader(browser);
     await first.goto(url(article));
     await signInThroughForm(first, reader.username, reader.password);

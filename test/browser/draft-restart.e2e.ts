@@ -5,7 +5,7 @@ import { type Browser } from 'playwright-core';
 import supertest from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/app-config.js';
-import { bearer, register, uniqueName } from '../helpers/accounts.js';
+import { bearer, newUser, uniqueName } from '../helpers/accounts.js';
 import { Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, commentArticle, launchBrowser, newReader, signInThroughForm } from './browser.js';
@@ -29,13 +29,13 @@ describe('a reply being written while the server restarts', { skip: browserSkipR
 
   it('keeps the draft through the outage, refuses to post it meanwhile, and posts it once afterwards', async () => {
     const article = await new Fixtures(t.app).newArticle();
-    const other = await register(t, uniqueName('other'), { displayName: 'Olga Other' });
+    const other = await newUser(t, uniqueName('other'), { displayName: 'Olga Other' });
     await t.http
       .post(`/api/articles/${article.slug}/comments`)
       .set('Authorization', bearer(other.token))
       .send({ body: 'Is the second paragraph needed at all?' })
       .expect(201);
-    const reader = await register(t, uniqueName('writer'), { displayName: 'Wes Writer' });
+    const reader = await newUser(t, uniqueName('writer'), { displayName: 'Wes Writer' });
 
     const { context, page } = await newReader(browser);
     await page.goto(`${t.baseUrl}/articles/${article.slug}`);

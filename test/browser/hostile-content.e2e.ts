@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { ADMIN_ENV, type Account, bearer, register, signInAdmin, uniqueName } from '../helpers/accounts.js';
+import { ADMIN_ENV, type Account, bearer, newUser, register, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { XSS } from '../helpers/hostile-strings.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, launchBrowser, newReader, TIMEOUT } from './browser.js';
@@ -39,6 +39,7 @@ describe('hostile content in the web client', { skip: browserSkipReason() }, () 
     // Authors whose display names are payloads (64 code points at most: the shorter ones).
     const authors: Account[] = [];
     for (const [, payload] of XSS.filter(([, s]) => [...s].length <= 64).slice(0, 6)) {
+      // Registered through the API, whose validation of display names is part of what this proves.
       authors.push(await register(t, uniqueName('xss'), { displayName: payload }));
     }
     let parentId: string | undefined;
@@ -57,7 +58,7 @@ describe('hostile content in the web client', { skip: browserSkipReason() }, () 
       if (i % 3 === 0) parentId = res.body.id as string;
     }
     // Reports with payload notes, and one comment removed with a payload reason: the moderators' view shows both.
-    const reporter = await register(t, uniqueName('reporter'));
+    const reporter = await newUser(t, uniqueName('reporter'));
     for (const id of commentIds.slice(0, 5)) {
       await t.http.post(`/api/comments/${id}/reports`).set('Authorization', bearer(reporter.token)).send({ reason: 'other', note: XSS[2][1] }).expect(201);
     }

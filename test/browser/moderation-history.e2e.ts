@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser } from 'playwright-core';
-import { type Account, ADMIN_ENV, bearer, register, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
+import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, commentArticle, launchBrowser, newReader, signInThroughForm } from './browser.js';
@@ -20,7 +20,7 @@ describe('the edit history of a held comment', { skip: browserSkipReason() }, ()
     [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), launchBrowser()]);
     const admin = await signInAdmin(t);
     moderator = await withRole(t, admin.token, 'moderator');
-    writer = await register(t, uniqueName('writer'), { displayName: 'Wendy Writer' });
+    writer = await newUser(t, uniqueName('writer'), { displayName: 'Wendy Writer' });
     article = await new Fixtures(t.app).newArticle();
     await t.http
       .patch(`/api/articles/${article.slug}/settings`)
@@ -85,7 +85,7 @@ describe('the edit history of a held comment', { skip: browserSkipReason() }, ()
         .send({ body: 'Written before the lock.' })
         .expect(201)
     ).body as { id: string };
-    const other = await register(t, uniqueName('other'), { displayName: 'Otto Other' });
+    const other = await newUser(t, uniqueName('other'), { displayName: 'Otto Other' });
     await t.http
       .post(`/api/articles/${locked.slug}/comments`)
       .set('Authorization', bearer(other.token))

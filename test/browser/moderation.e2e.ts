@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { type Account, ADMIN_ENV, bearer, register, signInAdmin, uniqueName } from '../helpers/accounts.js';
+import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, launchBrowser } from './browser.js';
@@ -27,7 +27,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
   before(async () => {
     [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), launchBrowser()]);
     admin = await signInAdmin(t);
-    moderator = await register(t, uniqueName('mod'), { displayName: 'Morgan Moderator' });
+    moderator = await newUser(t, uniqueName('mod'), { displayName: 'Morgan Moderator' });
     await t.http
       .patch(`/api/admin/users/${moderator.id}`)
       .set('Authorization', bearer(admin.token))
@@ -44,8 +44,8 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
   const as = (who: Account) => ({ Authorization: bearer(who.token) });
 
   it('lifts a ban, edits the banned words, and shows both in the log with the moderator’s name', async () => {
-    const rowdy = await register(t, uniqueName('rowdy'), { displayName: 'Rowdy Reader' });
-    const quiet = await register(t, uniqueName('quiet'), { displayName: 'Quiet Quentin' });
+    const rowdy = await newUser(t, uniqueName('rowdy'), { displayName: 'Rowdy Reader' });
+    const quiet = await newUser(t, uniqueName('quiet'), { displayName: 'Quiet Quentin' });
     const until = new Date(Date.now() + 86_400_000).toISOString();
     await t.http
       .post(`/api/moderation/users/${rowdy.id}/ban`)
@@ -147,7 +147,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
 
   it('pages the bans and the log with their More buttons, in the API’s order, each once', async () => {
     for (let i = 0; i < 21; i++) {
-      const user = await register(t, uniqueName('paged'), { displayName: `Paged Person ${i}` });
+      const user = await newUser(t, uniqueName('paged'), { displayName: `Paged Person ${i}` });
       await t.http
         .post(`/api/moderation/users/${user.id}/ban`)
         .set(as(admin))

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Locator, type Page } from 'playwright-core';
-import { bearer, register, uniqueName } from '../helpers/accounts.js';
+import { bearer, newUser, uniqueName } from '../helpers/accounts.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, launchBrowser, newReader, TIMEOUT } from './browser.js';
 
@@ -137,7 +137,7 @@ describe('the web client in Chromium', { skip: browserSkipReason() }, () => {
     assert.equal(await margin.count(), 0);
 
     // A top-level comment quoting the passage, posted through the API by another reader.
-    const quoter = await register(t, uniqueName('quoter'), { displayName: 'Quoting Reader' });
+    const quoter = await newUser(t, uniqueName('quoter'), { displayName: 'Quoting Reader' });
     await t.http
       .post(`/api/articles/${THREAD_ARTICLE}/comments`)
       .set('Authorization', bearer(quoter.token))

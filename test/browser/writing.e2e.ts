@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { ADMIN_ENV, bearer, register, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
+import { ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, launchBrowser, newReader, signInThroughForm, TIMEOUT } from './browser.js';
 
@@ -150,8 +150,8 @@ describe('writing in the web client: quotes, drafts, moderation', { skip: browse
   it('a moderator removes a reported comment in /moderation and the reader’s open view loses its body live', async () => {
     const admin = await signInAdmin(t);
     const moderator = await withRole(t, admin.token, 'moderator');
-    const author = await register(t, uniqueName('troll'), { displayName: 'Loud Poster' });
-    const reporter = await register(t, uniqueName('reporter'));
+    const author = await newUser(t, uniqueName('troll'), { displayName: 'Loud Poster' });
+    const reporter = await newUser(t, uniqueName('reporter'));
     const posted = await t.http
       .post(`/api/articles/${ARTICLE}/comments`)
       .set('Authorization', bearer(author.token))

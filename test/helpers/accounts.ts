@@ -1,10 +1,20 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AuthService } from '../../src/auth/auth.service.js';
+import { toUserDto } from '../../src/users/dto/user.dto.js';
+import { UsersRepository } from '../../src/users/users.repository.js';
 import { type TestApp } from './test-app.js';
 
 /** The password of every account these helpers register. */
 export const PASSWORD = 'correct-horse-battery';
+
+/**
+ * An argon2id hash of PASSWORD with the app's parameters (64 MiB, 3 passes, 4 lanes), computed once and kept here so
+ * that newUser() hashes nothing: argon2 costs ~400 ms per account, the largest cost of the e2e suites. It is a real hash:
+ * a fixture account signs in with PASSWORD (test/accounts.e2e.ts checks it). If PASSWORD changes, recompute it with
+ * `node -e "require('argon2').hash(PASSWORD, { type: 2 }).then(console.log)"`.
+ */
+export const PASSWORD_HASH = '$argon2id$v=19$m=65536,p=4,t=3$h4wPjk1ITxkqWo2vahvwDQ$l6/XQKatrUza9W1kbOZUYmlGOvEOfeKTX3c6AsqDX3g';
 
 /** Pass as `env` to startTestApp when a suite needs the first admin: `startTestApp({ env: ADMIN_ENV })`. */
 export const ADMIN_USERNAME = 'admin';
@@ -27,6 +37,27 @@ export function uniqueName(prefix = 'user'): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * A reader for suites that are not about sign-up or passwords, without hashing at request time: the account is
+ * inserted by the app's own UsersRepository with PASSWORD_HASH, and signed in by AuthService.openSession (the session
+ * register and login open). It is a real account: it signs in with PASSWORD, its token works over HTTP and sockets.
+ */
+export async function newUser(
+  t: Pick<TestApp, 'app'>,
+  name = uniqueName(),
+  options: { displayName?: string } = {},
+): Promise<Account> {
+  const user = await t.app.get(UsersRepository).createAccount({
+    username: name,
+    displayName: options.displayName ?? name,
+    passwordHash: PASSWORD_HASH,
+    role: 'reader',
+  });
+  assert.ok(user, `newUser ${name}: that username is taken`);
+  const token = await t.app.get(AuthService).openSession(user.id);
+  return { ...toUserDto(user), token, password: PASSWORD };
+}
+
 /** Registers a reader through the API (201 expected) and returns the account with its bearer token. */
 export async function register(
   t: TestApp,
@@ -42,6 +73,11 @@ export async function register(
   };
 }
 
+/** Another session of an account, opened like login's without checking the password: a new token. */
+export async function newSession(t: Pick<TestApp, 'app'>, account: Account): Promise<Account> {
+  return { ...account, token: await t.app.get(AuthService).openSession(account.id) };
+}
+
 /** Signs in through the API (200 expected): a new session, so a new token. */
 export async function login(t: TestApp, username: string, password = PASSWORD): Promise<Account> {
   const res = await t.http.post('/api/auth/login').send({ username, password });
@@ -49,17 +85,23 @@ export async function login(t: TestApp, username: string, password = PASSWORD): 
   return { ...(res.body.user as Omit<Account, 'token' | 'password'>), token: res.body.token as string, password };
 }
 
-/** The first admin (created from ADMIN_ENV, which the app must have been started with), signed in. */
+/**
+ * The first admin (created from ADMIN_ENV, which the app must have been started with), signed in by a session opened
+ * like login's without verifying ADMIN_PASSWORD again (test/bootstrap-admin.e2e.ts signs it in through the API).
+ */
 export async function signInAdmin(t: TestApp): Promise<Account> {
-  await t.app.get(AuthService).ensureAdmin();
-  const admin = await login(t, ADMIN_USERNAME, ADMIN_PASSWORD);
-  assert.equal(admin.role, 'admin');
-  return admin;
+  const auth = t.app.get(AuthService);
+  await auth.ensureAdmin();
+  const user = await t.app.get(UsersRepository).findByUsername(ADMIN_USERNAME);
+  assert.ok(user, 'the first admin exists');
+  assert.equal(user.role, 'admin');
+  const token = await auth.openSession(user.id);
+  return { ...toUserDto(user), token, password: ADMIN_PASSWORD };
 }
 
-/** Registers a user and gives it a role through `PATCH /api/admin/users/:id` with an admin's token. */
+/** A fixture account (newUser) given a role through `PATCH /api/admin/users/:id` with an admin's token. */
 export async function withRole(t: TestApp, adminToken: string, role: Role, name = uniqueName(role)): Promise<Account> {
-  const account = await register(t, name);
+  const account = await newUser(t, name);
   if (role === 'reader') return account;
   const res = await t.http
     .patch(`/api/admin/users/${account.id}`)
