@@ -126,7 +126,8 @@ describe('hostile content in the web client', { skip: browserSkipReason() }, () 
       if ((await more.count()) === 0) break;
       const before = await shown.count();
       await more.click();
-      await page.waitForFunction(`document.querySelectorAll('#discussion li.comment').length > ${before}`, undefined, { timeout: TIMEOUT });
+      // A locator wait (the page's CSP forbids the eval a string waitForFunction needs).
+      await shown.nth(before).waitFor({ state: 'attached', timeout: TIMEOUT });
     }
     // The payloads are there, as the words they are.
     const discussion = page.locator('#discussion');
