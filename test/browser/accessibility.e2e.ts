@@ -115,6 +115,9 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
     await page.goto(`${t.baseUrl}/articles/${SLUG}`);
     await page.getByText('Signed in as').waitFor();
     await page.getByText(/^\d+ following$/).waitFor();
+    // The thread has rendered (the follower count arrives on its own, before or after it): only then is there a
+    // first comment to mark, and a Reply button for the Tab presses to reach.
+    await page.locator('#discussion li.comment').first().waitFor();
     // The first comment's own Reply button (not a reply's).
     await page.evaluate(`document.querySelector('#discussion li.comment')?.setAttribute('data-audit', 'first')`);
     await tabTo(page, '[data-audit="first"] > article > footer button[aria-expanded]');
