@@ -115,20 +115,24 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
     await page.goto(`${t.baseUrl}/articles/${SLUG}`);
     await page.getByText('Signed in as').waitFor();
     await page.getByText(/^\d+ following$/).waitFor();
+    // The thread has rendered (the follower count arrives on its own, before or after it): only then is there a
+    // first comment to mark, and a Reply button for the Tab presses to reach.
+    await page.locator('#discussion li.comment').first().waitFor();
     // The first comment's own Reply button (not a reply's).
     await page.evaluate(`document.querySelector('#discussion li.comment')?.setAttribute('data-audit', 'first')`);
     await tabTo(page, '[data-audit="first"] > article > footer button[aria-expanded]');
     assert.equal(await page.evaluate<string>(`document.activeElement?.textContent?.trim() ?? ''`), 'Reply');
     await page.keyboard.press('Enter');
-    // The reply box takes the focus.
-    await page.waitForFunction(`document.activeElement?.matches('[data-audit="first"] textarea') ?? false`);
+    // The reply box takes the focus. (A locator, not waitForFunction with a string: past its first try that one is
+    // evaluated in the page, which the page's Content-Security-Policy refuses, so it failed whenever it had to wait.)
+    await page.locator('[data-audit="first"] textarea:focus').waitFor();
     await page.keyboard.type('Typed without a mouse.');
     await tabTo(page, '[data-audit="first"] form button[type="submit"]', 10);
     assert.equal(await page.evaluate<string>(`document.activeElement?.textContent?.trim() ?? ''`), 'Post reply');
     await page.keyboard.press('Enter');
     await page.locator('[data-audit="first"] ol.replies li.comment').filter({ hasText: 'Typed without a mouse.' }).waitFor();
     // The box closed and the focus went back to the Reply button, not to the top of the page.
-    await page.waitForFunction(`document.activeElement?.matches('[data-audit="first"] > article > footer button[aria-expanded]')`);
+    await page.locator('[data-audit="first"] > article > footer button[aria-expanded]:focus').waitFor();
     // A focus ring is drawn where the keyboard is.
     await tabTo(page, 'button');
     const outline = await page.evaluate<string>(`getComputedStyle(document.activeElement).outlineStyle`);

@@ -78,6 +78,9 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     assert.match(await rowdyItem.innerText(), new RegExp(`@${rowdy.username}`));
     assert.match(await quietItem.innerText(), /A day to cool off/);
     assert.match(await quietItem.innerText(), /Until /);
+    // Who banned them: name, @username and role badge, as authors show everywhere.
+    assert.match(await quietItem.innerText(), new RegExp(`by admin @${admin.username} Admin`));
+    await page.locator('#bans').screenshot({ path: '/tmp/i-moderation-bans-desktop.png' });
     const unban = bans.getByRole('button', { name: 'Unban Rowdy Reader' });
     await unban.focus();
     await page.keyboard.press('Enter');
@@ -121,7 +124,8 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     await pending.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Nothing here. Well done.').waitFor();
 
-    // The log: newest first, each action with the moderator's name; the comment links to its permalink.
+    // The log: newest first, each action with the moderator's name, @username and role badge; the comment links to
+    // its permalink.
     const log = page.getByRole('list', { name: 'Moderation log' });
     const entries = log.getByRole('listitem');
     await entries
@@ -129,13 +133,16 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
       .getByText(/approved comment/)
       .waitFor();
     const texts = await entries.allInnerTexts();
-    assert.match(texts[0], new RegExp(`^Morgan Moderator approved comment ${held.body.id} on Essay `));
+    const morgan = `Morgan Moderator @${moderator.username} Moderator`;
+    const theAdmin = `admin @${admin.username} Admin`;
+    assert.match(texts[0], new RegExp(`^${morgan} approved comment ${held.body.id} on Essay `));
     assert.match(texts[0], /Reason: Fair enough in context/);
-    assert.match(texts[1], /^Morgan Moderator updated the banned words: added knave, scoundrel of the worst kind/);
-    assert.match(texts[2], new RegExp(`^Morgan Moderator lifted the ban on Rowdy Reader \\(@${rowdy.username}\\)`));
-    assert.match(texts[3], /^admin banned Quiet Quentin .* until /);
+    assert.match(texts[1], new RegExp(`^${morgan} updated the banned words: added knave, scoundrel of the worst kind`));
+    assert.match(texts[2], new RegExp(`^${morgan} lifted the ban on Rowdy Reader \\(@${rowdy.username}\\)`));
+    assert.match(texts[3], new RegExp(`^${theAdmin} banned Quiet Quentin .* until `));
     assert.match(texts[3], /Reason: A day to cool off/);
-    assert.match(texts[4], /^admin banned Rowdy Reader .* without an end date/);
+    assert.match(texts[4], new RegExp(`^${theAdmin} banned Rowdy Reader .* without an end date`));
+    await page.locator('#log').screenshot({ path: '/tmp/i-moderation-log-desktop.png' });
     const link = entries.first().getByRole('link', { name: `comment ${held.body.id}` });
     assert.equal(await link.getAttribute('href'), `/comments/${held.body.id}`);
     await link.click();
@@ -186,7 +193,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     await page.getByRole('button', { name: 'More bans' }).click();
     await banItems.nth(bansNow.length - 1).waitFor();
     await page.getByRole('button', { name: 'More bans' }).waitFor({ state: 'detached' });
-    const names = (await banItems.locator('strong').allInnerTexts()).map((n) => n.trim());
+    const names = (await banItems.locator('.mod-row-title .author').allInnerTexts()).map((n) => n.trim());
     assert.deepEqual(
       names,
       bansNow.map((b) => b.user.displayName),
@@ -200,6 +207,8 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     await logItems.nth(logNow.length - 1).waitFor();
     await page.getByRole('button', { name: 'More of the log' }).waitFor({ state: 'detached' });
     assert.equal(await logItems.count(), logNow.length, 'every log entry once');
+    await page.locator('#bans').screenshot({ path: '/tmp/i-moderation-bans-phone.png' });
+    await page.locator('#log').screenshot({ path: '/tmp/i-moderation-log-phone.png' });
 
     await context.close();
   });

@@ -94,7 +94,8 @@ describe('writing in the web client: quotes, drafts, moderation', { skip: browse
 
     // The link to the quote's source goes to the paragraph.
     await mine.locator('.comment-quote').getByRole('link', { name: 'from the essay' }).click();
-    await writer.page.waitForFunction(`location.hash === ${JSON.stringify(`#block-${block.id}`)}`);
+    // Checked here, not in the page: a string waitForFunction that must wait is evaluated there, and the CSP refuses it.
+    await writer.page.waitForURL((url) => url.hash === `#block-${block.id}`);
     await writer.page.locator(`[data-block-id="${block.id}"].flash`).waitFor();
 
     // In the other browser context the paragraph's margin count rises, live.

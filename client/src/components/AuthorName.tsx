@@ -9,8 +9,7 @@ const ROLE_BADGES: Record<User['role'], string | null> = { reader: null, moderat
 export function AuthorName({ user }: { user: User }) {
   return (
     <>
-      <span class="author">{user.displayName}</span>
-      <UsernameAndRole user={user} />
+      <span class="author">{user.displayName}</span> <UsernameAndRole user={user} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { type BannedUser, moderationApi } from '../api.js';
 import { timeAgo } from '../format.js';
+import { AuthorName } from './AuthorName.js';
 import { FormError } from './FormError.js';
 import { announceChange, dateTime, errorMessage, usePagedList } from './moderation-shared.js';
 
@@ -11,8 +12,7 @@ function BanItem({ ban, onUnban }: { ban: BannedUser; onUnban: (ban: BannedUser)
     <li class="mod-row" id={`ban-${user.id}`} tabIndex={-1}>
       <div class="mod-row-text">
         <p class="mod-row-title">
-          <strong>{user.displayName}</strong> <span class="muted">@{user.username}</span>
-          {user.role !== 'reader' && <span class="badge">{user.role}</span>}
+          <AuthorName user={user} />
         </p>
         <p class="muted">
           {ban.until ? (
@@ -30,7 +30,14 @@ function BanItem({ ban, onUnban }: { ban: BannedUser; onUnban: (ban: BannedUser)
               </time>
             </>
           )}
-          {ban.bannedBy && ` by ${ban.bannedBy.displayName}`}
+          {ban.bannedBy && (
+            <>
+              {' by '}
+              <span class="actor">
+                <AuthorName user={ban.bannedBy} />
+              </span>
+            </>
+          )}
         </p>
         <p class="mod-reason">Reason: {ban.reason}</p>
       </div>

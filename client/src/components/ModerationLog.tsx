@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { type LogEntry, moderationApi } from '../api.js';
+import { AuthorName } from './AuthorName.js';
 import { FormError } from './FormError.js';
 import { dateTime, usePagedList } from './moderation-shared.js';
 
@@ -107,7 +108,10 @@ export function ModerationLog() {
           {items.map((entry) => (
             <li key={entry.id} class="log-entry">
               <p>
-                <strong>{entry.actor.displayName}</strong> {whatWasDone(entry)}
+                <span class="actor">
+                  <AuthorName user={entry.actor} />
+                </span>{' '}
+                {whatWasDone(entry)}
               </p>
               {entry.reason && <p class="mod-reason">Reason: {entry.reason}</p>}
               <p class="muted">

@@ -14,6 +14,7 @@ import { UsernameAndRole } from './AuthorName.js';
 export function PermalinkView({ id }: { id: string }) {
   const me = useStore(session);
   const [ancestors, setAncestors] = useState<Comment[]>([]);
+  const [moreAncestors, setMoreAncestors] = useState(0);
   const [article, setArticle] = useState<{ slug: string; title: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [depth, setDepth] = useState(0);
@@ -28,6 +29,7 @@ export function PermalinkView({ id }: { id: string }) {
         const answer = await api.comment(id, { depth: THREAD_DEPTH });
         if (cancelled) return;
         setAncestors(answer.ancestors);
+        setMoreAncestors(answer.moreAncestors);
         setDepth(answer.comment.depth);
         setItems([answer.comment]);
         setArticle(answer.article);
@@ -90,6 +92,16 @@ export function PermalinkView({ id }: { id: string }) {
         </h1>
         {ancestors.length > 0 && (
           <ol class="ancestors" aria-label="The comments above">
+            {moreAncestors > 0 && (
+              <li class="earlier">
+                {/* The parent of the topmost one shown: its permalink shows the next ancestors up, and so on to the
+                    top-level comment. */}
+                <a href={`/comments/${encodeURIComponent(ancestors[0].parentId ?? ancestors[0].id)}`}>
+                  <span aria-hidden="true">↑ </span>
+                  {moreAncestors === 1 ? '1 earlier comment' : `${moreAncestors} earlier comments`}
+                </a>
+              </li>
+            )}
             {ancestors.map((a) => (
               <li key={a.id}>
                 <a href={`/comments/${encodeURIComponent(a.id)}`}>{a.author?.displayName ?? '[gone]'}</a>
