@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { type AppProcess, runAppProcessToExit, startAppProcess } from './helpers/app-process.js';
 import { Follower } from './helpers/sockets.js';
 import { SHUTDOWN_GRACE_MS } from '../src/common/http-shutdown.js';
+import { processExists } from '../src/database/stale-postmaster.js';
 
 /** The real entry point, as `npm start` runs it: embedded PostgreSQL under DATA_DIR, seeds at first start. */
 async function articles(baseUrl: string): Promise<{ items: { id: string }[] }> {
@@ -20,15 +21,6 @@ async function articles(baseUrl: string): Promise<{ items: { id: string }[] }> {
 async function postmasterPid(dataDir: string): Promise<number> {
   const text = await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8');
   return Number(text.split('\n')[0]);
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Whether the process runs: it exists and has not exited (an exited one may wait a while to be reaped). */
