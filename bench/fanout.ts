@@ -749,8 +749,8 @@ ${row('app, LiveEvents.publish', r.emitToLastFollower.app)}
 ${row('raw, io.to(room).emit', r.emitToLastFollower.raw)}
 
   the emit call returns after (median): raw ${emitCall(r.emitToLastFollower.raw)}, every socket written (the rest of the time is the
-  followers' process reading); app ${emitCall(r.emitToLastFollower.app)}, it only starts the adapter's NOTIFY, and the sockets are written
-  when PostgreSQL answers
+  followers' process reading); app ${emitCall(r.emitToLastFollower.app)}: the cluster adapter writes this process's sockets a
+  moment later (its publish only queues the NOTIFY for the other processes, sent in the background)
 
 ${'(c) server process memory'.padEnd(25)}${'app RSS'.padStart(12)}${'app peak'.padStart(12)}${'raw RSS'.padStart(12)}${'raw peak'.padStart(12)}
 ${memoryRow('before the followers', m.appIdle, m.rawIdle)}
