@@ -16,6 +16,7 @@ import {
   toArticleSummaryDto,
 } from './dto/article.dto.js';
 import { type CreateArticleDto } from './dto/create-article.dto.js';
+import { firstFreeSlug } from './free-slug.js';
 import { markdownBlocksWithIds, parseMarkdownBlocks } from './markdown-blocks.js';
 import { type Viewer, requireAdmin, requireModerator } from '../auth/viewer.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
@@ -118,13 +119,4 @@ export class ArticlesService {
 
 function readArticlePosition([listedAt, id]: unknown[]): ArticlePosition | null {
   return typeof listedAt === 'string' && typeof id === 'string' ? { listedAt, id } : null;
-}
-
-/** `base` when free, else `base-N` with the smallest free N from 2. */
-export function firstFreeSlug(base: string, taken: string[]): string {
-  const inUse = new Set(taken);
-  if (!inUse.has(base)) return base;
-  let n = 2;
-  while (inUse.has(`${base}-${n}`)) n++;
-  return `${base}-${n}`;
 }
