@@ -8,6 +8,7 @@ import cliProgress from 'cli-progress';
 import { DataSource, type EntityManager } from 'typeorm';
 import { buildBlocks, excerptOf } from '../src/articles/article-blocks.js';
 import { ArticlesRepository } from '../src/articles/articles.repository.js';
+import { firstFreeSlug } from '../src/articles/free-slug.js';
 import { AppModule } from '../src/app.module.js';
 import { renderMarkdown } from '../src/common/markdown/markdown.js';
 import { type BulkComment, type BulkQuote, CommentsRepository } from '../src/comments/comments.repository.js';
@@ -63,7 +64,8 @@ export async function generateLargeThread(
     : null;
 
   const result = await dataSource.transaction(async (manager: EntityManager) => {
-    const slug = await freeSlug(manager, articles, `synthetic-essay-${options.comments}-comments-seed-${options.seed}`);
+    const base = `synthetic-essay-${options.comments}-comments-seed-${options.seed}`;
+    const slug = firstFreeSlug(base, await articles.findSlugsNumbered(manager, base));
     // Block ids hash the key given here: the slug, unique, keeps them apart from every other run's.
     const blocks = buildBlocks(
       slug,
@@ -162,13 +164,6 @@ export async function generateLargeThread(
     maxDepth: plan.comments.reduce((max, c) => Math.max(max, c.depth), 0),
     milliseconds: Math.round(performance.now() - started),
   };
-}
-
-async function freeSlug(manager: EntityManager, articles: ArticlesRepository, base: string): Promise<string> {
-  for (let n = 1; ; n++) {
-    const slug = n === 1 ? base : `${base}-${n}`;
-    if (!(await articles.slugExists(manager, slug))) return slug;
-  }
 }
 
 class UsageError extends Error {}

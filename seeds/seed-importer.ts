@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { buildBlocks, excerptOf, slugify } from '../src/articles/article-blocks.js';
 import { ArticlesRepository, type NewBlock } from '../src/articles/articles.repository.js';
+import { firstFreeSlug } from '../src/articles/free-slug.js';
 import { renderMarkdown } from '../src/common/markdown/markdown.js';
 import { CommentsRepository } from '../src/comments/comments.repository.js';
 import { quoteStandsIn } from '../src/comments/quote-verification.js';
@@ -123,10 +124,7 @@ export class SeedImporter {
   }
 
   private async freeSlug(manager: EntityManager, base: string): Promise<string> {
-    for (let n = 1; ; n++) {
-      const slug = n === 1 ? base : `${base}-${n}`;
-      if (!(await this.articles.slugExists(manager, slug))) return slug;
-    }
+    return firstFreeSlug(base, await this.articles.findSlugsNumbered(manager, base));
   }
 }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SeedImporter } from '../seeds/seed-importer.js';
+import { buildBlocks, excerptOf } from '../src/articles/article-blocks.js';
+import { ArticlesRepository } from '../src/articles/articles.repository.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
 const THREAD_ARTICLE = 'why-anti-socialists-talk-about-lenin-even-more-than-socialists';
@@ -118,6 +120,28 @@ describe('the seeded essays and their reader thread', () => {
     assert.deepEqual(report.imported, []);
     assert.equal(report.skipped.length, 4);
     assert.deepEqual(await snapshot(), before);
+  });
+
+  it('numbers an imported essay’s slug with the smallest free number when its title’s slug is taken', async () => {
+    const other = await startTestApp();
+    try {
+      const articles = other.app.get(ArticlesRepository);
+      for (const slug of ['bolshevism-vs-stalinism', 'bolshevism-vs-stalinism-3']) {
+        const blocks = buildBlocks(slug, [{ kind: 'paragraph', content: 'Taken first.', format: 'plain' }]);
+        await other.dataSource.transaction((manager) =>
+          articles.insertWithBlocks(
+            manager,
+            { slug, title: slug, author: 'A. Writer', publishedAt: null, listedAt: new Date(), excerpt: excerptOf(blocks), tags: [], source: null, importKey: null },
+            blocks,
+          ),
+        );
+      }
+      await other.app.get(SeedImporter).importAll();
+      const rows: { slug: string }[] = await other.dataSource.query('SELECT slug FROM articles WHERE title = $1', ['Bolshevism vs. Stalinism']);
+      assert.deepEqual(rows.map((r) => r.slug), ['bolshevism-vs-stalinism-2']);
+    } finally {
+      await other.close();
+    }
   });
 
   it('derives the same block ids in a fresh database', async () => {

@@ -81,10 +81,6 @@ export class ArticlesRepository {
     return tx.getRepository(ArticleEntity).findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  async slugExists(manager: EntityManager, slug: string): Promise<boolean> {
-    return manager.getRepository(ArticleEntity).existsBy({ slug });
-  }
-
   /** Serialises imports across processes until the caller's transaction ends. */
   async lockImports(manager: EntityManager): Promise<void> {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);

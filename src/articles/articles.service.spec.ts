@@ -9,7 +9,7 @@ import { type LiveEvents } from '../realtime/live-events.service.js';
 import { type ArticleBlockEntity } from './article-block.entity.js';
 import { type ArticleEntity } from './article.entity.js';
 import { type ArticlesRepository, type NewArticle, type NewBlock } from './articles.repository.js';
-import { ArticlesService, firstFreeSlug } from './articles.service.js';
+import { ArticlesService } from './articles.service.js';
 import { type CreateArticleDto } from './dto/create-article.dto.js';
 
 /** Articles in memory, with the unique slug the database enforces; `takenMeanwhile` plays concurrent winners. */
@@ -151,15 +151,5 @@ describe('ArticlesService.create', () => {
     articles.takeEveryTime = true;
     assert.equal(await refusal(sut.create(ESSAY, ADMIN)), ErrorCode.ServiceUnavailable);
     assert.ok(articles.inserts > 1 && articles.inserts <= 50, `${articles.inserts} tries`);
-  });
-});
-
-describe('firstFreeSlug', () => {
-  it('is the base when free, else base-N with the smallest free N from 2', () => {
-    assert.equal(firstFreeSlug('essay', []), 'essay');
-    assert.equal(firstFreeSlug('essay', ['essay']), 'essay-2');
-    assert.equal(firstFreeSlug('essay', ['essay', 'essay-3']), 'essay-2');
-    assert.equal(firstFreeSlug('essay', ['essay', 'essay-2', 'essay-3']), 'essay-4');
-    assert.equal(firstFreeSlug('essay', ['essay-2']), 'essay');
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
+import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
 import { excerptOf, slugify } from './article-blocks.js';
 import { type ArticleEntity } from './article.entity.js';
@@ -15,6 +16,7 @@ import {
   toArticleSummaryDto,
 } from './dto/article.dto.js';
 import { type CreateArticleDto } from './dto/create-article.dto.js';
+import { firstFreeSlug } from './free-slug.js';
 import { markdownBlocksWithIds, parseMarkdownBlocks } from './markdown-blocks.js';
 import { type Viewer, requireAdmin, requireModerator } from '../auth/viewer.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
@@ -39,14 +41,10 @@ export class ArticlesService {
   ) {}
 
   async list(limit = DEFAULT_LIMIT, cursor?: string): Promise<ArticlePageDto> {
-    const after = cursor ? this.readCursor(cursor) : null;
-    const rows = await this.articles.findPage(limit + 1, after);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toArticleSummaryDto),
-      nextCursor: rows.length > limit && last ? this.cursors.encode(LIST_SCOPE, [last.listedAt.toISOString(), last.id]) : null,
-    };
+    const after = this.cursors.positionOf(LIST_SCOPE, cursor, readArticlePosition);
+    const rows = await this.articles.findPage(rowsFor(limit), after);
+    const page = pageOf(rows, limit, (last) => this.cursors.encode(LIST_SCOPE, [last.listedAt.toISOString(), last.id]));
+    return { items: page.items.map(toArticleSummaryDto), nextCursor: page.nextCursor };
   }
 
   /** The essay with its margin counts, and the event number they are current to (one snapshot). */
@@ -117,20 +115,8 @@ export class ArticlesService {
     return article;
   }
 
-  private readCursor(cursor: string): ArticlePosition {
-    const [listedAt, id] = this.cursors.decode(LIST_SCOPE, cursor);
-    if (typeof listedAt !== 'string' || typeof id !== 'string') {
-      throw new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
-    }
-    return { listedAt, id };
-  }
 }
 
-/** `base` when free, else `base-N` with the smallest free N from 2. */
-export function firstFreeSlug(base: string, taken: string[]): string {
-  const inUse = new Set(taken);
-  if (!inUse.has(base)) return base;
-  let n = 2;
-  while (inUse.has(`${base}-${n}`)) n++;
-  return `${base}-${n}`;
+function readArticlePosition([listedAt, id]: unknown[]): ArticlePosition | null {
+  return typeof listedAt === 'string' && typeof id === 'string' ? { listedAt, id } : null;
 }

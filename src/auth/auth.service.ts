@@ -6,6 +6,7 @@ import { parseId } from '../common/ids.js';
 import { SecretsRepository } from '../common/secrets.repository.js';
 import { type UserDto, toUserDto } from '../users/dto/user.dto.js';
 import { type UserRole } from '../users/user.entity.js';
+import { isBanInForce } from '../users/ban-rule.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { type AuthResultDto, type LoginDto, type MeDto, type OwnBanDto, type RegisterDto } from './dto/auth.dto.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -61,7 +62,7 @@ export class AuthService {
     const user = await this.users.findByUsername(input.username);
     const ok = await this.hasher.verify(user?.passwordHash ?? null, input.password);
     if (!user || !ok) throw new DomainError(ErrorCode.Unauthenticated, 'Wrong username or password.');
-    const ban = isBanNow(user) ? { until: user.bannedUntil, reason: user.banReason ?? '' } : null;
+    const ban = isBanInForce(user, new Date()) ? { until: user.bannedUntil, reason: user.banReason ?? '' } : null;
     return { user: toUserDto(user), ban: toOwnBanDto(ban), token: await this.openSession(user.id) };
   }
 
@@ -111,7 +112,7 @@ export class AuthService {
       await this.log.append(tx, { actorId, action: 'user.role', userId, details: { role } });
       return user;
     });
-    this.live.setModeratorMembership(userId, role !== 'reader' && !isBanNow(user));
+    this.live.setModeratorMembership(userId, role !== 'reader' && !isBanInForce(user, new Date()));
     return toUserDto(user);
   }
 
@@ -187,8 +188,4 @@ function hashToken(token: string): string {
 
 function toOwnBanDto(ban: Viewer['ban']): OwnBanDto | null {
   return ban && { until: ban.until?.toISOString() ?? null, reason: ban.reason };
-}
-
-function isBanNow(user: { banned: boolean; bannedUntil: Date | null }): boolean {
-  return user.banned && (user.bannedUntil === null || user.bannedUntil.getTime() > Date.now());
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { changedCount, changedRows } from '../database/query-results.js';
+import { banInForceSql } from '../users/ban-rule.js';
 import { type UserRole } from '../users/user.entity.js';
 
 export interface SessionUser {
@@ -36,7 +37,7 @@ export class SessionsRepository {
       `SELECT s.id AS "sessionId", s.expires_at AS "expiresAt",
               u.id AS "userId", u.username, u.display_name AS "displayName", u.role,
               u.ban_reason AS "banReason", u.banned_until AS "bannedUntil",
-              (u.banned AND (u.banned_until IS NULL OR u.banned_until > now())) AS "isBanned"
+              ${banInForceSql('u')} AS "isBanned"
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.expires_at > now()`,
       [tokenHash],

@@ -6,6 +6,7 @@ import { ANONYMOUS, type Viewer, isModerator, requireWriter } from '../auth/view
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
+import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { isId, parseId } from '../common/ids.js';
 import { htmlToText, renderMarkdown } from '../common/markdown/markdown.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
@@ -159,19 +160,14 @@ export class CommentWritesService {
     if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
     if (!CommentAccess.canSeeBody(comment, viewer)) throw new DomainError(ErrorCode.Forbidden, 'This comment’s text is not shown.');
     const scope = `history:${id}`;
-    let afterId: string | null = null;
-    if (query.cursor) {
-      const [last] = this.cursors.decode(scope, query.cursor);
-      if (typeof last !== 'string' || !isId(last)) throw new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
-      afterId = last;
-    }
+    const afterId = this.cursors.positionOf(scope, query.cursor, ([last]) => (typeof last === 'string' && isId(last) ? last : null));
     const limit = query.limit ?? MAX_EDITS;
     const publicOnly = !CommentAccess.canSeeHeldVersions(comment, viewer);
-    const rows = await this.comments.findRevisionsPage(id, publicOnly, limit + 1, afterId);
-    const page = rows.slice(0, limit);
+    const rows = await this.comments.findRevisionsPage(id, publicOnly, rowsFor(limit), afterId);
+    const page = pageOf(rows, limit, (last) => this.cursors.encode(scope, [last.id]));
     return {
-      items: page.map((r) => ({ body: r.body, html: r.html, createdAt: r.createdAt.toISOString(), public: r.public })),
-      nextCursor: rows.length > limit ? this.cursors.encode(scope, [page[page.length - 1].id]) : null,
+      items: page.items.map((r) => ({ body: r.body, html: r.html, createdAt: r.createdAt.toISOString(), public: r.public })),
+      nextCursor: page.nextCursor,
     };
   }
 

@@ -5,6 +5,7 @@ import { type Viewer } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { parseId } from '../common/ids.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
+import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
 import { CommentAccess } from './comment-access.js';
 import { type CommentRow, CommentsRepository, type QuoteRow, type SortPosition } from './comments.repository.js';
@@ -41,16 +42,16 @@ export class CommentsService {
       throw new DomainError(ErrorCode.NotFound, 'No such block in this article.');
     }
     const scope = `thread:${article.id}:${shape.sort}:${query.blockId ?? ''}`;
-    const after = query.cursor ? this.readCursor(scope, shape.sort, query.cursor) : null;
+    const after = this.readCursor(scope, shape.sort, query.cursor);
     const rows = query.blockId
-      ? await this.comments.findQuotingBlockPage(article.id, query.blockId, viewer, shape.sort, limit + 1, after)
-      : await this.comments.findTopLevelPage(article.id, viewer, shape.sort, limit + 1, after);
-    const page = rows.slice(0, limit);
+      ? await this.comments.findQuotingBlockPage(article.id, query.blockId, viewer, shape.sort, rowsFor(limit), after)
+      : await this.comments.findTopLevelPage(article.id, viewer, shape.sort, rowsFor(limit), after);
+    const page = pageOf(rows, limit, (last) => this.cursorAt(scope, shape.sort, last));
     const [items, total] = await Promise.all([
-      this.buildTrees(article.id, page, viewer, shape),
+      this.buildTrees(article.id, page.items, viewer, shape),
       this.comments.countVisibleTo(article.id, viewer, article.commentCount),
     ]);
-    return { items, nextCursor: this.nextCursor(scope, shape.sort, rows, limit), total, seq: Number(article.eventSeq) };
+    return { items, nextCursor: page.nextCursor, total, seq: Number(article.eventSeq) };
   }
 
   async permalink(rawId: string, query: PermalinkQueryDto, viewer: Viewer): Promise<PermalinkDto> {
@@ -82,10 +83,10 @@ export class CommentsService {
     const shape = treeShape(query);
     const limit = query.limit ?? DEFAULT_LIMIT;
     const scope = `replies:${parent.id}:${shape.sort}`;
-    const after = query.cursor ? this.readCursor(scope, shape.sort, query.cursor) : null;
-    const rows = await this.comments.findRepliesPage(parent.articleId, parent.id, viewer, shape.sort, limit + 1, after);
-    const page = rows.slice(0, limit);
-    return { items: await this.buildTrees(parent.articleId, page, viewer, shape), nextCursor: this.nextCursor(scope, shape.sort, rows, limit) };
+    const after = this.readCursor(scope, shape.sort, query.cursor);
+    const rows = await this.comments.findRepliesPage(parent.articleId, parent.id, viewer, shape.sort, rowsFor(limit), after);
+    const page = pageOf(rows, limit, (last) => this.cursorAt(scope, shape.sort, last));
+    return { items: await this.buildTrees(parent.articleId, page.items, viewer, shape), nextCursor: page.nextCursor };
   }
 
   /** The comment an id names if this viewer may see it; a 404 otherwise (the same answer as for no comment at all). */
@@ -136,10 +137,6 @@ export class CommentsService {
     return viewer.userId ? this.votes.findMine(viewer.userId, ids) : Promise.resolve(new Map<string, number>());
   }
 
-  private nextCursor(scope: string, sort: ThreadSort, rows: CommentRow[], limit: number): string | null {
-    return rows.length > limit ? this.cursorAt(scope, sort, rows[limit - 1]) : null;
-  }
-
   /** A cursor for the rows after this one in this sort. */
   private cursorAt(scope: string, sort: ThreadSort, last: CommentRow): string {
     const spec = SORT_SPECS[sort];
@@ -147,12 +144,12 @@ export class CommentsService {
     return this.cursors.encode(scope, [key, last.id]);
   }
 
-  private readCursor(scope: string, sort: ThreadSort, cursor: string): SortPosition {
-    const [key, id] = this.cursors.decode(scope, cursor);
+  private readCursor(scope: string, sort: ThreadSort, cursor: string | undefined): SortPosition | null {
     const keyType = SORT_SPECS[sort].keyType;
-    const keyOk = keyType === 'timestamp' ? typeof key === 'string' : typeof key === 'number' && Number.isFinite(key);
-    if (!keyOk || typeof id !== 'string') throw new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
-    return { key: key as number | string, id };
+    return this.cursors.positionOf(scope, cursor, ([key, id]) => {
+      const keyOk = keyType === 'timestamp' ? typeof key === 'string' : typeof key === 'number' && Number.isFinite(key);
+      return keyOk && typeof id === 'string' ? { key: key as number | string, id } : null;
+    });
   }
 }
 

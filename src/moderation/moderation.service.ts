@@ -3,6 +3,7 @@ import { ANONYMOUS, type Viewer, requireModerator } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { isId, parseId } from '../common/ids.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
+import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { type CommentStatus } from '../comments/comment.entity.js';
 import { CommentWritesService } from '../comments/comment-writes.service.js';
 import { type CommentRow, CommentsRepository } from '../comments/comments.repository.js';
@@ -57,14 +58,13 @@ export class ModerationService {
     const queue: Queue = query.status ?? 'pending';
     const limit = query.limit ?? 20;
     const scope = `queue:${queue}:${query.articleId ?? ''}`;
-    let after: { key: number | string; id: string } | null = null;
-    if (query.cursor) {
-      const [key, id] = this.cursors.decode(scope, query.cursor);
-      if ((typeof key !== 'string' && typeof key !== 'number') || !isId(id)) throw new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
-      after = { key, id };
-    }
-    const rows = await this.comments.findQueuePage(queue, query.articleId ?? null, limit + 1, after);
-    const page = rows.slice(0, limit);
+    const after = this.cursors.positionOf(scope, query.cursor, ([key, id]) =>
+      (typeof key === 'string' || typeof key === 'number') && isId(id) ? { key, id } : null,
+    );
+    const rows = await this.comments.findQueuePage(queue, query.articleId ?? null, rowsFor(limit), after);
+    const { items: page, nextCursor } = pageOf(rows, limit, (last) =>
+      this.cursors.encode(scope, [queue === 'reported' ? last.openReports : last.createdAt.toISOString(), last.id]),
+    );
     const ids = page.map((r) => r.id);
     const [quotes, reports] = await Promise.all([this.comments.findQuotes(ids), this.reports.findForComments(ids)]);
     const items: QueueItemDto[] = page.map((row) => ({
@@ -81,9 +81,7 @@ export class ModerationService {
           reporter: toUserDto({ id: r.reporterId, username: r.reporterUsername, displayName: r.reporterDisplayName, role: r.reporterRole }),
         })),
     }));
-    const last = page.at(-1);
-    const nextKey = last ? (queue === 'reported' ? last.openReports : last.createdAt.toISOString()) : null;
-    return { items, nextCursor: rows.length > limit && last ? this.cursors.encode(scope, [nextKey, last.id]) : null };
+    return { items, nextCursor };
   }
 
   /**
@@ -158,19 +156,13 @@ export class ModerationService {
   /** The users under a ban in force, newest ban first; expired and lifted bans are not listed. */
   async bans(limit: number, cursor: string | undefined, viewer: Viewer): Promise<BansPageDto> {
     requireModerator(viewer);
-    let after: BanPosition | null = null;
-    if (cursor) {
-      const [banLogId, userId] = this.cursors.decode('bans', cursor);
-      if (!(banLogId === null || isId(banLogId)) || !isId(userId)) {
-        throw new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
-      }
-      after = { banLogId, userId };
-    }
-    const rows = await this.users.findBannedPage(limit + 1, after);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const after = this.cursors.positionOf('bans', cursor, ([banLogId, userId]): BanPosition | null =>
+      (banLogId === null || isId(banLogId)) && isId(userId) ? { banLogId, userId } : null,
+    );
+    const rows = await this.users.findBannedPage(rowsFor(limit), after);
+    const page = pageOf(rows, limit, (last) => this.cursors.encode('bans', [last.banLogId, last.id]));
     return {
-      items: page.map((r) => ({
+      items: page.items.map((r) => ({
         user: toUserDto(r),
         until: r.until?.toISOString() ?? null,
         reason: r.reason,
@@ -180,7 +172,7 @@ export class ModerationService {
             ? toUserDto({ id: r.byId, username: r.byUsername, displayName: r.byDisplayName, role: r.byRole })
             : null,
       })),
-      nextCursor: rows.length > limit && last ? this.cursors.encode('bans', [last.banLogId, last.id]) : null,
+      nextCursor: page.nextCursor,
     };
   }
 
@@ -203,16 +195,11 @@ export class ModerationService {
 
   async logPage(limit: number, cursor: string | undefined, viewer: Viewer): Promise<LogPageDto> {
     requireModerator(viewer);
-    let before: string | null = null;
-    if (cursor) {
-      const [id] = this.cursors.decode('moderation-log', cursor);
-      if (!isId(id)) throw new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
-      before = id;
-    }
-    const rows = await this.log.findPage(limit + 1, before);
-    const page = rows.slice(0, limit);
+    const before = this.cursors.positionOf('moderation-log', cursor, ([id]) => (isId(id) ? id : null));
+    const rows = await this.log.findPage(rowsFor(limit), before);
+    const page = pageOf(rows, limit, (last) => this.cursors.encode('moderation-log', [last.id]));
     return {
-      items: page.map((r) => ({
+      items: page.items.map((r) => ({
         id: r.id,
         actor: toUserDto({ id: r.actorId, username: r.actorUsername, displayName: r.actorDisplayName, role: r.actorRole }),
         action: r.action,
@@ -228,7 +215,7 @@ export class ModerationService {
             : null,
         article: r.articleId && r.articleSlug && r.articleTitle ? { id: r.articleId, slug: r.articleSlug, title: r.articleTitle } : null,
       })),
-      nextCursor: rows.length > limit ? this.cursors.encode('moderation-log', [page[page.length - 1].id]) : null,
+      nextCursor: page.nextCursor,
     };
   }
 

@@ -28,7 +28,7 @@ export class UserEntity {
   @Column({ name: 'password_hash', type: 'text', nullable: true })
   passwordHash: string | null;
 
-  /** Banned from writing: while `banned` and (`bannedUntil` is null or in the future). */
+  /** Banned from writing while the ban is in force (`banned`, and `bannedUntil` null or ahead: see ban-rule.ts). */
   @Column({ type: 'boolean', default: false })
   banned: boolean;
 

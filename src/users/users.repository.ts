@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { changedRows } from '../database/query-results.js';
+import { banInForceSql } from './ban-rule.js';
 import { UserEntity, type UserRole } from './user.entity.js';
 
 /** A user under a ban in force, with the moderation log's latest `user.ban` entry about them (null without one). */
@@ -61,7 +62,7 @@ export class UsersRepository {
   /** Lifts a ban; true when one was in force. */
   async clearBan(tx: EntityManager, id: string): Promise<boolean> {
     const rows: { active: boolean }[] = await tx.query(
-      `SELECT (banned AND (banned_until IS NULL OR banned_until > now())) AS active FROM users WHERE id = $1 FOR UPDATE`,
+      `SELECT ${banInForceSql()} AS active FROM users WHERE id = $1 FOR UPDATE`,
       [id],
     );
     await tx.query('UPDATE users SET banned = false, banned_until = NULL, ban_reason = NULL WHERE id = $1', [id]);
@@ -118,7 +119,7 @@ export class UsersRepository {
               ORDER BY l.id DESC LIMIT 1
            ) b ON true
            LEFT JOIN users a ON a.id = b.actor_id
-          WHERE u.banned AND (u.banned_until IS NULL OR u.banned_until > now())
+          WHERE ${banInForceSql('u')}
        ) s
        WHERE $3::bigint IS NULL
           OR ($2::bigint IS NOT NULL AND (s."banLogId" < $2::bigint OR s."banLogId" IS NULL))

@@ -32,3 +32,22 @@ describe('CursorCodec', () => {
 function assertBadCursor(fn: () => unknown): void {
   assert.throws(fn, (error: unknown) => error instanceof DomainError && error.code === ErrorCode.BadCursor);
 }
+
+describe('CursorCodec.positionOf', () => {
+  const sut = CursorCodec.withKey(randomBytes(32));
+  const parseId = ([id]: unknown[]): string | null => (typeof id === 'string' ? id : null);
+
+  it('starts from the top without a cursor', () => {
+    assert.equal(sut.positionOf('log', undefined, parseId), null);
+    assert.equal(sut.positionOf('log', '', parseId), null);
+  });
+
+  it('gives what the parser reads from a cursor issued for the scope', () => {
+    assert.equal(sut.positionOf('log', sut.encode('log', ['42']), parseId), '42');
+  });
+
+  it('answers a bad cursor when the parser refuses the stored shape or the scope differs', () => {
+    assertBadCursor(() => sut.positionOf('log', sut.encode('log', [42]), parseId));
+    assertBadCursor(() => sut.positionOf('log', sut.encode('other', ['42']), parseId));
+  });
+});

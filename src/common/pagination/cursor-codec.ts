@@ -32,9 +32,20 @@ export class CursorCodec implements OnModuleInit {
     return `${payload}.${this.sign(payload)}`;
   }
 
+  /**
+   * The position a list resumes after: null without a cursor, else what `parse` reads from the cursor's stored
+   * position; a 400 DomainError when the cursor was not issued for `scope` or `parse` refuses its shape (null).
+   */
+  positionOf<T>(scope: string, cursor: string | undefined, parse: (position: unknown[]) => T | null): T | null {
+    if (!cursor) return null;
+    const position = parse(this.decode(scope, cursor));
+    if (position === null) throw badCursor();
+    return position;
+  }
+
   /** The position stored in a cursor issued for `scope`; a 400 DomainError for anything else. */
   decode(scope: string, cursor: string): unknown[] {
-    const invalid = new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
+    const invalid = badCursor();
     if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH) throw invalid;
     const [payload, signature, extra] = cursor.split('.');
     if (!payload || !signature || extra !== undefined) throw invalid;
@@ -54,4 +65,8 @@ export class CursorCodec implements OnModuleInit {
   private sign(payload: string): string {
     return createHmac('sha256', this.key).update(payload).digest().subarray(0, SIGNATURE_BYTES).toString('base64url');
   }
+}
+
+function badCursor(): DomainError {
+  return new DomainError(ErrorCode.BadCursor, 'The cursor is not one this server issued for this list.');
 }
