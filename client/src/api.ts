@@ -53,12 +53,22 @@ export type {
   ThreadSort,
 };
 
-export const SORTS: readonly ThreadSort[] = ['best', 'top', 'new', 'old', 'controversial'];
-export const STANCES: readonly Stance[] = ['agree', 'disagree', 'question', 'evidence'];
-export const REPORT_REASONS: readonly ReportReason[] = ['spam', 'abuse', 'off-topic', 'other'];
-export const QUEUES: readonly Queue[] = ['pending', 'reported', 'removed'];
-/** The longest quote the server takes. */
-export const MAX_QUOTE = 2000;
+/** Limits and vocabularies: the server's own constants (src/common/limits.ts, plain values), so the two agree. */
+export {
+  COMMENT_BODY_MAX,
+  DISPLAY_NAME_MAX,
+  MODERATION_REASON_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  QUEUES,
+  QUOTE_MAX as MAX_QUOTE,
+  REPORT_NOTE_MAX,
+  REPORT_REASONS,
+  STANCES,
+  THREAD_SORTS as SORTS,
+  USERNAME_MAX,
+  USERNAME_MIN,
+} from '../../src/common/limits.js';
 
 /** An answer other than 2xx, with the contract's error body. */
 export class ApiError extends Error {

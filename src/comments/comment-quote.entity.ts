@@ -1,9 +1,9 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ArticleBlockEntity } from '../articles/article-block.entity.js';
 import { CommentEntity } from './comment.entity.js';
+import { QUOTE_SOURCES, type QuoteSource } from '../common/limits.js';
 
-export const QUOTE_SOURCES = ['article', 'comment'] as const;
-export type QuoteSource = (typeof QUOTE_SOURCES)[number];
+export { QUOTE_SOURCES, type QuoteSource };
 
 /**
  * A passage a comment quotes, anchored to an article block or to another comment. A comment usually has one (the

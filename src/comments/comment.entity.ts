@@ -1,11 +1,12 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ArticleEntity } from '../articles/article.entity.js';
 import { UserEntity } from '../users/user.entity.js';
+import { STANCES, type Stance } from '../common/limits.js';
+
+export { STANCES, type Stance };
 
 export const COMMENT_STATUSES = ['visible', 'pending', 'removed', 'deleted'] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
-export const STANCES = ['agree', 'disagree', 'question', 'evidence'] as const;
-export type Stance = (typeof STANCES)[number];
 /**
  * The deepest a comment may sit (a top-level comment is at depth 0): a reply below it is refused (422). It keeps the
  * path's entry in comments_path_idx far below btree's row limit (an 818-deep path overflowed it: a 500) and every

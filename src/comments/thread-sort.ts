@@ -1,5 +1,6 @@
-export const THREAD_SORTS = ['best', 'top', 'new', 'old', 'controversial'] as const;
-export type ThreadSort = (typeof THREAD_SORTS)[number];
+import { type ThreadSort } from '../common/limits.js';
+
+export { THREAD_SORTS, type ThreadSort } from '../common/limits.js';
 
 export interface SortSpec {
   /** The column the sort orders by; `id` breaks ties in the same direction, so paging is stable. */

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task.js';
 import { LiveEvents } from '../realtime/live-events.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 
@@ -21,7 +22,7 @@ const SWEEP_EVERY_MS = 30_000;
 export class BanExpiry implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Bans');
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private sweeper?: NodeJS.Timeout;
+  private readonly sweeper = new PeriodicTask('ban expiry sweep', SWEEP_EVERY_MS, () => this.sweep());
   private closed = false;
 
   constructor(
@@ -31,13 +32,12 @@ export class BanExpiry implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     for (const { id, until } of await this.users.findTimedBans()) this.schedule(id, until);
-    this.sweeper = setInterval(() => void this.sweep().catch(() => undefined), SWEEP_EVERY_MS);
-    this.sweeper.unref();
+    this.sweeper.start();
   }
 
   onModuleDestroy(): void {
     this.closed = true;
-    clearInterval(this.sweeper);
+    this.sweeper.stop();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }

@@ -1,9 +1,9 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { CommentEntity } from '../comments/comment.entity.js';
 import { UserEntity } from '../users/user.entity.js';
+import { REPORT_REASONS, type ReportReason } from '../common/limits.js';
 
-export const REPORT_REASONS = ['spam', 'abuse', 'off-topic', 'other'] as const;
-export type ReportReason = (typeof REPORT_REASONS)[number];
+export { REPORT_REASONS, type ReportReason };
 
 /** A reader's report of a comment; one per reader per comment. Approving or removing the comment closes it. */
 @Entity({ name: 'reports' })

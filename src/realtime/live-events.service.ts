@@ -14,6 +14,7 @@ import {
 } from './event-map.js';
 import { EventsRepository } from './events.repository.js';
 import { LiveFanoutStatus } from '../common/live-fanout-status.js';
+import { PeriodicTask } from '../common/periodic-task.js';
 import { MODERATORS_ROOM, articleRoom, userRoom } from './rooms.js';
 
 /** Something to send once the transaction that caused it has committed. */
@@ -44,7 +45,9 @@ export const MAX_CATCH_UP_BYTES = 1_000_000;
 @Injectable()
 export class LiveEvents implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private server?: Server;
-  private pruner?: NodeJS.Timeout;
+  private readonly pruner = new PeriodicTask('live event log pruning', PRUNE_EVERY_MS, () =>
+    this.events.prune(KEEP_EVENTS, KEEP_HOURS),
+  );
   private readonly order = new InOrder<Emission>((e) => this.emit(e));
 
   constructor(
@@ -57,12 +60,11 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy, BeforeApplicat
   }
 
   onModuleInit(): void {
-    this.pruner = setInterval(() => void this.events.prune(KEEP_EVENTS, KEEP_HOURS).catch(() => undefined), PRUNE_EVERY_MS);
-    this.pruner.unref();
+    this.pruner.start();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.pruner);
+    this.pruner.stop();
     this.order.close();
   }
 

@@ -1,7 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { USER_ROLES, type UserRole } from '../common/limits.js';
 
-export const USER_ROLES = ['reader', 'moderator', 'admin'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
+export { USER_ROLES, type UserRole };
 
 @Entity({ name: 'users' })
 /** The moderators' list of bans reads only the (few) banned users. */

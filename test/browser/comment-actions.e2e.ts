@@ -4,6 +4,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { ADMIN_ENV, type Account, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { REPORT_NOTE_MAX } from '../../src/common/limits.js';
 import { browserSkipReason, commentArticle, launchBrowser, newReader, signInThroughForm } from './browser.js';
 
 describe('a reader’s own comments, reports and notices in the web client', { skip: browserSkipReason() }, () => {
@@ -201,6 +202,45 @@ describe('a reader’s own comments, reports and notices in the web client', { s
         r.reporter.username,
       ]),
       [['abuse', 'an insult, not an argument', reader.username]],
+    );
+    await context.close();
+  });
+
+  it('the report note box takes a note as long as the server accepts, and not a character more', async () => {
+    const article = await fixtures.newArticle();
+    const poster = await newUser(t, uniqueName('poster'), { displayName: 'Long Poster' });
+    const id = await postAs(poster, article, 'A comment someone will report at length.');
+    const reader = await newUser(t, uniqueName('reporter'), { displayName: 'Thorough Reader' });
+    // The server's own limit, asked of the server: one character over it is refused.
+    await t.http
+      .post(`/api/comments/${id}/reports`)
+      .set('Authorization', bearer(reader.token))
+      .send({ reason: 'other', note: 'x'.repeat(REPORT_NOTE_MAX + 1) })
+      .expect(400);
+
+    const { context, page } = await newReader(browser);
+    await page.goto(url(article));
+    await signInThroughForm(page, reader.username, reader.password);
+    const theirs = commentArticle(page, 'Long Poster');
+    await theirs.getByRole('button', { name: 'Report' }).click();
+    const form = theirs.getByRole('form', { name: 'Report this comment' });
+    const note = form.getByLabel('Note');
+    await note.fill('n'.repeat(REPORT_NOTE_MAX - 1));
+    await note.pressSequentially('ab');
+    const typed = await note.inputValue();
+    assert.equal(typed.length, REPORT_NOTE_MAX, 'the box takes characters up to the server limit and stops there');
+    await form.getByRole('button', { name: 'Send report' }).click();
+    await theirs.getByRole('status').getByText('Thank you: a moderator will look at this comment.').waitFor();
+
+    const queue = await t.http
+      .get('/api/moderation/queue?status=reported')
+      .set('Authorization', bearer(moderator.token))
+      .expect(200);
+    const item = queue.body.items.find((i: { id: string }) => i.id === id);
+    assert.deepEqual(
+      item?.reports.map((r: { note: string }) => r.note),
+      [typed],
+      'the whole note arrived',
     );
     await context.close();
   });

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api.js';
+import { ApiError, DISPLAY_NAME_MAX, PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN } from '../api.js';
 import { signIn, signUp } from '../session.js';
 import { authPanel } from '../ui.js';
 import { FormError } from './FormError.js';
@@ -37,8 +37,8 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           name="username"
           autoComplete="username"
           required
-          minLength={3}
-          maxLength={32}
+          minLength={USERNAME_MIN}
+          maxLength={USERNAME_MAX}
           pattern="[A-Za-z0-9_\-]+"
           value={username}
           onInput={(e) => setUsername(e.currentTarget.value)}
@@ -52,7 +52,7 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           <input
             name="displayName"
             autoComplete="nickname"
-            maxLength={64}
+            maxLength={DISPLAY_NAME_MAX}
             value={displayName}
             onInput={(e) => setDisplayName(e.currentTarget.value)}
           />
@@ -65,8 +65,8 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           type="password"
           autoComplete={signingUp ? 'new-password' : 'current-password'}
           required
-          minLength={8}
-          maxLength={256}
+          minLength={PASSWORD_MIN}
+          maxLength={PASSWORD_MAX}
           value={password}
           onInput={(e) => setPassword(e.currentTarget.value)}
         />

@@ -1,5 +1,14 @@
 import { useRef, useState } from 'preact/hooks';
-import { api, ApiError, type CommentNode, REPORT_REASONS, type ReportReason, type Revision } from '../api.js';
+import {
+  api,
+  ApiError,
+  COMMENT_BODY_MAX,
+  type CommentNode,
+  REPORT_NOTE_MAX,
+  REPORT_REASONS,
+  type ReportReason,
+  type Revision,
+} from '../api.js';
 import { timeAgo } from '../format.js';
 import type { ThreadContextValue } from './thread-context.js';
 import { FormError } from './FormError.js';
@@ -106,7 +115,7 @@ export function EditForm({
       <textarea
         id={id}
         rows={4}
-        maxLength={10_000}
+        maxLength={COMMENT_BODY_MAX}
         value={body}
         onInput={(e) => setBody(e.currentTarget.value)}
         ref={focusOnce}
@@ -177,7 +186,7 @@ export function ReportForm({ node, onDone }: { node: CommentNode; onDone: () => 
       </label>
       <label>
         Note <span class="hint">(optional)</span>
-        <input name="note" maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+        <input name="note" maxLength={REPORT_NOTE_MAX} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       </label>
       <div class="reply-tools">
         <span class="spacer" />

@@ -3,6 +3,7 @@ import {
   api,
   type ArticleSettings,
   type ArticleSummary,
+  MODERATION_REASON_MAX,
   type ModerationAct,
   type Queue,
   type QueueItem,
@@ -50,7 +51,7 @@ function BanForm({ item, onDone }: { item: QueueItem; onDone: (text: string | nu
     <form class="ban-form" onSubmit={(e) => void submit(e)} aria-label={`Ban ${author.displayName}`}>
       <label>
         Reason for the ban
-        <input required maxLength={500} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        <input required maxLength={MODERATION_REASON_MAX} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
       </label>
       <label>
         Until <span class="hint">(empty: no end)</span>
@@ -125,7 +126,7 @@ function QueueCard({ item, queue, onGone }: { item: QueueItem; queue: Queue; onG
         <div class="mod-actions">
           <label>
             Reason <span class="hint">(optional)</span>
-            <input maxLength={500} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            <input maxLength={MODERATION_REASON_MAX} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
           </label>
           {ACTS[queue].map((what) => (
             <button

@@ -1,5 +1,14 @@
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, type Comment, newIdempotencyKey, type NewQuote, type Stance, STANCES } from '../api.js';
+import {
+  api,
+  ApiError,
+  COMMENT_BODY_MAX,
+  type Comment,
+  newIdempotencyKey,
+  type NewQuote,
+  type Stance,
+  STANCES,
+} from '../api.js';
 import { clearDraft, type Draft, loadDraft, saveDraft } from '../drafts.js';
 import { ban } from '../session.js';
 import { quoteRequest, takeQuote } from '../quoting.js';
@@ -144,7 +153,7 @@ export function ReplyBox({ parent, onDone, focus }: { parent?: Comment; onDone?:
         ref={area}
         name="body"
         rows={parent ? 4 : 5}
-        maxLength={10_000}
+        maxLength={COMMENT_BODY_MAX}
         value={body}
         disabled={!!banned}
         aria-describedby={banned ? `${id}-banned` : undefined}

@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  DISPLAY_NAME_MAX,
+  LOGIN_USERNAME_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  USERNAME_MAX,
+  USERNAME_MIN,
+  USERNAME_PATTERN,
+} from '../../common/limits.js';
 import { MaxCodePoints, NoHiddenCharacters } from '../../common/validation.js';
 import { UserDto } from '../../users/dto/user.dto.js';
 import { USER_ROLES, type UserRole } from '../../users/user.entity.js';
@@ -8,27 +17,29 @@ import { USER_ROLES, type UserRole } from '../../users/user.entity.js';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class RegisterDto {
-  @ApiProperty({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_-]{3,32}$' })
+  @ApiProperty({ minLength: USERNAME_MIN, maxLength: USERNAME_MAX, pattern: USERNAME_PATTERN })
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{3,32}$/, { message: 'username must be 3-32 characters of A-Z, a-z, 0-9, _ and -' })
+  @Matches(new RegExp(USERNAME_PATTERN), {
+    message: `username must be ${USERNAME_MIN}-${USERNAME_MAX} characters of A-Z, a-z, 0-9, _ and -`,
+  })
   username: string;
 
-  @ApiProperty({ minLength: 8, maxLength: 256 })
+  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
   @IsString()
-  @MinLength(8)
-  @MaxLength(256)
+  @MinLength(PASSWORD_MIN)
+  @MaxLength(PASSWORD_MAX)
   password: string;
 
   @ApiPropertyOptional({
     minLength: 1,
-    maxLength: 64,
+    maxLength: DISPLAY_NAME_MAX,
     description: 'Shown beside your comments. No invisible, formatting (zero-width, bidi) or control characters.',
   })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MinLength(1)
-  @MaxCodePoints(64)
+  @MaxCodePoints(DISPLAY_NAME_MAX)
   @NoHiddenCharacters()
   displayName?: string;
 }
@@ -36,12 +47,12 @@ export class RegisterDto {
 export class LoginDto {
   @ApiProperty()
   @IsString()
-  @MaxLength(64)
+  @MaxLength(LOGIN_USERNAME_MAX)
   username: string;
 
   @ApiProperty()
   @IsString()
-  @MaxLength(256)
+  @MaxLength(PASSWORD_MAX)
   password: string;
 }
 

@@ -4,8 +4,9 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-vali
 import { PageLimit } from '../../common/pagination/page-query.dto.js';
 import { THREAD_SORTS, type ThreadSort } from '../thread-sort.js';
 
-export const DEFAULT_DEPTH = 3;
-export const MAX_DEPTH = 10;
+import { THREAD_DEPTH_DEFAULT as DEFAULT_DEPTH, THREAD_DEPTH_MAX as MAX_DEPTH } from '../../common/limits.js';
+
+export { DEFAULT_DEPTH, MAX_DEPTH };
 export const DEFAULT_REPLY_LIMIT = 10;
 
 /** Sort, depth and reply limit: shared by the thread, the permalink and "load more replies". */

@@ -6,10 +6,9 @@ import { MAX_LIMIT, PageCursor } from '../../common/pagination/page-query.dto.js
 import { QUOTE_SOURCES, type QuoteSource } from '../comment-quote.entity.js';
 import { STANCES, type Stance } from '../comment.entity.js';
 
-export const MAX_BODY = 10_000;
-export const MAX_QUOTE = 2_000;
-/** Edits one comment may have: its history stays bounded (a 409 past it). */
-export const MAX_EDITS = 50;
+import { COMMENT_BODY_MAX as MAX_BODY, QUOTE_MAX as MAX_QUOTE, MAX_EDITS } from '../../common/limits.js';
+
+export { MAX_BODY, MAX_QUOTE, MAX_EDITS };
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

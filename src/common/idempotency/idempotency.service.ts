@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type Tx } from '../../database/unit-of-work.js';
 import { DomainError, ErrorCode } from '../errors/domain-error.js';
+import { PeriodicTask } from '../periodic-task.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
 /** Keys are kept this long (the contract asks for at least 24 hours). */
@@ -22,17 +23,18 @@ export interface IdempotentRequest {
  */
 @Injectable()
 export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
-  private sweeper?: NodeJS.Timeout;
+  private readonly sweeper = new PeriodicTask('idempotency key pruning', SWEEP_EVERY_MS, () =>
+    this.keys.deleteOlderThan(KEEP_KEYS_HOURS),
+  );
 
   constructor(private readonly keys: IdempotencyRepository) {}
 
   onModuleInit(): void {
-    this.sweeper = setInterval(() => void this.keys.deleteOlderThan(KEEP_KEYS_HOURS).catch(() => undefined), SWEEP_EVERY_MS);
-    this.sweeper.unref();
+    this.sweeper.start();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.sweeper);
+    this.sweeper.stop();
   }
 
   /** The stored answer of an earlier identical request, or null (and the key is held until the transaction ends). */

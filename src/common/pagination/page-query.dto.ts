@@ -3,8 +3,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
-export const DEFAULT_LIMIT = 20;
-export const MAX_LIMIT = 100;
+import { PAGE_LIMIT_DEFAULT as DEFAULT_LIMIT, PAGE_LIMIT_MAX as MAX_LIMIT } from '../limits.js';
+
+export { DEFAULT_LIMIT, MAX_LIMIT };
 
 /** An optional `limit` query parameter: an integer from 1 to 100, default 20. */
 export function PageLimit(description?: string): PropertyDecorator {

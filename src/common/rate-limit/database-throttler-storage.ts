@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type ThrottlerStorage } from '@nestjs/throttler';
+import { PeriodicTask } from '../periodic-task.js';
 import { RateLimitRepository } from './rate-limit.repository.js';
 
 const PRUNE_EVERY_MS = 300_000;
@@ -10,17 +11,16 @@ const PRUNE_EVERY_MS = 300_000;
  */
 @Injectable()
 export class DatabaseThrottlerStorage implements ThrottlerStorage, OnModuleInit, OnModuleDestroy {
-  private pruner?: NodeJS.Timeout;
+  private readonly pruner = new PeriodicTask('rate-limit counter pruning', PRUNE_EVERY_MS, () => this.counters.prune());
 
   constructor(private readonly counters: RateLimitRepository) {}
 
   onModuleInit(): void {
-    this.pruner = setInterval(() => void this.counters.prune().catch(() => undefined), PRUNE_EVERY_MS);
-    this.pruner.unref();
+    this.pruner.start();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.pruner);
+    this.pruner.stop();
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string) {

@@ -9,11 +9,13 @@ import { ArticleRefDto } from '../../articles/dto/article.dto.js';
 import { UserDto } from '../../users/dto/user.dto.js';
 import { MODERATION_ACTIONS, type ModerationAction } from '../moderation-log.entity.js';
 import { REPORT_REASONS, type ReportReason } from '../report.entity.js';
+import { MODERATION_REASON_MAX } from '../../common/limits.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export const QUEUES = ['pending', 'reported', 'removed'] as const;
-export type Queue = (typeof QUEUES)[number];
+import { QUEUES, type Queue } from '../../common/limits.js';
+
+export { QUEUES, type Queue } from '../../common/limits.js';
 
 export class QueueQueryDto {
   @ApiPropertyOptional({ enum: QUEUES, default: 'pending' })
@@ -34,19 +36,19 @@ export class QueueQueryDto {
 }
 
 export class ReasonDto {
-  @ApiPropertyOptional({ maxLength: 500 })
+  @ApiPropertyOptional({ maxLength: MODERATION_REASON_MAX })
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(500)
+  @MaxLength(MODERATION_REASON_MAX)
   reason?: string;
 }
 
 export class BanDto {
-  @ApiProperty({ minLength: 1, maxLength: 500 })
+  @ApiProperty({ minLength: 1, maxLength: MODERATION_REASON_MAX })
   @Transform(trim)
   @IsString()
-  @Length(1, 500)
+  @Length(1, MODERATION_REASON_MAX)
   reason: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When the ban ends; absent: no end' })

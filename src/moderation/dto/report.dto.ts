@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { REPORT_NOTE_MAX } from '../../common/limits.js';
 import { REPORT_REASONS, type ReportReason } from '../report.entity.js';
 
 export class ReportInputDto {
@@ -8,11 +9,11 @@ export class ReportInputDto {
   @IsIn(REPORT_REASONS)
   reason: ReportReason;
 
-  @ApiPropertyOptional({ maxLength: 1000 })
+  @ApiPropertyOptional({ maxLength: REPORT_NOTE_MAX })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
-  @MaxLength(1000)
+  @MaxLength(REPORT_NOTE_MAX)
   note?: string;
 }
 

@@ -1,0 +1,48 @@
+/**
+ * The forum's limits and vocabularies in one place: imported by the server's DTOs and entities and by the web client
+ * (client/src), so the two cannot drift. Plain constants only: this file imports nothing, has no decorators, and
+ * must stay safe to bundle into the browser. The server's values are the contract; change them here and the client
+ * follows.
+ */
+
+/** Usernames: 3-32 characters of A-Z, a-z, 0-9, _ and -. */
+export const USERNAME_MIN = 3;
+export const USERNAME_MAX = 32;
+export const USERNAME_PATTERN = `^[A-Za-z0-9_-]{${USERNAME_MIN},${USERNAME_MAX}}$`;
+/** What the sign-in form accepts as a username (longer than a valid one, so an old or odd name still gets an answer). */
+export const LOGIN_USERNAME_MAX = 64;
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 256;
+/** In Unicode code points. */
+export const DISPLAY_NAME_MAX = 64;
+
+/** A comment's body, in Unicode code points. */
+export const COMMENT_BODY_MAX = 10_000;
+/** A quoted passage, in Unicode code points. */
+export const QUOTE_MAX = 2_000;
+/** Edits one comment may have: its history stays bounded (a 409 past it). */
+export const MAX_EDITS = 50;
+/** The note a reader may add to a report. */
+export const REPORT_NOTE_MAX = 1_000;
+/** A moderator's reason (for a removal, a ban, ...). */
+export const MODERATION_REASON_MAX = 500;
+
+/** Pages: `limit` from 1 to PAGE_LIMIT_MAX, PAGE_LIMIT_DEFAULT when absent. */
+export const PAGE_LIMIT_DEFAULT = 20;
+export const PAGE_LIMIT_MAX = 100;
+/** Reply levels a thread request may ask for at once. */
+export const THREAD_DEPTH_DEFAULT = 3;
+export const THREAD_DEPTH_MAX = 10;
+
+export const STANCES = ['agree', 'disagree', 'question', 'evidence'] as const;
+export type Stance = (typeof STANCES)[number];
+export const QUOTE_SOURCES = ['article', 'comment'] as const;
+export type QuoteSource = (typeof QUOTE_SOURCES)[number];
+export const REPORT_REASONS = ['spam', 'abuse', 'off-topic', 'other'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+export const THREAD_SORTS = ['best', 'top', 'new', 'old', 'controversial'] as const;
+export type ThreadSort = (typeof THREAD_SORTS)[number];
+export const QUEUES = ['pending', 'reported', 'removed'] as const;
+export type Queue = (typeof QUEUES)[number];
+export const USER_ROLES = ['reader', 'moderator', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
