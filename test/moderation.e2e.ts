@@ -12,7 +12,7 @@ import {
   signInAdmin,
   withRole,
 } from './helpers/accounts.js';
-import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
+import { type ArticleFixture, Fixtures, flattenThread } from './helpers/fixtures.js';
 import { Follower, type Received } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { ROOM_EVENT_TYPES } from '../src/realtime/event-map.js';
@@ -165,15 +165,7 @@ class World {
   async thread(slug: string, who?: Account): Promise<CommentJson[]> {
     const res = await this.as(who, this.t.http.get(`/api/articles/${slug}/comments?sort=new&limit=100&depth=10`));
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    const flat: CommentJson[] = [];
-    const walk = (nodes: (CommentJson & { replies: CommentJson[] })[]) => {
-      for (const node of nodes) {
-        flat.push(node);
-        walk(node.replies as (CommentJson & { replies: CommentJson[] })[]);
-      }
-    };
-    walk(res.body.items);
-    return flat;
+    return flattenThread<CommentJson>(res.body.items);
   }
 
   async article(slug: string): Promise<{

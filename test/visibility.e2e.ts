@@ -10,7 +10,7 @@ import {
   signInAdmin,
   withRole,
 } from './helpers/accounts.js';
-import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
+import { type ArticleFixture, Fixtures, flattenThread } from './helpers/fixtures.js';
 import { Follower } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -66,15 +66,7 @@ describe('visibility of what moderators have not approved', () => {
       .expect(200);
   const thread = async (who: Account | null, slug: string): Promise<CommentJson[]> => {
     const res = await as(who, t.http.get(`/api/articles/${slug}/comments?depth=5&limit=100`)).expect(200);
-    const all: CommentJson[] = [];
-    const walk = (nodes: (CommentJson & { replies: CommentJson[] })[]) => {
-      for (const n of nodes) {
-        all.push(n);
-        walk(n.replies as (CommentJson & { replies: CommentJson[] })[]);
-      }
-    };
-    walk(res.body.items);
-    return all;
+    return flattenThread<CommentJson>(res.body.items);
   };
   const premoderated = async (): Promise<ArticleFixture> => {
     const article = await fx.newArticle();

@@ -98,13 +98,7 @@ export interface ServerToClientEvents {
 
 /** Every event the server sends, checked by the compiler against the map above (docs/live-protocol.md lists each). */
 const SERVER_EVENT_SET: Record<keyof ServerToClientEvents, true> = {
-  'comment.created': true,
-  'comment.updated': true,
-  'comment.deleted': true,
-  'comment.removed': true,
-  'comment.restored': true,
-  'comment.voted': true,
-  'article.updated': true,
+  ...ROOM_EVENT_SET,
   'reply.received': true,
   'moderation.queued': true,
   'user.banned': true,

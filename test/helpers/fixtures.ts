@@ -98,3 +98,8 @@ export class Fixtures {
     });
   }
 }
+
+/** Every node of a thread answer's `items`, depth first, in the order the answer gives them. */
+export function flattenThread<N>(nodes: readonly N[]): N[] {
+  return nodes.flatMap((node) => [node, ...flattenThread((node as { replies?: N[] }).replies ?? [])]);
+}
