@@ -124,7 +124,7 @@ function onMessages(handle: (message: ToChild) => Promise<void> | void): void {
 async function runAppServer(databaseUrl: string): Promise<void> {
   const { createApp } = await import('../src/app.factory.js');
   const { loadConfig } = await import('../src/config/app-config.js');
-  const { LiveEvents } = await import('../src/realtime/live-events.service.js');
+  const { LiveRouter } = await import('../src/realtime/live-router.js');
   const { articleRoom } = await import('../src/realtime/rooms.js');
   const { Fixtures } = await import('../test/helpers/fixtures.js');
   // 1,000 followers from one loopback address: the per-address cap on live connections is lifted.
@@ -132,7 +132,7 @@ async function runAppServer(databaseUrl: string): Promise<void> {
   const app = await createApp(config, databaseUrl);
   await app.listen(0, '127.0.0.1');
   const article = await new Fixtures(app).newArticle();
-  const live = app.get(LiveEvents);
+  const live = app.get(LiveRouter);
   let template: EventPayload | null = null;
   onMessages(async (message) => {
     if (message.kind === 'template') template = message.payload;
@@ -140,7 +140,7 @@ async function runAppServer(databaseUrl: string): Promise<void> {
       if (!template) throw new Error('emit before template');
       const payload = withBody(template, message.marker);
       const at = now();
-      live.publish([{ room: articleRoom(article.id), event: SYNTHETIC_EVENT, payload: { ...payload } }]);
+      live.emit(articleRoom(article.id), SYNTHETIC_EVENT, { ...payload });
       send({ kind: 'emitted', marker: message.marker, at, returned: now() });
     }
     if (message.kind === 'stop') {
@@ -745,7 +745,7 @@ ${row(`raw, ${r.inFlight} in flight`, r.postToLastFollower.concurrent.raw)}
 
 (b) one emit → the last follower has it (${r.rounds} interleaved rounds of ${r.perRound} per side)
 ${header}
-${row('app, LiveEvents.publish', r.emitToLastFollower.app)}
+${row('app, LiveRouter.emit', r.emitToLastFollower.app)}
 ${row('raw, io.to(room).emit', r.emitToLastFollower.raw)}
 
   the emit call returns after (median): raw ${emitCall(r.emitToLastFollower.raw)}, every socket written (the rest of the time is the

@@ -16,7 +16,6 @@ import { ModerationModule } from './moderation/moderation.module.js';
 import { VotesModule } from './votes/votes.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { HealthModule } from './health/health.module.js';
-import { AuditModule } from './moderation/audit.module.js';
 import { SeedsModule } from '../seeds/seeds.module.js';
 
 export interface AppModuleOptions {
@@ -33,7 +32,6 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(databaseUrl),
         DatabaseToolsModule,
-        AuditModule,
         // The counters live in PostgreSQL: one limit for a client, whichever process answers it.
         ThrottlerModule.forRootAsync({
           imports: [RateLimitModule],

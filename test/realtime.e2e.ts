@@ -6,7 +6,7 @@ import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { Follower, sleep } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { ROOM_EVENT_TYPES } from '../src/realtime/event-map.js';
-import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS } from '../src/realtime/live-events.service.js';
+import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS } from '../src/realtime/catch-up.js';
 import { MAX_BODY } from '../src/comments/dto/write-comment.dto.js';
 
 

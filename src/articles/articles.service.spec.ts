@@ -4,8 +4,8 @@ import { type Viewer } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { type CursorCodec } from '../common/pagination/cursor-codec.js';
 import { type UnitOfWork } from '../database/unit-of-work.js';
-import { type LogEntry, type ModerationLogRepository } from '../moderation/moderation-log.repository.js';
-import { type LiveEvents } from '../realtime/live-events.service.js';
+import { type AuditEntry } from '../audit/audit-log.js';
+import { type EventBus } from '../events/event-bus.js';
 import { type ArticleBlockEntity } from './article-block.entity.js';
 import { type ArticleEntity } from './article.entity.js';
 import { type ArticlesRepository, type NewArticle, type NewBlock } from './articles.repository.js';
@@ -57,20 +57,20 @@ const ESSAY: CreateArticleDto = { title: 'An Essay', body: '# Part one\n\nThe fi
 
 describe('ArticlesService.create', () => {
   let articles: FakeArticles;
-  let logged: LogEntry[];
+  let logged: AuditEntry[];
   let sut: ArticlesService;
 
   beforeEach(() => {
     articles = new FakeArticles();
     logged = [];
-    const log = { append: (_tx: unknown, entry: LogEntry) => Promise.resolve(void logged.push(entry)) };
+    const audit = { record: (_tx: unknown, entry: AuditEntry) => Promise.resolve(void logged.push(entry)) };
     const uow = { run: <T>(work: (tx: unknown) => Promise<T>) => work({}) };
     sut = new ArticlesService(
       articles as unknown as ArticlesRepository,
       {} as CursorCodec,
       uow as unknown as UnitOfWork,
-      {} as LiveEvents,
-      log as unknown as ModerationLogRepository,
+      {} as EventBus,
+      audit,
     );
   });
 

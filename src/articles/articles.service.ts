@@ -20,8 +20,8 @@ import { firstFreeSlug } from './free-slug.js';
 import { markdownBlocksWithIds, parseMarkdownBlocks } from './markdown-blocks.js';
 import { type Viewer, requireAdmin, requireModerator } from '../auth/viewer.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
-import { ModerationLogRepository } from '../moderation/moderation-log.repository.js';
-import { LiveEvents } from '../realtime/live-events.service.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { EventBus } from '../events/event-bus.js';
 
 const LIST_SCOPE = 'articles';
 const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$/;
@@ -36,8 +36,8 @@ export class ArticlesService {
     private readonly articles: ArticlesRepository,
     private readonly cursors: CursorCodec,
     private readonly uow: UnitOfWork,
-    private readonly live: LiveEvents,
-    private readonly log: ModerationLogRepository,
+    private readonly bus: EventBus,
+    private readonly audit: AuditLog,
   ) {}
 
   async list(limit = DEFAULT_LIMIT, cursor?: string): Promise<ArticlePageDto> {
@@ -85,7 +85,7 @@ export class ArticlesService {
         const blocks = markdownBlocksWithIds(`article:${slug}`, parsed);
         const article = await this.articles.insertUnlessSlugTaken(tx, { ...fields, slug }, blocks);
         if (!article) continue;
-        await this.log.append(tx, { actorId, action: 'article.create', articleId: article.id, details: { slug, title: article.title } });
+        await this.audit.record(tx, { actorId, action: 'article.create', articleId: article.id, details: { slug, title: article.title } });
         return toArticleDto(article, await this.articles.findBlocks(article.id, tx));
       }
       throw new DomainError(ErrorCode.ServiceUnavailable, 'Many essays with this title are being created at once; try again.', 1);
@@ -98,14 +98,13 @@ export class ArticlesService {
     const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
     if (Object.keys(changes).length === 0) throw new DomainError(ErrorCode.ValidationFailed, 'Give at least one of locked, premoderation, slowModeSeconds.');
     const { id } = await this.requireBySlug(slug);
-    const { settings, emission } = await this.uow.run(async (tx) => {
+    return this.uow.run(async (tx) => {
       const article = await this.articles.updateSettings(tx, id, changes);
       const settings = toArticleSettingsDto(article);
-      await this.log.append(tx, { actorId, action: 'article.settings', articleId: id, details: changes });
-      return { settings, emission: await this.live.room(tx, id, 'article.updated', { settings }) };
+      await this.audit.record(tx, { actorId, action: 'article.settings', articleId: id, details: changes });
+      await this.bus.recordForArticle(tx, id, { type: 'article.updated', payload: { settings } });
+      return settings;
     });
-    this.live.publish([emission]);
-    return settings;
   }
 
   /** The article a slug names, or a 404 (also for a slug that could not be one). */

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module.js';
 import { CommonModule } from '../common/common.module.js';
+import { EventsModule } from '../events/events.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -10,7 +12,7 @@ import { SessionsRepository } from './sessions.repository.js';
 import { SignedInGuard } from './signed-in.guard.js';
 
 @Module({
-  imports: [UsersModule, CommonModule],
+  imports: [UsersModule, CommonModule, AuditModule, EventsModule],
   controllers: [AuthController],
   providers: [AuthService, PasswordHasher, SessionsRepository, SignedInGuard, { provide: APP_GUARD, useClass: AuthenticationGuard }],
   exports: [AuthService, SignedInGuard],

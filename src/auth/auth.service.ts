@@ -11,8 +11,8 @@ import { UsersRepository } from '../users/users.repository.js';
 import { type AuthResultDto, type LoginDto, type MeDto, type OwnBanDto, type RegisterDto } from './dto/auth.dto.js';
 import { PasswordHasher } from './password-hasher.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
-import { ModerationLogRepository } from '../moderation/moderation-log.repository.js';
-import { LiveEvents } from '../realtime/live-events.service.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { EventBus } from '../events/event-bus.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { type Viewer, requireWriter } from './viewer.js';
 
@@ -32,7 +32,6 @@ const BOOTSTRAP_ADMIN_MARKER = 'bootstrap-admin';
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger('Bootstrap');
-  private readonly endedListeners: ((sessionId: string) => void)[] = [];
 
   constructor(
     private readonly users: UsersRepository,
@@ -40,8 +39,8 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly config: AppConfig,
     private readonly uow: UnitOfWork,
-    private readonly log: ModerationLogRepository,
-    private readonly live: LiveEvents,
+    private readonly audit: AuditLog,
+    private readonly bus: EventBus,
     private readonly secrets: SecretsRepository,
   ) {}
 
@@ -67,14 +66,14 @@ export class AuthService {
   }
 
   async logout(token: string | undefined): Promise<void> {
-    const sessionId = token ? await this.sessions.delete(hashToken(token)) : null;
-    if (!sessionId) throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
-    for (const listener of this.endedListeners) listener(sessionId);
-  }
-
-  /** Called with a session's id when it is logged out (live connections opened with it are closed). */
-  onSessionEnded(listener: (sessionId: string) => void): void {
-    this.endedListeners.push(listener);
+    const ended =
+      token !== undefined &&
+      (await this.uow.run(async (tx) => {
+        const sessionId = await this.sessions.delete(hashToken(token), tx);
+        if (sessionId) this.bus.record(tx, { type: 'session.ended', payload: { sessionId } });
+        return sessionId !== null;
+      }));
+    if (!ended) throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
   }
 
   /** The session a token opens, or null when the token is unknown, revoked or expired. */
@@ -109,10 +108,10 @@ export class AuthService {
     const user = await this.uow.run(async (tx) => {
       const user = await this.users.setRole(userId, role, tx);
       if (!user) throw new DomainError(ErrorCode.UserNotFound, 'No such user.');
-      await this.log.append(tx, { actorId, action: 'user.role', userId, details: { role } });
+      await this.audit.record(tx, { actorId, action: 'user.role', userId, details: { role } });
+      this.bus.record(tx, { type: 'user.role-changed', payload: { userId, role, banInForce: isBanInForce(user, new Date()) } });
       return user;
     });
-    this.live.setModeratorMembership(userId, role !== 'reader' && !isBanInForce(user, new Date()));
     return toUserDto(user);
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { type Tx } from '../database/unit-of-work.js';
 import { changedCount, changedRows } from '../database/query-results.js';
 import { banInForceSql } from '../users/ban-rule.js';
 import { type UserRole } from '../users/user.entity.js';
@@ -46,9 +47,9 @@ export class SessionsRepository {
   }
 
   /** Revokes a session at once; its id when there was one. */
-  async delete(tokenHash: string): Promise<string | null> {
+  async delete(tokenHash: string, tx: Tx = this.dataSource.manager): Promise<string | null> {
     const rows = changedRows<{ id: string }>(
-      await this.dataSource.query('DELETE FROM sessions WHERE token_hash = $1 RETURNING id', [tokenHash]),
+      await tx.query('DELETE FROM sessions WHERE token_hash = $1 RETURNING id', [tokenHash]),
     );
     return rows[0]?.id ?? null;
   }

@@ -2,19 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { type ArticleEntity } from '../articles/article.entity.js';
 import { ArticlesRepository } from '../articles/articles.repository.js';
 import { ArticlesService } from '../articles/articles.service.js';
-import { ANONYMOUS, type Viewer, isModerator, requireWriter } from '../auth/viewer.js';
+import { type Viewer, isModerator, requireWriter } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
 import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { isId, parseId } from '../common/ids.js';
 import { htmlToText, renderMarkdown } from '../common/markdown/markdown.js';
+import { BannedWords } from '../banned-words/banned-words.service.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { CommentAccess } from './comment-access.js';
 import { type CommentStatus, MAX_COMMENT_DEPTH } from './comment.entity.js';
-import { type CommentRow, CommentsRepository, type NewQuote, type QuoteRow } from './comments.repository.js';
-import { type Emission, LiveEvents } from '../realtime/live-events.service.js';
-import { BannedWords } from '../moderation/banned-words.service.js';
+import { CommentEvents } from './comment-events.js';
+import { counterDeltas, quoteStandsInComment, slowModeWaitSeconds } from './comment-rules.js';
+import { type CommentRow, CommentsRepository, type NewQuote } from './comments.repository.js';
 import { type CommentDto } from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
 import { type CreateCommentDto, type HistoryDto, type HistoryQueryDto, MAX_EDITS, type QuoteInputDto } from './dto/write-comment.dto.js';
@@ -29,7 +30,7 @@ export class CommentWritesService {
     private readonly articles: ArticlesService,
     private readonly articleRows: ArticlesRepository,
     private readonly idempotency: IdempotencyService,
-    private readonly live: LiveEvents,
+    private readonly events: CommentEvents,
     private readonly bannedWords: BannedWords,
     private readonly cursors: CursorCodec,
   ) {}
@@ -40,10 +41,10 @@ export class CommentWritesService {
     // Read before the transaction: a second connection taken while holding one can starve the pool.
     const html = renderMarkdown(input.body);
     const banned = isModerator(viewer) ? null : await this.bannedWords.firstMatchInHtml(html, input.quote?.text ?? '');
-    const { dto, emissions } = await this.uow.run(async (tx) => {
+    return this.uow.run(async (tx) => {
       if (request) {
         const earlier = await this.idempotency.replay<CommentDto>(tx, request);
-        if (earlier) return { dto: earlier, emissions: [] };
+        if (earlier) return earlier;
       }
       const article = await this.articles.requireBySlug(slug, tx);
       if (article.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
@@ -62,29 +63,9 @@ export class CommentWritesService {
       const quotes = quote ? [{ ...quote, commentId: row.id, ordinal: 0 }] : [];
       const dto = toCommentDto(row, quotes, viewer, 0);
       if (request) await this.idempotency.remember(tx, request, 201, dto);
-      return { dto, emissions: await this.announceNew(tx, row, quotes, dto, parent?.authorId ?? null) };
+      await this.events.posted(tx, row, quotes, dto, parent?.authorId ?? null);
+      return dto;
     });
-    this.live.publish(emissions);
-    return dto;
-  }
-
-  /**
-   * A visible comment goes to the article's room (numbered) and to the parent's author as a reply notification; a
-   * pending one only to its author's connections and to the moderators' queue.
-   */
-  private async announceNew(tx: Tx, row: CommentRow, quotes: QuoteRow[], authorView: CommentDto, parentAuthorId: string | null): Promise<Emission[]> {
-    if (row.status === 'pending') {
-      return [
-        this.live.toUser(row.authorId, row.articleId, 'comment.created', { comment: authorView }),
-        this.live.toModerators(row.articleId, 'moderation.queued', { comment: authorView }),
-      ];
-    }
-    const readerView = toCommentDto(row, quotes, ANONYMOUS, 0);
-    const emissions = [await this.live.room(tx, row.articleId, 'comment.created', { comment: readerView })];
-    if (parentAuthorId && parentAuthorId !== row.authorId) {
-      emissions.push(this.live.toUser(parentAuthorId, row.articleId, 'reply.received', { comment: readerView }));
-    }
-    return emissions;
   }
 
   /**
@@ -96,7 +77,7 @@ export class CommentWritesService {
     requireWriter(viewer);
     const html = renderMarkdown(body);
     const banned = isModerator(viewer) ? null : await this.bannedWords.firstMatchInHtml(html);
-    const { dto, emissions } = await this.uow.run(async (tx) => {
+    return this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'edit');
       const article = await this.requireOpenArticle(tx, comment.articleId, viewer);
       if ((await this.comments.countRevisions(tx, comment.id)) >= MAX_EDITS) {
@@ -112,18 +93,9 @@ export class CommentWritesService {
       await this.reverifyQuotesOf(tx, row);
       const quotes = await this.comments.findQuotes([row.id], tx);
       const authorView = toCommentDto(row, quotes, viewer, 0);
-      const emissions = held
-        ? [
-            await this.live.room(tx, row.articleId, 'comment.removed', { commentId: row.id }),
-            this.live.toModerators(row.articleId, 'moderation.queued', { comment: authorView }),
-          ]
-        : row.status === 'visible'
-          ? [await this.live.room(tx, row.articleId, 'comment.updated', { comment: toCommentDto(row, quotes, ANONYMOUS, 0) })]
-          : [];
-      return { dto: authorView, emissions };
+      await this.events.edited(tx, row, quotes, authorView, held);
+      return authorView;
     });
-    this.live.publish(emissions);
-    return dto;
   }
 
   /**
@@ -133,21 +105,19 @@ export class CommentWritesService {
    */
   async delete(rawId: string, viewer: Viewer): Promise<void> {
     requireWriter(viewer);
-    const emissions = await this.uow.run(async (tx) => {
+    await this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'delete');
       await this.requireOpenArticle(tx, comment.articleId, viewer);
       if (!comment.published && !(await this.comments.hasReplies(tx, comment.id))) {
         await this.comments.erase(tx, comment.id);
-        return [];
+        return;
       }
       await this.comments.setStatus(tx, comment.id, 'deleted');
       await this.moveCounters(tx, comment, comment.status, 'deleted');
       // Quotes of a deleted comment no longer stand in it.
       await this.reverifyQuotesOf(tx, { ...comment, status: 'deleted' });
-      // Readers never saw a pending comment: nothing to take back from them.
-      return comment.status === 'pending' ? [] : [await this.live.room(tx, comment.articleId, 'comment.deleted', { commentId: comment.id })];
+      await this.events.deleted(tx, comment);
     });
-    this.live.publish(emissions);
   }
 
   /**
@@ -172,31 +142,23 @@ export class CommentWritesService {
   }
 
   /**
-   * Moves every counter a status change touches: the article's and its quoted blocks' visible-comment counts (a
-   * comment counts while visible) and the parent's reply count (a reply counts once readers have seen it, as a
-   * placeholder when it is hidden again). `comment` is the row as it was before the change (after the insert for a
-   * new one, `from` null). A comment readers never saw moves nothing until it becomes visible.
+   * Moves every counter a status change touches (the rule: {@link counterDeltas}). `comment` is the row as it was
+   * before the change (after the insert for a new one, `from` null).
    */
   async moveCounters(tx: Tx, comment: CommentRow, from: CommentStatus | null, to: CommentStatus, quotedBlockIds?: string[]): Promise<void> {
-    const visibleDelta = Number(to === 'visible') - Number(from === 'visible');
-    const seenBefore = from !== null && comment.published;
-    const seenAfter = seenBefore || to === 'visible';
-    const replyDelta = Number(seenAfter) - Number(seenBefore);
-    if (comment.parentId) await this.comments.adjustReplyCount(tx, comment.parentId, replyDelta);
-    if (visibleDelta !== 0) {
+    const delta = counterDeltas(from, to, comment.published);
+    if (comment.parentId) await this.comments.adjustReplyCount(tx, comment.parentId, delta.replies);
+    if (delta.visible !== 0) {
       const blockIds = quotedBlockIds ?? (await this.comments.findQuotedBlockIds(tx, comment.id));
-      await this.articleRows.adjustCommentCounters(tx, comment.articleId, visibleDelta, blockIds, comment.createdAt);
+      await this.articleRows.adjustCommentCounters(tx, comment.articleId, delta.visible, blockIds, comment.createdAt);
     }
   }
 
   /** One comment per N seconds per reader on the article: a 429 saying how long to wait. */
   private async enforceSlowMode(tx: Tx, articleId: string, userId: string, seconds: number): Promise<void> {
     await this.comments.lockAuthorOnArticle(tx, articleId, userId);
-    const last = await this.comments.lastCommentAt(tx, articleId, userId);
-    if (!last) return;
-    const waitMs = last.getTime() + seconds * 1000 - Date.now();
-    if (waitMs > 0) {
-      const retryAfter = Math.ceil(waitMs / 1000);
+    const retryAfter = slowModeWaitSeconds(await this.comments.lastCommentAt(tx, articleId, userId), seconds, Date.now());
+    if (retryAfter > 0) {
       throw new DomainError(ErrorCode.RateLimited, `Slow mode: one comment every ${seconds} s here; wait ${retryAfter} s.`, retryAfter);
     }
   }
@@ -241,9 +203,8 @@ export class CommentWritesService {
    * readers can read in it now: nothing while it is not visible, so that edits they cannot see move nothing.
    */
   async reverifyQuotesOf(tx: Tx, comment: Pick<CommentRow, 'id' | 'status' | 'html'>): Promise<void> {
-    const text = comment.status === 'visible' ? htmlToText(comment.html) : '';
     for (const quote of await this.comments.findQuotesOf(tx, comment.id)) {
-      const verified = text.length > 0 && quoteStandsIn(quote.text, text);
+      const verified = quoteStandsInComment(quote.text, comment);
       if (verified !== quote.verified) await this.comments.setQuoteVerified(tx, quote.id, verified);
     }
   }

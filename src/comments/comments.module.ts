@@ -8,13 +8,16 @@ import { CommentWritesService } from './comment-writes.service.js';
 import { IdempotencyRepository } from '../common/idempotency/idempotency.repository.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { VotesRepository } from '../votes/votes.repository.js';
-import { BannedWordsModule } from '../moderation/banned-words.module.js';
+import { BannedWordsModule } from '../banned-words/banned-words.module.js';
+import { EventsModule } from '../events/events.module.js';
+import { CommentEvents } from './comment-events.js';
+import { ReaderViews } from './reader-views.js';
 
 @Module({
-  imports: [CommonModule, ArticlesModule, BannedWordsModule],
+  imports: [CommonModule, ArticlesModule, BannedWordsModule, EventsModule],
   controllers: [CommentsController],
   // The votes repository lives with its domain (src/votes) but is provided here: reading a thread needs the viewer's votes.
-  providers: [CommentsRepository, CommentsService, CommentWritesService, VotesRepository, IdempotencyRepository, IdempotencyService],
-  exports: [CommentsRepository, VotesRepository, CommentWritesService],
+  providers: [CommentsRepository, CommentsService, CommentWritesService, CommentEvents, ReaderViews, VotesRepository, IdempotencyRepository, IdempotencyService],
+  exports: [CommentsRepository, VotesRepository, CommentWritesService, CommentEvents, ReaderViews],
 })
 export class CommentsModule {}

@@ -10,9 +10,9 @@ import { VoteEntity } from '../votes/vote.entity.js';
 import { CommentRevisionEntity } from '../comments/comment-revision.entity.js';
 import { ReportEntity } from '../moderation/report.entity.js';
 import { IdempotencyKeyEntity } from '../common/idempotency/idempotency-key.entity.js';
-import { ArticleEventEntity } from '../realtime/article-event.entity.js';
-import { BannedWordEntity } from '../moderation/banned-word.entity.js';
-import { ModerationLogEntity } from '../moderation/moderation-log.entity.js';
+import { ArticleEventEntity } from '../events/article-event.entity.js';
+import { BannedWordEntity } from '../banned-words/banned-word.entity.js';
+import { ModerationLogEntity } from '../audit/audit-log.entity.js';
 
 /** Every entity, listed once for the app, the CLI and the drift check. */
 export const ENTITIES = [

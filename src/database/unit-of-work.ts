@@ -1,29 +1,38 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** A database transaction, handed from a service to repositories; services never touch it themselves. */
 export type Tx = EntityManager;
 
+interface Hooks {
+  commit: (() => void)[];
+  rollback: (() => void)[];
+}
+
 /** Runs a service's work in one transaction: everything or nothing. */
 @Injectable()
 export class UnitOfWork {
-  private readonly rollbackHooks = new WeakMap<Tx, (() => void)[]>();
+  private readonly logger = new Logger('UnitOfWork');
+  private readonly hooks = new WeakMap<Tx, Hooks>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     let current: Tx | undefined;
+    let result: T;
     try {
       // PostgreSQL's default isolation (READ COMMITTED): no extra SET TRANSACTION round trip.
-      return await this.dataSource.transaction((tx) => {
+      result = await this.dataSource.transaction((tx) => {
         current = tx;
         return work(tx);
       });
     } catch (error) {
-      if (current) for (const hook of this.rollbackHooks.get(current) ?? []) hook();
+      if (current) this.runHooks(current, 'rollback');
       throw error;
     }
+    if (current) this.runHooks(current, 'commit');
+    return result;
   }
 
   /**
@@ -37,10 +46,36 @@ export class UnitOfWork {
     });
   }
 
+  /** Runs `hook` once the transaction has committed, in the order the hooks were added (e.g. to hand events on). */
+  afterCommit(tx: Tx, hook: () => void): void {
+    this.hooksOf(tx).commit.push(hook);
+  }
+
   /** Runs `hook` if the transaction rolls back (e.g. to forget an event number it took). */
   onRollback(tx: Tx, hook: () => void): void {
-    const hooks = this.rollbackHooks.get(tx) ?? [];
-    hooks.push(hook);
-    this.rollbackHooks.set(tx, hooks);
+    this.hooksOf(tx).rollback.push(hook);
+  }
+
+  private hooksOf(tx: Tx): Hooks {
+    let hooks = this.hooks.get(tx);
+    if (!hooks) {
+      hooks = { commit: [], rollback: [] };
+      this.hooks.set(tx, hooks);
+    }
+    return hooks;
+  }
+
+  /** A hook that throws is logged: the transaction's outcome stands, and the other hooks still run. */
+  private runHooks(tx: Tx, which: keyof Hooks): void {
+    const hooks = this.hooks.get(tx);
+    if (!hooks) return;
+    this.hooks.delete(tx);
+    for (const hook of hooks[which]) {
+      try {
+        hook();
+      } catch (error) {
+        this.logger.error(`an after-${which} hook failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PeriodicTask } from '../common/periodic-task.js';
-import { LiveEvents } from '../realtime/live-events.service.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
+import { EventBus } from '../events/event-bus.js';
 import { UsersRepository } from '../users/users.repository.js';
 
 /** setTimeout's longest delay (about 24.8 days); a ban may last longer, and is then waited for in steps. */
@@ -27,7 +28,8 @@ export class BanExpiry implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly users: UsersRepository,
-    private readonly live: LiveEvents,
+    private readonly uow: UnitOfWork,
+    private readonly bus: EventBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -65,12 +67,12 @@ export class BanExpiry implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async end(userId: string): Promise<void> {
-    const ended = await this.users.endExpiredBan(userId);
-    if (ended) {
-      this.live.publish([this.live.toUser(userId, null, 'user.unbanned', {})]);
-      this.live.setModeratorMembership(userId, ended.role !== 'reader');
-      return;
-    }
+    const ended = await this.uow.run(async (tx) => {
+      const ended = await this.users.endExpiredBan(userId, tx);
+      if (ended) this.bus.record(tx, { type: 'user.unbanned', payload: { userId, role: ended.role } });
+      return ended !== null;
+    });
+    if (ended) return;
     // Not this process's to clear (another did), or renewed meanwhile: wait for the new end, if there is one.
     const renewed = await this.users.findBanEnd(userId);
     if (renewed && renewed.getTime() > Date.now()) this.schedule(userId, renewed);

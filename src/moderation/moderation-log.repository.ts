@@ -1,19 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { type Tx } from '../database/unit-of-work.js';
 import { type UserRole } from '../users/user.entity.js';
-import { type ModerationAction } from './moderation-log.entity.js';
-
-export interface LogEntry {
-  actorId: string;
-  action: ModerationAction;
-  commentId?: string | null;
-  userId?: string | null;
-  articleId?: string | null;
-  reason?: string | null;
-  details?: unknown;
-}
+import { type ModerationAction } from '../audit/audit-log.entity.js';
 
 export interface LogRow {
   id: string;
@@ -37,25 +26,10 @@ export interface LogRow {
   articleTitle: string | null;
 }
 
-/** Every query on the moderation log: append, and read newest first. Nothing updates or deletes it. */
+/** The moderators' page of the moderation log, newest first, with who acted on what (the audit layer writes it). */
 @Injectable()
 export class ModerationLogRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  async append(tx: Tx, entry: LogEntry): Promise<void> {
-    await tx.query(
-      `INSERT INTO moderation_log (actor_id, action, comment_id, user_id, article_id, reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        entry.actorId,
-        entry.action,
-        entry.commentId ?? null,
-        entry.userId ?? null,
-        entry.articleId ?? null,
-        entry.reason ?? null,
-        entry.details === undefined ? null : JSON.stringify(entry.details),
-      ],
-    );
-  }
 
   findPage(limit: number, beforeId: string | null): Promise<LogRow[]> {
     return this.dataSource.query(

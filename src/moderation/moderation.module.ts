@@ -4,7 +4,10 @@ import { CommentsModule } from '../comments/comments.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { BanExpiry } from './ban-expiry.js';
-import { BannedWordsModule } from './banned-words.module.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { BannedWordsModule } from '../banned-words/banned-words.module.js';
+import { EventsModule } from '../events/events.module.js';
+import { ModerationLogRepository } from './moderation-log.repository.js';
 import { ModerationController } from './moderation.controller.js';
 import { ModerationService } from './moderation.service.js';
 import { ReportsController } from './reports.controller.js';
@@ -12,8 +15,8 @@ import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
 
 @Module({
-  imports: [ArticlesModule, CommentsModule, UsersModule, CommonModule, BannedWordsModule],
+  imports: [ArticlesModule, CommentsModule, UsersModule, CommonModule, BannedWordsModule, AuditModule, EventsModule],
   controllers: [ReportsController, ModerationController],
-  providers: [ReportsRepository, ReportsService, ModerationService, BanExpiry],
+  providers: [ReportsRepository, ReportsService, ModerationService, BanExpiry, ModerationLogRepository],
 })
 export class ModerationModule {}

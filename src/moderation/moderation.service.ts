@@ -1,20 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { ANONYMOUS, type Viewer, requireModerator } from '../auth/viewer.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { type Viewer, requireModerator } from '../auth/viewer.js';
+import { BannedWords } from '../banned-words/banned-words.service.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { isId, parseId } from '../common/ids.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
 import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
-import { type CommentStatus } from '../comments/comment.entity.js';
 import { CommentWritesService } from '../comments/comment-writes.service.js';
+import { CommentEvents } from '../comments/comment-events.js';
 import { type CommentRow, CommentsRepository } from '../comments/comments.repository.js';
 import { type CommentDto } from '../comments/dto/comment.dto.js';
 import { toCommentDto } from '../comments/dto/comment.mapper.js';
-import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
-import { type Emission, LiveEvents } from '../realtime/live-events.service.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
+import { EventBus } from '../events/event-bus.js';
 import { toUserDto } from '../users/dto/user.dto.js';
 import { type BanPosition, UsersRepository } from '../users/users.repository.js';
 import { BanExpiry } from './ban-expiry.js';
-import { BannedWords } from './banned-words.service.js';
 import {
   type BanDto,
   type BanResultDto,
@@ -25,18 +26,9 @@ import {
   type QueuePageDto,
   type QueueQueryDto,
 } from './dto/moderation.dto.js';
-import { type ModerationAction } from './moderation-log.entity.js';
+import { type CommentAction, transition } from './comment-transitions.js';
 import { ModerationLogRepository } from './moderation-log.repository.js';
 import { ReportsRepository } from './reports.repository.js';
-
-type CommentAction = 'approve' | 'remove' | 'restore';
-
-/** What each action may start from, and where it leads. */
-const TRANSITIONS: Record<CommentAction, { from: CommentStatus[]; to: CommentStatus; log: ModerationAction }> = {
-  approve: { from: ['pending', 'visible'], to: 'visible', log: 'comment.approve' },
-  remove: { from: ['pending', 'visible'], to: 'removed', log: 'comment.remove' },
-  restore: { from: ['removed'], to: 'visible', log: 'comment.restore' },
-};
 
 @Injectable()
 export class ModerationService {
@@ -46,9 +38,11 @@ export class ModerationService {
     private readonly writes: CommentWritesService,
     private readonly reports: ReportsRepository,
     private readonly users: UsersRepository,
-    private readonly log: ModerationLogRepository,
+    private readonly logPages: ModerationLogRepository,
+    private readonly audit: AuditLog,
     private readonly bannedWords: BannedWords,
-    private readonly live: LiveEvents,
+    private readonly bus: EventBus,
+    private readonly commentEvents: CommentEvents,
     private readonly cursors: CursorCodec,
     private readonly banExpiry: BanExpiry,
   ) {}
@@ -92,27 +86,24 @@ export class ModerationService {
    */
   async act(action: CommentAction, rawId: string, reason: string | undefined, viewer: Viewer): Promise<CommentDto> {
     const actorId = requireModerator(viewer);
-    const transition = TRANSITIONS[action];
-    const { dto, emissions } = await this.uow.run(async (tx) => {
+    return this.uow.run(async (tx) => {
       const comment = await this.comments.findByIdForUpdate(tx, parseId(rawId, ErrorCode.CommentNotFound, 'comment'));
       if (!comment) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
-      if (!transition.from.includes(comment.status)) {
-        throw new DomainError(ErrorCode.Conflict, `A ${comment.status} comment cannot be ${action === 'approve' ? 'approved' : action === 'remove' ? 'removed' : 'restored'}.`);
-      }
-      if (comment.status !== transition.to) {
-        await this.comments.setStatus(tx, comment.id, transition.to);
-        await this.writes.moveCounters(tx, comment, comment.status, transition.to);
+      const next = transition(action, comment.status);
+      if ('refused' in next) throw new DomainError(ErrorCode.Conflict, next.refused);
+      if (comment.status !== next.to) {
+        await this.comments.setStatus(tx, comment.id, next.to);
+        await this.writes.moveCounters(tx, comment, comment.status, next.to);
       }
       if (action !== 'restore') await this.reports.closeOpen(tx, comment.id);
-      await this.log.append(tx, { actorId, action: transition.log, commentId: comment.id, articleId: comment.articleId, reason: reason || null });
+      await this.audit.record(tx, { actorId, action: next.log, commentId: comment.id, articleId: comment.articleId, reason: reason || null });
       const row = (await this.comments.findById(comment.id, tx)) as CommentRow;
       // Quotes taken from it stand again once readers can read it, and no longer while they cannot.
       if (comment.status !== row.status) await this.writes.reverifyQuotesOf(tx, row);
       const quotes = await this.comments.findQuotes([row.id], tx);
-      return { dto: toCommentDto(row, quotes, viewer, 0), emissions: await this.announce(tx, comment, row, quotes) };
+      await this.commentEvents.moderated(tx, comment, row, quotes);
+      return toCommentDto(row, quotes, viewer, 0);
     });
-    this.live.publish(emissions);
-    return dto;
   }
 
   async ban(rawUserId: string, input: BanDto, viewer: Viewer): Promise<BanResultDto> {
@@ -126,11 +117,11 @@ export class ModerationService {
       if (target.id === actorId) throw new DomainError(ErrorCode.Forbidden, 'You cannot ban yourself.');
       if (target.role === 'admin' && viewer.role !== 'admin') throw new DomainError(ErrorCode.Forbidden, 'A moderator cannot ban an admin.');
       await this.users.setBan(tx, target.id, until, input.reason);
-      await this.log.append(tx, { actorId, action: 'user.ban', userId: target.id, reason: input.reason, details: { until: until?.toISOString() ?? null } });
-      return { user: toUserDto(target), until: until?.toISOString() ?? null, reason: input.reason };
+      await this.audit.record(tx, { actorId, action: 'user.ban', userId: target.id, reason: input.reason, details: { until: until?.toISOString() ?? null } });
+      const banned = { userId: target.id, until: until?.toISOString() ?? null, reason: input.reason };
+      this.bus.record(tx, { type: 'user.banned', payload: banned });
+      return { user: toUserDto(target), until: banned.until, reason: banned.reason };
     });
-    this.live.publish([this.live.toUser(userId, null, 'user.banned', { until: result.until, reason: result.reason })]);
-    this.live.setModeratorMembership(userId, false);
     this.banExpiry.schedule(userId, until);
     return result;
   }
@@ -142,15 +133,12 @@ export class ModerationService {
       const target = await this.users.findById(userId, tx);
       if (!target) throw new DomainError(ErrorCode.UserNotFound, 'No such user.');
       if (target.role === 'admin' && viewer.role !== 'admin') throw new DomainError(ErrorCode.Forbidden, 'A moderator cannot change an admin’s ban.');
-      const wasBanned = await this.users.clearBan(tx, target.id);
-      if (wasBanned) await this.log.append(tx, { actorId, action: 'user.unban', userId: target.id });
-      return wasBanned ? { moderator: target.role !== 'reader' } : null;
+      if (!(await this.users.clearBan(tx, target.id))) return false;
+      await this.audit.record(tx, { actorId, action: 'user.unban', userId: target.id });
+      this.bus.record(tx, { type: 'user.unbanned', payload: { userId: target.id, role: target.role } });
+      return true;
     });
-    if (lifted) {
-      this.banExpiry.schedule(userId, null);
-      this.live.publish([this.live.toUser(userId, null, 'user.unbanned', {})]);
-      this.live.setModeratorMembership(userId, lifted.moderator);
-    }
+    if (lifted) this.banExpiry.schedule(userId, null);
   }
 
   /** The users under a ban in force, newest ban first; expired and lifted bans are not listed. */
@@ -184,11 +172,11 @@ export class ModerationService {
   async replaceBannedWords(words: string[], viewer: Viewer): Promise<string[]> {
     const actorId = requireModerator(viewer);
     return this.uow.run(async (tx) => {
-      const before = await this.bannedWords.list();
+      const before = await this.bannedWords.list(tx);
       const stored = await this.bannedWords.replace(tx, words, actorId);
       const added = stored.filter((w) => !before.includes(w));
       const removed = before.filter((w) => !stored.includes(w));
-      await this.log.append(tx, { actorId, action: 'banned-words.update', details: { added, removed, count: stored.length } });
+      await this.audit.record(tx, { actorId, action: 'banned-words.update', details: { added, removed, count: stored.length } });
       return stored;
     });
   }
@@ -196,7 +184,7 @@ export class ModerationService {
   async logPage(limit: number, cursor: string | undefined, viewer: Viewer): Promise<LogPageDto> {
     requireModerator(viewer);
     const before = this.cursors.positionOf('moderation-log', cursor, ([id]) => (isId(id) ? id : null));
-    const rows = await this.log.findPage(rowsFor(limit), before);
+    const rows = await this.logPages.findPage(rowsFor(limit), before);
     const page = pageOf(rows, limit, (last) => this.cursors.encode('moderation-log', [last.id]));
     return {
       items: page.items.map((r) => ({
@@ -217,25 +205,5 @@ export class ModerationService {
       })),
       nextCursor: page.nextCursor,
     };
-  }
-
-  /**
-   * What followers learn, from what they saw before: a visible comment removed leaves; one they see as a placeholder
-   * (removed, or sent back to review by an edit) comes back with `comment.restored` when a moderator restores or
-   * approves it; one they never saw arrives as new (`comment.created`, and a reply notification), whether approved or
-   * restored after a removal. Removing a comment they never saw, or one already hidden from them, tells them nothing.
-   */
-  private async announce(tx: Tx, before: CommentRow, row: CommentRow, quotes: Awaited<ReturnType<CommentsRepository['findQuotes']>>): Promise<Emission[]> {
-    const from = before.status;
-    if (from === row.status) return [];
-    if (row.status === 'removed') {
-      return from === 'visible' ? [await this.live.room(tx, row.articleId, 'comment.removed', { commentId: row.id })] : [];
-    }
-    const readerView = toCommentDto(row, quotes, ANONYMOUS, 0);
-    if (before.published) return [await this.live.room(tx, row.articleId, 'comment.restored', { comment: readerView })];
-    const emissions = [await this.live.room(tx, row.articleId, 'comment.created', { comment: readerView })];
-    const parent = row.parentId ? await this.comments.findById(row.parentId, tx) : null;
-    if (parent && parent.authorId !== row.authorId) emissions.push(this.live.toUser(parent.authorId, row.articleId, 'reply.received', { comment: readerView }));
-    return emissions;
   }
 }

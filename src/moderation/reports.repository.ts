@@ -52,8 +52,8 @@ export class ReportsRepository {
   }
 
   /** Files a report; null when this reader already reported this comment (the unique index decides). */
-  async create(commentId: string, reporterId: string, reason: ReportReason, note: string | null): Promise<ReportRow | null> {
-    const rows: ReportRow[] = await this.dataSource.query(
+  async create(tx: Tx, commentId: string, reporterId: string, reason: ReportReason, note: string | null): Promise<ReportRow | null> {
+    const rows: ReportRow[] = await tx.query(
       `INSERT INTO reports (comment_id, reporter_id, reason, note) VALUES ($1, $2, $3, $4)
        ON CONFLICT (comment_id, reporter_id) DO NOTHING
        RETURNING id, comment_id AS "commentId", reason, note, created_at AS "createdAt"`,

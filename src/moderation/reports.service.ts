@@ -8,7 +8,8 @@ import { CommentsRepository } from '../comments/comments.repository.js';
 import { type ReportDto, type ReportInputDto } from './dto/report.dto.js';
 import { ReportsRepository } from './reports.repository.js';
 import { toCommentDto } from '../comments/dto/comment.mapper.js';
-import { LiveEvents } from '../realtime/live-events.service.js';
+import { CommentEvents } from '../comments/comment-events.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
 
 /** How moderators see a comment in their queue. */
 const MODERATOR_VIEW = { userId: null, role: 'moderator' as const, ban: null };
@@ -18,7 +19,8 @@ export class ReportsService {
   constructor(
     private readonly reports: ReportsRepository,
     private readonly comments: CommentsRepository,
-    private readonly live: LiveEvents,
+    private readonly events: CommentEvents,
+    private readonly uow: UnitOfWork,
     private readonly articles: ArticlesRepository,
   ) {}
 
@@ -29,12 +31,15 @@ export class ReportsService {
     if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
     const article = await this.articles.findById(comment.articleId);
     if (article?.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
-    const created = await this.reports.create(comment.id, userId, input.reason, input.note || null);
+    const created = await this.uow.run(async (tx) => {
+      const created = await this.reports.create(tx, comment.id, userId, input.reason, input.note || null);
+      if (created && comment.status === 'visible') {
+        const quotes = await this.comments.findQuotes([comment.id], tx);
+        this.events.reported(tx, comment, toCommentDto(comment, quotes, MODERATOR_VIEW, 0));
+      }
+      return created;
+    });
     if (!created) throw new DomainError(ErrorCode.Conflict, 'You already reported this comment.');
-    if (comment.status === 'visible') {
-      const quotes = await this.comments.findQuotes([comment.id]);
-      this.live.publish([this.live.toModerators(comment.articleId, 'moderation.queued', { comment: toCommentDto(comment, quotes, MODERATOR_VIEW, 0) })]);
-    }
     return { id: created.id, commentId: created.commentId, reason: created.reason, note: created.note, createdAt: created.createdAt.toISOString() };
   }
 }

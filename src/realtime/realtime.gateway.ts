@@ -16,7 +16,8 @@ import { AppConfig } from '../config/app-config.js';
 import { ConnectionsPerAddress, clientAddress } from './connections-per-address.js';
 import { type JoinAck } from './event-map.js';
 import { JoinLimits, type JoinWindow, newJoinWindow } from './join-limits.js';
-import { LiveEvents } from './live-events.service.js';
+import { CatchUps } from './catch-up.js';
+import { LiveRouter } from './live-router.js';
 import { Presence } from './presence.js';
 import { MODERATORS_ROOM, articleRoom, sessionRoom, userRoom } from './rooms.js';
 
@@ -67,7 +68,7 @@ const refuse = (error: string): Refusal => ({ ok: false, error });
 /**
  * The default namespace. Authenticates once per connection with the same session service as HTTP (a token in
  * `auth.token`, or the web client's cookie from one of our own origins); anonymous readers may follow too. Holds no
- * business logic: join/leave answer from LiveEvents and Presence.
+ * business logic: join/leave answer from CatchUps and Presence.
  */
 @WebSocketGateway()
 export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnection<ForumSocket> {
@@ -76,7 +77,8 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
 
   constructor(
     private readonly auth: AuthService,
-    private readonly live: LiveEvents,
+    private readonly live: LiveRouter,
+    private readonly catchUps: CatchUps,
     private readonly presence: Presence,
     private readonly articles: ArticlesRepository,
     private readonly config: AppConfig,
@@ -88,9 +90,6 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
   afterInit(server: Server): void {
     this.live.attach(server);
     this.presence.attach(server);
-    // A logged-out session's connections are closed, in whichever process they are: they would otherwise go on
-    // receiving that user's private events (replies, their pending comments, a moderator's queue).
-    this.auth.onSessionEnded((sessionId) => server.in(sessionRoom(sessionId)).disconnectSockets(true));
     server.use((socket, next) => {
       // Counted before anything else is done for it; the place is given back when the transport closes, whatever
       // happens to the handshake after this.
@@ -185,7 +184,7 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     if (!following.has(slug) && following.size >= MAX_FOLLOWED_ARTICLES) return refuse(REFUSED.followsTooMany);
     following.set(slug, article.id);
     await socket.join(articleRoom(article.id));
-    const [catchUp, count] = await Promise.all([this.live.catchUp(article.id, since), this.presence.count(article.id)]);
+    const [catchUp, count] = await Promise.all([this.catchUps.since(article.id, since), this.presence.count(article.id)]);
     this.presence.changed(article.id, slug);
     return 'resync' in catchUp
       ? { ok: true, seq: catchUp.seq, presence: count, resync: true }

@@ -1,20 +1,22 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { CommentsModule } from '../comments/comments.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module.js';
-import { EventsRepository } from './events.repository.js';
+import { EventsModule } from '../events/events.module.js';
+import { CatchUps } from './catch-up.js';
 import { JoinLimits } from './join-limits.js';
-import { LiveEvents } from './live-events.service.js';
+import { LiveRouter } from './live-router.js';
 import { Presence } from './presence.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 
-/** Live updates: the event log, the publisher services use, presence and the gateway. */
-@Global()
+/**
+ * Live updates, on top of the domains: the router that listens to domain events and emits them to rooms, catch-up
+ * from the event log, presence, and the gateway. Nothing imports this module but the app's.
+ */
 @Module({
-  imports: [AuthModule, ArticlesModule, CommentsModule, CommonModule, RateLimitModule],
-  providers: [EventsRepository, JoinLimits, LiveEvents, Presence, RealtimeGateway],
-  exports: [LiveEvents],
+  imports: [AuthModule, ArticlesModule, CommentsModule, CommonModule, RateLimitModule, EventsModule],
+  providers: [LiveRouter, CatchUps, JoinLimits, Presence, RealtimeGateway],
 })
 export class RealtimeModule {}

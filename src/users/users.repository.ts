@@ -82,9 +82,9 @@ export class UsersRepository {
    * Clears a ban whose end date has passed; its role when this call cleared it (so, of several processes, one),
    * null when there was none to clear (lifted, renewed, or not ended yet).
    */
-  async endExpiredBan(id: string): Promise<{ role: UserRole } | null> {
+  async endExpiredBan(id: string, tx: EntityManager = this.dataSource.manager): Promise<{ role: UserRole } | null> {
     const rows = changedRows<{ role: UserRole }>(
-      await this.dataSource.query(
+      await tx.query(
         `UPDATE users SET banned = false, banned_until = NULL, ban_reason = NULL
           WHERE id = $1 AND banned AND banned_until IS NOT NULL AND banned_until <= now() RETURNING role`,
         [id],

@@ -8,7 +8,7 @@ import { CommentsRepository } from '../comments/comments.repository.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { type VoteResultDto } from './dto/vote.dto.js';
 import { VotesRepository } from './votes.repository.js';
-import { LiveEvents } from '../realtime/live-events.service.js';
+import { EventBus } from '../events/event-bus.js';
 
 @Injectable()
 export class VotesService {
@@ -17,14 +17,14 @@ export class VotesService {
     private readonly votes: VotesRepository,
     private readonly comments: CommentsRepository,
     private readonly articles: ArticlesRepository,
-    private readonly live: LiveEvents,
+    private readonly bus: EventBus,
   ) {}
 
   /** One vote per reader per comment, changeable, never on one's own comment; counters move in the same transaction. */
   async vote(rawId: string, value: -1 | 0 | 1, viewer: Viewer): Promise<VoteResultDto> {
     const userId = requireWriter(viewer);
     const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
-    const { result, emission } = await this.uow.run(async (tx) => {
+    return this.uow.run(async (tx) => {
       const comment = await this.comments.findById(id, tx);
       if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
       if (CommentAccess.isAuthor(comment, viewer)) throw new DomainError(ErrorCode.Forbidden, 'You cannot vote on your own comment.');
@@ -35,10 +35,10 @@ export class VotesService {
       const up = Number(value === 1) - Number(previous === 1);
       const down = Number(value === -1) - Number(previous === -1);
       const counters = await this.comments.applyVoteCounters(tx, id, up, down);
-      const emission = up === 0 && down === 0 ? null : await this.live.room(tx, comment.articleId, 'comment.voted', { commentId: id, ...counters });
-      return { result: { ...counters, myVote: value }, emission };
+      if (up !== 0 || down !== 0) {
+        await this.bus.recordForArticle(tx, comment.articleId, { type: 'comment.voted', payload: { commentId: id, ...counters } });
+      }
+      return { ...counters, myVote: value };
     });
-    if (emission) this.live.publish([emission]);
-    return result;
   }
 }

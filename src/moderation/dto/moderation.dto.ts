@@ -7,7 +7,7 @@ import { PageCursor, PageLimit } from '../../common/pagination/page-query.dto.js
 import { CommentDto } from '../../comments/dto/comment.dto.js';
 import { ArticleRefDto } from '../../articles/dto/article.dto.js';
 import { UserDto } from '../../users/dto/user.dto.js';
-import { MODERATION_ACTIONS, type ModerationAction } from '../moderation-log.entity.js';
+import { MODERATION_ACTIONS, type ModerationAction } from '../../audit/audit-log.entity.js';
 import { REPORT_REASONS, type ReportReason } from '../report.entity.js';
 import { MODERATION_REASON_MAX } from '../../common/limits.js';
 

@@ -11,9 +11,9 @@ export interface StoredEvent {
   at: Date;
 }
 
-/** Every query on the live event log. */
+/** Every query on the articles' event log (the numbered outbox of article events, replayed by catch-up). */
 @Injectable()
-export class EventsRepository {
+export class ArticleEventLog {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**

@@ -1,5 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { ArticleEntity } from '../articles/article.entity.js';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * An article's live events, numbered without gaps in the transaction of the change (the article row's `event_seq`
@@ -8,12 +7,10 @@ import { ArticleEntity } from '../articles/article.entity.js';
 @Entity({ name: 'article_events' })
 @Index('article_events_created_idx', ['createdAt'])
 export class ArticleEventEntity {
+  /** The article (named by its table: this layer sits below the articles domain and imports none of it). */
   @PrimaryColumn({ name: 'article_id', type: 'bigint' })
+  @ForeignKey('articles', { onDelete: 'CASCADE' })
   articleId: string;
-
-  @ManyToOne(() => ArticleEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'article_id' })
-  article?: ArticleEntity;
 
   @PrimaryColumn({ type: 'bigint' })
   seq: string;

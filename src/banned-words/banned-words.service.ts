@@ -7,8 +7,9 @@ import { BannedWordsRepository } from './banned-words.repository.js';
 const CACHE_MS = 2_000;
 
 /**
- * The banned-word list as a matcher. Read from the database at most every two seconds per process, so a change made
- * through any process applies everywhere within that time (and at once in the process that made it).
+ * The banned-word list, a small domain of its own: comments are checked against it, moderation manages it. As a
+ * matcher it is read from the database at most every two seconds per process, so a change made through any process
+ * applies everywhere within that time (and at once in the process that made it).
  */
 @Injectable()
 export class BannedWords {
@@ -32,8 +33,9 @@ export class BannedWords {
     return this.firstMatch([htmlToText(html), ...plainTexts].join('\n'));
   }
 
-  list(): Promise<string[]> {
-    return this.words.list();
+  /** The list as stored; inside a unit of work, read through its transaction (never a second pool connection). */
+  list(tx?: Tx): Promise<string[]> {
+    return this.words.list(tx);
   }
 
   /** Normalises, drops blanks and duplicates, and replaces the list; returns what was stored. */

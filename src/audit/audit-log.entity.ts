@@ -1,5 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { UserEntity } from '../users/user.entity.js';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export const MODERATION_ACTIONS = [
   'comment.approve',
@@ -14,7 +13,7 @@ export const MODERATION_ACTIONS = [
 ] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 
-/** Append-only record of every moderator and admin action. */
+/** Append-only record of every moderator and admin action (the moderation log): written by any domain, read by moderation. */
 @Entity({ name: 'moderation_log' })
 @Index('moderation_log_actor_idx', ['actorId', 'id'])
 /** The latest ban of a user (the moderators' list of bans says when and by whom). */
@@ -24,12 +23,10 @@ export class ModerationLogEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
   id: string;
 
+  /** Who acted (a user, named by its table: the audit log sits below the domains and imports none of them). */
   @Column({ name: 'actor_id', type: 'bigint' })
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
   actorId: string;
-
-  @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'actor_id' })
-  actor?: UserEntity;
 
   @Column({ type: 'varchar', length: 32 })
   action: ModerationAction;

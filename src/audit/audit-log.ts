@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { type Tx } from '../database/unit-of-work.js';
+import { type ModerationAction } from './audit-log.entity.js';
+
+export interface AuditEntry {
+  actorId: string;
+  action: ModerationAction;
+  commentId?: string | null;
+  userId?: string | null;
+  articleId?: string | null;
+  reason?: string | null;
+  details?: unknown;
+}
+
+/**
+ * The moderation log as a low-level service: any domain where a moderator or admin acts records the action here, in
+ * the transaction of the action itself (so an action and its entry stand or fall together). Moderation reads it.
+ * Nothing updates or deletes an entry.
+ */
+@Injectable()
+export class AuditLog {
+  async record(tx: Tx, entry: AuditEntry): Promise<void> {
+    await tx.query(
+      `INSERT INTO moderation_log (actor_id, action, comment_id, user_id, article_id, reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        entry.actorId,
+        entry.action,
+        entry.commentId ?? null,
+        entry.userId ?? null,
+        entry.articleId ?? null,
+        entry.reason ?? null,
+        entry.details === undefined ? null : JSON.stringify(entry.details),
+      ],
+    );
+  }
+}

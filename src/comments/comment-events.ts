@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { ANONYMOUS } from '../auth/viewer.js';
+import { type Tx } from '../database/unit-of-work.js';
+import { EventBus } from '../events/event-bus.js';
+import { type CommentRow, CommentsRepository, type QuoteRow } from './comments.repository.js';
+import { type CommentDto } from './dto/comment.dto.js';
+import { toCommentDto } from './dto/comment.mapper.js';
+
+/**
+ * What readers, authors and moderators learn when a comment changes, decided in one place for the comments and
+ * moderation domains, and recorded in the change's own transaction. A comment readers never saw is never in an
+ * article event; one they saw and can no longer read leaves (`comment.removed` / `comment.deleted`); one they can
+ * read for the first time arrives as `comment.created` with a `comment.published` fact beside it.
+ */
+@Injectable()
+export class CommentEvents {
+  constructor(
+    private readonly bus: EventBus,
+    private readonly comments: CommentsRepository,
+  ) {}
+
+  /** A new comment: visible to readers at once, or held for a moderator. */
+  async posted(tx: Tx, row: CommentRow, quotes: QuoteRow[], authorView: CommentDto, parentAuthorId: string | null): Promise<void> {
+    if (row.status === 'pending') {
+      this.bus.record(tx, { type: 'comment.held', payload: { articleId: row.articleId, comment: authorView, authorId: row.authorId, isNew: true } });
+      return;
+    }
+    await this.published(tx, row, quotes, parentAuthorId);
+  }
+
+  /** An edit: readers see the new text, or (sent back to review) lose the comment until a moderator approves it. */
+  async edited(tx: Tx, row: CommentRow, quotes: QuoteRow[], authorView: CommentDto, heldForReview: boolean): Promise<void> {
+    if (heldForReview) {
+      await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.removed', payload: { commentId: row.id } });
+      this.bus.record(tx, { type: 'comment.held', payload: { articleId: row.articleId, comment: authorView, authorId: row.authorId, isNew: false } });
+      return;
+    }
+    if (row.status === 'visible') {
+      await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.updated', payload: { comment: readerView(row, quotes) } });
+    }
+  }
+
+  /** Its author deleted it: readers never saw a pending comment, so there is nothing to take back from them. */
+  async deleted(tx: Tx, before: CommentRow): Promise<void> {
+    if (before.status === 'pending') return;
+    await this.bus.recordForArticle(tx, before.articleId, { type: 'comment.deleted', payload: { commentId: before.id } });
+  }
+
+  /**
+   * A moderator moved a comment from `before`'s status to `row`'s. A visible comment removed leaves; one readers see
+   * as a placeholder (removed, or sent back to review by an edit) comes back with `comment.restored`; one they never
+   * saw arrives as new, whether approved or restored after a removal. Removing a comment they never saw, or one
+   * already hidden from them, tells them nothing.
+   */
+  async moderated(tx: Tx, before: CommentRow, row: CommentRow, quotes: QuoteRow[]): Promise<void> {
+    if (before.status === row.status) return;
+    if (row.status === 'removed') {
+      if (before.status === 'visible') await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.removed', payload: { commentId: row.id } });
+      return;
+    }
+    if (before.published) {
+      await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.restored', payload: { comment: readerView(row, quotes) } });
+      return;
+    }
+    const parent = row.parentId ? await this.comments.findById(row.parentId, tx) : null;
+    await this.published(tx, row, quotes, parent?.authorId ?? null);
+  }
+
+  /** A reader reported a visible comment: the moderators' queue hears of it. */
+  reported(tx: Tx, row: CommentRow, moderatorView: CommentDto): void {
+    this.bus.record(tx, { type: 'comment.reported', payload: { articleId: row.articleId, comment: moderatorView } });
+  }
+
+  private async published(tx: Tx, row: CommentRow, quotes: QuoteRow[], parentAuthorId: string | null): Promise<void> {
+    const comment = readerView(row, quotes);
+    await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.created', payload: { comment } });
+    this.bus.record(tx, { type: 'comment.published', payload: { articleId: row.articleId, comment, authorId: row.authorId, parentAuthorId } });
+  }
+}
+
+function readerView(row: CommentRow, quotes: QuoteRow[]): CommentDto {
+  return toCommentDto(row, quotes, ANONYMOUS, 0);
+}

@@ -1,0 +1,50 @@
+import { type CommentDto } from './dto/comment.dto.js';
+
+/** What happens to comments, as the comments and moderation domains record it (see src/events/domain-events.ts). */
+declare module '../events/domain-events.js' {
+  interface ArticleEvents {
+    /** A comment readers had not seen before is visible: posted, approved, or restored after a removal. */
+    'comment.created': { comment: CommentDto };
+    /** A visible comment's new text. */
+    'comment.updated': { comment: CommentDto };
+    /** Its author deleted a comment readers saw: it stays as a placeholder. */
+    'comment.deleted': { commentId: string };
+    /** A comment readers saw is hidden from them: a moderator removed it, or an edit sent it back to review. */
+    'comment.removed': { commentId: string };
+    /** A comment readers see as a placeholder is visible again. */
+    'comment.restored': { comment: CommentDto };
+  }
+
+  interface DomainEvents {
+    'comment.published': CommentPublished;
+    'comment.held': CommentHeld;
+    'comment.reported': CommentReported;
+  }
+}
+
+/** Readers can see a comment for the first time (the same moment as its `comment.created`). */
+export interface CommentPublished {
+  articleId: string;
+  /** As any reader sees it. */
+  comment: CommentDto;
+  authorId: string;
+  /** The author of the comment it answers, when it is a reply. */
+  parentAuthorId: string | null;
+}
+
+/** A comment waits for a moderator: a new one held by premoderation or a banned word, or one sent back by an edit. */
+export interface CommentHeld {
+  articleId: string;
+  /** As its author sees it (readers see nothing of it). */
+  comment: CommentDto;
+  authorId: string;
+  /** A new comment (its author's other connections are shown it), or an edited one. */
+  isNew: boolean;
+}
+
+/** A reader reported a visible comment. */
+export interface CommentReported {
+  articleId: string;
+  /** As a moderator sees it. */
+  comment: CommentDto;
+}

@@ -1,0 +1,96 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
+import { ArticleEventLog } from './article-event-log.repository.js';
+import {
+  type ArticleEvent,
+  type ArticleEventType,
+  type DomainEvent,
+  type DomainEventType,
+  type NumberedArticleEvent,
+} from './domain-events.js';
+import { InOrder } from './in-order.js';
+import { ON_ARTICLE_EVENT, ON_DOMAIN_EVENT } from './on-event.decorator.js';
+
+type Listener = (payload: unknown) => unknown;
+
+/**
+ * Where the domains record what happened, in their own transaction, and where listeners (found by their decorators
+ * at start) hear of it after commit.
+ *
+ * An article event is numbered and logged in the caller's transaction: the outbox that makes live updates gap-free.
+ * The number is held as "in flight" in this process until the transaction commits (then the event is handed on) or
+ * rolls back (then forgotten), so that listeners hear each article's events in `seq` order: commits are ordered by
+ * the article row's lock, but two requests can learn of their commits in either order, and this puts them back in
+ * line. Domain events are handed on after commit in the order they were recorded.
+ */
+@Injectable()
+export class EventBus implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Events');
+  private readonly domainListeners = new Map<DomainEventType, Listener[]>();
+  private readonly articleListeners: { types: ArticleEventType[]; listener: Listener }[] = [];
+  private readonly order = new InOrder<NumberedArticleEvent>((event) => this.deliverArticleEvent(event));
+
+  constructor(
+    private readonly log: ArticleEventLog,
+    private readonly uow: UnitOfWork,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        const method = (instance as Record<string, unknown>)[name];
+        if (typeof method !== 'function') continue;
+        const listener: Listener = (method as Listener).bind(instance);
+        const domainType = this.reflector.get<DomainEventType | undefined>(ON_DOMAIN_EVENT, method);
+        if (domainType) this.domainListeners.set(domainType, [...(this.domainListeners.get(domainType) ?? []), listener]);
+        const articleTypes = this.reflector.get<ArticleEventType[] | undefined>(ON_ARTICLE_EVENT, method);
+        if (articleTypes) this.articleListeners.push({ types: articleTypes, listener });
+      }
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.order.close();
+  }
+
+  /** Numbers and logs an article event in the caller's transaction; listeners hear of it after commit, in order. */
+  async recordForArticle<T extends ArticleEventType>(tx: Tx, articleId: string, event: ArticleEvent<T>): Promise<NumberedArticleEvent<T>> {
+    const { seq, at } = await this.log.append(tx, articleId, event.type, event.payload);
+    this.order.taken(articleId, seq);
+    const numbered = { ...event, articleId, seq, at: at.toISOString() } as NumberedArticleEvent<T>;
+    this.uow.onRollback(tx, () => this.order.forget(articleId, seq));
+    this.uow.afterCommit(tx, () => this.order.ready(articleId, seq, numbered as NumberedArticleEvent));
+    return numbered;
+  }
+
+  /** Records a domain event in the caller's transaction: listeners hear of it after commit, never on rollback. */
+  record<T extends DomainEventType>(tx: Tx, event: DomainEvent<T>): void {
+    this.uow.afterCommit(tx, () => {
+      for (const listener of this.domainListeners.get(event.type) ?? []) this.call(listener, event.payload, event.type);
+    });
+  }
+
+  private deliverArticleEvent(event: NumberedArticleEvent): void {
+    for (const { types, listener } of this.articleListeners) {
+      if (types.length === 0 || types.includes(event.type)) this.call(listener, event, event.type);
+    }
+  }
+
+  private call(listener: Listener, payload: unknown, type: string): void {
+    const failed = (error: unknown) =>
+      this.logger.error(`a listener of ${type} failed: ${error instanceof Error ? error.message : String(error)}`);
+    try {
+      const result = listener(payload);
+      if (result instanceof Promise) result.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
+  }
+}
