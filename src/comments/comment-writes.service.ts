@@ -86,8 +86,7 @@ export class CommentWritesService {
       await this.comments.replaceBody(tx, comment, body, html);
       const held = comment.status === 'visible' && !isModerator(viewer) && (banned !== null || article.premoderation);
       if (held) {
-        await this.comments.setStatus(tx, comment.id, 'pending');
-        await this.moveCounters(tx, comment, 'visible', 'pending');
+        await this.changeStatus(tx, comment, 'pending');
       }
       const row = (await this.comments.findById(comment.id, tx)) as CommentRow;
       await this.reverifyQuotesOf(tx, row);
@@ -112,10 +111,7 @@ export class CommentWritesService {
         await this.comments.erase(tx, comment.id);
         return;
       }
-      await this.comments.setStatus(tx, comment.id, 'deleted');
-      await this.moveCounters(tx, comment, comment.status, 'deleted');
-      // Quotes of a deleted comment no longer stand in it.
-      await this.reverifyQuotesOf(tx, { ...comment, status: 'deleted' });
+      await this.changeStatus(tx, comment, 'deleted');
       await this.events.deleted(tx, comment);
     });
   }
@@ -142,10 +138,22 @@ export class CommentWritesService {
   }
 
   /**
+   * The one way a comment's status changes (an edit sent back to review, a deletion, a moderator's decision): every
+   * counter it touches moves, and quotes taken from it stand or fall with whether readers can read it. `comment` is
+   * the row as it was before the change.
+   */
+  async changeStatus(tx: Tx, comment: CommentRow, to: CommentStatus): Promise<void> {
+    if (comment.status === to) return;
+    await this.comments.setStatus(tx, comment.id, to);
+    await this.moveCounters(tx, comment, comment.status, to);
+    await this.reverifyQuotesOf(tx, { ...comment, status: to });
+  }
+
+  /**
    * Moves every counter a status change touches (the rule: {@link counterDeltas}). `comment` is the row as it was
    * before the change (after the insert for a new one, `from` null).
    */
-  async moveCounters(tx: Tx, comment: CommentRow, from: CommentStatus | null, to: CommentStatus, quotedBlockIds?: string[]): Promise<void> {
+  private async moveCounters(tx: Tx, comment: CommentRow, from: CommentStatus | null, to: CommentStatus, quotedBlockIds?: string[]): Promise<void> {
     const delta = counterDeltas(from, to, comment.published);
     if (comment.parentId) await this.comments.adjustReplyCount(tx, comment.parentId, delta.replies);
     if (delta.visible !== 0) {
@@ -202,7 +210,7 @@ export class CommentWritesService {
    * After a comment changes (its text or its status), the quotes taken from it are verified again against what
    * readers can read in it now: nothing while it is not visible, so that edits they cannot see move nothing.
    */
-  async reverifyQuotesOf(tx: Tx, comment: Pick<CommentRow, 'id' | 'status' | 'html'>): Promise<void> {
+  private async reverifyQuotesOf(tx: Tx, comment: Pick<CommentRow, 'id' | 'status' | 'html'>): Promise<void> {
     for (const quote of await this.comments.findQuotesOf(tx, comment.id)) {
       const verified = quoteStandsInComment(quote.text, comment);
       if (verified !== quote.verified) await this.comments.setQuoteVerified(tx, quote.id, verified);

@@ -91,15 +91,10 @@ export class ModerationService {
       if (!comment) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
       const next = transition(action, comment.status);
       if ('refused' in next) throw new DomainError(ErrorCode.Conflict, next.refused);
-      if (comment.status !== next.to) {
-        await this.comments.setStatus(tx, comment.id, next.to);
-        await this.writes.moveCounters(tx, comment, comment.status, next.to);
-      }
+      await this.writes.changeStatus(tx, comment, next.to);
       if (action !== 'restore') await this.reports.closeOpen(tx, comment.id);
       await this.audit.record(tx, { actorId, action: next.log, commentId: comment.id, articleId: comment.articleId, reason: reason || null });
       const row = (await this.comments.findById(comment.id, tx)) as CommentRow;
-      // Quotes taken from it stand again once readers can read it, and no longer while they cannot.
-      if (comment.status !== row.status) await this.writes.reverifyQuotesOf(tx, row);
       const quotes = await this.comments.findQuotes([row.id], tx);
       await this.commentEvents.moderated(tx, comment, row, quotes);
       return toCommentDto(row, quotes, viewer, 0);

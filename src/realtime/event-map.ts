@@ -79,6 +79,14 @@ export interface PresencePayload {
 
 type Emit<P> = (payload: P) => void;
 
+/** The envelope of an event about the user's own account: about no article, and not numbered. */
+export interface AccountEnvelope {
+  seq: null;
+  articleId: null;
+  /** ISO-8601, UTC, milliseconds. */
+  at: string;
+}
+
 export interface ServerToClientEvents {
   'comment.created': Emit<EventEnvelope & { comment: CommentDto }>;
   'comment.updated': Emit<EventEnvelope & RoomEventPayloads['comment.updated']>;
@@ -89,8 +97,8 @@ export interface ServerToClientEvents {
   'article.updated': Emit<EventEnvelope & RoomEventPayloads['article.updated']>;
   'reply.received': Emit<EventEnvelope & PrivateEventPayloads['reply.received']>;
   'moderation.queued': Emit<EventEnvelope & PrivateEventPayloads['moderation.queued']>;
-  'user.banned': Emit<PrivateEventPayloads['user.banned']>;
-  'user.unbanned': Emit<PrivateEventPayloads['user.unbanned']>;
+  'user.banned': Emit<AccountEnvelope & PrivateEventPayloads['user.banned']>;
+  'user.unbanned': Emit<AccountEnvelope & PrivateEventPayloads['user.unbanned']>;
   presence: Emit<PresencePayload>;
   'server.closing': Emit<ServerClosingPayload>;
   'server.reconnected': Emit<ServerReconnectedPayload>;

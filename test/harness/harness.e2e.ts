@@ -49,12 +49,12 @@ describe('the test harness', () => {
   });
 
   it('prints the slowest test files after the spec summary', async () => {
-    const { code, out } = await runHarness(['src/common/semaphore.spec', 'src/realtime/in-order.spec']);
+    const { code, out } = await runHarness(['src/common/semaphore.spec', 'src/events/in-order.spec']);
     assert.equal(code, 0, out);
     assert.match(out, /ℹ pass \d+\nℹ fail 0\n/);
     const table = out.slice(out.indexOf('Slowest test files (wall time):'));
     assert.ok(out.indexOf('ℹ duration_ms') < out.indexOf('Slowest test files (wall time):'), out);
     assert.match(table, /^ +\d+\.\d s {2}dist\/src\/common\/semaphore\.spec\.js$/m);
-    assert.match(table, /^ +\d+\.\d s {2}dist\/src\/realtime\/in-order\.spec\.js$/m);
+    assert.match(table, /^ +\d+\.\d s {2}dist\/src\/events\/in-order\.spec\.js$/m);
   });
 });

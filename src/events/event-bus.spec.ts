@@ -1,0 +1,128 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { Injectable, type INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { newTestDatabase } from '../../test/helpers/test-app.js';
+import { DatabaseToolsModule } from '../database/database-tools.module.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
+import { type DomainEvents, type NumberedArticleEvent } from './domain-events.js';
+import { EventBus } from './event-bus.js';
+import { EventsModule } from './events.module.js';
+import { OnArticleEvent, OnDomainEvent } from './on-event.decorator.js';
+
+/** A listener as any module would write one: what it heard, in order. */
+@Injectable()
+class Heard {
+  readonly log: string[] = [];
+  failNext = false;
+
+  @OnArticleEvent()
+  anyArticleEvent(event: NumberedArticleEvent): void {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('listener failure');
+    }
+    this.log.push(`article ${event.type} #${event.seq} of ${event.articleId}`);
+  }
+
+  @OnArticleEvent('article.updated')
+  onlySettings(event: NumberedArticleEvent<'article.updated'>): void {
+    this.log.push(`settings #${event.seq}`);
+  }
+
+  @OnDomainEvent('session.ended')
+  sessionEnded({ sessionId }: DomainEvents['session.ended']): void {
+    this.log.push(`session ${sessionId}`);
+  }
+}
+
+@Module({ providers: [Heard] })
+class ListenerModule {}
+
+describe('EventBus (on the real database)', () => {
+  let context: INestApplicationContext;
+  let drop: () => Promise<void>;
+  let sut: EventBus;
+  let uow: UnitOfWork;
+  let heard: Heard;
+  let articleId: string;
+
+  before(async () => {
+    const database = await newTestDatabase();
+    drop = () => database.drop();
+    @Module({ imports: [DatabaseModule.forRoot(database.url), DatabaseToolsModule, EventsModule, ListenerModule] })
+    class SpecModule {}
+    context = await NestFactory.createApplicationContext(SpecModule, { logger: false });
+    sut = context.get(EventBus);
+    uow = context.get(UnitOfWork);
+    heard = context.get(Heard);
+    const rows: { id: string }[] = await context
+      .get(DataSource)
+      .query(`INSERT INTO articles (slug, title, author, listed_at, excerpt, tags) VALUES ('bus', 'Bus', 'A', now(), '', '{}') RETURNING id`);
+    articleId = rows[0].id;
+  });
+
+  after(async () => {
+    await context?.close();
+    await drop?.();
+  });
+
+  beforeEach(() => {
+    heard.log.length = 0;
+  });
+
+  const vote = { type: 'comment.voted', payload: { commentId: '1', score: 1, upvotes: 1, downvotes: 0 } } as const;
+
+  it('numbers an article event in the transaction and hands it on only after commit', async () => {
+    const numbered = await uow.run(async (tx) => {
+      const recorded = await sut.recordForArticle(tx, articleId, vote);
+      assert.deepEqual(heard.log, [], 'nobody hears of an event before its transaction commits');
+      return recorded;
+    });
+    assert.deepEqual(heard.log, [`article comment.voted #${numbered.seq} of ${articleId}`]);
+    assert.ok(!Number.isNaN(Date.parse(numbered.at)));
+  });
+
+  it('hands on nothing of a transaction that rolls back, and gives its number to the next event', async () => {
+    const { seq: before } = await uow.run((tx) => sut.recordForArticle(tx, articleId, vote));
+    heard.log.length = 0;
+    await assert.rejects(
+      uow.run(async (tx) => {
+        await sut.recordForArticle(tx, articleId, vote);
+        sut.record(tx, { type: 'session.ended', payload: { sessionId: 'rolled-back' } });
+        throw new Error('the write fails');
+      }),
+      /the write fails/,
+    );
+    const next = await uow.run((tx) => sut.recordForArticle(tx, articleId, vote));
+    assert.equal(next.seq, before + 1, 'the rolled-back number is taken again: no gap');
+    assert.deepEqual(heard.log, [`article comment.voted #${before + 1} of ${articleId}`], 'the rolled-back events were never heard');
+  });
+
+  it('hands one transaction’s events on in the order they were recorded, to the listeners of each type', async () => {
+    const settings = { locked: true, premoderation: false, slowModeSeconds: 0 };
+    const first = await uow.run(async (tx) => {
+      const voted = await sut.recordForArticle(tx, articleId, vote);
+      sut.record(tx, { type: 'session.ended', payload: { sessionId: 's1' } });
+      await sut.recordForArticle(tx, articleId, { type: 'article.updated', payload: { settings } });
+      return voted.seq;
+    });
+    assert.deepEqual(heard.log, [
+      `article comment.voted #${first} of ${articleId}`,
+      'session s1',
+      `article article.updated #${first + 1} of ${articleId}`,
+      `settings #${first + 1}`,
+    ]);
+  });
+
+  it('keeps the write and the other listeners when one listener fails', async () => {
+    heard.failNext = true;
+    const numbered = await uow.run((tx) => sut.recordForArticle(tx, articleId, { type: 'article.updated', payload: { settings: { locked: false, premoderation: false, slowModeSeconds: 0 } } }));
+    assert.deepEqual(heard.log, [`settings #${numbered.seq}`]);
+    const stored: { seq: string }[] = await context.get(DataSource).query('SELECT seq FROM article_events WHERE article_id = $1 AND seq = $2', [articleId, numbered.seq]);
+    assert.equal(stored.length, 1, 'the event stays in the log');
+  });
+});
