@@ -1,19 +1,31 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 
 /**
- * Every entity is a `*.entity.js` file beside the domain that owns it; TypeORM finds them by this pattern, so the
- * database layer imports no domain. (The files are the compiled ones: the app, the CLI and the tests run from dist/.)
+ * Every entity is a `*.entity.js` file beside the domain that owns it; TypeORM loads them from these files, so the
+ * database layer imports no domain. The app, the CLI and the tests run from dist/, and the build is incremental: a
+ * compiled entity whose TypeScript source was moved or deleted is left out, as long as the sources are there to say.
  */
-export const ENTITY_FILES = fileURLToPath(new URL('../**/*.entity.js', import.meta.url));
+export function entityFiles(): string[] {
+  const compiledRoot = fileURLToPath(new URL('..', import.meta.url));
+  const sourceRoot = path.resolve(compiledRoot, '..', '..', 'src');
+  const haveSources = existsSync(sourceRoot) && path.resolve(compiledRoot) !== sourceRoot;
+  return readdirSync(compiledRoot, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.entity.js'))
+    .filter((file) => !haveSources || existsSync(path.join(sourceRoot, file.replace(/\.js$/, '.ts'))))
+    .sort()
+    .map((file) => path.join(compiledRoot, file));
+}
 
 /** The one DataSource configuration, shared by the app, the CLI and the tests. Never `synchronize`. */
 export function dataSourceOptions(url: string, extra: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: [ENTITY_FILES],
+    entities: entityFiles(),
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
