@@ -6,6 +6,7 @@ import { CommonModule } from '../common/common.module.js';
 import { BanExpiry } from './ban-expiry.js';
 import { BannedWordsModule } from './banned-words.module.js';
 import { ModerationController } from './moderation.controller.js';
+import { ModerationQueueRepository } from './moderation-queue.repository.js';
 import { ModerationService } from './moderation.service.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
@@ -14,6 +15,6 @@ import { ReportsService } from './reports.service.js';
 @Module({
   imports: [ArticlesModule, CommentsModule, UsersModule, CommonModule, BannedWordsModule],
   controllers: [ReportsController, ModerationController],
-  providers: [ReportsRepository, ReportsService, ModerationService, BanExpiry],
+  providers: [ReportsRepository, ModerationQueueRepository, ReportsService, ModerationService, BanExpiry],
 })
 export class ModerationModule {}

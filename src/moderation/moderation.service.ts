@@ -27,6 +27,7 @@ import {
 } from './dto/moderation.dto.js';
 import { type ModerationAction } from './moderation-log.entity.js';
 import { ModerationLogRepository } from './moderation-log.repository.js';
+import { ModerationQueueRepository } from './moderation-queue.repository.js';
 import { ReportsRepository } from './reports.repository.js';
 
 type CommentAction = 'approve' | 'remove' | 'restore';
@@ -45,6 +46,7 @@ export class ModerationService {
     private readonly comments: CommentsRepository,
     private readonly writes: CommentWritesService,
     private readonly reports: ReportsRepository,
+    private readonly queues: ModerationQueueRepository,
     private readonly users: UsersRepository,
     private readonly log: ModerationLogRepository,
     private readonly bannedWords: BannedWords,
@@ -61,7 +63,7 @@ export class ModerationService {
     const after = this.cursors.positionOf(scope, query.cursor, ([key, id]) =>
       (typeof key === 'string' || typeof key === 'number') && isId(id) ? { key, id } : null,
     );
-    const rows = await this.comments.findQueuePage(queue, query.articleId ?? null, rowsFor(limit), after);
+    const rows = await this.queues.findQueuePage(queue, query.articleId ?? null, rowsFor(limit), after);
     const { items: page, nextCursor } = pageOf(rows, limit, (last) =>
       this.cursors.encode(scope, [queue === 'reported' ? last.openReports : last.createdAt.toISOString(), last.id]),
     );
