@@ -12,8 +12,9 @@ import { toCommentDto } from '../comments/dto/comment.mapper.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { type Emission, LiveEvents } from '../realtime/live-events.service.js';
 import { toUserDto } from '../users/dto/user.dto.js';
-import { type BanPosition, UsersRepository } from '../users/users.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { BanExpiry } from './ban-expiry.js';
+import { type BanPosition, BansRepository } from './bans.repository.js';
 import { BannedWords } from './banned-words.service.js';
 import {
   type BanDto,
@@ -47,6 +48,7 @@ export class ModerationService {
     private readonly writes: CommentWritesService,
     private readonly reports: ReportsRepository,
     private readonly queues: ModerationQueueRepository,
+    private readonly banned: BansRepository,
     private readonly users: UsersRepository,
     private readonly log: ModerationLogRepository,
     private readonly bannedWords: BannedWords,
@@ -161,7 +163,7 @@ export class ModerationService {
     const after = this.cursors.positionOf('bans', cursor, ([banLogId, userId]): BanPosition | null =>
       (banLogId === null || isId(banLogId)) && isId(userId) ? { banLogId, userId } : null,
     );
-    const rows = await this.users.findBannedPage(rowsFor(limit), after);
+    const rows = await this.banned.findBannedPage(rowsFor(limit), after);
     const page = pageOf(rows, limit, (last) => this.cursors.encode('bans', [last.banLogId, last.id]));
     return {
       items: page.items.map((r) => ({
