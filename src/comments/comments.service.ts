@@ -14,7 +14,7 @@ import { toCommentDto } from './dto/comment.mapper.js';
 import { DEFAULT_DEPTH, DEFAULT_REPLY_LIMIT, type PermalinkQueryDto, type RepliesQueryDto, type ThreadQueryDto } from './dto/thread-query.dto.js';
 import { SORT_SPECS, type ThreadSort } from './thread-sort.js';
 import { type SortPosition, ThreadRepository } from './thread.repository.js';
-import { VotesRepository } from '../votes/votes.repository.js';
+import { ViewerVotes } from './viewer-votes.js';
 
 /** The ancestors a permalink answer carries at most: the nearest ones (moreAncestors counts those above them). */
 export const MAX_ANCESTORS = 20;
@@ -33,7 +33,7 @@ export class CommentsService {
     private readonly articles: ArticlesService,
     private readonly articleRows: ArticlesRepository,
     private readonly cursors: CursorCodec,
-    private readonly votes: VotesRepository,
+    private readonly votes: ViewerVotes,
   ) {}
 
   async thread(slug: string, query: ThreadQueryDto, viewer: Viewer): Promise<ThreadPageDto> {
