@@ -18,7 +18,7 @@ import { VotesRepository } from './votes/votes.repository.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { HealthModule } from './health/health.module.js';
 import { AuditModule } from './moderation/audit.module.js';
-import { SeedsModule } from '../seeds/seeds.module.js';
+import { SeedingModule } from './seeding/seeding.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -50,7 +50,7 @@ export class AppModule {
         ModerationModule,
         RealtimeModule,
         HealthModule,
-        SeedsModule,
+        SeedingModule,
       ],
       providers: [HttpShutdown],
     };
