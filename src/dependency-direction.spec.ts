@@ -40,7 +40,9 @@ describe('the direction of dependencies', () => {
   });
 
   it('keeps users free of the moderation log: pages that read it are moderation’s', () => {
-    const reachIns = sourcesUnder(path.join('src', 'users')).filter((file) => readFileSync(file, 'utf8').includes('moderation_log'));
+    const reachIns = sourcesUnder(path.join('src', 'users')).filter((file) =>
+      readFileSync(file, 'utf8').includes('moderation_log'),
+    );
     assert.deepEqual(reachIns, []);
   });
 });

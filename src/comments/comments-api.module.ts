@@ -24,7 +24,11 @@ export class CommentsApiModule {
       module: CommentsApiModule,
       imports: [CommonModule, ArticlesModule, CommentsModule, options.viewerVotes.module],
       controllers: [CommentsController],
-      providers: [ThreadRepository, CommentsService, { provide: ViewerVotes, useExisting: options.viewerVotes.provider }],
+      providers: [
+        ThreadRepository,
+        CommentsService,
+        { provide: ViewerVotes, useExisting: options.viewerVotes.provider },
+      ],
     };
   }
 }

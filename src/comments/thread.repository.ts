@@ -27,7 +27,14 @@ export class ThreadRepository {
   }
 
   /** Direct replies of one comment, one page in the given sort. */
-  findRepliesPage(articleId: string, parentId: string, viewer: Viewer, sort: ThreadSort, limit: number, after: SortPosition | null) {
+  findRepliesPage(
+    articleId: string,
+    parentId: string,
+    viewer: Viewer,
+    sort: ThreadSort,
+    limit: number,
+    after: SortPosition | null,
+  ) {
     return this.findLevelPage({ articleId, parentId, viewer, sort, limit, after });
   }
 
@@ -80,21 +87,22 @@ export class ThreadRepository {
     );
   }
 
-
   /**
    * A comment with its article's slug, title and event number, read in one statement (so one snapshot): every event
    * up to that number is reflected in the row.
    */
-  async findWithArticle(id: string): Promise<(CommentRow & { articleSlug: string; articleTitle: string; articleSeq: string }) | null> {
-    const rows: (CommentRow & { articleSlug: string; articleTitle: string; articleSeq: string })[] = await this.dataSource.query(
-      `SELECT ${COMMENT_COLUMNS}, a.slug AS "articleSlug", a.title AS "articleTitle", a.event_seq AS "articleSeq"
+  async findWithArticle(
+    id: string,
+  ): Promise<(CommentRow & { articleSlug: string; articleTitle: string; articleSeq: string }) | null> {
+    const rows: (CommentRow & { articleSlug: string; articleTitle: string; articleSeq: string })[] =
+      await this.dataSource.query(
+        `SELECT ${COMMENT_COLUMNS}, a.slug AS "articleSlug", a.title AS "articleTitle", a.event_seq AS "articleSeq"
          FROM comments c JOIN users u ON u.id = c.author_id JOIN articles a ON a.id = c.article_id
         WHERE c.id = $1`,
-      [id],
-    );
+        [id],
+      );
     return rows[0] ?? null;
   }
-
 
   /** Comments of the article this viewer may see: visible ones, their own pending ones, everything for moderators. */
   async countVisibleTo(articleId: string, viewer: Viewer, visibleCount: number): Promise<number> {
@@ -112,7 +120,6 @@ export class ThreadRepository {
     );
     return visibleCount + rows[0].n;
   }
-
 
   private async findLevelPage(q: {
     articleId: string;
@@ -148,10 +155,10 @@ export class ThreadRepository {
 
   private keyset(sort: ThreadSort, after: SortPosition, params: unknown[]): string {
     const spec = SORT_SPECS[sort];
-    const cast = spec.keyType === 'timestamp' ? 'timestamptz' : spec.column === 'score' ? 'integer' : 'double precision';
+    const cast =
+      spec.keyType === 'timestamp' ? 'timestamptz' : spec.column === 'score' ? 'integer' : 'double precision';
     const key = `$${params.push(after.key)}::${cast}`;
     const id = `$${params.push(after.id)}::bigint`;
     return `(c.${spec.column}, c.id) ${spec.direction === 'DESC' ? '<' : '>'} (${key}, ${id})`;
   }
-
 }

@@ -29,7 +29,9 @@ export class ModerationQueueRepository {
     const article = '($2::bigint IS NULL OR c.article_id = $2::bigint)';
     switch (queue) {
       case 'pending': {
-        const keyset = after ? `(c.created_at, c.id) > ($${params.push(after.key)}::timestamptz, $${params.push(after.id)}::bigint)` : 'TRUE';
+        const keyset = after
+          ? `(c.created_at, c.id) > ($${params.push(after.key)}::timestamptz, $${params.push(after.id)}::bigint)`
+          : 'TRUE';
         return this.dataSource.query(
           `${base} LEFT JOIN ${reports} ON r.comment_id = c.id
             WHERE c.status = 'pending' AND ${article} AND ${keyset} ORDER BY c.created_at, c.id LIMIT $1`,
@@ -37,7 +39,9 @@ export class ModerationQueueRepository {
         );
       }
       case 'removed': {
-        const keyset = after ? `(c.created_at, c.id) < ($${params.push(after.key)}::timestamptz, $${params.push(after.id)}::bigint)` : 'TRUE';
+        const keyset = after
+          ? `(c.created_at, c.id) < ($${params.push(after.key)}::timestamptz, $${params.push(after.id)}::bigint)`
+          : 'TRUE';
         return this.dataSource.query(
           `${base} LEFT JOIN ${reports} ON r.comment_id = c.id
             WHERE c.status = 'removed' AND ${article} AND ${keyset} ORDER BY c.created_at DESC, c.id DESC LIMIT $1`,
@@ -45,7 +49,9 @@ export class ModerationQueueRepository {
         );
       }
       case 'reported': {
-        const keyset = after ? `(r.n, c.id) < ($${params.push(after.key)}::int, $${params.push(after.id)}::bigint)` : 'TRUE';
+        const keyset = after
+          ? `(r.n, c.id) < ($${params.push(after.key)}::int, $${params.push(after.id)}::bigint)`
+          : 'TRUE';
         return this.dataSource.query(
           `${base} JOIN ${reports} ON r.comment_id = c.id
             WHERE c.status = 'visible' AND ${article} AND ${keyset} ORDER BY r.n DESC, c.id DESC LIMIT $1`,

@@ -34,7 +34,9 @@ export class SeedingRepository {
     for (const row of rows) {
       const parentOk = row.depth === 0 ? row.parentId === null : row.path[row.depth - 1] === row.parentId;
       if (row.path.length !== row.depth + 1 || row.path[row.depth] !== row.id || !parentOk) {
-        throw new Error(`Comment ${row.id}: path ${row.path.join('/')} does not match depth ${row.depth} and parent ${row.parentId}`);
+        throw new Error(
+          `Comment ${row.id}: path ${row.path.join('/')} does not match depth ${row.depth} and parent ${row.parentId}`,
+        );
       }
     }
     await manager.query(
