@@ -2,6 +2,63 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+/**
+ * The direction of dependencies in src/: each folder may import only folders of the layers below it (and none of its
+ * own layer). Read bottom to top: configuration and the database below everything, then shared code, then the events
+ * layer and the audit log, then the domains (a domain may use the ones listed before it), then the live fan-out and
+ * health and seeding on top. The composition root (app.module.ts, app.factory.ts, main.ts), web/ and openapi/ wire
+ * everything. Nothing in src/ imports seeds/ (the seed documents and their scripts, which use src/).
+ */
+const LAYERS = [
+  ['config'],
+  ['database'],
+  ['common'],
+  ['events', 'audit'],
+  ['users'],
+  ['auth'],
+  ['articles'],
+  ['banned-words'],
+  ['comments'],
+  ['votes'],
+  ['moderation'],
+  ['realtime', 'health', 'seeding'],
+];
+const DEEP_IMPORTS = { group: ['../../../*'], message: 'Import from a nearer module, or move the shared code down.' };
+const NO_SEEDS = {
+  regex: '^(\\.\\./)+seeds/',
+  message: 'src/ does not import seeds/: seeds/ holds data and scripts that use src/.',
+};
+const directionRules = [
+  {
+    files: ['src/*.ts', 'src/web/**/*.ts', 'src/openapi/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [DEEP_IMPORTS, NO_SEEDS] }] },
+  },
+  ...LAYERS.flatMap((layer, index) => {
+    const above = LAYERS.slice(index + 1).flat();
+    return layer.map((folder) => {
+      const forbidden = [...above, ...layer.filter((other) => other !== folder), 'seeds'];
+      return {
+        files: [`src/${folder}/**/*.ts`],
+        ignores: ['**/*.spec.ts'],
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              patterns: [
+                DEEP_IMPORTS,
+                {
+                  regex: `^(\\.\\./)+((${forbidden.join('|')})/|app\\.[a-z]+\\.js$|main\\.js$)`,
+                  message: `src/${folder} may import only the layers below it (LAYERS in eslint.config.js): dependencies point down.`,
+                },
+              ],
+            },
+          ],
+        },
+      };
+    });
+  }),
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'client/dist/**', '.data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -14,13 +71,17 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
-      'no-restricted-imports': ['error', { patterns: ['../../../*'] }],
+      'no-restricted-imports': ['error', { patterns: [DEEP_IMPORTS] }],
     },
   },
   {
@@ -34,6 +95,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
+  ...directionRules,
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

@@ -5,7 +5,7 @@ import { AppModule } from '../src/app.module.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { openDatabaseServer } from '../src/database/database-server.js';
 import { prepareDatabase } from '../src/database/prepare-database.js';
-import { SeedImporter } from './seed-importer.js';
+import { SeedImporter } from '../src/seeding/seed-importer.js';
 
 /** `npm run seed`: imports the seed documents into the app's database; a second run changes nothing. */
 async function main(): Promise<void> {

@@ -11,11 +11,12 @@ import { ArticlesRepository } from '../src/articles/articles.repository.js';
 import { firstFreeSlug } from '../src/articles/free-slug.js';
 import { AppModule } from '../src/app.module.js';
 import { renderMarkdown } from '../src/common/markdown/markdown.js';
-import { type BulkComment, type BulkQuote, CommentsRepository } from '../src/comments/comments.repository.js';
+import { CommentsRepository } from '../src/comments/comments.repository.js';
 import { quoteStandsIn } from '../src/comments/quote-verification.js';
 import { ConfigError, loadConfig } from '../src/config/app-config.js';
 import { openDatabaseServer } from '../src/database/database-server.js';
 import { prepareDatabase } from '../src/database/prepare-database.js';
+import { type BulkComment, type BulkQuote, SeedingRepository } from '../src/seeding/seeding.repository.js';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { MAX_COMMENTS, MIN_COMMENTS, THREAD_SPAN_MS, planThread } from './large-thread-shape.js';
 
@@ -53,6 +54,7 @@ export async function generateLargeThread(
   const dataSource = app.get(DataSource);
   const articles = app.get(ArticlesRepository);
   const comments = app.get(CommentsRepository);
+  const bulk = app.get(SeedingRepository);
   const users = app.get(UsersRepository);
   const plan = planThread({ comments: options.comments, seed: options.seed });
   const threadStart = Date.now() - THREAD_SPAN_MS - 5 * 60_000;
@@ -101,7 +103,7 @@ export async function generateLargeThread(
     try {
       for (let from = 0; from < plan.comments.length; from += BATCH_SIZE) {
         const batch = plan.comments.slice(from, from + BATCH_SIZE);
-        const reserved = await comments.reserveCommentIds(manager, batch.length);
+        const reserved = await bulk.reserveCommentIds(manager, batch.length);
         const rows: BulkComment[] = [];
         const quotes: BulkQuote[] = [];
         for (const [k, planned] of batch.entries()) {
@@ -140,8 +142,8 @@ export async function generateLargeThread(
             });
           }
         }
-        await comments.insertCommentsBulk(manager, article.id, rows);
-        await comments.insertQuotesBulk(manager, quotes);
+        await bulk.insertCommentsBulk(manager, article.id, rows);
+        await bulk.insertQuotesBulk(manager, quotes);
         quoteCount += quotes.length;
         bar?.increment(batch.length);
       }
@@ -151,12 +153,12 @@ export async function generateLargeThread(
 
     // Before the recounts: without fresh statistics they are planned as if this article had no comments (a nested
     // loop, quadratic in the thread's size: 40 s instead of 0.5 s for 10,000 comments).
-    await comments.refreshStatistics(manager);
+    await bulk.refreshStatistics(manager);
     await comments.recountReplies(manager, article.id);
     await articles.recountComments(manager, article.id);
     return { articleId: article.id, slug, quotes: quoteCount };
   });
-  await comments.vacuumAfterBulkLoad();
+  await bulk.vacuumAfterBulkLoad();
   return {
     ...result,
     comments: plan.comments.length,

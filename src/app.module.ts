@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ArticlesModule } from './articles/articles.module.js';
-import { CommentsModule } from './comments/comments.module.js';
+import { CommentsApiModule } from './comments/comments-api.module.js';
 import { type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -14,9 +14,10 @@ import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { DatabaseToolsModule } from './database/database-tools.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { VotesModule } from './votes/votes.module.js';
+import { VotesRepository } from './votes/votes.repository.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { HealthModule } from './health/health.module.js';
-import { SeedsModule } from '../seeds/seeds.module.js';
+import { SeedingModule } from './seeding/seeding.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -41,12 +42,13 @@ export class AppModule {
         UsersModule,
         AuthModule,
         ArticlesModule,
-        CommentsModule,
+        // Reading a thread shows the viewer's own votes: comments declare the port, votes implement it.
+        CommentsApiModule.forRoot({ viewerVotes: { module: VotesModule, provider: VotesRepository } }),
         VotesModule,
         ModerationModule,
         RealtimeModule,
         HealthModule,
-        SeedsModule,
+        SeedingModule,
       ],
       providers: [HttpShutdown],
     };

@@ -7,7 +7,7 @@ import { AuthService } from './auth/auth.service.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { openDatabaseServer } from './database/database-server.js';
 import { prepareDatabase } from './database/prepare-database.js';
-import { SeedImporter } from '../seeds/seed-importer.js';
+import { SeedImporter } from './seeding/seed-importer.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SeedImporter } from '../seeds/seed-importer.js';
+import { SeedImporter } from '../src/seeding/seed-importer.js';
 import { buildBlocks, excerptOf } from '../src/articles/article-blocks.js';
 import { ArticlesRepository } from '../src/articles/articles.repository.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';

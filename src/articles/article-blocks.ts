@@ -4,9 +4,9 @@ import { type BlockKind } from './article-block.entity.js';
 import { type NewBlock } from './articles.repository.js';
 
 /**
- * How an essay's body becomes blocks, shared by the seed importer (seeds/) and the API (POST /api/articles): stable
- * block ids, the excerpt and the slug. The seed parsers produce ParsedBlocks; Markdown sent to the API goes through
- * markdown-blocks.ts.
+ * How an essay's body becomes blocks, shared by the seed importer (src/seeding/) and the API (POST /api/articles):
+ * stable block ids, the excerpt and the slug. The seed parsers produce ParsedBlocks; Markdown sent to the API goes
+ * through markdown-blocks.ts.
  */
 
 const EXCERPT_LENGTH = 280;

@@ -1,23 +1,22 @@
 import { Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module.js';
 import { CommonModule } from '../common/common.module.js';
-import { CommentsController } from './comments.controller.js';
 import { CommentsRepository } from './comments.repository.js';
-import { CommentsService } from './comments.service.js';
 import { CommentWritesService } from './comment-writes.service.js';
 import { IdempotencyRepository } from '../common/idempotency/idempotency.repository.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
-import { VotesRepository } from '../votes/votes.repository.js';
 import { BannedWordsModule } from '../banned-words/banned-words.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { CommentEvents } from './comment-events.js';
 import { ReaderViews } from './reader-views.js';
 
+/**
+ * Comments as the other domains build on them: their rows (CommentsRepository) and the writes (CommentWritesService).
+ * The HTTP routes and the thread reads are in CommentsApiModule, composed at the root.
+ */
 @Module({
   imports: [CommonModule, ArticlesModule, BannedWordsModule, EventsModule],
-  controllers: [CommentsController],
-  // The votes repository lives with its domain (src/votes) but is provided here: reading a thread needs the viewer's votes.
-  providers: [CommentsRepository, CommentsService, CommentWritesService, CommentEvents, ReaderViews, VotesRepository, IdempotencyRepository, IdempotencyService],
-  exports: [CommentsRepository, VotesRepository, CommentWritesService, CommentEvents, ReaderViews],
+  providers: [CommentsRepository, CommentWritesService, CommentEvents, ReaderViews, IdempotencyRepository, IdempotencyService],
+  exports: [CommentsRepository, CommentWritesService, CommentEvents, ReaderViews],
 })
 export class CommentsModule {}

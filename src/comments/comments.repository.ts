@@ -3,11 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { changedRows } from '../database/query-results.js';
 import { type Tx } from '../database/unit-of-work.js';
-import { type Viewer, isModerator } from '../auth/viewer.js';
 import { type UserRole } from '../users/user.entity.js';
 import { type QuoteSource } from './comment-quote.entity.js';
 import { type CommentStatus, type Stance } from './comment.entity.js';
-import { SORT_SPECS, type ThreadSort } from './thread-sort.js';
 
 /** A comment as the read side needs it: the row plus its author's public fields. */
 export interface CommentRow {
@@ -72,148 +70,27 @@ export interface VoteCounters {
   downvotes: number;
 }
 
-/** Where a page ends in a sort: the sort key of its last comment and the id that breaks ties. */
-export interface SortPosition {
-  key: number | string;
-  id: string;
-}
-
-const COLUMNS = `
+/** The select list of a CommentRow, from `comments c JOIN users u ON u.id = c.author_id`. */
+export const COMMENT_COLUMNS = `
   c.id, c.article_id AS "articleId", c.parent_id AS "parentId", c.path, c.depth,
   c.author_id AS "authorId", u.username AS "authorUsername", u.display_name AS "authorDisplayName", u.role AS "authorRole",
   c.body, c.html, c.status, c.published, c.stance, c.created_at AS "createdAt", c.edited_at AS "editedAt",
   c.upvotes, c.downvotes, c.score, c.best_score AS "bestScore", c.controversy, c.reply_count AS "replyCount"`;
 
 /**
- * Every query on comments. A thread page is read level by level: one query for the page's first level, then one query
- * per level of replies that takes the first N children of every parent at once (a LATERAL join on the sort's index),
- * so reading a page costs `depth + 2` queries whatever the thread's size.
+ * A comment's own rows and their dependents (quotes, revisions, counters): what the writes lock, insert and change,
+ * and the reads by id. Thread pages are read through ThreadRepository, the moderation queues through moderation's
+ * ModerationQueueRepository.
  */
 @Injectable()
 export class CommentsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Top-level comments of an article, one page in the given sort. */
-  findTopLevelPage(articleId: string, viewer: Viewer, sort: ThreadSort, limit: number, after: SortPosition | null) {
-    return this.findLevelPage({ articleId, parentId: null, viewer, sort, limit, after });
-  }
-
-  /** Direct replies of one comment, one page in the given sort. */
-  findRepliesPage(articleId: string, parentId: string, viewer: Viewer, sort: ThreadSort, limit: number, after: SortPosition | null) {
-    return this.findLevelPage({ articleId, parentId, viewer, sort, limit, after });
-  }
-
-  /** Comments (at any depth) quoting a block, one page in the given sort. */
-  async findQuotingBlockPage(
-    articleId: string,
-    blockId: string,
-    viewer: Viewer,
-    sort: ThreadSort,
-    limit: number,
-    after: SortPosition | null,
-  ): Promise<CommentRow[]> {
-    const spec = SORT_SPECS[sort];
-    const params: unknown[] = [articleId, blockId, limit];
-    const visibility = this.visibility(viewer, params);
-    const keyset = after ? this.keyset(sort, after, params) : 'TRUE';
-    return this.dataSource.query(
-      `SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-        WHERE c.article_id = $1
-          AND EXISTS (SELECT 1 FROM comment_quotes q WHERE q.comment_id = c.id AND q.block_id = $2)
-          AND ${visibility} AND ${keyset}
-        ORDER BY c.${spec.column} ${spec.direction}, c.id ${spec.direction}
-        LIMIT $3`,
-      params,
-    );
-  }
-
-  /** The first `perParent` replies of each parent, in the sort. */
-  async findFirstRepliesOf(
-    articleId: string,
-    parentIds: string[],
-    viewer: Viewer,
-    sort: ThreadSort,
-    perParent: number,
-  ): Promise<CommentRow[]> {
-    if (parentIds.length === 0 || perParent === 0) return [];
-    const spec = SORT_SPECS[sort];
-    const params: unknown[] = [articleId, parentIds, perParent];
-    const visibility = this.visibility(viewer, params);
-    return this.dataSource.query(
-      `SELECT r.* FROM unnest($2::bigint[]) WITH ORDINALITY AS p(id, n)
-        CROSS JOIN LATERAL (
-          SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-           WHERE c.article_id = $1 AND c.parent_id = p.id AND ${visibility}
-           ORDER BY c.${spec.column} ${spec.direction}, c.id ${spec.direction}
-           LIMIT $3
-        ) r
-        ORDER BY p.n`,
-      params,
-    );
-  }
-
   async findById(id: string, tx: Tx = this.dataSource.manager): Promise<CommentRow | null> {
-    const rows: CommentRow[] = await tx.query(`SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`, [
+    const rows: CommentRow[] = await tx.query(`SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`, [
       id,
     ]);
     return rows[0] ?? null;
-  }
-
-  /**
-   * A comment with its article's slug, title and event number, read in one statement (so one snapshot): every event
-   * up to that number is reflected in the row.
-   */
-  async findWithArticle(id: string): Promise<(CommentRow & { articleSlug: string; articleTitle: string; articleSeq: string }) | null> {
-    const rows: (CommentRow & { articleSlug: string; articleTitle: string; articleSeq: string })[] = await this.dataSource.query(
-      `SELECT ${COLUMNS}, a.slug AS "articleSlug", a.title AS "articleTitle", a.event_seq AS "articleSeq"
-         FROM comments c JOIN users u ON u.id = c.author_id JOIN articles a ON a.id = c.article_id
-        WHERE c.id = $1`,
-      [id],
-    );
-    return rows[0] ?? null;
-  }
-
-  /**
-   * A page of a moderation queue. `pending`: oldest first; `removed`: newest first; `reported`: visible comments with
-   * open reports, most reported first. Each row carries its article's slug and its open report count.
-   */
-  async findQueuePage(
-    queue: 'pending' | 'removed' | 'reported',
-    articleId: string | null,
-    limit: number,
-    after: { key: number | string; id: string } | null,
-  ): Promise<(CommentRow & { articleSlug: string; openReports: number })[]> {
-    const params: unknown[] = [limit, articleId];
-    const base = `SELECT ${COLUMNS}, a.slug AS "articleSlug", coalesce(r.n, 0) AS "openReports"
-                    FROM comments c JOIN users u ON u.id = c.author_id JOIN articles a ON a.id = c.article_id`;
-    const reports = `(SELECT comment_id, count(*)::int AS n FROM reports WHERE status = 'open' GROUP BY comment_id) r`;
-    const article = '($2::bigint IS NULL OR c.article_id = $2::bigint)';
-    switch (queue) {
-      case 'pending': {
-        const keyset = after ? `(c.created_at, c.id) > ($${params.push(after.key)}::timestamptz, $${params.push(after.id)}::bigint)` : 'TRUE';
-        return this.dataSource.query(
-          `${base} LEFT JOIN ${reports} ON r.comment_id = c.id
-            WHERE c.status = 'pending' AND ${article} AND ${keyset} ORDER BY c.created_at, c.id LIMIT $1`,
-          params,
-        );
-      }
-      case 'removed': {
-        const keyset = after ? `(c.created_at, c.id) < ($${params.push(after.key)}::timestamptz, $${params.push(after.id)}::bigint)` : 'TRUE';
-        return this.dataSource.query(
-          `${base} LEFT JOIN ${reports} ON r.comment_id = c.id
-            WHERE c.status = 'removed' AND ${article} AND ${keyset} ORDER BY c.created_at DESC, c.id DESC LIMIT $1`,
-          params,
-        );
-      }
-      case 'reported': {
-        const keyset = after ? `(r.n, c.id) < ($${params.push(after.key)}::int, $${params.push(after.id)}::bigint)` : 'TRUE';
-        return this.dataSource.query(
-          `${base} JOIN ${reports} ON r.comment_id = c.id
-            WHERE c.status = 'visible' AND ${article} AND ${keyset} ORDER BY r.n DESC, c.id DESC LIMIT $1`,
-          params,
-        );
-      }
-    }
   }
 
   /** Serialises one author's posts on one article until the transaction ends (slow mode's check-then-insert). */
@@ -233,7 +110,7 @@ export class CommentsRepository {
   /** The comment, its row locked until the transaction ends (edits, deletions and moderation of one comment queue up). */
   async findByIdForUpdate(tx: Tx, id: string): Promise<CommentRow | null> {
     const rows: CommentRow[] = await tx.query(
-      `SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1 FOR UPDATE OF c`,
+      `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1 FOR UPDATE OF c`,
       [id],
     );
     return rows[0] ?? null;
@@ -318,7 +195,7 @@ export class CommentsRepository {
   async findByIdsInOrder(ids: string[]): Promise<CommentRow[]> {
     if (ids.length === 0) return [];
     return this.dataSource.query(
-      `SELECT ${COLUMNS} FROM unnest($1::bigint[]) WITH ORDINALITY AS p(id, n)
+      `SELECT ${COMMENT_COLUMNS} FROM unnest($1::bigint[]) WITH ORDINALITY AS p(id, n)
         JOIN comments c ON c.id = p.id JOIN users u ON u.id = c.author_id
         ORDER BY p.n`,
       [ids],
@@ -335,23 +212,6 @@ export class CommentsRepository {
         ORDER BY comment_id, ordinal`,
       [commentIds],
     );
-  }
-
-  /** Comments of the article this viewer may see: visible ones, their own pending ones, everything for moderators. */
-  async countVisibleTo(articleId: string, viewer: Viewer, visibleCount: number): Promise<number> {
-    if (isModerator(viewer)) {
-      const rows: { n: number }[] = await this.dataSource.query(
-        `SELECT count(*)::int AS n FROM comments WHERE article_id = $1 AND status IN ('visible', 'pending', 'removed')`,
-        [articleId],
-      );
-      return rows[0].n;
-    }
-    if (!viewer.userId) return visibleCount;
-    const rows: { n: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM comments WHERE author_id = $1 AND article_id = $2 AND status = 'pending'`,
-      [viewer.userId, articleId],
-    );
-    return visibleCount + rows[0].n;
   }
 
   /**
@@ -389,12 +249,6 @@ export class CommentsRepository {
     return inserted;
   }
 
-  findIdByImportKey(manager: EntityManager, importKey: string): Promise<{ id: string; path: string[] } | null> {
-    return manager
-      .query(`SELECT id, path FROM comments WHERE import_key = $1`, [importKey])
-      .then((rows: { id: string; path: string[] }[]) => rows[0] ?? null);
-  }
-
   /**
    * Moves a comment's vote counters and, in the same statement, its score and both derived sort keys. The row lock
    * of the UPDATE serialises concurrent voters, so the counters stay exact.
@@ -422,153 +276,4 @@ export class CommentsRepository {
       [articleId],
     );
   }
-
-
-  private async findLevelPage(q: {
-    articleId: string;
-    parentId: string | null;
-    viewer: Viewer;
-    sort: ThreadSort;
-    limit: number;
-    after: SortPosition | null;
-  }): Promise<CommentRow[]> {
-    const spec = SORT_SPECS[q.sort];
-    const params: unknown[] = [q.articleId, q.limit];
-    const parent = q.parentId === null ? 'c.parent_id IS NULL' : `c.parent_id = $${params.push(q.parentId)}`;
-    const visibility = this.visibility(q.viewer, params);
-    const keyset = q.after ? this.keyset(q.sort, q.after, params) : 'TRUE';
-    return this.dataSource.query(
-      `SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-        WHERE c.article_id = $1 AND ${parent} AND ${visibility} AND ${keyset}
-        ORDER BY c.${spec.column} ${spec.direction}, c.id ${spec.direction}
-        LIMIT $2`,
-      params,
-    );
-  }
-
-  /**
-   * A comment readers never saw (never approved, whatever its status now) is seen only by its author and moderators;
-   * every other one is shown (as a placeholder when its body is not for this viewer). CommentAccess.canSee in SQL.
-   */
-  private visibility(viewer: Viewer, params: unknown[]): string {
-    if (isModerator(viewer)) return 'TRUE';
-    if (!viewer.userId) return 'c.published';
-    return `(c.published OR c.author_id = $${params.push(viewer.userId)})`;
-  }
-
-  private keyset(sort: ThreadSort, after: SortPosition, params: unknown[]): string {
-    const spec = SORT_SPECS[sort];
-    const cast = spec.keyType === 'timestamp' ? 'timestamptz' : spec.column === 'score' ? 'integer' : 'double precision';
-    const key = `$${params.push(after.key)}::${cast}`;
-    const id = `$${params.push(after.id)}::bigint`;
-    return `(c.${spec.column}, c.id) ${spec.direction === 'DESC' ? '<' : '>'} (${key}, ${id})`;
-  }
-
-  /** Takes `count` ids from the comments' sequence, in increasing order, for rows inserted with their ids given. */
-  async reserveCommentIds(manager: EntityManager, count: number): Promise<string[]> {
-    if (count <= 0) return [];
-    const rows: { id: string }[] = await manager.query(
-      `SELECT nextval(pg_get_serial_sequence('comments', 'id')) AS id FROM generate_series(1, $1) ORDER BY 1`,
-      [count],
-    );
-    return rows.map((r) => r.id);
-  }
-
-  /**
-   * Inserts many comments of one article in one statement (bulk imports, synthetic threads). Ids and paths come
-   * pre-assigned (see reserveCommentIds); a parent must be inserted before, or in the same call ahead of, its
-   * replies. Score, best score and controversy are computed here from the vote counters; the reply counters are left
-   * at zero for recountReplies. The caller owns the transaction.
-   */
-  async insertCommentsBulk(manager: EntityManager, articleId: string, rows: BulkComment[]): Promise<void> {
-    if (rows.length === 0) return;
-    for (const row of rows) {
-      const parentOk = row.depth === 0 ? row.parentId === null : row.path[row.depth - 1] === row.parentId;
-      if (row.path.length !== row.depth + 1 || row.path[row.depth] !== row.id || !parentOk) {
-        throw new Error(`Comment ${row.id}: path ${row.path.join('/')} does not match depth ${row.depth} and parent ${row.parentId}`);
-      }
-    }
-    await manager.query(
-      `INSERT INTO comments (id, article_id, parent_id, path, depth, author_id, body, html, status, published, stance, created_at,
-                             upvotes, downvotes, score, best_score, controversy)
-       SELECT r.id, $1, r.parent_id, r.path::bigint[], r.depth, r.author_id, r.body, r.html, r.status, r.status <> 'pending', r.stance, r.created_at,
-              r.up, r.down, r.up - r.down, comment_best_score(r.up, r.down), comment_controversy(r.up, r.down)
-         FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::int[], $6::bigint[], $7::text[], $8::text[], $9::text[],
-                     $10::text[], $11::timestamptz[], $12::int[], $13::int[])
-              AS r(id, parent_id, path, depth, author_id, body, html, status, stance, created_at, up, down)`,
-      [
-        articleId,
-        rows.map((r) => r.id),
-        rows.map((r) => r.parentId),
-        rows.map((r) => `{${r.path.join(',')}}`),
-        rows.map((r) => r.depth),
-        rows.map((r) => r.authorId),
-        rows.map((r) => r.body),
-        rows.map((r) => r.html),
-        rows.map((r) => r.status),
-        rows.map((r) => r.stance),
-        rows.map((r) => r.createdAt.toISOString()),
-        rows.map((r) => r.upvotes),
-        rows.map((r) => r.downvotes),
-      ],
-    );
-  }
-
-  /** Inserts many quotes in one statement; their comments must exist. The caller owns the transaction. */
-  async insertQuotesBulk(manager: EntityManager, quotes: BulkQuote[]): Promise<void> {
-    if (quotes.length === 0) return;
-    await manager.query(
-      `INSERT INTO comment_quotes (comment_id, ordinal, source, block_id, quoted_comment_id, text, verified)
-       SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[])`,
-      [
-        quotes.map((q) => q.commentId),
-        quotes.map((q) => q.ordinal),
-        quotes.map((q) => q.source),
-        quotes.map((q) => q.blockId),
-        quotes.map((q) => q.quotedCommentId),
-        quotes.map((q) => q.text),
-        quotes.map((q) => q.verified),
-      ],
-    );
-  }
-
-  /**
-   * Refreshes the planner's statistics of comments and quotes after a bulk load. Inside the loading transaction it
-   * counts that transaction's own rows, so the statements that follow (recountReplies) are planned for the real
-   * sizes rather than for an article the statistics believe empty; the statistics commit with the rows.
-   */
-  async refreshStatistics(manager: EntityManager): Promise<void> {
-    await manager.query('ANALYZE comments, comment_quotes');
-  }
-
-  /**
-   * Vacuums comments and quotes outside any transaction, after a bulk load has committed: clears the row versions
-   * the counter updates left behind and sets the visibility map, as autovacuum would a minute later.
-   */
-  async vacuumAfterBulkLoad(): Promise<void> {
-    await this.dataSource.query('VACUUM (ANALYZE) comments, comment_quotes');
-  }
-}
-
-/** A comment for insertCommentsBulk: id and materialised path already assigned. */
-export interface BulkComment {
-  id: string;
-  parentId: string | null;
-  /** The parent's path plus this comment's id. */
-  path: string[];
-  /** The parent's depth + 1; 0 at the top level. */
-  depth: number;
-  authorId: string;
-  body: string;
-  html: string;
-  status: CommentStatus;
-  stance: Stance | null;
-  createdAt: Date;
-  upvotes: number;
-  downvotes: number;
-}
-
-export interface BulkQuote extends NewQuote {
-  commentId: string;
-  ordinal: number;
 }

@@ -8,12 +8,13 @@ import { CursorCodec } from '../common/pagination/cursor-codec.js';
 import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
 import { CommentAccess } from './comment-access.js';
-import { type CommentRow, CommentsRepository, type QuoteRow, type SortPosition } from './comments.repository.js';
+import { type CommentRow, CommentsRepository, type QuoteRow } from './comments.repository.js';
 import { type CommentNodeDto, type PermalinkDto, type RepliesPageDto, type ThreadPageDto } from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
 import { DEFAULT_DEPTH, DEFAULT_REPLY_LIMIT, type PermalinkQueryDto, type RepliesQueryDto, type ThreadQueryDto } from './dto/thread-query.dto.js';
 import { SORT_SPECS, type ThreadSort } from './thread-sort.js';
-import { VotesRepository } from '../votes/votes.repository.js';
+import { type SortPosition, ThreadRepository } from './thread.repository.js';
+import { ViewerVotes } from './viewer-votes.js';
 
 /** The ancestors a permalink answer carries at most: the nearest ones (moreAncestors counts those above them). */
 export const MAX_ANCESTORS = 20;
@@ -27,11 +28,12 @@ interface TreeShape {
 @Injectable()
 export class CommentsService {
   constructor(
+    private readonly threads: ThreadRepository,
     private readonly comments: CommentsRepository,
     private readonly articles: ArticlesService,
     private readonly articleRows: ArticlesRepository,
     private readonly cursors: CursorCodec,
-    private readonly votes: VotesRepository,
+    private readonly votes: ViewerVotes,
   ) {}
 
   async thread(slug: string, query: ThreadQueryDto, viewer: Viewer): Promise<ThreadPageDto> {
@@ -44,12 +46,12 @@ export class CommentsService {
     const scope = `thread:${article.id}:${shape.sort}:${query.blockId ?? ''}`;
     const after = this.readCursor(scope, shape.sort, query.cursor);
     const rows = query.blockId
-      ? await this.comments.findQuotingBlockPage(article.id, query.blockId, viewer, shape.sort, rowsFor(limit), after)
-      : await this.comments.findTopLevelPage(article.id, viewer, shape.sort, rowsFor(limit), after);
+      ? await this.threads.findQuotingBlockPage(article.id, query.blockId, viewer, shape.sort, rowsFor(limit), after)
+      : await this.threads.findTopLevelPage(article.id, viewer, shape.sort, rowsFor(limit), after);
     const page = pageOf(rows, limit, (last) => this.cursorAt(scope, shape.sort, last));
     const [items, total] = await Promise.all([
       this.buildTrees(article.id, page.items, viewer, shape),
-      this.comments.countVisibleTo(article.id, viewer, article.commentCount),
+      this.threads.countVisibleTo(article.id, viewer, article.commentCount),
     ]);
     return { items, nextCursor: page.nextCursor, total, seq: Number(article.eventSeq) };
   }
@@ -57,7 +59,7 @@ export class CommentsService {
   async permalink(rawId: string, query: PermalinkQueryDto, viewer: Viewer): Promise<PermalinkDto> {
     const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
     // The article's event number comes with the comment: every event up to it is in the comment and in what follows.
-    const comment = await this.comments.findWithArticle(id);
+    const comment = await this.threads.findWithArticle(id);
     if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
     const shape = { ...treeShape(query), replyLimit: query.limit ?? DEFAULT_LIMIT };
     const aboveIds = comment.path.slice(0, -1);
@@ -84,7 +86,7 @@ export class CommentsService {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const scope = `replies:${parent.id}:${shape.sort}`;
     const after = this.readCursor(scope, shape.sort, query.cursor);
-    const rows = await this.comments.findRepliesPage(parent.articleId, parent.id, viewer, shape.sort, rowsFor(limit), after);
+    const rows = await this.threads.findRepliesPage(parent.articleId, parent.id, viewer, shape.sort, rowsFor(limit), after);
     const page = pageOf(rows, limit, (last) => this.cursorAt(scope, shape.sort, last));
     return { items: await this.buildTrees(parent.articleId, page.items, viewer, shape), nextCursor: page.nextCursor };
   }
@@ -106,7 +108,7 @@ export class CommentsService {
     const all = [...roots];
     let level = roots;
     for (let d = 0; d < shape.depth && level.length > 0; d++) {
-      const children = await this.comments.findFirstRepliesOf(articleId, level.map((r) => r.id), viewer, shape.sort, shape.replyLimit);
+      const children = await this.threads.findFirstRepliesOf(articleId, level.map((r) => r.id), viewer, shape.sort, shape.replyLimit);
       for (const child of children) {
         const siblings = childrenOf.get(child.parentId as string) ?? [];
         siblings.push(child);

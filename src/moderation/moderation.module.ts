@@ -8,7 +8,9 @@ import { AuditModule } from '../audit/audit.module.js';
 import { BannedWordsModule } from '../banned-words/banned-words.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { ModerationLogRepository } from './moderation-log.repository.js';
+import { BansRepository } from './bans.repository.js';
 import { ModerationController } from './moderation.controller.js';
+import { ModerationQueueRepository } from './moderation-queue.repository.js';
 import { ModerationService } from './moderation.service.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
@@ -17,6 +19,6 @@ import { ReportsService } from './reports.service.js';
 @Module({
   imports: [ArticlesModule, CommentsModule, UsersModule, CommonModule, BannedWordsModule, AuditModule, EventsModule],
   controllers: [ReportsController, ModerationController],
-  providers: [ReportsRepository, ReportsService, ModerationService, BanExpiry, ModerationLogRepository],
+  providers: [ReportsRepository, ModerationQueueRepository, BansRepository, ReportsService, ModerationService, BanExpiry, ModerationLogRepository],
 })
 export class ModerationModule {}

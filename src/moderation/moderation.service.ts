@@ -14,8 +14,9 @@ import { toCommentDto } from '../comments/dto/comment.mapper.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { EventBus } from '../events/event-bus.js';
 import { toUserDto } from '../users/dto/user.dto.js';
-import { type BanPosition, UsersRepository } from '../users/users.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { BanExpiry } from './ban-expiry.js';
+import { type BanPosition, BansRepository } from './bans.repository.js';
 import {
   type BanDto,
   type BanResultDto,
@@ -28,6 +29,7 @@ import {
 } from './dto/moderation.dto.js';
 import { type CommentAction, transition } from './comment-transitions.js';
 import { ModerationLogRepository } from './moderation-log.repository.js';
+import { ModerationQueueRepository } from './moderation-queue.repository.js';
 import { ReportsRepository } from './reports.repository.js';
 
 @Injectable()
@@ -37,6 +39,8 @@ export class ModerationService {
     private readonly comments: CommentsRepository,
     private readonly writes: CommentWritesService,
     private readonly reports: ReportsRepository,
+    private readonly queues: ModerationQueueRepository,
+    private readonly banned: BansRepository,
     private readonly users: UsersRepository,
     private readonly logPages: ModerationLogRepository,
     private readonly audit: AuditLog,
@@ -55,7 +59,7 @@ export class ModerationService {
     const after = this.cursors.positionOf(scope, query.cursor, ([key, id]) =>
       (typeof key === 'string' || typeof key === 'number') && isId(id) ? { key, id } : null,
     );
-    const rows = await this.comments.findQueuePage(queue, query.articleId ?? null, rowsFor(limit), after);
+    const rows = await this.queues.findQueuePage(queue, query.articleId ?? null, rowsFor(limit), after);
     const { items: page, nextCursor } = pageOf(rows, limit, (last) =>
       this.cursors.encode(scope, [queue === 'reported' ? last.openReports : last.createdAt.toISOString(), last.id]),
     );
@@ -142,7 +146,7 @@ export class ModerationService {
     const after = this.cursors.positionOf('bans', cursor, ([banLogId, userId]): BanPosition | null =>
       (banLogId === null || isId(banLogId)) && isId(userId) ? { banLogId, userId } : null,
     );
-    const rows = await this.users.findBannedPage(rowsFor(limit), after);
+    const rows = await this.banned.findBannedPage(rowsFor(limit), after);
     const page = pageOf(rows, limit, (last) => this.cursors.encode('bans', [last.banLogId, last.id]));
     return {
       items: page.items.map((r) => ({

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { type ViewerVotes } from '../comments/viewer-votes.js';
 import { type Tx } from '../database/unit-of-work.js';
 
-/** Every query on votes. */
+/** Every query on votes; it gives comments the viewer's own votes (ViewerVotes). */
 @Injectable()
-export class VotesRepository {
+export class VotesRepository implements ViewerVotes {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**

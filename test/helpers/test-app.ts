@@ -7,7 +7,7 @@ import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { dropDatabase, ensureDatabase } from '../../src/database/database-server.js';
 import { prepareDatabase } from '../../src/database/prepare-database.js';
-import { SeedImporter } from '../../seeds/seed-importer.js';
+import { SeedImporter } from '../../src/seeding/seed-importer.js';
 
 export interface TestApp {
   app: INestApplication;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { quoteStandsIn } from '../src/comments/quote-verification.js';
+import { quoteStandsIn } from '../comments/quote-verification.js';
 import { locatePassage, locateQuotes, quotedPassages } from './quote-locator.js';
 
 const blocks = [

@@ -1,12 +1,12 @@
 /**
- * What every source-format parser produces. The importer (seeds/importer.ts) turns it into articles, blocks,
- * seeded users and the seeded thread; parsers know nothing of the database.
+ * What every source-format parser produces. The importer (seed-importer.ts) turns it into articles, blocks, seeded
+ * users and the seeded thread; parsers know nothing of the database.
  */
 
-import type { ParsedBlock } from '../../src/articles/article-blocks.js';
+import type { ParsedBlock } from '../../articles/article-blocks.js';
 
 // A block of the source is defined beside the code that renders it, shared with the API.
-export type { ParsedBlock, ParsedBlockKind } from '../../src/articles/article-blocks.js';
+export type { ParsedBlock, ParsedBlockKind } from '../../articles/article-blocks.js';
 
 export interface ParsedComment {
   /** The comment's number in the source (1-based, as printed). */

@@ -18,5 +18,8 @@ export const SEED_DOCUMENTS: SeedDocument[] = [
   { file: '003_cbfdfa432e988fe7.txt', parse: parseMarxistsArchive },
 ];
 
-/** seeds/documents, from the compiled file's place (dist/seeds) or the source's (seeds). */
-export const DOCUMENTS_DIR = new URL(import.meta.url.includes('/dist/') ? '../../seeds/documents/' : './documents/', import.meta.url);
+/**
+ * seeds/documents, from the compiled file's place (dist/src/seeding) or the source's (src/seeding): the documents stay
+ * in seeds/ as data (the Docker image copies that folder); the code that reads them is this feature.
+ */
+export const DOCUMENTS_DIR = new URL(import.meta.url.includes('/dist/') ? '../../../seeds/documents/' : '../../seeds/documents/', import.meta.url);
