@@ -7,13 +7,19 @@ import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { RateLimited } from '../common/rate-limit/rate-limit.js';
 import { CommentDto } from '../comments/dto/comment.dto.js';
 import { BanDto, BannedWordsDto, BannedWordsListDto, BanResultDto, BansPageDto, LogPageDto, QueuePageDto, QueueQueryDto, ReasonDto } from './dto/moderation.dto.js';
+import { BansService } from './bans.service.js';
+import { ModerationAdminService } from './moderation-admin.service.js';
 import { ModerationService } from './moderation.service.js';
 
 @ApiTags('moderation')
 @Controller('moderation')
 @SignedIn()
 export class ModerationController {
-  constructor(private readonly moderation: ModerationService) {}
+  constructor(
+    private readonly moderation: ModerationService,
+    private readonly banning: BansService,
+    private readonly admin: ModerationAdminService,
+  ) {}
 
   @Get('queue')
   @ApiOperation({ summary: 'A moderation queue: pending (oldest first), reported (most reported first) or removed' })
@@ -60,7 +66,7 @@ export class ModerationController {
   @ApiOkResponse({ type: BanResultDto })
   @ApiErrorResponses(400, 401, 403, 404)
   ban(@Param('id') id: string, @Body() body: BanDto, @CurrentViewer() viewer: Viewer): Promise<BanResultDto> {
-    return this.moderation.ban(id, body, viewer);
+    return this.banning.ban(id, body, viewer);
   }
 
   @Delete('users/:id/ban')
@@ -70,7 +76,7 @@ export class ModerationController {
   @ApiNoContentResponse()
   @ApiErrorResponses(401, 403, 404)
   unban(@Param('id') id: string, @CurrentViewer() viewer: Viewer): Promise<void> {
-    return this.moderation.unban(id, viewer);
+    return this.banning.unban(id, viewer);
   }
 
   @Get('bans')
@@ -78,7 +84,7 @@ export class ModerationController {
   @ApiOkResponse({ type: BansPageDto })
   @ApiErrorResponses(400, 401, 403)
   bans(@Query() query: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<BansPageDto> {
-    return this.moderation.bans(query.limit ?? 20, query.cursor, viewer);
+    return this.banning.bans(query.limit ?? 20, query.cursor, viewer);
   }
 
   @Get('banned-words')
@@ -86,7 +92,7 @@ export class ModerationController {
   @ApiOkResponse({ type: BannedWordsListDto })
   @ApiErrorResponses(401, 403)
   async bannedWords(@CurrentViewer() viewer: Viewer): Promise<BannedWordsListDto> {
-    return { words: await this.moderation.bannedWordList(viewer) };
+    return { words: await this.admin.bannedWordList(viewer) };
   }
 
   @Put('banned-words')
@@ -95,7 +101,7 @@ export class ModerationController {
   @ApiOkResponse({ type: BannedWordsListDto })
   @ApiErrorResponses(400, 401, 403)
   async replaceBannedWords(@Body() body: BannedWordsDto, @CurrentViewer() viewer: Viewer): Promise<BannedWordsListDto> {
-    return { words: await this.moderation.replaceBannedWords(body.words, viewer) };
+    return { words: await this.admin.replaceBannedWords(body.words, viewer) };
   }
 
   @Get('log')
@@ -103,6 +109,6 @@ export class ModerationController {
   @ApiOkResponse({ type: LogPageDto })
   @ApiErrorResponses(400, 401, 403)
   logPage(@Query() query: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<LogPageDto> {
-    return this.moderation.logPage(query.limit ?? 20, query.cursor, viewer);
+    return this.admin.logPage(query.limit ?? 20, query.cursor, viewer);
   }
 }

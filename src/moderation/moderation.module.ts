@@ -11,6 +11,8 @@ import { ModerationLogRepository } from './moderation-log.repository.js';
 import { BansRepository } from './bans.repository.js';
 import { ModerationController } from './moderation.controller.js';
 import { ModerationQueueRepository } from './moderation-queue.repository.js';
+import { BansService } from './bans.service.js';
+import { ModerationAdminService } from './moderation-admin.service.js';
 import { ModerationService } from './moderation.service.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
@@ -19,6 +21,6 @@ import { ReportsService } from './reports.service.js';
 @Module({
   imports: [ArticlesModule, CommentsModule, UsersModule, CommonModule, BannedWordsModule, AuditModule, EventsModule],
   controllers: [ReportsController, ModerationController],
-  providers: [ReportsRepository, ModerationQueueRepository, BansRepository, ReportsService, ModerationService, BanExpiry, ModerationLogRepository],
+  providers: [ReportsRepository, ModerationQueueRepository, BansRepository, ReportsService, ModerationService, BansService, ModerationAdminService, BanExpiry, ModerationLogRepository],
 })
 export class ModerationModule {}
