@@ -117,7 +117,7 @@ export function reconnectLive(): void {
  * the retries and the handlers.
  */
 export class LiveArticle {
-  /** Joining from asking until the answer is applied, and while a retry waits: room events are held meanwhile. */
+  /** The seq rule; it holds room events from asking to join until the answer is applied, and while a retry waits. */
   private readonly follow: SeqFollower<LiveEvent>;
   /** A join sent and not yet answered: there is never more than one. */
   private inFlight = false;

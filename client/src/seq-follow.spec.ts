@@ -125,6 +125,15 @@ describe('SeqFollower: joining', () => {
     assert.equal(step.rejoin, false);
   });
 
+  it('on resync goes on from the answered seq even when it is below the last applied one', () => {
+    const sut = new SeqFollower<Ev>(40);
+    sut.startJoin();
+    const step = sut.answered({ seq: 12, resync: true });
+    assert.deepEqual(step, { apply: [], dropped: 0, rejoin: false, resync: true, skipped: 0 });
+    assert.equal(sut.seq, 12);
+    assert.deepEqual(seqs(sut.receive(ev(13)).apply), [13], 'the next event is applied, not dropped as old');
+  });
+
   it('keeps holding after a refused join until one answers, and stops holding when the join is given up', () => {
     const sut = following(3);
     sut.startJoin();

@@ -101,9 +101,10 @@ export class SeqFollower<E extends Numbered> {
       // The first join: the follower starts from the article's latest number.
       this.last = answer.seq;
     } else if ('resync' in answer) {
+      // Go on from the answered seq, even one below the last applied (the server says `since` is ahead of it).
       resync = true;
       skipped = Math.max(0, answer.seq - this.last);
-      this.last = Math.max(this.last, answer.seq);
+      this.last = answer.seq;
     } else {
       for (const event of answer.missed) {
         if (event.seq !== null) dropped += this.hold(event, event.seq, false);
