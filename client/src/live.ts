@@ -10,15 +10,14 @@ import type {
   ClientToServerEvents,
   JoinAck,
   PresencePayload,
-  RoomEvent,
-  RoomEventType,
   ServerToClientEvents,
 } from '../../src/realtime/event-map.js';
 import { ROOM_EVENT_TYPES } from '../../src/realtime/event-map.js';
 import type { CommentDto } from '../../src/comments/dto/comment.dto.js';
+import type { LiveEvent } from './live-event.js';
+import { type FollowStep, SeqFollower } from './seq-follow.js';
 
-/** A numbered room event, discriminated by `type`. */
-export type LiveEvent = { [K in RoomEventType]: RoomEvent<K> }[RoomEventType];
+export type { LiveEvent } from './live-event.js';
 
 type ForumSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -42,8 +41,6 @@ export type LiveStatus = 'live' | 'reconnecting' | 'restarting' | 'paused';
 /** The wait before the first retry of a refused join; it doubles with each refusal, up to the cap. */
 export const JOIN_RETRY_FIRST_MS = 2_000;
 export const JOIN_RETRY_MAX_MS = 60_000;
-/** Events held while waiting for a join's catch-up; beyond this they are dropped, since the join hands them over. */
-const MAX_HELD_EVENTS = 500;
 
 /**
  * The wait before retry number `attempt` (1 for the first): 2 s doubling to 60 s, then a random point in its upper
@@ -115,13 +112,13 @@ export function reconnectLive(): void {
 
 /**
  * Follows one article. Give `since` (the `seq` the page's data was read at) when the page loaded its data before
- * following: the first `join` then hands over every event after it, so nothing written in between is missed.
+ * following: the first `join` then hands over every event after it, so nothing written in between is missed. Which
+ * event to apply, hold or drop, and when to join again, is the rule of seq-follow.ts; this class brings it the socket,
+ * the retries and the handlers.
  */
 export class LiveArticle {
-  private lastSeq: number | null;
-  private readonly early = new Map<number, LiveEvent>();
-  /** From asking to join until its answer is applied, and while a retry waits: room events are held meanwhile. */
-  private catchingUp = false;
+  /** The seq rule; it holds room events from asking to join until the answer is applied, and while a retry waits. */
+  private readonly follow: SeqFollower<LiveEvent>;
   /** A join sent and not yet answered: there is never more than one. */
   private inFlight = false;
   /** A reconnect asked to join while one was in flight: join again once it is answered. */
@@ -138,7 +135,7 @@ export class LiveArticle {
     private readonly handlers: LiveHandlers,
     since?: number,
   ) {
-    this.lastSeq = since ?? null;
+    this.follow = new SeqFollower<LiveEvent>(since ?? null);
     for (const type of ROOM_EVENT_TYPES) {
       const listener = (payload: object) => this.receive({ ...payload, type } as LiveEvent);
       this.socket.on(type, listener);
@@ -193,7 +190,7 @@ export class LiveArticle {
 
   /** The latest seq applied (null before the first join answered, unless `since` was given). */
   get seq(): number | null {
-    return this.lastSeq;
+    return this.follow.seq;
   }
 
   close(): void {
@@ -210,14 +207,13 @@ export class LiveArticle {
       this.joinAgain = true;
       return;
     }
-    this.catchingUp = true;
+    const since = this.follow.startJoin();
     this.inFlight = true;
     let ack: JoinAck | null;
     try {
-      const since = this.lastSeq ?? undefined;
       ack = (await this.socket
         .timeout(10_000)
-        .emitWithAck('join', since === undefined ? { article: this.slug } : { article: this.slug, since })) as JoinAck;
+        .emitWithAck('join', since === null ? { article: this.slug } : { article: this.slug, since })) as JoinAck;
     } catch {
       ack = null; // no answer in time
     }
@@ -230,7 +226,7 @@ export class LiveArticle {
       return;
     }
     if (ack === null && !this.socket.connected) {
-      this.catchingUp = false;
+      this.follow.stopJoin();
       return; // the connection dropped: the reconnect joins
     }
     if (ack === null || !ack.ok) {
@@ -242,18 +238,11 @@ export class LiveArticle {
       this.handlers.status?.('live');
     }
     this.handlers.presence(ack.presence);
-    if (this.lastSeq === null) {
-      this.lastSeq = ack.seq;
-    } else if ('resync' in ack) {
-      this.lastSeq = ack.seq;
-      this.early.clear();
-      this.handlers.resync();
-    } else {
-      for (const missed of ack.missed) this.apply(missed as unknown as LiveEvent);
-      this.lastSeq = Math.max(this.lastSeq, ack.seq);
-    }
-    this.catchingUp = false;
-    this.drain();
+    const step = this.follow.answered(
+      'resync' in ack ? ack : { seq: ack.seq, missed: ack.missed as unknown as LiveEvent[] },
+    );
+    if (step.resync) this.handlers.resync();
+    this.run(step);
   }
 
   /** Waits (longer after each refusal in a row), then joins again; room events are held until then. */
@@ -273,32 +262,11 @@ export class LiveArticle {
       if (event.type === 'comment.created') this.handlers.own?.(event.comment);
       return;
     }
-    if (this.lastSeq === null || this.catchingUp || event.seq > this.lastSeq + 1) {
-      // Too many held: drop them, the catch-up (or resync) of the join with `since` hands them over.
-      if (this.lastSeq !== null && this.early.size >= MAX_HELD_EVENTS) this.early.clear();
-      this.early.set(event.seq, event);
-      if (this.lastSeq !== null && !this.catchingUp && event.seq > this.lastSeq + 1) void this.join();
-      return;
-    }
-    this.apply(event);
-    this.drain();
+    this.run(this.follow.receive(event));
   }
 
-  private apply(event: LiveEvent): void {
-    if (event.seq === null || this.lastSeq === null || event.seq <= this.lastSeq) return;
-    this.lastSeq = event.seq;
-    this.handlers.event(event);
-  }
-
-  private drain(): void {
-    if (this.lastSeq === null) return;
-    for (const seq of [...this.early.keys()].sort((a, b) => a - b)) {
-      if (seq <= this.lastSeq) this.early.delete(seq);
-      else if (seq === this.lastSeq + 1) {
-        const event = this.early.get(seq) as LiveEvent;
-        this.early.delete(seq);
-        this.apply(event);
-      } else break;
-    }
+  private run(step: FollowStep<LiveEvent>): void {
+    for (const event of step.apply) this.handlers.event(event);
+    if (step.rejoin) void this.join();
   }
 }

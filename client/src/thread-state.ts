@@ -1,5 +1,5 @@
 import type { Article, Comment, CommentNode } from './api.js';
-import type { LiveEvent } from './live.js';
+import type { LiveEvent } from './live-event.js';
 
 /** Pure updates of a loaded comment tree: every live event and every local write goes through these. */
 

@@ -7,8 +7,9 @@ import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 
 /**
  * `npm test`: starts one throwaway embedded PostgreSQL (or uses DATABASE_URL's server), then runs every compiled unit
- * spec and e2e suite with node's test runner. Each suite makes its own database on that server and runs the
- * migrations once, so suites run in parallel without seeing each other.
+ * spec (the server's, the seeds' and those of the web client's pure rules, compiled into dist/client) and e2e suite
+ * with node's test runner. Each suite makes its own database on that server and runs the migrations once, so suites
+ * run in parallel without seeing each other.
  *
  * The server build is incremental, so dist/ keeps the output of a test file that was deleted or renamed since: only
  * compiled files whose TypeScript source still exists are run. After the run it prints the slowest files.
@@ -22,6 +23,7 @@ async function main(): Promise<number> {
   const compiled = [
     ...(await findFiles(path.join(distRoot, 'src'), '.spec.js')),
     ...(await findFiles(path.join(distRoot, 'seeds'), '.spec.js')),
+    ...(await findFiles(path.join(distRoot, 'client'), '.spec.js')),
     ...(await findFiles(path.join(distRoot, 'test'), '.e2e.js')),
   ].filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)));
   const files = await keepWithSource(compiled);

