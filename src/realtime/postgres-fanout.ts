@@ -27,7 +27,10 @@ export interface PostgresFanoutOptions {
   channelPrefix: string;
   /** NOTIFY carries at most 8000 bytes; larger messages go through the table. */
   payloadThreshold: number;
-  /** The LISTEN connection is replaced after `min` ms, doubling up to `max` ms while attempts keep failing. */
+  /**
+   * The LISTEN connection is replaced after about `min` ms, doubling up to `max` ms while attempts keep failing (with
+   * jitter: see {@link reconnectDelay}).
+   */
   reconnectMs: { min: number; max: number };
   /** How often the LISTEN connection is checked (a connection that died silently is noticed within this plus the query timeout). */
   pingIntervalMs: number;
@@ -244,7 +247,7 @@ export class PostgresFanout {
     if (this.listener === client) this.listener = undefined;
     if (this.closed) return;
     this.setState('reconnecting');
-    const delay = Math.min(this.options.reconnectMs.max, this.options.reconnectMs.min * 2 ** this.attempt);
+    const delay = reconnectDelay(this.attempt, this.options.reconnectMs);
     this.attempt++;
     this.log.warn(`live fan-out: LISTEN connection lost (${reason}); reconnecting in ${delay} ms`);
     clearTimeout(this.reconnectTimer);
@@ -351,4 +354,14 @@ async function withDeadline(promise: Promise<unknown>, ms: number): Promise<bool
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * How long to wait before the next attempt at the LISTEN connection: `min` ms doubled per failed attempt, capped at
+ * `max`, of which the second half is random ("equal jitter"), so that the processes that lost the same database do
+ * not all come back at the same instant.
+ */
+export function reconnectDelay(attempt: number, { min, max }: { min: number; max: number }, random: () => number = Math.random): number {
+  const capped = Math.min(max, min * 2 ** attempt);
+  return Math.round(capped / 2 + (capped / 2) * random());
 }
