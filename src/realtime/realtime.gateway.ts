@@ -10,6 +10,7 @@ import { Logger } from '@nestjs/common';
 import { type Server, type Socket } from 'socket.io';
 import { ArticlesRepository } from '../articles/articles.repository.js';
 import { AuthService } from '../auth/auth.service.js';
+import { fromOwnOrigin } from '../auth/origin-policy.js';
 import { SESSION_COOKIE } from '../auth/request-context.js';
 import { ANONYMOUS, type Viewer, isModerator } from '../auth/viewer.js';
 import { AppConfig } from '../config/app-config.js';
@@ -210,7 +211,7 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
       return;
     }
     // A cookie from a page of another origin counts for nothing: that socket is anonymous, whatever the cookie says.
-    if (!this.fromOwnOrigin(socket)) return;
+    if (!this.fromOwnPage(socket)) return;
     const cookie = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
     if (cookie) {
       const session = await this.auth.sessionFor(cookie);
@@ -220,12 +221,13 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     }
   }
 
-  private fromOwnOrigin(socket: ForumSocket): boolean {
-    const origin = socket.handshake.headers.origin;
-    // A same-origin GET (Socket.IO's polling handshake) carries no Origin; the browser's Sec-Fetch-Site says it.
-    if (!origin) return socket.handshake.headers['sec-fetch-site'] === 'same-origin';
-    const host = socket.handshake.headers.host ?? '';
-    return origin === `http://${host}` || origin === `https://${host}` || this.config.publicOrigins.includes(origin);
+  /**
+   * A handshake's evidence: its Origin, else Sec-Fetch-Site (a same-origin polling GET carries no Origin); the Host
+   * counts under either scheme (HTTP's writes take only the scheme the request came by).
+   */
+  private fromOwnPage(socket: ForumSocket): boolean {
+    const { origin, host, 'sec-fetch-site': secFetchSite } = socket.handshake.headers;
+    return fromOwnOrigin({ origin, secFetchSite, host, schemes: ['http', 'https'] }, this.config.publicOrigins);
   }
 }
 
