@@ -13,6 +13,7 @@ import { AuthService } from '../auth/auth.service.js';
 import { fromOwnOrigin } from '../auth/origin-policy.js';
 import { SESSION_COOKIE } from '../auth/request-context.js';
 import { ANONYMOUS, type Viewer, isModerator } from '../auth/viewer.js';
+import { setLongTimeout } from '../common/long-timer.js';
 import { AppConfig } from '../config/app-config.js';
 import { ConnectionsPerAddress, clientAddress } from './connections-per-address.js';
 import { type JoinAck } from './event-map.js';
@@ -38,9 +39,6 @@ interface SocketData {
 type ForumSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$/;
-
-/** setTimeout's longest delay (about 24.8 days); a session may last longer. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A connection follows at most this many articles at once (the web client follows the one on its page). */
 export const MAX_FOLLOWED_ARTICLES = 20;
@@ -134,13 +132,8 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
 
   /** The connection lasts as long as its session: when that expires, the server closes it. */
   private closeAtExpiry(socket: ForumSocket, expiresAt: Date): void {
-    const wait = expiresAt.getTime() - Date.now();
-    const timer = setTimeout(
-      () => (wait > MAX_TIMER_MS ? this.closeAtExpiry(socket, expiresAt) : socket.disconnect(true)),
-      Math.min(Math.max(wait, 0), MAX_TIMER_MS),
-    );
-    timer.unref();
-    socket.once('disconnect', () => clearTimeout(timer));
+    const timer = setLongTimeout(() => socket.disconnect(true), expiresAt.getTime() - Date.now());
+    socket.once('disconnect', () => timer.cancel());
   }
 
   @SubscribeMessage('join')
