@@ -9,6 +9,7 @@ import {
 import { Logger } from '@nestjs/common';
 import { type Server, type Socket } from 'socket.io';
 import { ArticlesRepository } from '../articles/articles.repository.js';
+import { isArticleSlug } from '../articles/free-slug.js';
 import { AuthService } from '../auth/auth.service.js';
 import { fromOwnOrigin } from '../auth/origin-policy.js';
 import { SESSION_COOKIE } from '../auth/request-context.js';
@@ -37,8 +38,6 @@ interface SocketData {
 }
 
 type ForumSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
-
-const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$/;
 
 /** A connection follows at most this many articles at once (the web client follows the one on its page). */
 export const MAX_FOLLOWED_ARTICLES = 20;
@@ -227,7 +226,7 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
 /** The `article` of a join or leave request, when it is a slug; null for anything else. */
 function slugOf(body: unknown): string | null {
   const slug = typeof body === 'object' && body !== null ? (body as { article?: unknown }).article : undefined;
-  return typeof slug === 'string' && SLUG.test(slug) ? slug : null;
+  return isArticleSlug(slug) ? slug : null;
 }
 
 /** A cookie's value; one that is not valid percent-encoding is taken as it stands (as cookie-parser does for HTTP). */
