@@ -1,3 +1,4 @@
+import { type IncomingMessage } from 'node:http';
 import {
   ConnectedSocket,
   MessageBody,
@@ -7,6 +8,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { Logger } from '@nestjs/common';
+import cookieParser from 'cookie-parser';
 import { type Server, type Socket } from 'socket.io';
 import { ArticlesRepository } from '../articles/articles.repository.js';
 import { isArticleSlug } from '../articles/free-slug.js';
@@ -38,6 +40,9 @@ interface SocketData {
 }
 
 type ForumSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
+
+/** The engine's middleware signature (engine.io types it loosely): what cookie-parser's Express middleware fits. */
+type EngineMiddleware = (req: IncomingMessage, res: unknown, next: (error?: unknown) => void) => void;
 
 /** A connection follows at most this many articles at once (the web client follows the one on its page). */
 export const MAX_FOLLOWED_ARTICLES = 20;
@@ -89,6 +94,8 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     // A logged-out session's connections are closed, in whichever process they are: they would otherwise go on
     // receiving that user's private events (replies, their pending comments, a moderator's queue).
     this.auth.onSessionEnded((sessionId) => server.in(sessionRoom(sessionId)).disconnectSockets(true));
+    // The handshake's cookies, read by HTTP's own parser.
+    server.engine.use(cookieParser() as EngineMiddleware);
     server.use((socket, next) => {
       // Counted before anything else is done for it; the place is given back when the transport closes, whatever
       // happens to the handshake after this.
@@ -204,8 +211,8 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     }
     // A cookie from a page of another origin counts for nothing: that socket is anonymous, whatever the cookie says.
     if (!this.fromOwnPage(socket)) return;
-    const cookie = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
-    if (cookie) {
+    const cookie = (socket.request as IncomingMessage & { cookies?: Record<string, unknown> }).cookies?.[SESSION_COOKIE];
+    if (typeof cookie === 'string' && cookie !== '') {
       const session = await this.auth.sessionFor(cookie);
       if (!session) return;
       socket.data.viewer = session.viewer;
@@ -227,20 +234,4 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
 function slugOf(body: unknown): string | null {
   const slug = typeof body === 'object' && body !== null ? (body as { article?: unknown }).article : undefined;
   return isArticleSlug(slug) ? slug : null;
-}
-
-/** A cookie's value; one that is not valid percent-encoding is taken as it stands (as cookie-parser does for HTTP). */
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key !== name) continue;
-    const raw = value.join('=');
-    try {
-      return decodeURIComponent(raw);
-    } catch {
-      return raw;
-    }
-  }
-  return undefined;
 }
