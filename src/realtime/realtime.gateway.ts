@@ -1,4 +1,3 @@
-import { type IncomingMessage } from 'node:http';
 import {
   ConnectedSocket,
   MessageBody,
@@ -8,41 +7,17 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { Logger } from '@nestjs/common';
-import cookieParser from 'cookie-parser';
-import { type Server, type Socket } from 'socket.io';
+import { type Server } from 'socket.io';
 import { ArticlesRepository } from '../articles/articles.repository.js';
 import { isArticleSlug } from '../articles/free-slug.js';
-import { AuthService } from '../auth/auth.service.js';
-import { fromOwnOrigin } from '../auth/origin-policy.js';
-import { SESSION_COOKIE } from '../auth/request-context.js';
-import { ANONYMOUS, type Viewer, isModerator } from '../auth/viewer.js';
-import { setLongTimeout } from '../common/long-timer.js';
-import { AppConfig } from '../config/app-config.js';
-import { ConnectionsPerAddress, clientAddress } from './connections-per-address.js';
+import { ConnectionAdmission } from './connection-admission.js';
 import { type JoinAck } from './event-map.js';
-import { JoinLimits, type JoinWindow, newJoinWindow } from './join-limits.js';
+import { type ForumSocket } from './forum-socket.js';
+import { JoinLimits, newJoinWindow } from './join-limits.js';
 import { LiveEvents } from './live-events.service.js';
 import { Presence } from './presence.js';
-import { MODERATORS_ROOM, articleRoom, sessionRoom, userRoom } from './rooms.js';
-
-interface SocketData {
-  viewer: Viewer;
-  /** The session the connection was opened with (token or cookie); none for anonymous readers. */
-  session: { id: string; expiresAt: Date } | null;
-  /** Articles this socket follows: id by slug. */
-  following: Map<string, string>;
-  /** Joins being answered (looked up in the database) right now. */
-  joinsInFlight: number;
-  /** Joins counted in the current minute, for the join rate limit. */
-  joins: JoinWindow;
-  /** The client's address, as the rate limits see it. */
-  address: string;
-}
-
-type ForumSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
-
-/** The engine's middleware signature (engine.io types it loosely): what cookie-parser's Express middleware fits. */
-type EngineMiddleware = (req: IncomingMessage, res: unknown, next: (error?: unknown) => void) => void;
+import { articleRoom } from './rooms.js';
+import { SocketAuthentication } from './socket-authentication.js';
 
 /** A connection follows at most this many articles at once (the web client follows the one on its page). */
 export const MAX_FOLLOWED_ARTICLES = 20;
@@ -68,49 +43,27 @@ type Refusal = { ok: false; error: string };
 const refuse = (error: string): Refusal => ({ ok: false, error });
 
 /**
- * The default namespace. Authenticates once per connection with the same session service as HTTP (a token in
- * `auth.token`, or the web client's cookie from one of our own origins); anonymous readers may follow too. Holds no
- * business logic: join/leave answer from LiveEvents and Presence.
+ * The default namespace: wires the connection middlewares (admission per address, then authentication); anonymous
+ * readers may follow too. Holds no business logic: join/leave answer from LiveEvents and Presence.
  */
 @WebSocketGateway()
 export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnection<ForumSocket> {
   private readonly logger = new Logger('Live');
-  private readonly perAddress: ConnectionsPerAddress;
 
   constructor(
-    private readonly auth: AuthService,
     private readonly live: LiveEvents,
     private readonly presence: Presence,
     private readonly articles: ArticlesRepository,
-    private readonly config: AppConfig,
     private readonly joinLimits: JoinLimits,
-  ) {
-    this.perAddress = new ConnectionsPerAddress(config.liveConnectionsPerAddress);
-  }
+    private readonly admission: ConnectionAdmission,
+    private readonly authentication: SocketAuthentication,
+  ) {}
 
   afterInit(server: Server): void {
     this.live.attach(server);
     this.presence.attach(server);
-    // A logged-out session's connections are closed, in whichever process they are: they would otherwise go on
-    // receiving that user's private events (replies, their pending comments, a moderator's queue).
-    this.auth.onSessionEnded((sessionId) => server.in(sessionRoom(sessionId)).disconnectSockets(true));
-    // The handshake's cookies, read by HTTP's own parser.
-    server.engine.use(cookieParser() as EngineMiddleware);
-    server.use((socket, next) => {
-      // Counted before anything else is done for it; the place is given back when the transport closes, whatever
-      // happens to the handshake after this.
-      const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], this.config.trustProxy);
-      if (!this.perAddress.take(address)) {
-        next(new Error(`too many live connections from one address (at most ${this.config.liveConnectionsPerAddress})`));
-        return;
-      }
-      socket.conn.once('close', () => this.perAddress.release(address));
-      (socket as ForumSocket).data.address = address;
-      this.authenticate(socket as ForumSocket).then(
-        () => next(),
-        () => next(new Error('unauthorized: the token is unknown or has expired')),
-      );
-    });
+    this.admission.attach(server);
+    this.authentication.attach(server);
   }
 
   async handleConnection(socket: ForumSocket): Promise<void> {
@@ -123,23 +76,10 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
       const ack = args.at(-1);
       if (typeof ack === 'function') (ack as (answer: Refusal) => void)(refuse(REFUSED.unknownEvent));
     });
-    const viewer = socket.data.viewer ?? ANONYMOUS;
-    const session = socket.data.session ?? null;
-    if (session) {
-      await socket.join(sessionRoom(session.id));
-      this.closeAtExpiry(socket, session.expiresAt);
-    }
-    if (viewer.userId) await socket.join(userRoom(viewer.userId));
-    if (isModerator(viewer) && !viewer.ban) await socket.join(MODERATORS_ROOM);
+    await this.authentication.joinOwnRooms(socket);
     socket.on('disconnecting', () => {
       for (const [slug, id] of socket.data.following) this.presence.changed(id, slug);
     });
-  }
-
-  /** The connection lasts as long as its session: when that expires, the server closes it. */
-  private closeAtExpiry(socket: ForumSocket, expiresAt: Date): void {
-    const timer = setLongTimeout(() => socket.disconnect(true), expiresAt.getTime() - Date.now());
-    socket.once('disconnect', () => timer.cancel());
   }
 
   @SubscribeMessage('join')
@@ -195,38 +135,6 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
           presence: count,
           missed: catchUp.missed as Extract<JoinAck, { missed: unknown }>['missed'],
         };
-  }
-
-  /** A bad token refuses the connection; a cookie counts only from one of our own origins. */
-  private async authenticate(socket: ForumSocket): Promise<void> {
-    socket.data.viewer = ANONYMOUS;
-    socket.data.session = null;
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    if (token !== undefined && token !== null && token !== '') {
-      const session = typeof token === 'string' ? await this.auth.sessionFor(token) : null;
-      if (!session) throw new Error('unauthorized');
-      socket.data.viewer = session.viewer;
-      socket.data.session = { id: session.sessionId, expiresAt: session.expiresAt };
-      return;
-    }
-    // A cookie from a page of another origin counts for nothing: that socket is anonymous, whatever the cookie says.
-    if (!this.fromOwnPage(socket)) return;
-    const cookie = (socket.request as IncomingMessage & { cookies?: Record<string, unknown> }).cookies?.[SESSION_COOKIE];
-    if (typeof cookie === 'string' && cookie !== '') {
-      const session = await this.auth.sessionFor(cookie);
-      if (!session) return;
-      socket.data.viewer = session.viewer;
-      socket.data.session = { id: session.sessionId, expiresAt: session.expiresAt };
-    }
-  }
-
-  /**
-   * A handshake's evidence: its Origin, else Sec-Fetch-Site (a same-origin polling GET carries no Origin); the Host
-   * counts under either scheme (HTTP's writes take only the scheme the request came by).
-   */
-  private fromOwnPage(socket: ForumSocket): boolean {
-    const { origin, host, 'sec-fetch-site': secFetchSite } = socket.handshake.headers;
-    return fromOwnOrigin({ origin, secFetchSite, host, schemes: ['http', 'https'] }, this.config.publicOrigins);
   }
 }
 
