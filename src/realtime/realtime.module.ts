@@ -6,6 +6,7 @@ import { CommonModule } from '../common/common.module.js';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module.js';
 import { ConnectionAdmission } from './connection-admission.js';
 import { EventsRepository } from './events.repository.js';
+import { Follows } from './follows.js';
 import { JoinLimits } from './join-limits.js';
 import { LiveEvents } from './live-events.service.js';
 import { Presence } from './presence.js';
@@ -16,7 +17,7 @@ import { SocketAuthentication } from './socket-authentication.js';
 @Global()
 @Module({
   imports: [AuthModule, ArticlesModule, CommentsModule, CommonModule, RateLimitModule],
-  providers: [EventsRepository, JoinLimits, LiveEvents, Presence, RealtimeGateway, ConnectionAdmission, SocketAuthentication],
+  providers: [EventsRepository, JoinLimits, LiveEvents, Presence, RealtimeGateway, ConnectionAdmission, SocketAuthentication, Follows],
   exports: [LiveEvents],
 })
 export class RealtimeModule {}
