@@ -16,7 +16,7 @@ import {
   toArticleSummaryDto,
 } from './dto/article.dto.js';
 import { type CreateArticleDto } from './dto/create-article.dto.js';
-import { firstFreeSlug } from './free-slug.js';
+import { firstFreeSlug, isArticleSlug } from './free-slug.js';
 import { markdownBlocksWithIds, parseMarkdownBlocks } from './markdown-blocks.js';
 import { type Viewer, requireAdmin, requireModerator } from '../auth/viewer.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
@@ -24,7 +24,6 @@ import { AuditLog } from '../audit/audit-log.js';
 import { EventBus } from '../events/event-bus.js';
 
 const LIST_SCOPE = 'articles';
-const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$/;
 /** Blocks of one essay: far more than a book chapter has, few enough for one answer. */
 export const MAX_BLOCKS = 10_000;
 /** Tries at a free slug when others take the chosen one first (each try is one more article created meanwhile). */
@@ -109,7 +108,7 @@ export class ArticlesService {
 
   /** The article a slug names, or a 404 (also for a slug that could not be one). */
   async requireBySlug(slug: string, tx?: Tx): Promise<ArticleEntity> {
-    const article = SLUG_PATTERN.test(slug) ? await this.articles.findBySlug(slug, tx) : null;
+    const article = isArticleSlug(slug) ? await this.articles.findBySlug(slug, tx) : null;
     if (!article) throw new DomainError(ErrorCode.ArticleNotFound, 'No such article.');
     return article;
   }

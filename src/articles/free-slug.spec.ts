@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { firstFreeSlug } from './free-slug.js';
+import { firstFreeSlug, isArticleSlug } from './free-slug.js';
 
 describe('firstFreeSlug', () => {
   it('is the base when free, else base-N with the smallest free N from 2', () => {
@@ -9,5 +9,20 @@ describe('firstFreeSlug', () => {
     assert.equal(firstFreeSlug('essay', ['essay', 'essay-3']), 'essay-2');
     assert.equal(firstFreeSlug('essay', ['essay', 'essay-2', 'essay-3']), 'essay-4');
     assert.equal(firstFreeSlug('essay', ['essay-2']), 'essay');
+  });
+});
+
+describe('isArticleSlug', () => {
+  it('takes lower-case ASCII words and digits joined by dashes, up to 160 characters', () => {
+    for (const slug of ['essay', 'a', '7', 'on-liberty-2', 'x'.repeat(160), `a${'-'.repeat(158)}b`]) {
+      assert.equal(isArticleSlug(slug), true, slug);
+    }
+  });
+
+  it('refuses anything else', () => {
+    const refused: unknown[] = ['', 'x'.repeat(161), '-essay', 'essay-', 'Essay', 'es say', 'essai\u00e9', 'a/b', '../x', 'essay\n'];
+    for (const value of [...refused, undefined, null, 42, ['essay'], { slug: 'essay' }]) {
+      assert.equal(isArticleSlug(value), false, JSON.stringify(value));
+    }
   });
 });

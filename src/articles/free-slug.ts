@@ -10,3 +10,11 @@ export function firstFreeSlug(base: string, taken: string[]): string {
   while (inUse.has(`${base}-${n}`)) n++;
   return `${base}-${n}`;
 }
+
+/** What an article slug looks like (`slugify` and firstFreeSlug make no other): anything else names no article. */
+const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$/;
+
+/** Whether `value` could be an article's slug: the one check of every way a slug comes in (HTTP paths, live joins). */
+export function isArticleSlug(value: unknown): value is string {
+  return typeof value === 'string' && SLUG_PATTERN.test(value);
+}

@@ -2,6 +2,7 @@ import { applyDecorators, type CanActivate, type ExecutionContext, Injectable, U
 import { ApiBearerAuth } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { fromOwnOrigin } from './origin-policy.js';
 import { type AuthenticatedRequest } from './request-context.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -24,20 +25,10 @@ export class SignedInGuard implements CanActivate {
     return true;
   }
 
+  /** HTTP's evidence: the Origin, else the Referer; the own origin has the scheme the request came by. */
   private fromOwnPage(request: AuthenticatedRequest): boolean {
-    const origin = request.headers.origin ?? originOf(request.headers.referer);
-    if (!origin) return false;
-    const own = `${request.protocol}://${request.headers.host ?? ''}`;
-    return origin === own || this.config.publicOrigins.includes(origin);
-  }
-}
-
-function originOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
+    const { origin, referer, host } = request.headers;
+    return fromOwnOrigin({ origin, referer, host, schemes: [request.protocol] }, this.config.publicOrigins);
   }
 }
 

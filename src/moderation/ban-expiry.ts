@@ -1,11 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { type LongTimeout, setLongTimeout } from '../common/long-timer.js';
 import { PeriodicTask } from '../common/periodic-task.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { EventBus } from '../events/event-bus.js';
 import { UsersRepository } from '../users/users.repository.js';
 
-/** setTimeout's longest delay (about 24.8 days); a ban may last longer, and is then waited for in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** After the end date, so that the database's clock agrees the ban is over. */
 const GRACE_MS = 250;
 
@@ -22,7 +21,7 @@ const SWEEP_EVERY_MS = 30_000;
 @Injectable()
 export class BanExpiry implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Bans');
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, LongTimeout>();
   private readonly sweeper = new PeriodicTask('ban expiry sweep', SWEEP_EVERY_MS, () => this.sweep());
   private closed = false;
 
@@ -40,22 +39,19 @@ export class BanExpiry implements OnApplicationBootstrap, OnModuleDestroy {
   onModuleDestroy(): void {
     this.closed = true;
     this.sweeper.stop();
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of this.timers.values()) timer.cancel();
     this.timers.clear();
   }
 
   /** The user's ban now ends at `until` (null: it has no end, or was lifted). */
   schedule(userId: string, until: Date | null): void {
-    clearTimeout(this.timers.get(userId));
+    this.timers.get(userId)?.cancel();
     this.timers.delete(userId);
     if (!until || this.closed) return;
-    const wait = until.getTime() + GRACE_MS - Date.now();
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       this.timers.delete(userId);
-      if (wait > MAX_TIMER_MS) this.schedule(userId, until);
-      else void this.end(userId).catch((error: unknown) => this.logger.warn(`ending the ban of user ${userId}: ${String(error)}`));
-    }, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
-    timer.unref();
+      void this.end(userId).catch((error: unknown) => this.logger.warn(`ending the ban of user ${userId}: ${String(error)}`));
+    }, until.getTime() + GRACE_MS - Date.now());
     this.timers.set(userId, timer);
   }
 

@@ -6,10 +6,13 @@ import { CommonModule } from '../common/common.module.js';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { CatchUps } from './catch-up.js';
+import { ConnectionAdmission } from './connection-admission.js';
+import { Follows } from './follows.js';
 import { JoinLimits } from './join-limits.js';
 import { LiveRouter } from './live-router.js';
 import { Presence } from './presence.js';
 import { RealtimeGateway } from './realtime.gateway.js';
+import { SocketAuthentication } from './socket-authentication.js';
 
 /**
  * Live updates, on top of the domains: the router that listens to domain events and emits them to rooms, catch-up
@@ -17,6 +20,6 @@ import { RealtimeGateway } from './realtime.gateway.js';
  */
 @Module({
   imports: [AuthModule, ArticlesModule, CommentsModule, CommonModule, RateLimitModule, EventsModule],
-  providers: [LiveRouter, CatchUps, JoinLimits, Presence, RealtimeGateway],
+  providers: [LiveRouter, CatchUps, JoinLimits, Presence, RealtimeGateway, ConnectionAdmission, SocketAuthentication, Follows],
 })
 export class RealtimeModule {}

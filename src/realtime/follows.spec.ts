@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { type ArticlesRepository } from '../articles/articles.repository.js';
+import { type JoinAck } from './event-map.js';
+import { Follows, MAX_FOLLOWED_ARTICLES, MAX_JOINS_IN_FLIGHT, REFUSED } from './follows.js';
+import { type ForumSocket } from './forum-socket.js';
+import { type JoinLimits } from './join-limits.js';
+import { type CatchUp, type CatchUps } from './catch-up.js';
+import { type Presence } from './presence.js';
+
+/** A connection as the service sees it: its data, the rooms it is in, its disconnecting handler. */
+function fakeSocket() {
+  const rooms = new Set<string>();
+  let disconnecting = (): void => undefined;
+  const socket = {
+    data: { address: '203.0.113.7' },
+    join: (room: string) => void rooms.add(room),
+    leave: (room: string) => void rooms.delete(room),
+    on: (event: string, handler: () => void) => {
+      if (event === 'disconnecting') disconnecting = handler;
+    },
+  };
+  return { socket: socket as unknown as ForumSocket, rooms, disconnect: () => disconnecting() };
+}
+
+/** The service with simple fakes: articles named `essay-N` exist (id `id-N`); lookups wait for `lookups.gate`. */
+function setUp(options: { allow?: boolean; catchUp?: CatchUp; failLookup?: boolean } = {}) {
+  const changes: string[] = [];
+  const lookups = { count: 0, gate: Promise.resolve() };
+  const articles = {
+    findBySlug: async (slug: string) => {
+      lookups.count++;
+      await lookups.gate;
+      if (options.failLookup) throw new Error('connection terminated');
+      const n = /^essay-(\d+)$/.exec(slug)?.[1];
+      return n ? { id: `id-${n}`, slug } : null;
+    },
+  };
+  const catchUps = { since: (_id: string, since?: number) => Promise.resolve(options.catchUp ?? { seq: since ?? 7, missed: [] }) };
+  const presence = { count: () => Promise.resolve(3), changed: (id: string, slug: string) => void changes.push(`${id}:${slug}`) };
+  const limits = { allow: () => Promise.resolve(options.allow ?? true) };
+  const sut = new Follows(
+    catchUps as unknown as CatchUps,
+    presence as unknown as Presence,
+    articles as unknown as ArticlesRepository,
+    limits as unknown as JoinLimits,
+  );
+  const connection = fakeSocket();
+  sut.open(connection.socket);
+  return { sut, ...connection, changes, lookups };
+}
+
+const refused = (error: string): JoinAck => ({ ok: false, error });
+
+describe('Follows', () => {
+  it('joins an article: its room, the catch-up and the follower count in the answer, a presence change', async () => {
+    const { sut, socket, rooms, changes } = setUp();
+
+    assert.deepEqual(await sut.join(socket, { article: 'essay-1', since: 4 }), { ok: true, seq: 4, presence: 3, missed: [] });
+    assert.deepEqual([...rooms], ['article:id-1']);
+    assert.deepEqual(changes, ['id-1:essay-1']);
+  });
+
+  it('answers resync when the catch-up says so', async () => {
+    const { sut, socket } = setUp({ catchUp: { seq: 900, resync: true } });
+
+    assert.deepEqual(await sut.join(socket, { article: 'essay-1', since: 1 }), { ok: true, seq: 900, presence: 3, resync: true });
+  });
+
+  it('refuses what is not an article slug, or a since that is not a non-negative integer, before any lookup', async () => {
+    const { sut, socket, lookups } = setUp();
+
+    for (const body of [null, 'essay-1', [], {}, { article: 42 }, { article: 'Essay-1' }, { article: '../essay-1' }]) {
+      assert.deepEqual(await sut.join(socket, body), refused(REFUSED.slug), JSON.stringify(body));
+      assert.deepEqual(await sut.leave(socket, body), refused(REFUSED.slug), JSON.stringify(body));
+    }
+    for (const since of [-1, 1.5, '3', null, 2 ** 53, Number.NaN]) {
+      assert.deepEqual(await sut.join(socket, { article: 'essay-1', since }), refused(REFUSED.since), String(since));
+    }
+    assert.equal(lookups.count, 0);
+  });
+
+  it('answers No such article for a slug that names none', async () => {
+    const { sut, socket, rooms } = setUp();
+
+    assert.deepEqual(await sut.join(socket, { article: 'nothing-here' }), refused(REFUSED.noArticle));
+    assert.equal(rooms.size, 0);
+  });
+
+  it(`follows at most ${MAX_FOLLOWED_ARTICLES} articles; joining one again is no more, leaving one makes room`, async () => {
+    const { sut, socket, rooms } = setUp();
+    for (let n = 1; n <= MAX_FOLLOWED_ARTICLES; n++) assert.equal((await sut.join(socket, { article: `essay-${n}` })).ok, true);
+
+    assert.deepEqual(await sut.join(socket, { article: 'essay-99' }), refused(REFUSED.followsTooMany));
+    assert.equal((await sut.join(socket, { article: 'essay-1' })).ok, true, 'one already followed');
+    assert.deepEqual(await sut.leave(socket, { article: 'essay-1' }), { ok: true });
+    assert.equal((await sut.join(socket, { article: 'essay-99' })).ok, true);
+    assert.equal(rooms.size, MAX_FOLLOWED_ARTICLES);
+    assert.ok(!rooms.has('article:id-1'));
+  });
+
+  it(`answers at most ${MAX_JOINS_IN_FLIGHT} joins at once and refuses the rest; a place frees when one is answered`, async () => {
+    const { sut, socket, lookups } = setUp();
+    let open = (): void => undefined;
+    lookups.gate = new Promise((resolve) => (open = resolve));
+    const pending = Array.from({ length: MAX_JOINS_IN_FLIGHT }, (_, i) => sut.join(socket, { article: `essay-${i}` }));
+
+    assert.deepEqual(await sut.join(socket, { article: 'essay-9' }), refused(REFUSED.tooManyAtOnce));
+    open();
+    for (const answer of await Promise.all(pending)) assert.equal(answer.ok, true);
+    assert.equal((await sut.join(socket, { article: 'essay-9' })).ok, true);
+  });
+
+  it('refuses a join the join limits refuse, without looking the article up', async () => {
+    const { sut, socket, lookups } = setUp({ allow: false });
+
+    assert.deepEqual(await sut.join(socket, { article: 'essay-1' }), refused(REFUSED.tooOften));
+    assert.equal(lookups.count, 0);
+  });
+
+  it('answers a fixed refusal when the lookup fails, logs why, and gives its place back', async () => {
+    const { sut, socket } = setUp({ failLookup: true });
+    const warnings: string[] = [];
+    Logger.overrideLogger({ log: () => undefined, error: () => undefined, warn: (message: string) => void warnings.push(message) });
+    try {
+      for (let i = 0; i <= MAX_JOINS_IN_FLIGHT; i++) {
+        assert.deepEqual(await sut.join(socket, { article: 'essay-1' }), refused(REFUSED.unavailable));
+      }
+    } finally {
+      Logger.overrideLogger(new ConsoleLogger());
+    }
+    assert.equal(warnings.length, MAX_JOINS_IN_FLIGHT + 1);
+    assert.equal(warnings[0], 'join failed: connection terminated');
+  });
+
+  it('leaves: out of the room with a presence change; leaving what it does not follow is fine', async () => {
+    const { sut, socket, rooms, changes } = setUp();
+    await sut.join(socket, { article: 'essay-1' });
+
+    assert.deepEqual(await sut.leave(socket, { article: 'essay-1' }), { ok: true });
+    assert.deepEqual(await sut.leave(socket, { article: 'essay-2' }), { ok: true });
+    assert.equal(rooms.size, 0);
+    assert.deepEqual(changes, ['id-1:essay-1', 'id-1:essay-1']);
+  });
+
+  it('counts one follower less for every article a closing connection followed', async () => {
+    const { sut, socket, changes, disconnect } = setUp();
+    await sut.join(socket, { article: 'essay-1' });
+    await sut.join(socket, { article: 'essay-2' });
+    changes.length = 0;
+
+    disconnect();
+
+    assert.deepEqual(changes.sort(), ['id-1:essay-1', 'id-2:essay-2']);
+  });
+});
