@@ -3,12 +3,15 @@ import { access, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dropDatabase, ensureDatabase, freezeAsTemplate } from '../../src/database/database-server.js';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { prepareDatabase } from '../../src/database/prepare-database.js';
 
 /**
  * `npm test`: starts one throwaway embedded PostgreSQL (or uses DATABASE_URL's server), then runs every compiled unit
- * spec and e2e suite with node's test runner. Each suite makes its own database on that server and runs the
- * migrations once, so suites run in parallel without seeing each other.
+ * spec and e2e suite with node's test runner. The migrations run once, into a template database; each suite makes its
+ * own database as a copy of it (test/helpers/test-app.ts), so suites run in parallel without seeing each other and
+ * none pays for the migrations.
  *
  * The server build is incremental, so dist/ keeps the output of a test file that was deleted or renamed since: only
  * compiled files whose TypeScript source still exists are run. After the run it prints the slowest files.
@@ -34,10 +37,15 @@ async function main(): Promise<number> {
   const server = scratch
     ? await startEmbeddedPostgres({ dataDir: scratch, port: 0, persistent: false, log: () => undefined })
     : null;
+  const serverUrl = server ? server.serverUrl : (externalServer as string);
+  // Unique per run: two runs may share DATABASE_URL's server.
+  const template = `t_template_${process.pid}`;
   try {
-    const serverUrl = server ? server.serverUrl : (externalServer as string);
-    return await runNodeTests(files, serverUrl);
+    await prepareDatabase(await ensureDatabase(serverUrl, template), () => undefined);
+    await freezeAsTemplate(serverUrl, template);
+    return await runNodeTests(files, serverUrl, template);
   } finally {
+    if (!server) await dropDatabase(serverUrl, template);
     await server?.stop();
     if (scratch) await rm(scratch, { recursive: true, force: true });
   }
@@ -66,7 +74,7 @@ function exists(file: string): Promise<boolean> {
   );
 }
 
-async function runNodeTests(files: string[], serverUrl: string): Promise<number> {
+async function runNodeTests(files: string[], serverUrl: string, template: string): Promise<number> {
   const concurrency = process.env.TEST_CONCURRENCY ?? '2';
   const scratch = await mkdtemp(path.join(tmpdir(), 'forum-test-times-'));
   const timesFile = path.join(scratch, 'times.jsonl');
@@ -85,7 +93,7 @@ async function runNodeTests(files: string[], serverUrl: string): Promise<number>
       ],
       {
         stdio: 'inherit',
-        env: { ...process.env, TEST_PG_SERVER_URL: serverUrl, DATABASE_URL: '' },
+        env: { ...process.env, TEST_PG_SERVER_URL: serverUrl, TEST_PG_TEMPLATE: template, DATABASE_URL: '' },
         cwd: repoRoot,
       },
     );
