@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { type INestApplicationContext } from '@nestjs/common';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { AppConfig } from '../../src/config/app-config.js';
 import { toUserDto } from '../../src/users/dto/user.dto.js';
@@ -47,7 +48,7 @@ export function uniqueName(prefix = 'user'): string {
  * register and login open). It is a real account: it signs in with PASSWORD, its token works over HTTP and sockets.
  */
 export async function newUser(
-  t: Pick<TestApp, 'app'>,
+  t: { app: Pick<INestApplicationContext, 'get'> },
   name = uniqueName(),
   options: { displayName?: string } = {},
 ): Promise<Account> {
@@ -78,7 +79,7 @@ export async function register(
 }
 
 /** Another session of an account, opened like login's without checking the password: a new token. */
-export async function newSession(t: Pick<TestApp, 'app'>, account: Account): Promise<Account> {
+export async function newSession(t: { app: Pick<INestApplicationContext, 'get'> }, account: Account): Promise<Account> {
   return { ...account, token: await t.app.get(AuthService).openSession(account.id) };
 }
 

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { nestLogLevels } from '../../src/app.factory.js';
+import { AppModule } from '../../src/app.module.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { newTestDatabase } from './test-app.js';
+
+/** The app's modules on a real database, without HTTP or sockets: the middle tier's world. */
+export interface MediumContext {
+  app: INestApplicationContext;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the application's modules (services, their real repositories, the real PostgreSQL) on a fresh copy of the
+ * migrated template database, without an HTTP server or a socket: for `*.spec.ts` files of the middle tier, which
+ * take the object under test from the context (`context.app.get(SessionsRepository)`) as the app wires it.
+ */
+export async function startMediumContext(options: { env?: Record<string, string> } = {}): Promise<MediumContext> {
+  const database = await newTestDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', ...options.env });
+  try {
+    const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, databaseUrl: database.url }), {
+      logger: nestLogLevels(config),
+    });
+    return {
+      app,
+      dataSource: app.get(DataSource),
+      async close() {
+        await app.close();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
