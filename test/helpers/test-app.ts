@@ -29,11 +29,15 @@ export function testServerUrl(): string {
 /**
  * A new, migrated database of its own on the test server: a copy of the template the harness migrated once (a few
  * tens of milliseconds), or, when no template is given (a suite started without the harness's template), a new
- * database migrated here. `{ empty: true }` gives a database without any table, for tests of the migrations.
+ * database migrated here. `{ empty: true }` gives a database without any table, for tests of the migrations;
+ * `{ copyOf: url }` a copy of another database of the test server, which nothing may be connected to meanwhile (a
+ * state prepared once, then given to several tests).
  */
-export async function newTestDatabase(options: { empty?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
+export async function newTestDatabase(
+  options: { empty?: boolean; copyOf?: string } = {},
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const template = process.env.TEST_PG_TEMPLATE;
+  const template = options.copyOf ? databaseNameOf(options.copyOf) : process.env.TEST_PG_TEMPLATE;
   let url: string;
   if (template && !options.empty) {
     url = await createDatabaseFromTemplate(testServerUrl(), name, template);
@@ -45,6 +49,10 @@ export async function newTestDatabase(options: { empty?: boolean } = {}): Promis
     url,
     drop: () => dropDatabase(testServerUrl(), name),
   };
+}
+
+function databaseNameOf(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.slice(1));
 }
 
 /** Boots the real app on its own migrated database and listens on a free loopback port. */
