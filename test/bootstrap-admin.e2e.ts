@@ -53,8 +53,13 @@ describe('the bootstrap admin', () => {
   }
 
   let databaseUrl: string;
+  /** The same state for the test that changes it: a copy, made before anything connects to the original again. */
+  let secondDatabaseUrl: string;
   before(async () => {
     databaseUrl = await databaseWithReaderSiteadmin();
+    const copy = await newTestDatabase({ copyOf: databaseUrl });
+    databases.push(copy);
+    secondDatabaseUrl = copy.url;
   });
 
   it('does not make an existing account admin when ADMIN_PASSWORD is not its password, and says so at start', async () => {
@@ -76,8 +81,7 @@ describe('the bootstrap admin', () => {
   });
 
   it("makes an existing account admin when ADMIN_PASSWORD is that account's password, and says so", async () => {
-    const url = await databaseWithReaderSiteadmin();
-    const app = await start(url, { ADMIN_USERNAME: 'siteadmin', ADMIN_PASSWORD: 'readers-own-password' });
+    const app = await start(secondDatabaseUrl, { ADMIN_USERNAME: 'siteadmin', ADMIN_PASSWORD: 'readers-own-password' });
     const admin = await post(app, '/auth/login', { username: 'siteadmin', password: 'readers-own-password' });
     assert.equal(admin.body.user.role, 'admin');
     assert.ok(/Made the existing account "siteadmin" admin/.test(app.output()), `start log lacks /Made the existing account "siteadmin" admin/`);

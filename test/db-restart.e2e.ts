@@ -82,11 +82,17 @@ describe('a database restart under load', () => {
         }
       }
     });
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    // Each phase lasts until what it is for was seen (with a deadline), not a fixed time.
+    const until = async (condition: () => boolean, ms: number) => {
+      const end = Date.now() + ms;
+      while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    await until(() => accepted.size >= 10, 20_000);
     await server.stop();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await until(() => (statuses.get(503) ?? 0) >= 3, 20_000);
     server = await startEmbeddedPostgres({ dataDir, port, persistent: true, log: () => undefined });
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const acceptedBeforeRestart = accepted.size;
+    await until(() => accepted.size >= acceptedBeforeRestart + 10, 30_000);
     stop = true;
     await Promise.all(writers);
     // The clients retry what failed, with the same keys (for at most 30 s in all).

@@ -50,6 +50,42 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<s
   return url.toString();
 }
 
+/**
+ * Creates database `name` as a copy of `template` (PostgreSQL copies its files: a migrated template gives a migrated
+ * database in a fraction of the time the migrations take). The template must have no open connection while copied.
+ */
+export async function createDatabaseFromTemplate(serverUrl: string, name: string, template: string): Promise<string> {
+  for (const each of [name, template]) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(each)) throw new Error(`Invalid database name ${each}`);
+  }
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * Readies a database to be copied by createDatabaseFromTemplate: no new connection is allowed to it (so no stray one
+ * can make a copy fail), and any still open is closed. Its owner can still copy and drop it.
+ */
+export async function freezeAsTemplate(serverUrl: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Invalid database name ${name}`);
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
+    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Drops a database, closing its connections first. */
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Invalid database name ${name}`);

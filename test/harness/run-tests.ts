@@ -1,22 +1,30 @@
 import { spawn } from 'node:child_process';
-import { access, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dropDatabase, ensureDatabase, freezeAsTemplate } from '../../src/database/database-server.js';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { prepareDatabase } from '../../src/database/prepare-database.js';
 
 /**
  * `npm test`: starts one throwaway embedded PostgreSQL (or uses DATABASE_URL's server), then runs every compiled unit
  * spec (the server's, the seeds' and those of the web client's pure rules, compiled into dist/client) and e2e suite
- * with node's test runner. Each suite makes its own database on that server and runs the migrations once, so suites
- * run in parallel without seeing each other.
+ * with node's test runner. The migrations run once, into a template database; each suite makes its own database as
+ * a copy of it (test/helpers/test-app.ts), so suites run in parallel without seeing each other and none pays for the
+ * migrations.
  *
  * The server build is incremental, so dist/ keeps the output of a test file that was deleted or renamed since: only
  * compiled files whose TypeScript source still exists are run. After the run it prints the slowest files.
+ *
+ * Files start longest first, by the wall times of earlier runs (kept in dist/, so a clean build starts over from an
+ * estimate by kind): a long suite started last would leave the other slot idle at the end of the run.
  */
 const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const repoRoot = path.resolve(distRoot, '..');
 const SLOWEST_SHOWN = 10;
+/** Wall time of each file in earlier runs, by path from the repository root. */
+const TIMES_RECORD = path.join(distRoot, '.test-times.json');
 
 async function main(): Promise<number> {
   const filters = process.argv.slice(2);
@@ -26,7 +34,8 @@ async function main(): Promise<number> {
     ...(await findFiles(path.join(distRoot, 'client'), '.spec.js')),
     ...(await findFiles(path.join(distRoot, 'test'), '.e2e.js')),
   ].filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)));
-  const files = await keepWithSource(compiled);
+  const times = await readTimesRecord();
+  const files = longestFirst(await keepWithSource(compiled), times);
   if (files.length === 0) {
     console.error('No test files found under dist/: run `npm run build` first.');
     return 1;
@@ -36,12 +45,31 @@ async function main(): Promise<number> {
   const server = scratch
     ? await startEmbeddedPostgres({ dataDir: scratch, port: 0, persistent: false, log: () => undefined })
     : null;
+  const serverUrl = server ? server.serverUrl : (externalServer as string);
+  const template = await prepareTemplate(serverUrl);
   try {
-    const serverUrl = server ? server.serverUrl : (externalServer as string);
-    return await runNodeTests(files, serverUrl);
+    return await runNodeTests(files, serverUrl, template, times);
   } finally {
+    if (template && !server) await dropDatabase(serverUrl, template);
     await server?.stop();
     if (scratch) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Migrates the template database that suites copy (test/helpers/test-app.ts), and closes it to connections so that
+ * it can be copied. Named per run: two runs may share DATABASE_URL's server. When the server cannot be reached (the
+ * harness's own tests give an unreachable one, as their files need no database), null: suites migrate their own.
+ */
+async function prepareTemplate(serverUrl: string): Promise<string | null> {
+  const template = `t_template_${process.pid}`;
+  try {
+    await prepareDatabase(await ensureDatabase(serverUrl, template), () => undefined);
+    await freezeAsTemplate(serverUrl, template);
+    return template;
+  } catch (error) {
+    console.log(`No template database (${String(error)}): each suite will run the migrations itself.`);
+    return null;
   }
 }
 
@@ -68,7 +96,12 @@ function exists(file: string): Promise<boolean> {
   );
 }
 
-async function runNodeTests(files: string[], serverUrl: string): Promise<number> {
+async function runNodeTests(
+  files: string[],
+  serverUrl: string,
+  template: string | null,
+  times: Record<string, number>,
+): Promise<number> {
   const concurrency = process.env.TEST_CONCURRENCY ?? '2';
   const scratch = await mkdtemp(path.join(tmpdir(), 'forum-test-times-'));
   const timesFile = path.join(scratch, 'times.jsonl');
@@ -87,33 +120,67 @@ async function runNodeTests(files: string[], serverUrl: string): Promise<number>
       ],
       {
         stdio: 'inherit',
-        env: { ...process.env, TEST_PG_SERVER_URL: serverUrl, DATABASE_URL: '' },
+        env: { ...process.env, TEST_PG_SERVER_URL: serverUrl, TEST_PG_TEMPLATE: template ?? '', DATABASE_URL: '' },
         cwd: repoRoot,
       },
     );
     const code = await new Promise<number>((resolve) =>
       child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))),
     );
-    await printSlowest(timesFile);
+    const measured = await readMeasured(timesFile);
+    printSlowest(measured);
+    for (const { file, ms } of measured) times[path.relative(repoRoot, file)] = Math.round(ms);
+    await writeTimesRecord(times);
     return code;
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-async function printSlowest(timesFile: string): Promise<void> {
+async function readMeasured(timesFile: string): Promise<{ file: string; ms: number }[]> {
   const text = await readFile(timesFile, 'utf8').catch(() => '');
-  const times = text
+  return text
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as { file: string; ms: number })
-    .sort((a, b) => b.ms - a.ms)
-    .slice(0, SLOWEST_SHOWN);
-  if (times.length === 0) return;
+    .map((line) => JSON.parse(line) as { file: string; ms: number });
+}
+
+function printSlowest(measured: { file: string; ms: number }[]): void {
+  const slowest = [...measured].sort((a, b) => b.ms - a.ms).slice(0, SLOWEST_SHOWN);
+  if (slowest.length === 0) return;
   console.log(`\nSlowest test files (wall time):`);
-  for (const { file, ms } of times) {
+  for (const { file, ms } of slowest) {
     console.log(`  ${(ms / 1000).toFixed(1).padStart(7)} s  ${path.relative(repoRoot, file)}`);
   }
+}
+
+async function readTimesRecord(): Promise<Record<string, number>> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(TIMES_RECORD, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+    return Object.fromEntries(Object.entries(parsed).filter(([, ms]) => typeof ms === 'number'));
+  } catch {
+    return {};
+  }
+}
+
+/** Written whole and renamed into place: a run reading it never sees half a file. */
+async function writeTimesRecord(times: Record<string, number>): Promise<void> {
+  const partial = `${TIMES_RECORD}.${process.pid}`;
+  try {
+    await writeFile(partial, `${JSON.stringify(times, null, 1)}\n`);
+    await rename(partial, TIMES_RECORD);
+  } catch {
+    await rm(partial, { force: true });
+  }
+}
+
+/** The files in decreasing expected wall time: the recorded one, or a guess by kind for a file not run before. */
+function longestFirst(files: string[], times: Record<string, number>): string[] {
+  const guess = (file: string) =>
+    file.includes(`${path.sep}browser${path.sep}`) ? 20_000 : file.endsWith('.e2e.js') ? 10_000 : file.endsWith('.medium.spec.js') ? 5_000 : 1_000;
+  const expected = (file: string) => times[path.relative(repoRoot, file)] ?? guess(file);
+  return [...files].sort((a, b) => expected(b) - expected(a) || a.localeCompare(b));
 }
 
 async function findFiles(dir: string, suffix: string): Promise<string[]> {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { type INestApplicationContext } from '@nestjs/common';
 import { AuthService } from '../../src/auth/auth.service.js';
+import { AppConfig } from '../../src/config/app-config.js';
 import { toUserDto } from '../../src/users/dto/user.dto.js';
 import { UsersRepository } from '../../src/users/users.repository.js';
 import { type TestApp } from './test-app.js';
@@ -20,6 +22,9 @@ export const PASSWORD_HASH = '$argon2id$v=19$m=65536,p=4,t=3$h4wPjk1ITxkqWo2vahv
 export const ADMIN_USERNAME = 'admin';
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const ADMIN_ENV = { ADMIN_USERNAME, ADMIN_PASSWORD };
+/** An argon2id hash of ADMIN_PASSWORD with the app's parameters, computed once like PASSWORD_HASH. */
+export const ADMIN_PASSWORD_HASH =
+  '$argon2id$v=19$m=65536,p=4,t=3$juBsr6P/tzN5g1p/4+QYwA$Unl+qmMwbXELOwcaJdaGK8OaQyoD2W0j99QlDfsNFFA';
 
 export type Role = 'reader' | 'moderator' | 'admin';
 
@@ -43,7 +48,7 @@ export function uniqueName(prefix = 'user'): string {
  * register and login open). It is a real account: it signs in with PASSWORD, its token works over HTTP and sockets.
  */
 export async function newUser(
-  t: Pick<TestApp, 'app'>,
+  t: { app: Pick<INestApplicationContext, 'get'> },
   name = uniqueName(),
   options: { displayName?: string } = {},
 ): Promise<Account> {
@@ -74,7 +79,7 @@ export async function register(
 }
 
 /** Another session of an account, opened like login's without checking the password: a new token. */
-export async function newSession(t: Pick<TestApp, 'app'>, account: Account): Promise<Account> {
+export async function newSession(t: { app: Pick<INestApplicationContext, 'get'> }, account: Account): Promise<Account> {
   return { ...account, token: await t.app.get(AuthService).openSession(account.id) };
 }
 
@@ -86,13 +91,26 @@ export async function login(t: TestApp, username: string, password = PASSWORD): 
 }
 
 /**
- * The first admin (created from ADMIN_ENV, which the app must have been started with), signed in by a session opened
- * like login's without verifying ADMIN_PASSWORD again (test/bootstrap-admin.e2e.ts signs it in through the API).
+ * The first admin (ADMIN_ENV, which the app must have been started with), signed in by a session opened like login's
+ * without verifying ADMIN_PASSWORD again (test/bootstrap-admin.e2e.ts signs it in through the API). Without hashing:
+ * when the app runs with ADMIN_ENV, the admin account is put in place with ADMIN_PASSWORD_HASH (so it still signs in
+ * with ADMIN_PASSWORD), then the app's own ensureAdmin() finds it and records the bootstrap as done, as at a start.
  */
 export async function signInAdmin(t: TestApp): Promise<Account> {
   const auth = t.app.get(AuthService);
+  const users = t.app.get(UsersRepository);
+  const config = t.app.get(AppConfig);
+  const startedWithAdminEnv = config.adminUsername === ADMIN_USERNAME && config.adminPassword === ADMIN_PASSWORD;
+  if (startedWithAdminEnv && !(await users.findByUsername(ADMIN_USERNAME))) {
+    await users.createAccount({
+      username: ADMIN_USERNAME,
+      displayName: ADMIN_USERNAME,
+      passwordHash: ADMIN_PASSWORD_HASH,
+      role: 'admin',
+    });
+  }
   await auth.ensureAdmin();
-  const user = await t.app.get(UsersRepository).findByUsername(ADMIN_USERNAME);
+  const user = await users.findByUsername(ADMIN_USERNAME);
   assert.ok(user, 'the first admin exists');
   assert.equal(user.role, 'admin');
   const token = await auth.openSession(user.id);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type INestApplication } from '@nestjs/common';
+import { type INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { buildBlocks, excerptOf } from '../../src/articles/article-blocks.js';
 import { ArticlesRepository } from '../../src/articles/articles.repository.js';
@@ -23,7 +23,7 @@ export interface CommentFixture {
 export class Fixtures {
   private readonly dataSource: DataSource;
 
-  constructor(private readonly app: INestApplication) {
+  constructor(private readonly app: INestApplicationContext) {
     this.dataSource = app.get(DataSource);
   }
 
