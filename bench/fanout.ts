@@ -128,7 +128,12 @@ async function runAppServer(databaseUrl: string): Promise<void> {
   const { articleRoom } = await import('../src/realtime/rooms.js');
   const { Fixtures } = await import('../test/helpers/fixtures.js');
   // 1,000 followers from one loopback address: the per-address cap on live connections is lifted.
-  const config = loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '100000', LIVE_CONNECTIONS_PER_ADDRESS: '100000' });
+  const config = loadConfig({
+    LOG_LEVEL: 'error',
+    SEED_ON_START: 'false',
+    RATE_LIMIT_FACTOR: '100000',
+    LIVE_CONNECTIONS_PER_ADDRESS: '100000',
+  });
   const app = await createApp(config, databaseUrl);
   await app.listen(0, '127.0.0.1');
   const article = await new Fixtures(app).newArticle();

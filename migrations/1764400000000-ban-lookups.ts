@@ -6,7 +6,9 @@ export class BanLookups1764400000000 implements MigrationInterface {
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE INDEX "users_banned_idx" ON "users" ("id") WHERE "banned"`);
-    await q.query(`CREATE INDEX "moderation_log_user_ban_idx" ON "moderation_log" ("user_id", "id") WHERE "action" = 'user.ban'`);
+    await q.query(
+      `CREATE INDEX "moderation_log_user_ban_idx" ON "moderation_log" ("user_id", "id") WHERE "action" = 'user.ban'`,
+    );
   }
 
   public async down(q: QueryRunner): Promise<void> {

@@ -13,12 +13,17 @@ async function main(): Promise<void> {
   const database = await openDatabaseServer(config, () => undefined);
   try {
     await prepareDatabase(database.databaseUrl, (message) => console.log(message));
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, databaseUrl: database.databaseUrl }), {
-      logger: ['error', 'warn'],
-    });
+    const app = await NestFactory.createApplicationContext(
+      AppModule.forRoot({ config, databaseUrl: database.databaseUrl }),
+      {
+        logger: ['error', 'warn'],
+      },
+    );
     try {
       const report = await app.get(SeedImporter).importAll();
-      console.log(`Imported: ${report.imported.join(', ') || 'none'}; already present: ${report.skipped.join(', ') || 'none'}`);
+      console.log(
+        `Imported: ${report.imported.join(', ') || 'none'}; already present: ${report.skipped.join(', ') || 'none'}`,
+      );
     } finally {
       await app.close();
     }

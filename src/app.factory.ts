@@ -24,7 +24,11 @@ export const MAX_JSON_BODY = '64kb';
 export const MAX_ESSAY_JSON_BODY = '2mb';
 
 /** Builds the Nest application with everything global: used by main.ts, the tests and the tools alike. */
-export async function createApp(config: AppConfig, databaseUrl: string, options: { preview?: boolean; webClientDir?: string } = {}): Promise<INestApplication> {
+export async function createApp(
+  config: AppConfig,
+  databaseUrl: string,
+  options: { preview?: boolean; webClientDir?: string } = {},
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl }), {
     logger: nestLogLevels(config),
     bodyParser: false,
@@ -38,7 +42,12 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   // first, and the next one skips a body already read. Nest's typing reserves `verify` for its rawBody option (off
   // here); the options reach express.json() as they are.
   app.use(essayUploadGate(() => app.get(AuthService)));
-  const essayOptions = { limit: MAX_ESSAY_JSON_BODY, strict: true, type: (req: IncomingMessage) => isAdmittedEssayUpload(req) && isJson(req), verify: refuseBadUtf8 };
+  const essayOptions = {
+    limit: MAX_ESSAY_JSON_BODY,
+    strict: true,
+    type: (req: IncomingMessage) => isAdmittedEssayUpload(req) && isJson(req),
+    verify: refuseBadUtf8,
+  };
   app.useBodyParser('json', essayOptions);
   const jsonOptions = { limit: MAX_JSON_BODY, strict: true, verify: refuseBadUtf8 };
   app.useBodyParser('json', jsonOptions);
@@ -71,7 +80,11 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
  * parsing. body-parser reports what this throws as `entity.verify.failed`.
  */
 function refuseBadUtf8(_req: unknown, _res: unknown, body: Buffer): void {
-  if (!isUtf8(body)) throw Object.assign(new Error('The request body is not valid UTF-8.'), { status: 400, type: 'entity.verify.failed' });
+  if (!isUtf8(body))
+    throw Object.assign(new Error('The request body is not valid UTF-8.'), {
+      status: 400,
+      type: 'entity.verify.failed',
+    });
 }
 
 export function nestLogLevels(config: AppConfig): NestLogLevel[] {

@@ -33,7 +33,10 @@ describe('accounts', () => {
   });
 
   it('tells a banned user of their own ban in /auth/me and at sign-in, and forgets it once lifted', async () => {
-    const admin = await t.http.post('/api/auth/login').send({ username: 'chief', password: 'chief-password-1' }).expect(200);
+    const admin = await t.http
+      .post('/api/auth/login')
+      .send({ username: 'chief', password: 'chief-password-1' })
+      .expect(200);
     const reader = await register('banned_reader');
     const until = new Date(Date.now() + 3_600_000).toISOString();
     await t.http
@@ -43,9 +46,15 @@ describe('accounts', () => {
       .expect(200);
     const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${reader.body.token}`).expect(200);
     assert.deepEqual(me.body.ban, { until, reason: 'spam, again' });
-    const signIn = await t.http.post('/api/auth/login').send({ username: 'banned_reader', password: 'a long enough password' }).expect(200);
+    const signIn = await t.http
+      .post('/api/auth/login')
+      .send({ username: 'banned_reader', password: 'a long enough password' })
+      .expect(200);
     assert.deepEqual(signIn.body.ban, { until, reason: 'spam, again' });
-    await t.http.delete(`/api/moderation/users/${reader.body.user.id}/ban`).set('Authorization', `Bearer ${admin.body.token}`).expect(204);
+    await t.http
+      .delete(`/api/moderation/users/${reader.body.user.id}/ban`)
+      .set('Authorization', `Bearer ${admin.body.token}`)
+      .expect(204);
     const after = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${reader.body.token}`).expect(200);
     assert.equal(after.body.ban, null);
     // Nobody else learns of it: the user DTO everywhere stays the four public fields.
@@ -54,13 +63,19 @@ describe('accounts', () => {
 
   it('stores an argon2id hash of the password and only a SHA-256 of the token', async () => {
     const res = await register('hash_check');
-    const users: { password_hash: string }[] = await t.dataSource.query('SELECT password_hash FROM users WHERE username = $1', ['hash_check']);
+    const users: { password_hash: string }[] = await t.dataSource.query(
+      'SELECT password_hash FROM users WHERE username = $1',
+      ['hash_check'],
+    );
     assert.match(users[0].password_hash, /^\$argon2id\$/);
     const sessions: { token_hash: string }[] = await t.dataSource.query(
       'SELECT token_hash FROM sessions WHERE user_id = $1',
       [res.body.user.id],
     );
-    assert.deepEqual(sessions.map((s) => s.token_hash), [createHash('sha256').update(res.body.token).digest('hex')]);
+    assert.deepEqual(
+      sessions.map((s) => s.token_hash),
+      [createHash('sha256').update(res.body.token).digest('hex')],
+    );
   });
 
   it('keeps usernames unique case-insensitively, even when two sign up at once', async () => {
@@ -106,23 +121,38 @@ describe('accounts', () => {
       const username = `hidden_trick_${i}`;
       const res = await register(username, 'a long enough password', displayName);
       assert.equal(res.status, 400, label);
-      assert.match(JSON.stringify(res.body.message), /displayName must not contain invisible, formatting or control characters \(found U\+[0-9A-F]{4}\)/, label);
-      const stored: { n: number }[] = await t.dataSource.query('SELECT count(*)::int AS n FROM users WHERE username_key = $1', [username]);
+      assert.match(
+        JSON.stringify(res.body.message),
+        /displayName must not contain invisible, formatting or control characters \(found U\+[0-9A-F]{4}\)/,
+        label,
+      );
+      const stored: { n: number }[] = await t.dataSource.query(
+        'SELECT count(*)::int AS n FROM users WHERE username_key = $1',
+        [username],
+      );
       assert.equal(stored[0].n, 0, `${label}: nothing stored`);
     }
     // The same names without the trick, and emoji (whose joiners and variation selectors are part of them), pass.
     assert.equal((await register('plain_admin_name', 'a long enough password', 'admin')).status, 201);
-    const emoji = await register('emoji_name', 'a long enough password', 'Ana \u2764\ufe0f \u{1f469}\u{1f3fd}\u200d\u{1f52c}');
+    const emoji = await register(
+      'emoji_name',
+      'a long enough password',
+      'Ana \u2764\ufe0f \u{1f469}\u{1f3fd}\u200d\u{1f52c}',
+    );
     assert.equal(emoji.status, 201);
     assert.equal(emoji.body.user.displayName, 'Ana \u2764\ufe0f \u{1f469}\u{1f3fd}\u200d\u{1f52c}');
   });
 
   it('signs in, and answers the same 401 for an unknown user and a wrong password', async () => {
     await register('returning_reader', 'my secret passage');
-    const ok = await t.http.post('/api/auth/login').send({ username: 'RETURNING_READER', password: 'my secret passage' });
+    const ok = await t.http
+      .post('/api/auth/login')
+      .send({ username: 'RETURNING_READER', password: 'my secret passage' });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.user.username, 'returning_reader');
-    const wrong = await t.http.post('/api/auth/login').send({ username: 'returning_reader', password: 'not my passage' });
+    const wrong = await t.http
+      .post('/api/auth/login')
+      .send({ username: 'returning_reader', password: 'not my passage' });
     const unknown = await t.http.post('/api/auth/login').send({ username: 'nobody_here', password: 'not my passage' });
     assert.equal(wrong.status, 401);
     assert.equal(unknown.status, 401);
@@ -131,17 +161,25 @@ describe('accounts', () => {
 
   it('signs out: the token stops working at once, other sessions go on', async () => {
     const first = await register('two_devices');
-    const second = await t.http.post('/api/auth/login').send({ username: 'two_devices', password: 'a long enough password' }).expect(200);
+    const second = await t.http
+      .post('/api/auth/login')
+      .send({ username: 'two_devices', password: 'a long enough password' })
+      .expect(200);
     await t.http.post('/api/auth/logout').set('Authorization', `Bearer ${first.body.token}`).expect(204);
     assert.equal((await t.http.get('/api/auth/me').set('Authorization', `Bearer ${first.body.token}`)).status, 401);
-    assert.equal((await t.http.post('/api/auth/logout').set('Authorization', `Bearer ${first.body.token}`)).status, 401);
+    assert.equal(
+      (await t.http.post('/api/auth/logout').set('Authorization', `Bearer ${first.body.token}`)).status,
+      401,
+    );
     await t.http.get('/api/auth/me').set('Authorization', `Bearer ${second.body.token}`).expect(200);
     assert.equal((await t.http.get('/api/auth/me')).status, 401);
   });
 
   it('ends a session when it expires', async () => {
     const res = await register('short_session');
-    await t.dataSource.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [res.body.user.id]);
+    await t.dataSource.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [
+      res.body.user.id,
+    ]);
     const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${res.body.token}`);
     assert.equal(me.status, 401);
     assert.equal(me.body.statusCode, 401);
@@ -149,14 +187,22 @@ describe('accounts', () => {
 
   it('creates the first admin from the environment, once', async () => {
     await t.app.get(AuthService).ensureAdmin();
-    const login = await t.http.post('/api/auth/login').send({ username: 'chief', password: 'chief-password-1' }).expect(200);
+    const login = await t.http
+      .post('/api/auth/login')
+      .send({ username: 'chief', password: 'chief-password-1' })
+      .expect(200);
     assert.equal(login.body.user.role, 'admin');
-    const admins: { n: number }[] = await t.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE username_key = 'chief'`);
+    const admins: { n: number }[] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM users WHERE username_key = 'chief'`,
+    );
     assert.equal(admins[0].n, 1);
   });
 
   it('lets an admin change a role, and nobody else', async () => {
-    const admin = await t.http.post('/api/auth/login').send({ username: 'chief', password: 'chief-password-1' }).expect(200);
+    const admin = await t.http
+      .post('/api/auth/login')
+      .send({ username: 'chief', password: 'chief-password-1' })
+      .expect(200);
     const reader = await register('future_moderator');
     const res = await t.http
       .patch(`/api/admin/users/${reader.body.user.id}`)
@@ -176,7 +222,10 @@ describe('accounts', () => {
       .set('Authorization', `Bearer ${admin.body.token}`)
       .send({ role: 'emperor' });
     assert.equal(badRole.status, 400);
-    const nobody = await t.http.patch('/api/admin/users/987654321').set('Authorization', `Bearer ${admin.body.token}`).send({ role: 'reader' });
+    const nobody = await t.http
+      .patch('/api/admin/users/987654321')
+      .set('Authorization', `Bearer ${admin.body.token}`)
+      .send({ role: 'reader' });
     assert.equal(nobody.status, 404);
   });
 
@@ -185,9 +234,18 @@ describe('accounts', () => {
     const user = { id: fixture.id, username: 'fixture_reader', displayName: 'Fixture Reader', role: 'reader' };
     const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${fixture.token}`).expect(200);
     assert.deepEqual(me.body, { user, ban: null });
-    const sessions: { token_hash: string }[] = await t.dataSource.query('SELECT token_hash FROM sessions WHERE user_id = $1', [fixture.id]);
-    assert.deepEqual(sessions.map((s) => s.token_hash), [createHash('sha256').update(fixture.token).digest('hex')]);
-    const signIn = await t.http.post('/api/auth/login').send({ username: 'fixture_reader', password: PASSWORD }).expect(200);
+    const sessions: { token_hash: string }[] = await t.dataSource.query(
+      'SELECT token_hash FROM sessions WHERE user_id = $1',
+      [fixture.id],
+    );
+    assert.deepEqual(
+      sessions.map((s) => s.token_hash),
+      [createHash('sha256').update(fixture.token).digest('hex')],
+    );
+    const signIn = await t.http
+      .post('/api/auth/login')
+      .send({ username: 'fixture_reader', password: PASSWORD })
+      .expect(200);
     assert.deepEqual(signIn.body.user, user);
     const wrong = await t.http.post('/api/auth/login').send({ username: 'fixture_reader', password: `${PASSWORD}!` });
     assert.equal(wrong.status, 401);

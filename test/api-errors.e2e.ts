@@ -38,7 +38,13 @@ describe('errors and the API surface', () => {
   });
 
   it('answers unknown routes and ids with 404 and the error body', async () => {
-    for (const path of ['/api/nothing-here', '/api/comments/abc', '/api/comments/0', '/api/comments/99999999999999999999', '/api/comments/424242']) {
+    for (const path of [
+      '/api/nothing-here',
+      '/api/comments/abc',
+      '/api/comments/0',
+      '/api/comments/99999999999999999999',
+      '/api/comments/424242',
+    ]) {
       const res = await t.http.get(path);
       assert.equal(res.status, 404, path);
       assertErrorBody(res.body, 404);
@@ -57,14 +63,38 @@ describe('errors and the API surface', () => {
 
   it('serves its OpenAPI document, describing the contract’s read paths', async () => {
     const res = await t.http.get('/api/openapi.json').expect(200);
-    for (const path of ['/api/articles', '/api/articles/{slug}', '/api/articles/{slug}/comments', '/api/comments/{id}', '/api/comments/{id}/replies']) {
+    for (const path of [
+      '/api/articles',
+      '/api/articles/{slug}',
+      '/api/articles/{slug}/comments',
+      '/api/comments/{id}',
+      '/api/comments/{id}/replies',
+    ]) {
       assert.ok(res.body.paths[path]?.get, `${path} is not documented`);
     }
     const thread = res.body.paths['/api/articles/{slug}/comments'].get;
     const params = thread.parameters.map((p: { name: string }) => p.name).sort();
     for (const name of ['blockId', 'cursor', 'depth', 'limit', 'sort']) assert.ok(params.includes(name), name);
     const comment = res.body.components.schemas.CommentDto.properties;
-    for (const field of ['id', 'articleId', 'parentId', 'depth', 'author', 'body', 'html', 'createdAt', 'editedAt', 'status', 'stance', 'quote', 'score', 'upvotes', 'downvotes', 'myVote', 'replyCount']) {
+    for (const field of [
+      'id',
+      'articleId',
+      'parentId',
+      'depth',
+      'author',
+      'body',
+      'html',
+      'createdAt',
+      'editedAt',
+      'status',
+      'stance',
+      'quote',
+      'score',
+      'upvotes',
+      'downvotes',
+      'myVote',
+      'replyCount',
+    ]) {
       assert.ok(comment[field], `Comment.${field} is not documented`);
     }
     const docs = await t.http.get('/api/docs');

@@ -18,7 +18,9 @@ describe('articles', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { items: { slug: string }[]; nextCursor: string | null } } = await t.http.get(`/api/articles?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
+      const res: { body: { items: { slug: string }[]; nextCursor: string | null } } = await t.http
+        .get(`/api/articles?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+        .expect(200);
       assert.ok(res.body.items.length <= 3);
       seen.push(...res.body.items.map((a: { slug: string }) => a.slug));
       cursor = res.body.nextCursor;
@@ -26,7 +28,10 @@ describe('articles', () => {
     assert.equal(seen.length, 9);
     assert.equal(new Set(seen).size, 9);
     const all = await t.http.get('/api/articles?limit=100').expect(200);
-    assert.deepEqual(all.body.items.map((a: { slug: string }) => a.slug), seen);
+    assert.deepEqual(
+      all.body.items.map((a: { slug: string }) => a.slug),
+      seen,
+    );
     assert.equal(all.body.nextCursor, null);
   });
 
@@ -63,7 +68,11 @@ describe('articles', () => {
       assert.match(block.id, /^[A-Za-z0-9_-]{1,32}$/);
       assert.doesNotMatch(block.html, /<script|\son\w+=/i);
     }
-    assert.equal(new Set(article.blocks.map((b: { id: string }) => b.id)).size, article.blocks.length, 'block ids are unique');
+    assert.equal(
+      new Set(article.blocks.map((b: { id: string }) => b.id)).size,
+      article.blocks.length,
+      'block ids are unique',
+    );
   });
 
   it('answers 404 for an unknown or impossible slug', async () => {

@@ -52,15 +52,24 @@ describe('bans that end by themselves', () => {
       .set('Authorization', bearer(admin.token))
       .send({ reason: 'a short cooling-off', until: new Date(Date.now() + ms).toISOString() })
       .expect(200);
-  const queuedBodies = (f: Follower) => f.events('moderation.queued').map((e) => (e.payload.comment as { body: string }).body);
+  const queuedBodies = (f: Follower) =>
+    f.events('moderation.queued').map((e) => (e.payload.comment as { body: string }).body);
 
   it('tells a moderator when the ban ends, and the queue reaches them again', async () => {
     const article = await new Fixtures(t.app).newArticle();
     // Every new comment waits for a moderator: each one is a moderation.queued event.
-    await t.http.patch(`/api/articles/${article.slug}/settings`).set('Authorization', bearer(admin.token)).send({ premoderation: true }).expect(200);
+    await t.http
+      .patch(`/api/articles/${article.slug}/settings`)
+      .set('Authorization', bearer(admin.token))
+      .send({ premoderation: true })
+      .expect(200);
     const writer = await newUser(t);
     const pending = (body: string) =>
-      t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', bearer(writer.token)).send({ body }).expect(201);
+      t.http
+        .post(`/api/articles/${article.slug}/comments`)
+        .set('Authorization', bearer(writer.token))
+        .send({ body })
+        .expect(201);
     const moderator = await withRole(t, admin.token, 'moderator');
     const watcher = await follow(t.baseUrl, await withRole(t, admin.token, 'moderator'));
     const f = await follow(t.baseUrl, moderator);
@@ -78,7 +87,9 @@ describe('bans that end by themselves', () => {
     assert.equal(f.events('user.unbanned').length, 1, 'told once');
     const me = await t.http.get('/api/auth/me').set('Authorization', bearer(moderator.token)).expect(200);
     assert.equal(me.body.ban, null);
-    const rows: { banned: boolean }[] = await t.dataSource.query('SELECT banned FROM users WHERE id = $1', [moderator.id]);
+    const rows: { banned: boolean }[] = await t.dataSource.query('SELECT banned FROM users WHERE id = $1', [
+      moderator.id,
+    ]);
     assert.equal(rows[0].banned, false, 'the ban is cleared in the database, not only read as over');
   });
 
@@ -120,7 +131,9 @@ describe('bans that end by themselves', () => {
     const f = await follow(`http://127.0.0.1:${address.port}`, reader);
     assert.ok(Date.now() - banned < lasts, 'the reader was listening before the ban ended (else this proves nothing)');
     await f.waitUntil('user.unbanned', 'told within 10 s of the end', banned + lasts + 10_000 - Date.now());
-    const rows: { banned: boolean }[] = await next.get(DataSource).query('SELECT banned FROM users WHERE id = $1', [reader.id]);
+    const rows: { banned: boolean }[] = await next
+      .get(DataSource)
+      .query('SELECT banned FROM users WHERE id = $1', [reader.id]);
     assert.equal(rows[0].banned, false);
   });
 

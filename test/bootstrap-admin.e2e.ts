@@ -23,7 +23,12 @@ describe('the bootstrap admin', () => {
   });
 
   async function start(databaseUrl: string, env: Record<string, string>): Promise<AppProcess> {
-    const app = await startAppProcess({ DATABASE_URL: databaseUrl, SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '1000', ...env });
+    const app = await startAppProcess({
+      DATABASE_URL: databaseUrl,
+      SEED_ON_START: 'false',
+      RATE_LIMIT_FACTOR: '1000',
+      ...env,
+    });
     running.push(app);
     return app;
   }
@@ -32,7 +37,12 @@ describe('the bootstrap admin', () => {
     assert.equal(await app.stop('SIGTERM'), 0);
   }
 
-  async function post(app: AppProcess, route: string, body: unknown, token?: string): Promise<{ status: number; body: Answer }> {
+  async function post(
+    app: AppProcess,
+    route: string,
+    body: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: Answer }> {
     const res = await fetch(`${app.baseUrl}/api${route}`, {
       method: route.startsWith('/admin') ? 'PATCH' : 'POST',
       headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
@@ -67,15 +77,24 @@ describe('the bootstrap admin', () => {
     const reader = await post(app, '/auth/login', { username: 'siteadmin', password: 'readers-own-password' });
     assert.equal(reader.status, 200);
     assert.equal(reader.body.user.role, 'reader');
-    assert.equal((await post(app, '/auth/login', { username: 'siteadmin', password: 'operators-chosen-password' })).status, 401);
-    assert.ok(/ADMIN_USERNAME "siteadmin" names an existing reader account .* NOT made admin/.test(app.output()), `start log lacks /ADMIN_USERNAME "siteadmin" names an existing reader account .* NOT made admin/`);
+    assert.equal(
+      (await post(app, '/auth/login', { username: 'siteadmin', password: 'operators-chosen-password' })).status,
+      401,
+    );
+    assert.ok(
+      /ADMIN_USERNAME "siteadmin" names an existing reader account .* NOT made admin/.test(app.output()),
+      `start log lacks /ADMIN_USERNAME "siteadmin" names an existing reader account .* NOT made admin/`,
+    );
     assert.ok(!/operators-chosen-password|readers-own-password/.test(app.output()), 'no password in the log');
     await stop(app);
     // Without ADMIN_PASSWORD at all it is not promoted either (and no password is generated for it).
     const again = await start(databaseUrl, { ADMIN_USERNAME: 'siteadmin' });
     const still = await post(again, '/auth/login', { username: 'siteadmin', password: 'readers-own-password' });
     assert.equal(still.body.user.role, 'reader');
-    assert.ok(/NOT made admin.*ADMIN_PASSWORD is not set|ADMIN_PASSWORD is not set.*NOT made admin/.test(again.output()), `start log lacks /NOT made admin.*ADMIN_PASSWORD is not set|ADMIN_PASSWORD is not set.*NOT made admin/`);
+    assert.ok(
+      /NOT made admin.*ADMIN_PASSWORD is not set|ADMIN_PASSWORD is not set.*NOT made admin/.test(again.output()),
+      `start log lacks /NOT made admin.*ADMIN_PASSWORD is not set|ADMIN_PASSWORD is not set.*NOT made admin/`,
+    );
     assert.ok(!/generated password/.test(again.output()), `start log has /generated password/`);
     await stop(again);
   });
@@ -84,7 +103,10 @@ describe('the bootstrap admin', () => {
     const app = await start(secondDatabaseUrl, { ADMIN_USERNAME: 'siteadmin', ADMIN_PASSWORD: 'readers-own-password' });
     const admin = await post(app, '/auth/login', { username: 'siteadmin', password: 'readers-own-password' });
     assert.equal(admin.body.user.role, 'admin');
-    assert.ok(/Made the existing account "siteadmin" admin/.test(app.output()), `start log lacks /Made the existing account "siteadmin" admin/`);
+    assert.ok(
+      /Made the existing account "siteadmin" admin/.test(app.output()),
+      `start log lacks /Made the existing account "siteadmin" admin/`,
+    );
     assert.ok(!/readers-own-password/.test(app.output()), `start log has /readers-own-password/`);
     await stop(app);
   });
@@ -98,16 +120,28 @@ describe('the bootstrap admin', () => {
     assert.equal(founder.body.user.role, 'admin');
     // A second admin demotes the founder (nobody changes their own role).
     const successor = await post(first, '/auth/register', { username: 'successor', password: 'successors-password' });
-    assert.equal((await post(first, `/admin/users/${successor.body.user.id}`, { role: 'admin' }, founder.body.token)).status, 200);
-    assert.equal((await post(first, `/admin/users/${founder.body.user.id}`, { role: 'reader' }, successor.body.token)).status, 200);
+    assert.equal(
+      (await post(first, `/admin/users/${successor.body.user.id}`, { role: 'admin' }, founder.body.token)).status,
+      200,
+    );
+    assert.equal(
+      (await post(first, `/admin/users/${founder.body.user.id}`, { role: 'reader' }, successor.body.token)).status,
+      200,
+    );
     await stop(first);
 
     const second = await start(database.url, env);
     const demoted = await post(second, '/auth/login', { username: 'founder', password: 'founders-password-1' });
     assert.equal(demoted.status, 200);
     assert.equal(demoted.body.user.role, 'reader', 'still demoted after a restart with the same variables');
-    assert.ok(/Created the first admin "founder"/.test(first.output()), `start log lacks /Created the first admin "founder"/`);
-    assert.ok(!/Created the first admin|Made the existing account/.test(second.output()), `start log has /Created the first admin|Made the existing account/`);
+    assert.ok(
+      /Created the first admin "founder"/.test(first.output()),
+      `start log lacks /Created the first admin "founder"/`,
+    );
+    assert.ok(
+      !/Created the first admin|Made the existing account/.test(second.output()),
+      `start log has /Created the first admin|Made the existing account/`,
+    );
     await stop(second);
   });
 });

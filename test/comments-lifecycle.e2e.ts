@@ -77,7 +77,10 @@ describe('the comment lifecycle', () => {
     assert.deepEqual(permalink.body.article, { id: essay.id, slug: essay.slug, title: essay.title });
     assert.equal(permalink.body.seq, essay.seq);
     const deep = await t.http.get(`/api/comments/${deeper.id}`).expect(200);
-    assert.deepEqual(deep.body.ancestors.map((a: { id: string }) => a.id), [top.id, reply.id]);
+    assert.deepEqual(
+      deep.body.ancestors.map((a: { id: string }) => a.id),
+      [top.id, reply.id],
+    );
   });
 
   it('refuses a reply to a comment of another article (409) or to no comment (404)', async () => {
@@ -97,12 +100,20 @@ describe('the comment lifecycle', () => {
       quote: { source: 'article', blockId: block.id, text: 'the organs   of the\nrevolution' },
     });
     assert.equal(res.status, 201);
-    assert.deepEqual(res.body.quote, { source: 'article', blockId: block.id, text: 'the organs   of the\nrevolution', verified: true });
+    assert.deepEqual(res.body.quote, {
+      source: 'article',
+      blockId: block.id,
+      text: 'the organs   of the\nrevolution',
+      verified: true,
+    });
     const view = await articleView();
     assert.equal(view.blocks[0].commentCount, 1);
     assert.equal(view.blocks[1].commentCount, 0);
     const byBlock = await t.http.get(`/api/articles/${article.slug}/comments?blockId=${block.id}`).expect(200);
-    assert.deepEqual(byBlock.body.items.map((c: { id: string }) => c.id), [res.body.id]);
+    assert.deepEqual(
+      byBlock.body.items.map((c: { id: string }) => c.id),
+      [res.body.id],
+    );
   });
 
   it('refuses a quote that is not in its source with 422, and creates nothing', async () => {
@@ -122,13 +133,27 @@ describe('the comment lifecycle', () => {
   });
 
   it('quotes a comment, and re-verifies the quote when that comment is edited', async () => {
-    const source = (await post(alice, { body: 'Leadership follows the masses, not the other way round.' }).expect(201)).body;
+    const source = (await post(alice, { body: 'Leadership follows the masses, not the other way round.' }).expect(201))
+      .body;
     const quoting = (
-      await post(bob, { body: 'I doubt it.', parentId: source.id, quote: { source: 'comment', commentId: source.id, text: 'follows the masses' } }).expect(201)
+      await post(bob, {
+        body: 'I doubt it.',
+        parentId: source.id,
+        quote: { source: 'comment', commentId: source.id, text: 'follows the masses' },
+      }).expect(201)
     ).body;
-    assert.deepEqual(quoting.quote, { source: 'comment', commentId: source.id, text: 'follows the masses', verified: true });
+    assert.deepEqual(quoting.quote, {
+      source: 'comment',
+      commentId: source.id,
+      text: 'follows the masses',
+      verified: true,
+    });
     const quoteOf = async () => (await t.http.get(`/api/comments/${quoting.id}`).expect(200)).body.comment.quote;
-    await t.http.patch(`/api/comments/${source.id}`).set('Authorization', `Bearer ${alice.token}`).send({ body: 'Leadership leads.' }).expect(200);
+    await t.http
+      .patch(`/api/comments/${source.id}`)
+      .set('Authorization', `Bearer ${alice.token}`)
+      .send({ body: 'Leadership leads.' })
+      .expect(200);
     assert.equal((await quoteOf()).verified, false);
     await t.http
       .patch(`/api/comments/${source.id}`)
@@ -141,12 +166,19 @@ describe('the comment lifecycle', () => {
   it('edits keep every earlier version, oldest first', async () => {
     const first = (await post(alice, { body: 'version one' }).expect(201)).body;
     const auth = { Authorization: `Bearer ${alice.token}` };
-    const second = await t.http.patch(`/api/comments/${first.id}`).set(auth).send({ body: ' version two ' }).expect(200);
+    const second = await t.http
+      .patch(`/api/comments/${first.id}`)
+      .set(auth)
+      .send({ body: ' version two ' })
+      .expect(200);
     assert.equal(second.body.body, 'version two');
     assert.ok(second.body.editedAt);
     await t.http.patch(`/api/comments/${first.id}`).set(auth).send({ body: 'version three' }).expect(200);
     const history = await t.http.get(`/api/comments/${first.id}/history`).expect(200);
-    assert.deepEqual(history.body.items.map((v: { body: string }) => v.body), ['version one', 'version two']);
+    assert.deepEqual(
+      history.body.items.map((v: { body: string }) => v.body),
+      ['version one', 'version two'],
+    );
     assert.equal(history.body.items[0].createdAt, first.createdAt);
     assert.equal(history.body.items[1].html, '<p>version two</p>');
     const now = await t.http.get(`/api/comments/${first.id}`).expect(200);
@@ -155,7 +187,12 @@ describe('the comment lifecycle', () => {
 
   it('deletes to a placeholder that keeps its replies, and uncounts it', async () => {
     const block = article.blocks[1];
-    const doomed = (await post(alice, { body: 'regret', quote: { source: 'article', blockId: block.id, text: 'nobody quotes' } }).expect(201)).body;
+    const doomed = (
+      await post(alice, {
+        body: 'regret',
+        quote: { source: 'article', blockId: block.id, text: 'nobody quotes' },
+      }).expect(201)
+    ).body;
     const reply = (await post(bob, { body: 'still here', parentId: doomed.id }).expect(201)).body;
     const before = await articleView();
     await t.http.delete(`/api/comments/${doomed.id}`).set('Authorization', `Bearer ${alice.token}`).expect(204);
@@ -168,7 +205,10 @@ describe('the comment lifecycle', () => {
     assert.equal(view.body.comment.html, null);
     assert.equal(view.body.comment.replies[0].id, reply.id);
     assert.equal((await t.http.get(`/api/comments/${doomed.id}/history`)).status, 403);
-    const again = await t.http.patch(`/api/comments/${doomed.id}`).set('Authorization', `Bearer ${alice.token}`).send({ body: 'undo' });
+    const again = await t.http
+      .patch(`/api/comments/${doomed.id}`)
+      .set('Authorization', `Bearer ${alice.token}`)
+      .send({ body: 'undo' });
     assert.equal(again.status, 403);
   });
 
@@ -196,20 +236,31 @@ describe('the comment lifecycle', () => {
     const readers: Reader[] = [];
     for (let i = 0; i < 50; i++) readers.push(await newReader());
     const answers = await Promise.all(
-      readers.map((r) => t.http.put(`/api/comments/${target.id}/vote`).set('Authorization', `Bearer ${r.token}`).send({ value: 1 })),
+      readers.map((r) =>
+        t.http.put(`/api/comments/${target.id}/vote`).set('Authorization', `Bearer ${r.token}`).send({ value: 1 }),
+      ),
     );
     assert.deepEqual([...new Set(answers.map((a) => a.status))], [200]);
     const view = await t.http.get(`/api/comments/${target.id}`).expect(200);
     assert.deepEqual([view.body.comment.upvotes, view.body.comment.score], [50, 50]);
-    const rows: { n: number }[] = await t.dataSource.query('SELECT count(*)::int AS n FROM votes WHERE comment_id = $1', [target.id]);
+    const rows: { n: number }[] = await t.dataSource.query(
+      'SELECT count(*)::int AS n FROM votes WHERE comment_id = $1',
+      [target.id],
+    );
     assert.equal(rows[0].n, 50);
   });
 
   it('keeps one vote per reader when the same reader flips their vote concurrently', async () => {
     const target = (await post(alice, { body: 'flip-flop' }).expect(201)).body;
     const values = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 1 : -1));
-    await Promise.all(values.map((value) => t.http.put(`/api/comments/${target.id}/vote`).set('Authorization', `Bearer ${bob.token}`).send({ value })));
-    const view = (await t.http.get(`/api/comments/${target.id}`).set('Authorization', `Bearer ${bob.token}`).expect(200)).body.comment;
+    await Promise.all(
+      values.map((value) =>
+        t.http.put(`/api/comments/${target.id}/vote`).set('Authorization', `Bearer ${bob.token}`).send({ value }),
+      ),
+    );
+    const view = (
+      await t.http.get(`/api/comments/${target.id}`).set('Authorization', `Bearer ${bob.token}`).expect(200)
+    ).body.comment;
     assert.equal(view.upvotes + view.downvotes, 1);
     assert.equal(view.score, view.myVote);
   });
@@ -217,19 +268,26 @@ describe('the comment lifecycle', () => {
   it('reports once per reader', async () => {
     const target = (await post(alice, { body: 'reportable' }).expect(201)).body;
     const report = () =>
-      t.http.post(`/api/comments/${target.id}/reports`).set('Authorization', `Bearer ${bob.token}`).send({ reason: 'off-topic', note: ' drifting ' });
+      t.http
+        .post(`/api/comments/${target.id}/reports`)
+        .set('Authorization', `Bearer ${bob.token}`)
+        .send({ reason: 'off-topic', note: ' drifting ' });
     const first = await report();
     assert.equal(first.status, 201);
     assert.equal(first.body.reason, 'off-topic');
     assert.equal(first.body.note, 'drifting');
     assert.equal((await report()).status, 409);
-    const bad = await t.http.post(`/api/comments/${target.id}/reports`).set('Authorization', `Bearer ${bob.token}`).send({ reason: 'boring' });
+    const bad = await t.http
+      .post(`/api/comments/${target.id}/reports`)
+      .set('Authorization', `Bearer ${bob.token}`)
+      .send({ reason: 'boring' });
     assert.equal(bad.status, 400);
   });
 
   describe('Idempotency-Key', () => {
     const countByBody = async (body: string) =>
-      (await t.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM comments WHERE body = $1', [body]))[0].n;
+      (await t.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM comments WHERE body = $1', [body]))[0]
+        .n;
 
     it('answers a retry with the first answer and creates nothing', async () => {
       const send = () => post(alice, { body: 'retried once' }).set('Idempotency-Key', 'retry-1');
@@ -257,7 +315,9 @@ describe('the comment lifecycle', () => {
 
     it('creates exactly one comment when retries with one key arrive concurrently', async () => {
       const answers = await Promise.all(
-        Array.from({ length: 12 }, () => post(alice, { body: 'storm of retries' }).set('Idempotency-Key', 'concurrent-1')),
+        Array.from({ length: 12 }, () =>
+          post(alice, { body: 'storm of retries' }).set('Idempotency-Key', 'concurrent-1'),
+        ),
       );
       assert.deepEqual([...new Set(answers.map((a) => a.status))], [201]);
       assert.equal(new Set(answers.map((a) => a.body.id)).size, 1);
@@ -265,15 +325,15 @@ describe('the comment lifecycle', () => {
     });
 
     it('stores nothing for a request that failed, so a corrected retry goes through', async () => {
-      const bad = await post(alice, { body: 'fix me', quote: { source: 'article', blockId: article.blocks[0].id, text: 'not there' } }).set(
-        'Idempotency-Key',
-        'failed-first',
-      );
+      const bad = await post(alice, {
+        body: 'fix me',
+        quote: { source: 'article', blockId: article.blocks[0].id, text: 'not there' },
+      }).set('Idempotency-Key', 'failed-first');
       assert.equal(bad.status, 422);
-      const again = await post(alice, { body: 'fix me', quote: { source: 'article', blockId: article.blocks[0].id, text: 'not there' } }).set(
-        'Idempotency-Key',
-        'failed-first',
-      );
+      const again = await post(alice, {
+        body: 'fix me',
+        quote: { source: 'article', blockId: article.blocks[0].id, text: 'not there' },
+      }).set('Idempotency-Key', 'failed-first');
       assert.equal(again.status, 422);
       assert.equal(await countByBody('fix me'), 0);
     });
@@ -286,9 +346,15 @@ describe('the comment lifecycle', () => {
       const res = await post(alice, { body: 'awaiting approval' }, held.slug).expect(201);
       assert.equal(res.body.status, 'pending');
       await t.http.get(`/api/comments/${res.body.id}`).set('Authorization', `Bearer ${alice.token}`).expect(200);
-      assert.equal((await t.http.get(`/api/comments/${res.body.id}`).set('Authorization', `Bearer ${bob.token}`)).status, 404);
+      assert.equal(
+        (await t.http.get(`/api/comments/${res.body.id}`).set('Authorization', `Bearer ${bob.token}`)).status,
+        404,
+      );
       assert.equal((await t.http.get(`/api/comments/${res.body.id}`)).status, 404);
-      const forAuthor = await t.http.get(`/api/articles/${held.slug}/comments`).set('Authorization', `Bearer ${alice.token}`).expect(200);
+      const forAuthor = await t.http
+        .get(`/api/articles/${held.slug}/comments`)
+        .set('Authorization', `Bearer ${alice.token}`)
+        .expect(200);
       assert.deepEqual([forAuthor.body.items.length, forAuthor.body.total], [1, 1]);
       const forOthers = await t.http.get(`/api/articles/${held.slug}/comments`).expect(200);
       assert.deepEqual([forOthers.body.items.length, forOthers.body.total], [0, 0]);
@@ -300,7 +366,10 @@ describe('the comment lifecycle', () => {
       const existing = (await post(alice, { body: 'before the lock' }, locked.slug).expect(201)).body;
       await t.dataSource.query('UPDATE articles SET locked = true WHERE id = $1', [locked.id]);
       assert.equal((await post(bob, { body: 'after the lock' }, locked.slug)).status, 403);
-      const vote = await t.http.put(`/api/comments/${existing.id}/vote`).set('Authorization', `Bearer ${bob.token}`).send({ value: 1 });
+      const vote = await t.http
+        .put(`/api/comments/${existing.id}/vote`)
+        .set('Authorization', `Bearer ${bob.token}`)
+        .send({ value: 1 });
       assert.equal(vote.status, 403);
     });
   });
@@ -323,7 +392,10 @@ describe('rate limits', () => {
     const statuses: number[] = [];
     let limited: { headers: Record<string, string>; body: { statusCode: number; error: string } } | undefined;
     for (let i = 0; i < 10; i++) {
-      const res = await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${reader.token}`).send({ body: `quick ${i}` });
+      const res = await t.http
+        .post(`/api/articles/${article.slug}/comments`)
+        .set('Authorization', `Bearer ${reader.token}`)
+        .send({ body: `quick ${i}` });
       statuses.push(res.status);
       if (res.status === 429) limited = res;
     }
@@ -334,7 +406,6 @@ describe('rate limits', () => {
     assert.ok(Number(limited.headers['retry-after']) >= 1);
     assert.deepEqual(statuses, [201, 201, 201, 201, 201, 201, 429, 429, 429, 429], 'exactly the limit, then none');
   });
-
 });
 
 describe('rate limits across processes', () => {
@@ -348,7 +419,10 @@ describe('rate limits across processes', () => {
   after(() => t.close());
 
   it('is one limit across processes: a reader switching between two servers on one database gets the same 6', async () => {
-    const other = await createApp(loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '0.05' }), t.databaseUrl);
+    const other = await createApp(
+      loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '0.05' }),
+      t.databaseUrl,
+    );
     try {
       await other.init();
       const servers = [t.http, supertest(other.getHttpServer())];
@@ -356,10 +430,17 @@ describe('rate limits across processes', () => {
       const reader = await newUser(t, 'two_servers');
       const statuses: number[] = [];
       for (let i = 0; i < 10; i++) {
-        const res = await servers[i % 2].post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${reader.token}`).send({ body: `both ${i}` });
+        const res = await servers[i % 2]
+          .post(`/api/articles/${article.slug}/comments`)
+          .set('Authorization', `Bearer ${reader.token}`)
+          .send({ body: `both ${i}` });
         statuses.push(res.status);
       }
-      assert.deepEqual(statuses, [201, 201, 201, 201, 201, 201, 429, 429, 429, 429], 'counted once, whichever process answered');
+      assert.deepEqual(
+        statuses,
+        [201, 201, 201, 201, 201, 201, 429, 429, 429, 429],
+        'counted once, whichever process answered',
+      );
     } finally {
       await other.close();
     }

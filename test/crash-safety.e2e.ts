@@ -81,7 +81,11 @@ describe('crash safety', () => {
 
     const answered = attempts.filter((a) => a.status === 201);
     assert.ok(answered.length > 10, `only ${answered.length} comments were posted before the kill`);
-    assert.deepEqual([...new Set(attempts.map((a) => a.status))].filter((s) => s !== 201), [], 'every request ends answered 201');
+    assert.deepEqual(
+      [...new Set(attempts.map((a) => a.status))].filter((s) => s !== 201),
+      [],
+      'every request ends answered 201',
+    );
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {

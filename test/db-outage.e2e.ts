@@ -34,7 +34,10 @@ describe('when the database drops its connections', () => {
     let terminated = 0;
     try {
       for (let i = 0; i < 5; i++) {
-        const res = await admin.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+        const res = await admin.query(
+          'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [database],
+        );
         terminated += res.rows.filter((r: { ok: boolean }) => r.ok).length;
         await new Promise((resolve) => setTimeout(resolve, 60));
       }
@@ -45,8 +48,14 @@ describe('when the database drops its connections', () => {
     }
     assert.ok(terminated > 0, 'the app had connections to drop');
     assert.ok(statuses.length > 0);
-    console.log(`# ${terminated} connections dropped; answers: ${JSON.stringify(Object.fromEntries([...new Set(statuses)].map((s) => [s, statuses.filter((x) => x === s).length])))}`);
-    assert.deepEqual([...new Set(statuses)].filter((s) => s !== 200 && s !== 503), [], `answers: ${[...new Set(statuses)].join(', ')}`);
+    console.log(
+      `# ${terminated} connections dropped; answers: ${JSON.stringify(Object.fromEntries([...new Set(statuses)].map((s) => [s, statuses.filter((x) => x === s).length])))}`,
+    );
+    assert.deepEqual(
+      [...new Set(statuses)].filter((s) => s !== 200 && s !== 503),
+      [],
+      `answers: ${[...new Set(statuses)].join(', ')}`,
+    );
     const after = await t.http.get('/api/articles');
     assert.equal(after.status, 200, 'the pool reconnected by itself');
   });
@@ -57,7 +66,10 @@ describe('when the database drops its connections', () => {
       // The table the join reads is briefly away: the lookup fails with an error rather than a wait.
       await t.dataSource.query('ALTER TABLE articles RENAME TO articles_away');
       try {
-        assert.deepEqual(await follower.join('bolshevism-vs-stalinism'), { ok: false, error: 'The server could not answer just now; try again.' });
+        assert.deepEqual(await follower.join('bolshevism-vs-stalinism'), {
+          ok: false,
+          error: 'The server could not answer just now; try again.',
+        });
       } finally {
         await t.dataSource.query('ALTER TABLE articles_away RENAME TO articles');
       }

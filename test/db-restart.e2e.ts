@@ -32,7 +32,11 @@ describe('a database restart under load', () => {
     const port = Number(new URL(server.serverUrl).port);
     const databaseUrl = await ensureDatabase(server.serverUrl, 'restart_check');
     await prepareDatabase(databaseUrl, () => undefined);
-    app = await startAppProcess({ DATABASE_URL: databaseUrl, RATE_LIMIT_FACTOR: '100000', ADMIN_PASSWORD: 'restart-admin' });
+    app = await startAppProcess({
+      DATABASE_URL: databaseUrl,
+      RATE_LIMIT_FACTOR: '100000',
+      ADMIN_PASSWORD: 'restart-admin',
+    });
     const baseUrl = app.baseUrl;
     const reg = await fetch(`${baseUrl}/api/auth/register`, {
       method: 'POST',
@@ -60,7 +64,16 @@ describe('a database restart under load', () => {
           accepted.set(body, json.id);
           return true;
         }
-        assert.equal(res.status, 503, `an outage answers 503, not ${res.status}: ${app?.output().split('\n').filter((l) => /ERROR/.test(l)).slice(-3).join(' | ')}`);
+        assert.equal(
+          res.status,
+          503,
+          `an outage answers 503, not ${res.status}: ${app
+            ?.output()
+            .split('\n')
+            .filter((l) => /ERROR/.test(l))
+            .slice(-3)
+            .join(' | ')}`,
+        );
         assert.ok(res.headers.get('retry-after'), '503 says when to retry');
         return false;
       } catch (error) {
@@ -99,7 +112,8 @@ describe('a database restart under load', () => {
     assert.equal(app.child.exitCode, null, `the app died:\n${app.output().slice(-2000)}`);
     const deadline = Date.now() + 30_000;
     for (const item of pending) {
-      while (Date.now() < deadline && !(await send(item.key, item.body))) await new Promise((resolve) => setTimeout(resolve, 250));
+      while (Date.now() < deadline && !(await send(item.key, item.body)))
+        await new Promise((resolve) => setTimeout(resolve, 250));
     }
 
     assert.ok((statuses.get(503) ?? 0) > 0, `the outage was seen: ${JSON.stringify([...statuses])}`);
@@ -107,15 +121,20 @@ describe('a database restart under load', () => {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
-      const rows = await client.query<{ body: string; id: string }>(`SELECT body, id::text FROM comments WHERE body LIKE 'outage %'`);
+      const rows = await client.query<{ body: string; id: string }>(
+        `SELECT body, id::text FROM comments WHERE body LIKE 'outage %'`,
+      );
       const stored = new Map<string, string[]>();
       for (const row of rows.rows) stored.set(row.body, [...(stored.get(row.body) ?? []), row.id]);
       for (const [body, id] of accepted) assert.deepEqual(stored.get(body), [id], `stored once as answered: ${body}`);
-      for (const item of pending) assert.ok(accepted.has(item.body), `a retried comment was finally accepted: ${item.body}`);
+      for (const item of pending)
+        assert.ok(accepted.has(item.body), `a retried comment was finally accepted: ${item.body}`);
       assert.equal(rows.rows.length, accepted.size, 'no comment stored twice or unasked');
     } finally {
       await client.end();
     }
-    console.log(`# answers: ${JSON.stringify(Object.fromEntries(statuses))}; ${pending.length} retried; longest ${longest} ms`);
+    console.log(
+      `# answers: ${JSON.stringify(Object.fromEntries(statuses))}; ${pending.length} retried; longest ${longest} ms`,
+    );
   });
 });

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { type Account, ADMIN_ENV, assertErrorBody, bearer, sessionCookieOf, signInAdmin, withRole } from './helpers/accounts.js';
+import {
+  type Account,
+  ADMIN_ENV,
+  assertErrorBody,
+  bearer,
+  sessionCookieOf,
+  signInAdmin,
+  withRole,
+} from './helpers/accounts.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
 /**
@@ -20,17 +28,27 @@ describe('POST /api/articles: only an admin gets the 2 MB body read', () => {
     t = await startTestApp({ env: ADMIN_ENV });
     admin = await signInAdmin(t);
     moderator = await withRole(t, admin.token, 'moderator');
-    const res = await t.http.post('/api/auth/register').send({ username: `reader-${randomBytes(3).toString('hex')}`, password: 'a long enough password' });
+    const res = await t.http
+      .post('/api/auth/register')
+      .send({ username: `reader-${randomBytes(3).toString('hex')}`, password: 'a long enough password' });
     reader = { ...res.body.user, token: res.body.token } as Account;
     readerCookie = sessionCookieOf(res.headers['set-cookie']) as string;
   });
 
   after(() => t.close());
 
-  const upload = (headers: Record<string, string>) => t.http.post('/api/articles').set({ 'Content-Type': 'application/json', ...headers }).send(UNPARSED);
+  const upload = (headers: Record<string, string>) =>
+    t.http
+      .post('/api/articles')
+      .set({ 'Content-Type': 'application/json', ...headers })
+      .send(UNPARSED);
 
   it('answers 401 to a forged bearer token without parsing its 1.5 MB body', async () => {
-    assertErrorBody(await upload({ Authorization: bearer(randomBytes(32).toString('base64url')) }), 401, 'forged bearer');
+    assertErrorBody(
+      await upload({ Authorization: bearer(randomBytes(32).toString('base64url')) }),
+      401,
+      'forged bearer',
+    );
     assertErrorBody(await upload({ Authorization: 'Bearer' }), 401, 'a bearer without a token');
     assertErrorBody(await upload({ Authorization: 'Basic YWRtaW46YWRtaW4=' }), 401, 'another scheme');
   });

@@ -229,18 +229,42 @@ describe('hostile input', () => {
     it('answers oversized headers and requests the HTTP parser refuses with the contract’s error body', async () => {
       const { port } = new URL(t.baseUrl);
       const cases: [string, string, number, string][] = [
-        ['a 64 KB header', `GET /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(65_536)}\r\nConnection: close\r\n\r\n`, 431, 'headers_too_large'],
-        ['2,000 small headers', `GET /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\n${Array.from({ length: 2_000 }, (_, i) => `X-H${i}: ${'v'.repeat(10)}`).join('\r\n')}\r\nConnection: close\r\n\r\n`, 431, 'headers_too_large'],
+        [
+          'a 64 KB header',
+          `GET /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(65_536)}\r\nConnection: close\r\n\r\n`,
+          431,
+          'headers_too_large',
+        ],
+        [
+          '2,000 small headers',
+          `GET /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\n${Array.from({ length: 2_000 }, (_, i) => `X-H${i}: ${'v'.repeat(10)}`).join('\r\n')}\r\nConnection: close\r\n\r\n`,
+          431,
+          'headers_too_large',
+        ],
         ['a request line that is not HTTP', 'HELLO THERE\r\n\r\n', 400, 'malformed_request'],
-        ['a bad Content-Length', 'POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\nConnection: close\r\n\r\n', 400, 'malformed_request'],
-        ['two Content-Lengths', 'POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nContent-Length: 3\r\nConnection: close\r\n\r\n{}', 400, 'malformed_request'],
+        [
+          'a bad Content-Length',
+          'POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\nConnection: close\r\n\r\n',
+          400,
+          'malformed_request',
+        ],
+        [
+          'two Content-Lengths',
+          'POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nContent-Length: 3\r\nConnection: close\r\n\r\n{}',
+          400,
+          'malformed_request',
+        ],
       ];
       for (const [label, request, status, code] of cases) {
         const answer = await rawHttp(Number(port), request);
         const [head, body] = answer.split('\r\n\r\n');
         assert.match(head, new RegExp(`^HTTP/1\\.1 ${status} `), `${label}: ${head.slice(0, 80)}`);
         assert.match(head, /content-type: application\/json/i, label);
-        assert.deepEqual(JSON.parse(body), { statusCode: status, error: code, message: (JSON.parse(body) as { message: string }).message }, label);
+        assert.deepEqual(
+          JSON.parse(body),
+          { statusCode: status, error: code, message: (JSON.parse(body) as { message: string }).message },
+          label,
+        );
       }
       await t.http.get('/api/articles').expect(200);
     });
@@ -257,7 +281,9 @@ describe('hostile input', () => {
       const forged = ['x', 'not-base64!', 'eyJ4IjoxfQ', 'A'.repeat(2_000), '%00', '..%2f..%2f', '%ff%fe'];
       for (const path of paths) {
         for (const cursor of forged) {
-          const res = await t.http.get(`${path}${path.includes('?') ? '&' : '?'}cursor=${cursor}`).set('Authorization', bearer(reader.token));
+          const res = await t.http
+            .get(`${path}${path.includes('?') ? '&' : '?'}cursor=${cursor}`)
+            .set('Authorization', bearer(reader.token));
           assertErrorBody(res, 400, `${path} cursor ${cursor.slice(0, 20)}`);
         }
       }

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Account, ADMIN_ENV, assertErrorBody, bearer, register, signInAdmin, withRole } from './helpers/accounts.js';
+import {
+  type Account,
+  ADMIN_ENV,
+  assertErrorBody,
+  bearer,
+  register,
+  signInAdmin,
+  withRole,
+} from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -61,7 +69,8 @@ describe('ids and dates: range-checked once, 400 for anything else, never 500', 
     t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', bearer(writer.token)).send(body);
 
   it('answers a reply whose parentId is not an id within int8 with 400', async () => {
-    for (const id of BAD_IDS) assertErrorBody(await postComment({ body: 'a reply', parentId: id }), 400, `parentId ${JSON.stringify(id)}`);
+    for (const id of BAD_IDS)
+      assertErrorBody(await postComment({ body: 'a reply', parentId: id }), 400, `parentId ${JSON.stringify(id)}`);
   });
 
   it('answers a quote whose commentId is not an id within int8 with 400', async () => {
@@ -73,7 +82,10 @@ describe('ids and dates: range-checked once, 400 for anything else, never 500', 
 
   it('answers the moderation queue filtered by an articleId that is not an id within int8 with 400', async () => {
     for (const id of BAD_IDS) {
-      const res = await t.http.get('/api/moderation/queue').query({ articleId: id }).set('Authorization', bearer(moderator.token));
+      const res = await t.http
+        .get('/api/moderation/queue')
+        .query({ articleId: id })
+        .set('Authorization', bearer(moderator.token));
       assertErrorBody(res, 400, `articleId ${JSON.stringify(id)}`);
     }
   });
@@ -81,9 +93,15 @@ describe('ids and dates: range-checked once, 400 for anything else, never 500', 
   it('still takes the largest id int8 holds (names nothing here: 404 or an empty list)', async () => {
     const max = '9223372036854775807';
     assertErrorBody(await postComment({ body: 'a reply', parentId: max }), 404, 'parentId max');
-    const quote = await postComment({ body: 'a quote', quote: { source: 'comment', commentId: max, text: 'anything' } });
+    const quote = await postComment({
+      body: 'a quote',
+      quote: { source: 'comment', commentId: max, text: 'anything' },
+    });
     assertErrorBody(quote, 422, 'quote.commentId max');
-    const queue = await t.http.get('/api/moderation/queue').query({ articleId: max }).set('Authorization', bearer(moderator.token));
+    const queue = await t.http
+      .get('/api/moderation/queue')
+      .query({ articleId: max })
+      .set('Authorization', bearer(moderator.token));
     assert.equal(queue.status, 200, JSON.stringify(queue.body));
     assert.deepEqual(queue.body.items, []);
   });
@@ -107,7 +125,10 @@ describe('ids and dates: range-checked once, 400 for anything else, never 500', 
       .send({ reason: 'testing dates', until: '2099-01-01T02:00:00+02:00' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.until, '2099-01-01T00:00:00.000Z');
-    await t.http.delete(`/api/moderation/users/${target.id}/ban`).set('Authorization', bearer(moderator.token)).expect(204);
+    await t.http
+      .delete(`/api/moderation/users/${target.id}/ban`)
+      .set('Authorization', bearer(moderator.token))
+      .expect(204);
   });
 
   it('answers an essay published at a date that is not a full ISO-8601 instant with 400', async () => {
@@ -134,10 +155,19 @@ describe('ids and dates: range-checked once, 400 for anything else, never 500', 
       ['delete', '/api/moderation/users/9223372036854775808/ban'],
       ['patch', '/api/admin/users/9223372036854775808'],
     ] as const;
-    const bodies: Record<string, object> = { patch: { body: 'x', role: 'moderator' }, put: { value: 1 }, post: { reason: 'spam' } };
+    const bodies: Record<string, object> = {
+      patch: { body: 'x', role: 'moderator' },
+      put: { value: 1 },
+      post: { reason: 'spam' },
+    };
     for (const [method, path] of paths) {
-      const res = await t.http[method](path).set('Authorization', bearer(admin.token)).send(bodies[method] ?? {});
-      assert.ok(res.status === 404 || res.status === 400, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      const res = await t.http[method](path)
+        .set('Authorization', bearer(admin.token))
+        .send(bodies[method] ?? {});
+      assert.ok(
+        res.status === 404 || res.status === 400,
+        `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`,
+      );
       assertErrorBody(res, res.status, `${method} ${path}`);
     }
   });

@@ -43,10 +43,19 @@ describe('live updates when the fan-out loses its database connection', () => {
     b = await startAppProcess(env);
     const admin = await api(a, 'POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
     assert.equal(admin.status, 200);
-    const article = await api(a, 'POST', '/api/articles', { title: `Fan-out ${randomBytes(3).toString('hex')}`, author: 'A. Writer', body: 'One paragraph.' }, admin.body.token as string);
+    const article = await api(
+      a,
+      'POST',
+      '/api/articles',
+      { title: `Fan-out ${randomBytes(3).toString('hex')}`, author: 'A. Writer', body: 'One paragraph.' },
+      admin.body.token as string,
+    );
     assert.equal(article.status, 201, JSON.stringify(article.body));
     slug = article.body.slug as string;
-    const writer = await api(a, 'POST', '/api/auth/register', { username: `writer_${randomBytes(3).toString('hex')}`, password: 'a long enough password' });
+    const writer = await api(a, 'POST', '/api/auth/register', {
+      username: `writer_${randomBytes(3).toString('hex')}`,
+      password: 'a long enough password',
+    });
     assert.equal(writer.status, 201);
     writerToken = writer.body.token as string;
   });
@@ -59,7 +68,13 @@ describe('live updates when the fan-out loses its database connection', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function api(app: AppProcess, method: string, url: string, body?: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function api(
+    app: AppProcess,
+    method: string,
+    url: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     try {
       const res = await fetch(`${app.baseUrl}${url}`, {
         method,
@@ -83,7 +98,11 @@ describe('live updates when the fan-out loses its database connection', () => {
 
   const bodies = (f: Follower) => f.events('comment.created').map((e) => (e.payload.comment as { body: string }).body);
 
-  async function waitUntil<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = RECOVERY_MS): Promise<T> {
+  async function waitUntil<T>(
+    what: string,
+    probe: () => T | undefined | Promise<T | undefined>,
+    ms = RECOVERY_MS,
+  ): Promise<T> {
     const deadline = Date.now() + ms;
     for (;;) {
       const value = await probe();
@@ -103,9 +122,17 @@ describe('live updates when the fan-out loses its database connection', () => {
     const arrived = () => to.every((f) => bodies(f).some((body) => body.startsWith(`${label} `)));
     while (!arrived()) {
       if (Date.now() - started > RECOVERY_MS) {
-        throw new Error(`no "${label}" event reached every follower within ${RECOVERY_MS} ms (${sent} posted); got ${JSON.stringify(to.map(bodies))}`);
+        throw new Error(
+          `no "${label}" event reached every follower within ${RECOVERY_MS} ms (${sent} posted); got ${JSON.stringify(to.map(bodies))}`,
+        );
       }
-      const res = await api(writeTo, 'POST', `/api/articles/${slug}/comments`, { body: `${label} ${sent}` }, writerToken);
+      const res = await api(
+        writeTo,
+        'POST',
+        `/api/articles/${slug}/comments`,
+        { body: `${label} ${sent}` },
+        writerToken,
+      );
       if (res.status === 201) sent++;
       const next = Date.now() + 500;
       while (!arrived() && Date.now() < next) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -117,7 +144,11 @@ describe('live updates when the fan-out loses its database connection', () => {
   async function flowsNow(label: string, writeTo: AppProcess, to: Follower[]): Promise<void> {
     const res = await api(writeTo, 'POST', `/api/articles/${slug}/comments`, { body: label }, writerToken);
     assert.equal(res.status, 201);
-    await waitUntil(`"${label}" at every follower`, () => (to.every((f) => bodies(f).includes(label)) ? true : undefined), 5_000);
+    await waitUntil(
+      `"${label}" at every follower`,
+      () => (to.every((f) => bodies(f).includes(label)) ? true : undefined),
+      5_000,
+    );
   }
 
   async function killListenBackends(): Promise<number> {
@@ -125,9 +156,18 @@ describe('live updates when the fan-out loses its database connection', () => {
     await admin.connect();
     try {
       // Both processes have their LISTEN connection up before it is killed.
-      const listeners = async () => (await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`)).rows[0].n as number;
-      await waitUntil('a LISTEN connection from each process', async () => ((await listeners()) >= 2 ? true : undefined));
-      const res = await admin.query(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`);
+      const listeners = async () =>
+        (
+          await admin.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`,
+          )
+        ).rows[0].n as number;
+      await waitUntil('a LISTEN connection from each process', async () =>
+        (await listeners()) >= 2 ? true : undefined,
+      );
+      const res = await admin.query(
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`,
+      );
       return res.rows.filter((r: { ok: boolean }) => r.ok).length;
     } finally {
       await admin.end();
@@ -153,11 +193,14 @@ describe('live updates when the fan-out loses its database connection', () => {
     await flowsNow('across, steady after the kill', a, [onA, onB]);
     await flowsNow('from B, steady after the kill', b, [onA, onB]);
     // Each process tells its own followers that events written elsewhere meanwhile may be missing (they join again).
-    for (const f of [onA, onB]) await waitUntil('server.reconnected after the kill', () => f.events('server.reconnected').at(-1));
+    for (const f of [onA, onB])
+      await waitUntil('server.reconnected after the kill', () => f.events('server.reconnected').at(-1));
     for (const app of [a, b]) {
       const ready = await waitUntil('readiness after the reconnection', async () => {
         const res = await readiness(app);
-        const since = Date.parse((res.body.checks as { liveFanout?: { since?: string } } | undefined)?.liveFanout?.since ?? '');
+        const since = Date.parse(
+          (res.body.checks as { liveFanout?: { since?: string } } | undefined)?.liveFanout?.since ?? '',
+        );
         return res.status === 200 && since >= killedAt ? res : undefined;
       });
       assert.equal(ready.body.status, 'ready');
@@ -176,21 +219,35 @@ describe('live updates when the fan-out loses its database connection', () => {
     const across = await untilEventsFlow('across, after the restart', a, [onA, onB]);
     await flowsNow('across, steady after the restart', a, [onA, onB]);
     await flowsNow('from B, steady after the restart', b, [onA, onB]);
-    for (const f of [onA, onB]) await waitUntil('server.reconnected after the restart', () => f.events('server.reconnected').at(-1));
+    for (const f of [onA, onB])
+      await waitUntil('server.reconnected after the restart', () => f.events('server.reconnected').at(-1));
     assert.equal(down.status, 503, 'readiness reported the outage');
     assert.equal(down.body.status, 'unavailable');
     const checks = down.body.checks as Record<string, { status: string }>;
     assert.equal(checks.database.status, 'down');
     assert.equal(checks.liveFanout.status, 'down');
-    assert.doesNotMatch(JSON.stringify(down.body), /postgres:|password|ECONN|terminat|at \w+ \(/i, 'nothing but statuses');
-    for (const app of [a, b]) await waitUntil('readiness after the restart', async () => ((await readiness(app)).status === 200 ? true : undefined));
+    assert.doesNotMatch(
+      JSON.stringify(down.body),
+      /postgres:|password|ECONN|terminat|at \w+ \(/i,
+      'nothing but statuses',
+    );
+    for (const app of [a, b])
+      await waitUntil('readiness after the restart', async () =>
+        (await readiness(app)).status === 200 ? true : undefined,
+      );
     assert.deepEqual(await api(a, 'GET', '/healthz'), { status: 200, body: { status: 'ok' } });
     console.log(`# after the restart: local events in ${local} ms, across processes in ${across} ms more`);
   });
 
   it('stops promptly on SIGTERM while the fan-out has just lost its connection', async () => {
     assert.ok((await killListenBackends()) >= 2);
-    const res = await api(a, 'POST', `/api/articles/${slug}/comments`, { body: 'sent while the fan-out reconnects' }, writerToken);
+    const res = await api(
+      a,
+      'POST',
+      `/api/articles/${slug}/comments`,
+      { body: 'sent while the fan-out reconnects' },
+      writerToken,
+    );
     assert.equal(res.status, 201);
     const started = Date.now();
     const code = await a.stop('SIGTERM');

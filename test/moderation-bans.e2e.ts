@@ -180,12 +180,7 @@ describe('GET /api/moderation/bans', () => {
 
   it('drops expired and lifted bans, and lists a renewed ban as the newest', async () => {
     const slug = await newArticleSlug();
-    const [expiring, lifted, renewed, kept] = [
-      await newUser(t),
-      await newUser(t),
-      await newUser(t),
-      await newUser(t),
-    ];
+    const [expiring, lifted, renewed, kept] = [await newUser(t), await newUser(t), await newUser(t), await newUser(t)];
     const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
     await ban(expiring, moderator, { reason: 'An hour off', until: inAnHour });
     await ban(lifted, moderator, { reason: 'A mistake' });

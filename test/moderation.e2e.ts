@@ -274,7 +274,6 @@ const isAbout = (id: string) => (r: Received) => about(id)(r.payload);
 const about = (id: string) => (payload: Record<string, unknown>) =>
   (payload.comment as CommentJson | undefined)?.id === id || payload.commentId === id;
 
-
 describe('moderation', () => {
   let w: World;
   let moderator: Account;
@@ -1319,7 +1318,10 @@ describe('moderation', () => {
       // Readers saw it: they keep a bare placeholder where it stood (as live followers saw it leave), nothing more.
       const seen = await w.permalink(target.id, other);
       assert.equal(seen.status, 200, JSON.stringify(seen.body));
-      assert.deepEqual([seen.body.comment.status, seen.body.comment.body, seen.body.comment.editedAt], ['removed', null, null]);
+      assert.deepEqual(
+        [seen.body.comment.status, seen.body.comment.body, seen.body.comment.editedAt],
+        ['removed', null, null],
+      );
       assert.ok(!JSON.stringify(seen.body).includes('knave'), 'another reader sees nothing of the new text');
       assert.equal((await w.permalink(target.id, author)).body.comment.status, 'pending', 'its author still sees it');
       assert.equal((await w.article(article.slug)).commentCount, before.commentCount - 1);

@@ -9,7 +9,6 @@ import { ROOM_EVENT_TYPES } from '../src/realtime/event-map.js';
 import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS } from '../src/realtime/catch-up.js';
 import { MAX_BODY } from '../src/comments/dto/write-comment.dto.js';
 
-
 interface Reader {
   id: string;
   token: string;
@@ -65,17 +64,34 @@ describe('live updates', () => {
   });
 
   it('tells the event number with the essay and the thread, so a reader joining later misses nothing in between', async () => {
-    const quoted = (await t.http.get(`/api/articles/${article.slug}`).expect(200)).body as { seq: number; blocks: { id: string; text: string; commentCount: number }[] };
-    const thread = (await t.http.get(`/api/articles/${article.slug}/comments`).expect(200)).body as { seq: number; total: number };
+    const quoted = (await t.http.get(`/api/articles/${article.slug}`).expect(200)).body as {
+      seq: number;
+      blocks: { id: string; text: string; commentCount: number }[];
+    };
+    const thread = (await t.http.get(`/api/articles/${article.slug}/comments`).expect(200)).body as {
+      seq: number;
+      total: number;
+    };
     assert.equal(typeof quoted.seq, 'number');
     assert.equal(thread.seq, quoted.seq);
     // Written after the reads and before the join: the join with `since` hands it over.
     const block = quoted.blocks[0];
-    const created = (await post(alice, { body: 'between the read and the join', quote: { source: 'article', blockId: block.id, text: block.text.slice(0, 12) } })).body;
+    const created = (
+      await post(alice, {
+        body: 'between the read and the join',
+        quote: { source: 'article', blockId: block.id, text: block.text.slice(0, 12) },
+      })
+    ).body;
     const f = await follower();
-    const joined = (await f.join(article.slug, quoted.seq)) as { seq: number; missed: { type: string; seq: number; comment: { id: string } }[] };
+    const joined = (await f.join(article.slug, quoted.seq)) as {
+      seq: number;
+      missed: { type: string; seq: number; comment: { id: string } }[];
+    };
     assert.equal(joined.seq, quoted.seq + 1);
-    assert.deepEqual(joined.missed.map((e) => [e.type, e.seq, e.comment.id]), [['comment.created', quoted.seq + 1, created.id]]);
+    assert.deepEqual(
+      joined.missed.map((e) => [e.type, e.seq, e.comment.id]),
+      [['comment.created', quoted.seq + 1, created.id]],
+    );
     // A read after it is current to the new number, and its counts include the comment.
     const again = (await t.http.get(`/api/articles/${article.slug}`).expect(200)).body as typeof quoted;
     assert.equal(again.seq, quoted.seq + 1);
@@ -88,19 +104,41 @@ describe('live updates', () => {
     const f = await follower();
     const { seq } = (await f.join(article.slug)) as { seq: number };
     const created = (await post(alice, { body: 'live one' })).body;
-    await t.http.patch(`/api/comments/${created.id}`).set('Authorization', `Bearer ${alice.token}`).send({ body: 'live one, edited' }).expect(200);
-    await t.http.put(`/api/comments/${created.id}/vote`).set('Authorization', `Bearer ${bob.token}`).send({ value: 1 }).expect(200);
+    await t.http
+      .patch(`/api/comments/${created.id}`)
+      .set('Authorization', `Bearer ${alice.token}`)
+      .send({ body: 'live one, edited' })
+      .expect(200);
+    await t.http
+      .put(`/api/comments/${created.id}/vote`)
+      .set('Authorization', `Bearer ${bob.token}`)
+      .send({ value: 1 })
+      .expect(200);
     await t.http.delete(`/api/comments/${created.id}`).set('Authorization', `Bearer ${alice.token}`).expect(204);
     const events = await f.waitFor(4, ...ROOM_EVENT_TYPES);
-    assert.deepEqual(events.map((e) => e.event), ['comment.created', 'comment.updated', 'comment.voted', 'comment.deleted']);
-    assert.deepEqual(events.map((e) => e.payload.seq), [seq + 1, seq + 2, seq + 3, seq + 4]);
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['comment.created', 'comment.updated', 'comment.voted', 'comment.deleted'],
+    );
+    assert.deepEqual(
+      events.map((e) => e.payload.seq),
+      [seq + 1, seq + 2, seq + 3, seq + 4],
+    );
     for (const e of events) {
       assert.equal(e.payload.articleId, article.id);
       assert.match(e.payload.at as string, /Z$/);
     }
     assert.equal((events[0].payload.comment as { body: string }).body, 'live one');
     assert.equal((events[1].payload.comment as { body: string }).body, 'live one, edited');
-    assert.deepEqual(events[2].payload, { seq: seq + 3, articleId: article.id, at: events[2].payload.at, commentId: created.id, score: 1, upvotes: 1, downvotes: 0 });
+    assert.deepEqual(events[2].payload, {
+      seq: seq + 3,
+      articleId: article.id,
+      at: events[2].payload.at,
+      commentId: created.id,
+      score: 1,
+      upvotes: 1,
+      downvotes: 0,
+    });
     assert.deepEqual(events[3].payload.commentId, created.id);
   });
 
@@ -140,11 +178,24 @@ describe('live updates', () => {
     const missedBodies = ['missed 1', 'missed 2', 'missed 3'];
     for (const body of missedBodies) await post(bob, { body });
     const again = await follower();
-    const ack = (await again.join(article.slug, lastSeen)) as { ok: boolean; seq: number; missed: Record<string, unknown>[] };
+    const ack = (await again.join(article.slug, lastSeen)) as {
+      ok: boolean;
+      seq: number;
+      missed: Record<string, unknown>[];
+    };
     assert.equal(ack.ok, true);
-    assert.deepEqual(ack.missed.map((m) => m.seq), [lastSeen + 1, lastSeen + 2, lastSeen + 3]);
-    assert.deepEqual(ack.missed.map((m) => (m.comment as { body: string }).body), missedBodies);
-    assert.deepEqual(ack.missed.map((m) => m.type), ['comment.created', 'comment.created', 'comment.created']);
+    assert.deepEqual(
+      ack.missed.map((m) => m.seq),
+      [lastSeen + 1, lastSeen + 2, lastSeen + 3],
+    );
+    assert.deepEqual(
+      ack.missed.map((m) => (m.comment as { body: string }).body),
+      missedBodies,
+    );
+    assert.deepEqual(
+      ack.missed.map((m) => m.type),
+      ['comment.created', 'comment.created', 'comment.created'],
+    );
     assert.equal(ack.seq, start + 4);
     await post(alice, { body: 'after the catch-up' });
     // An event committed before the catch-up may still be on its way live (the adapter delivers after a NOTIFY round
@@ -154,7 +205,10 @@ describe('live updates', () => {
     while (live().length === 0 && Date.now() < deadline) await sleep(20);
     assert.equal(live()[0]?.payload.seq, ack.seq + 1);
     for (const early of again.events('comment.created').filter((e) => (e.payload.seq as number) <= ack.seq)) {
-      assert.ok(ack.missed.some((m) => m.seq === early.payload.seq), 'anything early is a duplicate of the catch-up');
+      assert.ok(
+        ack.missed.some((m) => m.seq === early.payload.seq),
+        'anything early is a duplicate of the catch-up',
+      );
     }
   });
 
@@ -163,7 +217,9 @@ describe('live updates', () => {
     const { seq } = (await f.join(article.slug)) as { seq: number };
     const doomed = (await post(bob, { body: 'abusive words' })).body;
     await t.dataSource.query(`UPDATE comments SET status = 'removed' WHERE id = $1`, [doomed.id]);
-    const ack = (await (await follower()).join(article.slug, seq)) as { missed: { comment: { id: string; body: unknown; status: string } }[] };
+    const ack = (await (await follower()).join(article.slug, seq)) as {
+      missed: { comment: { id: string; body: unknown; status: string } }[];
+    };
     const replay = ack.missed.find((m) => m.comment.id === doomed.id);
     assert.ok(replay);
     assert.equal(replay.comment.body, null);
@@ -185,7 +241,9 @@ describe('live updates', () => {
   /** Posts `count` comments of `body(i)` to the article, a few at a time. */
   async function postMany(slug: string, count: number, body: (i: number) => string): Promise<void> {
     for (let i = 0; i < count; i += 10) {
-      await Promise.all(Array.from({ length: Math.min(10, count - i) }, (_, k) => post(alice, { body: body(i + k) }, slug)));
+      await Promise.all(
+        Array.from({ length: Math.min(10, count - i) }, (_, k) => post(alice, { body: body(i + k) }, slug)),
+      );
     }
   }
 
@@ -219,7 +277,10 @@ describe('live updates', () => {
     );
     await post(alice, { body: 'one more' }, room.slug);
     const over = await f.join(room.slug, start);
-    assert.deepEqual([over.ok, over.seq, over.resync, over.missed], [true, start + MAX_CATCH_UP_EVENTS + 1, true, undefined]);
+    assert.deepEqual(
+      [over.ok, over.seq, over.resync, over.missed],
+      [true, start + MAX_CATCH_UP_EVENTS + 1, true, undefined],
+    );
     const recent = (await f.join(room.slug, start + 1)) as { missed: unknown[] };
     assert.equal(recent.missed.length, MAX_CATCH_UP_EVENTS);
   });
@@ -271,7 +332,11 @@ describe('live updates across two processes', () => {
 
   before(async () => {
     t = await startTestApp();
-    second = await startAppProcess({ DATABASE_URL: t.databaseUrl, SEED_ON_START: 'false', ADMIN_PASSWORD: 'second-process-admin' });
+    second = await startAppProcess({
+      DATABASE_URL: t.databaseUrl,
+      SEED_ON_START: 'false',
+      ADMIN_PASSWORD: 'second-process-admin',
+    });
   });
 
   after(async () => {
@@ -287,7 +352,13 @@ describe('live updates across two processes', () => {
     try {
       await f.join(article.slug);
       const send = async (body: string) =>
-        (await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${writer.token}`).send({ body }).expect(201)).body as { id: string };
+        (
+          await t.http
+            .post(`/api/articles/${article.slug}/comments`)
+            .set('Authorization', `Bearer ${writer.token}`)
+            .send({ body })
+            .expect(201)
+        ).body as { id: string };
       // Instead of giving the adapters a moment: probes until one reaches the follower, so the path between the two
       // processes is shown to be open; the comments under test are numbered after the probe that arrived.
       let seq = -1;
@@ -295,7 +366,11 @@ describe('live updates across two processes', () => {
       while (seq < 0) {
         const probe = await send('a probe');
         try {
-          const heard = await f.waitUntil((r) => r.event === 'comment.created' && (r.payload.comment as { id: string }).id === probe.id, 'the probe', 1_000);
+          const heard = await f.waitUntil(
+            (r) => r.event === 'comment.created' && (r.payload.comment as { id: string }).id === probe.id,
+            'the probe',
+            1_000,
+          );
           seq = heard.payload.seq as number;
         } catch (error) {
           if (Date.now() > deadline) throw error;
@@ -304,8 +379,14 @@ describe('live updates across two processes', () => {
       for (let i = 0; i < 10; i++) await send(`from the first process ${i}`);
       await f.waitUntil((r) => r.event === 'comment.created' && r.payload.seq === seq + 10, 'the tenth comment');
       const events = f.events('comment.created').filter((e) => (e.payload.seq as number) > seq);
-      assert.deepEqual(events.map((e) => e.payload.seq), Array.from({ length: 10 }, (_, i) => seq + 1 + i));
-      assert.deepEqual(events.map((e) => (e.payload.comment as { body: string }).body), Array.from({ length: 10 }, (_, i) => `from the first process ${i}`));
+      assert.deepEqual(
+        events.map((e) => e.payload.seq),
+        Array.from({ length: 10 }, (_, i) => seq + 1 + i),
+      );
+      assert.deepEqual(
+        events.map((e) => (e.payload.comment as { body: string }).body),
+        Array.from({ length: 10 }, (_, i) => `from the first process ${i}`),
+      );
     } finally {
       f.close();
     }

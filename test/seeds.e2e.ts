@@ -29,7 +29,9 @@ describe('the seeded essays and their reader thread', () => {
 
   it('serves the four essays with their authors', async () => {
     const res = await t.http.get('/api/articles').expect(200);
-    const byTitle = Object.fromEntries(res.body.items.map((a: { title: string; author: string }) => [a.title, a.author]));
+    const byTitle = Object.fromEntries(
+      res.body.items.map((a: { title: string; author: string }) => [a.title, a.author]),
+    );
     assert.equal(Object.keys(byTitle).length, 4);
     assert.equal(byTitle['Bolshevism vs. Stalinism'], 'Holly Quilty');
     assert.equal(byTitle['Why anti-socialists talk about Lenin even more than socialists'], 'Ramin Mazaheri');
@@ -83,14 +85,21 @@ describe('the seeded essays and their reader thread', () => {
       assert.equal(quote.verified, true);
       assert.ok(blockText.get(quote.blockId)?.includes(quote.text), `quote not in its block: ${quote.text}`);
     }
-    assert.ok(first.quotes.some((q) => q.text.startsWith('If it had not been Lenin there would have been someone else')));
+    assert.ok(
+      first.quotes.some((q) => q.text.startsWith('If it had not been Lenin there would have been someone else')),
+    );
     const quoted = new Set(first.quotes.map((q) => q.blockId));
     for (const block of article.blocks) {
       assert.equal(block.commentCount, quoted.has(block.id) ? 1 : 0, `block ${block.id} count`);
     }
     assert.equal(article.commentCount, 8);
-    const byBlock = await t.http.get(`/api/articles/${THREAD_ARTICLE}/comments?blockId=${first.quotes[0].blockId}`).expect(200);
-    assert.deepEqual(byBlock.body.items.map((c: Node) => c.id), [first.id]);
+    const byBlock = await t.http
+      .get(`/api/articles/${THREAD_ARTICLE}/comments?blockId=${first.quotes[0].blockId}`)
+      .expect(200);
+    assert.deepEqual(
+      byBlock.body.items.map((c: Node) => c.id),
+      [first.id],
+    );
   });
 
   it('renders comment bodies as sanitised html', async () => {
@@ -102,7 +111,10 @@ describe('the seeded essays and their reader thread', () => {
       assert.ok(comment.html.startsWith('<'), comment.id);
       assert.doesNotMatch(comment.html, /<script|\son\w+=|javascript:/i);
     }
-    assert.ok(all.some((c) => c.html.includes('<blockquote>')), 'whole-paragraph quotations become blockquotes');
+    assert.ok(
+      all.some((c) => c.html.includes('<blockquote>')),
+      'whole-paragraph quotations become blockquotes',
+    );
   });
 
   it('imports idempotently: a second run changes and duplicates nothing, and block ids stay the same', async () => {
@@ -131,14 +143,29 @@ describe('the seeded essays and their reader thread', () => {
         await other.dataSource.transaction((manager) =>
           articles.insertWithBlocks(
             manager,
-            { slug, title: slug, author: 'A. Writer', publishedAt: null, listedAt: new Date(), excerpt: excerptOf(blocks), tags: [], source: null, importKey: null },
+            {
+              slug,
+              title: slug,
+              author: 'A. Writer',
+              publishedAt: null,
+              listedAt: new Date(),
+              excerpt: excerptOf(blocks),
+              tags: [],
+              source: null,
+              importKey: null,
+            },
             blocks,
           ),
         );
       }
       await other.app.get(SeedImporter).importAll();
-      const rows: { slug: string }[] = await other.dataSource.query('SELECT slug FROM articles WHERE title = $1', ['Bolshevism vs. Stalinism']);
-      assert.deepEqual(rows.map((r) => r.slug), ['bolshevism-vs-stalinism-2']);
+      const rows: { slug: string }[] = await other.dataSource.query('SELECT slug FROM articles WHERE title = $1', [
+        'Bolshevism vs. Stalinism',
+      ]);
+      assert.deepEqual(
+        rows.map((r) => r.slug),
+        ['bolshevism-vs-stalinism-2'],
+      );
     } finally {
       await other.close();
     }

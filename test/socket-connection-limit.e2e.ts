@@ -7,7 +7,10 @@ const LIMIT = 5;
 const REFUSED = `too many live connections from one address (at most ${LIMIT})`;
 
 /** Connects (websocket only, no retries) and says how it went. */
-function attempt(baseUrl: string, headers: Record<string, string> = {}): Promise<{ socket: Socket } | { refused: string }> {
+function attempt(
+  baseUrl: string,
+  headers: Record<string, string> = {},
+): Promise<{ socket: Socket } | { refused: string }> {
   const socket = io(baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: headers });
   return new Promise((resolve) => {
     socket.once('connect', () => resolve({ socket }));
@@ -67,7 +70,13 @@ describe('live connections per client address', () => {
   it('counts refused handshakes (a bad token) for nothing once they are closed', async () => {
     const client = { 'X-Forwarded-For': '203.0.113.20' };
     for (let i = 0; i < LIMIT * 3; i++) {
-      const socket = io(t.baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: client, auth: { token: 'x'.repeat(43) } });
+      const socket = io(t.baseUrl, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: client,
+        auth: { token: 'x'.repeat(43) },
+      });
       const message = await new Promise<string>((resolve) => socket.once('connect_error', (e) => resolve(e.message)));
       socket.close();
       assert.match(message, /unauthorized|too many/);

@@ -22,7 +22,15 @@ const FOLLOWS_TOO_MANY = `A connection follows at most ${MAX_FOLLOWED_ARTICLES} 
 const TOO_MANY_AT_ONCE = 'Too many joins at once: wait for the answers.';
 const UNKNOWN_EVENT = 'Unknown event: the server takes join and leave.';
 const TOO_OFTEN = 'Too many joins: wait a minute before joining again.';
-const REFUSALS = new Set([BAD_SLUG, BAD_SINCE, NO_ARTICLE, FOLLOWS_TOO_MANY, TOO_MANY_AT_ONCE, UNKNOWN_EVENT, TOO_OFTEN]);
+const REFUSALS = new Set([
+  BAD_SLUG,
+  BAD_SINCE,
+  NO_ARTICLE,
+  FOLLOWS_TOO_MANY,
+  TOO_MANY_AT_ONCE,
+  UNKNOWN_EVENT,
+  TOO_OFTEN,
+]);
 const UNAUTHORIZED = 'unauthorized: the token is unknown or has expired';
 
 type ClientSocket = Socket;
@@ -173,7 +181,10 @@ describe('socket hostile input', () => {
         resolve();
       });
     });
-    const res = await t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', `Bearer ${reader.token}`).send({ body });
+    const res = await t.http
+      .post(`/api/articles/${article.slug}/comments`)
+      .set('Authorization', `Bearer ${reader.token}`)
+      .send({ body });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     await heard;
     watcher.close();

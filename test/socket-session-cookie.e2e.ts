@@ -31,7 +31,8 @@ class Line {
     for (;;) {
       const found = this.received.find(accepts);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`waited for ${what}, got ${JSON.stringify(this.received.map((r) => r.event))}`);
+      if (Date.now() > deadline)
+        throw new Error(`waited for ${what}, got ${JSON.stringify(this.received.map((r) => r.event))}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -64,7 +65,10 @@ describe('the session cookie of a live connection', () => {
   }
 
   async function post(who: Account, body: object): Promise<{ id: string }> {
-    const res = await t.http.post(`/api/articles/${room.slug}/comments`).set('Authorization', bearer(who.token)).send(body);
+    const res = await t.http
+      .post(`/api/articles/${room.slug}/comments`)
+      .set('Authorization', bearer(who.token))
+      .send(body);
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body;
   }
@@ -105,9 +109,15 @@ describe('the session cookie of a live connection', () => {
   it('takes the cookie of a handshake without Origin only when the browser says it is same-origin', async () => {
     const user = await newUser(t);
     const cookie = `forum_session=${user.token}`;
-    const sameOrigin = await connect({ transports: ['polling'], extraHeaders: { cookie, 'sec-fetch-site': 'same-origin' } });
+    const sameOrigin = await connect({
+      transports: ['polling'],
+      extraHeaders: { cookie, 'sec-fetch-site': 'same-origin' },
+    });
     assert.equal(await isUsers(sameOrigin, user), true, 'same-origin');
-    const crossSite = await connect({ transports: ['polling'], extraHeaders: { cookie, 'sec-fetch-site': 'cross-site' } });
+    const crossSite = await connect({
+      transports: ['polling'],
+      extraHeaders: { cookie, 'sec-fetch-site': 'cross-site' },
+    });
     assert.equal(await isUsers(crossSite, user), false, 'cross-site');
   });
 });

@@ -47,7 +47,8 @@ async function shellChildrenOf(parent: number): Promise<number[]> {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent && cmdline.startsWith('/bin/sh')) found.push(Number(entry));
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent && cmdline.startsWith('/bin/sh'))
+      found.push(Number(entry));
   }
   return found;
 }
@@ -109,7 +110,10 @@ describe('npm start', () => {
     const second = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
     running.push(second);
     const again = await articles(second.baseUrl);
-    assert.deepEqual(again.items.map((a) => a.id), list.items.map((a) => a.id));
+    assert.deepEqual(
+      again.items.map((a) => a.id),
+      list.items.map((a) => a.id),
+    );
     assert.doesNotMatch(second.output(), /Imported/, 'nothing imported twice');
     assert.equal(await second.stop('SIGINT'), 0);
     assert.ok(!existsSync(path.join(dataDir, 'pg', 'postmaster.pid')));
@@ -129,7 +133,11 @@ describe('npm start', () => {
     setTimeout(() => app.child.kill('SIGTERM'), 5);
     const seen = await Promise.all(answers);
     assert.ok(seen.includes(200), `answers: ${seen.join(',')}`);
-    assert.deepEqual(seen.filter((s) => s !== 200 && s !== 'refused'), [], 'no request failed half-way');
+    assert.deepEqual(
+      seen.filter((s) => s !== 200 && s !== 'refused'),
+      [],
+      'no request failed half-way',
+    );
     assert.equal(await exited, 0);
     assert.match(app.output(), /SIGTERM received: closing/);
     assert.doesNotMatch(app.output(), /WARN|ERROR/, 'nothing lost its database under it');
@@ -164,7 +172,9 @@ describe('npm start', () => {
     const client = net.connect(Number(port), '127.0.0.1');
     await new Promise<void>((resolve) => client.once('connect', resolve));
     client.on('error', () => undefined);
-    client.write('POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user');
+    client.write(
+      'POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user',
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     const started = Date.now();
     const code = await app.stop('SIGTERM');
@@ -187,7 +197,10 @@ describe('npm start', () => {
     const postmaster = await postmasterPid(dataDir);
     assert.equal(await first.stop('SIGKILL'), null);
     // The watchdog asks PostgreSQL for a fast shutdown once its parent is gone: no orphan is left running.
-    assert.ok(await eventually(async () => !(await processRuns(postmaster)), 60_000), 'PostgreSQL stopped with its parent');
+    assert.ok(
+      await eventually(async () => !(await processRuns(postmaster)), 60_000),
+      'PostgreSQL stopped with its parent',
+    );
     assert.ok(!existsSync(path.join(dataDir, 'pg', 'postmaster.pid')), 'a clean shutdown');
 
     const second = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
@@ -213,7 +226,10 @@ describe('npm start', () => {
 
     const second = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
     running.push(second);
-    assert.match(second.output(), new RegExp(`PostgreSQL of .* \\(PID ${orphan}\\) outlived the process that started it`));
+    assert.match(
+      second.output(),
+      new RegExp(`PostgreSQL of .* \\(PID ${orphan}\\) outlived the process that started it`),
+    );
     const res = await fetch(`${second.baseUrl}/api/comments/${commentId}`);
     assert.equal(res.status, 200);
     const { comment } = (await res.json()) as { comment: { body: string; author: { username: string } } };
@@ -232,7 +248,12 @@ describe('npm start', () => {
     const pid = await postmasterPid(dataDir);
     const { code, output } = await runAppProcessToExit({ DATA_DIR: dataDir, DATABASE_URL: '' });
     assert.equal(code, 1);
-    assert.ok(output.includes(`The embedded PostgreSQL of ${path.join(dataDir, 'pg')} (PID ${pid}) belongs to a running process (PID ${app.child.pid})`), output.slice(-2000));
+    assert.ok(
+      output.includes(
+        `The embedded PostgreSQL of ${path.join(dataDir, 'pg')} (PID ${pid}) belongs to a running process (PID ${app.child.pid})`,
+      ),
+      output.slice(-2000),
+    );
     assert.ok(output.includes(`kill -TERM ${app.child.pid}`), 'the exact command');
     assert.equal((await articles(app.baseUrl)).items.length, 4, 'the running forum keeps its database');
     assert.equal(await postmasterPid(dataDir), pid);
@@ -243,10 +264,16 @@ describe('npm start', () => {
     const clusterDir = path.join(dataDir, 'pg');
     assert.ok(!existsSync(path.join(clusterDir, 'postmaster.pid')), 'stopped cleanly before');
     // This test process stands for the program that took the PID over after a crash or reboot.
-    await writeFile(path.join(clusterDir, 'postmaster.pid'), `${process.pid}\n${clusterDir}\n1764000000\n5432\n\n127.0.0.1\n0 0\nready\n`);
+    await writeFile(
+      path.join(clusterDir, 'postmaster.pid'),
+      `${process.pid}\n${clusterDir}\n1764000000\n5432\n\n127.0.0.1\n0 0\nready\n`,
+    );
     const app = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
     running.push(app);
-    assert.match(app.output(), new RegExp(`names PID ${process.pid}, which is not a PostgreSQL of this cluster any more`));
+    assert.match(
+      app.output(),
+      new RegExp(`names PID ${process.pid}, which is not a PostgreSQL of this cluster any more`),
+    );
     assert.equal((await articles(app.baseUrl)).items.length, 4);
     assert.equal(await app.stop('SIGTERM'), 0);
   });

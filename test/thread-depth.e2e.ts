@@ -27,14 +27,20 @@ describe('thread depth: capped with a clear 422, and a permalink carries a bound
   after(() => t.close());
 
   const reply = (parentId: string) =>
-    t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', bearer(writer.token)).send({ body: 'deeper', parentId });
+    t.http
+      .post(`/api/articles/${article.slug}/comments`)
+      .set('Authorization', bearer(writer.token))
+      .send({ body: 'deeper', parentId });
 
   it('takes a reply at the deepest depth allowed, and refuses one deeper with 422 thread_too_deep, storing nothing', async () => {
     const atCap = await reply(chain[MAX_DEPTH - 1].id);
     assert.equal(atCap.status, 201, JSON.stringify(atCap.body));
     assert.equal(atCap.body.depth, MAX_DEPTH);
     const count = async () => {
-      const rows: { n: number }[] = await t.dataSource.query('SELECT count(*)::int AS n FROM comments WHERE article_id = $1', [article.id]);
+      const rows: { n: number }[] = await t.dataSource.query(
+        'SELECT count(*)::int AS n FROM comments WHERE article_id = $1',
+        [article.id],
+      );
       return rows[0].n;
     };
     const before = await count();
@@ -52,13 +58,20 @@ describe('thread depth: capped with a clear 422, and a permalink carries a bound
     const res = await t.http.get(`/api/comments/${deepest.id}?depth=0`).expect(200);
     const ids = (res.body.ancestors as { id: string }[]).map((a) => a.id);
     assert.equal(ids.length, MAX_ANCESTORS);
-    assert.deepEqual(ids, chain.slice(MAX_DEPTH - 1 - MAX_ANCESTORS, MAX_DEPTH - 1).map((c) => c.id), 'the nearest ones, from the top down');
+    assert.deepEqual(
+      ids,
+      chain.slice(MAX_DEPTH - 1 - MAX_ANCESTORS, MAX_DEPTH - 1).map((c) => c.id),
+      'the nearest ones, from the top down',
+    );
     assert.equal(res.body.moreAncestors, MAX_DEPTH - 1 - MAX_ANCESTORS);
   });
 
   it('gives a shallow comment all its ancestors and moreAncestors 0', async () => {
     const shallow = await t.http.get(`/api/comments/${chain[5].id}?depth=0`).expect(200);
-    assert.deepEqual((shallow.body.ancestors as { id: string }[]).map((a) => a.id), chain.slice(0, 5).map((c) => c.id));
+    assert.deepEqual(
+      (shallow.body.ancestors as { id: string }[]).map((a) => a.id),
+      chain.slice(0, 5).map((c) => c.id),
+    );
     assert.equal(shallow.body.moreAncestors, 0);
     const exactly = await t.http.get(`/api/comments/${chain[MAX_ANCESTORS].id}?depth=0`).expect(200);
     assert.equal(exactly.body.ancestors.length, MAX_ANCESTORS);

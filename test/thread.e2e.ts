@@ -48,7 +48,12 @@ describe('reading a thread', () => {
       ['small', 3, 0],
     ];
     for (const [i, [name, up, down]] of profiles.entries()) {
-      byVotes[name] = await fx.newComment({ article, body: name, votes: { up, down }, createdAt: new Date(base + i * 60_000) });
+      byVotes[name] = await fx.newComment({
+        article,
+        body: name,
+        votes: { up, down },
+        createdAt: new Date(base + i * 60_000),
+      });
     }
   });
 
@@ -60,7 +65,8 @@ describe('reading a thread', () => {
   }
 
   it('orders top-level comments by each sort', async () => {
-    const bodies = async (sort: string) => (await thread(`${sort ? `sort=${sort}&` : ''}depth=0`)).items.map((c) => c.body);
+    const bodies = async (sort: string) =>
+      (await thread(`${sort ? `sort=${sort}&` : ''}depth=0`)).items.map((c) => c.body);
     assert.deepEqual(await bodies('new'), ['small', 'disliked', 'fresh', 'split', 'loved']);
     assert.deepEqual(await bodies('old'), ['loved', 'split', 'fresh', 'disliked', 'small']);
     assert.deepEqual(await bodies('top'), ['loved', 'small', 'split', 'fresh', 'disliked']);
@@ -80,13 +86,22 @@ describe('reading a thread', () => {
 
   it('pages with a cursor, without skipping or repeating when comments arrive between pages', async () => {
     const first = await thread('sort=old&limit=2&depth=0');
-    assert.deepEqual(first.items.map((c) => c.body), ['loved', 'split']);
+    assert.deepEqual(
+      first.items.map((c) => c.body),
+      ['loved', 'split'],
+    );
     assert.ok(first.nextCursor);
     await fx.newComment({ article, body: 'late arrival', createdAt: new Date('2026-02-01T00:00:00.000Z') });
     const second = await thread(`sort=old&limit=2&depth=0&cursor=${encodeURIComponent(first.nextCursor)}`);
-    assert.deepEqual(second.items.map((c) => c.body), ['fresh', 'disliked']);
+    assert.deepEqual(
+      second.items.map((c) => c.body),
+      ['fresh', 'disliked'],
+    );
     const third = await thread(`sort=old&limit=2&depth=0&cursor=${encodeURIComponent(second.nextCursor as string)}`);
-    assert.deepEqual(third.items.map((c) => c.body), ['small', 'late arrival']);
+    assert.deepEqual(
+      third.items.map((c) => c.body),
+      ['small', 'late arrival'],
+    );
     assert.equal(third.nextCursor, null);
   });
 
@@ -95,19 +110,27 @@ describe('reading a thread', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: ThreadPage = await thread(`sort=${sort}&limit=2&depth=0${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        const page: ThreadPage = await thread(
+          `sort=${sort}&limit=2&depth=0${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
         seen.push(...page.items.map((c) => c.id));
         cursor = page.nextCursor;
       } while (cursor);
       assert.equal(new Set(seen).size, seen.length, `${sort} repeats a comment`);
       const all = await thread(`sort=${sort}&limit=100&depth=0`);
-      assert.deepEqual(seen, all.items.map((c) => c.id), `${sort} pages differ from one big page`);
+      assert.deepEqual(
+        seen,
+        all.items.map((c) => c.id),
+        `${sort} pages differ from one big page`,
+      );
     }
   });
 
   it('refuses a cursor from another sort or one it did not issue', async () => {
     const page = await thread('sort=new&limit=1&depth=0');
-    const wrongSort = await t.http.get(`/api/articles/${article.slug}/comments?sort=top&cursor=${encodeURIComponent(page.nextCursor as string)}`);
+    const wrongSort = await t.http.get(
+      `/api/articles/${article.slug}/comments?sort=top&cursor=${encodeURIComponent(page.nextCursor as string)}`,
+    );
     assert.equal(wrongSort.status, 400);
     assert.equal(wrongSort.body.error, 'bad_cursor');
     for (const bad of ['abc', 'eyJhIjoxfQ.AAAA', '%00', 'x'.repeat(600)]) {
@@ -118,7 +141,17 @@ describe('reading a thread', () => {
   });
 
   it('refuses limits, depths and sorts out of bounds', async () => {
-    for (const query of ['limit=0', 'limit=101', 'limit=abc', 'limit=1.5', 'depth=11', 'depth=-1', 'sort=random', 'unknown=1', 'replyLimit=101']) {
+    for (const query of [
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'limit=1.5',
+      'depth=11',
+      'depth=-1',
+      'sort=random',
+      'unknown=1',
+      'replyLimit=101',
+    ]) {
       const res = await t.http.get(`/api/articles/${article.slug}/comments?${query}`);
       assert.equal(res.status, 400, query);
       assert.equal(res.body.statusCode, 400, query);
@@ -157,7 +190,10 @@ describe('reading a thread', () => {
       assert.equal(top.replyCount, 13);
       assert.equal(top.replies.length, 5);
       assert.equal(top.moreReplies, 8);
-      assert.deepEqual(top.replies.map((r) => r.body), ['sibling 12', 'sibling 11', 'sibling 10', 'sibling 9', 'sibling 8']);
+      assert.deepEqual(
+        top.replies.map((r) => r.body),
+        ['sibling 12', 'sibling 11', 'sibling 10', 'sibling 9', 'sibling 8'],
+      );
       for (const reply of top.replies) assert.equal(reply.depth, 1);
       const deep = await nestedThread('sort=old&depth=2&replyLimit=1');
       const first = deep.items[0].replies[0];
@@ -180,7 +216,10 @@ describe('reading a thread', () => {
     it('continues a thread from a permalink with sort, depth and limit', async () => {
       const res = await t.http.get(`/api/comments/${root.id}?sort=top&depth=1&limit=3`).expect(200);
       assert.deepEqual(res.body.ancestors, []);
-      assert.deepEqual(res.body.comment.replies.map((r: Node) => r.body), ['sibling 12', 'sibling 11', 'sibling 10']);
+      assert.deepEqual(
+        res.body.comment.replies.map((r: Node) => r.body),
+        ['sibling 12', 'sibling 11', 'sibling 10'],
+      );
       assert.equal(res.body.comment.moreReplies, 10);
     });
 
@@ -189,7 +228,9 @@ describe('reading a thread', () => {
       let cursor: string | null = null;
       do {
         const res = await t.http
-          .get(`/api/comments/${root.id}/replies?sort=old&limit=5&depth=0${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+          .get(
+            `/api/comments/${root.id}/replies?sort=old&limit=5&depth=0${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          )
           .expect(200);
         seen.push(...(res.body.items as Node[]).map((r) => r.body as string));
         cursor = res.body.nextCursor as string | null;
@@ -205,7 +246,9 @@ describe('reading a thread', () => {
         assert.equal(top.moreReplies, 8, sort);
         assert.equal(typeof top.repliesCursor, 'string', sort);
         const rest = await t.http
-          .get(`/api/comments/${root.id}/replies?sort=${sort}&limit=100&depth=0&cursor=${encodeURIComponent(top.repliesCursor as string)}`)
+          .get(
+            `/api/comments/${root.id}/replies?sort=${sort}&limit=100&depth=0&cursor=${encodeURIComponent(top.repliesCursor as string)}`,
+          )
           .expect(200);
         const all = await t.http.get(`/api/comments/${root.id}/replies?sort=${sort}&limit=100&depth=0`).expect(200);
         // The included five, then exactly the other eight, in the same order as one page of all of them.
@@ -215,9 +258,14 @@ describe('reading a thread', () => {
           sort,
         );
         // Nothing more to load: no cursor. The same cursor on another sort's list is refused.
-        for (const reply of top.replies) assert.equal((reply as Node & { repliesCursor: string | null }).repliesCursor, null);
+        for (const reply of top.replies)
+          assert.equal((reply as Node & { repliesCursor: string | null }).repliesCursor, null);
         const otherSort = sort === 'old' ? 'new' : 'old';
-        await t.http.get(`/api/comments/${root.id}/replies?sort=${otherSort}&cursor=${encodeURIComponent(top.repliesCursor as string)}`).expect(400);
+        await t.http
+          .get(
+            `/api/comments/${root.id}/replies?sort=${otherSort}&cursor=${encodeURIComponent(top.repliesCursor as string)}`,
+          )
+          .expect(400);
       }
     });
 
@@ -243,7 +291,8 @@ describe('reading a thread', () => {
     });
 
     it('hides a pending comment from readers, in the thread and at its permalink', async () => {
-      const page = (await t.http.get(`/api/articles/${visibility.slug}/comments?sort=old`).expect(200)).body as ThreadPage;
+      const page = (await t.http.get(`/api/articles/${visibility.slug}/comments?sort=old`).expect(200))
+        .body as ThreadPage;
       assert.ok(!JSON.stringify(page).includes('awaiting a moderator'));
       const pendingId = (visibility as unknown as { pendingId: string }).pendingId;
       const res = await t.http.get(`/api/comments/${pendingId}`);
@@ -252,7 +301,8 @@ describe('reading a thread', () => {
     });
 
     it('shows a removed comment as a placeholder that keeps its replies', async () => {
-      const page = (await t.http.get(`/api/articles/${visibility.slug}/comments?sort=old`).expect(200)).body as ThreadPage;
+      const page = (await t.http.get(`/api/articles/${visibility.slug}/comments?sort=old`).expect(200))
+        .body as ThreadPage;
       const removed = page.items.find((c) => c.status === 'removed') as Node;
       assert.equal(removed.body, null);
       assert.equal(removed.html, null);
@@ -271,7 +321,10 @@ describe('reading a thread', () => {
       await fx.newComment({ article: quoted, parent: top, body: 'reply quoting the second', quoteBlockId: second.id });
       await fx.newComment({ article: quoted, body: 'quotes nothing' });
       const res = await t.http.get(`/api/articles/${quoted.slug}/comments?blockId=${second.id}&depth=0`).expect(200);
-      assert.deepEqual((res.body as ThreadPage).items.map((c) => c.body), ['reply quoting the second']);
+      assert.deepEqual(
+        (res.body as ThreadPage).items.map((c) => c.body),
+        ['reply quoting the second'],
+      );
       const quote = (res.body as ThreadPage).items[0].quote;
       assert.deepEqual(quote, { source: 'article', blockId: second.id, text: second.text, verified: true });
       const article = await t.http.get(`/api/articles/${quoted.slug}`).expect(200);

@@ -291,7 +291,11 @@ describe('visibility of what moderators have not approved', () => {
       }
       // Hidden from readers until approved: they keep the bare placeholder they saw it leave as.
       const shown = (await permalink(null, c.id).expect(200)).body.comment as CommentJson;
-      assert.deepEqual([shown.status, shown.body, shown.author], ['removed', null, null], 'hidden from readers until approved');
+      assert.deepEqual(
+        [shown.status, shown.body, shown.author],
+        ['removed', null, null],
+        'hidden from readers until approved',
+      );
       const queue = (
         await as(moderator, t.http.get(`/api/moderation/queue?status=pending&articleId=${article.id}`)).expect(200)
       ).body.items as CommentJson[];

@@ -30,16 +30,27 @@ describe('one budget of writes per user, whatever the write', () => {
     const limited = await write('one too many');
     assertErrorBody(limited, 429, 'the 13th comment');
     const others = {
-      vote: await t.http.put(`/api/comments/${other.id}/vote`).set('Authorization', bearer(reader.token)).send({ value: 1 }),
-      edit: await t.http.patch(`/api/comments/${own[0]}`).set('Authorization', bearer(reader.token)).send({ body: 'edited' }),
-      report: await t.http.post(`/api/comments/${other.id}/reports`).set('Authorization', bearer(reader.token)).send({ reason: 'spam' }),
+      vote: await t.http
+        .put(`/api/comments/${other.id}/vote`)
+        .set('Authorization', bearer(reader.token))
+        .send({ value: 1 }),
+      edit: await t.http
+        .patch(`/api/comments/${own[0]}`)
+        .set('Authorization', bearer(reader.token))
+        .send({ body: 'edited' }),
+      report: await t.http
+        .post(`/api/comments/${other.id}/reports`)
+        .set('Authorization', bearer(reader.token))
+        .send({ reason: 'spam' }),
       delete: await t.http.delete(`/api/comments/${own[1]}`).set('Authorization', bearer(reader.token)),
     };
     for (const [what, res] of Object.entries(others)) {
       assertErrorBody(res, 429, what);
       assert.match(String(res.headers['retry-after']), /^[1-9]\d*$/, `${what}: Retry-After`);
     }
-    const votes: { n: string }[] = await t.dataSource.query('SELECT count(*) AS n FROM votes WHERE comment_id = $1', [other.id]);
+    const votes: { n: string }[] = await t.dataSource.query('SELECT count(*) AS n FROM votes WHERE comment_id = $1', [
+      other.id,
+    ]);
     assert.equal(Number(votes[0].n), 0, 'the refused vote was not counted');
     // Reading is not writing.
     await t.http.get(`/api/articles/${article.slug}/comments`).set('Authorization', bearer(reader.token)).expect(200);
@@ -58,7 +69,9 @@ describe('sign-ins beyond the password-hashing queue', () => {
   it('answers 503 with Retry-After to the sign-ins a full queue cannot take, at once, and signs in again afterwards', async () => {
     const account = await register(t);
     const burst = await Promise.all(
-      Array.from({ length: 60 }, () => t.http.post('/api/auth/login').send({ username: account.username, password: account.password })),
+      Array.from({ length: 60 }, () =>
+        t.http.post('/api/auth/login').send({ username: account.username, password: account.password }),
+      ),
     );
     const statuses = burst.map((res) => res.status);
     const ok = statuses.filter((s) => s === 200).length;

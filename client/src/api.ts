@@ -162,8 +162,7 @@ export const api = {
       password,
       ...(displayName ? { displayName } : {}),
     }),
-  login: (username: string, password: string) =>
-    request<MeDto>('POST', '/auth/login', { username, password }),
+  login: (username: string, password: string) => request<MeDto>('POST', '/auth/login', { username, password }),
   logout: () => request<void>('POST', '/auth/logout'),
 
   articles: (cursor?: string | null) => request<ArticlePageDto>('GET', withQuery('/articles', { cursor })),

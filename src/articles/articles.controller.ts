@@ -27,7 +27,8 @@ export class ArticlesController {
   @RateLimited()
   @ApiOperation({
     summary: 'Publish an essay written in Markdown (admin)',
-    description: 'The JSON body may be up to 2 MB (every other request: 64 KB). The essay is listed first; its slug comes from the title, numbered (-2, -3, ...) when taken.',
+    description:
+      'The JSON body may be up to 2 MB (every other request: 64 KB). The essay is listed first; its slug comes from the title, numbered (-2, -3, ...) when taken.',
   })
   @ApiCreatedResponse({ type: ArticleDto })
   @ApiErrorResponses(400, 401, 403, 413, 429)
@@ -49,7 +50,11 @@ export class ArticlesController {
   @ApiOperation({ summary: 'Change an article’s discussion settings (moderator)' })
   @ApiOkResponse({ type: ArticleSettingsDto })
   @ApiErrorResponses(400, 401, 403, 404)
-  updateSettings(@Param('slug') slug: string, @Body() body: UpdateSettingsDto, @CurrentViewer() viewer: Viewer): Promise<ArticleSettingsDto> {
+  updateSettings(
+    @Param('slug') slug: string,
+    @Body() body: UpdateSettingsDto,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<ArticleSettingsDto> {
     return this.articles.updateSettings(slug, body, viewer);
   }
 }

@@ -33,12 +33,20 @@ describe('articles (service and repositories on the real database)', () => {
 
   it('publishes an essay from Markdown, readable at once with its blocks and default settings', async () => {
     const created = await sut.create(
-      { title: 'On Reading Slowly', body: '# A heading\n\nThe first paragraph.\n\nThe second one.', author: 'A. Writer', tags: ['reading'] },
+      {
+        title: 'On Reading Slowly',
+        body: '# A heading\n\nThe first paragraph.\n\nThe second one.',
+        author: 'A. Writer',
+        tags: ['reading'],
+      },
       admin,
     );
     assert.equal(created.slug, 'on-reading-slowly');
     assert.deepEqual(created.settings, { locked: false, premoderation: false, slowModeSeconds: 0 });
-    assert.deepEqual(created.blocks.map((b) => b.text), ['A heading', 'The first paragraph.', 'The second one.']);
+    assert.deepEqual(
+      created.blocks.map((b) => b.text),
+      ['A heading', 'The first paragraph.', 'The second one.'],
+    );
     assert.deepEqual(await sut.get(created.slug), created);
     assert.equal((await sut.list(1)).items[0].id, created.id, 'listed first');
   });
@@ -48,7 +56,11 @@ describe('articles (service and repositories on the real database)', () => {
     const first = await sut.create(input, admin);
     const together = await Promise.all([sut.create(input, admin), sut.create(input, admin), sut.create(input, admin)]);
     assert.equal(first.slug, 'same-title-twice');
-    assert.deepEqual(together.map((a) => a.slug).sort(), ['same-title-twice-2', 'same-title-twice-3', 'same-title-twice-4']);
+    assert.deepEqual(together.map((a) => a.slug).sort(), [
+      'same-title-twice-2',
+      'same-title-twice-3',
+      'same-title-twice-4',
+    ]);
   });
 
   it('lets only admins publish', async () => {
@@ -59,12 +71,27 @@ describe('articles (service and repositories on the real database)', () => {
 
   it('changes only the settings given, keeps them, and lets only moderators change them', async () => {
     const article = await fx.newArticle();
-    assert.deepEqual(await sut.updateSettings(article.slug, { locked: true }, moderator), { locked: true, premoderation: false, slowModeSeconds: 0 });
-    assert.deepEqual(await sut.updateSettings(article.slug, { slowModeSeconds: 30 }, admin), { locked: true, premoderation: false, slowModeSeconds: 30 });
-    assert.deepEqual((await sut.get(article.slug)).settings, { locked: true, premoderation: false, slowModeSeconds: 30 });
+    assert.deepEqual(await sut.updateSettings(article.slug, { locked: true }, moderator), {
+      locked: true,
+      premoderation: false,
+      slowModeSeconds: 0,
+    });
+    assert.deepEqual(await sut.updateSettings(article.slug, { slowModeSeconds: 30 }, admin), {
+      locked: true,
+      premoderation: false,
+      slowModeSeconds: 30,
+    });
+    assert.deepEqual((await sut.get(article.slug)).settings, {
+      locked: true,
+      premoderation: false,
+      slowModeSeconds: 30,
+    });
     await assert.rejects(sut.updateSettings(article.slug, { locked: false }, reader), hasCode(ErrorCode.Forbidden));
     await assert.rejects(sut.updateSettings(article.slug, {}, moderator), hasCode(ErrorCode.ValidationFailed));
-    await assert.rejects(sut.updateSettings('no-such-essay', { locked: false }, moderator), hasCode(ErrorCode.ArticleNotFound));
+    await assert.rejects(
+      sut.updateSettings('no-such-essay', { locked: false }, moderator),
+      hasCode(ErrorCode.ArticleNotFound),
+    );
     assert.equal((await sut.get(article.slug)).settings.locked, true, 'the refused changes changed nothing');
   });
 });

@@ -63,7 +63,11 @@ export class ArticlesRepository {
     return tx.getRepository(ArticleBlockEntity).find({ where: { articleId }, order: { position: 'ASC' } });
   }
 
-  findBlock(articleId: string, blockId: string, tx: EntityManager = this.dataSource.manager): Promise<ArticleBlockEntity | null> {
+  findBlock(
+    articleId: string,
+    blockId: string,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<ArticleBlockEntity | null> {
     return tx.getRepository(ArticleBlockEntity).findOneBy({ articleId, id: blockId });
   }
 
@@ -97,7 +101,11 @@ export class ArticlesRepository {
    * Inserts an article with its blocks unless its slug is taken; then returns null and writes nothing. The unique index
    * on slug decides, also against a concurrent insert of the same slug (this one waits for that one's outcome).
    */
-  async insertUnlessSlugTaken(tx: EntityManager, article: NewArticle, blocks: NewBlock[]): Promise<ArticleEntity | null> {
+  async insertUnlessSlugTaken(
+    tx: EntityManager,
+    article: NewArticle,
+    blocks: NewBlock[],
+  ): Promise<ArticleEntity | null> {
     const inserted: { id: string }[] = await tx.query(
       `INSERT INTO articles (slug, title, author, published_at, listed_at, excerpt, tags, source, import_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -141,7 +149,13 @@ export class ArticlesRepository {
    * Moves the article's visible-comment counter (and its blocks' counters, for the blocks the comment quotes) by
    * `delta`. `lastCommentAt` moves forward on a new comment and is recomputed when one leaves.
    */
-  async adjustCommentCounters(tx: EntityManager, articleId: string, delta: number, blockIds: string[], createdAt: Date): Promise<void> {
+  async adjustCommentCounters(
+    tx: EntityManager,
+    articleId: string,
+    delta: number,
+    blockIds: string[],
+    createdAt: Date,
+  ): Promise<void> {
     if (delta === 0) return;
     if (delta > 0) {
       await tx.query(
@@ -158,7 +172,10 @@ export class ArticlesRepository {
       );
     }
     if (blockIds.length > 0) {
-      await tx.query('UPDATE article_blocks SET comment_count = comment_count + $2 WHERE id = ANY($1::varchar[])', [blockIds, delta]);
+      await tx.query('UPDATE article_blocks SET comment_count = comment_count + $2 WHERE id = ANY($1::varchar[])', [
+        blockIds,
+        delta,
+      ]);
     }
   }
 

@@ -63,9 +63,13 @@ export class ArticlesService {
     const actorId = requireAdmin(viewer);
     const parsed = parseMarkdownBlocks(input.body);
     if (parsed.length === 0) {
-      throw new DomainError(ErrorCode.ValidationFailed, 'body has no text once thematic breaks and raw html are left out.');
+      throw new DomainError(
+        ErrorCode.ValidationFailed,
+        'body has no text once thematic breaks and raw html are left out.',
+      );
     }
-    if (parsed.length > MAX_BLOCKS) throw new DomainError(ErrorCode.ValidationFailed, `body must have at most ${MAX_BLOCKS} blocks.`);
+    if (parsed.length > MAX_BLOCKS)
+      throw new DomainError(ErrorCode.ValidationFailed, `body must have at most ${MAX_BLOCKS} blocks.`);
     const base = slugify(input.title);
     const fields = {
       title: input.title,
@@ -84,10 +88,19 @@ export class ArticlesService {
         const blocks = markdownBlocksWithIds(`article:${slug}`, parsed);
         const article = await this.articles.insertUnlessSlugTaken(tx, { ...fields, slug }, blocks);
         if (!article) continue;
-        await this.audit.record(tx, { actorId, action: 'article.create', articleId: article.id, details: { slug, title: article.title } });
+        await this.audit.record(tx, {
+          actorId,
+          action: 'article.create',
+          articleId: article.id,
+          details: { slug, title: article.title },
+        });
         return toArticleDto(article, await this.articles.findBlocks(article.id, tx));
       }
-      throw new DomainError(ErrorCode.ServiceUnavailable, 'Many essays with this title are being created at once; try again.', 1);
+      throw new DomainError(
+        ErrorCode.ServiceUnavailable,
+        'Many essays with this title are being created at once; try again.',
+        1,
+      );
     });
   }
 
@@ -95,7 +108,8 @@ export class ArticlesService {
   async updateSettings(slug: string, input: UpdateSettingsDto, viewer: Viewer): Promise<ArticleSettingsDto> {
     const actorId = requireModerator(viewer);
     const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-    if (Object.keys(changes).length === 0) throw new DomainError(ErrorCode.ValidationFailed, 'Give at least one of locked, premoderation, slowModeSeconds.');
+    if (Object.keys(changes).length === 0)
+      throw new DomainError(ErrorCode.ValidationFailed, 'Give at least one of locked, premoderation, slowModeSeconds.');
     const { id } = await this.requireBySlug(slug);
     return this.uow.run(async (tx) => {
       const article = await this.articles.updateSettings(tx, id, changes);
@@ -112,7 +126,6 @@ export class ArticlesService {
     if (!article) throw new DomainError(ErrorCode.ArticleNotFound, 'No such article.');
     return article;
   }
-
 }
 
 function readArticlePosition([listedAt, id]: unknown[]): ArticlePosition | null {

@@ -20,7 +20,18 @@ describe('isArticleSlug', () => {
   });
 
   it('refuses anything else', () => {
-    const refused: unknown[] = ['', 'x'.repeat(161), '-essay', 'essay-', 'Essay', 'es say', 'essai\u00e9', 'a/b', '../x', 'essay\n'];
+    const refused: unknown[] = [
+      '',
+      'x'.repeat(161),
+      '-essay',
+      'essay-',
+      'Essay',
+      'es say',
+      'essai\u00e9',
+      'a/b',
+      '../x',
+      'essay\n',
+    ];
     for (const value of [...refused, undefined, null, 42, ['essay'], { slug: 'essay' }]) {
       assert.equal(isArticleSlug(value), false, JSON.stringify(value));
     }

@@ -18,7 +18,10 @@ export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 @Index('moderation_log_actor_idx', ['actorId', 'id'])
 /** The latest ban of a user (the moderators' list of bans says when and by whom). */
 @Index('moderation_log_user_ban_idx', ['userId', 'id'], { where: `"action" = 'user.ban'` })
-@Check('moderation_log_action_check', `"action" IN ('comment.approve', 'comment.remove', 'comment.restore', 'user.ban', 'user.unban', 'user.role', 'banned-words.update', 'article.settings', 'article.create')`)
+@Check(
+  'moderation_log_action_check',
+  `"action" IN ('comment.approve', 'comment.remove', 'comment.restore', 'user.ban', 'user.unban', 'user.role', 'banned-words.update', 'article.settings', 'article.create')`,
+)
 export class ModerationLogEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
   id: string;

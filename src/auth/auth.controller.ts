@@ -24,7 +24,11 @@ export class AuthController {
   @ApiOperation({ summary: 'Create an account and sign in' })
   @ApiCreatedResponse({ type: AuthResultDto })
   @ApiErrorResponses(400, 409, 429, 503)
-  async register(@Body() body: RegisterDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<AuthResultDto> {
+  async register(
+    @Body() body: RegisterDto,
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AuthResultDto> {
     const result = await this.auth.register(body);
     res.cookie(SESSION_COOKIE, result.token, this.cookieOptions(req));
     return result;
@@ -36,7 +40,11 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in' })
   @ApiOkResponse({ type: AuthResultDto })
   @ApiErrorResponses(400, 401, 429, 503)
-  async login(@Body() body: LoginDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<AuthResultDto> {
+  async login(
+    @Body() body: LoginDto,
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AuthResultDto> {
     const result = await this.auth.login(body);
     res.cookie(SESSION_COOKIE, result.token, this.cookieOptions(req));
     return result;
@@ -67,11 +75,21 @@ export class AuthController {
   @ApiOperation({ summary: 'Change a user’s role (admin)' })
   @ApiOkResponse({ type: MeDto })
   @ApiErrorResponses(400, 401, 403, 404)
-  async changeRole(@Param('id') id: string, @Body() body: ChangeRoleDto, @CurrentViewer() viewer: Viewer): Promise<{ user: UserDto }> {
+  async changeRole(
+    @Param('id') id: string,
+    @Body() body: ChangeRoleDto,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<{ user: UserDto }> {
     return { user: await this.auth.changeRole(viewer, id, body.role) };
   }
 
   private cookieOptions(req: AuthenticatedRequest): CookieOptions {
-    return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: this.config.sessionTtlHours * 3_600_000 };
+    return {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      path: '/',
+      maxAge: this.config.sessionTtlHours * 3_600_000,
+    };
   }
 }

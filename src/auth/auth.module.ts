@@ -14,7 +14,13 @@ import { SignedInGuard } from './signed-in.guard.js';
 @Module({
   imports: [UsersModule, CommonModule, AuditModule, EventsModule],
   controllers: [AuthController],
-  providers: [AuthService, PasswordHasher, SessionsRepository, SignedInGuard, { provide: APP_GUARD, useClass: AuthenticationGuard }],
+  providers: [
+    AuthService,
+    PasswordHasher,
+    SessionsRepository,
+    SignedInGuard,
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+  ],
   exports: [AuthService, SignedInGuard],
 })
 export class AuthModule {}

@@ -109,7 +109,10 @@ export class AuthService {
       const user = await this.users.setRole(userId, role, tx);
       if (!user) throw new DomainError(ErrorCode.UserNotFound, 'No such user.');
       await this.audit.record(tx, { actorId, action: 'user.role', userId, details: { role } });
-      this.bus.record(tx, { type: 'user.role-changed', payload: { userId, role, banInForce: isBanInForce(user, new Date()) } });
+      this.bus.record(tx, {
+        type: 'user.role-changed',
+        payload: { userId, role, banInForce: isBanInForce(user, new Date()) },
+      });
       return user;
     });
     return toUserDto(user);
@@ -153,18 +156,22 @@ export class AuthService {
       await this.secrets.recordMarker(marker, existing.id);
       return 'already-admin';
     }
-    const passwordMatches = this.config.adminPassword !== null && (await this.hasher.verify(existing.passwordHash, this.config.adminPassword));
+    const passwordMatches =
+      this.config.adminPassword !== null &&
+      (await this.hasher.verify(existing.passwordHash, this.config.adminPassword));
     if (!passwordMatches) {
       this.logger.warn(
         `ADMIN_USERNAME "${username}" names an existing ${existing.role} account whose password is not ADMIN_PASSWORD` +
           `${this.config.adminPassword === null ? ' (ADMIN_PASSWORD is not set)' : ''}: it was NOT made admin. ` +
-          'Set ADMIN_PASSWORD to that account\'s password to promote it, or choose an ADMIN_USERNAME nobody has registered.',
+          "Set ADMIN_PASSWORD to that account's password to promote it, or choose an ADMIN_USERNAME nobody has registered.",
       );
       return 'refused';
     }
     await this.users.setRole(existing.id, 'admin');
     await this.secrets.recordMarker(marker, existing.id);
-    this.logger.log(`Made the existing account "${existing.username}" admin: ADMIN_PASSWORD is its password (ADMIN_USERNAME)`);
+    this.logger.log(
+      `Made the existing account "${existing.username}" admin: ADMIN_PASSWORD is its password (ADMIN_USERNAME)`,
+    );
     return 'promoted';
   }
 

@@ -15,7 +15,11 @@ export interface Credentials {
  * at once), else the web client's httpOnly cookie (a stale one reads as anonymous: null). Tokens in URLs are never
  * looked at. Shared by the guard and by the gate in front of the essay upload's large body parser.
  */
-export async function credentialsOf(auth: AuthService, authorization: string | undefined, cookie: unknown): Promise<Credentials | null> {
+export async function credentialsOf(
+  auth: AuthService,
+  authorization: string | undefined,
+  cookie: unknown,
+): Promise<Credentials | null> {
   if (authorization !== undefined) {
     const match = /^Bearer ([^\s]+)$/i.exec(authorization);
     const session = match ? await auth.sessionFor(match[1]) : null;

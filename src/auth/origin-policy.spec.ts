@@ -13,7 +13,11 @@ const handshake = (source: Omit<RequestSource, 'schemes' | 'referer'>) =>
 describe('fromOwnOrigin', () => {
   it('takes an Origin that is the request’s Host under one of the given schemes', () => {
     assert.equal(http({ origin: 'http://localhost:3000', host: 'localhost:3000' }), true);
-    assert.equal(http({ origin: 'https://localhost:3000', host: 'localhost:3000' }), false, 'HTTP: its own scheme only');
+    assert.equal(
+      http({ origin: 'https://localhost:3000', host: 'localhost:3000' }),
+      false,
+      'HTTP: its own scheme only',
+    );
     assert.equal(handshake({ origin: 'https://localhost:3000', host: 'localhost:3000' }), true);
     assert.equal(handshake({ origin: 'http://localhost:3000', host: 'localhost:3000' }), true);
   });
@@ -24,7 +28,12 @@ describe('fromOwnOrigin', () => {
   });
 
   it('refuses another origin, another port of the same host and a look-alike', () => {
-    for (const origin of ['https://evil.example', 'http://localhost:3001', 'http://localhost:3000.evil.example', 'null']) {
+    for (const origin of [
+      'https://evil.example',
+      'http://localhost:3001',
+      'http://localhost:3000.evil.example',
+      'null',
+    ]) {
       assert.equal(http({ origin, host: 'localhost:3000' }), false, origin);
       assert.equal(handshake({ origin, host: 'localhost:3000' }), false, origin);
     }
@@ -38,7 +47,10 @@ describe('fromOwnOrigin', () => {
   });
 
   it('lets an Origin decide over the Referer', () => {
-    assert.equal(http({ origin: 'https://evil.example', referer: 'http://localhost:3000/', host: 'localhost:3000' }), false);
+    assert.equal(
+      http({ origin: 'https://evil.example', referer: 'http://localhost:3000/', host: 'localhost:3000' }),
+      false,
+    );
   });
 
   it('refuses a request that names no origin, unless the browser says same-origin', () => {
@@ -53,7 +65,10 @@ describe('fromOwnOrigin', () => {
   });
 
   it('does not let Sec-Fetch-Site overrule a foreign Origin', () => {
-    assert.equal(handshake({ origin: 'https://evil.example', secFetchSite: 'same-origin', host: 'localhost:3000' }), false);
+    assert.equal(
+      handshake({ origin: 'https://evil.example', secFetchSite: 'same-origin', host: 'localhost:3000' }),
+      false,
+    );
   });
 
   it('knows no own origin without a Host', () => {

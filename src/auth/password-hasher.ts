@@ -25,7 +25,8 @@ const RETRY_AFTER_SECONDS = 1;
  * computed once rather than at every start, where it cost ~400 ms of each boot (of the server and of every test app);
  * nothing can match it, and verify() answers false for a missing hash whatever argon2 says.
  */
-export const DECOY_HASH = '$argon2id$v=19$m=65536,p=4,t=3$NXoBwZJx51xFqEuhceZJUA$t2ZoqFV0KSGqLILEuHSiH0pZG4D25W59kAgw8HlAPt8';
+export const DECOY_HASH =
+  '$argon2id$v=19$m=65536,p=4,t=3$NXoBwZJx51xFqEuhceZJUA$t2ZoqFV0KSGqLILEuHSiH0pZG4D25W59kAgw8HlAPt8';
 
 /** argon2id with the library's memory-hard defaults (64 MiB, 3 passes). */
 @Injectable()
@@ -48,7 +49,11 @@ export class PasswordHasher {
       return await this.slots.run(work);
     } catch (error) {
       if (error instanceof SemaphoreFullError) {
-        throw new DomainError(ErrorCode.ServiceUnavailable, 'Too many sign-ins at once; try again in a moment.', RETRY_AFTER_SECONDS);
+        throw new DomainError(
+          ErrorCode.ServiceUnavailable,
+          'Too many sign-ins at once; try again in a moment.',
+          RETRY_AFTER_SECONDS,
+        );
       }
       throw error;
     }

@@ -53,7 +53,12 @@ describe('sessions (service and repository on the real database)', () => {
     const token = await sut.openSession(account.id);
     const session = await sut.sessionFor(token);
     assert.ok(session, 'the new token opens a session');
-    assert.deepEqual(session.user, { id: account.id, username: account.username, displayName: account.displayName, role: 'reader' });
+    assert.deepEqual(session.user, {
+      id: account.id,
+      username: account.username,
+      displayName: account.displayName,
+      role: 'reader',
+    });
     assert.deepEqual(session.viewer, { userId: account.id, role: 'reader', ban: null });
     const lifetime = session.expiresAt.getTime() - opened;
     assert.ok(lifetime > 2 * 3_600_000 - 60_000 && lifetime <= 2 * 3_600_000 + 1_000, `lifetime ${lifetime} ms`);
@@ -62,7 +67,10 @@ describe('sessions (service and repository on the real database)', () => {
   it('stores only the hash of a token', async () => {
     const account = await newUser(context);
     const token = await sut.openSession(account.id);
-    const rows: { token_hash: string }[] = await context.dataSource.query('SELECT token_hash FROM sessions WHERE user_id = $1', [account.id]);
+    const rows: { token_hash: string }[] = await context.dataSource.query(
+      'SELECT token_hash FROM sessions WHERE user_id = $1',
+      [account.id],
+    );
     assert.deepEqual(rows.map((r) => r.token_hash).sort(), [tokenHashOf(account.token), tokenHashOf(token)].sort());
   });
 
@@ -78,7 +86,10 @@ describe('sessions (service and repository on the real database)', () => {
     await sessions.create(account.id, tokenHashOf(expired), new Date(Date.now() - 1_000));
     assert.equal(await sut.sessionFor(expired), null);
     assert.ok((await sessions.deleteExpired()) >= 1);
-    const left: { n: number }[] = await context.dataSource.query('SELECT count(*)::int AS n FROM sessions WHERE token_hash = $1', [tokenHashOf(expired)]);
+    const left: { n: number }[] = await context.dataSource.query(
+      'SELECT count(*)::int AS n FROM sessions WHERE token_hash = $1',
+      [tokenHashOf(expired)],
+    );
     assert.equal(left[0].n, 0);
     assert.ok(await sut.sessionFor(account.token), 'the unexpired session of the same account stays');
   });

@@ -66,7 +66,6 @@ describe('BannedWordMatcher', () => {
     it('does not decode twice: an escaped reference is shown, and matched, as written', () => {
       assert.equal(seen('z&amp;#111;rblax'), null);
     });
-
   });
 
   describe('on long texts', () => {

@@ -40,7 +40,9 @@ export class BannedWords {
 
   /** Normalises, drops blanks and duplicates, and replaces the list; returns what was stored. */
   async replace(tx: Tx, words: string[], userId: string): Promise<string[]> {
-    const normalised = [...new Set(words.map((w) => normaliseForMatching(w).replace(/\s+/gu, ' ').trim()).filter(Boolean))].sort();
+    const normalised = [
+      ...new Set(words.map((w) => normaliseForMatching(w).replace(/\s+/gu, ' ').trim()).filter(Boolean)),
+    ].sort();
     await this.words.replace(tx, normalised, userId);
     this.cached = undefined;
     return normalised;

@@ -20,30 +20,54 @@ export class CommentEvents {
   ) {}
 
   /** A new comment: visible to readers at once, or held for a moderator. */
-  async posted(tx: Tx, row: CommentRow, quotes: QuoteRow[], authorView: CommentDto, parentAuthorId: string | null): Promise<void> {
+  async posted(
+    tx: Tx,
+    row: CommentRow,
+    quotes: QuoteRow[],
+    authorView: CommentDto,
+    parentAuthorId: string | null,
+  ): Promise<void> {
     if (row.status === 'pending') {
-      this.bus.record(tx, { type: 'comment.held', payload: { articleId: row.articleId, comment: authorView, authorId: row.authorId, isNew: true } });
+      this.bus.record(tx, {
+        type: 'comment.held',
+        payload: { articleId: row.articleId, comment: authorView, authorId: row.authorId, isNew: true },
+      });
       return;
     }
     await this.published(tx, row, quotes, parentAuthorId);
   }
 
   /** An edit: readers see the new text, or (sent back to review) lose the comment until a moderator approves it. */
-  async edited(tx: Tx, row: CommentRow, quotes: QuoteRow[], authorView: CommentDto, heldForReview: boolean): Promise<void> {
+  async edited(
+    tx: Tx,
+    row: CommentRow,
+    quotes: QuoteRow[],
+    authorView: CommentDto,
+    heldForReview: boolean,
+  ): Promise<void> {
     if (heldForReview) {
       await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.removed', payload: { commentId: row.id } });
-      this.bus.record(tx, { type: 'comment.held', payload: { articleId: row.articleId, comment: authorView, authorId: row.authorId, isNew: false } });
+      this.bus.record(tx, {
+        type: 'comment.held',
+        payload: { articleId: row.articleId, comment: authorView, authorId: row.authorId, isNew: false },
+      });
       return;
     }
     if (row.status === 'visible') {
-      await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.updated', payload: { comment: readerView(row, quotes) } });
+      await this.bus.recordForArticle(tx, row.articleId, {
+        type: 'comment.updated',
+        payload: { comment: readerView(row, quotes) },
+      });
     }
   }
 
   /** Its author deleted it: readers never saw a pending comment, so there is nothing to take back from them. */
   async deleted(tx: Tx, before: CommentRow): Promise<void> {
     if (before.status === 'pending') return;
-    await this.bus.recordForArticle(tx, before.articleId, { type: 'comment.deleted', payload: { commentId: before.id } });
+    await this.bus.recordForArticle(tx, before.articleId, {
+      type: 'comment.deleted',
+      payload: { commentId: before.id },
+    });
   }
 
   /**
@@ -55,11 +79,15 @@ export class CommentEvents {
   async moderated(tx: Tx, before: CommentRow, row: CommentRow, quotes: QuoteRow[]): Promise<void> {
     if (before.status === row.status) return;
     if (row.status === 'removed') {
-      if (before.status === 'visible') await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.removed', payload: { commentId: row.id } });
+      if (before.status === 'visible')
+        await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.removed', payload: { commentId: row.id } });
       return;
     }
     if (before.published) {
-      await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.restored', payload: { comment: readerView(row, quotes) } });
+      await this.bus.recordForArticle(tx, row.articleId, {
+        type: 'comment.restored',
+        payload: { comment: readerView(row, quotes) },
+      });
       return;
     }
     const parent = row.parentId ? await this.comments.findById(row.parentId, tx) : null;
@@ -74,7 +102,10 @@ export class CommentEvents {
   private async published(tx: Tx, row: CommentRow, quotes: QuoteRow[], parentAuthorId: string | null): Promise<void> {
     const comment = readerView(row, quotes);
     await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.created', payload: { comment } });
-    this.bus.record(tx, { type: 'comment.published', payload: { articleId: row.articleId, comment, authorId: row.authorId, parentAuthorId } });
+    this.bus.record(tx, {
+      type: 'comment.published',
+      payload: { articleId: row.articleId, comment, authorId: row.authorId, parentAuthorId },
+    });
   }
 }
 

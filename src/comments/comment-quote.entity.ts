@@ -13,7 +13,10 @@ export { QUOTE_SOURCES, type QuoteSource };
 @Index('comment_quotes_ordinal_key', ['commentId', 'ordinal'], { unique: true })
 @Index('comment_quotes_block_idx', ['blockId'])
 @Index('comment_quotes_quoted_comment_idx', ['quotedCommentId'])
-@Check('comment_quotes_source_check', `("source" = 'article' AND "block_id" IS NOT NULL AND "quoted_comment_id" IS NULL) OR ("source" = 'comment' AND "quoted_comment_id" IS NOT NULL AND "block_id" IS NULL)`)
+@Check(
+  'comment_quotes_source_check',
+  `("source" = 'article' AND "block_id" IS NOT NULL AND "quoted_comment_id" IS NULL) OR ("source" = 'comment' AND "quoted_comment_id" IS NOT NULL AND "block_id" IS NULL)`,
+)
 export class CommentQuoteEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
   id: string;

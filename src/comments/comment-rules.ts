@@ -8,7 +8,11 @@ import { quoteStandsIn } from './quote-verification.js';
  * a placeholder when it is hidden again). `from` is null for a new comment; `published` says whether readers had seen
  * the comment before this change.
  */
-export function counterDeltas(from: CommentStatus | null, to: CommentStatus, published: boolean): { visible: number; replies: number } {
+export function counterDeltas(
+  from: CommentStatus | null,
+  to: CommentStatus,
+  published: boolean,
+): { visible: number; replies: number } {
   const visible = Number(to === 'visible') - Number(from === 'visible');
   const seenBefore = from !== null && published;
   const seenAfter = seenBefore || to === 'visible';

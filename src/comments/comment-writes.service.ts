@@ -18,7 +18,13 @@ import { counterDeltas, quoteStandsInComment, slowModeWaitSeconds } from './comm
 import { type CommentRow, CommentsRepository, type NewQuote } from './comments.repository.js';
 import { type CommentDto } from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
-import { type CreateCommentDto, type HistoryDto, type HistoryQueryDto, MAX_EDITS, type QuoteInputDto } from './dto/write-comment.dto.js';
+import {
+  type CreateCommentDto,
+  type HistoryDto,
+  type HistoryQueryDto,
+  MAX_EDITS,
+  type QuoteInputDto,
+} from './dto/write-comment.dto.js';
 import { quoteStandsIn } from './quote-verification.js';
 
 /** Posting, editing and deleting comments: access first, then the change and every counter it moves, in one transaction. */
@@ -47,15 +53,25 @@ export class CommentWritesService {
         if (earlier) return earlier;
       }
       const article = await this.articles.requireBySlug(slug, tx);
-      if (article.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
+      if (article.locked && !isModerator(viewer))
+        throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
       const parent = input.parentId ? await this.requireParent(tx, input.parentId, article.id, viewer) : null;
       const quote = input.quote ? await this.verifiedQuote(tx, input.quote, article.id, viewer) : null;
-      if (article.slowModeSeconds > 0 && !isModerator(viewer)) await this.enforceSlowMode(tx, article.id, userId, article.slowModeSeconds);
+      if (article.slowModeSeconds > 0 && !isModerator(viewer))
+        await this.enforceSlowMode(tx, article.id, userId, article.slowModeSeconds);
       const held = !isModerator(viewer) && (article.premoderation || banned !== null);
       const status: CommentStatus = held ? 'pending' : 'visible';
       const inserted = await this.comments.insertComment(
         tx,
-        { articleId: article.id, parent, authorId: userId, body: input.body, html, status, stance: input.stance ?? null },
+        {
+          articleId: article.id,
+          parent,
+          authorId: userId,
+          body: input.body,
+          html,
+          status,
+          stance: input.stance ?? null,
+        },
         quote ? [quote] : [],
       );
       const row = (await this.comments.findById(inserted.id, tx)) as CommentRow;
@@ -81,7 +97,10 @@ export class CommentWritesService {
       const comment = await this.requireOwn(tx, rawId, viewer, 'edit');
       const article = await this.requireOpenArticle(tx, comment.articleId, viewer);
       if ((await this.comments.countRevisions(tx, comment.id)) >= MAX_EDITS) {
-        throw new DomainError(ErrorCode.Conflict, `A comment can be edited at most ${MAX_EDITS} times; post a new comment instead.`);
+        throw new DomainError(
+          ErrorCode.Conflict,
+          `A comment can be edited at most ${MAX_EDITS} times; post a new comment instead.`,
+        );
       }
       await this.comments.replaceBody(tx, comment, body, html);
       const held = comment.status === 'visible' && !isModerator(viewer) && (banned !== null || article.premoderation);
@@ -123,16 +142,25 @@ export class CommentWritesService {
   async history(rawId: string, query: HistoryQueryDto, viewer: Viewer): Promise<HistoryDto> {
     const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
     const comment = await this.comments.findById(id);
-    if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
-    if (!CommentAccess.canSeeBody(comment, viewer)) throw new DomainError(ErrorCode.Forbidden, 'This comment’s text is not shown.');
+    if (!comment || !CommentAccess.canSee(comment, viewer))
+      throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+    if (!CommentAccess.canSeeBody(comment, viewer))
+      throw new DomainError(ErrorCode.Forbidden, 'This comment’s text is not shown.');
     const scope = `history:${id}`;
-    const afterId = this.cursors.positionOf(scope, query.cursor, ([last]) => (typeof last === 'string' && isId(last) ? last : null));
+    const afterId = this.cursors.positionOf(scope, query.cursor, ([last]) =>
+      typeof last === 'string' && isId(last) ? last : null,
+    );
     const limit = query.limit ?? MAX_EDITS;
     const publicOnly = !CommentAccess.canSeeHeldVersions(comment, viewer);
     const rows = await this.comments.findRevisionsPage(id, publicOnly, rowsFor(limit), afterId);
     const page = pageOf(rows, limit, (last) => this.cursors.encode(scope, [last.id]));
     return {
-      items: page.items.map((r) => ({ body: r.body, html: r.html, createdAt: r.createdAt.toISOString(), public: r.public })),
+      items: page.items.map((r) => ({
+        body: r.body,
+        html: r.html,
+        createdAt: r.createdAt.toISOString(),
+        public: r.public,
+      })),
       nextCursor: page.nextCursor,
     };
   }
@@ -153,7 +181,13 @@ export class CommentWritesService {
    * Moves every counter a status change touches (the rule: {@link counterDeltas}). `comment` is the row as it was
    * before the change (after the insert for a new one, `from` null).
    */
-  private async moveCounters(tx: Tx, comment: CommentRow, from: CommentStatus | null, to: CommentStatus, quotedBlockIds?: string[]): Promise<void> {
+  private async moveCounters(
+    tx: Tx,
+    comment: CommentRow,
+    from: CommentStatus | null,
+    to: CommentStatus,
+    quotedBlockIds?: string[],
+  ): Promise<void> {
     const delta = counterDeltas(from, to, comment.published);
     if (comment.parentId) await this.comments.adjustReplyCount(tx, comment.parentId, delta.replies);
     if (delta.visible !== 0) {
@@ -165,21 +199,40 @@ export class CommentWritesService {
   /** One comment per N seconds per reader on the article: a 429 saying how long to wait. */
   private async enforceSlowMode(tx: Tx, articleId: string, userId: string, seconds: number): Promise<void> {
     await this.comments.lockAuthorOnArticle(tx, articleId, userId);
-    const retryAfter = slowModeWaitSeconds(await this.comments.lastCommentAt(tx, articleId, userId), seconds, Date.now());
+    const retryAfter = slowModeWaitSeconds(
+      await this.comments.lastCommentAt(tx, articleId, userId),
+      seconds,
+      Date.now(),
+    );
     if (retryAfter > 0) {
-      throw new DomainError(ErrorCode.RateLimited, `Slow mode: one comment every ${seconds} s here; wait ${retryAfter} s.`, retryAfter);
+      throw new DomainError(
+        ErrorCode.RateLimited,
+        `Slow mode: one comment every ${seconds} s here; wait ${retryAfter} s.`,
+        retryAfter,
+      );
     }
   }
 
-  private async requireParent(tx: Tx, rawId: string, articleId: string, viewer: Viewer): Promise<{ id: string; path: string[]; authorId: string }> {
+  private async requireParent(
+    tx: Tx,
+    rawId: string,
+    articleId: string,
+    viewer: Viewer,
+  ): Promise<{ id: string; path: string[]; authorId: string }> {
     const parent = await this.comments.findById(parseId(rawId, ErrorCode.CommentNotFound, 'comment'), tx);
-    if (!parent || !CommentAccess.canSee(parent, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment to reply to.');
-    if (parent.articleId !== articleId) throw new DomainError(ErrorCode.Conflict, 'That comment belongs to another article.');
+    if (!parent || !CommentAccess.canSee(parent, viewer))
+      throw new DomainError(ErrorCode.CommentNotFound, 'No such comment to reply to.');
+    if (parent.articleId !== articleId)
+      throw new DomainError(ErrorCode.Conflict, 'That comment belongs to another article.');
     // A reply under a comment readers never saw would show them where it stands: wait for a moderator to approve it.
     // One they saw and that went back to review is a placeholder to them, and takes replies like a removed one.
-    if (parent.status === 'pending' && !parent.published) throw new DomainError(ErrorCode.Conflict, 'That comment waits for a moderator; reply once it is approved.');
+    if (parent.status === 'pending' && !parent.published)
+      throw new DomainError(ErrorCode.Conflict, 'That comment waits for a moderator; reply once it is approved.');
     if (parent.path.length > MAX_COMMENT_DEPTH) {
-      throw new DomainError(ErrorCode.ThreadTooDeep, `This thread is as deep as a thread goes (${MAX_COMMENT_DEPTH} replies down); reply to a comment above.`);
+      throw new DomainError(
+        ErrorCode.ThreadTooDeep,
+        `This thread is as deep as a thread goes (${MAX_COMMENT_DEPTH} replies down); reply to a comment above.`,
+      );
     }
     return { id: parent.id, path: parent.path, authorId: parent.authorId };
   }
@@ -188,16 +241,23 @@ export class CommentWritesService {
   private async verifiedQuote(tx: Tx, quote: QuoteInputDto, articleId: string, viewer: Viewer): Promise<NewQuote> {
     const refused = (message: string) => new DomainError(ErrorCode.QuoteNotInSource, message);
     if (quote.source === 'article') {
-      if (!quote.blockId || quote.commentId !== undefined) throw new DomainError(ErrorCode.ValidationFailed, 'An article quote names a blockId only.');
+      if (!quote.blockId || quote.commentId !== undefined)
+        throw new DomainError(ErrorCode.ValidationFailed, 'An article quote names a blockId only.');
       const block = await this.articleRows.findBlock(articleId, quote.blockId, tx);
       if (!block) throw refused('The quoted block is not part of this article.');
       if (!quoteStandsIn(quote.text, block.text)) throw refused('The quoted text does not stand in that block.');
       return { source: 'article', blockId: block.id, quotedCommentId: null, text: quote.text, verified: true };
     }
-    if (!quote.commentId || quote.blockId !== undefined) throw new DomainError(ErrorCode.ValidationFailed, 'A comment quote names a commentId only.');
+    if (!quote.commentId || quote.blockId !== undefined)
+      throw new DomainError(ErrorCode.ValidationFailed, 'A comment quote names a commentId only.');
     const source = await this.comments.findById(quote.commentId, tx);
     // Only what readers can read now may be quoted: a quote would publish the text of a held or removed comment.
-    if (!source || source.articleId !== articleId || source.status !== 'visible' || !CommentAccess.canSeeBody(source, viewer)) {
+    if (
+      !source ||
+      source.articleId !== articleId ||
+      source.status !== 'visible' ||
+      !CommentAccess.canSeeBody(source, viewer)
+    ) {
       throw refused('The quoted comment is not one of this article that you can read.');
     }
     if (!quoteStandsIn(quote.text, htmlToText(source.html)) && !quoteStandsIn(quote.text, source.body)) {
@@ -221,17 +281,23 @@ export class CommentWritesService {
   private async requireOpenArticle(tx: Tx, articleId: string, viewer: Viewer): Promise<ArticleEntity> {
     const article = await this.articleRows.findById(articleId, tx);
     if (!article) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
-    if (article.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
+    if (article.locked && !isModerator(viewer))
+      throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
     return article;
   }
 
   /** The viewer's own comment, locked; 404 when they may not see it, 403 when it is not theirs or no longer editable. */
   private async requireOwn(tx: Tx, rawId: string, viewer: Viewer, action: 'edit' | 'delete'): Promise<CommentRow> {
     const comment = await this.comments.findByIdForUpdate(tx, parseId(rawId, ErrorCode.CommentNotFound, 'comment'));
-    if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
-    if (!CommentAccess.isAuthor(comment, viewer)) throw new DomainError(ErrorCode.Forbidden, `Only its author can ${action} a comment.`);
+    if (!comment || !CommentAccess.canSee(comment, viewer))
+      throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+    if (!CommentAccess.isAuthor(comment, viewer))
+      throw new DomainError(ErrorCode.Forbidden, `Only its author can ${action} a comment.`);
     if (comment.status === 'removed' || comment.status === 'deleted') {
-      throw new DomainError(ErrorCode.Forbidden, `A ${comment.status} comment cannot be ${action === 'edit' ? 'edited' : 'deleted'}.`);
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        `A ${comment.status} comment cannot be ${action === 'edit' ? 'edited' : 'deleted'}.`,
+      );
     }
     return comment;
   }

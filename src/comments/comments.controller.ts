@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { SignedIn } from '../auth/signed-in.guard.js';
 import { CurrentViewer, type Viewer } from '../auth/viewer.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
@@ -23,7 +30,11 @@ export class CommentsController {
   @SignedIn()
   @RateLimited()
   @ApiOperation({ summary: 'Post a comment on an article, or a reply to one of its comments' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 characters; a retry with the same key returns the first answer' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1-128 characters; a retry with the same key returns the first answer',
+  })
   @ApiCreatedResponse({ type: CommentDto })
   @ApiErrorResponses(400, 401, 403, 404, 409, 422, 429)
   create(
@@ -67,7 +78,11 @@ export class CommentsController {
   })
   @ApiOkResponse({ type: HistoryDto })
   @ApiErrorResponses(400, 403, 404)
-  history(@Param('id') id: string, @Query() query: HistoryQueryDto, @CurrentViewer() viewer: Viewer): Promise<HistoryDto> {
+  history(
+    @Param('id') id: string,
+    @Query() query: HistoryQueryDto,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<HistoryDto> {
     return this.writes.history(id, query, viewer);
   }
 
@@ -75,7 +90,11 @@ export class CommentsController {
   @ApiOperation({ summary: 'An article’s thread: a page of top-level comments with nested replies' })
   @ApiOkResponse({ type: ThreadPageDto })
   @ApiErrorResponses(400, 404)
-  thread(@Param('slug') slug: string, @Query() query: ThreadQueryDto, @CurrentViewer() viewer: Viewer): Promise<ThreadPageDto> {
+  thread(
+    @Param('slug') slug: string,
+    @Query() query: ThreadQueryDto,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<ThreadPageDto> {
     return this.comments.thread(slug, query, viewer);
   }
 
@@ -83,7 +102,11 @@ export class CommentsController {
   @ApiOperation({ summary: 'A comment’s permalink: the comment with its replies and its ancestors' })
   @ApiOkResponse({ type: PermalinkDto })
   @ApiErrorResponses(400, 404)
-  permalink(@Param('id') id: string, @Query() query: PermalinkQueryDto, @CurrentViewer() viewer: Viewer): Promise<PermalinkDto> {
+  permalink(
+    @Param('id') id: string,
+    @Query() query: PermalinkQueryDto,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<PermalinkDto> {
     return this.comments.permalink(id, query, viewer);
   }
 
@@ -91,7 +114,11 @@ export class CommentsController {
   @ApiOperation({ summary: 'Load more replies of a comment' })
   @ApiOkResponse({ type: RepliesPageDto })
   @ApiErrorResponses(400, 404)
-  replies(@Param('id') id: string, @Query() query: RepliesQueryDto, @CurrentViewer() viewer: Viewer): Promise<RepliesPageDto> {
+  replies(
+    @Param('id') id: string,
+    @Query() query: RepliesQueryDto,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<RepliesPageDto> {
     return this.comments.replies(id, query, viewer);
   }
 }

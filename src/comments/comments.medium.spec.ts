@@ -25,7 +25,12 @@ describe('thread reads (service and repositories on the real database)', () => {
   after(() => context.close());
 
   /** Three top-level comments, an hour apart, with different votes. */
-  async function threeVotedComments(): Promise<{ article: ArticleFixture; oldest: CommentFixture; middle: CommentFixture; newest: CommentFixture }> {
+  async function threeVotedComments(): Promise<{
+    article: ArticleFixture;
+    oldest: CommentFixture;
+    middle: CommentFixture;
+    newest: CommentFixture;
+  }> {
     const article = await fx.newArticle();
     const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000);
     const oldest = await fx.newComment({ article, createdAt: at(3), votes: { up: 5, down: 0 } });
@@ -46,7 +51,13 @@ describe('thread reads (service and repositories on the real database)', () => {
 
   it('pages through every top-level comment once in every sort, in the order of a single page', async () => {
     const article = await fx.newArticle();
-    const votes = [{ up: 2, down: 0 }, { up: 0, down: 0 }, { up: 2, down: 0 }, { up: 1, down: 1 }, { up: 0, down: 2 }];
+    const votes = [
+      { up: 2, down: 0 },
+      { up: 0, down: 0 },
+      { up: 2, down: 0 },
+      { up: 1, down: 1 },
+      { up: 0, down: 2 },
+    ];
     // Equal timestamps and equal scores: the id must break ties the same way on every page.
     const createdAt = new Date(Date.now() - 60_000);
     for (const v of votes) await fx.newComment({ article, votes: v, createdAt });
@@ -91,7 +102,10 @@ describe('thread reads (service and repositories on the real database)', () => {
     assert.equal(two.items[0].replies[0].replies[0].moreReplies, 1, 'the reply below the second level is counted');
     const all = await sut.thread(article.slug, { depth: 3 }, ANONYMOUS);
     assert.deepEqual(ids(flattenThread(all.items)), [root.id, first.id, second.id, third.id]);
-    assert.deepEqual(flattenThread(all.items).map((n) => n.depth), [0, 1, 2, 3]);
+    assert.deepEqual(
+      flattenThread(all.items).map((n) => n.depth),
+      [0, 1, 2, 3],
+    );
     assert.equal(all.total, 4);
   });
 

@@ -16,7 +16,14 @@ import { ReaderViews } from './reader-views.js';
  */
 @Module({
   imports: [CommonModule, ArticlesModule, BannedWordsModule, EventsModule],
-  providers: [CommentsRepository, CommentWritesService, CommentEvents, ReaderViews, IdempotencyRepository, IdempotencyService],
+  providers: [
+    CommentsRepository,
+    CommentWritesService,
+    CommentEvents,
+    ReaderViews,
+    IdempotencyRepository,
+    IdempotencyService,
+  ],
   exports: [CommentsRepository, CommentWritesService, CommentEvents, ReaderViews],
 })
 export class CommentsModule {}

@@ -87,9 +87,10 @@ export class CommentsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findById(id: string, tx: Tx = this.dataSource.manager): Promise<CommentRow | null> {
-    const rows: CommentRow[] = await tx.query(`SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`, [
-      id,
-    ]);
+    const rows: CommentRow[] = await tx.query(
+      `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1`,
+      [id],
+    );
     return rows[0] ?? null;
   }
 
@@ -122,19 +123,23 @@ export class CommentsRepository {
    * comment only goes back to pending through an edit, which starts a new version).
    */
   async replaceBody(tx: Tx, current: CommentRow, body: string, html: string): Promise<void> {
-    await tx.query('INSERT INTO comment_revisions (comment_id, body, html, created_at, public) VALUES ($1, $2, $3, $4, $5)', [
+    await tx.query(
+      'INSERT INTO comment_revisions (comment_id, body, html, created_at, public) VALUES ($1, $2, $3, $4, $5)',
+      [current.id, current.body, current.html, current.editedAt ?? current.createdAt, current.status === 'visible'],
+    );
+    await tx.query('UPDATE comments SET body = $2, html = $3, edited_at = now() WHERE id = $1', [
       current.id,
-      current.body,
-      current.html,
-      current.editedAt ?? current.createdAt,
-      current.status === 'visible',
+      body,
+      html,
     ]);
-    await tx.query('UPDATE comments SET body = $2, html = $3, edited_at = now() WHERE id = $1', [current.id, body, html]);
   }
 
   /** How many earlier versions a comment has (the edit cap). */
   async countRevisions(tx: Tx, commentId: string): Promise<number> {
-    const rows: { n: number }[] = await tx.query('SELECT count(*)::int AS n FROM comment_revisions WHERE comment_id = $1', [commentId]);
+    const rows: { n: number }[] = await tx.query(
+      'SELECT count(*)::int AS n FROM comment_revisions WHERE comment_id = $1',
+      [commentId],
+    );
     return rows[0].n;
   }
 
@@ -166,7 +171,10 @@ export class CommentsRepository {
 
   /** A comment that becomes visible is published for good: readers have seen it. */
   async setStatus(tx: Tx, id: string, status: CommentStatus): Promise<void> {
-    await tx.query(`UPDATE comments SET status = $2::varchar, published = published OR $2::varchar = 'visible' WHERE id = $1`, [id, status]);
+    await tx.query(
+      `UPDATE comments SET status = $2::varchar, published = published OR $2::varchar = 'visible' WHERE id = $1`,
+      [id, status],
+    );
   }
 
   async adjustReplyCount(tx: Tx, id: string, delta: number): Promise<void> {
@@ -218,7 +226,11 @@ export class CommentsRepository {
    * Inserts a comment with its materialised path (the parent's path plus its own id, taken from the sequence in the
    * same statement) and its quotes. The caller owns the transaction and the counters.
    */
-  async insertComment(manager: EntityManager, comment: NewComment, quotes: NewQuote[]): Promise<{ id: string; path: string[] }> {
+  async insertComment(
+    manager: EntityManager,
+    comment: NewComment,
+    quotes: NewQuote[],
+  ): Promise<{ id: string; path: string[] }> {
     const rows: { id: string; path: string[] }[] = await manager.query(
       `WITH next AS (SELECT nextval(pg_get_serial_sequence('comments', 'id')) AS id)
        INSERT INTO comments (id, article_id, parent_id, path, depth, author_id, body, html, status, published, stance, created_at, import_key)
@@ -253,7 +265,12 @@ export class CommentsRepository {
    * Moves a comment's vote counters and, in the same statement, its score and both derived sort keys. The row lock
    * of the UPDATE serialises concurrent voters, so the counters stay exact.
    */
-  async applyVoteCounters(manager: EntityManager, id: string, upDelta: number, downDelta: number): Promise<VoteCounters> {
+  async applyVoteCounters(
+    manager: EntityManager,
+    id: string,
+    upDelta: number,
+    downDelta: number,
+  ): Promise<VoteCounters> {
     const result: unknown = await manager.query(
       `UPDATE comments SET upvotes = upvotes + $2, downvotes = downvotes + $3, score = score + $2 - $3,
               best_score = comment_best_score(upvotes + $2, downvotes + $3),

@@ -11,7 +11,13 @@ import { CommentAccess } from './comment-access.js';
 import { type CommentRow, CommentsRepository, type QuoteRow } from './comments.repository.js';
 import { type CommentNodeDto, type PermalinkDto, type RepliesPageDto, type ThreadPageDto } from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
-import { DEFAULT_DEPTH, DEFAULT_REPLY_LIMIT, type PermalinkQueryDto, type RepliesQueryDto, type ThreadQueryDto } from './dto/thread-query.dto.js';
+import {
+  DEFAULT_DEPTH,
+  DEFAULT_REPLY_LIMIT,
+  type PermalinkQueryDto,
+  type RepliesQueryDto,
+  type ThreadQueryDto,
+} from './dto/thread-query.dto.js';
 import { SORT_SPECS, type ThreadSort } from './thread-sort.js';
 import { type SortPosition, ThreadRepository } from './thread.repository.js';
 import { ViewerVotes } from './viewer-votes.js';
@@ -60,7 +66,8 @@ export class CommentsService {
     const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
     // The article's event number comes with the comment: every event up to it is in the comment and in what follows.
     const comment = await this.threads.findWithArticle(id);
-    if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+    if (!comment || !CommentAccess.canSee(comment, viewer))
+      throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
     const shape = { ...treeShape(query), replyLimit: query.limit ?? DEFAULT_LIMIT };
     const aboveIds = comment.path.slice(0, -1);
     const ancestorRows = await this.comments.findByIdsInOrder(aboveIds.slice(-MAX_ANCESTORS));
@@ -86,7 +93,14 @@ export class CommentsService {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const scope = `replies:${parent.id}:${shape.sort}`;
     const after = this.readCursor(scope, shape.sort, query.cursor);
-    const rows = await this.threads.findRepliesPage(parent.articleId, parent.id, viewer, shape.sort, rowsFor(limit), after);
+    const rows = await this.threads.findRepliesPage(
+      parent.articleId,
+      parent.id,
+      viewer,
+      shape.sort,
+      rowsFor(limit),
+      after,
+    );
     const page = pageOf(rows, limit, (last) => this.cursorAt(scope, shape.sort, last));
     return { items: await this.buildTrees(parent.articleId, page.items, viewer, shape), nextCursor: page.nextCursor };
   }
@@ -95,7 +109,8 @@ export class CommentsService {
   private async requireVisible(rawId: string, viewer: Viewer): Promise<CommentRow> {
     const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
     const comment = await this.comments.findById(id);
-    if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+    if (!comment || !CommentAccess.canSee(comment, viewer))
+      throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
     return comment;
   }
 
@@ -103,12 +118,23 @@ export class CommentsService {
    * Nests `depth` levels of replies under the given comments: one query per level for the first `replyLimit` replies
    * of every comment of the level above, and one query for the quotes of everything on the page.
    */
-  private async buildTrees(articleId: string, roots: CommentRow[], viewer: Viewer, shape: TreeShape): Promise<CommentNodeDto[]> {
+  private async buildTrees(
+    articleId: string,
+    roots: CommentRow[],
+    viewer: Viewer,
+    shape: TreeShape,
+  ): Promise<CommentNodeDto[]> {
     const childrenOf = new Map<string, CommentRow[]>();
     const all = [...roots];
     let level = roots;
     for (let d = 0; d < shape.depth && level.length > 0; d++) {
-      const children = await this.threads.findFirstRepliesOf(articleId, level.map((r) => r.id), viewer, shape.sort, shape.replyLimit);
+      const children = await this.threads.findFirstRepliesOf(
+        articleId,
+        level.map((r) => r.id),
+        viewer,
+        shape.sort,
+        shape.replyLimit,
+      );
       for (const child of children) {
         const siblings = childrenOf.get(child.parentId as string) ?? [];
         siblings.push(child);
@@ -128,7 +154,10 @@ export class CommentsService {
       node.replies = children.map(toNode);
       node.moreReplies = expanded.has(row.id) ? Math.max(0, row.replyCount - shownCounted) : row.replyCount;
       const lastShown = children.at(-1);
-      node.repliesCursor = node.moreReplies > 0 && lastShown ? this.cursorAt(`replies:${row.id}:${shape.sort}`, shape.sort, lastShown) : null;
+      node.repliesCursor =
+        node.moreReplies > 0 && lastShown
+          ? this.cursorAt(`replies:${row.id}:${shape.sort}`, shape.sort, lastShown)
+          : null;
       return node;
     };
     return roots.map(toNode);
@@ -142,7 +171,14 @@ export class CommentsService {
   /** A cursor for the rows after this one in this sort. */
   private cursorAt(scope: string, sort: ThreadSort, last: CommentRow): string {
     const spec = SORT_SPECS[sort];
-    const key = spec.keyType === 'timestamp' ? last.createdAt.toISOString() : spec.column === 'score' ? last.score : spec.column === 'best_score' ? last.bestScore : last.controversy;
+    const key =
+      spec.keyType === 'timestamp'
+        ? last.createdAt.toISOString()
+        : spec.column === 'score'
+          ? last.score
+          : spec.column === 'best_score'
+            ? last.bestScore
+            : last.controversy;
     return this.cursors.encode(scope, [key, last.id]);
   }
 
@@ -156,7 +192,11 @@ export class CommentsService {
 }
 
 function treeShape(query: { sort?: ThreadSort; depth?: number; replyLimit?: number }): TreeShape {
-  return { sort: query.sort ?? 'best', depth: query.depth ?? DEFAULT_DEPTH, replyLimit: query.replyLimit ?? DEFAULT_REPLY_LIMIT };
+  return {
+    sort: query.sort ?? 'best',
+    depth: query.depth ?? DEFAULT_DEPTH,
+    replyLimit: query.replyLimit ?? DEFAULT_REPLY_LIMIT,
+  };
 }
 
 function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {

@@ -8,7 +8,8 @@
  * Emoji keep working: a zero-width joiner between two emoji and a variation selector right after one are part of
  * the emoji, not a trick.
  */
-const EMOJI_JOINER = /(\p{Extended_Pictographic}(?:\u{FE0E}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}])?)\u{200D}(?=\p{Extended_Pictographic})/gu;
+const EMOJI_JOINER =
+  /(\p{Extended_Pictographic}(?:\u{FE0E}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}])?)\u{200D}(?=\p{Extended_Pictographic})/gu;
 const EMOJI_PRESENTATION = /(\p{Extended_Pictographic}|[#*0-9])[\u{FE0E}\u{FE0F}]/gu;
 const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u{2800}]|[^\S ]/u;
 

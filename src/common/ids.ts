@@ -28,7 +28,8 @@ export function IsEntityId(what: string, options?: ValidationOptions): PropertyD
       name: 'isEntityId',
       validator: {
         validate: (value: unknown) => isId(value),
-        defaultMessage: (args) => `${args?.property ?? 'value'} is not ${what} id (a positive integer of at most 19 digits, within 9223372036854775807)`,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} is not ${what} id (a positive integer of at most 19 digits, within 9223372036854775807)`,
       },
     },
     options,

@@ -9,7 +9,14 @@ describe('findJsonProblem', () => {
   });
 
   it('refuses NUL characters and lone surrogates anywhere, keys included', () => {
-    for (const bad of [{ body: 'a\u0000b' }, { body: '\ud800' }, { body: 'x\udc00' }, { quote: { text: '\udc00\ud800' } }, { ['k\u0000']: 1 }, ['\ud83d']]) {
+    for (const bad of [
+      { body: 'a\u0000b' },
+      { body: '\ud800' },
+      { body: 'x\udc00' },
+      { quote: { text: '\udc00\ud800' } },
+      { ['k\u0000']: 1 },
+      ['\ud83d'],
+    ]) {
       assert.ok(findJsonProblem(bad), JSON.stringify(bad));
     }
   });

@@ -14,7 +14,9 @@ export class SecretsRepository {
       name,
       candidate,
     ]);
-    const rows: { value: string }[] = await this.dataSource.query('SELECT value FROM app_secrets WHERE name = $1', [name]);
+    const rows: { value: string }[] = await this.dataSource.query('SELECT value FROM app_secrets WHERE name = $1', [
+      name,
+    ]);
     return Buffer.from(rows[0].value, 'base64');
   }
 
@@ -23,12 +25,17 @@ export class SecretsRepository {
    * secrets because it is settled once and shared by every process the same way. null while it was never recorded.
    */
   async findMarker(name: string): Promise<string | null> {
-    const rows: { value: string }[] = await this.dataSource.query('SELECT value FROM app_secrets WHERE name = $1', [name]);
+    const rows: { value: string }[] = await this.dataSource.query('SELECT value FROM app_secrets WHERE name = $1', [
+      name,
+    ]);
     return rows[0]?.value ?? null;
   }
 
   /** Records a one-time fact unless one is already recorded under that name (the first process to record it wins). */
   async recordMarker(name: string, value: string): Promise<void> {
-    await this.dataSource.query('INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value]);
+    await this.dataSource.query('INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
+      name,
+      value,
+    ]);
   }
 }

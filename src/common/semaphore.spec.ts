@@ -18,14 +18,20 @@ describe('Semaphore', () => {
         return i * 2;
       }),
     );
-    assert.deepEqual(await Promise.all(tasks), Array.from({ length: 10 }, (_, i) => i * 2));
+    assert.deepEqual(
+      await Promise.all(tasks),
+      Array.from({ length: 10 }, (_, i) => i * 2),
+    );
     assert.equal(most, 2);
     assert.deepEqual(started, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('frees its slot when the work fails', async () => {
     const gate = new Semaphore(1);
-    await assert.rejects(gate.run(() => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      gate.run(() => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(await gate.run(() => Promise.resolve('after')), 'after');
   });
 });

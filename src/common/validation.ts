@@ -47,7 +47,8 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
       name: 'isInstant',
       validator: {
         validate: (value: unknown) => isInstant(value),
-        defaultMessage: (args) => `${args?.property ?? 'value'} must be an ISO-8601 date-time with an offset, e.g. 2024-01-19T00:00:00Z`,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be an ISO-8601 date-time with an offset, e.g. 2024-01-19T00:00:00Z`,
       },
     },
     options,

@@ -1,5 +1,17 @@
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -124,7 +136,13 @@ export class AppConfig {
   }
 }
 
-const NUMERIC = ['PORT', 'RATE_LIMIT_FACTOR', 'EMBEDDED_PG_PORT', 'SESSION_TTL_HOURS', 'LIVE_CONNECTIONS_PER_ADDRESS'] as const;
+const NUMERIC = [
+  'PORT',
+  'RATE_LIMIT_FACTOR',
+  'EMBEDDED_PG_PORT',
+  'SESSION_TTL_HOURS',
+  'LIVE_CONNECTIONS_PER_ADDRESS',
+] as const;
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -132,7 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const key of Object.keys(new EnvironmentVariablesKeys())) {
     const value = env[key];
     if (value === undefined || value === '') continue;
-    raw[key] = (NUMERIC as readonly string[]).includes(key) && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+    raw[key] =
+      (NUMERIC as readonly string[]).includes(key) && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
   }
   const parsed = plainToInstance(EnvironmentVariables, raw);
   const errors = validateSync(parsed, { whitelist: true });

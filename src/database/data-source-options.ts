@@ -21,7 +21,10 @@ export function entityFiles(): string[] {
 }
 
 /** The one DataSource configuration, shared by the app, the CLI and the tests. Never `synchronize`. */
-export function dataSourceOptions(url: string, extra: { poolSize?: number; applicationName?: string } = {}): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  extra: { poolSize?: number; applicationName?: string } = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,

@@ -80,7 +80,10 @@ export async function freezeAsTemplate(serverUrl: string, name: string): Promise
   await client.connect();
   try {
     await client.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
-    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    await client.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
   } finally {
     await client.end();
   }

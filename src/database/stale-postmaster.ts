@@ -84,7 +84,9 @@ async function processesIn(clusterDir: string): Promise<number[]> {
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
-    const cwd = await readlink(`/proc/${pid}/cwd`).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? '' : null));
+    const cwd = await readlink(`/proc/${pid}/cwd`).catch((error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? '' : null,
+    );
     if (cwd !== null) {
       if (cwd !== '' && path.resolve(cwd) === clusterDir) found.push(pid);
       continue;
@@ -149,7 +151,9 @@ export async function clearStalePostmaster(clusterDir: string, log: (message: st
           `${inCluster.join(', ')} still work in that cluster. Stop them (kill -INT ${inCluster.join(' ')}), then start again.`,
       );
     }
-    log(`${lockFile} names PID ${pid}, which is not a PostgreSQL of this cluster any more: removing the stale lock file`);
+    log(
+      `${lockFile} names PID ${pid}, which is not a PostgreSQL of this cluster any more: removing the stale lock file`,
+    );
     await rm(lockFile, { force: true });
     return;
   }
@@ -161,7 +165,9 @@ export async function clearStalePostmaster(clusterDir: string, log: (message: st
         `this one another DATA_DIR. If that process is stuck, stop PostgreSQL itself: ${stopCommand}.`,
     );
   }
-  log(`The embedded PostgreSQL of ${clusterDir} (PID ${pid}) outlived the process that started it: stopping it (fast shutdown)`);
+  log(
+    `The embedded PostgreSQL of ${clusterDir} (PID ${pid}) outlived the process that started it: stopping it (fast shutdown)`,
+  );
   try {
     process.kill(pid, 'SIGINT');
   } catch (error) {

@@ -10,7 +10,9 @@ const PRUNE_EVERY_MS = 600_000;
 /** Keeps the articles' event log to what catch-up may still ask for. */
 @Injectable()
 export class ArticleEventLogPruner implements OnModuleInit, OnModuleDestroy {
-  private readonly task = new PeriodicTask('article event log pruning', PRUNE_EVERY_MS, () => this.log.prune(KEEP_EVENTS, KEEP_HOURS));
+  private readonly task = new PeriodicTask('article event log pruning', PRUNE_EVERY_MS, () =>
+    this.log.prune(KEEP_EVENTS, KEEP_HOURS),
+  );
 
   constructor(private readonly log: ArticleEventLog) {}
 

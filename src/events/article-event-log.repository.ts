@@ -21,7 +21,10 @@ export class ArticleEventLog {
    * writers (in any process) take consecutive numbers and commit in that order: no gap, no duplicate.
    */
   async append(tx: Tx, articleId: string, type: string, payload: object): Promise<{ seq: number; at: Date }> {
-    const updated: unknown = await tx.query('UPDATE articles SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq', [articleId]);
+    const updated: unknown = await tx.query(
+      'UPDATE articles SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq',
+      [articleId],
+    );
     const seq = Number((updated as [{ event_seq: string }[], number])[0][0].event_seq);
     const rows: { at: Date }[] = await tx.query(
       'INSERT INTO article_events (article_id, seq, type, payload) VALUES ($1, $2, $3, $4) RETURNING created_at AS at',
@@ -37,7 +40,10 @@ export class ArticleEventLog {
          FROM articles a WHERE a.id = $1`,
       [articleId],
     );
-    return { latest: Number(rows[0]?.latest ?? 0), oldest: rows[0]?.oldest === null || rows[0]?.oldest === undefined ? null : Number(rows[0].oldest) };
+    return {
+      latest: Number(rows[0]?.latest ?? 0),
+      oldest: rows[0]?.oldest === null || rows[0]?.oldest === undefined ? null : Number(rows[0].oldest),
+    };
   }
 
   /**
@@ -46,15 +52,16 @@ export class ArticleEventLog {
    * that gets fewer events than it expected knows the budget cut them.
    */
   async findAfter(articleId: string, since: number, limit: number, maxBytes: number): Promise<StoredEvent[]> {
-    const rows: { seq: string; type: string; payload: Record<string, unknown>; at: Date }[] = await this.dataSource.query(
-      `SELECT seq, type, payload, at FROM (
+    const rows: { seq: string; type: string; payload: Record<string, unknown>; at: Date }[] =
+      await this.dataSource.query(
+        `SELECT seq, type, payload, at FROM (
          SELECT seq, type, payload, created_at AS at, sum(octet_length(payload::text)) OVER (ORDER BY seq) AS running
            FROM (SELECT * FROM article_events WHERE article_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) first
        ) counted
        WHERE running <= $4
        ORDER BY seq`,
-      [articleId, since, limit, maxBytes],
-    );
+        [articleId, since, limit, maxBytes],
+      );
     return rows.map((r) => ({ seq: Number(r.seq), type: r.type, payload: r.payload, at: r.at }));
   }
 

@@ -25,10 +25,14 @@ export type ArticleEventType = keyof ArticleEvents;
 export type DomainEventType = keyof DomainEvents;
 
 /** An article event as a domain records it: its type and payload. */
-export type ArticleEvent<T extends ArticleEventType = ArticleEventType> = { [K in T]: { type: K; payload: ArticleEvents[K] } }[T];
+export type ArticleEvent<T extends ArticleEventType = ArticleEventType> = {
+  [K in T]: { type: K; payload: ArticleEvents[K] };
+}[T];
 
 /** A domain event as a domain records it. */
-export type DomainEvent<T extends DomainEventType = DomainEventType> = { [K in T]: { type: K; payload: DomainEvents[K] } }[T];
+export type DomainEvent<T extends DomainEventType = DomainEventType> = {
+  [K in T]: { type: K; payload: DomainEvents[K] };
+}[T];
 
 /** An article event after commit: numbered, with its article and the time it was logged (ISO-8601, UTC, ms). */
 export type NumberedArticleEvent<T extends ArticleEventType = ArticleEventType> = ArticleEvent<T> & {

@@ -61,7 +61,9 @@ describe('EventBus (on the real database)', () => {
     heard = context.get(Heard);
     const rows: { id: string }[] = await context
       .get(DataSource)
-      .query(`INSERT INTO articles (slug, title, author, listed_at, excerpt, tags) VALUES ('bus', 'Bus', 'A', now(), '', '{}') RETURNING id`);
+      .query(
+        `INSERT INTO articles (slug, title, author, listed_at, excerpt, tags) VALUES ('bus', 'Bus', 'A', now(), '', '{}') RETURNING id`,
+      );
     articleId = rows[0].id;
   });
 
@@ -99,7 +101,11 @@ describe('EventBus (on the real database)', () => {
     );
     const next = await uow.run((tx) => sut.recordForArticle(tx, articleId, vote));
     assert.equal(next.seq, before + 1, 'the rolled-back number is taken again: no gap');
-    assert.deepEqual(heard.log, [`article comment.voted #${before + 1} of ${articleId}`], 'the rolled-back events were never heard');
+    assert.deepEqual(
+      heard.log,
+      [`article comment.voted #${before + 1} of ${articleId}`],
+      'the rolled-back events were never heard',
+    );
   });
 
   it('hands one transaction’s events on in the order they were recorded, to the listeners of each type', async () => {
@@ -120,9 +126,16 @@ describe('EventBus (on the real database)', () => {
 
   it('keeps the write and the other listeners when one listener fails', async () => {
     heard.failNext = true;
-    const numbered = await uow.run((tx) => sut.recordForArticle(tx, articleId, { type: 'article.updated', payload: { settings: { locked: false, premoderation: false, slowModeSeconds: 0 } } }));
+    const numbered = await uow.run((tx) =>
+      sut.recordForArticle(tx, articleId, {
+        type: 'article.updated',
+        payload: { settings: { locked: false, premoderation: false, slowModeSeconds: 0 } },
+      }),
+    );
     assert.deepEqual(heard.log, [`settings #${numbered.seq}`]);
-    const stored: { seq: string }[] = await context.get(DataSource).query('SELECT seq FROM article_events WHERE article_id = $1 AND seq = $2', [articleId, numbered.seq]);
+    const stored: { seq: string }[] = await context
+      .get(DataSource)
+      .query('SELECT seq FROM article_events WHERE article_id = $1 AND seq = $2', [articleId, numbered.seq]);
     assert.equal(stored.length, 1, 'the event stays in the log');
   });
 });

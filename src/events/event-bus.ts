@@ -49,7 +49,8 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
         if (typeof method !== 'function') continue;
         const listener: Listener = (method as Listener).bind(instance);
         const domainType = this.reflector.get<DomainEventType | undefined>(ON_DOMAIN_EVENT, method);
-        if (domainType) this.domainListeners.set(domainType, [...(this.domainListeners.get(domainType) ?? []), listener]);
+        if (domainType)
+          this.domainListeners.set(domainType, [...(this.domainListeners.get(domainType) ?? []), listener]);
         const articleTypes = this.reflector.get<ArticleEventType[] | undefined>(ON_ARTICLE_EVENT, method);
         if (articleTypes) this.articleListeners.push({ types: articleTypes, listener });
       }
@@ -61,7 +62,11 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Numbers and logs an article event in the caller's transaction; listeners hear of it after commit, in order. */
-  async recordForArticle<T extends ArticleEventType>(tx: Tx, articleId: string, event: ArticleEvent<T>): Promise<NumberedArticleEvent<T>> {
+  async recordForArticle<T extends ArticleEventType>(
+    tx: Tx,
+    articleId: string,
+    event: ArticleEvent<T>,
+  ): Promise<NumberedArticleEvent<T>> {
     const { seq, at } = await this.log.append(tx, articleId, event.type, event.payload);
     this.order.taken(articleId, seq);
     const numbered = { ...event, articleId, seq, at: at.toISOString() } as NumberedArticleEvent<T>;

@@ -26,7 +26,10 @@ describe('InOrder', () => {
   it('stops waiting for a number that was rolled back, or that went stale', () => {
     let clock = 0;
     const released: number[] = [];
-    const sut = new InOrder<number>((n) => released.push(n), () => clock);
+    const sut = new InOrder<number>(
+      (n) => released.push(n),
+      () => clock,
+    );
     sut.taken('a', 1);
     sut.taken('a', 2);
     sut.ready('a', 2, 2);

@@ -28,7 +28,11 @@ describe('HealthService', () => {
     assert.deepEqual(await sut.readiness(), {
       status: 'ready',
       stopping: false,
-      checks: { database: { status: 'up' }, migrations: { status: 'up' }, liveFanout: { status: 'up', mode: 'postgres', since: '2026-01-01T00:00:00.000Z' } },
+      checks: {
+        database: { status: 'up' },
+        migrations: { status: 'up' },
+        liveFanout: { status: 'up', mode: 'postgres', since: '2026-01-01T00:00:00.000Z' },
+      },
     });
     await sut.readiness();
     assert.equal(calls.migrations, 1, 'applied migrations are not asked again');

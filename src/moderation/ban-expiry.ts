@@ -48,10 +48,15 @@ export class BanExpiry implements OnApplicationBootstrap, OnModuleDestroy {
     this.timers.get(userId)?.cancel();
     this.timers.delete(userId);
     if (!until || this.closed) return;
-    const timer = setLongTimeout(() => {
-      this.timers.delete(userId);
-      void this.end(userId).catch((error: unknown) => this.logger.warn(`ending the ban of user ${userId}: ${String(error)}`));
-    }, until.getTime() + GRACE_MS - Date.now());
+    const timer = setLongTimeout(
+      () => {
+        this.timers.delete(userId);
+        void this.end(userId).catch((error: unknown) =>
+          this.logger.warn(`ending the ban of user ${userId}: ${String(error)}`),
+        );
+      },
+      until.getTime() + GRACE_MS - Date.now(),
+    );
     this.timers.set(userId, timer);
   }
 

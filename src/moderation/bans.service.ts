@@ -30,14 +30,22 @@ export class BansService {
     const actorId = requireModerator(viewer);
     const userId = parseId(rawUserId, ErrorCode.UserNotFound, 'user');
     const until = input.until ? new Date(input.until) : null;
-    if (until && until.getTime() <= Date.now()) throw new DomainError(ErrorCode.ValidationFailed, 'until must be in the future.');
+    if (until && until.getTime() <= Date.now())
+      throw new DomainError(ErrorCode.ValidationFailed, 'until must be in the future.');
     const result = await this.uow.run(async (tx) => {
       const target = await this.users.findById(userId, tx);
       if (!target) throw new DomainError(ErrorCode.UserNotFound, 'No such user.');
       if (target.id === actorId) throw new DomainError(ErrorCode.Forbidden, 'You cannot ban yourself.');
-      if (target.role === 'admin' && viewer.role !== 'admin') throw new DomainError(ErrorCode.Forbidden, 'A moderator cannot ban an admin.');
+      if (target.role === 'admin' && viewer.role !== 'admin')
+        throw new DomainError(ErrorCode.Forbidden, 'A moderator cannot ban an admin.');
       await this.users.setBan(tx, target.id, until, input.reason);
-      await this.audit.record(tx, { actorId, action: 'user.ban', userId: target.id, reason: input.reason, details: { until: until?.toISOString() ?? null } });
+      await this.audit.record(tx, {
+        actorId,
+        action: 'user.ban',
+        userId: target.id,
+        reason: input.reason,
+        details: { until: until?.toISOString() ?? null },
+      });
       const banned = { userId: target.id, until: until?.toISOString() ?? null, reason: input.reason };
       this.bus.record(tx, { type: 'user.banned', payload: banned });
       return { user: toUserDto(target), until: banned.until, reason: banned.reason };
@@ -52,7 +60,8 @@ export class BansService {
     const lifted = await this.uow.run(async (tx) => {
       const target = await this.users.findById(userId, tx);
       if (!target) throw new DomainError(ErrorCode.UserNotFound, 'No such user.');
-      if (target.role === 'admin' && viewer.role !== 'admin') throw new DomainError(ErrorCode.Forbidden, 'A moderator cannot change an admin’s ban.');
+      if (target.role === 'admin' && viewer.role !== 'admin')
+        throw new DomainError(ErrorCode.Forbidden, 'A moderator cannot change an admin’s ban.');
       if (!(await this.users.clearBan(tx, target.id))) return false;
       await this.audit.record(tx, { actorId, action: 'user.unban', userId: target.id });
       this.bus.record(tx, { type: 'user.unbanned', payload: { userId: target.id, role: target.role } });

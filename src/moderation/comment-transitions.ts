@@ -16,7 +16,10 @@ const PAST: Record<CommentAction, string> = { approve: 'approved', remove: 'remo
  * Where a moderator's action takes a comment, or why it cannot: approving a visible comment (a reported one) keeps
  * it visible; a deleted comment is its author's and takes no action; only a removed comment can be restored.
  */
-export function transition(action: CommentAction, from: CommentStatus): { to: CommentStatus; log: ModerationAction } | { refused: string } {
+export function transition(
+  action: CommentAction,
+  from: CommentStatus,
+): { to: CommentStatus; log: ModerationAction } | { refused: string } {
   const rule = TRANSITIONS[action];
   if (!rule.from.includes(from)) return { refused: `A ${from} comment cannot be ${PAST[action]}.` };
   return { to: rule.to, log: rule.log };

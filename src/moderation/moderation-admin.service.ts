@@ -33,7 +33,11 @@ export class ModerationAdminService {
       const stored = await this.bannedWords.replace(tx, words, actorId);
       const added = stored.filter((w) => !before.includes(w));
       const removed = before.filter((w) => !stored.includes(w));
-      await this.audit.record(tx, { actorId, action: 'banned-words.update', details: { added, removed, count: stored.length } });
+      await this.audit.record(tx, {
+        actorId,
+        action: 'banned-words.update',
+        details: { added, removed, count: stored.length },
+      });
       return stored;
     });
   }
@@ -46,7 +50,12 @@ export class ModerationAdminService {
     return {
       items: page.items.map((r) => ({
         id: r.id,
-        actor: toUserDto({ id: r.actorId, username: r.actorUsername, displayName: r.actorDisplayName, role: r.actorRole }),
+        actor: toUserDto({
+          id: r.actorId,
+          username: r.actorUsername,
+          displayName: r.actorDisplayName,
+          role: r.actorRole,
+        }),
         action: r.action,
         commentId: r.commentId,
         userId: r.userId,
@@ -56,9 +65,17 @@ export class ModerationAdminService {
         createdAt: r.createdAt.toISOString(),
         user:
           r.userId && r.targetUsername && r.targetDisplayName && r.targetRole
-            ? toUserDto({ id: r.userId, username: r.targetUsername, displayName: r.targetDisplayName, role: r.targetRole })
+            ? toUserDto({
+                id: r.userId,
+                username: r.targetUsername,
+                displayName: r.targetDisplayName,
+                role: r.targetRole,
+              })
             : null,
-        article: r.articleId && r.articleSlug && r.articleTitle ? { id: r.articleId, slug: r.articleSlug, title: r.articleTitle } : null,
+        article:
+          r.articleId && r.articleSlug && r.articleTitle
+            ? { id: r.articleId, slug: r.articleSlug, title: r.articleTitle }
+            : null,
       })),
       nextCursor: page.nextCursor,
     };

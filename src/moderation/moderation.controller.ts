@@ -6,7 +6,17 @@ import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { RateLimited } from '../common/rate-limit/rate-limit.js';
 import { CommentDto } from '../comments/dto/comment.dto.js';
-import { BanDto, BannedWordsDto, BannedWordsListDto, BanResultDto, BansPageDto, LogPageDto, QueuePageDto, QueueQueryDto, ReasonDto } from './dto/moderation.dto.js';
+import {
+  BanDto,
+  BannedWordsDto,
+  BannedWordsListDto,
+  BanResultDto,
+  BansPageDto,
+  LogPageDto,
+  QueuePageDto,
+  QueueQueryDto,
+  ReasonDto,
+} from './dto/moderation.dto.js';
 import { BansService } from './bans.service.js';
 import { ModerationAdminService } from './moderation-admin.service.js';
 import { ModerationService } from './moderation.service.js';
@@ -80,7 +90,9 @@ export class ModerationController {
   }
 
   @Get('bans')
-  @ApiOperation({ summary: 'The users under a ban in force (expired and lifted bans are not listed), newest ban first' })
+  @ApiOperation({
+    summary: 'The users under a ban in force (expired and lifted bans are not listed), newest ban first',
+  })
   @ApiOkResponse({ type: BansPageDto })
   @ApiErrorResponses(400, 401, 403)
   bans(@Query() query: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<BansPageDto> {

@@ -21,6 +21,16 @@ import { ReportsService } from './reports.service.js';
 @Module({
   imports: [ArticlesModule, CommentsModule, UsersModule, CommonModule, BannedWordsModule, AuditModule, EventsModule],
   controllers: [ReportsController, ModerationController],
-  providers: [ReportsRepository, ModerationQueueRepository, BansRepository, ReportsService, ModerationService, BansService, ModerationAdminService, BanExpiry, ModerationLogRepository],
+  providers: [
+    ReportsRepository,
+    ModerationQueueRepository,
+    BansRepository,
+    ReportsService,
+    ModerationService,
+    BansService,
+    ModerationAdminService,
+    BanExpiry,
+    ModerationLogRepository,
+  ],
 })
 export class ModerationModule {}

@@ -46,7 +46,12 @@ export class ModerationService {
     const ids = page.map((r) => r.id);
     const [quotes, reports] = await Promise.all([this.comments.findQuotes(ids), this.reports.findForComments(ids)]);
     const items: QueueItemDto[] = page.map((row) => ({
-      ...toCommentDto(row, quotes.filter((q) => q.commentId === row.id), viewer, 0),
+      ...toCommentDto(
+        row,
+        quotes.filter((q) => q.commentId === row.id),
+        viewer,
+        0,
+      ),
       articleSlug: row.articleSlug,
       reports: reports
         .filter((r) => r.commentId === row.id)
@@ -56,7 +61,12 @@ export class ModerationService {
           note: r.note,
           status: r.status,
           createdAt: r.createdAt.toISOString(),
-          reporter: toUserDto({ id: r.reporterId, username: r.reporterUsername, displayName: r.reporterDisplayName, role: r.reporterRole }),
+          reporter: toUserDto({
+            id: r.reporterId,
+            username: r.reporterUsername,
+            displayName: r.reporterDisplayName,
+            role: r.reporterRole,
+          }),
         })),
     }));
     return { items, nextCursor };
@@ -77,7 +87,13 @@ export class ModerationService {
       if ('refused' in next) throw new DomainError(ErrorCode.Conflict, next.refused);
       await this.writes.changeStatus(tx, comment, next.to);
       if (action !== 'restore') await this.reports.closeOpen(tx, comment.id);
-      await this.audit.record(tx, { actorId, action: next.log, commentId: comment.id, articleId: comment.articleId, reason: reason || null });
+      await this.audit.record(tx, {
+        actorId,
+        action: next.log,
+        commentId: comment.id,
+        articleId: comment.articleId,
+        reason: reason || null,
+      });
       const row = (await this.comments.findById(comment.id, tx)) as CommentRow;
       const quotes = await this.comments.findQuotes([row.id], tx);
       await this.commentEvents.moderated(tx, comment, row, quotes);

@@ -35,7 +35,10 @@ export class ReportsRepository {
   /** Closes the comment's open reports (approve, remove). */
   async closeOpen(tx: Tx, commentId: string): Promise<number> {
     return changedCount(
-      await tx.query(`UPDATE reports SET status = 'closed', closed_at = now() WHERE comment_id = $1 AND status = 'open'`, [commentId]),
+      await tx.query(
+        `UPDATE reports SET status = 'closed', closed_at = now() WHERE comment_id = $1 AND status = 'open'`,
+        [commentId],
+      ),
     );
   }
 
@@ -52,7 +55,13 @@ export class ReportsRepository {
   }
 
   /** Files a report; null when this reader already reported this comment (the unique index decides). */
-  async create(tx: Tx, commentId: string, reporterId: string, reason: ReportReason, note: string | null): Promise<ReportRow | null> {
+  async create(
+    tx: Tx,
+    commentId: string,
+    reporterId: string,
+    reason: ReportReason,
+    note: string | null,
+  ): Promise<ReportRow | null> {
     const rows: ReportRow[] = await tx.query(
       `INSERT INTO reports (comment_id, reporter_id, reason, note) VALUES ($1, $2, $3, $4)
        ON CONFLICT (comment_id, reporter_id) DO NOTHING

@@ -28,9 +28,11 @@ export class ReportsService {
   async report(rawId: string, input: ReportInputDto, viewer: Viewer): Promise<ReportDto> {
     const userId = requireWriter(viewer);
     const comment = await this.comments.findById(parseId(rawId, ErrorCode.CommentNotFound, 'comment'));
-    if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+    if (!comment || !CommentAccess.canSee(comment, viewer))
+      throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
     const article = await this.articles.findById(comment.articleId);
-    if (article?.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
+    if (article?.locked && !isModerator(viewer))
+      throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
     const created = await this.uow.run(async (tx) => {
       const created = await this.reports.create(tx, comment.id, userId, input.reason, input.note || null);
       if (created && comment.status === 'visible') {
@@ -40,6 +42,12 @@ export class ReportsService {
       return created;
     });
     if (!created) throw new DomainError(ErrorCode.Conflict, 'You already reported this comment.');
-    return { id: created.id, commentId: created.commentId, reason: created.reason, note: created.note, createdAt: created.createdAt.toISOString() };
+    return {
+      id: created.id,
+      commentId: created.commentId,
+      reason: created.reason,
+      note: created.note,
+      createdAt: created.createdAt.toISOString(),
+    };
   }
 }

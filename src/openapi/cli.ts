@@ -13,7 +13,9 @@ async function main(command: string | undefined): Promise<number> {
     console.error('usage: cli.js write | check');
     return 2;
   }
-  const app = await createApp(loadConfig({ LOG_LEVEL: 'error' }), 'postgres://preview@127.0.0.1:1/preview', { preview: true });
+  const app = await createApp(loadConfig({ LOG_LEVEL: 'error' }), 'postgres://preview@127.0.0.1:1/preview', {
+    preview: true,
+  });
   const generated = `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
   await app.close();
   if (command === 'write') {

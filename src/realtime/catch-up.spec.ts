@@ -42,7 +42,12 @@ const created = (seq: number, id: string, body = `comment ${id}`): StoredEvent =
   payload: { comment: { id, body } },
   at: AT,
 });
-const voted = (seq: number, id: string): StoredEvent => ({ seq, type: 'comment.voted', payload: { commentId: id, score: 1 }, at: AT });
+const voted = (seq: number, id: string): StoredEvent => ({
+  seq,
+  type: 'comment.voted',
+  payload: { commentId: id, score: 1 },
+  at: AT,
+});
 
 function sutWith(log: FakeLog, views = new FakeReaderViews({})): CatchUps {
   return new CatchUps(log as unknown as ArticleEventLog, views as unknown as ReaderViews);
@@ -61,7 +66,13 @@ describe('CatchUps.since', () => {
       seq: 5,
       missed: [
         { type: 'comment.voted', seq: 4, articleId: '1', at: AT.toISOString(), commentId: '10', score: 1 },
-        { type: 'comment.created', seq: 5, articleId: '1', at: AT.toISOString(), comment: { id: '11', body: 'comment 11' } },
+        {
+          type: 'comment.created',
+          seq: 5,
+          articleId: '1',
+          at: AT.toISOString(),
+          comment: { id: '11', body: 'comment 11' },
+        },
       ],
     });
   });
@@ -74,7 +85,10 @@ describe('CatchUps.since', () => {
     assert.deepEqual(await sutWith(log).since('1', 6), { seq: 5, resync: true });
     assert.deepEqual(await sutWith(log).since('1', 1), { seq: 5, resync: true });
     const fromJustBeforeTheOldest = await sutWith(log).since('1', 2);
-    assert.ok('missed' in fromJustBeforeTheOldest && fromJustBeforeTheOldest.missed.length === 3, 'since = oldest - 1 is still served');
+    assert.ok(
+      'missed' in fromJustBeforeTheOldest && fromJustBeforeTheOldest.missed.length === 3,
+      'since = oldest - 1 is still served',
+    );
   });
 
   it('asks for a resync rather than hand over more than one answer may carry', async () => {
@@ -89,8 +103,20 @@ describe('CatchUps.since', () => {
     const views = new FakeReaderViews({ '10': placeholder });
     const answer = await sutWith(log, views).since('1', 2);
     assert.ok('missed' in answer);
-    assert.deepEqual(answer.missed[0], { type: 'comment.created', seq: 3, articleId: '1', at: AT.toISOString(), comment: placeholder });
-    assert.deepEqual(answer.missed[2], { type: 'comment.created', seq: 5, articleId: '1', at: AT.toISOString(), comment: { id: '11', body: 'comment 11' } });
+    assert.deepEqual(answer.missed[0], {
+      type: 'comment.created',
+      seq: 3,
+      articleId: '1',
+      at: AT.toISOString(),
+      comment: placeholder,
+    });
+    assert.deepEqual(answer.missed[2], {
+      type: 'comment.created',
+      seq: 5,
+      articleId: '1',
+      at: AT.toISOString(),
+      comment: { id: '11', body: 'comment 11' },
+    });
     assert.deepEqual(views.asked, [['10', '11']], 'each comment is looked up once, whatever the number of its events');
   });
 });

@@ -29,7 +29,8 @@ export class CatchUps {
     if (since === undefined) return { seq: latest, missed: [] };
     if (since > latest) return { seq: latest, resync: true };
     if (since === latest) return { seq: latest, missed: [] };
-    if (oldest === null || since < oldest - 1 || latest - since > MAX_CATCH_UP_EVENTS) return { seq: latest, resync: true };
+    if (oldest === null || since < oldest - 1 || latest - since > MAX_CATCH_UP_EVENTS)
+      return { seq: latest, resync: true };
     const stored = await this.log.findAfter(articleId, since, latest - since, MAX_CATCH_UP_BYTES);
     // Fewer than the numbers say: over the byte budget (or pruned meanwhile).
     if (stored.length < latest - since) return { seq: latest, resync: true };

@@ -30,7 +30,11 @@ export class ConnectionsPerAddress {
 }
 
 /** The client's address as HTTP sees it: behind a trusted proxy, the left-most X-Forwarded-For entry. */
-export function clientAddress(remote: string, forwardedFor: string | string[] | undefined, trustProxy: boolean): string {
+export function clientAddress(
+  remote: string,
+  forwardedFor: string | string[] | undefined,
+  trustProxy: boolean,
+): string {
   if (trustProxy && forwardedFor) {
     const first = (Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor).split(',')[0].trim();
     if (first) return first;

@@ -37,8 +37,13 @@ function setUp(options: { allow?: boolean; catchUp?: CatchUp; failLookup?: boole
       return n ? { id: `id-${n}`, slug } : null;
     },
   };
-  const catchUps = { since: (_id: string, since?: number) => Promise.resolve(options.catchUp ?? { seq: since ?? 7, missed: [] }) };
-  const presence = { count: () => Promise.resolve(3), changed: (id: string, slug: string) => void changes.push(`${id}:${slug}`) };
+  const catchUps = {
+    since: (_id: string, since?: number) => Promise.resolve(options.catchUp ?? { seq: since ?? 7, missed: [] }),
+  };
+  const presence = {
+    count: () => Promise.resolve(3),
+    changed: (id: string, slug: string) => void changes.push(`${id}:${slug}`),
+  };
   const limits = { allow: () => Promise.resolve(options.allow ?? true) };
   const sut = new Follows(
     catchUps as unknown as CatchUps,
@@ -57,7 +62,12 @@ describe('Follows', () => {
   it('joins an article: its room, the catch-up and the follower count in the answer, a presence change', async () => {
     const { sut, socket, rooms, changes } = setUp();
 
-    assert.deepEqual(await sut.join(socket, { article: 'essay-1', since: 4 }), { ok: true, seq: 4, presence: 3, missed: [] });
+    assert.deepEqual(await sut.join(socket, { article: 'essay-1', since: 4 }), {
+      ok: true,
+      seq: 4,
+      presence: 3,
+      missed: [],
+    });
     assert.deepEqual([...rooms], ['article:id-1']);
     assert.deepEqual(changes, ['id-1:essay-1']);
   });
@@ -65,7 +75,12 @@ describe('Follows', () => {
   it('answers resync when the catch-up says so', async () => {
     const { sut, socket } = setUp({ catchUp: { seq: 900, resync: true } });
 
-    assert.deepEqual(await sut.join(socket, { article: 'essay-1', since: 1 }), { ok: true, seq: 900, presence: 3, resync: true });
+    assert.deepEqual(await sut.join(socket, { article: 'essay-1', since: 1 }), {
+      ok: true,
+      seq: 900,
+      presence: 3,
+      resync: true,
+    });
   });
 
   it('refuses what is not an article slug, or a since that is not a non-negative integer, before any lookup', async () => {
@@ -90,7 +105,8 @@ describe('Follows', () => {
 
   it(`follows at most ${MAX_FOLLOWED_ARTICLES} articles; joining one again is no more, leaving one makes room`, async () => {
     const { sut, socket, rooms } = setUp();
-    for (let n = 1; n <= MAX_FOLLOWED_ARTICLES; n++) assert.equal((await sut.join(socket, { article: `essay-${n}` })).ok, true);
+    for (let n = 1; n <= MAX_FOLLOWED_ARTICLES; n++)
+      assert.equal((await sut.join(socket, { article: `essay-${n}` })).ok, true);
 
     assert.deepEqual(await sut.join(socket, { article: 'essay-99' }), refused(REFUSED.followsTooMany));
     assert.equal((await sut.join(socket, { article: 'essay-1' })).ok, true, 'one already followed');
@@ -122,7 +138,11 @@ describe('Follows', () => {
   it('answers a fixed refusal when the lookup fails, logs why, and gives its place back', async () => {
     const { sut, socket } = setUp({ failLookup: true });
     const warnings: string[] = [];
-    Logger.overrideLogger({ log: () => undefined, error: () => undefined, warn: (message: string) => void warnings.push(message) });
+    Logger.overrideLogger({
+      log: () => undefined,
+      error: () => undefined,
+      warn: (message: string) => void warnings.push(message),
+    });
     try {
       for (let i = 0; i <= MAX_JOINS_IN_FLIGHT; i++) {
         assert.deepEqual(await sut.join(socket, { article: 'essay-1' }), refused(REFUSED.unavailable));

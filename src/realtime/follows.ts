@@ -100,7 +100,10 @@ export class Follows {
     if (!following.has(slug) && following.size >= MAX_FOLLOWED_ARTICLES) return refuse(REFUSED.followsTooMany);
     following.set(slug, article.id);
     await socket.join(articleRoom(article.id));
-    const [catchUp, count] = await Promise.all([this.catchUps.since(article.id, since), this.presence.count(article.id)]);
+    const [catchUp, count] = await Promise.all([
+      this.catchUps.since(article.id, since),
+      this.presence.count(article.id),
+    ]);
     this.presence.changed(article.id, slug);
     return 'resync' in catchUp
       ? { ok: true, seq: catchUp.seq, presence: count, resync: true }

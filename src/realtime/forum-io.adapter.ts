@@ -61,7 +61,10 @@ export class ForumIoAdapter extends IoAdapter {
       this.log.log('Socket.IO fans out through Redis streams');
       return;
     }
-    const fanout = new PostgresFanout({ databaseUrl: this.options.databaseUrl, onRecovered: () => this.options.status.recovered() });
+    const fanout = new PostgresFanout({
+      databaseUrl: this.options.databaseUrl,
+      onRecovered: () => this.options.status.recovered(),
+    });
     this.options.status.attach(() => {
       const { status, since } = fanout.state();
       return { mode: 'postgres', up: status === 'listening', since };
@@ -86,7 +89,10 @@ export class ForumIoAdapter extends IoAdapter {
     while (this.closers.length > 0) {
       const close = this.closers.pop() as () => Promise<unknown>;
       // Bounded whatever the engine does: a database or Redis that does not answer never holds the stop.
-      await Promise.race([close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref())]);
+      await Promise.race([
+        close().catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref()),
+      ]);
     }
   }
 }

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type RateLimitRepository } from '../common/rate-limit/rate-limit.repository.js';
 import { loadConfig } from '../config/app-config.js';
-import { JOINS_PER_ADDRESS_PER_MINUTE, JOINS_PER_CONNECTION_PER_MINUTE, JoinLimits, newJoinWindow } from './join-limits.js';
+import {
+  JOINS_PER_ADDRESS_PER_MINUTE,
+  JOINS_PER_CONNECTION_PER_MINUTE,
+  JoinLimits,
+  newJoinWindow,
+} from './join-limits.js';
 
 /** The PostgreSQL counter, as a map: one window per key that never ends within a test. */
 class FakeCounters {
@@ -27,7 +32,11 @@ describe('JoinLimits', () => {
     const window = newJoinWindow();
     for (let i = 0; i < JOINS_PER_CONNECTION_PER_MINUTE; i++) assert.equal(await sut.allow(window, '10.0.0.1'), true);
     assert.equal(await sut.allow(window, '10.0.0.1'), false);
-    assert.equal(counters.hits.get('live-join:10.0.0.1'), JOINS_PER_CONNECTION_PER_MINUTE, 'no query for a refused one');
+    assert.equal(
+      counters.hits.get('live-join:10.0.0.1'),
+      JOINS_PER_CONNECTION_PER_MINUTE,
+      'no query for a refused one',
+    );
   });
 
   it('starts a connection’s count again after a minute', async () => {
@@ -56,7 +65,8 @@ describe('JoinLimits', () => {
   it('scales both limits with RATE_LIMIT_FACTOR', async () => {
     const { sut } = make('2');
     const window = newJoinWindow();
-    for (let i = 0; i < 2 * JOINS_PER_CONNECTION_PER_MINUTE; i++) assert.equal(await sut.allow(window, '10.0.0.1'), true);
+    for (let i = 0; i < 2 * JOINS_PER_CONNECTION_PER_MINUTE; i++)
+      assert.equal(await sut.allow(window, '10.0.0.1'), true);
     assert.equal(await sut.allow(window, '10.0.0.1'), false);
   });
 });

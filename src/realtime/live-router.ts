@@ -4,7 +4,12 @@ import { type CommentHeld, type CommentPublished, type CommentReported } from '.
 import { LiveFanoutStatus } from '../common/live-fanout-status.js';
 import { type ArticleEvents, type DomainEvents, type NumberedArticleEvent } from '../events/domain-events.js';
 import { OnArticleEvent, OnDomainEvent } from '../events/on-event.decorator.js';
-import { type PrivateEventPayloads, type RoomEventPayloads, type ServerClosingPayload, type ServerReconnectedPayload } from './event-map.js';
+import {
+  type PrivateEventPayloads,
+  type RoomEventPayloads,
+  type ServerClosingPayload,
+  type ServerReconnectedPayload,
+} from './event-map.js';
 import { MODERATORS_ROOM, articleRoom, sessionRoom, userRoom } from './rooms.js';
 
 /**
@@ -33,7 +38,8 @@ export class LiveRouter implements BeforeApplicationShutdown {
   /** A reply readers can now see: its parent's author hears of it (not when answering themselves). */
   @OnDomainEvent('comment.published')
   replyToParentAuthor({ articleId, comment, authorId, parentAuthorId }: CommentPublished): void {
-    if (parentAuthorId && parentAuthorId !== authorId) this.toUser(parentAuthorId, articleId, 'reply.received', { comment });
+    if (parentAuthorId && parentAuthorId !== authorId)
+      this.toUser(parentAuthorId, articleId, 'reply.received', { comment });
   }
 
   /** A held comment: a new one is shown to its author's other connections; the moderators' queue hears of it. */
@@ -98,11 +104,20 @@ export class LiveRouter implements BeforeApplicationShutdown {
     this.server?.local.emit('server.reconnected', payload);
   }
 
-  private toUser<T extends keyof PrivateEventPayloads>(userId: string, articleId: string | null, type: T, payload: PrivateEventPayloads[T]): void {
+  private toUser<T extends keyof PrivateEventPayloads>(
+    userId: string,
+    articleId: string | null,
+    type: T,
+    payload: PrivateEventPayloads[T],
+  ): void {
     this.emit(userRoom(userId), type, { seq: null, articleId, at: new Date().toISOString(), ...payload });
   }
 
-  private toModerators<T extends keyof PrivateEventPayloads>(articleId: string, type: T, payload: PrivateEventPayloads[T]): void {
+  private toModerators<T extends keyof PrivateEventPayloads>(
+    articleId: string,
+    type: T,
+    payload: PrivateEventPayloads[T],
+  ): void {
     this.emit(MODERATORS_ROOM, type, { seq: null, articleId, at: new Date().toISOString(), ...payload });
   }
 

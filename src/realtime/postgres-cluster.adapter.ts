@@ -38,7 +38,9 @@ export class PostgresClusterAdapter extends PostgresAdapter implements FanoutRec
   }
 
   /** While the fan-out is down no peer can answer: this process's sockets at once, rather than a wait for a timeout. */
-  override fetchSockets(opts: Parameters<PostgresAdapter['fetchSockets']>[0]): ReturnType<PostgresAdapter['fetchSockets']> {
+  override fetchSockets(
+    opts: Parameters<PostgresAdapter['fetchSockets']>[0],
+  ): ReturnType<PostgresAdapter['fetchSockets']> {
     return super.fetchSockets(this.fanout.listening ? opts : { ...opts, flags: { ...opts.flags, local: true } });
   }
 

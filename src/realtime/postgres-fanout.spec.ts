@@ -13,9 +13,18 @@ describe('reconnectDelay', () => {
   });
 
   it('waits at least half of it, the rest at random, so processes do not all come back at once', () => {
-    assert.equal(reconnectDelay(2, limits, () => 0), 1_000);
-    assert.equal(reconnectDelay(2, limits, () => 0.5), 1_500);
-    assert.equal(reconnectDelay(9, limits, () => 0), 5_000);
+    assert.equal(
+      reconnectDelay(2, limits, () => 0),
+      1_000,
+    );
+    assert.equal(
+      reconnectDelay(2, limits, () => 0.5),
+      1_500,
+    );
+    assert.equal(
+      reconnectDelay(9, limits, () => 0),
+      5_000,
+    );
   });
 });
 
@@ -60,24 +69,48 @@ describe('PostgresFanout against a database that does not answer', () => {
     await barrier.close();
   });
 
-  it('publishes without waiting, reports that it is not listening, and closes within its deadline', HANG_GUARD, async () => {
-    const sut = new PostgresFanout({ databaseUrl: url, connectTimeoutMs: 300, queryTimeoutMs: 300, closeTimeoutMs: 500, reconnectMs: { min: 50, max: 200 } });
-    try {
-      await sut.start();
-      assert.equal(sut.state().status, 'reconnecting', 'a connection that does not answer is given up after its timeout');
-      assert.equal(sut.listening, false);
-      for (let i = 0; i < 100; i++) {
-        const returned: unknown = sut.publish({ uid: 'me', nsp: '/', type: 3, data: { packet: { type: 2, data: ['event', i] }, opts: { rooms: [], except: [] } } } as never);
-        assert.equal(returned, undefined, 'publishing hands back nothing to wait for');
+  it(
+    'publishes without waiting, reports that it is not listening, and closes within its deadline',
+    HANG_GUARD,
+    async () => {
+      const sut = new PostgresFanout({
+        databaseUrl: url,
+        connectTimeoutMs: 300,
+        queryTimeoutMs: 300,
+        closeTimeoutMs: 500,
+        reconnectMs: { min: 50, max: 200 },
+      });
+      try {
+        await sut.start();
+        assert.equal(
+          sut.state().status,
+          'reconnecting',
+          'a connection that does not answer is given up after its timeout',
+        );
+        assert.equal(sut.listening, false);
+        for (let i = 0; i < 100; i++) {
+          const returned: unknown = sut.publish({
+            uid: 'me',
+            nsp: '/',
+            type: 3,
+            data: { packet: { type: 2, data: ['event', i] }, opts: { rooms: [], except: [] } },
+          } as never);
+          assert.equal(returned, undefined, 'publishing hands back nothing to wait for');
+        }
+      } finally {
+        await sut.close();
       }
-    } finally {
-      await sut.close();
-    }
-    assert.equal(sut.state().status, 'closed');
-  });
+      assert.equal(sut.state().status, 'closed');
+    },
+  );
 
   it('keeps trying until closed, and never after', HANG_GUARD, async () => {
-    const sut = new PostgresFanout({ databaseUrl: url, connectTimeoutMs: 100, reconnectMs: { min: 20, max: 100 }, closeTimeoutMs: 300 });
+    const sut = new PostgresFanout({
+      databaseUrl: url,
+      connectTimeoutMs: 100,
+      reconnectMs: { min: 20, max: 100 },
+      closeTimeoutMs: 300,
+    });
     const before = database.sockets.length;
     try {
       await sut.start();
@@ -88,7 +121,12 @@ describe('PostgresFanout against a database that does not answer', () => {
     const atClose = database.sockets.length;
     // The barrier: another fan-out, started after the close, makes four attempts (each waits out a 100 ms connect
     // timeout, more than the closed one's longest delay of 100 ms plus its own connect) at a second database.
-    const witness = new PostgresFanout({ databaseUrl: barrierUrl, connectTimeoutMs: 100, reconnectMs: { min: 1, max: 1 }, closeTimeoutMs: 300 });
+    const witness = new PostgresFanout({
+      databaseUrl: barrierUrl,
+      connectTimeoutMs: 100,
+      reconnectMs: { min: 1, max: 1 },
+      closeTimeoutMs: 300,
+    });
     try {
       await witness.start();
       await barrier.attempts(4);

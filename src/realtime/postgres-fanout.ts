@@ -142,7 +142,9 @@ export class PostgresFanout {
     const channel = this.channelOf(namespace);
     this.receivers.set(channel, receiver);
     const client = this.listener;
-    client?.query(`LISTEN ${pg.escapeIdentifier(channel)}`).catch((error: Error) => this.listenerLost(client, error.message));
+    client
+      ?.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+      .catch((error: Error) => this.listenerLost(client, error.message));
   }
 
   removeReceiver(namespace: string, receiver: FanoutReceiver): void {
@@ -166,7 +168,13 @@ export class PostgresFanout {
       this.failed(new Error('too many messages waiting for the database'), 1);
       return;
     }
-    this.outbox.push({ channel: this.channelOf(message.nsp), payload, uid: message.uid, type: message.type, queuedAt: Date.now() });
+    this.outbox.push({
+      channel: this.channelOf(message.nsp),
+      payload,
+      uid: message.uid,
+      type: message.type,
+      queuedAt: Date.now(),
+    });
     this.sending ??= this.sendQueued().finally(() => (this.sending = undefined));
   }
 
@@ -280,7 +288,10 @@ export class PostgresFanout {
       if (header.uid === receiver.serverId) return;
       let message: ClusterMessage | ClusterResponse = header;
       if (header.attachmentId !== undefined) {
-        const result = await this.pool.query<{ payload: Buffer }>(`SELECT payload FROM ${pg.escapeIdentifier(this.options.tableName)} WHERE id = $1`, [header.attachmentId]);
+        const result = await this.pool.query<{ payload: Buffer }>(
+          `SELECT payload FROM ${pg.escapeIdentifier(this.options.tableName)} WHERE id = $1`,
+          [header.attachmentId],
+        );
         if (result.rows.length === 0) return;
         message = JSON.parse(result.rows[0].payload.toString('utf8')) as ClusterMessage | ClusterResponse;
       }
@@ -300,7 +311,9 @@ export class PostgresFanout {
       try {
         await this.notify(item);
         if (this.failures.count > 0) {
-          this.log.log(`live fan-out: publishing again (${this.failures.count} failures, ${this.failures.dropped} messages dropped)`);
+          this.log.log(
+            `live fan-out: publishing again (${this.failures.count} failures, ${this.failures.dropped} messages dropped)`,
+          );
           this.failures = { count: 0, dropped: 0, loggedAt: 0 };
         }
       } catch (error) {
@@ -315,7 +328,10 @@ export class PostgresFanout {
       return;
     }
     const table = pg.escapeIdentifier(this.options.tableName);
-    const { rows } = await this.pool.query<{ id: string }>(`INSERT INTO ${table} (payload) VALUES ($1) RETURNING id::text AS id`, [Buffer.from(item.payload, 'utf8')]);
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO ${table} (payload) VALUES ($1) RETURNING id::text AS id`,
+      [Buffer.from(item.payload, 'utf8')],
+    );
     const header = JSON.stringify({ uid: item.uid, type: item.type, attachmentId: rows[0].id });
     await this.pool.query('SELECT pg_notify($1, $2)', [item.channel, header]);
   }
@@ -327,13 +343,17 @@ export class PostgresFanout {
     const now = Date.now();
     if (now - this.failures.loggedAt < 10_000) return;
     this.failures.loggedAt = now;
-    this.log.warn(`live fan-out: could not publish to other processes (${error.message}); ${this.failures.dropped} messages dropped so far`);
+    this.log.warn(
+      `live fan-out: could not publish to other processes (${error.message}); ${this.failures.dropped} messages dropped so far`,
+    );
   }
 
   private async removeOldAttachments(): Promise<void> {
     try {
       const table = pg.escapeIdentifier(this.options.tableName);
-      await this.pool.query(`DELETE FROM ${table} WHERE created_at < now() - make_interval(secs => $1)`, [this.options.attachmentTtlMs / 1000]);
+      await this.pool.query(`DELETE FROM ${table} WHERE created_at < now() - make_interval(secs => $1)`, [
+        this.options.attachmentTtlMs / 1000,
+      ]);
     } catch (error) {
       this.log.debug(`live fan-out: old payloads not removed: ${(error as Error).message}`);
     }
@@ -361,7 +381,11 @@ async function withDeadline(promise: Promise<unknown>, ms: number): Promise<bool
  * `max`, of which the second half is random ("equal jitter"), so that the processes that lost the same database do
  * not all come back at the same instant.
  */
-export function reconnectDelay(attempt: number, { min, max }: { min: number; max: number }, random: () => number = Math.random): number {
+export function reconnectDelay(
+  attempt: number,
+  { min, max }: { min: number; max: number },
+  random: () => number = Math.random,
+): number {
   const capped = Math.min(max, min * 2 ** attempt);
   return Math.round(capped / 2 + (capped / 2) * random());
 }

@@ -20,6 +20,15 @@ import { SocketAuthentication } from './socket-authentication.js';
  */
 @Module({
   imports: [AuthModule, ArticlesModule, CommentsModule, CommonModule, RateLimitModule, EventsModule],
-  providers: [LiveRouter, CatchUps, JoinLimits, Presence, RealtimeGateway, ConnectionAdmission, SocketAuthentication, Follows],
+  providers: [
+    LiveRouter,
+    CatchUps,
+    JoinLimits,
+    Presence,
+    RealtimeGateway,
+    ConnectionAdmission,
+    SocketAuthentication,
+    Follows,
+  ],
 })
 export class RealtimeModule {}

@@ -65,7 +65,9 @@ export class SocketAuthentication {
     }
     // A cookie from a page of another origin counts for nothing: that socket is anonymous, whatever the cookie says.
     if (!this.fromOwnPage(socket)) return;
-    const cookie = (socket.request as IncomingMessage & { cookies?: Record<string, unknown> }).cookies?.[SESSION_COOKIE];
+    const cookie = (socket.request as IncomingMessage & { cookies?: Record<string, unknown> }).cookies?.[
+      SESSION_COOKIE
+    ];
     if (typeof cookie === 'string' && cookie !== '') {
       const session = await this.auth.sessionFor(cookie);
       if (!session) return;

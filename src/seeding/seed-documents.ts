@@ -22,4 +22,7 @@ export const SEED_DOCUMENTS: SeedDocument[] = [
  * seeds/documents, from the compiled file's place (dist/src/seeding) or the source's (src/seeding): the documents stay
  * in seeds/ as data (the Docker image copies that folder); the code that reads them is this feature.
  */
-export const DOCUMENTS_DIR = new URL(import.meta.url.includes('/dist/') ? '../../../seeds/documents/' : '../../seeds/documents/', import.meta.url);
+export const DOCUMENTS_DIR = new URL(
+  import.meta.url.includes('/dist/') ? '../../../seeds/documents/' : '../../seeds/documents/',
+  import.meta.url,
+);

@@ -43,11 +43,17 @@ export class SeedImporter {
       const done = await this.dataSource.transaction((manager) => this.importOne(manager, importKey, parsed, index));
       (done ? report.imported : report.skipped).push(importKey);
     }
-    if (report.imported.length > 0) this.logger.log(`Imported ${report.imported.length} seed document(s): ${report.imported.join(', ')}`);
+    if (report.imported.length > 0)
+      this.logger.log(`Imported ${report.imported.length} seed document(s): ${report.imported.join(', ')}`);
     return report;
   }
 
-  private async importOne(manager: EntityManager, importKey: string, parsed: ParsedDocument, index: number): Promise<boolean> {
+  private async importOne(
+    manager: EntityManager,
+    importKey: string,
+    parsed: ParsedDocument,
+    index: number,
+  ): Promise<boolean> {
     await this.articles.lockImports(manager);
     if (await this.articles.findByImportKey(importKey, manager)) return false;
     const blocks = buildBlocks(importKey, parsed.blocks);
@@ -85,7 +91,11 @@ export class SeedImporter {
   ): Promise<void> {
     const inserted = new Map<number, { id: string; path: string[] }>();
     for (const [i, comment] of parsed.comments.entries()) {
-      const author = await this.users.ensureImportedUser(manager, this.usernameOf(comment, importKey), this.displayNameOf(comment, parsed));
+      const author = await this.users.ensureImportedUser(
+        manager,
+        this.usernameOf(comment, importKey),
+        this.displayNameOf(comment, parsed),
+      );
       const parent = comment.replyTo !== null ? (inserted.get(comment.replyTo) ?? null) : null;
       const quotes = locateQuotes(comment.body, blocks).map((q) => ({
         source: 'article' as const,

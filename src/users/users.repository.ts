@@ -24,7 +24,12 @@ export class UsersRepository {
    * Creates an account; null when the username is taken (case-insensitively). The unique index decides, so two
    * concurrent sign-ups with one name cannot both win.
    */
-  async createAccount(account: { username: string; displayName: string; passwordHash: string; role: UserRole }): Promise<UserEntity | null> {
+  async createAccount(account: {
+    username: string;
+    displayName: string;
+    passwordHash: string;
+    role: UserRole;
+  }): Promise<UserEntity | null> {
     const rows: { id: string }[] = await this.dataSource.query(
       `INSERT INTO users (username, username_key, display_name, role, password_hash)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username_key) DO NOTHING RETURNING id`,
@@ -34,7 +39,11 @@ export class UsersRepository {
   }
 
   async setBan(tx: EntityManager, id: string, until: Date | null, reason: string): Promise<void> {
-    await tx.query('UPDATE users SET banned = true, banned_until = $2, ban_reason = $3 WHERE id = $1', [id, until, reason]);
+    await tx.query('UPDATE users SET banned = true, banned_until = $2, ban_reason = $3 WHERE id = $1', [
+      id,
+      until,
+      reason,
+    ]);
   }
 
   /** Lifts a ban; true when one was in force. */

@@ -16,9 +16,14 @@ export class VotesRepository implements ViewerVotes {
   async setVote(tx: Tx, commentId: string, userId: string, value: -1 | 0 | 1): Promise<number> {
     const previous = await this.lockVote(tx, commentId, userId, value);
     if (value === 0) {
-      if (previous !== 0) await tx.query('DELETE FROM votes WHERE comment_id = $1 AND user_id = $2', [commentId, userId]);
+      if (previous !== 0)
+        await tx.query('DELETE FROM votes WHERE comment_id = $1 AND user_id = $2', [commentId, userId]);
     } else if (previous !== value) {
-      await tx.query('UPDATE votes SET value = $3, updated_at = now() WHERE comment_id = $1 AND user_id = $2', [commentId, userId, value]);
+      await tx.query('UPDATE votes SET value = $3, updated_at = now() WHERE comment_id = $1 AND user_id = $2', [
+        commentId,
+        userId,
+        value,
+      ]);
     }
     return previous;
   }
@@ -36,10 +41,10 @@ export class VotesRepository implements ViewerVotes {
   /** The current value, with the row locked; a new vote is inserted (locked too) and reported as 0. */
   private async lockVote(tx: Tx, commentId: string, userId: string, value: number): Promise<number> {
     for (;;) {
-      const rows: { value: number }[] = await tx.query('SELECT value FROM votes WHERE comment_id = $1 AND user_id = $2 FOR UPDATE', [
-        commentId,
-        userId,
-      ]);
+      const rows: { value: number }[] = await tx.query(
+        'SELECT value FROM votes WHERE comment_id = $1 AND user_id = $2 FOR UPDATE',
+        [commentId, userId],
+      );
       if (rows.length > 0) return rows[0].value;
       if (value === 0) return 0;
       const inserted: unknown[] = await tx.query(

@@ -26,17 +26,27 @@ export class VotesService {
     const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
     return this.uow.run(async (tx) => {
       const comment = await this.comments.findById(id, tx);
-      if (!comment || !CommentAccess.canSee(comment, viewer)) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
-      if (CommentAccess.isAuthor(comment, viewer)) throw new DomainError(ErrorCode.Forbidden, 'You cannot vote on your own comment.');
-      if (comment.status !== 'visible') throw new DomainError(ErrorCode.Forbidden, `A ${CommentAccess.shownStatus(comment, viewer)} comment takes no votes.`);
+      if (!comment || !CommentAccess.canSee(comment, viewer))
+        throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+      if (CommentAccess.isAuthor(comment, viewer))
+        throw new DomainError(ErrorCode.Forbidden, 'You cannot vote on your own comment.');
+      if (comment.status !== 'visible')
+        throw new DomainError(
+          ErrorCode.Forbidden,
+          `A ${CommentAccess.shownStatus(comment, viewer)} comment takes no votes.`,
+        );
       const article = await this.articles.findById(comment.articleId, tx);
-      if (article?.locked && !isModerator(viewer)) throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
+      if (article?.locked && !isModerator(viewer))
+        throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
       const previous = await this.votes.setVote(tx, id, userId, value);
       const up = Number(value === 1) - Number(previous === 1);
       const down = Number(value === -1) - Number(previous === -1);
       const counters = await this.comments.applyVoteCounters(tx, id, up, down);
       if (up !== 0 || down !== 0) {
-        await this.bus.recordForArticle(tx, comment.articleId, { type: 'comment.voted', payload: { commentId: id, ...counters } });
+        await this.bus.recordForArticle(tx, comment.articleId, {
+          type: 'comment.voted',
+          payload: { commentId: id, ...counters },
+        });
       }
       return { ...counters, myVote: value };
     });

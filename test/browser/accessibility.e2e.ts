@@ -37,9 +37,21 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
     const thread = await t.http.get(`/api/articles/${SLUG}/comments`).expect(200);
     commentId = thread.body.items[0].id as string;
     // Something in every queue and list the moderators' view shows.
-    const posted = await t.http.post(`/api/articles/${SLUG}/comments`).set('Authorization', bearer(reader.token)).send({ body: 'A comment to report.' }).expect(201);
-    await t.http.post(`/api/comments/${posted.body.id}/reports`).set('Authorization', bearer(admin.token)).send({ reason: 'spam' }).expect(201);
-    await t.http.post(`/api/moderation/users/${reader.id}/ban`).set('Authorization', bearer(admin.token)).send({ reason: 'for the audit', until: new Date(Date.now() + 3_600_000).toISOString() }).expect(200);
+    const posted = await t.http
+      .post(`/api/articles/${SLUG}/comments`)
+      .set('Authorization', bearer(reader.token))
+      .send({ body: 'A comment to report.' })
+      .expect(201);
+    await t.http
+      .post(`/api/comments/${posted.body.id}/reports`)
+      .set('Authorization', bearer(admin.token))
+      .send({ reason: 'spam' })
+      .expect(201);
+    await t.http
+      .post(`/api/moderation/users/${reader.id}/ban`)
+      .set('Authorization', bearer(admin.token))
+      .send({ reason: 'for the audit', until: new Date(Date.now() + 3_600_000).toISOString() })
+      .expect(200);
     await t.http.delete(`/api/moderation/users/${reader.id}/ban`).set('Authorization', bearer(admin.token)).expect(204);
   });
 
@@ -56,7 +68,13 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
     );
     const serious = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     assert.deepEqual(
-      serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`),
+      serious.map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(' | ')}`,
+      ),
       [],
       where,
     );
@@ -101,7 +119,8 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
   async function tabTo(page: Page, matches: string, limit = 400): Promise<number> {
     for (let presses = 1; presses <= limit; presses++) {
       await page.keyboard.press('Tab');
-      if (await page.evaluate<boolean>(`document.activeElement?.matches(${JSON.stringify(matches)}) ?? false`)) return presses;
+      if (await page.evaluate<boolean>(`document.activeElement?.matches(${JSON.stringify(matches)}) ?? false`))
+        return presses;
     }
     assert.fail(`no element matching ${matches} within ${limit} presses of Tab`);
   }
@@ -130,7 +149,10 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
     await tabTo(page, '[data-audit="first"] form button[type="submit"]', 10);
     assert.equal(await page.evaluate<string>(`document.activeElement?.textContent?.trim() ?? ''`), 'Post reply');
     await page.keyboard.press('Enter');
-    await page.locator('[data-audit="first"] ol.replies li.comment').filter({ hasText: 'Typed without a mouse.' }).waitFor();
+    await page
+      .locator('[data-audit="first"] ol.replies li.comment')
+      .filter({ hasText: 'Typed without a mouse.' })
+      .waitFor();
     // The box closed and the focus went back to the Reply button, not to the top of the page.
     await page.locator('[data-audit="first"] > article > footer button[aria-expanded]:focus').waitFor();
     // A focus ring is drawn where the keyboard is.

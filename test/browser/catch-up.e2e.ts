@@ -32,7 +32,11 @@ describe('the web client catching up after its server restarts', { skip: browser
     const article = await new Fixtures(t.app).newArticle();
     const author = await newUser(t, uniqueName('author'), { displayName });
     const post = (fields: object) =>
-      t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', bearer(author.token)).send(fields).expect(201);
+      t.http
+        .post(`/api/articles/${article.slug}/comments`)
+        .set('Authorization', bearer(author.token))
+        .send(fields)
+        .expect(201);
     const top = (await post({ body })).body as { id: string };
     return { article, author, top, post };
   }
@@ -55,7 +59,9 @@ describe('the web client catching up after its server restarts', { skip: browser
     await post({ body: 'Written before the connection opened.', parentId: top.id });
     open();
     await page.getByText('1 following').waitFor();
-    const reply = page.locator('li.comment ol.replies li.comment').filter({ hasText: 'Written before the connection opened.' });
+    const reply = page
+      .locator('li.comment ol.replies li.comment')
+      .filter({ hasText: 'Written before the connection opened.' });
     await reply.waitFor();
     assert.equal(await reply.count(), 1);
     await context.close();
@@ -70,7 +76,11 @@ describe('the web client catching up after its server restarts', { skip: browser
     await page.goto(`${t.baseUrl}/articles/${article.slug}`);
     await page.getByText('1 following').waitFor();
     const post = (body: object) =>
-      t.http.post(`/api/articles/${article.slug}/comments`).set('Authorization', bearer(author.token)).send(body).expect(201);
+      t.http
+        .post(`/api/articles/${article.slug}/comments`)
+        .set('Authorization', bearer(author.token))
+        .send(body)
+        .expect(201);
     const top = await post({ body: 'A new comment that waits.' });
     const show = page.getByRole('button', { name: 'Show 1 new comment' });
     await show.waitFor();
@@ -78,7 +88,9 @@ describe('the web client catching up after its server restarts', { skip: browser
     await page.getByRole('heading', { name: /Discussion \(2\)/ }).waitFor();
     await show.click();
     await page.getByRole('button', { name: 'Load 1 more reply' }).click();
-    const reply = page.locator('li.comment ol.replies li.comment').filter({ hasText: 'A reply to the waiting comment.' });
+    const reply = page
+      .locator('li.comment ol.replies li.comment')
+      .filter({ hasText: 'A reply to the waiting comment.' });
     await reply.waitFor();
     assert.equal(await reply.count(), 1);
     await context.close();

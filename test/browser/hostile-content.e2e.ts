@@ -30,11 +30,19 @@ describe('hostile content in the web client', { skip: browserSkipReason() }, () 
         author: '<svg onload=alert(1)>',
         tags: ['<b onmouseover=alert(1)>tag</b>'],
         source: '<a href="javascript:alert(1)">source</a>',
-        body: ['# A heading <img src=x onerror=alert(1)>', '', 'The first paragraph, quoted below.', '', ...XSS.map(([, s]) => `${s}\n`)].join('\n'),
+        body: [
+          '# A heading <img src=x onerror=alert(1)>',
+          '',
+          'The first paragraph, quoted below.',
+          '',
+          ...XSS.map(([, s]) => `${s}\n`),
+        ].join('\n'),
       })
       .expect(201);
     slug = essay.body.slug as string;
-    const firstParagraph = (essay.body.blocks as { id: string; kind: string; text: string }[]).find((b) => b.kind === 'paragraph' && b.text.startsWith('The first'));
+    const firstParagraph = (essay.body.blocks as { id: string; kind: string; text: string }[]).find(
+      (b) => b.kind === 'paragraph' && b.text.startsWith('The first'),
+    );
     assert.ok(firstParagraph);
     // Authors whose display names are payloads (64 code points at most: the shorter ones).
     const authors: Account[] = [];
@@ -51,7 +59,9 @@ describe('hostile content in the web client', { skip: browserSkipReason() }, () 
         .send({
           body: `Payload ${i}: ${payload}`,
           ...(i % 3 === 1 && parentId ? { parentId } : {}),
-          ...(i % 4 === 0 ? { quote: { source: 'article', blockId: firstParagraph.id, text: 'The first paragraph' } } : {}),
+          ...(i % 4 === 0
+            ? { quote: { source: 'article', blockId: firstParagraph.id, text: 'The first paragraph' } }
+            : {}),
         })
         .expect(201);
       commentIds.push(res.body.id as string);
@@ -60,10 +70,22 @@ describe('hostile content in the web client', { skip: browserSkipReason() }, () 
     // Reports with payload notes, and one comment removed with a payload reason: the moderators' view shows both.
     const reporter = await newUser(t, uniqueName('reporter'));
     for (const id of commentIds.slice(0, 5)) {
-      await t.http.post(`/api/comments/${id}/reports`).set('Authorization', bearer(reporter.token)).send({ reason: 'other', note: XSS[2][1] }).expect(201);
+      await t.http
+        .post(`/api/comments/${id}/reports`)
+        .set('Authorization', bearer(reporter.token))
+        .send({ reason: 'other', note: XSS[2][1] })
+        .expect(201);
     }
-    await t.http.post(`/api/moderation/comments/${commentIds[5]}/remove`).set('Authorization', bearer(admin.token)).send({ reason: XSS[0][1] }).expect(200);
-    await t.http.post(`/api/moderation/users/${authors[0].id}/ban`).set('Authorization', bearer(admin.token)).send({ reason: XSS[4][1] }).expect(200);
+    await t.http
+      .post(`/api/moderation/comments/${commentIds[5]}/remove`)
+      .set('Authorization', bearer(admin.token))
+      .send({ reason: XSS[0][1] })
+      .expect(200);
+    await t.http
+      .post(`/api/moderation/users/${authors[0].id}/ban`)
+      .set('Authorization', bearer(admin.token))
+      .send({ reason: XSS[4][1] })
+      .expect(200);
   });
 
   after(async () => {
@@ -72,7 +94,9 @@ describe('hostile content in the web client', { skip: browserSkipReason() }, () 
   });
 
   /** A page that records anything a payload could have made run. */
-  async function watchedPage(signedIn?: Account): Promise<{ page: Page; fired: () => Promise<string[]>; close: () => Promise<void> }> {
+  async function watchedPage(
+    signedIn?: Account,
+  ): Promise<{ page: Page; fired: () => Promise<string[]>; close: () => Promise<void> }> {
     const { context, page } = await newReader(browser);
     if (signedIn) await context.addCookies([{ name: 'forum_session', value: signedIn.token, url: t.baseUrl }]);
     const dialogs: string[] = [];
@@ -115,7 +139,9 @@ describe('hostile content in the web client', { skip: browserSkipReason() }, () 
   it('reads the essay and its whole thread as text: nothing runs, nothing active in the page', async () => {
     const { page, fired, close } = await watchedPage();
     await page.goto(`${t.baseUrl}/articles/${slug}`);
-    await page.getByRole('heading', { name: 'An essay <script>alert(1)</script> <img src=x onerror=alert(1)>' }).waitFor();
+    await page
+      .getByRole('heading', { name: 'An essay <script>alert(1)</script> <img src=x onerror=alert(1)>' })
+      .waitFor();
     await page.getByText(/^\d+ following$/).waitFor();
     // Every comment, loaded to the end.
     // Each click waits until what it loaded is on the page, so the next look for a button never sees one that the
@@ -132,7 +158,10 @@ describe('hostile content in the web client', { skip: browserSkipReason() }, () 
     // The payloads are there, as the words they are.
     const discussion = page.locator('#discussion');
     for (const i of [0, 2, 4, 10, XSS.length - 1]) {
-      await discussion.getByText(`Payload ${i}: ${XSS[i][1]}`.replace(/\s+/g, ' ').slice(0, 40), { exact: false }).first().waitFor();
+      await discussion
+        .getByText(`Payload ${i}: ${XSS[i][1]}`.replace(/\s+/g, ' ').slice(0, 40), { exact: false })
+        .first()
+        .waitFor();
     }
     assert.equal(await discussion.locator('li.comment').count(), XSS.length);
     await assertInert(page, 'reading view');
@@ -160,7 +189,10 @@ describe('hostile content in the web client', { skip: browserSkipReason() }, () 
     await page.getByRole('button', { name: 'Reported' }).click();
     await page.getByText(XSS[2][1]).first().waitFor(); // a report's note, as text
     await page.getByRole('button', { name: 'Removed' }).click();
-    await page.getByText(/^Payload 5:/).first().waitFor();
+    await page
+      .getByText(/^Payload 5:/)
+      .first()
+      .waitFor();
     await page.locator('#bans').getByText(XSS[4][1]).first().waitFor(); // the ban's reason
     await assertInert(page, 'moderation');
     assert.deepEqual(await fired(), []);

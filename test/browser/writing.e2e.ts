@@ -130,12 +130,17 @@ describe('writing in the web client: quotes, drafts, moderation', { skip: browse
 
     // The re-sort is over when the thread shows the oldest comment first: only then is the draft's survival shown.
     const firstBy = async (sort: string) =>
-      ((await t.http.get(`/api/articles/${ARTICLE}/comments?sort=${sort}&limit=1`).expect(200)).body as { items: { id: string }[] })
-        .items[0].id;
+      (
+        (await t.http.get(`/api/articles/${ARTICLE}/comments?sort=${sort}&limit=1`).expect(200)).body as {
+          items: { id: string }[];
+        }
+      ).items[0].id;
     const oldest = await firstBy('old');
     assert.notEqual(oldest, await firstBy('best'), 'the two sorts begin differently, so the new order shows');
     await page.getByRole('group', { name: 'Sort comments' }).getByRole('button', { name: 'Oldest' }).click();
-    await page.locator(`ol.thread > li.comment:first-of-type[data-comment-id="${oldest}"]`).waitFor({ timeout: TIMEOUT });
+    await page
+      .locator(`ol.thread > li.comment:first-of-type[data-comment-id="${oldest}"]`)
+      .waitFor({ timeout: TIMEOUT });
     assert.equal(await page.getByLabel('Reply to Stewart').inputValue(), 'An answer to Stewart, half written');
 
     await stewart.getByRole('button', { name: 'Post reply' }).click();

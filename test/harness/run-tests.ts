@@ -178,7 +178,13 @@ async function writeTimesRecord(times: Record<string, number>): Promise<void> {
 /** The files in decreasing expected wall time: the recorded one, or a guess by kind for a file not run before. */
 function longestFirst(files: string[], times: Record<string, number>): string[] {
   const guess = (file: string) =>
-    file.includes(`${path.sep}browser${path.sep}`) ? 20_000 : file.endsWith('.e2e.js') ? 10_000 : file.endsWith('.medium.spec.js') ? 5_000 : 1_000;
+    file.includes(`${path.sep}browser${path.sep}`)
+      ? 20_000
+      : file.endsWith('.e2e.js')
+        ? 10_000
+        : file.endsWith('.medium.spec.js')
+          ? 5_000
+          : 1_000;
   const expected = (file: string) => times[path.relative(repoRoot, file)] ?? guess(file);
   return [...files].sort((a, b) => expected(b) - expected(a) || a.localeCompare(b));
 }

@@ -16,7 +16,8 @@ export const PASSWORD = 'correct-horse-battery';
  * a fixture account signs in with PASSWORD (test/accounts.e2e.ts checks it). If PASSWORD changes, recompute it with
  * `node -e "require('argon2').hash(PASSWORD, { type: 2 }).then(console.log)"`.
  */
-export const PASSWORD_HASH = '$argon2id$v=19$m=65536,p=4,t=3$h4wPjk1ITxkqWo2vahvwDQ$l6/XQKatrUza9W1kbOZUYmlGOvEOfeKTX3c6AsqDX3g';
+export const PASSWORD_HASH =
+  '$argon2id$v=19$m=65536,p=4,t=3$h4wPjk1ITxkqWo2vahvwDQ$l6/XQKatrUza9W1kbOZUYmlGOvEOfeKTX3c6AsqDX3g';
 
 /** Pass as `env` to startTestApp when a suite needs the first admin: `startTestApp({ env: ADMIN_ENV })`. */
 export const ADMIN_USERNAME = 'admin';

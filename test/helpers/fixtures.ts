@@ -32,7 +32,9 @@ export class Fixtures {
     return { id: user.id, username: user.username };
   }
 
-  async newArticle(paragraphs: string[] = ['The first paragraph of a test essay.', 'A second paragraph, to quote.']): Promise<ArticleFixture> {
+  async newArticle(
+    paragraphs: string[] = ['The first paragraph of a test essay.', 'A second paragraph, to quote.'],
+  ): Promise<ArticleFixture> {
     const key = `test-${randomBytes(6).toString('hex')}`;
     const blocks = buildBlocks(
       key,
@@ -73,7 +75,9 @@ export class Fixtures {
     const body = options.body ?? `A comment ${randomBytes(4).toString('hex')}`;
     const comments = this.app.get(CommentsRepository);
     return this.dataSource.transaction(async (manager) => {
-      const block = options.quoteBlockId ? options.article.blocks.find((b) => b.id === options.quoteBlockId) : undefined;
+      const block = options.quoteBlockId
+        ? options.article.blocks.find((b) => b.id === options.quoteBlockId)
+        : undefined;
       const quotes: NewQuote[] = block
         ? [{ source: 'article', blockId: block.id, quotedCommentId: null, text: block.text, verified: true }]
         : [];

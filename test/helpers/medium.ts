@@ -19,7 +19,9 @@ export interface MediumContext {
  * migrated template database, without an HTTP server or a socket: for `*.spec.ts` files of the middle tier, which
  * take the object under test from the context (`context.app.get(SessionsRepository)`) as the app wires it.
  */
-export async function startMediumContext(options: { env?: Record<string, string>; modules?: Type[] } = {}): Promise<MediumContext> {
+export async function startMediumContext(
+  options: { env?: Record<string, string>; modules?: Type[] } = {},
+): Promise<MediumContext> {
   const database = await newTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', ...options.env });
   try {

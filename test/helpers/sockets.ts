@@ -21,7 +21,12 @@ export class Follower {
   }
 
   static connect(baseUrl: string, token?: string): Promise<Follower> {
-    const socket = io(baseUrl, { transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true });
+    const socket = io(baseUrl, {
+      transports: ['websocket'],
+      auth: token ? { token } : {},
+      reconnection: false,
+      forceNew: true,
+    });
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve(new Follower(socket)));
       socket.once('connect_error', (error) => {
@@ -48,7 +53,10 @@ export class Follower {
   async waitFor(count: number, ...names: string[]): Promise<Received[]> {
     const deadline = Date.now() + 5_000;
     while (this.events(...names).length < count) {
-      if (Date.now() > deadline) throw new Error(`waited for ${count} × ${names.join('/')}, got ${JSON.stringify(this.received.map((r) => r.event))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `waited for ${count} × ${names.join('/')}, got ${JSON.stringify(this.received.map((r) => r.event))}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return this.events(...names);
@@ -61,7 +69,8 @@ export class Follower {
     for (;;) {
       const found = this.received.find(accepts);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`waited for ${what}, got ${JSON.stringify(this.received.map((r) => r.event))}`);
+      if (Date.now() > deadline)
+        throw new Error(`waited for ${what}, got ${JSON.stringify(this.received.map((r) => r.event))}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -72,7 +81,11 @@ export class Follower {
    * the server sends it in the order sent, so an unwanted event, sent before, would have arrived before the barrier.
    * Answers the barrier event.
    */
-  async expectNoneBefore(unwanted: EventMatch, barrier: EventMatch, message = 'an unwanted event arrived'): Promise<Received> {
+  async expectNoneBefore(
+    unwanted: EventMatch,
+    barrier: EventMatch,
+    message = 'an unwanted event arrived',
+  ): Promise<Received> {
     const arrived = await this.waitUntil(barrier, 'the barrier event');
     const before = this.received.slice(0, this.received.indexOf(arrived));
     const seen = before.filter(matcher(unwanted));

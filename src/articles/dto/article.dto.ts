@@ -17,7 +17,6 @@ export class ArticleRefDto {
 }
 
 export class ArticleSummaryDto extends ArticleRefDto {
-
   @ApiProperty({ description: 'The essay’s author (free text, not a forum user).' })
   author: string;
 
@@ -86,7 +85,11 @@ export class ArticlePageDto {
   @ApiProperty({ type: [ArticleSummaryDto] })
   items: ArticleSummaryDto[];
 
-  @ApiProperty({ type: String, nullable: true, description: 'Pass back as `cursor` for the next page; null on the last.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass back as `cursor` for the next page; null on the last.',
+  })
   nextCursor: string | null;
 }
 
@@ -129,7 +132,11 @@ export class UpdateSettingsDto {
   @IsBoolean()
   premoderation?: boolean;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 86_400, description: 'A reader may post once per this many seconds (0: off)' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 86_400,
+    description: 'A reader may post once per this many seconds (0: off)',
+  })
   @OptionalNotNull()
   @IsInt()
   @Min(0)

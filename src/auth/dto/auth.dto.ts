@@ -69,7 +69,11 @@ export class AuthResultDto {
   @ApiProperty({ type: UserDto })
   user: UserDto;
 
-  @ApiProperty({ type: OwnBanDto, nullable: true, description: 'Set while this user is banned: they may read, not write.' })
+  @ApiProperty({
+    type: OwnBanDto,
+    nullable: true,
+    description: 'Set while this user is banned: they may read, not write.',
+  })
   ban: OwnBanDto | null;
 
   @ApiProperty({ description: 'Send as `Authorization: Bearer <token>`' })
@@ -80,7 +84,11 @@ export class MeDto {
   @ApiProperty({ type: UserDto })
   user: UserDto;
 
-  @ApiProperty({ type: OwnBanDto, nullable: true, description: 'Set while this user is banned: they may read, not write.' })
+  @ApiProperty({
+    type: OwnBanDto,
+    nullable: true,
+    description: 'Set while this user is banned: they may read, not write.',
+  })
   ban: OwnBanDto | null;
 }
 

@@ -58,7 +58,10 @@ export class CommentDto {
   @ApiProperty({ type: QuoteDto, nullable: true, description: 'The (first) passage the comment quotes' })
   quote: QuoteDto | null;
 
-  @ApiProperty({ type: [QuoteDto], description: 'Every passage the comment quotes (an imported comment may quote several); quote is the first' })
+  @ApiProperty({
+    type: [QuoteDto],
+    description: 'Every passage the comment quotes (an imported comment may quote several); quote is the first',
+  })
   quotes: QuoteDto[];
 
   @ApiProperty({ description: 'upvotes - downvotes' })
@@ -73,7 +76,9 @@ export class CommentDto {
   @ApiProperty({ enum: [-1, 0, 1] })
   myVote: number;
 
-  @ApiProperty({ description: 'Direct replies that readers see (a reply readers never saw, such as a pending one, is not counted)' })
+  @ApiProperty({
+    description: 'Direct replies that readers see (a reply readers never saw, such as a pending one, is not counted)',
+  })
   replyCount: number;
 }
 
@@ -124,12 +129,14 @@ export class PermalinkDto {
 
   @ApiProperty({
     type: [CommentDto],
-    description: 'From the top-level comment down to the parent; for a comment more than 20 levels deep, its nearest 20 (from the highest of them down to the parent)',
+    description:
+      'From the top-level comment down to the parent; for a comment more than 20 levels deep, its nearest 20 (from the highest of them down to the parent)',
   })
   ancestors: CommentDto[];
 
   @ApiProperty({
-    description: 'How many ancestors are above the first one given (0: the first is the top-level comment); the first one’s parentId leads up',
+    description:
+      'How many ancestors are above the first one given (0: the first is the top-level comment); the first one’s parentId leads up',
   })
   moreAncestors: number;
 

@@ -20,14 +20,20 @@ export function toQuoteDto(quote: QuoteRow): QuoteDto {
  */
 export function toCommentDto(row: CommentRow, quotes: QuoteRow[], viewer: Viewer, myVote: number): CommentDto {
   if (!CommentAccess.canSee(row, viewer)) return placeholder(row, 'removed', 0);
-  if (!CommentAccess.canSeeBody(row, viewer)) return placeholder(row, row.status === 'deleted' ? 'deleted' : 'removed', row.replyCount);
+  if (!CommentAccess.canSeeBody(row, viewer))
+    return placeholder(row, row.status === 'deleted' ? 'deleted' : 'removed', row.replyCount);
   const quoteDtos = quotes.map(toQuoteDto);
   return {
     id: row.id,
     articleId: row.articleId,
     parentId: row.parentId,
     depth: row.depth,
-    author: toUserDto({ id: row.authorId, username: row.authorUsername, displayName: row.authorDisplayName, role: row.authorRole }),
+    author: toUserDto({
+      id: row.authorId,
+      username: row.authorUsername,
+      displayName: row.authorDisplayName,
+      role: row.authorRole,
+    }),
     body: row.body,
     html: row.html,
     createdAt: row.createdAt.toISOString(),

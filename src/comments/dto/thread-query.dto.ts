@@ -16,7 +16,12 @@ export class TreeQueryDto {
   @IsIn(THREAD_SORTS)
   sort?: ThreadSort;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_DEPTH, default: DEFAULT_DEPTH, description: 'Levels of replies included' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_DEPTH,
+    default: DEFAULT_DEPTH,
+    description: 'Levels of replies included',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -24,7 +29,12 @@ export class TreeQueryDto {
   @Max(MAX_DEPTH)
   depth?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, default: DEFAULT_REPLY_LIMIT, description: 'Replies included per comment at each level (an extension of the contract)' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 100,
+    default: DEFAULT_REPLY_LIMIT,
+    description: 'Replies included per comment at each level (an extension of the contract)',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -56,4 +66,3 @@ export class PermalinkQueryDto extends TreeQueryDto {
 }
 
 export class RepliesQueryDto extends ThreadQueryDto {}
-

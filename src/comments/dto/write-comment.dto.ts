@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { IsEntityId } from '../../common/ids.js';
 import { MAX_LIMIT, PageCursor } from '../../common/pagination/page-query.dto.js';
 import { QUOTE_SOURCES, type QuoteSource } from '../comment-quote.entity.js';
@@ -28,7 +40,11 @@ export class QuoteInputDto {
   @IsEntityId('a comment')
   commentId?: string;
 
-  @ApiProperty({ minLength: 1, maxLength: MAX_QUOTE, description: 'Must stand word for word in the source (white space folded)' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: MAX_QUOTE,
+    description: 'Must stand word for word in the source (white space folded)',
+  })
   @IsString()
   @Length(1, MAX_QUOTE)
   text: string;
@@ -105,6 +121,10 @@ export class HistoryDto {
   @ApiProperty({ type: [RevisionDto], description: 'Earlier versions, oldest first' })
   items: RevisionDto[];
 
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the versions after these; null on the last page' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the versions after these; null on the last page',
+  })
   nextCursor: string | null;
 }

@@ -26,7 +26,9 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   return (
-    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|not queryable|ECONNRESET/i.test(error.message) ||
+    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|not queryable|ECONNRESET/i.test(
+      error.message,
+    ) ||
     // TypeORM, when the connection of a transaction died under it.
     error.name === 'QueryRunnerProviderAlreadyReleasedError' ||
     error.name === 'QueryRunnerAlreadyReleasedError' ||
@@ -41,7 +43,9 @@ function isDatabaseUnavailable(error: unknown): boolean {
 
 function bodyParserError(error: unknown): BodyParserError | null {
   const candidate = error as Partial<BodyParserError> | null | undefined;
-  return candidate && typeof candidate.type === 'string' && typeof candidate.status === 'number' ? (candidate as BodyParserError) : null;
+  return candidate && typeof candidate.type === 'string' && typeof candidate.status === 'number'
+    ? (candidate as BodyParserError)
+    : null;
 }
 
 /**
@@ -69,7 +73,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       };
     }
     // Body-parser failures arrive as they are, or wrapped by the Express adapter in an HttpException's cause.
-    const parserError = bodyParserError(exception) ?? (exception instanceof HttpException ? bodyParserError(exception.cause) : null);
+    const parserError =
+      bodyParserError(exception) ?? (exception instanceof HttpException ? bodyParserError(exception.cause) : null);
     if (parserError) return { body: this.fromBodyParser(parserError) };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -81,7 +86,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn(`database unavailable: ${(exception as Error).message}`);
       return {
-        body: { statusCode: 503, error: ErrorCode.ServiceUnavailable, message: 'The service is briefly unavailable; try again.' },
+        body: {
+          statusCode: 503,
+          error: ErrorCode.ServiceUnavailable,
+          message: 'The service is briefly unavailable; try again.',
+        },
         retryAfter: 1,
       };
     }
@@ -102,7 +111,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
         return { statusCode: 415, error: ErrorCode.UnsupportedMediaType, message: 'Send the body as UTF-8 JSON.' };
       default: {
         const status = error.status >= 400 && error.status < 500 ? error.status : 400;
-        return { statusCode: status, error: CODE_BY_STATUS[status] ?? ErrorCode.ValidationFailed, message: 'The request body could not be read.' };
+        return {
+          statusCode: status,
+          error: CODE_BY_STATUS[status] ?? ErrorCode.ValidationFailed,
+          message: 'The request body could not be read.',
+        };
       }
     }
   }
@@ -116,4 +129,3 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return exception.message;
   }
 }
-

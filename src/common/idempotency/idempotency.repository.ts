@@ -39,7 +39,10 @@ export class IdempotencyRepository {
   /** Keys are kept for at least `hours`. */
   async deleteOlderThan(hours: number): Promise<number> {
     return changedCount(
-      await this.dataSource.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [hours]),
+      await this.dataSource.query(
+        `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`,
+        [hours],
+      ),
     );
   }
 }

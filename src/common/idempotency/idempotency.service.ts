@@ -49,7 +49,11 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   }
 
   async remember(tx: Tx, request: IdempotentRequest, status: number, body: unknown): Promise<void> {
-    await this.keys.save(tx, request.userId, request.key, { requestHash: fingerprintHash(request.fingerprint), status, body });
+    await this.keys.save(tx, request.userId, request.key, {
+      requestHash: fingerprintHash(request.fingerprint),
+      status,
+      body,
+    });
   }
 }
 

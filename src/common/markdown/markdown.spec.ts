@@ -40,7 +40,10 @@ describe('renderMarkdown', () => {
 
 describe('htmlToText', () => {
   it('keeps the words a reader sees, one line per block', () => {
-    assert.equal(htmlToText('<p>a <strong>b</strong> &amp; c</p><ul><li>one</li><li>two</li></ul>'), 'a b & c\none\ntwo');
+    assert.equal(
+      htmlToText('<p>a <strong>b</strong> &amp; c</p><ul><li>one</li><li>two</li></ul>'),
+      'a b & c\none\ntwo',
+    );
   });
   it('is the inverse of escapeHtml', () => {
     const text = `<b> "quoted" & 'single'`;

@@ -21,7 +21,16 @@ describe('CursorCodec', () => {
     const cursor = sut.encode('articles', ['2026-01-01T00:00:00.000Z', '7']);
     const [payload, signature] = cursor.split('.');
     const forged = Buffer.from(JSON.stringify(['articles', '2026-01-01T00:00:00.000Z', '8'])).toString('base64url');
-    for (const bad of [`${forged}.${signature}`, cursor.slice(0, -2), payload, 'abc', '', '...', 'x'.repeat(600), `${cursor}.x`]) {
+    for (const bad of [
+      `${forged}.${signature}`,
+      cursor.slice(0, -2),
+      payload,
+      'abc',
+      '',
+      '...',
+      'x'.repeat(600),
+      `${cursor}.x`,
+    ]) {
       assertBadCursor(() => sut.decode('articles', bad));
     }
     const other = CursorCodec.withKey(randomBytes(32)).encode('articles', ['2026-01-01T00:00:00.000Z', '7']);

@@ -24,7 +24,12 @@ export class DatabaseThrottlerStorage implements ThrottlerStorage, OnModuleInit,
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string) {
-    const { hits, windowLeftMs, blockedLeftMs } = await this.counters.hit(`${throttlerName}:${key}`, ttl, limit, blockDuration > 0 ? blockDuration : ttl);
+    const { hits, windowLeftMs, blockedLeftMs } = await this.counters.hit(
+      `${throttlerName}:${key}`,
+      ttl,
+      limit,
+      blockDuration > 0 ? blockDuration : ttl,
+    );
     return {
       totalHits: hits,
       timeToExpire: Math.ceil(windowLeftMs / 1000),

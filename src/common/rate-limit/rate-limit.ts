@@ -24,7 +24,8 @@ export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
         name: 'user',
         ttl: MINUTE,
         limit: scaled(120),
-        getTracker: (req: TrackedRequest) => (req.viewer?.userId ? `user:${req.viewer.userId}` : `ip:${req.ip ?? 'unknown'}`),
+        getTracker: (req: TrackedRequest) =>
+          req.viewer?.userId ? `user:${req.viewer.userId}` : `ip:${req.ip ?? 'unknown'}`,
       },
       {
         // Counts only on the password endpoints (register, login): slows guessing.
@@ -56,7 +57,9 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
-    return Promise.reject(new DomainError(ErrorCode.RateLimited, `Too many requests; try again in ${seconds} s.`, seconds));
+    return Promise.reject(
+      new DomainError(ErrorCode.RateLimited, `Too many requests; try again in ${seconds} s.`, seconds),
+    );
   }
 }
 

@@ -14,10 +14,17 @@ export class CheckDto {
 }
 
 export class LiveFanoutCheckDto extends CheckDto {
-  @ApiProperty({ enum: ['postgres', 'redis', 'none'], description: 'How live events reach the other processes (none: this process alone).' })
+  @ApiProperty({
+    enum: ['postgres', 'redis', 'none'],
+    description: 'How live events reach the other processes (none: this process alone).',
+  })
   mode: LiveFanoutMode;
 
-  @ApiProperty({ type: String, format: 'date-time', description: 'Since when it has been up (or down): a reconnection moves it.' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    description: 'Since when it has been up (or down): a reconnection moves it.',
+  })
   since: string;
 }
 
@@ -25,7 +32,10 @@ export class ReadinessChecksDto {
   @ApiPropertyOptional({ type: CheckDto, description: 'Left out while the process stops.' })
   database?: CheckDto;
 
-  @ApiPropertyOptional({ type: CheckDto, description: 'Every migration of this build applied. Left out while the process stops.' })
+  @ApiPropertyOptional({
+    type: CheckDto,
+    description: 'Every migration of this build applied. Left out while the process stops.',
+  })
   migrations?: CheckDto;
 
   @ApiProperty({ type: LiveFanoutCheckDto, description: 'Events from other processes arrive.' })

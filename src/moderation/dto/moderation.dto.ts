@@ -144,7 +144,11 @@ export class LogEntryDto {
   @ApiProperty({ type: UserDto, nullable: true, description: 'The user acted on (userId), when there is one' })
   user: UserDto | null;
 
-  @ApiProperty({ type: ArticleRefDto, nullable: true, description: 'The article acted on (articleId), when there is one' })
+  @ApiProperty({
+    type: ArticleRefDto,
+    nullable: true,
+    description: 'The article acted on (articleId), when there is one',
+  })
   article: ArticleRefDto | null;
 }
 
