@@ -10,7 +10,7 @@ import { Follower } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { MAX_SOCKET_MESSAGE_BYTES } from '../src/realtime/forum-io.adapter.js';
 import { JOINS_PER_ADDRESS_PER_MINUTE, JOINS_PER_CONNECTION_PER_MINUTE } from '../src/realtime/join-limits.js';
-import { MAX_FOLLOWED_ARTICLES, MAX_JOINS_IN_FLIGHT } from '../src/realtime/realtime.gateway.js';
+import { MAX_FOLLOWED_ARTICLES, MAX_JOINS_IN_FLIGHT } from '../src/realtime/follows.js';
 import { Presence } from '../src/realtime/presence.js';
 import { articleRoom } from '../src/realtime/rooms.js';
 

@@ -7,7 +7,7 @@ import { MAX_SOCKET_MESSAGE_BYTES } from './forum-io.adapter.js';
 import { CLIENT_MESSAGE_TYPES, ROOM_EVENT_TYPES, SERVER_EVENT_TYPES } from './event-map.js';
 import { JOINS_PER_ADDRESS_PER_MINUTE, JOINS_PER_CONNECTION_PER_MINUTE } from './join-limits.js';
 import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS } from './catch-up.js';
-import { MAX_FOLLOWED_ARTICLES, MAX_JOINS_IN_FLIGHT, REFUSED } from './realtime.gateway.js';
+import { MAX_FOLLOWED_ARTICLES, MAX_JOINS_IN_FLIGHT, REFUSED } from './follows.js';
 
 /** This spec runs as dist/src/realtime/event-map.spec.js; the document is the repository's own. */
 const DOC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'live-protocol.md');

@@ -15,9 +15,6 @@ import { LiveRouter } from './live-router.js';
 import { Presence } from './presence.js';
 import { SocketAuthentication } from './socket-authentication.js';
 
-/** The protocol's limits and refusals, where the tests and the protocol's spec have always found them. */
-export { MAX_FOLLOWED_ARTICLES, MAX_JOINS_IN_FLIGHT, REFUSED } from './follows.js';
-
 /**
  * The default namespace: wires the connection middlewares (admission per address, then authentication) and answers
  * join and leave from the follow service. Holds no business logic.

@@ -6,7 +6,7 @@ import { Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, launchBrowser } from './browser.js';
 
-/** The server's refusal of a join over its rate limits (realtime.gateway.ts). */
+/** The server's refusal of a join over its rate limits (src/realtime/follows.ts). */
 const TOO_OFTEN = 'Too many joins: wait a minute before joining again.';
 
 describe('the web client when the server refuses its live join', { skip: browserSkipReason() }, () => {
