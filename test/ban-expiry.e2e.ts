@@ -5,18 +5,17 @@ import { DataSource } from 'typeorm';
 import supertest from 'supertest';
 import { createApp } from '../src/app.factory.js';
 import { BanExpiry } from '../src/moderation/ban-expiry.js';
-import { loadConfig } from '../src/config/app-config.js';
 import { ADMIN_ENV, type Account, bearer, newUser, signInAdmin, withRole } from './helpers/accounts.js';
 import { Fixtures } from './helpers/fixtures.js';
 import { Follower } from './helpers/sockets.js';
-import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { startTestApp, testConfig, type TestApp } from './helpers/test-app.js';
 
 /**
  * A ban with an end date ends by itself, live: the user is told, a moderator's queue comes back. Each test makes its
  * own users and articles, and the tests that stop a process run on a database (and processes) of their own, so the
- * tests pass in any order and alone.
+ * tests pass in any order and alone; they run at once, as most of their time is spent waiting for bans to end.
  */
-describe('bans that end by themselves', () => {
+describe('bans that end by themselves', { concurrency: true }, () => {
   let t: TestApp;
   let admin: Account;
   const open: Follower[] = [];
@@ -122,7 +121,7 @@ describe('bans that end by themselves', () => {
       .send({ reason: 'across a restart', until: new Date(banned + lasts).toISOString() })
       .expect(200);
     // The process that set the ban goes; a new one on the same database takes over.
-    const config = loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '1000' });
+    const config = testConfig();
     const next = await createApp(config, world.databaseUrl);
     apps.push(next);
     await next.listen(0, '127.0.0.1');
@@ -142,7 +141,7 @@ describe('bans that end by themselves', () => {
     // Only these two run on this database: its first app goes before they start.
     await world.app.close();
     // Both run before the ban: the second reads nothing at its start, and only its sweep can find the ban.
-    const config = loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '1000' });
+    const config = testConfig();
     const setter = await createApp(config, world.databaseUrl);
     apps.push(setter);
     await setter.init();

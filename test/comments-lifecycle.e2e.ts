@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import supertest from 'supertest';
 import { createApp } from '../src/app.factory.js';
-import { loadConfig } from '../src/config/app-config.js';
 import { newUser } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
-import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { startTestApp, testConfig, type TestApp } from './helpers/test-app.js';
 
 interface Reader {
   id: string;
@@ -419,10 +418,7 @@ describe('rate limits across processes', () => {
   after(() => t.close());
 
   it('is one limit across processes: a reader switching between two servers on one database gets the same 6', async () => {
-    const other = await createApp(
-      loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '0.05' }),
-      t.databaseUrl,
-    );
+    const other = await createApp(testConfig({ RATE_LIMIT_FACTOR: '0.05' }), t.databaseUrl);
     try {
       await other.init();
       const servers = [t.http, supertest(other.getHttpServer())];

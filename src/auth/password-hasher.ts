@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
+import { AppConfig, DEFAULT_PASSWORD_HASHING } from '../config/app-config.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { Semaphore, SemaphoreFullError } from '../common/semaphore.js';
 
@@ -28,19 +30,38 @@ const RETRY_AFTER_SECONDS = 1;
 export const DECOY_HASH =
   '$argon2id$v=19$m=65536,p=4,t=3$NXoBwZJx51xFqEuhceZJUA$t2ZoqFV0KSGqLILEuHSiH0pZG4D25W59kAgw8HlAPt8';
 
-/** argon2id with the library's memory-hard defaults (64 MiB, 3 passes). */
+/**
+ * argon2id with the library's memory-hard defaults (64 MiB, 3 passes, 4 lanes), or the cost AppConfig gives (the test
+ * harnesses lower it).
+ */
 @Injectable()
 export class PasswordHasher {
   private readonly slots = new Semaphore(CONCURRENT_HASHES, MAX_WAITING_HASHES);
+  private readonly options: { type: typeof argon2.argon2id; memoryCost: number; timeCost: number; parallelism: 4 };
+  /** The decoy for this cost: the precomputed one at the default cost, else made at the first verify that needs it. */
+  private decoy: Promise<string> | null;
+
+  constructor(config: AppConfig) {
+    const { memoryKiB, passes } = config.passwordHashing;
+    this.options = { type: argon2.argon2id, memoryCost: memoryKiB, timeCost: passes, parallelism: 4 };
+    const isDefault = memoryKiB === DEFAULT_PASSWORD_HASHING.memoryKiB && passes === DEFAULT_PASSWORD_HASHING.passes;
+    this.decoy = isDefault ? Promise.resolve(DECOY_HASH) : null;
+  }
 
   hash(password: string): Promise<string> {
-    return this.inTurn(() => argon2.hash(password, { type: argon2.argon2id }));
+    return this.inTurn(() => argon2.hash(password, this.options));
   }
 
   /** False for a wrong password, and (after the same work) for no hash at all. */
   async verify(hash: string | null, password: string): Promise<boolean> {
-    const ok = await this.inTurn(() => argon2.verify(hash ?? DECOY_HASH, password).catch(() => false));
+    const against = hash ?? (await this.decoyHash());
+    const ok = await this.inTurn(() => argon2.verify(against, password).catch(() => false));
     return ok && hash !== null;
+  }
+
+  private decoyHash(): Promise<string> {
+    this.decoy ??= argon2.hash(randomBytes(32).toString('base64url'), this.options);
+    return this.decoy;
   }
 
   /** Runs argon2 work when a slot is free; a 503 at once when the queue is full. */

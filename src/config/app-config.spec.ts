@@ -13,6 +13,8 @@ describe('loadConfig', () => {
     assert.equal(sut.logLevel, 'log');
     assert.equal(sut.rateLimitFactor, 1);
     assert.equal(sut.seedOnStart, true);
+    assert.deepEqual(sut.passwordHashing, { memoryKiB: 65_536, passes: 3 });
+    assert.equal(sut.shutdownGraceMs, 10_000);
   });
 
   it('reads every variable', () => {
@@ -25,12 +27,17 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       RATE_LIMIT_FACTOR: '1000',
       SEED_ON_START: 'false',
+      PASSWORD_HASH_MEMORY_KIB: '19456',
+      PASSWORD_HASH_PASSES: '2',
+      SHUTDOWN_GRACE_MS: '2500',
     });
     assert.equal(sut.port, 8080);
     assert.equal(sut.databaseUrl, 'postgres://u:p@db:5432/forum');
     assert.equal(sut.rateLimitFactor, 1000);
     assert.equal(sut.seedOnStart, false);
     assert.equal(sut.logLevel, 'debug');
+    assert.deepEqual(sut.passwordHashing, { memoryKiB: 19_456, passes: 2 });
+    assert.equal(sut.shutdownGraceMs, 2500);
   });
 
   it('stops with a message naming each bad variable', () => {
@@ -42,6 +49,9 @@ describe('loadConfig', () => {
       { RATE_LIMIT_FACTOR: '-1' },
       { ADMIN_USERNAME: 'no spaces allowed' },
       { ADMIN_PASSWORD: 'short' },
+      { PASSWORD_HASH_MEMORY_KIB: '64' },
+      { PASSWORD_HASH_PASSES: '0' },
+      { SHUTDOWN_GRACE_MS: 'soon' },
     ];
     for (const env of cases) {
       const [name] = Object.keys(env);

@@ -97,6 +97,24 @@ class EnvironmentVariables {
   @IsString()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1024)
+  @Max(4 * 1024 * 1024)
+  PASSWORD_HASH_MEMORY_KIB?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  PASSWORD_HASH_PASSES?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(10 * 60 * 1000)
+  SHUTDOWN_GRACE_MS?: number;
 }
 
 export class ConfigError extends Error {}
@@ -130,11 +148,22 @@ export class AppConfig {
   readonly trustProxy: boolean;
   /** Set: live events fan out between processes through Redis streams instead of PostgreSQL. */
   readonly redisUrl: string | null;
+  /**
+   * argon2id's cost for new password hashes: memory in KiB and passes (64 MiB and 3 passes by default, the library's
+   * defaults). Stored hashes carry their own parameters, so a change applies to hashes made from then on. The test
+   * harnesses lower it for suites that are not about passwords; a deployment has no reason to.
+   */
+  readonly passwordHashing: { memoryKiB: number; passes: number };
+  /** How long a stop waits for open HTTP connections (a long-poll, a slow client) before it closes them. */
+  readonly shutdownGraceMs: number;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
   }
 }
+
+/** argon2id's defaults in the argon2 library: 64 MiB, 3 passes. */
+export const DEFAULT_PASSWORD_HASHING = { memoryKiB: 65_536, passes: 3 } as const;
 
 const NUMERIC = [
   'PORT',
@@ -142,6 +171,9 @@ const NUMERIC = [
   'EMBEDDED_PG_PORT',
   'SESSION_TTL_HOURS',
   'LIVE_CONNECTIONS_PER_ADDRESS',
+  'PASSWORD_HASH_MEMORY_KIB',
+  'PASSWORD_HASH_PASSES',
+  'SHUTDOWN_GRACE_MS',
 ] as const;
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -178,6 +210,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicOrigins: parsed.PUBLIC_ORIGINS ? parsed.PUBLIC_ORIGINS.split(',') : [],
     trustProxy: parsed.TRUST_PROXY === 'true',
     redisUrl: parsed.REDIS_URL ?? null,
+    passwordHashing: {
+      memoryKiB: parsed.PASSWORD_HASH_MEMORY_KIB ?? DEFAULT_PASSWORD_HASHING.memoryKiB,
+      passes: parsed.PASSWORD_HASH_PASSES ?? DEFAULT_PASSWORD_HASHING.passes,
+    },
+    shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS ?? 10_000,
   });
 }
 
@@ -198,4 +235,7 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   PUBLIC_ORIGINS = true as const;
   TRUST_PROXY = true as const;
   REDIS_URL = true as const;
+  PASSWORD_HASH_MEMORY_KIB = true as const;
+  PASSWORD_HASH_PASSES = true as const;
+  SHUTDOWN_GRACE_MS = true as const;
 }

@@ -4,13 +4,10 @@ import { type INestApplication } from '@nestjs/common';
 import { type Browser } from 'playwright-core';
 import supertest from 'supertest';
 import { createApp } from '../../src/app.factory.js';
-import { loadConfig } from '../../src/config/app-config.js';
 import { bearer, newUser, uniqueName } from '../helpers/accounts.js';
 import { Fixtures } from '../helpers/fixtures.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { startTestApp, testConfig, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, launchBrowser } from './browser.js';
-
-const CONFIG = { LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '1000' };
 
 describe('the web client catching up after its server restarts', { skip: browserSkipReason() }, () => {
   let t: TestApp;
@@ -107,7 +104,7 @@ describe('the web client catching up after its server restarts', { skip: browser
     const port = new URL(t.baseUrl).port;
 
     // A second process on the same database stays up while the reader's server goes down.
-    const other = await createApp(loadConfig(CONFIG), t.databaseUrl);
+    const other = await createApp(testConfig(), t.databaseUrl);
     others.push(other);
     await other.listen(0, '127.0.0.1');
     // The server says it is closing before the connection drops: the page shows it while the close goes on.
@@ -121,7 +118,7 @@ describe('the web client catching up after its server restarts', { skip: browser
       .expect(201);
 
     // The reader's server comes back on its port; the client re-joins with `since` and applies what it missed.
-    const restarted = await createApp(loadConfig(CONFIG), t.databaseUrl);
+    const restarted = await createApp(testConfig(), t.databaseUrl);
     others.push(restarted);
     await restarted.listen(Number(port), '127.0.0.1');
     const reply = page.locator('li.comment ol.replies li.comment').filter({ hasText: 'Written while you were away.' });

@@ -4,13 +4,10 @@ import { type INestApplication } from '@nestjs/common';
 import { type Browser } from 'playwright-core';
 import supertest from 'supertest';
 import { createApp } from '../../src/app.factory.js';
-import { loadConfig } from '../../src/config/app-config.js';
 import { bearer, newUser, uniqueName } from '../helpers/accounts.js';
 import { Fixtures } from '../helpers/fixtures.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { startTestApp, testConfig, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, commentArticle, launchBrowser, newReader, signInThroughForm } from './browser.js';
-
-const CONFIG = { LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '1000' };
 
 describe('a reply being written while the server restarts', { skip: browserSkipReason() }, () => {
   let t: TestApp;
@@ -57,7 +54,7 @@ describe('a reply being written while the server restarts', { skip: browserSkipR
     assert.equal(await draft.inputValue(), 'It is: without it the third makes no sense.');
 
     // The same server comes back on the same port and database; the page reconnects by itself, still signed in.
-    restarted = await createApp(loadConfig(CONFIG), t.databaseUrl);
+    restarted = await createApp(testConfig(), t.databaseUrl);
     await restarted.listen(port, '127.0.0.1');
     await page.getByText(/^\d+ following$/).waitFor();
     assert.equal(await draft.inputValue(), 'It is: without it the third makes no sense.');

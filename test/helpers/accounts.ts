@@ -11,21 +11,22 @@ import { type TestApp } from './test-app.js';
 export const PASSWORD = 'correct-horse-battery';
 
 /**
- * An argon2id hash of PASSWORD with the app's parameters (64 MiB, 3 passes, 4 lanes), computed once and kept here so
- * that newUser() hashes nothing: argon2 costs ~400 ms per account, the largest cost of the e2e suites. It is a real hash:
- * a fixture account signs in with PASSWORD (test/accounts.e2e.ts checks it). If PASSWORD changes, recompute it with
- * `node -e "require('argon2').hash(PASSWORD, { type: 2 }).then(console.log)"`.
+ * An argon2id hash of PASSWORD at the suites' cheap cost (CHEAP_PASSWORD_HASHING: 1 MiB, 1 pass, 4 lanes), computed
+ * once and kept here so that newUser() hashes nothing and a sign-in verifies in ~2 ms. It is a real hash: a fixture
+ * account signs in with PASSWORD (test/accounts.e2e.ts checks it), whatever cost the app hashes new passwords at. If
+ * PASSWORD changes, recompute it with
+ * `node -e "require('argon2').hash(PASSWORD, { type: 2, memoryCost: 1024, timeCost: 1, parallelism: 4 }).then(console.log)"`.
  */
 export const PASSWORD_HASH =
-  '$argon2id$v=19$m=65536,p=4,t=3$h4wPjk1ITxkqWo2vahvwDQ$l6/XQKatrUza9W1kbOZUYmlGOvEOfeKTX3c6AsqDX3g';
+  '$argon2id$v=19$m=1024,p=4,t=1$Nepz3SmyeooNN9+tSV22OA$Nc7ZijX1RsMvusJop0RkjJRaMEm8HmrjbKWJYSUVe3Q';
 
 /** Pass as `env` to startTestApp when a suite needs the first admin: `startTestApp({ env: ADMIN_ENV })`. */
 export const ADMIN_USERNAME = 'admin';
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const ADMIN_ENV = { ADMIN_USERNAME, ADMIN_PASSWORD };
-/** An argon2id hash of ADMIN_PASSWORD with the app's parameters, computed once like PASSWORD_HASH. */
+/** An argon2id hash of ADMIN_PASSWORD at the same cheap cost, computed once like PASSWORD_HASH. */
 export const ADMIN_PASSWORD_HASH =
-  '$argon2id$v=19$m=65536,p=4,t=3$juBsr6P/tzN5g1p/4+QYwA$Unl+qmMwbXELOwcaJdaGK8OaQyoD2W0j99QlDfsNFFA';
+  '$argon2id$v=19$m=1024,p=4,t=1$ESob0IBHDuyURxJYhuZhcA$92mHJJ5e1iFEzsT7JDgu8cu0pO43Z5wxBBDqGycVBY4';
 
 export type Role = 'reader' | 'moderator' | 'admin';
 

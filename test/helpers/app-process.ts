@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { CHEAP_PASSWORD_HASHING } from './test-env.js';
 
 export interface AppProcess {
   child: ChildProcess;
@@ -12,7 +13,7 @@ export interface AppProcess {
 /** The real entry point (`dist/src/main.js`) as a child process, resolved once it listens. */
 export function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
   const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', ...CHEAP_PASSWORD_HASHING, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -47,7 +48,7 @@ export function startAppProcess(env: Record<string, string>): Promise<AppProcess
 /** The real entry point run until it exits by itself (a start that must fail): its exit code and everything it printed. */
 export function runAppProcessToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', ...CHEAP_PASSWORD_HASHING, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

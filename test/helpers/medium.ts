@@ -6,6 +6,7 @@ import { nestLogLevels } from '../../src/app.factory.js';
 import { AppModule } from '../../src/app.module.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { newTestDatabase } from './test-app.js';
+import { CHEAP_PASSWORD_HASHING } from './test-env.js';
 
 /** The app's modules on a real database, without HTTP or sockets: the middle tier's world. */
 export interface MediumContext {
@@ -23,7 +24,7 @@ export async function startMediumContext(
   options: { env?: Record<string, string>; modules?: Type[] } = {},
 ): Promise<MediumContext> {
   const database = await newTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', ...options.env });
+  const config = loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', ...CHEAP_PASSWORD_HASHING, ...options.env });
   try {
     // Extra modules (a spec's own event listener, say) sit beside the app's, found like any of them.
     @Module({ imports: [AppModule.forRoot({ config, databaseUrl: database.url }), ...(options.modules ?? [])] })

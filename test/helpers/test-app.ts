@@ -4,10 +4,11 @@ import { type INestApplication } from '@nestjs/common';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
-import { loadConfig } from '../../src/config/app-config.js';
+import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { createDatabaseFromTemplate, dropDatabase, ensureDatabase } from '../../src/database/database-server.js';
 import { prepareDatabase } from '../../src/database/prepare-database.js';
 import { SeedImporter } from '../../src/seeding/seed-importer.js';
+import { TEST_ENV } from './test-env.js';
 
 export interface TestApp {
   app: INestApplication;
@@ -17,6 +18,11 @@ export interface TestApp {
   dataSource: DataSource;
   databaseUrl: string;
   close(): Promise<void>;
+}
+
+/** The configuration of an in-process test app: TEST_ENV, overridden by `env`. */
+export function testConfig(env: Record<string, string> = {}): AppConfig {
+  return loadConfig({ ...TEST_ENV, ...env });
 }
 
 /** The PostgreSQL server that `npm test` started (see test/harness/run-tests.ts). */
@@ -58,7 +64,7 @@ function databaseNameOf(url: string): string {
 /** Boots the real app on its own migrated database and listens on a free loopback port. */
 export async function startTestApp(options: { seed?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
   const database = await newTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'error', SEED_ON_START: 'false', RATE_LIMIT_FACTOR: '1000', ...options.env });
+  const config = testConfig(options.env);
   const app = await createApp(config, database.url);
   await app.listen(0, '127.0.0.1');
   if (options.seed) await app.get(SeedImporter).importAll();
