@@ -11,9 +11,10 @@ interface Answer {
 
 /**
  * The bootstrap admin (ADMIN_USERNAME / ADMIN_PASSWORD) as real starts of the server see it: each case runs the
- * entry point as a child process on a database of its own, stops it and starts it again with other variables.
+ * entry point as a child process on a database of its own, stops it and starts it again with other variables. The
+ * cases share nothing, so they run at once.
  */
-describe('the bootstrap admin', () => {
+describe('the bootstrap admin', { concurrency: true }, () => {
   const databases: { drop(): Promise<void> }[] = [];
   const running: AppProcess[] = [];
 

@@ -16,6 +16,12 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Drop the cluster when stopped (tests). */
   persistent: boolean;
+  /**
+   * A cluster whose data nobody needs after a crash of the machine (the test harness's): no fsync, no waiting for
+   * the WAL at commit, no full-page images. A crash of PostgreSQL alone still loses nothing committed, as the
+   * operating system keeps what was written. Never for a forum's own data.
+   */
+  throwaway?: boolean;
   /** PostgreSQL's own output (chatty: the app passes it at debug level). */
   log: (message: string) => void;
   /** The launcher's decisions an operator should see (recovering from an earlier crash); default: `log`. */
@@ -63,7 +69,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: options.persistent,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--no-instructions'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    postgresFlags: [
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+      ...(options.throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
     onLog: (message: unknown) => {
       const text = String(message).trim();
       recent.push(...text.split('\n'));

@@ -1,8 +1,10 @@
 /**
- * A node:test reporter that writes one JSON line per test file with its wall time: the runner's own `test:complete`
- * of the file (nesting 0, named after the file), which spans starting its process to its exit. The harness reads
- * these lines after the run to print the slowest files.
+ * A node:test reporter that writes one JSON line per test file with its wall time: the `test:complete` of the suite
+ * that the harness wraps each file in (nesting 0, named after the compiled file, dist/test/x.e2e.js), which spans
+ * loading the file and running its tests. The harness reads these lines after the run to print the slowest files.
  */
+const TEST_FILE = /^dist\/.+\.(spec|e2e)\.js$/;
+
 interface TestEventData {
   name?: string;
   nesting?: number;
@@ -15,8 +17,8 @@ export default async function* durationsReporter(
 ): AsyncGenerator<string> {
   for await (const event of source) {
     const data = event.data;
-    if (event.type !== 'test:complete' || !data || data.nesting !== 0 || !data.file || data.name !== data.file)
+    if (event.type !== 'test:complete' || !data || data.nesting !== 0 || !data.name || !TEST_FILE.test(data.name))
       continue;
-    yield `${JSON.stringify({ file: data.file, ms: data.details?.duration_ms ?? 0 })}\n`;
+    yield `${JSON.stringify({ file: data.name, ms: data.details?.duration_ms ?? 0 })}\n`;
   }
 }

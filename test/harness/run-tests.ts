@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { access, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dropDatabase, ensureDatabase, freezeAsTemplate } from '../../src/database/database-server.js';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { prepareDatabase } from '../../src/database/prepare-database.js';
@@ -17,12 +17,21 @@ import { prepareDatabase } from '../../src/database/prepare-database.js';
  * The server build is incremental, so dist/ keeps the output of a test file that was deleted or renamed since: only
  * compiled files whose TypeScript source still exists are run. After the run it prints the slowest files.
  *
- * Files start longest first, by the wall times of earlier runs (kept in dist/, so a clean build starts over from an
- * estimate by kind): a long suite started last would leave the other slot idle at the end of the run.
+ * Test files run in a few processes, not one each: a process per file spent about a second of CPU loading the app's
+ * modules (Nest, TypeORM, Socket.IO, playwright) before its first test, half the CPU of a small e2e suite. The files
+ * are dealt into groups, PROCESSES_PER_CORE per core, all running at once (TEST_CONCURRENCY overrides the number); a
+ * group is one process that runs its files one after another, each inside a suite named after the file, so that its hooks and its failures stay its
+ * own. The files are dealt longest first, each to the group with the least expected time, by the wall times of
+ * earlier runs (kept in dist/, so a clean build starts over from an estimate by kind).
  */
 const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const repoRoot = path.resolve(distRoot, '..');
 const SLOWEST_SHOWN = 10;
+/**
+ * Test processes per core: two, so that while one waits (on PostgreSQL, a browser, a timer of the app under test)
+ * the other can use the core.
+ */
+const PROCESSES_PER_CORE = 2;
 /** Wall time of each file in earlier runs, by path from the repository root. */
 const TIMES_RECORD = path.join(distRoot, '.test-times.json');
 
@@ -35,7 +44,7 @@ async function main(): Promise<number> {
     ...(await findFiles(path.join(distRoot, 'test'), '.e2e.js')),
   ].filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)));
   const times = await readTimesRecord();
-  const files = longestFirst(await keepWithSource(compiled), times);
+  const files = await keepWithSource(compiled);
   if (files.length === 0) {
     console.error('No test files found under dist/: run `npm run build` first.');
     return 1;
@@ -43,7 +52,13 @@ async function main(): Promise<number> {
   const externalServer = process.env.DATABASE_URL;
   const scratch = externalServer ? null : await mkdtemp(path.join(tmpdir(), 'forum-test-pg-'));
   const server = scratch
-    ? await startEmbeddedPostgres({ dataDir: scratch, port: 0, persistent: false, log: () => undefined })
+    ? await startEmbeddedPostgres({
+        dataDir: scratch,
+        port: 0,
+        persistent: false,
+        throwaway: true,
+        log: () => undefined,
+      })
     : null;
   const serverUrl = server ? server.serverUrl : (externalServer as string);
   const template = await prepareTemplate(serverUrl);
@@ -102,11 +117,12 @@ async function runNodeTests(
   template: string | null,
   times: Record<string, number>,
 ): Promise<number> {
-  const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-  const scratch = await mkdtemp(path.join(tmpdir(), 'forum-test-times-'));
+  const concurrency = Number(process.env.TEST_CONCURRENCY ?? PROCESSES_PER_CORE * availableParallelism());
+  const scratch = await mkdtemp(path.join(tmpdir(), 'forum-test-run-'));
   const timesFile = path.join(scratch, 'times.jsonl');
   const reporter = path.join(distRoot, 'test', 'harness', 'durations-reporter.js');
   try {
+    const groups = await writeGroups(dealIntoGroups(files, times, concurrency), scratch);
     const child = spawn(
       process.execPath,
       [
@@ -116,7 +132,7 @@ async function runNodeTests(
         '--test-reporter-destination=stdout',
         `--test-reporter=${reporter}`,
         `--test-reporter-destination=${timesFile}`,
-        ...files,
+        ...groups,
       ],
       {
         stdio: 'inherit',
@@ -175,18 +191,57 @@ async function writeTimesRecord(times: Record<string, number>): Promise<void> {
   }
 }
 
-/** The files in decreasing expected wall time: the recorded one, or a guess by kind for a file not run before. */
-function longestFirst(files: string[], times: Record<string, number>): string[] {
-  const guess = (file: string) =>
-    file.includes(`${path.sep}browser${path.sep}`)
-      ? 20_000
-      : file.endsWith('.e2e.js')
-        ? 10_000
-        : file.endsWith('.medium.spec.js')
-          ? 5_000
-          : 1_000;
-  const expected = (file: string) => times[path.relative(repoRoot, file)] ?? guess(file);
-  return [...files].sort((a, b) => expected(b) - expected(a) || a.localeCompare(b));
+/** The expected wall time of a file: the recorded one, or a guess by kind for a file not run before. */
+function expectedMs(file: string, times: Record<string, number>): number {
+  const guess = file.includes(`${path.sep}browser${path.sep}`)
+    ? 20_000
+    : file.endsWith('.e2e.js')
+      ? 10_000
+      : file.endsWith('.medium.spec.js')
+        ? 5_000
+        : 1_000;
+  return times[path.relative(repoRoot, file)] ?? guess;
+}
+
+/**
+ * Deals the files into at most `count` groups of about equal expected time: longest first, each to the group with
+ * the least time so far. Each group's files stay longest first; the groups come longest first too.
+ */
+function dealIntoGroups(files: string[], times: Record<string, number>, count: number): string[][] {
+  const sorted = [...files].sort((a, b) => expectedMs(b, times) - expectedMs(a, times) || a.localeCompare(b));
+  const groups = Array.from({ length: Math.max(1, Math.min(count, sorted.length)) }, () => ({
+    ms: 0,
+    files: [] as string[],
+  }));
+  for (const file of sorted) {
+    const lightest = groups.reduce((least, group) => (group.ms < least.ms ? group : least));
+    lightest.files.push(file);
+    lightest.ms += expectedMs(file, times);
+  }
+  return groups.sort((a, b) => b.ms - a.ms).map((group) => group.files);
+}
+
+/**
+ * One entry file per group, in `dir`: it imports the group's test files one after another, each inside a suite
+ * named after the file (dist/test/x.e2e.js), which the durations reporter times and the spec reporter shows.
+ */
+async function writeGroups(groups: string[][], dir: string): Promise<string[]> {
+  const entries: string[] = [];
+  for (const [index, group] of groups.entries()) {
+    const files = group.map((file) => [path.relative(repoRoot, file), pathToFileURL(file).href]);
+    const entry = path.join(dir, `group-${index + 1}.mjs`);
+    await writeFile(
+      entry,
+      [
+        `import { describe } from 'node:test';`,
+        `const files = ${JSON.stringify(files)};`,
+        `for (const [name, url] of files) describe(name, async () => { await import(url); });`,
+        '',
+      ].join('\n'),
+    );
+    entries.push(entry);
+  }
+  return entries;
 }
 
 async function findFiles(dir: string, suffix: string): Promise<string[]> {
