@@ -19,11 +19,17 @@ export interface LiveFanoutState {
 @Injectable()
 export class LiveFanoutStatus {
   private source?: () => LiveFanoutState;
+  private articleEvents?: () => boolean;
   private readonly createdAt = new Date();
   private readonly recoveryListeners: (() => void)[] = [];
 
   attach(source: () => LiveFanoutState): void {
     this.source = source;
+  }
+
+  /** Whether this process hears the articles' events (their own LISTEN connection): part of `up`. */
+  attachArticleEvents(listening: () => boolean): void {
+    this.articleEvents = listening;
   }
 
   /** Called each time the fan-out comes back after a loss. */
@@ -37,6 +43,7 @@ export class LiveFanoutStatus {
   }
 
   state(): LiveFanoutState {
-    return this.source?.() ?? { mode: 'none', up: true, since: this.createdAt };
+    const state = this.source?.() ?? { mode: 'none', up: true, since: this.createdAt };
+    return { ...state, up: state.up && (this.articleEvents?.() ?? true) };
   }
 }

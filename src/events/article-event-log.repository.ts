@@ -4,6 +4,26 @@ import { DataSource } from 'typeorm';
 import { changedCount } from '../database/query-results.js';
 import { type Tx } from '../database/unit-of-work.js';
 
+/**
+ * The PostgreSQL channel on which each article event is announced, by NOTIFY in the transaction that logs it: every
+ * process hears the events of all articles in commit order, which the article row's lock makes `seq` order.
+ */
+export const ARTICLE_EVENTS_CHANNEL = 'forum_article_events';
+/**
+ * NOTIFY carries less than 8000 bytes: an event whose announcement would be longer is announced by its article and
+ * number only, and read from the log by whoever needs it.
+ */
+export const MAX_ANNOUNCED_BYTES = 7_900;
+
+/** What the channel carries: the whole event, or (for a large one) its article and number. */
+export interface AnnouncedEvent {
+  articleId: string;
+  seq: number;
+  type?: string;
+  at?: string;
+  payload?: Record<string, unknown>;
+}
+
 export interface StoredEvent {
   seq: number;
   type: string;
@@ -17,8 +37,9 @@ export class ArticleEventLog {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Numbers and stores an event in the caller's transaction. The UPDATE locks the article row until commit, so two
-   * writers (in any process) take consecutive numbers and commit in that order: no gap, no duplicate.
+   * Numbers, stores and announces an event in the caller's transaction. The UPDATE locks the article row until commit,
+   * so two writers (in any process) take consecutive numbers and commit in that order: no gap, no duplicate. The
+   * announcement (NOTIFY on ARTICLE_EVENTS_CHANNEL) goes out at commit, in commit order, and never on rollback.
    */
   async append(tx: Tx, articleId: string, type: string, payload: object): Promise<{ seq: number; at: Date }> {
     const updated: unknown = await tx.query(
@@ -27,8 +48,20 @@ export class ArticleEventLog {
     );
     const seq = Number((updated as [{ event_seq: string }[], number])[0][0].event_seq);
     const rows: { at: Date }[] = await tx.query(
-      'INSERT INTO article_events (article_id, seq, type, payload) VALUES ($1, $2, $3, $4) RETURNING created_at AS at',
-      [articleId, seq, type, JSON.stringify(payload)],
+      `WITH logged AS (
+         INSERT INTO article_events (article_id, seq, type, payload) VALUES ($1, $2, $3, $4)
+         RETURNING article_id, seq, type, payload, created_at
+       ), announced AS (
+         SELECT created_at,
+                json_build_object('articleId', article_id::text, 'seq', seq, 'type', type, 'at', created_at,
+                                  'payload', payload)::text AS whole,
+                json_build_object('articleId', article_id::text, 'seq', seq)::text AS reference
+           FROM logged
+       )
+       SELECT created_at AS at,
+              pg_notify($5, CASE WHEN octet_length(whole) <= $6 THEN whole ELSE reference END)
+         FROM announced`,
+      [articleId, seq, type, JSON.stringify(payload), ARTICLE_EVENTS_CHANNEL, MAX_ANNOUNCED_BYTES],
     );
     return { seq, at: rows[0].at };
   }
@@ -63,6 +96,26 @@ export class ArticleEventLog {
         [articleId, since, limit, maxBytes],
       );
     return rows.map((r) => ({ seq: Number(r.seq), type: r.type, payload: r.payload, at: r.at }));
+  }
+
+  /** The events numbered `after + 1` to `upTo`, in order (fewer when some were pruned). */
+  async findRange(articleId: string, after: number, upTo: number): Promise<StoredEvent[]> {
+    const rows: { seq: string; type: string; payload: Record<string, unknown>; at: Date }[] =
+      await this.dataSource.query(
+        `SELECT seq, type, payload, created_at AS at FROM article_events
+          WHERE article_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
+        [articleId, after, upTo],
+      );
+    return rows.map((r) => ({ seq: Number(r.seq), type: r.type, payload: r.payload, at: r.at }));
+  }
+
+  /** The latest number of each article (those that exist). */
+  async latestOf(articleIds: string[]): Promise<Map<string, number>> {
+    const rows: { id: string; latest: string }[] = await this.dataSource.query(
+      'SELECT id::text AS id, event_seq AS latest FROM articles WHERE id = ANY($1::bigint[])',
+      [articleIds],
+    );
+    return new Map(rows.map((r) => [r.id, Number(r.latest)]));
   }
 
   /** Keeps, per article, the last `keep` events and everything younger than `hours`. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ReaderViews } from '../comments/reader-views.js';
-import { ArticleEventLog } from '../events/article-event-log.repository.js';
+import { ArticleEventLog, type StoredEvent } from '../events/article-event-log.repository.js';
 
 export type CatchUp = { seq: number; missed: Record<string, unknown>[] } | { seq: number; resync: true };
 
@@ -34,14 +34,21 @@ export class CatchUps {
     const stored = await this.log.findAfter(articleId, since, latest - since, MAX_CATCH_UP_BYTES);
     // Fewer than the numbers say: over the byte budget (or pruned meanwhile).
     if (stored.length < latest - since) return { seq: latest, resync: true };
+    return { seq: latest, missed: await this.asReadersSeeThem(articleId, stored) };
+  }
+
+  /**
+   * Logged events as a reader is shown them now: a comment readers can no longer read becomes the placeholder. For
+   * catch-up, and for the live stream when it fills a gap from the log.
+   */
+  async asReadersSeeThem(articleId: string, stored: StoredEvent[]): Promise<Record<string, unknown>[]> {
     const ids = [...new Set(stored.flatMap((e) => (isCommentPayload(e.payload) ? [e.payload.comment.id] : [])))];
     const hidden = await this.readerViews.placeholdersOfHidden(ids);
-    const missed = stored.map((e) => {
+    return stored.map((e) => {
       const placeholder = isCommentPayload(e.payload) ? hidden.get(e.payload.comment.id) : undefined;
       const payload = placeholder ? { ...e.payload, comment: placeholder } : e.payload;
       return { type: e.type, seq: e.seq, articleId, at: e.at.toISOString(), ...payload };
     });
-    return { seq: latest, missed };
   }
 }
 

@@ -6,6 +6,7 @@ import { type JoinAck } from './event-map.js';
 import { Follows, MAX_FOLLOWED_ARTICLES, MAX_JOINS_IN_FLIGHT, REFUSED } from './follows.js';
 import { type ForumSocket } from './forum-socket.js';
 import { type JoinLimits } from './join-limits.js';
+import { type ArticleStream } from './article-stream.js';
 import { type CatchUp, type CatchUps } from './catch-up.js';
 import { type Presence } from './presence.js';
 
@@ -41,7 +42,7 @@ function setUp(options: { allow?: boolean; catchUp?: CatchUp; failLookup?: boole
     since: (_id: string, since?: number) => Promise.resolve(options.catchUp ?? { seq: since ?? 7, missed: [] }),
   };
   const presence = {
-    count: () => Promise.resolve(3),
+    known: () => 3,
     changed: (id: string, slug: string) => void changes.push(`${id}:${slug}`),
   };
   const limits = { allow: () => Promise.resolve(options.allow ?? true) };
@@ -50,6 +51,7 @@ function setUp(options: { allow?: boolean; catchUp?: CatchUp; failLookup?: boole
     presence as unknown as Presence,
     articles as unknown as ArticlesRepository,
     limits as unknown as JoinLimits,
+    { followed: () => undefined } as unknown as ArticleStream,
   );
   const connection = fakeSocket();
   sut.open(connection.socket);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ArticlesRepository } from '../articles/articles.repository.js';
 import { isArticleSlug } from '../articles/free-slug.js';
+import { ArticleStream } from './article-stream.js';
 import { type JoinAck } from './event-map.js';
 import { type ForumSocket } from './forum-socket.js';
 import { JoinLimits, newJoinWindow } from './join-limits.js';
@@ -47,6 +48,7 @@ export class Follows {
     private readonly presence: Presence,
     private readonly articles: ArticlesRepository,
     private readonly joinLimits: JoinLimits,
+    private readonly stream: ArticleStream,
   ) {}
 
   /** A new connection follows nothing yet; what it follows when it goes counts one follower less. */
@@ -100,11 +102,10 @@ export class Follows {
     if (!following.has(slug) && following.size >= MAX_FOLLOWED_ARTICLES) return refuse(REFUSED.followsTooMany);
     following.set(slug, article.id);
     await socket.join(articleRoom(article.id));
-    const [catchUp, count] = await Promise.all([
-      this.catchUps.since(article.id, since),
-      this.presence.count(article.id),
-    ]);
+    const catchUp = await this.catchUps.since(article.id, since);
+    const count = this.presence.known(article.id);
     this.presence.changed(article.id, slug);
+    this.stream.followed(article.id, catchUp.seq);
     return 'resync' in catchUp
       ? { ok: true, seq: catchUp.seq, presence: count, resync: true }
       : {

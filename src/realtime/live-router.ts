@@ -2,20 +2,21 @@ import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { type Server } from 'socket.io';
 import { type CommentHeld, type CommentPublished, type CommentReported } from '../comments/comment.events.js';
 import { LiveFanoutStatus } from '../common/live-fanout-status.js';
-import { type ArticleEvents, type DomainEvents, type NumberedArticleEvent } from '../events/domain-events.js';
-import { OnArticleEvent, OnDomainEvent } from '../events/on-event.decorator.js';
+import { type ArticleEvents, type DomainEvents } from '../events/domain-events.js';
+import { OnDomainEvent } from '../events/on-event.decorator.js';
 import {
   type PrivateEventPayloads,
   type RoomEventPayloads,
   type ServerClosingPayload,
   type ServerReconnectedPayload,
 } from './event-map.js';
-import { MODERATORS_ROOM, articleRoom, sessionRoom, userRoom } from './rooms.js';
+import { MODERATORS_ROOM, sessionRoom, userRoom } from './rooms.js';
 
 /**
- * The live fan-out, a listener of the domain events: it decides who hears of what (an article's followers, one user's
+ * The live fan-out of the unnumbered events, a listener of the domain events: it decides who hears of what (one user's
  * connections, the moderators') and emits through the Socket.IO adapter, which carries each emit to the connections
- * of every process. It holds no rule of the forum's own: what readers may see was decided where the event was recorded.
+ * of every process. It holds no rule of the forum's own: what readers may see was decided where the event was
+ * recorded. An article's numbered events reach its followers through ArticleStream, in the database's order.
  */
 @Injectable()
 export class LiveRouter implements BeforeApplicationShutdown {
@@ -27,12 +28,6 @@ export class LiveRouter implements BeforeApplicationShutdown {
 
   attach(server: Server): void {
     this.server = server;
-  }
-
-  /** Every article event, in seq order, to the article's followers: the numbered room events of the live protocol. */
-  @OnArticleEvent()
-  toArticleFollowers({ type, payload, seq, articleId, at }: NumberedArticleEvent): void {
-    this.emit(articleRoom(articleId), type, { seq, articleId, at, ...payload });
   }
 
   /** A reply readers can now see: its parent's author hears of it (not when answering themselves). */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Logger } from '@nestjs/common';
-import { PostgresFanout, reconnectDelay } from './postgres-fanout.js';
+import { reconnectDelay } from './pg-listener.js';
+import { PostgresFanout } from './postgres-fanout.js';
 
 describe('reconnectDelay', () => {
   const limits = { min: 500, max: 10_000 };

@@ -1,15 +1,10 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import type { ClusterMessage, ClusterResponse } from 'socket.io-adapter';
+import { type ListenerState, PgListener, withDeadline } from './pg-listener.js';
 
 /** Where the cross-process fan-out stands: `listening` is the only state in which other processes' events arrive. */
-export type FanoutStatus = 'connecting' | 'listening' | 'reconnecting' | 'closed';
-
-export interface FanoutState {
-  status: FanoutStatus;
-  /** When it entered that status. */
-  since: Date;
-}
+export type FanoutState = ListenerState;
 
 /** What the fan-out hands messages to: one cluster adapter per Socket.IO namespace. */
 export interface FanoutReceiver {
@@ -29,7 +24,7 @@ export interface PostgresFanoutOptions {
   payloadThreshold: number;
   /**
    * The LISTEN connection is replaced after about `min` ms, doubling up to `max` ms while attempts keep failing (with
-   * jitter: see {@link reconnectDelay}).
+   * jitter: see reconnectDelay in pg-listener.ts).
    */
   reconnectMs: { min: number; max: number };
   /** How often the LISTEN connection is checked (a connection that died silently is noticed within this plus the query timeout). */
@@ -90,13 +85,8 @@ export class PostgresFanout {
   private readonly pool: pg.Pool;
   /** channel → receiver (one per namespace). */
   private readonly receivers = new Map<string, FanoutReceiver>();
-  private listener?: pg.Client;
-  private current: FanoutState = { status: 'connecting', since: new Date() };
-  private attempt = 0;
-  private reconnectTimer?: NodeJS.Timeout;
-  private readonly pingTimer: NodeJS.Timeout;
+  private readonly listener: PgListener;
   private readonly cleanupTimer: NodeJS.Timeout;
-  private pinging = false;
   private closed = false;
   private readonly outbox: Outgoing[] = [];
   private sending?: Promise<void>;
@@ -117,41 +107,53 @@ export class PostgresFanout {
     });
     // An idle client whose connection dies is dropped by the pool; this only keeps the error from crashing the process.
     this.pool.on('error', (error: Error) => this.log.debug(`notify connection: ${error.message}`));
-    this.pingTimer = setInterval(() => void this.ping(), this.options.pingIntervalMs);
-    this.pingTimer.unref();
+    this.listener = new PgListener({
+      databaseUrl,
+      applicationName: 'essay-forum-live-listen',
+      logName: 'LiveFanout',
+      reconnectMs: this.options.reconnectMs,
+      pingIntervalMs: this.options.pingIntervalMs,
+      connectTimeoutMs,
+      queryTimeoutMs,
+      onNotification: (notification) => {
+        this.inbound = this.inbound.then(() => this.receive(notification));
+      },
+      onListening: (recovered) => {
+        if (!recovered) return;
+        for (const receiver of this.receivers.values()) receiver.onReconnected();
+        this.options.onRecovered?.();
+      },
+    });
     this.cleanupTimer = setInterval(() => void this.removeOldAttachments(), this.options.attachmentTtlMs);
     this.cleanupTimer.unref();
   }
 
   /** Opens the LISTEN connection; resolves when it listens or when the first attempt failed (it then keeps trying). */
   start(): Promise<void> {
-    return this.connectListener();
+    return this.listener.start();
   }
 
   state(): FanoutState {
-    return { ...this.current };
+    return this.listener.state();
   }
 
   /** Other processes' messages (and their answers) can arrive. */
   get listening(): boolean {
-    return this.current.status === 'listening';
+    return this.listener.listening;
   }
 
   /** A namespace's adapter: its channel is listened to from now on. */
   addReceiver(namespace: string, receiver: FanoutReceiver): void {
     const channel = this.channelOf(namespace);
     this.receivers.set(channel, receiver);
-    const client = this.listener;
-    client
-      ?.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
-      .catch((error: Error) => this.listenerLost(client, error.message));
+    this.listener.listen(channel);
   }
 
   removeReceiver(namespace: string, receiver: FanoutReceiver): void {
     const channel = this.channelOf(namespace);
     if (this.receivers.get(channel) !== receiver) return;
     this.receivers.delete(channel);
-    this.listener?.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+    this.listener.unlisten(channel);
   }
 
   /** Queues a message for the other processes and returns at once: local delivery never waits for the database. */
@@ -186,98 +188,14 @@ export class PostgresFanout {
     if (this.sending) await withDeadline(this.sending, this.options.closeTimeoutMs / 2);
     this.closed = true;
     this.outbox.length = 0;
-    clearTimeout(this.reconnectTimer);
-    clearInterval(this.pingTimer);
     clearInterval(this.cleanupTimer);
-    this.setState('closed');
-    const listener = this.listener;
-    this.listener = undefined;
-    const ends = [this.pool.end(), listener?.end()].map((p) => Promise.resolve(p).catch(() => undefined));
+    const ends = [this.pool.end().catch(() => undefined), this.listener.close(Math.max(0, deadline - Date.now()))];
     const ended = await withDeadline(Promise.all(ends), Math.max(0, deadline - Date.now()));
     if (!ended) this.log.warn('live fan-out connections did not close in time; leaving them');
   }
 
   private channelOf(namespace: string): string {
     return `${this.options.channelPrefix}#${namespace}`;
-  }
-
-  private setState(status: FanoutStatus): void {
-    if (this.current.status !== status) this.current = { status, since: new Date() };
-  }
-
-  private async connectListener(): Promise<void> {
-    this.reconnectTimer = undefined;
-    if (this.closed) return;
-    const client = new pg.Client({
-      connectionString: this.options.databaseUrl,
-      application_name: 'essay-forum-live-listen',
-      connectionTimeoutMillis: this.options.connectTimeoutMs,
-      query_timeout: this.options.queryTimeoutMs,
-      keepAlive: true,
-    });
-    client.on('error', (error: Error) => this.listenerLost(client, error.message));
-    client.on('end', () => this.listenerLost(client, 'connection closed'));
-    client.on('notification', (notification: pg.Notification) => {
-      this.inbound = this.inbound.then(() => this.receive(notification));
-    });
-    try {
-      await client.connect();
-      for (const channel of this.receivers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-    } catch (error) {
-      this.listenerLost(client, (error as Error).message);
-      return;
-    }
-    if (lostClients.has(client)) return;
-    if (this.closed) {
-      void client.end().catch(() => undefined);
-      return;
-    }
-    // No await since the last LISTEN: a receiver added from here on LISTENs on this client itself.
-    this.listener = client;
-    const recovered = this.current.status === 'reconnecting';
-    this.attempt = 0;
-    this.setState('listening');
-    if (recovered) {
-      this.log.log('live fan-out: listening again');
-      for (const receiver of this.receivers.values()) receiver.onReconnected();
-      this.options.onRecovered?.();
-    } else {
-      this.log.log('live fan-out: listening');
-    }
-  }
-
-  /** The LISTEN client failed (once per client, whichever of error, end or a failed check says so first). */
-  private listenerLost(client: pg.Client | undefined, reason: string): void {
-    if (!client || lostClients.has(client)) return;
-    lostClients.add(client);
-    client.removeAllListeners('notification');
-    void client.end().catch(() => undefined);
-    if (this.listener === client) this.listener = undefined;
-    if (this.closed) return;
-    this.setState('reconnecting');
-    const delay = reconnectDelay(this.attempt, this.options.reconnectMs);
-    this.attempt++;
-    this.log.warn(`live fan-out: LISTEN connection lost (${reason}); reconnecting in ${delay} ms`);
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => void this.connectListener(), delay);
-  }
-
-  /**
-   * Checks the LISTEN connection with a query of its own kind (LISTEN again is a no-op for the server): a connection
-   * that died without a word (a network cut, a server gone without closing it) fails the check within its timeout.
-   */
-  private async ping(): Promise<void> {
-    const client = this.listener;
-    if (!client || this.pinging) return;
-    this.pinging = true;
-    try {
-      const [channel] = this.receivers.keys();
-      await client.query(channel ? `LISTEN ${pg.escapeIdentifier(channel)}` : 'SELECT 1');
-    } catch (error) {
-      this.listenerLost(client, `check failed: ${(error as Error).message}`);
-    } finally {
-      this.pinging = false;
-    }
   }
 
   private async receive(notification: pg.Notification): Promise<void> {
@@ -358,34 +276,4 @@ export class PostgresFanout {
       this.log.debug(`live fan-out: old payloads not removed: ${(error as Error).message}`);
     }
   }
-}
-
-/** LISTEN clients already given up, so that their error and end events are handled once. */
-const lostClients = new WeakSet<pg.Client>();
-
-/** Waits for the promise at most `ms`; true when it settled in time. */
-async function withDeadline(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true).catch(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * How long to wait before the next attempt at the LISTEN connection: `min` ms doubled per failed attempt, capped at
- * `max`, of which the second half is random ("equal jitter"), so that the processes that lost the same database do
- * not all come back at the same instant.
- */
-export function reconnectDelay(
-  attempt: number,
-  { min, max }: { min: number; max: number },
-  random: () => number = Math.random,
-): number {
-  const capped = Math.min(max, min * 2 ** attempt);
-  return Math.round(capped / 2 + (capped / 2) * random());
 }

@@ -8,15 +8,23 @@ const PEERS_ANSWER_MS = 1_500;
 
 /**
  * How many follow an article, counted across processes (the adapter asks the others), announced to the room as
- * `presence` at most once a second per article.
+ * `presence` at most once a second per article. A join is answered with the count known at once (never waiting for
+ * the other processes, so a join never fails because they could not be asked); the announcement that the join
+ * triggers brings the exact one within a second.
  */
 @Injectable()
 export class Presence {
   private server?: Server;
-  private readonly state = new Map<string, { lastAt: number; timer?: NodeJS.Timeout }>();
+  private readonly state = new Map<string, { lastAt: number; timer?: NodeJS.Timeout; lastCount?: number }>();
 
   attach(server: Server): void {
     this.server = server;
+  }
+
+  /** The count known now, without asking the other processes: the last one announced, or this process's own. */
+  known(articleId: string): number {
+    const local = this.server?.of('/').adapter.rooms.get(articleRoom(articleId))?.size ?? 0;
+    return Math.max(local, this.state.get(articleId)?.lastCount ?? 0);
   }
 
   /** Followers across processes; when a process does not answer in time (the fan-out is down), this process's own. */
@@ -49,7 +57,9 @@ export class Presence {
     try {
       const count = await this.count(articleId);
       this.server.to(articleRoom(articleId)).emit('presence', { article: slug, count });
+      const entry = this.state.get(articleId);
       if (count === 0) this.state.delete(articleId);
+      else if (entry) entry.lastCount = count;
     } catch {
       // Nothing to count with (the server is closing): the next change announces again.
     }

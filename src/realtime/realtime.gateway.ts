@@ -7,6 +7,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { type Server } from 'socket.io';
+import { ArticleStream } from './article-stream.js';
 import { ConnectionAdmission } from './connection-admission.js';
 import { type JoinAck } from './event-map.js';
 import { Follows, type LeaveAck, REFUSED, type Refusal, refuse } from './follows.js';
@@ -23,6 +24,7 @@ import { SocketAuthentication } from './socket-authentication.js';
 export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnection<ForumSocket> {
   constructor(
     private readonly live: LiveRouter,
+    private readonly stream: ArticleStream,
     private readonly presence: Presence,
     private readonly admission: ConnectionAdmission,
     private readonly authentication: SocketAuthentication,
@@ -31,6 +33,7 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
 
   afterInit(server: Server): void {
     this.live.attach(server);
+    this.stream.attach(server);
     this.presence.attach(server);
     this.admission.attach(server);
     this.authentication.attach(server);

@@ -5,6 +5,7 @@ import { CommentsModule } from '../comments/comments.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module.js';
 import { EventsModule } from '../events/events.module.js';
+import { ArticleStream } from './article-stream.js';
 import { CatchUps } from './catch-up.js';
 import { ConnectionAdmission } from './connection-admission.js';
 import { Follows } from './follows.js';
@@ -22,6 +23,7 @@ import { SocketAuthentication } from './socket-authentication.js';
   imports: [AuthModule, ArticlesModule, CommentsModule, CommonModule, RateLimitModule, EventsModule],
   providers: [
     LiveRouter,
+    ArticleStream,
     CatchUps,
     JoinLimits,
     Presence,
