@@ -38,6 +38,9 @@ export interface LiveHandlers {
  */
 export type LiveStatus = 'live' | 'reconnecting' | 'restarting' | 'paused';
 
+/** How long a missing number may take to arrive before the follower joins again with `since` to fetch it. */
+export const GAP_GRACE_MS = 1_000;
+
 /** The wait before the first retry of a refused join; it doubles with each refusal, up to the cap. */
 export const JOIN_RETRY_FIRST_MS = 2_000;
 export const JOIN_RETRY_MAX_MS = 60_000;
@@ -124,6 +127,8 @@ export class LiveArticle {
   /** A reconnect asked to join while one was in flight: join again once it is answered. */
   private joinAgain = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A number is missing: the join that would bring it waits GAP_GRACE_MS for it to arrive by itself. */
+  private gapTimer: ReturnType<typeof setTimeout> | null = null;
   /** Refused or failed joins in a row, for the backoff. */
   private failures = 0;
   private closed = false;
@@ -197,6 +202,8 @@ export class LiveArticle {
     this.closed = true;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    if (this.gapTimer !== null) clearTimeout(this.gapTimer);
+    this.gapTimer = null;
     for (const off of this.offs) off();
     if (this.socket.connected) this.socket.emit('leave', { article: this.slug }, () => undefined);
   }
@@ -267,6 +274,13 @@ export class LiveArticle {
 
   private run(step: FollowStep<LiveEvent>): void {
     for (const event of step.apply) this.handlers.event(event);
-    if (step.rejoin) void this.join();
+    if (step.rejoin && this.gapTimer === null) {
+      // The server sends each article's events in order, so a missing number is rare (a connection that dropped is
+      // joined again anyway): give it a moment to arrive before asking for it.
+      this.gapTimer = setTimeout(() => {
+        this.gapTimer = null;
+        if (this.follow.holding > 0 && !this.follow.joining) void this.join();
+      }, GAP_GRACE_MS);
+    }
   }
 }
