@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { type Server } from 'socket.io';
 import { articleRoom } from './rooms.js';
 
@@ -13,8 +13,9 @@ const PEERS_ANSWER_MS = 1_500;
  * triggers brings the exact one within a second.
  */
 @Injectable()
-export class Presence {
+export class Presence implements BeforeApplicationShutdown {
   private server?: Server;
+  private stopping = false;
   private readonly state = new Map<string, { lastAt: number; timer?: NodeJS.Timeout; lastCount?: number }>();
 
   attach(server: Server): void {
@@ -38,8 +39,19 @@ export class Presence {
     }
   }
 
+  /**
+   * The process is stopping: its followers' departures are not announced (counting them would ask the other processes
+   * about this one after it said goodbye, and put it back in their view for the adapter's timeout).
+   */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+    for (const entry of this.state.values()) clearTimeout(entry.timer);
+    this.state.clear();
+  }
+
   /** Followers came or went: announce the new count soon, but not more than once a second. */
   changed(articleId: string, slug: string): void {
+    if (this.stopping) return;
     const entry = this.state.get(articleId) ?? { lastAt: 0 };
     this.state.set(articleId, entry);
     if (entry.timer) return;
