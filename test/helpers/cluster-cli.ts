@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureDatabase } from '../../src/database/database-server.js';
 import { type RunningPostgres, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
-import { prepareDatabase } from '../../src/database/prepare-database.js';
 import { Cluster } from './cluster.js';
 import { PRODUCTION_PASSWORD_HASHING } from './test-env.js';
 
@@ -11,8 +10,8 @@ const USAGE = `npm run cluster -- [processes] [--redis]
 
 Runs the deployed topology on this machine: [processes] app processes (3 by default) behind HAProxy on
 http://127.0.0.1:$PORT (3000 by default), with Redis for the live fan-out when --redis is given. With DATABASE_URL
-set, they use that database (migrated first); without it, a throwaway embedded PostgreSQL that is deleted at the stop.
-The seed essays are imported by the first process. Ctrl-C stops everything.`;
+set, they use that database; without it, a throwaway embedded PostgreSQL that is deleted at the stop. The processes
+migrate the database and import the seed essays (each once, under a lock in the database). Ctrl-C stops everything.`;
 
 /**
  * `npm run cluster`: the topology of the cluster suite (test/helpers/cluster.ts) run by hand, at production settings
@@ -39,8 +38,6 @@ async function main(): Promise<void> {
   }
   let cluster: Cluster;
   try {
-    // Migrated here once: each process migrates at its start too, and several doing it at once would race.
-    await prepareDatabase(databaseUrl, (message) => console.log(message));
     cluster = await Cluster.start({
       databaseUrl,
       nodes: count,

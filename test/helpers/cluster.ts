@@ -25,7 +25,9 @@ import { type AppProcess, startAppProcess } from './app-process.js';
  * - `option forwardfor` adds X-Forwarded-For, which the apps read with TRUST_PROXY=true (rate limits per address).
  * - `timeout http-keep-alive 4s`, below Node's 5 s keep-alive, so that HAProxy closes an idle client connection first;
  *   on the server side, `retry-on conn-failure empty-response` with `option redispatch` sends a request again to
- *   another node when the connection it used was closed under it (a stopping node, a keep-alive timed out).
+ *   another node when the connection it used failed or was closed under it (a stopping node, a keep-alive timed out):
+ *   any request whose connection failed (it was never sent), only a GET or HEAD when it was closed without an answer
+ *   (a write may have been applied).
  * - `timeout server 60s`, above Socket.IO's long-poll (held up to its 25 s ping interval).
  */
 
@@ -33,7 +35,7 @@ import { type AppProcess, startAppProcess } from './app-process.js';
 export const HEALTH_CHECK = { intervalMs: 500, fall: 1, rise: 1 } as const;
 
 export interface ClusterOptions {
-  /** The database every process uses (already migrated: the processes migrate at start, but not all at once safely). */
+  /** The database every process uses (each process migrates it at start when it needs to). */
   databaseUrl: string;
   /** How many app processes (3 by default). */
   nodes?: number;
@@ -113,12 +115,14 @@ export class Cluster {
         ...options.env,
       };
       const count = options.nodes ?? 3;
-      // The first process alone, then the others together: the first start sets the admin account up, which two
-      // processes doing it at once would race for.
-      started.push(await startAppProcess({ ...environment, PORT: '0' }));
-      started.push(
-        ...(await Promise.all(Array.from({ length: count - 1 }, () => startAppProcess({ ...environment, PORT: '0' })))),
+      // All at once, as Compose starts replicas: migrations, the first admin and the seeds are each set up once under
+      // a lock in the database, whichever process comes first.
+      const starts = await Promise.allSettled(
+        Array.from({ length: count }, () => startAppProcess({ ...environment, PORT: '0' })),
       );
+      for (const start of starts) if (start.status === 'fulfilled') started.push(start.value);
+      const failed = starts.find((start) => start.status === 'rejected');
+      if (failed) throw failed.reason;
       const cluster = new Cluster(directory, options.port || (await freePort()), started, environment, redisPort);
       cluster.redis = redis;
       await cluster.startBalancer();
@@ -314,6 +318,9 @@ frontend web
 
 backend app
   balance roundrobin
+  # A request whose connection closed with no answer at all is sent again only when reading (GET, HEAD): a write may
+  # have been applied. One whose connection failed was never sent, and is retried whatever its method.
+  http-request disable-l7-retry if !METH_GET
   option httpchk GET /readyz
   http-check expect status 200
   cookie SERVERID insert indirect nocache httponly
