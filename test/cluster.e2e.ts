@@ -28,6 +28,31 @@ async function api(baseUrl: string, method: string, url: string, body?: unknown,
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
+/**
+ * Requests one after the other through the load balancer while `during` runs, and ten more after it: the statuses of
+ * them all.
+ */
+async function statusesDuring(cluster: Cluster, url: string, during: () => Promise<void>): Promise<number[]> {
+  const statuses: number[] = [];
+  let done = false;
+  const load = (async () => {
+    while (!done) {
+      const response = await fetch(`${cluster.baseUrl}${url}`);
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    }
+  })();
+  try {
+    await during();
+    const countAfter = statuses.length;
+    while (statuses.length < countAfter + 10) await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    done = true;
+    await load;
+  }
+  return statuses;
+}
+
 /** Through the load balancer: the first admin signs in and publishes an essay; a reader registers. */
 async function prepareArticle(cluster: Cluster): Promise<{ slug: string; readerToken: string }> {
   const admin = await api(cluster.baseUrl, 'POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
@@ -169,22 +194,11 @@ describe('three app processes behind HAProxy', () => {
   });
 
   it('takes a node stopped with SIGTERM out of rotation, keeps answering, and takes it back once restarted', async () => {
-    const statuses: number[] = [];
-    let done = false;
-    // Requests one after the other through the load balancer for the whole stop: none may fail.
-    const load = (async () => {
-      while (!done)
-        statuses.push(
-          (await fetch(`${cluster.baseUrl}/api/articles`).then((r) => r.arrayBuffer().then(() => r))).status,
-        );
-    })();
-    const exited = cluster.kill(1, 'SIGTERM');
-    await cluster.waitUntilDown(1);
-    assert.equal(await exited, 0);
-    const countAtExit = statuses.length;
-    while (statuses.length < countAtExit + 10) await new Promise((resolve) => setTimeout(resolve, 20));
-    done = true;
-    await load;
+    const statuses = await statusesDuring(cluster, '/api/articles', async () => {
+      const exited = cluster.kill(1, 'SIGTERM');
+      await cluster.waitUntilDown(1);
+      assert.equal(await exited, 0);
+    });
     assert.ok(statuses.length > 10);
     assert.deepEqual(
       statuses.filter((status) => status !== 200),
@@ -203,12 +217,27 @@ describe('three app processes behind HAProxy', () => {
     );
     assert.ok(states[1].totalSessions > before, 'the restarted node gets requests again');
   });
+
+  it('answers every request during a rolling restart of all three nodes', async () => {
+    const statuses = await statusesDuring(cluster, `/api/articles/${slug}`, () => cluster.rollingRestart());
+    assert.deepEqual(
+      statuses.filter((status) => status !== 200),
+      [],
+      `every request answered during the rolling restart (${statuses.length})`,
+    );
+    assert.deepEqual(
+      (await cluster.nodeStates()).map((node) => node.status),
+      ['UP', 'UP', 'UP'],
+    );
+  });
 });
 
 /** The same topology with the live fan-out through Redis (REDIS_URL). */
 describe('three app processes behind HAProxy, fanning out through Redis', () => {
   let database: { url: string; drop(): Promise<void> };
   let cluster: Cluster;
+  let slug: string;
+  let readerToken: string;
   const open: Follower[] = [];
 
   before(async () => {
@@ -228,8 +257,30 @@ describe('three app processes behind HAProxy, fanning out through Redis', () => 
       assert.equal(ready.status, 200);
       assert.equal((ready.body.checks as { liveFanout: { mode: string } }).liveFanout.mode, 'redis');
     }
-    const { slug, readerToken } = await prepareArticle(cluster);
+    ({ slug, readerToken } = await prepareArticle(cluster));
+    const followers = await followOnEveryNode(cluster, open);
+    await expectCommentEverywhere(cluster, slug, readerToken, followers);
+  });
+
+  it('is ready again on every node after Redis restarts, and delivers again', async () => {
+    const restartedAt = Date.now();
+    await cluster.restartRedis();
+    // Each node noticed the loss and connected again: its fan-out check went up after the restart.
+    for (const node of cluster.nodes) await waitUntilFanoutUpSince(node, restartedAt);
+    for (let index = 0; index < 3; index++) await cluster.waitUntilHealthy(index);
     const followers = await followOnEveryNode(cluster, open);
     await expectCommentEverywhere(cluster, slug, readerToken, followers);
   });
 });
+
+/** Waits until a node's `/readyz` answers 200 with its live fan-out up since `time` or later. */
+async function waitUntilFanoutUpSince(node: string, time: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const ready = await api(node, 'GET', '/readyz');
+    const fanout = (ready.body.checks as { liveFanout: { status: string; since: string } } | undefined)?.liveFanout;
+    if (ready.status === 200 && fanout?.status === 'up' && Date.parse(fanout.since) >= time) return;
+    if (Date.now() > deadline) throw new Error(`${node} did not reconnect to Redis: ${JSON.stringify(ready.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
