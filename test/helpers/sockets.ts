@@ -1,4 +1,4 @@
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 
 export interface Received {
   event: string;
@@ -20,12 +20,21 @@ export class Follower {
     socket.onAny((event: string, payload: Record<string, unknown>) => this.received.push({ event, payload }));
   }
 
-  static connect(baseUrl: string, token?: string): Promise<Follower> {
+  /**
+   * Connects over WebSocket only, unless `options` says otherwise (behind a load balancer, long-polling needs
+   * `withCredentials: true` so that the client keeps the balancer's sticky cookie between its requests).
+   */
+  static connect(
+    baseUrl: string,
+    token?: string,
+    options: Partial<ManagerOptions & SocketOptions> = {},
+  ): Promise<Follower> {
     const socket = io(baseUrl, {
       transports: ['websocket'],
       auth: token ? { token } : {},
       reconnection: false,
       forceNew: true,
+      ...options,
     });
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve(new Follower(socket)));
