@@ -72,6 +72,12 @@ export class Reader {
   joinFailures = 0;
   /** Numbers that neither arrived live nor came with a catch-up. */
   lost = 0;
+  /**
+   * Live events that arrived on a connection after one with a higher `seq` on the same connection: the server sent
+   * them out of order (the seq rule repairs it with a catch-up, but the server promises order).
+   */
+  reorders = 0;
+  private lastLiveSeq = 0;
   private readonly follow = new SeqFollower<LiveEvent>();
   private joining = false;
   private joinAgain = false;
@@ -93,7 +99,10 @@ export class Reader {
       if (reason === 'io server disconnect') socket.connect();
     });
     // Registered after the first connection: this is a reconnection.
-    socket.on('connect', () => void this.join());
+    socket.on('connect', () => {
+      this.lastLiveSeq = 0;
+      void this.join();
+    });
   }
 
   static async open(
@@ -143,6 +152,8 @@ export class Reader {
   private receive(event: LiveEvent): void {
     this.received += 1;
     if (typeof event.seq !== 'number') return;
+    if (event.seq < this.lastLiveSeq) this.reorders += 1;
+    this.lastLiveSeq = Math.max(this.lastLiveSeq, event.seq);
     const step = this.follow.receive(event);
     this.dropped += step.dropped;
     step.apply.forEach((e) => this.apply(e));
@@ -180,8 +191,13 @@ export class Reader {
           continue;
         }
         if (!ack.ok) {
+          // Refused (too many joins, or the server could not answer): again a moment later, as the web client does.
           this.joinFailures += 1;
-          break;
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.min(2_000, 100 * 2 ** Math.min(this.joinFailures, 5))),
+          );
+          this.joinAgain = this.socket.connected && !this.closing;
+          continue;
         }
         if (since === null) {
           this.baseline = ack.seq;
