@@ -35,7 +35,13 @@ export async function createApp(
     // Preview: modules and routes without instances (no database): enough to describe the API.
     preview: options.preview ?? false,
   });
-  answerClientErrors(app.getHttpServer());
+  const server = app.getHttpServer();
+  // Idle keep-alive connections outlive a load balancer's own idle timeout, so the balancer closes them first and
+  // never sends a request on a connection the app is closing (with Node's 5 s default, such requests failed with
+  // ECONNRESET). Node wants headersTimeout above keepAliveTimeout.
+  server.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
+  server.headersTimeout = config.httpKeepAliveTimeoutMs + 1000;
+  answerClientErrors(server);
   app.use(cookieParser());
   // Publishing an essay (admins only) reads a larger body, but only once the gate has found an admin behind the
   // request's credentials (one session look-up; anyone else gets 401/403 with the body unread). The essay parser comes

@@ -31,7 +31,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(databaseUrl),
+        DatabaseModule.forRoot(databaseUrl, config.databasePoolSize),
         DatabaseToolsModule,
         // The counters live in PostgreSQL: one limit for a client, whichever process answers it.
         ThrottlerModule.forRootAsync({
