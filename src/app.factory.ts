@@ -10,6 +10,8 @@ import { essayUploadGate, isAdmittedEssayUpload, isJson } from './articles/essay
 import { AuthService } from './auth/auth.service.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
 import { HEALTH_PATHS } from './health/health.controller.js';
+import { METRICS_PATH } from './metrics/metrics.controller.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { answerClientErrors } from './common/errors/client-errors.js';
 import { jsonGuard } from './common/json-guard.js';
@@ -42,6 +44,8 @@ export async function createApp(
   server.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
   server.headersTimeout = config.httpKeepAliveTimeoutMs + 1000;
   answerClientErrors(server);
+  // First of all, so that every answer (a refused body, a client page, a 404) is counted.
+  if (!(options.preview ?? false)) app.use(app.get(MetricsService).observeHttp());
   app.use(cookieParser());
   // Publishing an essay (admins only) reads a larger body, but only once the gate has found an admin behind the
   // request's credentials (one session look-up; anyone else gets 401/403 with the body unread). The essay parser comes
@@ -68,8 +72,8 @@ export async function createApp(
   // The web client's pages and assets; never a path under /api or /socket.io.
   serveWebClient(app, options.webClientDir);
   app.set('query parser', 'simple');
-  // Probes answer at the root, where orchestrators look for them (CONTRACT.md, Operation).
-  app.setGlobalPrefix('api', { exclude: HEALTH_PATHS });
+  // Probes and metrics answer at the root, where orchestrators and scrapers look for them (CONTRACT.md, Operation).
+  app.setGlobalPrefix('api', { exclude: [...HEALTH_PATHS, METRICS_PATH] });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   setUpOpenApi(app);

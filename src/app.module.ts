@@ -18,6 +18,7 @@ import { VotesRepository } from './votes/votes.repository.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { HealthModule } from './health/health.module.js';
 import { SeedingModule } from './seeding/seeding.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -46,6 +47,7 @@ export class AppModule {
         CommentsApiModule.forRoot({ viewerVotes: { module: VotesModule, provider: VotesRepository } }),
         VotesModule,
         ModerationModule,
+        MetricsModule,
         RealtimeModule,
         HealthModule,
         SeedingModule,
