@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Server } from 'node:http';
+import { type AppProcess, startAppProcess } from './helpers/app-process.js';
 import { ADMIN_ENV, assertErrorBody, bearer, newUser, signInAdmin } from './helpers/accounts.js';
 import { Fixtures } from './helpers/fixtures.js';
-import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { newTestDatabase, startTestApp, type TestApp } from './helpers/test-app.js';
 
 const METRICS_TOKEN = 'scrape-me-0123456789abcdef';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -24,7 +25,7 @@ function labelValues(text: string): string[] {
   return [...text.matchAll(/[a-zA-Z_]+="((?:[^"\\]|\\.)*)"/g)].map((match) => match[1]);
 }
 
-describe('operations: metrics, timeouts', () => {
+describe('operations: metrics, request ids, timeouts', () => {
   let t: TestApp;
 
   before(async () => {
@@ -164,9 +165,77 @@ describe('operations: metrics, timeouts', () => {
     );
   });
 
+  it("keeps a client's plain X-Request-Id and replaces any other, on errors too", async () => {
+    const kept = await t.http.get('/healthz').set('X-Request-Id', 'trace-42.abc_DEF');
+    assert.equal(kept.headers['x-request-id'], 'trace-42.abc_DEF');
+    for (const bad of ['x'.repeat(200), 'has spaces in it', 'semi;colon', 'ünïcode']) {
+      const res = await t.http.get('/healthz').set('X-Request-Id', bad);
+      assert.match(res.headers['x-request-id'], UUID, bad);
+    }
+    const generated = await t.http.get('/healthz');
+    assert.match(generated.headers['x-request-id'], UUID);
+    const notFound = await t.http.get('/api/articles/no-such-essay').set('X-Request-Id', 'missing-essay');
+    assert.equal(notFound.status, 404);
+    assert.equal(notFound.headers['x-request-id'], 'missing-essay');
+    const badJson = await t.http
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .set('X-Request-Id', 'broken-json')
+      .send('{"username":');
+    assert.equal(badJson.status, 400);
+    assert.equal(badJson.headers['x-request-id'], 'broken-json');
+  });
+
   it('keeps idle connections open longer than a load balancer does', () => {
     const server = t.app.getHttpServer() as Server;
     assert.equal(server.keepAliveTimeout, 61_000);
     assert.equal(server.headersTimeout, 62_000);
+  });
+});
+
+describe('operations: JSON logs', () => {
+  let app: AppProcess | undefined;
+  let database: { url: string; drop(): Promise<void> };
+
+  before(async () => {
+    database = await newTestDatabase();
+  });
+
+  after(async () => {
+    await app?.stop('SIGKILL');
+    await database.drop();
+  });
+
+  it('writes one JSON object a line, with the request id and no credentials', async () => {
+    // With its password set, the first admin is created without the one line printed outside the log.
+    app = await startAppProcess({
+      DATABASE_URL: database.url,
+      SEED_ON_START: 'false',
+      LOG_FORMAT: 'json',
+      ADMIN_PASSWORD: 'an-admin-password-for-the-log-test',
+    });
+    const secret = 'Bearer not-a-session-but-a-secret-0123456789';
+    const res = await fetch(`${app.baseUrl}/api/auth/me?token=query-secret-42`, {
+      headers: {
+        'X-Request-Id': 'find-me-in-the-log',
+        Authorization: secret,
+        Cookie: 'forum_session=cookie-secret-42',
+      },
+    });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('x-request-id'), 'find-me-in-the-log');
+    // The request's log line is written when its answer ends; the answer of a later request is the barrier.
+    await fetch(`${app.baseUrl}/healthz`);
+    const lines = app
+      .output()
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), `not JSON: ${line}`);
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const mine = records.filter((record) => record.reqId === 'find-me-in-the-log');
+    assert.ok(mine.length >= 1, `no line with the request id in:\n${app.output().slice(-3000)}`);
+    assert.ok(mine.some((record) => (record.res as { statusCode?: number } | undefined)?.statusCode === 401));
+    assert.ok(records.some((record) => /listens on http:\/\/localhost:\d+/.test(String(record.msg))));
+    assert.doesNotMatch(app.output(), /not-a-session-but-a-secret|cookie-secret-42|query-secret-42/);
   });
 });
