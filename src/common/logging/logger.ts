@@ -48,11 +48,23 @@ const REDACTED_PATHS = [
 ];
 
 /**
- * The process's one pino logger: JSON lines on stdout (LOG_FORMAT=json), or the same records written as readable
- * lines (text). Writes are synchronous, so the last lines before an exit are not lost.
+ * The process's one pino logger: JSON lines (LOG_FORMAT=json), or the same records written as readable lines (text).
+ * As with Nest's console logger before it, errors go to stderr and everything else to stdout; through
+ * process.stdout/stderr, whose writes to files and pipes are synchronous, so the last lines before an exit are kept.
  */
 export function createLogger(config: AppConfig): Logger {
-  const destination = config.logFormat === 'json' ? pino.destination({ dest: 1, sync: true }) : textDestination();
+  const format = config.logFormat === 'json' ? (line: string) => line : textLine;
+  const to = (stream: NodeJS.WriteStream): DestinationStream => ({
+    write: (line: string) => stream.write(format(line)),
+  });
+  const destination = pino.multistream(
+    [
+      { level: 'trace', stream: to(process.stdout) },
+      { level: 'error', stream: to(process.stderr) },
+    ],
+    // Each record to one stream only: the one with the highest level it reaches.
+    { dedupe: true },
+  );
   return pino(
     {
       level: PINO_LEVELS[config.logLevel],
@@ -100,6 +112,17 @@ export function httpLogging(logger: Logger): HttpLogger {
       `${req.method} ${pathOf(req.url)} ${res.statusCode} in ${time} ms`,
     customErrorMessage: (req: IncomingMessage, res: ServerResponse) =>
       `${req.method} ${pathOf(req.url)} failed with ${res.statusCode}`,
+    // pino-http makes up an Error ("failed with status code 500") for a 5xx; the real one, with its stack, is logged
+    // by the exception filter where it happened.
+    customErrorObject: (
+      _req: IncomingMessage,
+      _res: ServerResponse,
+      _error: Error,
+      value: Record<string, unknown>,
+    ) => ({
+      res: value.res,
+      responseTime: value.responseTime,
+    }),
   });
 }
 
@@ -107,23 +130,19 @@ function pathOf(url: string | undefined): string {
   return (url ?? '').split('?')[0];
 }
 
-/** The text format: each pino record as `time LEVEL [context] message (request id)`, like Nest's console logger. */
-function textDestination(): DestinationStream {
-  return {
-    write(line: string) {
-      const record = JSON.parse(line) as {
-        time?: string;
-        level: number;
-        context?: string;
-        msg?: string;
-        reqId?: string;
-        err?: { stack?: string; message?: string };
-      };
-      const context = record.context ? ` [${record.context}]` : '';
-      const request = record.reqId ? ` (request ${record.reqId})` : '';
-      const error = record.err?.stack ? `\n${record.err.stack}` : '';
-      const level = TEXT_LEVELS[record.level] ?? String(record.level);
-      process.stdout.write(`${record.time ?? ''} ${level}${context} ${record.msg ?? ''}${request}${error}\n`);
-    },
+/** The text format: a pino record as `time LEVEL [context] message (request id)`, like Nest's console logger. */
+function textLine(line: string): string {
+  const record = JSON.parse(line) as {
+    time?: string;
+    level: number;
+    context?: string;
+    msg?: string;
+    reqId?: string;
+    err?: { stack?: string };
   };
+  const context = record.context ? ` [${record.context}]` : '';
+  const request = record.reqId ? ` (request ${record.reqId})` : '';
+  const error = record.err?.stack ? `\n${record.err.stack}` : '';
+  const level = TEXT_LEVELS[record.level] ?? String(record.level);
+  return `${record.time ?? ''} ${level}${context} ${record.msg ?? ''}${request}${error}\n`;
 }
