@@ -2,6 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import { type IncomingMessage } from 'node:http';
 import { type INestApplication, type LogLevel as NestLogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { type Logger } from 'pino';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { type NestExpressApplication } from '@nestjs/platform-express';
@@ -10,6 +12,10 @@ import { essayUploadGate, isAdmittedEssayUpload, isJson } from './articles/essay
 import { AuthService } from './auth/auth.service.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
 import { HEALTH_PATHS } from './health/health.controller.js';
+import { createLogger, httpLogging } from './common/logging/logger.js';
+import { assignRequestId } from './common/logging/request-id.js';
+import { METRICS_PATH } from './metrics/metrics.controller.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { answerClientErrors } from './common/errors/client-errors.js';
 import { jsonGuard } from './common/json-guard.js';
@@ -23,19 +29,39 @@ export const MAX_JSON_BODY = '64kb';
 /** The largest body of POST /api/articles: an essay of 500,000 characters fits, even in 3-byte (CJK) characters. */
 export const MAX_ESSAY_JSON_BODY = '2mb';
 
-/** Builds the Nest application with everything global: used by main.ts, the tests and the tools alike. */
+/**
+ * Builds the Nest application with everything global: used by main.ts, the tests and the tools alike. `logger`: the
+ * process's pino logger when the caller made one already (main.ts logs the database's start through it).
+ */
 export async function createApp(
   config: AppConfig,
   databaseUrl: string,
-  options: { preview?: boolean; webClientDir?: string } = {},
+  options: { preview?: boolean; webClientDir?: string; logger?: Logger } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl }), {
+  const preview = options.preview ?? false;
+  const logger = options.logger ?? createLogger(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, databaseUrl, logger }), {
     logger: nestLogLevels(config),
+    // Nest's own start-up lines wait for the pino logger below instead of going to the console.
+    bufferLogs: !preview,
     bodyParser: false,
     // Preview: modules and routes without instances (no database): enough to describe the API.
-    preview: options.preview ?? false,
+    preview,
   });
-  answerClientErrors(app.getHttpServer());
+  const server = app.getHttpServer();
+  // Idle keep-alive connections outlive a load balancer's own idle timeout, so the balancer closes them first and
+  // never sends a request on a connection the app is closing (with Node's 5 s default, such requests failed with
+  // ECONNRESET). Node wants headersTimeout above keepAliveTimeout.
+  server.keepAliveTimeout = config.httpKeepAliveTimeoutMs;
+  server.headersTimeout = config.httpKeepAliveTimeoutMs + 1000;
+  answerClientErrors(server);
+  if (!preview) {
+    app.useLogger(app.get(PinoNestLogger));
+    // First of all, so that every answer (a refused body, a client page, a 404) carries its id, is logged and counted.
+    app.use(assignRequestId);
+    app.use(httpLogging(logger));
+    app.use(app.get(MetricsService).observeHttp());
+  }
   app.use(cookieParser());
   // Publishing an essay (admins only) reads a larger body, but only once the gate has found an admin behind the
   // request's credentials (one session look-up; anyone else gets 401/403 with the body unread). The essay parser comes
@@ -62,8 +88,8 @@ export async function createApp(
   // The web client's pages and assets; never a path under /api or /socket.io.
   serveWebClient(app, options.webClientDir);
   app.set('query parser', 'simple');
-  // Probes answer at the root, where orchestrators look for them (CONTRACT.md, Operation).
-  app.setGlobalPrefix('api', { exclude: HEALTH_PATHS });
+  // Probes and metrics answer at the root, where orchestrators and scrapers look for them (CONTRACT.md, Operation).
+  app.setGlobalPrefix('api', { exclude: [...HEALTH_PATHS, METRICS_PATH] });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   setUpOpenApi(app);

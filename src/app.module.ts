@@ -18,20 +18,27 @@ import { VotesRepository } from './votes/votes.repository.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { HealthModule } from './health/health.module.js';
 import { SeedingModule } from './seeding/seeding.module.js';
+import { LoggerModule } from 'nestjs-pino';
+import { type Logger } from 'pino';
+import { createLogger, nestPinoParams } from './common/logging/logger.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
   databaseUrl: string;
+  /** The process's pino logger, which Nest's own log lines go through too (default: a new one, createLogger). */
+  logger?: Logger;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, databaseUrl, logger }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(databaseUrl),
+        LoggerModule.forRoot(nestPinoParams(logger ?? createLogger(config))),
+        DatabaseModule.forRoot(databaseUrl, config.databasePoolSize),
         DatabaseToolsModule,
         // The counters live in PostgreSQL: one limit for a client, whichever process answers it.
         ThrottlerModule.forRootAsync({
@@ -46,6 +53,7 @@ export class AppModule {
         CommentsApiModule.forRoot({ viewerVotes: { module: VotesModule, provider: VotesRepository } }),
         VotesModule,
         ModerationModule,
+        MetricsModule,
         RealtimeModule,
         HealthModule,
         SeedingModule,

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { type Server } from 'node:http';
+import { hostname } from 'node:os';
 import { type AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
-import { createApp, nestLogLevels } from './app.factory.js';
+import { createApp } from './app.factory.js';
 import { AuthService } from './auth/auth.service.js';
+import { createLogger, nestLoggerOver } from './common/logging/logger.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { openDatabaseServer } from './database/database-server.js';
 import { prepareDatabase } from './database/prepare-database.js';
@@ -11,7 +13,8 @@ import { SeedImporter } from './seeding/seed-importer.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  Logger.overrideLogger(nestLogLevels(config));
+  const pinoLogger = createLogger(config);
+  Logger.overrideLogger(nestLoggerOver(pinoLogger));
   const logger = new Logger('Bootstrap');
   const database = await openDatabaseServer(
     config,
@@ -19,7 +22,7 @@ async function bootstrap(): Promise<void> {
     (message) => logger.log(message),
   );
   await prepareDatabase(database.databaseUrl, (message) => logger.log(message));
-  const app = await createApp(config, database.databaseUrl);
+  const app = await createApp(config, database.databaseUrl, { logger: pinoLogger });
   await app.get(AuthService).ensureAdmin();
   if (config.seedOnStart) await app.get(SeedImporter).importAll();
   let closing = false;
@@ -46,8 +49,14 @@ async function bootstrap(): Promise<void> {
   if (config.host) await app.listen(config.port, config.host);
   else await app.listen(config.port);
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  // Printed whatever LOG_LEVEL says: launchers (tests, benchmarks, PORT=0) read the port from it.
-  process.stdout.write(`The forum listens on http://localhost:${port} (API under /api, docs at /api/docs)\n`);
+  // Printed whatever LOG_LEVEL says: launchers (tests, benchmarks, PORT=0) read the port from it. In the log's own
+  // format, so that a JSON log stays one JSON object a line.
+  const listening = `The forum listens on http://localhost:${port} (API under /api, docs at /api/docs)`;
+  process.stdout.write(
+    config.logFormat === 'json'
+      ? `${JSON.stringify({ level: 30, time: new Date().toISOString(), pid: process.pid, hostname: hostname(), context: 'Bootstrap', msg: listening })}\n`
+      : `${listening}\n`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {

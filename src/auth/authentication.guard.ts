@@ -1,5 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { OWN_AUTHORIZATION } from '../common/own-authorization.js';
 import { AuthService } from './auth.service.js';
 import { type AuthenticatedRequest, SESSION_COOKIE } from './request-context.js';
 import { type Viewer } from './viewer.js';
@@ -31,13 +33,21 @@ export async function credentialsOf(
   return session && { viewer: session.viewer, authVia: 'cookie', sessionToken: cookie };
 }
 
-/** Global: finds who is asking (see credentialsOf) and leaves it on the request. */
+/**
+ * Global: finds who is asking (see credentialsOf) and leaves it on the request; a route marked `@OwnAuthorization()`
+ * checks its own bearer token and has no viewer.
+ */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
+    if (this.reflector.getAllAndOverride<boolean>(OWN_AUTHORIZATION, [context.getHandler(), context.getClass()]))
+      return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const cookies = request.cookies as Record<string, unknown> | undefined;
     const credentials = await credentialsOf(this.auth, request.headers.authorization, cookies?.[SESSION_COOKIE]);

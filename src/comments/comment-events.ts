@@ -34,7 +34,7 @@ export class CommentEvents {
       });
       return;
     }
-    await this.published(tx, row, quotes, parentAuthorId);
+    await this.published(tx, row, quotes, parentAuthorId, true);
   }
 
   /** An edit: readers see the new text, or (sent back to review) lose the comment until a moderator approves it. */
@@ -91,7 +91,7 @@ export class CommentEvents {
       return;
     }
     const parent = row.parentId ? await this.comments.findById(row.parentId, tx) : null;
-    await this.published(tx, row, quotes, parent?.authorId ?? null);
+    await this.published(tx, row, quotes, parent?.authorId ?? null, false);
   }
 
   /** A reader reported a visible comment: the moderators' queue hears of it. */
@@ -99,12 +99,18 @@ export class CommentEvents {
     this.bus.record(tx, { type: 'comment.reported', payload: { articleId: row.articleId, comment: moderatorView } });
   }
 
-  private async published(tx: Tx, row: CommentRow, quotes: QuoteRow[], parentAuthorId: string | null): Promise<void> {
+  private async published(
+    tx: Tx,
+    row: CommentRow,
+    quotes: QuoteRow[],
+    parentAuthorId: string | null,
+    isNew: boolean,
+  ): Promise<void> {
     const comment = readerView(row, quotes);
     await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.created', payload: { comment } });
     this.bus.record(tx, {
       type: 'comment.published',
-      payload: { articleId: row.articleId, comment, authorId: row.authorId, parentAuthorId },
+      payload: { articleId: row.articleId, comment, authorId: row.authorId, parentAuthorId, isNew },
     });
   }
 }

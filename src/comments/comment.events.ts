@@ -30,6 +30,8 @@ export interface CommentPublished {
   authorId: string;
   /** The author of the comment it answers, when it is a reply. */
   parentAuthorId: string | null;
+  /** Just posted (true), or approved or restored by a moderator after it waited (false). */
+  isNew: boolean;
 }
 
 /** A comment waits for a moderator: a new one held by premoderation or a banned word, or one sent back by an edit. */

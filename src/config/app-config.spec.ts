@@ -52,6 +52,13 @@ describe('loadConfig', () => {
       { PASSWORD_HASH_MEMORY_KIB: '64' },
       { PASSWORD_HASH_PASSES: '0' },
       { SHUTDOWN_GRACE_MS: 'soon' },
+      { LOG_FORMAT: 'pretty' },
+      { METRICS_TOKEN: 'short' },
+      { METRICS_TOKEN: 'a token with spaces in it' },
+      { HTTP_KEEP_ALIVE_TIMEOUT_MS: '500' },
+      { HTTP_KEEP_ALIVE_TIMEOUT_MS: 'long' },
+      { DATABASE_POOL_SIZE: '0' },
+      { DATABASE_POOL_SIZE: '2.5' },
     ];
     for (const env of cases) {
       const [name] = Object.keys(env);
@@ -61,5 +68,30 @@ describe('loadConfig', () => {
         name,
       );
     }
+  });
+
+  it('gives the operations defaults: no metrics, keep-alive above a balancer, the pool of 20', () => {
+    const sut = loadConfig({}, false);
+    assert.equal(sut.metricsToken, null);
+    assert.equal(sut.httpKeepAliveTimeoutMs, 65_000);
+    assert.equal(sut.databasePoolSize, 20);
+  });
+
+  it('logs JSON lines unless stdout is a terminal, and LOG_FORMAT overrides either way', () => {
+    assert.equal(loadConfig({}, false).logFormat, 'json');
+    assert.equal(loadConfig({}, true).logFormat, 'text');
+    assert.equal(loadConfig({ LOG_FORMAT: 'json' }, true).logFormat, 'json');
+    assert.equal(loadConfig({ LOG_FORMAT: 'text' }, false).logFormat, 'text');
+  });
+
+  it('reads the operations variables', () => {
+    const sut = loadConfig({
+      METRICS_TOKEN: 'k3Y-0f_the.scraper~42',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '120000',
+      DATABASE_POOL_SIZE: '8',
+    });
+    assert.equal(sut.metricsToken, 'k3Y-0f_the.scraper~42');
+    assert.equal(sut.httpKeepAliveTimeoutMs, 120_000);
+    assert.equal(sut.databasePoolSize, 8);
   });
 });

@@ -15,6 +15,8 @@ import {
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'text'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /**
  * The raw environment, validated. Each property carries the name of its variable so that an error names it.
@@ -115,6 +117,28 @@ class EnvironmentVariables {
   @Min(100)
   @Max(10 * 60 * 1000)
   SHUTDOWN_GRACE_MS?: number;
+
+  @IsOptional()
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: LogFormat;
+
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,256}$/, {
+    message: 'METRICS_TOKEN must be 16-256 printable characters without spaces (a long random string)',
+  })
+  METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(10 * 60 * 1000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DATABASE_POOL_SIZE?: number;
 }
 
 export class ConfigError extends Error {}
@@ -156,6 +180,19 @@ export class AppConfig {
   readonly passwordHashing: { memoryKiB: number; passes: number };
   /** How long a stop waits for open HTTP connections (a long-poll, a slow client) before it closes them. */
   readonly shutdownGraceMs: number;
+  /** `json`: one JSON object a line (for log collectors); `text`: one readable line each (for a person at a terminal). */
+  readonly logFormat: LogFormat;
+  /** The bearer token that GET /metrics asks for; null: /metrics does not exist (404). */
+  readonly metricsToken: string | null;
+  /**
+   * How long an idle keep-alive connection stays open. Above a load balancer's idle timeout (60 s for most), so that
+   * the balancer, not the app, closes idle connections: with Node's default of 5 s the app closed connections the
+   * balancer was about to reuse, and those requests failed with ECONNRESET. Headers may take 1 s longer than that
+   * (Node requires headersTimeout above keepAliveTimeout for the same reason).
+   */
+  readonly httpKeepAliveTimeoutMs: number;
+  /** Connections of the app's database pool (the live fan-out holds a few more of its own). */
+  readonly databasePoolSize: number;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -174,10 +211,19 @@ const NUMERIC = [
   'PASSWORD_HASH_MEMORY_KIB',
   'PASSWORD_HASH_PASSES',
   'SHUTDOWN_GRACE_MS',
+  'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+  'DATABASE_POOL_SIZE',
 ] as const;
 
-/** Reads and validates the environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Reads and validates the environment; throws ConfigError naming every bad variable. `stdoutIsTerminal` picks the
+ * default log format: readable text for a person at a terminal, JSON lines for everything else (a container, a
+ * service manager, a pipe).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  stdoutIsTerminal: boolean = process.stdout.isTTY === true,
+): AppConfig {
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(new EnvironmentVariablesKeys())) {
     const value = env[key];
@@ -215,6 +261,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       passes: parsed.PASSWORD_HASH_PASSES ?? DEFAULT_PASSWORD_HASHING.passes,
     },
     shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS ?? 10_000,
+    logFormat: parsed.LOG_FORMAT ?? (stdoutIsTerminal ? 'text' : 'json'),
+    metricsToken: parsed.METRICS_TOKEN ?? null,
+    httpKeepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 65_000,
+    databasePoolSize: parsed.DATABASE_POOL_SIZE ?? 20,
   });
 }
 
@@ -238,4 +288,8 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   PASSWORD_HASH_MEMORY_KIB = true as const;
   PASSWORD_HASH_PASSES = true as const;
   SHUTDOWN_GRACE_MS = true as const;
+  LOG_FORMAT = true as const;
+  METRICS_TOKEN = true as const;
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = true as const;
+  DATABASE_POOL_SIZE = true as const;
 }

@@ -20,6 +20,9 @@ export function entityFiles(): string[] {
     .map((file) => path.join(compiledRoot, file));
 }
 
+/** The app's pool when DATABASE_POOL_SIZE is not set. */
+export const DEFAULT_POOL_SIZE = 20;
+
 /** The one DataSource configuration, shared by the app, the CLI and the tests. Never `synchronize`. */
 export function dataSourceOptions(
   url: string,
@@ -36,7 +39,7 @@ export function dataSourceOptions(
     migrationsRun: false,
     logging: ['error'],
     extra: {
-      max: extra.poolSize ?? 20,
+      max: extra.poolSize ?? DEFAULT_POOL_SIZE,
       application_name: extra.applicationName ?? 'essay-forum',
       // A database that went away answers 503 within seconds (the pool reconnects by itself), not a hang.
       connectionTimeoutMillis: 5_000,

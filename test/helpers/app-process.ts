@@ -10,10 +10,21 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** The real entry point (`dist/src/main.js`) as a child process, resolved once it listens. */
+/**
+ * The real entry point (`dist/src/main.js`) as a child process, resolved once it listens. Its log is text (the suites
+ * match its sentences); a suite about the JSON log passes LOG_FORMAT=json.
+ */
 export function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
   const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', ...CHEAP_PASSWORD_HASHING, ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'log',
+      LOG_FORMAT: 'text',
+      ...CHEAP_PASSWORD_HASHING,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -48,7 +59,15 @@ export function startAppProcess(env: Record<string, string>): Promise<AppProcess
 /** The real entry point run until it exits by itself (a start that must fail): its exit code and everything it printed. */
 export function runAppProcessToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', ...CHEAP_PASSWORD_HASHING, ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'log',
+      LOG_FORMAT: 'text',
+      ...CHEAP_PASSWORD_HASHING,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
