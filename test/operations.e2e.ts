@@ -4,6 +4,7 @@ import { type Server } from 'node:http';
 import { type AppProcess, startAppProcess } from './helpers/app-process.js';
 import { ADMIN_ENV, assertErrorBody, bearer, newUser, signInAdmin } from './helpers/accounts.js';
 import { Fixtures } from './helpers/fixtures.js';
+import { Follower } from './helpers/sockets.js';
 import { newTestDatabase, startTestApp, type TestApp } from './helpers/test-app.js';
 
 const METRICS_TOKEN = 'scrape-me-0123456789abcdef';
@@ -111,6 +112,34 @@ describe('operations: metrics, request ids, timeouts', () => {
     for (const value of labelValues(afterText)) {
       assert.ok(!value.includes(article.slug), `a label holds the slug: ${value}`);
       assert.doesNotMatch(value, UUID, 'a label holds an id');
+    }
+  });
+
+  it('counts live connections, the events emitted to them with their lag, and refused joins', async () => {
+    const article = await new Fixtures(t.app).newArticle();
+    const author = await newUser(t);
+    const scrape = async () =>
+      (await t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200)).text;
+    const before = await scrape();
+    const follower = await Follower.connect(t.baseUrl);
+    try {
+      assert.equal((await follower.join(article.slug)).ok, true);
+      assert.equal((await follower.join('no-such-essay-here')).ok, false);
+      await t.http
+        .post(`/api/articles/${article.slug}/comments`)
+        .set('Authorization', bearer(author.token))
+        .send({ body: 'Heard live.' })
+        .expect(201);
+      await follower.waitFor(1, 'comment.created');
+      const during = await scrape();
+      const rise = (name: string, labels: Record<string, string> = {}) =>
+        sample(during, name, labels) - sample(before, name, labels);
+      assert.equal(rise('forum_live_connections'), 1);
+      assert.equal(rise('forum_live_events_total', { type: 'comment.created' }), 1);
+      assert.equal(rise('forum_live_event_lag_seconds_count'), 1);
+      assert.equal(rise('forum_live_join_failures_total'), 1);
+    } finally {
+      follower.close();
     }
   });
 

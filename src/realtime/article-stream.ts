@@ -9,6 +9,7 @@ import {
   type AnnouncedEvent,
   ArticleEventLog,
 } from '../events/article-event-log.repository.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { CatchUps } from './catch-up.js';
 import { PgListener } from './pg-listener.js';
 import { articleRoom } from './rooms.js';
@@ -59,6 +60,7 @@ export class ArticleStream implements OnModuleInit, BeforeApplicationShutdown {
     private readonly log: ArticleEventLog,
     private readonly catchUps: CatchUps,
     private readonly status: LiveFanoutStatus,
+    private readonly metrics: MetricsService,
   ) {}
 
   attach(server: Server): void {
@@ -148,6 +150,7 @@ export class ArticleStream implements OnModuleInit, BeforeApplicationShutdown {
     if (upTo <= after) return;
     try {
       const stored = await this.log.findRange(articleId, after, upTo);
+      if (stored.length > 0) this.metrics.liveGapFilled();
       for (const event of await this.catchUps.asReadersSeeThem(articleId, stored)) {
         const { type, ...payload } = event as { type: string; seq: number } & Record<string, unknown>;
         if (payload.seq > (line.last ?? 0)) this.emit(articleId, line, payload.seq, { type, payload });
@@ -186,6 +189,7 @@ export class ArticleStream implements OnModuleInit, BeforeApplicationShutdown {
   private emit(articleId: string, line: Line, seq: number, event: LiveEvent): void {
     line.last = seq;
     this.server?.local.to(articleRoom(articleId)).emit(event.type, event.payload);
+    this.metrics.liveEventEmitted(event.type, event.payload.at as string);
   }
 
   private schedule(articleId: string, line: Line, work: () => Promise<void>): void {

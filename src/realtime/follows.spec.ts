@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { type ArticlesRepository } from '../articles/articles.repository.js';
+import { type MetricsService } from '../metrics/metrics.service.js';
 import { type JoinAck } from './event-map.js';
 import { Follows, MAX_FOLLOWED_ARTICLES, MAX_JOINS_IN_FLIGHT, REFUSED } from './follows.js';
 import { type ForumSocket } from './forum-socket.js';
@@ -46,16 +47,19 @@ function setUp(options: { allow?: boolean; catchUp?: CatchUp; failLookup?: boole
     changed: (id: string, slug: string) => void changes.push(`${id}:${slug}`),
   };
   const limits = { allow: () => Promise.resolve(options.allow ?? true) };
+  const counted = { failures: 0, rejoins: 0 };
+  const metrics = { liveJoinFailed: () => counted.failures++, liveRejoined: () => counted.rejoins++ };
   const sut = new Follows(
     catchUps as unknown as CatchUps,
     presence as unknown as Presence,
     articles as unknown as ArticlesRepository,
     limits as unknown as JoinLimits,
     { followed: () => undefined } as unknown as ArticleStream,
+    metrics as unknown as MetricsService,
   );
   const connection = fakeSocket();
   sut.open(connection.socket);
-  return { sut, ...connection, changes, lookups };
+  return { sut, ...connection, changes, lookups, counted };
 }
 
 const refused = (error: string): JoinAck => ({ ok: false, error });
@@ -72,6 +76,15 @@ describe('Follows', () => {
     });
     assert.deepEqual([...rooms], ['article:id-1']);
     assert.deepEqual(changes, ['id-1:essay-1']);
+  });
+
+  it('counts the joins that carry since, and the joins it refuses, for the metrics', async () => {
+    const { sut, socket, counted } = setUp();
+    await sut.join(socket, { article: 'essay-1' });
+    await sut.join(socket, { article: 'essay-1', since: 2 });
+    await sut.join(socket, { article: 'no such slug!' });
+    await sut.join(socket, { article: 'essay-999x' });
+    assert.deepEqual(counted, { failures: 2, rejoins: 1 });
   });
 
   it('answers resync when the catch-up says so', async () => {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ArticlesRepository } from '../articles/articles.repository.js';
 import { isArticleSlug } from '../articles/free-slug.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { ArticleStream } from './article-stream.js';
 import { type JoinAck } from './event-map.js';
 import { type ForumSocket } from './forum-socket.js';
@@ -49,6 +50,7 @@ export class Follows {
     private readonly articles: ArticlesRepository,
     private readonly joinLimits: JoinLimits,
     private readonly stream: ArticleStream,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** A new connection follows nothing yet; what it follows when it goes counts one follower less. */
@@ -62,6 +64,12 @@ export class Follows {
   }
 
   async join(socket: ForumSocket, body: unknown): Promise<JoinAck> {
+    const ack = await this.answerJoin(socket, body);
+    if (!ack.ok) this.metrics.liveJoinFailed();
+    return ack;
+  }
+
+  private async answerJoin(socket: ForumSocket, body: unknown): Promise<JoinAck> {
     const slug = slugOf(body);
     if (slug === null) return refuse(REFUSED.slug);
     const since = (body as { since?: unknown }).since;
@@ -69,6 +77,7 @@ export class Follows {
       return refuse(REFUSED.since);
     }
     if (socket.data.joinsInFlight >= MAX_JOINS_IN_FLIGHT) return refuse(REFUSED.tooManyAtOnce);
+    if (since !== undefined) this.metrics.liveRejoined();
     socket.data.joinsInFlight++;
     try {
       if (!(await this.joinLimits.allow(socket.data.joins, socket.data.address))) return refuse(REFUSED.tooOften);

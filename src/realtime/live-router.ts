@@ -4,6 +4,7 @@ import { type CommentHeld, type CommentPublished, type CommentReported } from '.
 import { LiveFanoutStatus } from '../common/live-fanout-status.js';
 import { type ArticleEvents, type DomainEvents } from '../events/domain-events.js';
 import { OnDomainEvent } from '../events/on-event.decorator.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import {
   type PrivateEventPayloads,
   type RoomEventPayloads,
@@ -22,7 +23,10 @@ import { MODERATORS_ROOM, sessionRoom, userRoom } from './rooms.js';
 export class LiveRouter implements BeforeApplicationShutdown {
   private server?: Server;
 
-  constructor(fanout: LiveFanoutStatus) {
+  constructor(
+    fanout: LiveFanoutStatus,
+    private readonly metrics: MetricsService,
+  ) {
     fanout.onRecovered(() => this.fanoutRecovered());
   }
 
@@ -88,6 +92,7 @@ export class LiveRouter implements BeforeApplicationShutdown {
   /** Emits to one room, through the adapter (every process). */
   emit(room: string, event: string, payload: Record<string, unknown>): void {
     this.server?.to(room).emit(event, payload);
+    this.metrics.liveEventEmitted(event);
   }
 
   /**

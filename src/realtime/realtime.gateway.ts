@@ -13,6 +13,7 @@ import { type JoinAck } from './event-map.js';
 import { Follows, type LeaveAck, REFUSED, type Refusal, refuse } from './follows.js';
 import { type ForumSocket } from './forum-socket.js';
 import { LiveRouter } from './live-router.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { Presence } from './presence.js';
 import { SocketAuthentication } from './socket-authentication.js';
 
@@ -29,6 +30,7 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     private readonly admission: ConnectionAdmission,
     private readonly authentication: SocketAuthentication,
     private readonly follows: Follows,
+    private readonly metrics: MetricsService,
   ) {}
 
   afterInit(server: Server): void {
@@ -41,6 +43,8 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
 
   async handleConnection(socket: ForumSocket): Promise<void> {
     this.follows.open(socket);
+    this.metrics.liveConnectionOpened();
+    socket.once('disconnect', () => this.metrics.liveConnectionClosed());
     // Anything but join and leave: answered (when the client asked for an answer) instead of left to time out.
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (event === 'join' || event === 'leave') return;

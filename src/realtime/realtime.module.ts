@@ -5,6 +5,7 @@ import { CommentsModule } from '../comments/comments.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module.js';
 import { EventsModule } from '../events/events.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { ArticleStream } from './article-stream.js';
 import { CatchUps } from './catch-up.js';
 import { ConnectionAdmission } from './connection-admission.js';
@@ -20,7 +21,7 @@ import { SocketAuthentication } from './socket-authentication.js';
  * from the event log, presence, and the gateway. Nothing imports this module but the app's.
  */
 @Module({
-  imports: [AuthModule, ArticlesModule, CommentsModule, CommonModule, RateLimitModule, EventsModule],
+  imports: [AuthModule, ArticlesModule, CommentsModule, CommonModule, RateLimitModule, EventsModule, MetricsModule],
   providers: [
     LiveRouter,
     ArticleStream,
