@@ -70,6 +70,8 @@ export class Reader {
   /** `resync: true` answers (the server no longer holds what was missed), refused or timed-out joins. */
   resyncs = 0;
   joinFailures = 0;
+  /** Of the join failures, those the server answered `{ ok: false }` (the others had no answer in time). */
+  joinRefusals = 0;
   /** Numbers that neither arrived live nor came with a catch-up. */
   lost = 0;
   /**
@@ -193,6 +195,7 @@ export class Reader {
         if (!ack.ok) {
           // Refused (too many joins, or the server could not answer): again a moment later, as the web client does.
           this.joinFailures += 1;
+          this.joinRefusals += 1;
           await new Promise((resolve) =>
             setTimeout(resolve, Math.min(2_000, 100 * 2 ** Math.min(this.joinFailures, 5))),
           );

@@ -149,6 +149,11 @@ export class Audience {
     return Date.now() - started;
   }
 
+  /** Joins the servers answered `{ ok: false }`, over all readers. */
+  get joinRefusals(): number {
+    return this.readers.reduce((sum, reader) => sum + reader.joinRefusals, 0);
+  }
+
   /** Every comment answered 201 reached every reader exactly once; no number was lost; nothing came out of order. */
   assertComplete(accepted: string[]): void {
     for (const id of accepted) {
