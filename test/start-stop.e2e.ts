@@ -1,46 +1,30 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { type AppProcess, runAppProcessToExit, startAppProcess } from './helpers/app-process.js';
-import { articles, postmasterPid } from './helpers/entry-point.js';
+import { describe, it } from 'node:test';
+import { runAppProcessToExit, startAppProcess } from './helpers/app-process.js';
+import { articles, useOwnDataDir } from './helpers/entry-point.js';
 import { Follower } from './helpers/sockets.js';
-import { processExists } from '../src/database/stale-postmaster.js';
 
 /**
  * The real entry point, as `npm start` runs it: embedded PostgreSQL under DATA_DIR, seeds at first start; starts and
  * stops. Its recoveries from crashes are in start-recovery.e2e.ts.
  */
 describe('npm start', () => {
-  let dataDir: string;
-  const running: AppProcess[] = [];
-
-  before(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'forum-start-'));
-  });
-
-  after(async () => {
-    for (const app of running) await app.stop('SIGKILL');
-    // A test that failed half-way may leave an orphaned PostgreSQL: ask it for a fast shutdown.
-    const left = await postmasterPid(dataDir).catch(() => null);
-    if (left !== null && processExists(left)) process.kill(left, 'SIGINT');
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const own = useOwnDataDir();
 
   it('starts on an embedded PostgreSQL, serves the seeded essays, stops cleanly and keeps its data', async () => {
-    const first = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
-    running.push(first);
+    const first = await startAppProcess({ DATA_DIR: own.dir, DATABASE_URL: '' });
+    own.running.push(first);
     const list = await articles(first.baseUrl);
     assert.equal(list.items.length, 4);
     assert.equal(await first.stop('SIGTERM'), 0);
-    assert.ok(!existsSync(path.join(dataDir, 'pg', 'postmaster.pid')), 'PostgreSQL was stopped');
-    assert.ok(existsSync(path.join(dataDir, 'pg', 'PG_VERSION')), 'the cluster is kept');
+    assert.ok(!existsSync(path.join(own.dir, 'pg', 'postmaster.pid')), 'PostgreSQL was stopped');
+    assert.ok(existsSync(path.join(own.dir, 'pg', 'PG_VERSION')), 'the cluster is kept');
 
-    const second = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
-    running.push(second);
+    const second = await startAppProcess({ DATA_DIR: own.dir, DATABASE_URL: '' });
+    own.running.push(second);
     const again = await articles(second.baseUrl);
     assert.deepEqual(
       again.items.map((a) => a.id),
@@ -48,12 +32,12 @@ describe('npm start', () => {
     );
     assert.doesNotMatch(second.output(), /Imported/, 'nothing imported twice');
     assert.equal(await second.stop('SIGINT'), 0);
-    assert.ok(!existsSync(path.join(dataDir, 'pg', 'postmaster.pid')));
+    assert.ok(!existsSync(path.join(own.dir, 'pg', 'postmaster.pid')));
   });
 
   it('finishes the requests in flight when stopped with SIGTERM, then stops PostgreSQL', async () => {
-    const app = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
-    running.push(app);
+    const app = await startAppProcess({ DATA_DIR: own.dir, DATABASE_URL: '' });
+    own.running.push(app);
     const exited = new Promise<number | null>((resolve) => app.child.once('exit', resolve));
     // Requests that reached the server are answered; ones that arrive once it stopped listening are refused.
     const answers = Array.from({ length: 20 }, () =>
@@ -73,12 +57,12 @@ describe('npm start', () => {
     assert.equal(await exited, 0);
     assert.match(app.output(), /SIGTERM received: closing/);
     assert.doesNotMatch(app.output(), /WARN|ERROR/, 'nothing lost its database under it');
-    assert.ok(!existsSync(path.join(dataDir, 'pg', 'postmaster.pid')));
+    assert.ok(!existsSync(path.join(own.dir, 'pg', 'postmaster.pid')));
   });
 
   it('tells live readers it is closing before their connection drops, in a way socket.io-client reconnects from', async () => {
-    const app = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '' });
-    running.push(app);
+    const app = await startAppProcess({ DATA_DIR: own.dir, DATABASE_URL: '' });
+    own.running.push(app);
     const follower = await Follower.connect(app.baseUrl);
     const joined = await follower.join('bolshevism-vs-stalinism');
     assert.equal(joined.ok, true);
@@ -98,8 +82,8 @@ describe('npm start', () => {
 
   it('stops within its grace period even when a client holds a request open', async () => {
     const graceMs = 1500;
-    const app = await startAppProcess({ DATA_DIR: dataDir, DATABASE_URL: '', SHUTDOWN_GRACE_MS: String(graceMs) });
-    running.push(app);
+    const app = await startAppProcess({ DATA_DIR: own.dir, DATABASE_URL: '', SHUTDOWN_GRACE_MS: String(graceMs) });
+    own.running.push(app);
     const { port } = new URL(app.baseUrl);
     // Headers promise a body that never comes: the request stays open until the server gives up on it.
     const client = net.connect(Number(port), '127.0.0.1');
@@ -120,7 +104,7 @@ describe('npm start', () => {
   });
 
   it('refuses to start on a bad variable and names it', async () => {
-    const { code, output } = await runAppProcessToExit({ PORT: 'eighty', DATA_DIR: dataDir });
+    const { code, output } = await runAppProcessToExit({ PORT: 'eighty', DATA_DIR: own.dir });
     assert.equal(code, 1);
     assert.match(output, /PORT/);
   });

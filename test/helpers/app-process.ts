@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
+import { type Readable } from 'node:stream';
 import path from 'node:path';
 import { CHEAP_PASSWORD_HASHING } from './test-env.js';
 
@@ -15,18 +16,7 @@ export interface AppProcess {
  * match its sentences); a suite about the JSON log passes LOG_FORMAT=json.
  */
 export function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
-  const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'log',
-      LOG_FORMAT: 'text',
-      ...CHEAP_PASSWORD_HASHING,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnEntryPoint(env);
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -58,7 +48,16 @@ export function startAppProcess(env: Record<string, string>): Promise<AppProcess
 
 /** The real entry point run until it exits by itself (a start that must fail): its exit code and everything it printed. */
 export function runAppProcessToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
+  const child = spawnEntryPoint(env);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
+}
+
+/** `dist/src/main.js` on a free loopback port, with a text log and the suites' cheap password hashing, and `env`. */
+function spawnEntryPoint(env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, [path.resolve('dist/src/main.js')], {
     env: {
       ...process.env,
       PORT: '0',
@@ -70,8 +69,4 @@ export function runAppProcessToExit(env: Record<string, string>): Promise<{ code
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
 }

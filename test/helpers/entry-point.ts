@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFile, readdir, readlink } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, readlink, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
+import { type AppProcess } from './app-process.js';
 import { processExists } from '../../src/database/stale-postmaster.js';
 
 /** Helpers of the suites that run the real entry point, as `npm start` runs it: embedded PostgreSQL under DATA_DIR. */
@@ -75,4 +78,23 @@ export async function signUpAndComment(baseUrl: string, username: string, body: 
   });
   assert.equal(posted.status, 201);
   return ((await posted.json()) as { id: string }).id;
+}
+
+/**
+ * A DATA_DIR of the calling suite's own (made before its tests, removed after them) and the processes its tests
+ * started there: after the tests, what still runs is killed, and an orphaned PostgreSQL (a test that failed half-way)
+ * is asked for a fast shutdown.
+ */
+export function useOwnDataDir(): { dir: string; running: AppProcess[] } {
+  const own = { dir: '', running: [] as AppProcess[] };
+  before(async () => {
+    own.dir = await mkdtemp(path.join(tmpdir(), 'forum-start-'));
+  });
+  after(async () => {
+    for (const app of own.running) await app.stop('SIGKILL');
+    const left = await postmasterPid(own.dir).catch(() => null);
+    if (left !== null && processExists(left)) process.kill(left, 'SIGINT');
+    await rm(own.dir, { recursive: true, force: true });
+  });
+  return own;
 }
