@@ -142,6 +142,19 @@ describe('live events in order across processes', () => {
     assert.equal((events[0].payload.comment as { id: string }).id, long.body.id);
   });
 
+  it('counts the followers of every process in presence, each process answering with its own number', async () => {
+    const article = await new Fixtures(a.app).newArticle();
+    const onA = await follow(a.baseUrl, article.slug);
+    await follow(bUrl, article.slug);
+    await follow(bUrl, article.slug);
+    const counted = await onA.f.waitUntil(
+      (r) => r.event === 'presence' && r.payload.count === 3,
+      'presence counting the two followers on B',
+      10_000,
+    );
+    assert.deepEqual(counted.payload, { article: article.slug, count: 3 });
+  });
+
   it('fills what a process missed while its listening connection was down, without the follower joining again', async () => {
     const article = await new Fixtures(a.app).newArticle();
     const onA = await follow(a.baseUrl, article.slug);
