@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createApp } from '../app.factory.js';
-import { loadConfig } from '../config/app-config.js';
-import { buildOpenApiDocument } from './openapi.js';
+import { createApp } from './app.factory.js';
+import { loadConfig } from './config/app-config.js';
+import { buildOpenApiDocument } from './openapi/openapi.js';
 
 /** The committed OpenAPI document, at the project root. */
-const COMMITTED = new URL('../../../openapi.json', import.meta.url);
+const COMMITTED = new URL('../../openapi.json', import.meta.url);
 
 /** `write`: regenerates openapi.json from the code. `check`: fails when the committed copy differs from the code. */
 async function main(command: string | undefined): Promise<number> {
