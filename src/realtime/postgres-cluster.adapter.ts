@@ -44,6 +44,16 @@ export class PostgresClusterAdapter extends PostgresAdapter implements FanoutRec
     return super.fetchSockets(this.fanout.listening ? opts : { ...opts, flags: { ...opts.flags, local: true } });
   }
 
+  /** The same for a question to the other processes (presence's count): no answer can come, so none is waited for. */
+  override serverSideEmit(packet: unknown[]): Promise<unknown> {
+    const ack = packet.at(-1);
+    if (!this.fanout.listening && typeof ack === 'function') {
+      (ack as (error: Error | null, responses: unknown[]) => void)(null, []);
+      return Promise.resolve();
+    }
+    return super.serverSideEmit(packet);
+  }
+
   protected override doPublish(message: ClusterMessage): Promise<Offset> {
     this.fanout.publish(message);
     return Promise.resolve('');
