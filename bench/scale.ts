@@ -250,7 +250,9 @@ interface RoundResult {
   /** Summed over readers (bench/soak/readers.ts). */
   reorders: number;
   lost: number;
+  /** Joins refused (`{ ok: false }`) or left unanswered, and of those the refused ones. */
   joinFailures: number;
+  joinRefusals: number;
   disconnects: number;
   resyncs: number;
   /** From the last answer until every reader held the article's last seq. */
@@ -352,6 +354,7 @@ async function round(databaseUrl: string, settings: Settings, nodes: number): Pr
     reorders: sum((r) => r.reorders),
     lost: sum((r) => r.lost),
     joinFailures: sum((r) => r.joinFailures),
+    joinRefusals: audience.joinRefusals,
     disconnects: sum((r) => r.disconnects),
     resyncs: sum((r) => r.resyncs),
     settleMs,
@@ -390,6 +393,7 @@ interface Setup {
   reorders: number;
   lost: number;
   joinFailures: number;
+  joinRefusals: number;
   disconnects: number;
   resyncs: number;
 }
@@ -424,6 +428,7 @@ function setup(label: string, rounds: RoundResult[]): Setup {
     reorders: total((r) => r.reorders),
     lost: total((r) => r.lost),
     joinFailures: total((r) => r.joinFailures),
+    joinRefusals: total((r) => r.joinRefusals),
     disconnects: total((r) => r.disconnects),
     resyncs: total((r) => r.resyncs),
   };
@@ -489,7 +494,7 @@ function print(r: ReturnType<typeof summarize>): void {
   const row = (p: Setup) =>
     `${p.label.padEnd(22)}${String(p.posts).padStart(7)}${p.postsPerSecond.toFixed(1).padStart(8)}${ms(p.postLatency.median)}${ms(p.postLatency.p99)}${ms(p.delivery.median)}${ms(p.delivery.p99)}${ms(p.appCpuMsPerPost)}${ms(p.databaseCpuMsPerPost)}${`${p.appCoresBusy.toFixed(2)}+${p.databaseCoresBusy.toFixed(2)}`.padStart(14)}`;
   const checks = (p: Setup) =>
-    `${p.label.padEnd(22)}${[p.reorders, p.lost, p.missing, p.duplicated, p.unexpected, p.joinFailures, p.disconnects, p.retries, p.failures].map((v) => String(v).padStart(10)).join('')}`;
+    `${p.label.padEnd(22)}${[p.reorders, p.lost, p.missing, p.duplicated, p.unexpected, p.joinFailures, p.joinRefusals, p.disconnects, p.retries, p.failures].map((v) => String(v).padStart(10)).join('')}`;
   const roundLine = (round: (typeof r.rounds)[number], index: number) =>
     `  round ${index + 1}: ${round.nodes} process${round.nodes > 1 ? 'es' : ''}${round.redis ? ' + Redis' : ''}, ${round.posts} posts, ${round.postsPerSecond.toFixed(1)}/s, delivery p99 ${round.deliveryP99Ms.toFixed(1)} ms, CPU: app ${round.appCpuSeconds.toFixed(1)} s, database ${round.databaseCpuSeconds.toFixed(1)} s, this process ${round.benchCpuSeconds.toFixed(1)} s (event loop p99 ${round.loopDelayP99Ms.toFixed(1)} ms), readers current ${round.settleMs} ms after the last answer`;
   const v = r.verdict;
@@ -508,7 +513,7 @@ ${row(r.three)}
   over the window and its delivery, per post; cores: that CPU time per second of the window
 
 REORDERS (target 0): ${r.one.reorders} with 1 process, ${r.three.reorders} with 3
-${''.padEnd(22)}${['reorders', 'lost', 'missing', 'dup.', 'unexp.', 'join fail', 'disconn.', 'retried', 'failed'].map((h) => h.padStart(10)).join('')}
+${''.padEnd(22)}${['reorders', 'lost', 'missing', 'dup.', 'unexp.', 'join fail', 'refused', 'disconn.', 'retried', 'failed'].map((h) => h.padStart(10)).join('')}
 ${checks(r.one)}
 ${checks(r.three)}
 
