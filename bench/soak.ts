@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { AppChild } from './soak/app-child.js';
 import { expectStatus, request } from './soak/http.js';
-import { Arrivals, finalSeq, openReaders } from './soak/readers.js';
+import { Arrivals } from './support/live-reader.js';
+import { finalSeq, openReaders } from './soak/readers.js';
 import { print, summarize } from './soak/report.js';
 import {
   ARTICLE,

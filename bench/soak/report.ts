@@ -1,5 +1,5 @@
 import { type Figures, figures } from '../support/stats.js';
-import type { Arrivals, Reader } from './readers.js';
+import type { Arrivals, Reader } from '../support/live-reader.js';
 import {
   ARTICLE,
   DEFAULTS,

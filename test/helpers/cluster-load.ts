@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Arrivals, Reader } from '../../bench/soak/readers.js';
+import { Arrivals, Reader } from '../../bench/support/live-reader.js';
 
 /**
  * Load for the multi-process suites: readers that follow one article through the load balancer by the web client's
