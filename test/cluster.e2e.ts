@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Cluster, program } from './helpers/cluster.js';
+import { statusesDuring, survives } from './helpers/cluster-load.js';
 import { Follower } from './helpers/sockets.js';
 import { newTestDatabase } from './helpers/test-app.js';
 
@@ -26,31 +27,6 @@ async function api(baseUrl: string, method: string, url: string, body?: unknown,
   });
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-/**
- * Requests one after the other through the load balancer while `during` runs, and ten more after it: the statuses of
- * them all.
- */
-async function statusesDuring(cluster: Cluster, url: string, during: () => Promise<void>): Promise<number[]> {
-  const statuses: number[] = [];
-  let done = false;
-  const load = (async () => {
-    while (!done) {
-      const response = await fetch(`${cluster.baseUrl}${url}`);
-      await response.arrayBuffer();
-      statuses.push(response.status);
-    }
-  })();
-  try {
-    await during();
-    const countAfter = statuses.length;
-    while (statuses.length < countAfter + 10) await new Promise((resolve) => setTimeout(resolve, 20));
-  } finally {
-    done = true;
-    await load;
-  }
-  return statuses;
 }
 
 /** Through the load balancer: the first admin signs in and publishes an essay; a reader registers. */
@@ -217,19 +193,6 @@ describe('three app processes behind HAProxy', () => {
     );
     assert.ok(states[1].totalSessions > before, 'the restarted node gets requests again');
   });
-
-  it('answers every request during a rolling restart of all three nodes', async () => {
-    const statuses = await statusesDuring(cluster, `/api/articles/${slug}`, () => cluster.rollingRestart());
-    assert.deepEqual(
-      statuses.filter((status) => status !== 200),
-      [],
-      `every request answered during the rolling restart (${statuses.length})`,
-    );
-    assert.deepEqual(
-      (await cluster.nodeStates()).map((node) => node.status),
-      ['UP', 'UP', 'UP'],
-    );
-  });
 });
 
 /** The same topology with the live fan-out through Redis (REDIS_URL). */
@@ -262,14 +225,17 @@ describe('three app processes behind HAProxy, fanning out through Redis', () => 
     await expectCommentEverywhere(cluster, slug, readerToken, followers);
   });
 
-  it('is ready again on every node after Redis restarts, and delivers again', async () => {
-    const restartedAt = Date.now();
-    await cluster.restartRedis();
-    // Each node noticed the loss and connected again: its fan-out check went up after the restart.
-    for (const node of cluster.nodes) await waitUntilFanoutUpSince(node, restartedAt);
-    for (let index = 0; index < 3; index++) await cluster.waitUntilHealthy(index);
-    const followers = await followOnEveryNode(cluster, open);
-    await expectCommentEverywhere(cluster, slug, readerToken, followers);
+  it('is ready again on every node after Redis restarts under load, and loses, duplicates and reorders nothing', async () => {
+    let restartedAt = 0;
+    const { catchUpMs } = await survives(cluster, slug, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      restartedAt = Date.now();
+      await cluster.restartRedis();
+      // Each node noticed the loss and connected again: its fan-out check went up after the restart.
+      for (const node of cluster.nodes) await waitUntilFanoutUpSince(node, restartedAt);
+      for (let index = 0; index < 3; index++) await cluster.waitUntilHealthy(index);
+    });
+    console.log(`Redis restart: readers current ${catchUpMs} ms after every node was ready again`);
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Arrivals, Reader } from '../../bench/support/live-reader.js';
+import { type Cluster } from './cluster.js';
 
 /**
  * Load for the multi-process suites: readers that follow one article through the load balancer by the web client's
@@ -170,4 +171,65 @@ export class Audience {
   close(): void {
     for (const reader of this.readers) reader.close();
   }
+}
+
+/** Readers and writers of `survives`. */
+const READERS = 9;
+const WRITERS = 3;
+
+/**
+ * The promise of live updates, kept by the deployed topology (3 app processes behind HAProxy, test/helpers/cluster.ts)
+ * through faults: readers spread over the processes follow one essay through the balancer, writers post through it
+ * (retrying with the same Idempotency-Key), and a fault happens meanwhile. Afterwards every reader holds every event
+ * exactly once, in order, none out of order on any connection, and every comment answered 201 reached every reader
+ * once; unless told otherwise, no join was refused. Answers how long the readers took to be current after the fault
+ * ended (printed by the suites, not asserted: timing is the benchmark's business) and how many writes were sent again.
+ */
+export async function survives(
+  cluster: Cluster,
+  slug: string,
+  fault: () => Promise<void>,
+  options: { joinsMayBeRefused?: boolean } = {},
+): Promise<{ catchUpMs: number; retries: number }> {
+  const audience = await Audience.open(cluster.baseUrl, slug, READERS);
+  try {
+    const load = writeComments(cluster.baseUrl, slug, WRITERS, 15);
+    await fault();
+    const faultEnded = Date.now();
+    const { accepted, retries } = await load;
+    const seq = await latestSeq(cluster.baseUrl, slug);
+    await audience.current(seq);
+    audience.assertComplete(accepted);
+    assert.equal(accepted.length, WRITERS * 15);
+    // Only a database that is down may make a server refuse a join; a lost process or Redis never does.
+    if (!options.joinsMayBeRefused) assert.equal(audience.joinRefusals, 0, 'joins refused');
+    return { catchUpMs: Date.now() - faultEnded, retries };
+  } finally {
+    audience.close();
+  }
+}
+
+/**
+ * Requests one after the other through the load balancer while `during` runs, and ten more after it: the statuses of
+ * them all.
+ */
+export async function statusesDuring(cluster: Cluster, url: string, during: () => Promise<void>): Promise<number[]> {
+  const statuses: number[] = [];
+  let done = false;
+  const load = (async () => {
+    while (!done) {
+      const response = await fetch(`${cluster.baseUrl}${url}`);
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    }
+  })();
+  try {
+    await during();
+    const countAfter = statuses.length;
+    while (statuses.length < countAfter + 10) await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    done = true;
+    await load;
+  }
+  return statuses;
 }
