@@ -12,9 +12,11 @@ import { type AppProcess, startAppProcess } from './app-process.js';
  * none of the app's modules, so it starts in milliseconds.
  *
  * HAProxy's settings (the same as deploy/haproxy.cfg, which the Compose file uses):
- * - health: `GET /readyz` every 500 ms, one failure marks a node DOWN and one success UP again (`fall 1 rise 1`). A
- *   stopping node answers 503 at once, so it leaves the rotation within about half a second of its SIGTERM, before it
- *   stops accepting connections; a node that fails once for another reason is back half a second after it recovers.
+ * - health: `GET /readyz` every 500 ms, given 2 s to answer; two failures in a row mark a node DOWN and one success UP
+ *   again (`fall 2 rise 1`, `timeout check 2s`). A stopping node answers 503 at once, so it leaves the rotation about
+ *   a second after its SIGTERM (a request that meets it stopping meanwhile is sent again, below); one slow answer on a
+ *   loaded machine (without `timeout check` the check would wait only `inter`, 500 ms) does not take a node out.
+ *   A node that failed for another reason is back half a second after it recovers.
  * - WebSocket: HAProxy tunnels an upgraded connection; `timeout tunnel 1h` bounds an idle one (Socket.IO pings every
  *   25 s, so a live connection is never idle that long).
  * - long-polling is sticky by cookie (`cookie SERVERID insert indirect nocache`): every HTTP request of one Engine.IO
@@ -32,7 +34,7 @@ import { type AppProcess, startAppProcess } from './app-process.js';
  */
 
 /** Health check settings, shared by the generated configuration and deploy/haproxy.cfg. */
-export const HEALTH_CHECK = { intervalMs: 500, fall: 1, rise: 1 } as const;
+export const HEALTH_CHECK = { intervalMs: 500, fall: 2, rise: 1, timeoutMs: 2_000 } as const;
 
 export interface ClusterOptions {
   /** The database every process uses (each process migrates it at start when it needs to). */
@@ -316,6 +318,7 @@ defaults
   timeout http-request 10s
   timeout http-keep-alive 4s
   timeout queue 5s
+  timeout check ${HEALTH_CHECK.timeoutMs / 1000}s
 
 frontend web
   bind 127.0.0.1:${balancerPort}
