@@ -13,7 +13,7 @@ import { Cluster } from '../test/helpers/cluster.js';
 import { Audience, latestSeq, publishEssay } from '../test/helpers/cluster-load.js';
 import { expectStatus, request } from './soak/http.js';
 import { atExit, nameProgram, onStop, stopEverything, wasInterrupted } from './soak/stopping.js';
-import { openScratchDatabase } from './support/scratch-database.js';
+import { openScratchDatabase, postgresVersion } from './support/scratch-database.js';
 import { type Figures, figures, ratio } from './support/stats.js';
 
 /**
@@ -528,16 +528,6 @@ ${r.failures.length > 0 ? `\nFAILED:\n${r.failures.map((f) => `  ${f}`).join('\n
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-
-async function postgresVersion(databaseUrl: string): Promise<string> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
-  } finally {
-    await client.end();
-  }
-}
 
 async function main(): Promise<number> {
   const settings = readSettings();

@@ -7,7 +7,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { AppChild } from './soak/app-child.js';
 import { expectStatus, request } from './soak/http.js';
 import { Arrivals } from './support/live-reader.js';
@@ -24,7 +23,7 @@ import {
 } from './soak/settings.js';
 import { atExit, onStop, stopEverything, wasInterrupted } from './soak/stopping.js';
 import { type Block, type Known, Load, Writer } from './soak/writers.js';
-import { openScratchDatabase } from './support/scratch-database.js';
+import { openScratchDatabase, postgresVersion } from './support/scratch-database.js';
 
 /**
  * `npm run test:soak`: a long-running check, not a benchmark and not part of `npm test`. On loopback, the real app
@@ -55,16 +54,6 @@ const RESULTS_FILE = path.resolve(
   'results',
   'soak.json',
 );
-
-async function postgresVersion(databaseUrl: string): Promise<string> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
-  } finally {
-    await client.end();
-  }
-}
 
 async function main(): Promise<number> {
   const settings = readSettings();

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { loadConfig } from '../../src/config/app-config.js';
 import { dropDatabase, ensureDatabase } from '../../src/database/database-server.js';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/database/embedded-postgres.js';
@@ -45,5 +46,16 @@ export async function openScratchDatabase(name: string): Promise<ScratchDatabase
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/** The server's version, for a bench's report. */
+export async function postgresVersion(databaseUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
+  } finally {
+    await client.end();
   }
 }
