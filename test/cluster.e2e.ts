@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { Cluster, program } from './helpers/cluster.js';
+import { Cluster, clusterSkipReason, program } from './helpers/cluster.js';
 import { statusesDuring, survives } from './helpers/cluster-load.js';
 import { Follower } from './helpers/sockets.js';
 import { newTestDatabase } from './helpers/test-app.js';
@@ -98,7 +98,7 @@ async function expectCommentEverywhere(
  * The deployed topology, run for real: three app processes on one database behind HAProxy (test/helpers/cluster.ts,
  * the settings of deploy/haproxy.cfg), the live fan-out between them through PostgreSQL.
  */
-describe('three app processes behind HAProxy', () => {
+describe('three app processes behind HAProxy', { skip: clusterSkipReason() }, () => {
   let database: { url: string; drop(): Promise<void> };
   let cluster: Cluster;
   let slug: string;
@@ -196,48 +196,52 @@ describe('three app processes behind HAProxy', () => {
 });
 
 /** The same topology with the live fan-out through Redis (REDIS_URL). */
-describe('three app processes behind HAProxy, fanning out through Redis', () => {
-  let database: { url: string; drop(): Promise<void> };
-  let cluster: Cluster;
-  let slug: string;
-  let readerToken: string;
-  const open: Follower[] = [];
+describe(
+  'three app processes behind HAProxy, fanning out through Redis',
+  { skip: clusterSkipReason(['haproxy', 'redis-server']) },
+  () => {
+    let database: { url: string; drop(): Promise<void> };
+    let cluster: Cluster;
+    let slug: string;
+    let readerToken: string;
+    const open: Follower[] = [];
 
-  before(async () => {
-    database = await newTestDatabase();
-    cluster = await Cluster.start({ databaseUrl: database.url, redis: true, env: { ADMIN_PASSWORD } });
-  });
-
-  after(async () => {
-    open.forEach((follower) => follower.close());
-    await cluster?.stop();
-    await database?.drop();
-  });
-
-  it('delivers a comment posted through the load balancer to a follower on every node', async () => {
-    for (const node of cluster.nodes) {
-      const ready = await api(node, 'GET', '/readyz');
-      assert.equal(ready.status, 200);
-      assert.equal((ready.body.checks as { liveFanout: { mode: string } }).liveFanout.mode, 'redis');
-    }
-    ({ slug, readerToken } = await prepareArticle(cluster));
-    const followers = await followOnEveryNode(cluster, open);
-    await expectCommentEverywhere(cluster, slug, readerToken, followers);
-  });
-
-  it('is ready again on every node after Redis restarts under load, and loses, duplicates and reorders nothing', async () => {
-    let restartedAt = 0;
-    const { catchUpMs } = await survives(cluster, slug, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      restartedAt = Date.now();
-      await cluster.restartRedis();
-      // Each node noticed the loss and connected again: its fan-out check went up after the restart.
-      for (const node of cluster.nodes) await waitUntilFanoutUpSince(node, restartedAt);
-      for (let index = 0; index < 3; index++) await cluster.waitUntilHealthy(index);
+    before(async () => {
+      database = await newTestDatabase();
+      cluster = await Cluster.start({ databaseUrl: database.url, redis: true, env: { ADMIN_PASSWORD } });
     });
-    console.log(`Redis restart: readers current ${catchUpMs} ms after every node was ready again`);
-  });
-});
+
+    after(async () => {
+      open.forEach((follower) => follower.close());
+      await cluster?.stop();
+      await database?.drop();
+    });
+
+    it('delivers a comment posted through the load balancer to a follower on every node', async () => {
+      for (const node of cluster.nodes) {
+        const ready = await api(node, 'GET', '/readyz');
+        assert.equal(ready.status, 200);
+        assert.equal((ready.body.checks as { liveFanout: { mode: string } }).liveFanout.mode, 'redis');
+      }
+      ({ slug, readerToken } = await prepareArticle(cluster));
+      const followers = await followOnEveryNode(cluster, open);
+      await expectCommentEverywhere(cluster, slug, readerToken, followers);
+    });
+
+    it('is ready again on every node after Redis restarts under load, and loses, duplicates and reorders nothing', async () => {
+      let restartedAt = 0;
+      const { catchUpMs } = await survives(cluster, slug, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        restartedAt = Date.now();
+        await cluster.restartRedis();
+        // Each node noticed the loss and connected again: its fan-out check went up after the restart.
+        for (const node of cluster.nodes) await waitUntilFanoutUpSince(node, restartedAt);
+        for (let index = 0; index < 3; index++) await cluster.waitUntilHealthy(index);
+      });
+      console.log(`Redis restart: readers current ${catchUpMs} ms after every node was ready again`);
+    });
+  },
+);
 
 /** Waits until a node's `/readyz` answers 200 with its live fan-out up since `time` or later. */
 async function waitUntilFanoutUpSince(node: string, time: number): Promise<void> {

@@ -298,6 +298,26 @@ export class Cluster {
   }
 }
 
+/**
+ * Why the multi-process suites cannot run here, or false when they can: they need Debian's `haproxy` (and
+ * `redis-server` for the Redis mode). Outside CI a missing program skips them, as a missing Chromium skips the browser
+ * suites; in CI (`CI` set, where .ci/run installs both) it is a failure.
+ */
+export function clusterSkipReason(programs: string[] = ['haproxy']): string | false {
+  if (process.env.CI) return false;
+  const missing = programs.filter((name) => {
+    try {
+      program(name);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return missing.length === 0
+    ? false
+    : `${missing.join(' and ')} not installed (apt-get install ${missing.join(' ')}); skipped outside CI`;
+}
+
 /** The HAProxy configuration of a local cluster: deploy/haproxy.cfg's settings, with loopback addresses. */
 export function haproxyConfig(balancerPort: number, nodePorts: number[], statsSocket: string): string {
   const servers = nodePorts.map((port, index) => `  server node${index} 127.0.0.1:${port} cookie node${index}`);
