@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Server } from 'socket.io';
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
 import { figures, ratio } from './support/stats.js';
+import { writeResults } from './support/results.js';
 
 /**
  * `npm run bench:fanout`: one comment to 1,000 live followers. The app (POST, transaction, event log, Socket.IO
@@ -54,8 +54,6 @@ const FILLER =
   'conclusion in its last paragraph, which otherwise rests on silence.';
 
 const SELF = fileURLToPath(import.meta.url);
-const RESULTS_FILE = path.resolve(path.dirname(SELF), '..', '..', 'bench', 'results', 'fanout.json');
-
 type Side = 'app' | 'raw';
 
 /** A `comment.created` payload as followers receive it (and as the synthetic emits copy it). */
@@ -485,7 +483,7 @@ async function interleaved(runs: Record<Side, () => Promise<Run>>): Promise<Reco
 
 async function main(): Promise<void> {
   const { dataSourceOptions } = await import('../src/database/data-source-options.js');
-  const { openScratchDatabase } = await import('./support/scratch-database.js');
+  const { openScratchDatabase, postgresVersion } = await import('./support/scratch-database.js');
   let scratch: Awaited<ReturnType<typeof openScratchDatabase>> | null = null;
   let appServer: ServerChild | null = null;
   let rawServer: ServerChild | null = null;
@@ -594,15 +592,7 @@ async function main(): Promise<void> {
     });
     const afterRun = { app: await app.memory(), raw: await raw.memory() };
 
-    const postgres = await (async () => {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      try {
-        return (await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
-      } finally {
-        await client.end();
-      }
-    })();
+    const postgres = await postgresVersion(databaseUrl);
 
     const results = summarize({
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, node: process.version, postgres },
@@ -623,9 +613,7 @@ async function main(): Promise<void> {
       },
     });
     print(results);
-    await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
-    await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`\nFigures written to ${path.relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}`);
+    await writeResults('fanout', results);
   } finally {
     for (const socket of sockets) socket.close();
     appAgent.destroy();

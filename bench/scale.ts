@@ -1,18 +1,18 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Cluster } from '../test/helpers/cluster.js';
 import { Audience, latestSeq, publishEssay } from '../test/helpers/cluster-load.js';
 import { expectStatus, request } from './soak/http.js';
-import { atExit, nameProgram, onStop, stopEverything, wasInterrupted } from './soak/stopping.js';
+import { atExit, nameProgram, onStop, runToEnd, stopEverything, wasInterrupted } from './soak/stopping.js';
+import { writeResults } from './support/results.js';
 import { openScratchDatabase, postgresVersion } from './support/scratch-database.js';
 import { type Figures, figures, ratio } from './support/stats.js';
 
@@ -51,15 +51,6 @@ const BODY =
   'I read the second section differently: the archive is not neutral, somebody chose what to keep and what to ' +
   'throw away, and those choices shaped every argument that came after. The absence of dissenting letters is ' +
   'evidence of the curation, not of consensus, and the last paragraph rests on that silence.';
-
-const RESULTS_FILE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'bench',
-  'results',
-  'scale.json',
-);
 
 type Settings = typeof DEFAULTS & { redis: boolean };
 
@@ -564,21 +555,8 @@ async function main(): Promise<number> {
   }
   const results = summarize(settings, machine, rounds);
   print(results);
-  await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
-  await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nFigures written to ${path.relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}`);
+  await writeResults('scale', results);
   return results.failures.length > 0 ? 1 : 0;
 }
 
-main()
-  .then(async (code) => {
-    if (wasInterrupted()) return; // the signal handler stops everything and exits
-    await stopEverything();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    if (wasInterrupted()) return;
-    console.error('bench:scale failed:', error instanceof Error ? (error.stack ?? error.message) : error);
-    await stopEverything();
-    process.exit(1);
-  });
+runToEnd(main);

