@@ -68,8 +68,11 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
     event: ArticleEvent<T>,
   ): Promise<NumberedArticleEvent<T>> {
     const { seq, at } = await this.log.append(tx, articleId, event.type, event.payload);
-    this.order.taken(articleId, seq);
     const numbered = { ...event, articleId, seq, at: at.toISOString() } as NumberedArticleEvent<T>;
+    // Followers hear of article events from the database's announcement (realtime/article-stream.ts), not from here:
+    // with no listener in this process, there is nothing to hold in order.
+    if (this.articleListeners.length === 0) return numbered;
+    this.order.taken(articleId, seq);
     this.uow.onRollback(tx, () => this.order.forget(articleId, seq));
     this.uow.afterCommit(tx, () => this.order.ready(articleId, seq, numbered as NumberedArticleEvent));
     return numbered;
