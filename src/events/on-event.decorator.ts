@@ -9,7 +9,9 @@ import {
 export const ON_DOMAIN_EVENT = Symbol('forum:on-domain-event');
 export const ON_ARTICLE_EVENT = Symbol('forum:on-article-event');
 
-type Handler<P> = TypedPropertyDescriptor<(payload: P) => unknown>;
+/** A listener returns nothing, or a promise that the bus waits on only to log its failure. */
+type Handler<P> =
+  TypedPropertyDescriptor<(payload: P) => unknown> | TypedPropertyDescriptor<(payload: P) => Promise<void>>;
 
 export interface DomainListenerOptions {
   /**
@@ -35,7 +37,7 @@ export interface DomainListenerMetadata {
 export function OnDomainEvent<T extends DomainEventType>(type: T, options: DomainListenerOptions = {}) {
   return (target: object, key: string | symbol, descriptor: Handler<DomainEvents[T]>): void => {
     const metadata: DomainListenerMetadata = { type, durable: options.durable ?? false };
-    SetMetadata(ON_DOMAIN_EVENT, metadata)(target, key, descriptor);
+    SetMetadata(ON_DOMAIN_EVENT, metadata)(target, key, descriptor as TypedPropertyDescriptor<unknown>);
   };
 }
 
@@ -45,6 +47,6 @@ export function OnDomainEvent<T extends DomainEventType>(type: T, options: Domai
  */
 export function OnArticleEvent<T extends ArticleEventType>(...types: T[]) {
   return (target: object, key: string | symbol, descriptor: Handler<NumberedArticleEvent<T>>): void => {
-    SetMetadata(ON_ARTICLE_EVENT, types)(target, key, descriptor);
+    SetMetadata(ON_ARTICLE_EVENT, types)(target, key, descriptor as TypedPropertyDescriptor<unknown>);
   };
 }
