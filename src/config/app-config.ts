@@ -161,6 +161,18 @@ class EnvironmentVariables {
     message: 'PUBLIC_URL must be an http:// or https:// origin such as https://forum.example.org (no path)',
   })
   PUBLIC_URL?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  NOTIFICATION_MAIL_DELAY_SECONDS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  DIGEST_HOUR_UTC?: number;
 }
 
 export class ConfigError extends Error {}
@@ -221,6 +233,13 @@ export class AppConfig {
   readonly mailFrom: string;
   /** The forum's public origin (no trailing slash), the start of every link in a mail. */
   readonly publicUrl: string;
+  /**
+   * How long an `instant` notification mail waits for others to the same reader, which then share it (30 s by
+   * default: well within the minute the contract allows, and a burst of replies makes one mail, not ten).
+   */
+  readonly notificationMailDelaySeconds: number;
+  /** The hour (UTC, 0-23) at which `daily` readers get their digest. */
+  readonly digestHourUtc: number;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -241,6 +260,8 @@ const NUMERIC = [
   'SHUTDOWN_GRACE_MS',
   'HTTP_KEEP_ALIVE_TIMEOUT_MS',
   'DATABASE_POOL_SIZE',
+  'NOTIFICATION_MAIL_DELAY_SECONDS',
+  'DIGEST_HOUR_UTC',
 ] as const;
 
 /**
@@ -306,6 +327,8 @@ export function loadConfig(
     smtpUrl: parsed.SMTP_URL ?? null,
     mailFrom: parsed.MAIL_FROM ?? defaultMailFrom(publicUrl),
     publicUrl,
+    notificationMailDelaySeconds: parsed.NOTIFICATION_MAIL_DELAY_SECONDS ?? 30,
+    digestHourUtc: parsed.DIGEST_HOUR_UTC ?? 7,
   });
 }
 
@@ -350,4 +373,6 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   SMTP_URL = true as const;
   MAIL_FROM = true as const;
   PUBLIC_URL = true as const;
+  NOTIFICATION_MAIL_DELAY_SECONDS = true as const;
+  DIGEST_HOUR_UTC = true as const;
 }

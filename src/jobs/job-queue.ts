@@ -1,6 +1,14 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Logger as WorkerLogger, type LogLevel, run, type Runner, type Task } from 'graphile-worker';
+import {
+  type CronItem,
+  Logger as WorkerLogger,
+  type LogLevel,
+  parseCronItems,
+  run,
+  type Runner,
+  type Task,
+} from 'graphile-worker';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { type Tx } from '../database/unit-of-work.js';
@@ -27,10 +35,16 @@ export type JobHandler = (payload: unknown) => Promise<void>;
 const POLL_INTERVAL_MS = 1000;
 
 /**
+ * Jobs one process runs at once: two, so that a slow SMTP server holding one mail does not hold up the fan-out of
+ * notifications behind it. The worker's pool has one connection more, for its LISTEN.
+ */
+const JOB_CONCURRENCY = 2;
+
+/**
  * The durable job queue: graphile-worker on our own PostgreSQL. Domains add jobs with {@link enqueue} in their own
  * transaction (the job is queued if and only if their write commits); providers register a handler per task in their
  * onModuleInit. The worker starts with the app when at least one task has a handler (no handler: no worker, no
- * connections), runs one job at a time on a pool of its own of two connections (one listens for new jobs), retries a
+ * connections), runs up to JOB_CONCURRENCY jobs at a time on a pool of its own (one more connection listens for new jobs), retries a
  * failed job with exponential backoff, and stops with the app after the job in hand ends. A process killed in the
  * middle of a job leaves it locked; graphile-worker hands such a job to another worker after its lock times out
  * (4 hours), so a crash delays that job but loses none.
@@ -39,6 +53,8 @@ const POLL_INTERVAL_MS = 1000;
 export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Jobs');
   private readonly handlers = new Map<string, JobHandler>();
+  /** Tasks queued on a schedule. */
+  private readonly schedules: CronItem[] = [];
   private runner?: Runner;
   private pool?: pg.Pool;
 
@@ -66,13 +82,24 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
     this.handlers.set(task, handler);
   }
 
+  /**
+   * Queues a registered task on a schedule: `pattern` is a cron pattern in UTC (minute hour day month weekday).
+   * graphile-worker queues each run once however many processes run a worker (its job key is the schedule and the
+   * time), and after a stop it still queues a run missed within the hour before (`fill`).
+   */
+  schedule(task: string, pattern: string): void {
+    if (this.runner) throw new Error(`The job runner has started: schedule ${task} in onModuleInit.`);
+    if (!/^(\S+ ){4}\S+$/.test(pattern)) throw new Error(`Not a cron pattern: ${pattern}`);
+    this.schedules.push({ task, match: pattern, options: { backfillPeriod: 3_600_000 } });
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     if (this.handlers.size === 0) return;
     const taskList: Record<string, Task> = {};
     for (const [task, handler] of this.handlers) taskList[task] = (payload) => handler(payload);
     this.pool = new pg.Pool({
       connectionString: (this.dataSource.options as { url: string }).url,
-      max: 2,
+      max: JOB_CONCURRENCY + 1,
       application_name: 'essay-forum-jobs',
     });
     // An idle connection the server closed is reported here; the pool replaces it, the worker reconnects its LISTEN.
@@ -80,7 +107,8 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
     this.runner = await run({
       pgPool: this.pool,
       taskList,
-      concurrency: 1,
+      parsedCronItems: parseCronItems(this.schedules),
+      concurrency: JOB_CONCURRENCY,
       pollInterval: POLL_INTERVAL_MS,
       // The app's own shutdown stops the worker (onModuleDestroy); it installs no signal handlers of its own.
       noHandleSignals: true,

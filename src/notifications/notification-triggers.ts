@@ -5,26 +5,29 @@ import { type CommentModerated } from '../moderation/moderation.events.js';
 import { NotificationsService } from './notifications.service.js';
 
 /**
- * What starts a fan-out: the domain events, heard after the commit that recorded them, so that notifying (a thousand
- * followers, say) never holds up the write. Each handler only names what happened; the service reads the rest now.
+ * What starts a fan-out: the domain events, heard durably (a job queued in the transaction that recorded them, run
+ * after its commit), so that notifying (a thousand followers, say) never holds up the write, and a process that stops
+ * right after the commit loses no notification: another process, or this one once back, runs the job. The service's
+ * fan-out is idempotent, so a job run twice (a retry after a failure) notifies nobody twice. Each handler only names
+ * what happened; the service reads the rest when the job runs.
  */
 @Injectable()
 export class NotificationTriggers {
   constructor(private readonly notifications: NotificationsService) {}
 
   /** Readers can see a comment for the first time: posted, or approved or restored after it waited. */
-  @OnDomainEvent('comment.published')
+  @OnDomainEvent('comment.published', { durable: true })
   async published({ comment }: CommentPublished): Promise<void> {
     await this.notifications.notifyAboutComment(comment.id, 'everyone');
   }
 
   /** An edit readers see: a name it adds is told (one already told of this comment is not told again). */
-  @OnDomainEvent('comment.edited')
+  @OnDomainEvent('comment.edited', { durable: true })
   async edited({ commentId }: CommentEdited): Promise<void> {
     await this.notifications.notifyAboutComment(commentId, 'mentioned');
   }
 
-  @OnDomainEvent('comment.moderated')
+  @OnDomainEvent('comment.moderated', { durable: true })
   async moderated(decision: CommentModerated): Promise<void> {
     await this.notifications.notifyAboutDecision(decision);
   }

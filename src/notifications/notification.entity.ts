@@ -18,6 +18,7 @@ export const COMMENT_KINDS = ['reply', 'mention', 'quote', 'followed'] as const 
 @Entity({ name: 'notifications' })
 @Index('notifications_recipient_idx', ['recipientId', 'createdAt', 'id'])
 @Index('notifications_unread_idx', ['recipientId'], { where: '"read_at" IS NULL' })
+@Index('notifications_unmailed_idx', ['recipientId'], { where: '"mailed_at" IS NULL AND "read_at" IS NULL' })
 @Index('notifications_comment_recipient_key', ['commentId', 'recipientId'], {
   unique: true,
   where: `"kind" IN ('reply', 'mention', 'quote', 'followed')`,
@@ -68,4 +69,8 @@ export class NotificationEntity {
 
   @Column({ name: 'read_at', type: 'timestamptz', precision: 3, nullable: true })
   readAt: Date | null;
+
+  /** When it went out by mail (alone, with others, or in a digest); null: not mailed (yet, or ever). */
+  @Column({ name: 'mailed_at', type: 'timestamptz', precision: 3, nullable: true })
+  mailedAt: Date | null;
 }

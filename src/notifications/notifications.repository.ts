@@ -152,4 +152,39 @@ export class NotificationsRepository {
       [recipientId, ids],
     );
   }
+
+  /**
+   * One recipient's unread notifications that no mail has carried yet, oldest first, at most `limit`, locked until the
+   * transaction ends: two mail jobs of one reader (one running, one queued meanwhile) never mail the same one.
+   */
+  findUnmailed(tx: Tx, recipientId: string, limit: number): Promise<NotificationRow[]> {
+    return tx.query(
+      `SELECT ${NOTIFICATION_COLUMNS} FROM ${NOTIFICATION_FROM}
+        WHERE n.recipient_id = $1 AND n.mailed_at IS NULL AND n.read_at IS NULL
+        ORDER BY n.created_at, n.id
+        LIMIT $2
+        FOR UPDATE OF n`,
+      [recipientId, limit],
+    );
+  }
+
+  /** These notifications went out by mail (or were passed over by it for good). */
+  async markMailed(tx: Tx, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await tx.query(`UPDATE notifications SET mailed_at = now() WHERE id = ANY($1::bigint[]) AND mailed_at IS NULL`, [
+      ids,
+    ]);
+  }
+
+  /** Recipients with unread notifications not mailed yet, by id, `limit` of them after `afterId` (a digest's round). */
+  async findRecipientsWithUnmailed(afterId: string | null, limit: number): Promise<string[]> {
+    const rows: { recipientId: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT recipient_id AS "recipientId" FROM notifications
+        WHERE mailed_at IS NULL AND read_at IS NULL AND ($1::bigint IS NULL OR recipient_id > $1::bigint)
+        ORDER BY recipient_id
+        LIMIT $2`,
+      [afterId, limit],
+    );
+    return rows.map((row) => row.recipientId);
+  }
 }

@@ -20,6 +20,7 @@ import {
   type UnreadCountDto,
 } from './dto/notification.dto.js';
 import { FollowsRepository } from './follows.repository.js';
+import { NotificationMails } from './notification-mails.js';
 import {
   type CommentAudience,
   type NotificationPosition,
@@ -42,6 +43,7 @@ export class NotificationsService {
     private readonly readerViews: ReaderViews,
     private readonly cursors: CursorCodec,
     private readonly bus: EventBus,
+    private readonly mails: NotificationMails,
   ) {}
 
   /**
@@ -119,6 +121,7 @@ export class NotificationsService {
       inserted.map((n) => n.id),
     );
     const recipients = rows.map((r) => r.recipientId);
+    await this.mails.notified(tx, recipients);
     const commentIds = [...new Set(rows.flatMap((r) => (r.commentId ? [r.commentId] : [])))];
     const viewAs = await this.readerViews.forReaders(commentIds, tx);
     const unread = await this.notifications.countUnread(recipients, tx);

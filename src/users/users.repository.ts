@@ -6,6 +6,15 @@ import { banInForceSql } from './ban-rule.js';
 import { type EmailNotifications, UserEntity, type UserRole } from './user.entity.js';
 
 /** Every query on users' own table. */
+/** A user that notification mail may reach, with what the mail needs. */
+export interface MailableUser {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string;
+  emailKey: string;
+}
+
 @Injectable()
 export class UsersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -121,6 +130,24 @@ export class UsersRepository {
   /** The user's row, locked until the transaction ends (account changes: one at a time per user). */
   findForUpdate(tx: EntityManager, id: string): Promise<UserEntity | null> {
     return tx.getRepository(UserEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Which of these users get notification mail with this setting: a verified address and `emailNotifications` set so.
+   * With their address, for the mail itself.
+   */
+  findMailable(
+    ids: string[],
+    setting: EmailNotifications,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<MailableUser[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return tx.query(
+      `SELECT id, username, display_name AS "displayName", email, email_key AS "emailKey" FROM users
+        WHERE id = ANY($1::bigint[]) AND email_verified AND email IS NOT NULL AND email_notifications = $2
+        ORDER BY id`,
+      [ids, setting],
+    );
   }
 
   /** The account whose verified address this is (lower-cased); unverified addresses find nobody. */
