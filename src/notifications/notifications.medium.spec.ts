@@ -207,6 +207,20 @@ describe('notification rules (the fan-out and the inbox on the real database)', 
     const removed = await waitFor(ann, (n) => n.kind === 'removed' && n.comment?.id === comment.id);
     assert.equal(removed.reason, 'Abuse.');
     assert.equal(removed.comment?.body, null, 'the author sees the placeholder, as in the thread');
+    const [entry] = await context.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM moderation_log WHERE comment_id = $1 AND action = 'comment.remove'`,
+      [comment.id],
+    );
+    const again = {
+      articleId: article.id,
+      commentId: comment.id,
+      authorId: ann.id,
+      moderatorId: moderator.id,
+      logId: entry.id,
+      decision: 'removed' as const,
+      reason: 'Abuse.',
+    };
+    assert.equal(await sut.notifyAboutDecision(again), 0, 'a decision is notified once, however often this runs');
     assert.equal(await sut.notifyAboutComment(comment.id), 0, 'a fan-out run once it is removed notifies nobody');
     await moderation.act('restore', comment.id, undefined, moderator.viewer);
     const restored = await waitFor(ann, (n) => n.kind === 'restored' && n.comment?.id === comment.id);

@@ -89,7 +89,10 @@ export class NotificationsRepository {
     );
   }
 
-  /** A moderator's decision on a comment, for its author. */
+  /**
+   * A moderator's decision on a comment, for its author: once per decision (its moderation log entry), however often
+   * this runs. Returns the notification inserted (none when it already was).
+   */
   async insertDecision(
     tx: Tx,
     decision: {
@@ -98,13 +101,24 @@ export class NotificationsRepository {
       actorId: string;
       articleId: string;
       commentId: string;
+      moderationLogId: string;
       reason: string | null;
     },
   ): Promise<{ id: string; recipientId: string }[]> {
     return tx.query(
-      `INSERT INTO notifications (recipient_id, kind, actor_id, article_id, comment_id, reason)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, recipient_id AS "recipientId"`,
-      [decision.recipientId, decision.kind, decision.actorId, decision.articleId, decision.commentId, decision.reason],
+      `INSERT INTO notifications (recipient_id, kind, actor_id, article_id, comment_id, moderation_log_id, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT DO NOTHING
+       RETURNING id, recipient_id AS "recipientId"`,
+      [
+        decision.recipientId,
+        decision.kind,
+        decision.actorId,
+        decision.articleId,
+        decision.commentId,
+        decision.moderationLogId,
+        decision.reason,
+      ],
     );
   }
 

@@ -62,19 +62,24 @@ export class NotificationsService {
     });
   }
 
-  /** A moderator's decision on a comment tells its author, with the moderator and their reason (not one's own). */
-  async notifyAboutDecision(decision: CommentModerated): Promise<void> {
-    if (decision.moderatorId === decision.authorId) return;
-    await this.uow.run(async (tx) => {
+  /**
+   * A moderator's decision on a comment tells its author, with the moderator and their reason (not one's own); once
+   * per decision, however often it runs. Returns how many were notified now (0 or 1).
+   */
+  async notifyAboutDecision(decision: CommentModerated): Promise<number> {
+    if (decision.moderatorId === decision.authorId) return 0;
+    return this.uow.run(async (tx) => {
       const inserted = await this.notifications.insertDecision(tx, {
         recipientId: decision.authorId,
         kind: decision.decision,
         actorId: decision.moderatorId,
         articleId: decision.articleId,
         commentId: decision.commentId,
+        moderationLogId: decision.logId,
         reason: decision.reason,
       });
       await this.announce(tx, inserted);
+      return inserted.length;
     });
   }
 
