@@ -253,7 +253,7 @@ describe('notification rules (the fan-out and the inbox on the real database)', 
     const [ann, ben, cat] = [await reader(), await reader(), await reader()];
     const comment = await post(ann, article, `Hello @${ben.username}.`);
     await writes.edit(comment.id, `Hello @${ben.username} and @${cat.username}.`, ann.viewer);
-    await sut.notifyAboutComment(comment.id, 'mentioned');
+    await sut.notifyAboutComment(comment.id, 'named');
     assert.deepEqual(
       (await about(cat, comment.id)).map((n) => n.kind),
       ['mention'],
@@ -265,8 +265,20 @@ describe('notification rules (the fan-out and the inbox on the real database)', 
     // An edit that drops a name and brings it back tells nobody again.
     await writes.edit(comment.id, 'Hello nobody.', ann.viewer);
     await writes.edit(comment.id, `Hello @${cat.username}.`, ann.viewer);
-    assert.equal(await sut.notifyAboutComment(comment.id, 'mentioned'), 0);
+    assert.equal(await sut.notifyAboutComment(comment.id, 'named'), 0);
     assert.equal((await about(cat, comment.id)).length, 1);
+  });
+
+  it('tells a name added by an edit that waited for review once a moderator approves it', async () => {
+    const article = await fx.newArticle();
+    const [ann, ben] = [await reader(), await reader()];
+    const comment = await post(ann, article, 'Before the edit.');
+    await context.app.get(ArticlesService).updateSettings(article.slug, { premoderation: true }, moderator.viewer);
+    const held = await writes.edit(comment.id, `Now naming @${ben.username}.`, ann.viewer);
+    assert.equal(held.status, 'pending');
+    assert.equal(await sut.notifyAboutComment(comment.id, 'named'), 0, 'not while readers cannot see it');
+    await moderation.act('approve', comment.id, undefined, moderator.viewer);
+    assert.equal((await waitFor(ben, (n) => n.comment?.id === comment.id)).kind, 'mention');
   });
 
   it('counts unread notifications and marks some or all read, never another user’s', async () => {

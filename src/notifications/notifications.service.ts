@@ -45,16 +45,15 @@ export class NotificationsService {
   ) {}
 
   /**
-   * A comment readers can see: notifies its parent's author, the users it mentions, the authors it quotes and the
-   * followers of its essay or thread (`everyone`), or, after an edit, the users it mentions (`mentioned`); each
-   * recipient at most once per comment, its author never, nobody while the comment is not visible. Returns how many
-   * were notified now.
+   * A comment readers can see: notifies its parent's author, the users it mentions, the authors it quotes and (with
+   * `everyone`, for a comment readers see for the first time) the followers of its essay or thread; each recipient at
+   * most once per comment, its author never, nobody while the comment is not visible. After an edit (`named`) that
+   * leaves only the names it adds. Returns how many were notified now.
    */
   async notifyAboutComment(commentId: string, audience: CommentAudience = 'everyone'): Promise<number> {
     const comment = await this.comments.findById(commentId);
     if (!comment || comment.status !== 'visible') return 0;
     const names = mentionedNames(comment.html);
-    if (audience === 'mentioned' && names.length === 0) return 0;
     return this.uow.run(async (tx) => {
       const inserted = await this.notifications.insertForComment(tx, commentId, names, audience);
       await this.announce(tx, inserted);
