@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { ArticlesService } from '../articles/articles.service.js';
 import { type Viewer } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
-import { requireSignedIn } from './signed-in-user.js';
 import { isId, parseId } from '../common/ids.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
 import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
@@ -12,6 +11,7 @@ import { type CommentRow, CommentsRepository } from '../comments/comments.reposi
 import { ReaderViews } from '../comments/reader-views.js';
 import { type FollowPageDto } from './dto/notification.dto.js';
 import { type FollowPosition, FollowsRepository } from './follows.repository.js';
+import { requireSignedIn } from './signed-in-user.js';
 
 /**
  * Following an essay (its new top-level comments) or a thread (every new comment under one comment). Following is a
