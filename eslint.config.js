@@ -5,7 +5,7 @@ import globals from 'globals';
 /**
  * The direction of dependencies in src/: each folder may import only folders of the layers below it (and none of its
  * own layer). Read bottom to top: configuration and the database below everything, then shared code, then the events
- * layer and the audit log, then the domains (a domain may use the ones listed before it), then the metrics (a listener
+ * layer, the audit log and the job queue, then mail (sent through the queue), then the domains (a domain may use the ones listed before it), then the metrics (a listener
  * of domain events that the live fan-out reports into), then the live fan-out and health and seeding on top. The composition root (app.module.ts, app.factory.ts, main.ts), web/ and openapi/ wire
  * everything. Nothing in src/ imports seeds/ (the seed documents and their scripts, which use src/).
  */
@@ -13,7 +13,8 @@ const LAYERS = [
   ['config'],
   ['database'],
   ['common'],
-  ['events', 'audit'],
+  ['events', 'audit', 'jobs'],
+  ['mail'],
   ['users'],
   ['auth'],
   ['articles'],

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { type Tx } from '../database/unit-of-work.js';
-import { type ModerationAction } from './audit-log.entity.js';
+import { type AuditAction } from './audit-log.entity.js';
 
 export interface AuditEntry {
   actorId: string;
-  action: ModerationAction;
+  action: AuditAction;
   commentId?: string | null;
   userId?: string | null;
   articleId?: string | null;
@@ -13,8 +13,8 @@ export interface AuditEntry {
 }
 
 /**
- * The moderation log as a low-level service: any domain where a moderator or admin acts records the action here, in
- * the transaction of the action itself (so an action and its entry stand or fall together). Moderation reads it.
+ * The moderation log as a low-level service: any domain where a moderator or admin acts records the action here (and
+ * the account domain a user's own security changes, which the moderators' log leaves out), in the transaction of the action itself (so an action and its entry stand or fall together). Moderation reads it.
  * Nothing updates or deletes an entry.
  */
 @Injectable()

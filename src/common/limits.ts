@@ -15,6 +15,11 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
 /** In Unicode code points. */
 export const DISPLAY_NAME_MAX = 64;
+/** An e-mail address (RFC 5321's longest path). */
+export const EMAIL_MAX = 254;
+/** How a user hears of notifications by mail: not at all, each within a minute, or one digest a day. */
+export const EMAIL_NOTIFICATIONS = ['off', 'instant', 'daily'] as const;
+export type EmailNotifications = (typeof EMAIL_NOTIFICATIONS)[number];
 
 /** A comment's body, in Unicode code points. */
 export const COMMENT_BODY_MAX = 10_000;
