@@ -8,6 +8,7 @@ import { SharedRateLimits1764500000000 } from './1764500000000-shared-rate-limit
 import { RevisionVisibility1764600000000 } from './1764600000000-revision-visibility.js';
 import { CommentPublished1764650000000 } from './1764650000000-comment-published.js';
 import { AccountEmail1764720000000 } from './1764720000000-account-email.js';
+import { FollowsAndNotifications1764720000000 } from './1764720000000-follows-and-notifications.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   RevisionVisibility1764600000000,
   CommentPublished1764650000000,
   AccountEmail1764720000000,
+  FollowsAndNotifications1764720000000,
 ];

@@ -33,6 +33,7 @@ function comment(id: string, fields: Partial<Comment> = {}): Comment {
     upvotes: 0,
     downvotes: 0,
     myVote: 0,
+    following: false,
     replyCount: 0,
     ...fields,
   };
@@ -168,6 +169,7 @@ describe('thread state: the essay and recent events', () => {
     id: 'a1',
     slug: 'essay',
     title: 'Essay',
+    following: false,
     author: 'A. Writer',
     publishedAt: null,
     excerpt: '',

@@ -20,6 +20,7 @@ import {
 } from './dto/thread-query.dto.js';
 import { SORT_SPECS, type ThreadSort } from './thread-sort.js';
 import { type SortPosition, ThreadRepository } from './thread.repository.js';
+import { ViewerFollows } from './viewer-follows.js';
 import { ViewerVotes } from './viewer-votes.js';
 
 /** The ancestors a permalink answer carries at most: the nearest ones (moreAncestors counts those above them). */
@@ -40,6 +41,7 @@ export class CommentsService {
     private readonly articleRows: ArticlesRepository,
     private readonly cursors: CursorCodec,
     private readonly votes: ViewerVotes,
+    private readonly follows: ViewerFollows,
   ) {}
 
   async thread(slug: string, query: ThreadQueryDto, viewer: Viewer): Promise<ThreadPageDto> {
@@ -72,15 +74,18 @@ export class CommentsService {
     const aboveIds = comment.path.slice(0, -1);
     const ancestorRows = await this.comments.findByIdsInOrder(aboveIds.slice(-MAX_ANCESTORS));
     const ancestorIds = ancestorRows.map((r) => r.id);
-    const [[node], ancestorQuotes, myVotes] = await Promise.all([
+    const [[node], ancestorQuotes, myVotes, myFollows] = await Promise.all([
       this.buildTrees(comment.articleId, [comment], viewer, shape),
       this.comments.findQuotes(ancestorIds),
       this.myVotes(viewer, ancestorIds),
+      this.myFollows(viewer, ancestorIds),
     ]);
     const quotesOf = groupBy(ancestorQuotes, (q) => q.commentId);
     return {
       comment: node,
-      ancestors: ancestorRows.map((r) => toCommentDto(r, quotesOf.get(r.id) ?? [], viewer, myVotes.get(r.id) ?? 0)),
+      ancestors: ancestorRows.map((r) =>
+        toCommentDto(r, quotesOf.get(r.id) ?? [], viewer, myVotes.get(r.id) ?? 0, myFollows.has(r.id)),
+      ),
       moreAncestors: Math.max(0, aboveIds.length - MAX_ANCESTORS),
       article: { id: comment.articleId, slug: comment.articleSlug, title: comment.articleTitle },
       seq: Number(comment.articleSeq),
@@ -144,13 +149,23 @@ export class CommentsService {
       level = children;
     }
     const ids = all.map((r) => r.id);
-    const [quotes, myVotes] = await Promise.all([this.comments.findQuotes(ids), this.myVotes(viewer, ids)]);
+    const [quotes, myVotes, myFollows] = await Promise.all([
+      this.comments.findQuotes(ids),
+      this.myVotes(viewer, ids),
+      this.myFollows(viewer, ids),
+    ]);
     const quotesOf = groupBy(quotes, (q: QuoteRow) => q.commentId);
     const expanded = new Set(all.slice(0, all.length - level.length).map((r) => r.id));
     const toNode = (row: CommentRow): CommentNodeDto => {
       const children = childrenOf.get(row.id) ?? [];
       const shownCounted = children.filter((c) => c.published).length;
-      const node = toCommentDto(row, quotesOf.get(row.id) ?? [], viewer, myVotes.get(row.id) ?? 0) as CommentNodeDto;
+      const node = toCommentDto(
+        row,
+        quotesOf.get(row.id) ?? [],
+        viewer,
+        myVotes.get(row.id) ?? 0,
+        myFollows.has(row.id),
+      ) as CommentNodeDto;
       node.replies = children.map(toNode);
       node.moreReplies = expanded.has(row.id) ? Math.max(0, row.replyCount - shownCounted) : row.replyCount;
       const lastShown = children.at(-1);
@@ -166,6 +181,11 @@ export class CommentsService {
   /** The viewer's votes on these comments: one query, none for anonymous readers. */
   private myVotes(viewer: Viewer, ids: string[]): Promise<Map<string, number>> {
     return viewer.userId ? this.votes.findMine(viewer.userId, ids) : Promise.resolve(new Map<string, number>());
+  }
+
+  /** The comments among these that the viewer follows: one query, none for anonymous readers. */
+  private myFollows(viewer: Viewer, ids: string[]): Promise<Set<string>> {
+    return viewer.userId ? this.follows.findFollowedComments(viewer.userId, ids) : Promise.resolve(new Set<string>());
   }
 
   /** A cursor for the rows after this one in this sort. */

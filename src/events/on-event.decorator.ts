@@ -9,7 +9,9 @@ import {
 export const ON_DOMAIN_EVENT = Symbol('forum:on-domain-event');
 export const ON_ARTICLE_EVENT = Symbol('forum:on-article-event');
 
-type Handler<P> = TypedPropertyDescriptor<(payload: P) => unknown>;
+/** A listener returns nothing, or a promise that the bus waits on only to log its failure. */
+type Handler<P> =
+  TypedPropertyDescriptor<(payload: P) => unknown> | TypedPropertyDescriptor<(payload: P) => Promise<void>>;
 
 /**
  * Marks a provider's method as a listener of one domain event: it is called with the event's payload after the
@@ -18,7 +20,7 @@ type Handler<P> = TypedPropertyDescriptor<(payload: P) => unknown>;
  */
 export function OnDomainEvent<T extends DomainEventType>(type: T) {
   return (target: object, key: string | symbol, descriptor: Handler<DomainEvents[T]>): void => {
-    SetMetadata(ON_DOMAIN_EVENT, type)(target, key, descriptor);
+    SetMetadata(ON_DOMAIN_EVENT, type)(target, key, descriptor as TypedPropertyDescriptor<unknown>);
   };
 }
 
@@ -28,6 +30,6 @@ export function OnDomainEvent<T extends DomainEventType>(type: T) {
  */
 export function OnArticleEvent<T extends ArticleEventType>(...types: T[]) {
   return (target: object, key: string | symbol, descriptor: Handler<NumberedArticleEvent<T>>): void => {
-    SetMetadata(ON_ARTICLE_EVENT, types)(target, key, descriptor);
+    SetMetadata(ON_ARTICLE_EVENT, types)(target, key, descriptor as TypedPropertyDescriptor<unknown>);
   };
 }

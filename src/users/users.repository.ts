@@ -20,6 +20,16 @@ export class UsersRepository {
     return this.dataSource.getRepository(UserEntity).findOneBy({ usernameKey: username.toLowerCase() });
   }
 
+  /** Of these lower-case names, those of existing users: lower-case name -> the username as registered. */
+  async findUsernames(names: string[]): Promise<Map<string, string>> {
+    if (names.length === 0) return new Map();
+    const rows: { username: string }[] = await this.dataSource.query(
+      `SELECT username FROM users WHERE username_key = ANY($1::text[])`,
+      [names],
+    );
+    return new Map(rows.map((r) => [r.username.toLowerCase(), r.username]));
+  }
+
   /**
    * Creates an account; null when the username is taken (case-insensitively). The unique index decides, so two
    * concurrent sign-ups with one name cannot both win.

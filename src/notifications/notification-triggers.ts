@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { type CommentEdited, type CommentPublished } from '../comments/comment.events.js';
+import { OnDomainEvent } from '../events/on-event.decorator.js';
+import { type CommentModerated } from '../moderation/moderation.events.js';
+import { NotificationsService } from './notifications.service.js';
+
+/**
+ * What starts a fan-out: the domain events, heard after the commit that recorded them, so that notifying (a thousand
+ * followers, say) never holds up the write. Each handler only names what happened; the service reads the rest now.
+ */
+@Injectable()
+export class NotificationTriggers {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  /** Readers can see a comment for the first time: posted, or approved or restored after it waited. */
+  @OnDomainEvent('comment.published')
+  async published({ comment }: CommentPublished): Promise<void> {
+    await this.notifications.notifyAboutComment(comment.id, 'everyone');
+  }
+
+  /** An edit readers see: a name it adds is told (one already told of this comment is not told again). */
+  @OnDomainEvent('comment.edited')
+  async edited({ commentId }: CommentEdited): Promise<void> {
+    await this.notifications.notifyAboutComment(commentId, 'mentioned');
+  }
+
+  @OnDomainEvent('comment.moderated')
+  async moderated(decision: CommentModerated): Promise<void> {
+    await this.notifications.notifyAboutDecision(decision);
+  }
+}

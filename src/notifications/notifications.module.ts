@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ArticlesModule } from '../articles/articles.module.js';
+import { CommentsModule } from '../comments/comments.module.js';
+import { CommonModule } from '../common/common.module.js';
+import { EventsModule } from '../events/events.module.js';
+import { FollowsRepository } from './follows.repository.js';
+import { FollowsService } from './follows.service.js';
+import { NotificationTriggers } from './notification-triggers.js';
+import { NotificationsController } from './notifications.controller.js';
+import { NotificationsRepository } from './notifications.repository.js';
+import { NotificationsService } from './notifications.service.js';
+
+/**
+ * Follows and the inbox. FollowsRepository also answers the viewer's `following` to articles and comments, through
+ * the ports they own (bound in app.module.ts); NotificationsService is what a queued job would call to notify.
+ */
+@Module({
+  imports: [CommonModule, EventsModule, ArticlesModule, CommentsModule],
+  controllers: [NotificationsController],
+  providers: [FollowsRepository, FollowsService, NotificationsRepository, NotificationsService, NotificationTriggers],
+  exports: [FollowsRepository, NotificationsService],
+})
+export class NotificationsModule {}
