@@ -1,7 +1,25 @@
+import { unreadCount } from '../inbox.js';
 import { isModerator, session, signOut } from '../session.js';
 import { useStore } from '../store.js';
 import { authPanel } from '../ui.js';
-import { AuthForm } from './AuthForm.js';
+import { AuthForm, ForgotPasswordForm } from './AuthForm.js';
+
+/** The bell: how many notifications are unread, in words for screen readers and as a number on the bell. */
+function Bell() {
+  const count = useStore(unreadCount);
+  const label = count ? `Notifications, ${count} unread` : 'Notifications, none unread';
+  return (
+    <a class={count ? 'bell unread' : 'bell'} href="/notifications" aria-label={label} title={label}>
+      <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+        <path
+          d="M12 3a6 6 0 0 0-6 6v3.6L4.3 16a1 1 0 0 0 .9 1.5h13.6a1 1 0 0 0 .9-1.5L18 12.6V9a6 6 0 0 0-6-6Zm-2.5 16a2.5 2.5 0 0 0 5 0Z"
+          fill="currentColor"
+        />
+      </svg>
+      {count ? <span class="bell-count">{count > 99 ? '99+' : count}</span> : null}
+    </a>
+  );
+}
 
 export function Header() {
   const user = useStore(session);
@@ -16,8 +34,9 @@ export function Header() {
           {user === undefined ? null : user ? (
             <>
               {isModerator(user) && <a href="/moderation">Moderation</a>}
+              <Bell />
               <span class="whoami">
-                Signed in as <strong>{user.displayName}</strong>
+                Signed in as <a href="/account">{user.displayName}</a>
               </span>
               <button type="button" class="link" onClick={() => void signOut()}>
                 Sign out
@@ -45,7 +64,8 @@ export function Header() {
           )}
         </nav>
       </div>
-      {!user && panel !== 'closed' && <AuthForm mode={panel} />}
+      {!user && panel === 'forgot' && <ForgotPasswordForm />}
+      {!user && (panel === 'sign-in' || panel === 'sign-up') && <AuthForm mode={panel} />}
     </header>
   );
 }
