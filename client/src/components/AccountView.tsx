@@ -151,14 +151,23 @@ function EmailForm() {
 function MailSetting() {
   const settings = useStore(account);
   const form = useForm();
+  // The choice shows at once; the server's answer confirms it, and a refusal puts the saved one back.
+  const [chosen, setChosen] = useState<EmailNotifications | null>(null);
   if (!settings) return null;
-  const choose = (value: EmailNotifications) =>
+  const choose = (value: EmailNotifications) => {
+    setChosen(value);
     void form.run(async () => {
-      accountChanged(await accountApi.update({ emailNotifications: value }));
-      return 'Saved.';
+      try {
+        accountChanged(await accountApi.update({ emailNotifications: value }));
+        return 'Saved.';
+      } finally {
+        setChosen(null);
+      }
     }, 'The setting could not be saved; try again.');
+  };
+  const shown = chosen ?? settings.emailNotifications;
   return (
-    <fieldset class="settings-block" disabled={form.busy}>
+    <fieldset class="settings-block">
       <legend>
         <h2>Notification mail</h2>
       </legend>
@@ -169,7 +178,8 @@ function MailSetting() {
             type="radio"
             name="emailNotifications"
             value={value}
-            checked={settings.emailNotifications === value}
+            checked={shown === value}
+            disabled={form.busy}
             onChange={() => choose(value)}
           />
           <span>
