@@ -71,7 +71,10 @@ describe('notifications, follows and the account in the web client', { skip: bro
     await adaPage.page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
     const item = adaPage.page.locator('li.notification').first();
     await item.getByText('Bob Replier').waitFor();
-    assert.match(await item.innerText(), new RegExp(`Bob Replier replied to your comment in Essay ${article.slug}`));
+    assert.match(
+      await item.innerText(),
+      new RegExp(`Bob Replier @${bob.username} replied to your comment in Essay ${article.slug}`),
+    );
     assert.equal(await item.locator('.comment-body strong').innerText(), 'reply', 'the server’s html is shown');
     assert.equal(await item.getByText('Unread').count(), 1);
     await item.getByRole('link', { name: 'Open the comment' }).click();

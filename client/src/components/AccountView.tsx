@@ -167,29 +167,30 @@ function MailSetting() {
   };
   const shown = chosen ?? settings.emailNotifications;
   return (
-    <fieldset class="settings-block">
-      <legend>
-        <h2>Notification mail</h2>
-      </legend>
+    <section class="settings-block" aria-labelledby="mail-title">
+      <h2 id="mail-title">Notification mail</h2>
       {!settings.emailVerified && <p class="hint">Mail goes only to a verified address.</p>}
-      {EMAIL_NOTIFICATIONS.map((value) => (
-        <label key={value} class="choice">
-          <input
-            type="radio"
-            name="emailNotifications"
-            value={value}
-            checked={shown === value}
-            disabled={form.busy}
-            onChange={() => choose(value)}
-          />
-          <span>
-            <strong>{SETTINGS[value].label}</strong> <span class="hint">{SETTINGS[value].explained}</span>
-          </span>
-        </label>
-      ))}
+      <fieldset class="choices">
+        <legend class="visually-hidden">Notification mail</legend>
+        {EMAIL_NOTIFICATIONS.map((value) => (
+          <label key={value} class="choice">
+            <input
+              type="radio"
+              name="emailNotifications"
+              value={value}
+              checked={shown === value}
+              disabled={form.busy}
+              onChange={() => choose(value)}
+            />
+            <span>
+              <strong>{SETTINGS[value].label}</strong> <span class="hint">{SETTINGS[value].explained}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
       <FormError message={form.error} />
       <Done message={form.done} />
-    </fieldset>
+    </section>
   );
 }
 
@@ -222,7 +223,9 @@ function PasswordForm() {
         />
       </label>
       <label>
-        New password <span class="hint">(at least {PASSWORD_MIN} characters)</span>
+        <span>
+          New password <span class="hint">(at least {PASSWORD_MIN} characters)</span>
+        </span>
         <input
           name="newPassword"
           type="password"

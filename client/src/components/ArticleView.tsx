@@ -203,7 +203,16 @@ export function ArticleView({ slug }: { slug: string }) {
       return;
     }
     void loadThread();
-  }, [sort, blockId, me?.id]);
+  }, [sort, blockId]);
+
+  // Signed in or out on this page: the thread and the essay's `following` are the new reader's.
+  const reader = useRef(me?.id);
+  useEffect(() => {
+    if (me === undefined || reader.current === me?.id) return;
+    reader.current = me?.id;
+    void loadThread();
+    void refreshArticle();
+  }, [me?.id]);
 
   // An address like /articles/x#block-y: scroll to the passage once the essay is there.
   const { hash } = useStore(location);

@@ -6,6 +6,7 @@ import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { askToSignIn } from '../ui.js';
 import { FormError } from './FormError.js';
+import { UsernameAndRole } from './AuthorName.js';
 
 const PAGE = 20;
 
@@ -78,7 +79,13 @@ function NotificationItem({
   return (
     <li class={unread ? 'notification unread' : 'notification'} data-notification-id={notification.id}>
       <p class="notification-what">
-        {unread && <span class="badge unread-badge">Unread</span>} <strong>{who}</strong> {DID[kind]}
+        {unread && <span class="badge unread-badge">Unread</span>} <strong>{who}</strong>{' '}
+        {actor && (
+          <>
+            <UsernameAndRole user={actor} />{' '}
+          </>
+        )}
+        {DID[kind]}
         {article && (
           <>
             {' in '}

@@ -106,7 +106,9 @@ export function ResetPasswordView() {
       {token ? (
         <form class="settings-block" onSubmit={(e) => void save(e)} aria-labelledby="reset-title">
           <label>
-            New password <span class="hint">(at least {PASSWORD_MIN} characters)</span>
+            <span>
+              New password <span class="hint">(at least {PASSWORD_MIN} characters)</span>
+            </span>
             <input
               name="password"
               type="password"
