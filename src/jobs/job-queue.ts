@@ -76,7 +76,9 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
       application_name: 'essay-forum-jobs',
     });
     // An idle connection the server closed is reported here; the pool replaces it, the worker reconnects its LISTEN.
-    this.pool.on('error', (error) => this.logger.warn(`job queue connection: ${error.message}`));
+    const lost = (error: Error) => this.logger.warn(`job queue connection: ${error.message}`);
+    this.pool.on('error', lost);
+    this.pool.on('connect', (client) => client.on('error', lost));
     this.runner = await run({
       pgPool: this.pool,
       taskList,
@@ -106,7 +108,7 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
    * routine news (connected, completed) at debug.
    */
   private log(level: LogLevel, message: string): void {
-    const line = message.split('\n')[0];
+    const line = message.split('\n')[0].replace(/:$/, '');
     const name = level as string;
     if (name === 'error') this.logger.error(line);
     else if (name === 'warning') this.logger.warn(line);
