@@ -10,12 +10,7 @@ function Bell() {
   const label = count ? `Notifications, ${count} unread` : 'Notifications, none unread';
   return (
     <a class={count ? 'bell unread' : 'bell'} href="/notifications" aria-label={label} title={label}>
-      <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-        <path
-          d="M12 3a6 6 0 0 0-6 6v3.6L4.3 16a1 1 0 0 0 .9 1.5h13.6a1 1 0 0 0 .9-1.5L18 12.6V9a6 6 0 0 0-6-6Zm-2.5 16a2.5 2.5 0 0 0 5 0Z"
-          fill="currentColor"
-        />
-      </svg>
+      <span class="bell-icon" aria-hidden="true" />
       {count ? <span class="bell-count">{count > 99 ? '99+' : count}</span> : null}
     </a>
   );
