@@ -90,6 +90,31 @@ describe('notifications, follows and the account in the web client', { skip: bro
     await bobPage.close();
   });
 
+  it('pages the inbox with "Load more", and puts a notification that arrives meanwhile at the top', async () => {
+    const article = await fixtures.newArticle();
+    const lee = await newUser(t, uniqueName('lee'), { displayName: 'Lee Listener' });
+    const kim = await newUser(t, uniqueName('kim'), { displayName: 'Kim Chatty' });
+    const own = await post(lee, article, 'Lee’s comment, which draws many replies.');
+    for (let i = 1; i <= 22; i++) await post(kim, article, `Reply number ${i}.`, own.id);
+
+    const leePage = await readerAt(lee, '/notifications');
+    const page = leePage.page;
+    const items = page.locator('li.notification');
+    await items.first().getByText('Reply number 22.').waitFor();
+    assert.equal(await items.count(), 20, 'one page of 20');
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await items.nth(21).getByText('Reply number 1.').waitFor();
+    assert.equal(await items.count(), 22);
+    assert.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0, 'no page after the last');
+
+    await post(kim, article, 'A reply written while the inbox is open.', own.id);
+    await items.first().getByText('A reply written while the inbox is open.').waitFor();
+    await bell(page, 23).waitFor();
+    assert.equal(await items.count(), 23);
+
+    await leePage.close();
+  });
+
   it('follows and unfollows an essay and a comment from the page; unfollowed, an essay notifies no more', async () => {
     const article = await fixtures.newArticle();
     const fay = await newUser(t, uniqueName('fay'), { displayName: 'Fay Follower' });
