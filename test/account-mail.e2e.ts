@@ -220,6 +220,45 @@ describe('account e-mail', () => {
     assert.equal((await t.http.post(path)).status, 404);
   });
 
+  it('documents the account routes in the OpenAPI document', async () => {
+    const { paths } = (await t.http.get('/api/openapi.json').expect(200)).body;
+    for (const [path, method] of [
+      ['/api/auth/me', 'patch'],
+      ['/api/auth/verify-email', 'post'],
+      ['/api/auth/password', 'post'],
+      ['/api/auth/password-reset', 'post'],
+      ['/api/auth/password-reset/confirm', 'post'],
+      ['/api/unsubscribe', 'get'],
+      ['/api/unsubscribe', 'post'],
+    ]) {
+      assert.ok(paths[path]?.[method], `${method.toUpperCase()} ${path} is not documented`);
+    }
+  });
+
+  it('mails one address at most 3 reset links an hour, whoever asks, and still answers 202', async () => {
+    const strict = await startTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL, RATE_LIMIT_FACTOR: '1' } });
+    try {
+      const verify = async (email: string) => {
+        const account = await newUser(strict);
+        await strict.http.patch('/api/auth/me').set(auth(account)).send({ email }).expect(200);
+        const token = tokenIn((await smtp.waitFor(email)).text, '/verify-email');
+        await strict.http.post('/api/auth/verify-email').send({ token }).expect(200);
+      };
+      const flooded = address('flooded');
+      const barrier = address('reset-barrier');
+      await verify(flooded);
+      await verify(barrier);
+      for (let i = 0; i < 5; i++)
+        await strict.http.post('/api/auth/password-reset').send({ email: flooded }).expect(202);
+      await strict.http.post('/api/auth/password-reset').send({ email: barrier }).expect(202);
+      await smtp.waitFor(barrier, 2);
+      // The barrier's mail was queued after all five, on a queue that sends in order.
+      assert.equal(smtp.to(flooded).length, 1 + 3, 'the verification mail and 3 reset mails');
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('delivers a mail queued during an SMTP outage once the server accepts again, exactly once', async () => {
     const account = await newUser(t);
     const email = address('outage');

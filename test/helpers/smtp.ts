@@ -24,10 +24,14 @@ export class TestSmtp {
   private server?: SMTPServer;
   private waiters: (() => void)[] = [];
 
-  private constructor(private port: number) {}
+  private constructor(
+    private port: number,
+    private readonly onMail?: (mail: ReceivedMail) => void,
+  ) {}
 
-  static async start(): Promise<TestSmtp> {
-    const smtp = new TestSmtp(0);
+  /** `port` 0: a free one. */
+  static async start(port = 0, onMail?: (mail: ReceivedMail) => void): Promise<TestSmtp> {
+    const smtp = new TestSmtp(port, onMail);
     await smtp.start();
     return smtp;
   }
@@ -56,7 +60,9 @@ export class TestSmtp {
       onData: (stream, _session, callback) => {
         simpleParser(stream).then(
           (parsed) => {
-            this.received.push(toReceived(parsed));
+            const mail = toReceived(parsed);
+            this.received.push(mail);
+            this.onMail?.(mail);
             callback();
             for (const wake of this.waiters.splice(0)) wake();
           },
