@@ -233,11 +233,16 @@ describe('the viewer’s own facts and the moderators’ decisions', () => {
     reason,
   });
 
-  it('keeps the reader’s follow of a comment when a live event (the same for every reader) brings it again', () => {
-    const tree = [node('t', { following: true })];
-    const edited: LiveEvent = { ...envelope(2), type: 'comment.updated', comment: comment('t', { body: 'New' }) };
+  it('keeps the reader’s follow and vote when a live event (the same for every reader) brings the comment again', () => {
+    const tree = [node('t', { following: true, myVote: 1, score: 1, upvotes: 1 })];
+    const edited: LiveEvent = {
+      ...envelope(2),
+      type: 'comment.updated',
+      comment: comment('t', { body: 'New', score: 1, upvotes: 1 }),
+    };
     const sut = applyLiveEvent(tree, edited, false);
     assert.equal(sut[0].following, true);
+    assert.equal(sut[0].myVote, 1, 'and the reader’s vote');
     assert.equal(sut[0].body, 'New');
   });
 

@@ -44,13 +44,14 @@ export function replaceComment(nodes: CommentNode[], comment: Comment): CommentN
 }
 
 /**
- * A comment as a live event brings it: live events are the same for every reader, so the reader's own fact about the
- * comment (`following`) stays as the tree has it.
+ * A comment as a live event brings it: live events are the same for every reader (`myVote` 0, `following` false), so
+ * the reader's own facts about the comment stay as the tree has them.
  */
 export function replaceFromEvent(nodes: CommentNode[], comment: Comment): CommentNode[] {
   return updateNode(nodes, comment.id, (node) => ({
     ...node,
     ...comment,
+    myVote: node.myVote,
     following: node.following,
     replies: node.replies,
     moreReplies: node.moreReplies,
