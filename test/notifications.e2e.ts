@@ -141,6 +141,13 @@ describe('follows, mentions and notifications (HTTP and live)', () => {
         await t.http.get(`/api/articles/${article.slug}/comments?sort=new`).set('Authorization', bearer(writer.token))
       ).body as { items: { id: string; following: boolean }[] };
       assert.equal(thread.items.find((c) => c.id === comment.id)?.following, false, 'the writer does not follow it');
+      await t.http.put(`/api/comments/${comment.id}/follow`).set('Authorization', bearer(writer.token)).expect(204);
+      const edited = await t.http
+        .patch(`/api/comments/${comment.id}`)
+        .set('Authorization', bearer(writer.token))
+        .send({ body: 'Follow me, edited.' })
+        .expect(200);
+      assert.equal((edited.body as { following: boolean }).following, true, 'an edit answers the author’s following');
 
       const first = (await t.http.get('/api/follows?limit=1').set('Authorization', bearer(reader.token)).expect(200))
         .body as {

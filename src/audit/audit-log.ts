@@ -19,9 +19,10 @@ export interface AuditEntry {
  */
 @Injectable()
 export class AuditLog {
-  async record(tx: Tx, entry: AuditEntry): Promise<void> {
-    await tx.query(
-      `INSERT INTO moderation_log (actor_id, action, comment_id, user_id, article_id, reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  /** Returns the entry's id, which names the action for what follows from it (a notification of the decision). */
+  async record(tx: Tx, entry: AuditEntry): Promise<string> {
+    const [row]: { id: string }[] = await tx.query(
+      `INSERT INTO moderation_log (actor_id, action, comment_id, user_id, article_id, reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [
         entry.actorId,
         entry.action,
@@ -32,5 +33,6 @@ export class AuditLog {
         entry.details === undefined ? null : JSON.stringify(entry.details),
       ],
     );
+    return row.id;
   }
 }

@@ -8,8 +8,15 @@ import { CursorCodec } from '../common/pagination/cursor-codec.js';
 import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
 import { CommentAccess } from './comment-access.js';
+import { CommentWritesService } from './comment-writes.service.js';
 import { type CommentRow, CommentsRepository, type QuoteRow } from './comments.repository.js';
-import { type CommentNodeDto, type PermalinkDto, type RepliesPageDto, type ThreadPageDto } from './dto/comment.dto.js';
+import {
+  type CommentDto,
+  type CommentNodeDto,
+  type PermalinkDto,
+  type RepliesPageDto,
+  type ThreadPageDto,
+} from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
 import {
   DEFAULT_DEPTH,
@@ -42,6 +49,7 @@ export class CommentsService {
     private readonly cursors: CursorCodec,
     private readonly votes: ViewerVotes,
     private readonly follows: ViewerFollows,
+    private readonly writes: CommentWritesService,
   ) {}
 
   async thread(slug: string, query: ThreadQueryDto, viewer: Viewer): Promise<ThreadPageDto> {
@@ -62,6 +70,12 @@ export class CommentsService {
       this.threads.countVisibleTo(article.id, viewer, article.commentCount),
     ]);
     return { items, nextCursor: page.nextCursor, total, seq: Number(article.eventSeq) };
+  }
+
+  /** An edit (CommentWritesService), answered with the viewer's own `following`, which the write path cannot know. */
+  async edit(rawId: string, body: string, viewer: Viewer): Promise<CommentDto> {
+    const edited = await this.writes.edit(rawId, body, viewer);
+    return { ...edited, following: (await this.myFollows(viewer, [edited.id])).has(edited.id) };
   }
 
   async permalink(rawId: string, query: PermalinkQueryDto, viewer: Viewer): Promise<PermalinkDto> {

@@ -20,6 +20,8 @@ export interface CommentModerated {
   commentId: string;
   authorId: string;
   moderatorId: string;
+  /** The decision's entry in the moderation log: what names this decision (a notification of it is made once). */
+  logId: string;
   decision: ModerationDecision;
   /** The moderator's reason, or null. */
   reason: string | null;

@@ -96,7 +96,7 @@ export class ModerationService {
       if ('refused' in next) throw new DomainError(ErrorCode.Conflict, next.refused);
       await this.writes.changeStatus(tx, comment, next.to);
       if (action !== 'restore') await this.reports.closeOpen(tx, comment.id);
-      await this.audit.record(tx, {
+      const logId = await this.audit.record(tx, {
         actorId,
         action: next.log,
         commentId: comment.id,
@@ -114,6 +114,7 @@ export class ModerationService {
             commentId: row.id,
             authorId: row.authorId,
             moderatorId: actorId,
+            logId,
             decision: DECISIONS[action],
             reason: reason || null,
           },

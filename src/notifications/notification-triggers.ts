@@ -21,11 +21,16 @@ export class NotificationTriggers {
   /** An edit readers see: a name it adds is told (one already told of this comment is not told again). */
   @OnDomainEvent('comment.edited')
   async edited({ commentId }: CommentEdited): Promise<void> {
-    await this.notifications.notifyAboutComment(commentId, 'mentioned');
+    await this.notifications.notifyAboutComment(commentId, 'named');
   }
 
+  /**
+   * The author hears of the decision. A comment readers see again after an edit held it for review (or after a
+   * removal) may name someone its earlier version did not: they are told now, as an edit readers saw would have.
+   */
   @OnDomainEvent('comment.moderated')
   async moderated(decision: CommentModerated): Promise<void> {
     await this.notifications.notifyAboutDecision(decision);
+    if (decision.decision !== 'removed') await this.notifications.notifyAboutComment(decision.commentId, 'named');
   }
 }

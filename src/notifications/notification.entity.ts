@@ -22,6 +22,10 @@ export const COMMENT_KINDS = ['reply', 'mention', 'quote', 'followed'] as const 
   unique: true,
   where: `"kind" IN ('reply', 'mention', 'quote', 'followed')`,
 })
+@Index('notifications_moderation_log_key', ['moderationLogId'], {
+  unique: true,
+  where: '"moderation_log_id" IS NOT NULL',
+})
 @Check('notifications_kind_check', `"kind" IN (${NOTIFICATION_KINDS.map((k) => `'${k}'`).join(', ')})`)
 export class NotificationEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
@@ -58,6 +62,10 @@ export class NotificationEntity {
   @ManyToOne(() => CommentEntity, { onDelete: 'CASCADE', nullable: true })
   @JoinColumn({ name: 'comment_id' })
   comment?: CommentEntity | null;
+
+  /** For approved/removed/restored: the decision's moderation log entry (one notification per decision). */
+  @Column({ name: 'moderation_log_id', type: 'bigint', nullable: true })
+  moderationLogId: string | null;
 
   /** The moderator's reason, for approved/removed/restored; null otherwise. */
   @Column({ type: 'varchar', length: MODERATION_REASON_MAX, nullable: true })

@@ -207,6 +207,20 @@ describe('notification rules (the fan-out and the inbox on the real database)', 
     const removed = await waitFor(ann, (n) => n.kind === 'removed' && n.comment?.id === comment.id);
     assert.equal(removed.reason, 'Abuse.');
     assert.equal(removed.comment?.body, null, 'the author sees the placeholder, as in the thread');
+    const [entry] = await context.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM moderation_log WHERE comment_id = $1 AND action = 'comment.remove'`,
+      [comment.id],
+    );
+    const again = {
+      articleId: article.id,
+      commentId: comment.id,
+      authorId: ann.id,
+      moderatorId: moderator.id,
+      logId: entry.id,
+      decision: 'removed' as const,
+      reason: 'Abuse.',
+    };
+    assert.equal(await sut.notifyAboutDecision(again), 0, 'a decision is notified once, however often this runs');
     assert.equal(await sut.notifyAboutComment(comment.id), 0, 'a fan-out run once it is removed notifies nobody');
     await moderation.act('restore', comment.id, undefined, moderator.viewer);
     const restored = await waitFor(ann, (n) => n.kind === 'restored' && n.comment?.id === comment.id);
@@ -239,7 +253,7 @@ describe('notification rules (the fan-out and the inbox on the real database)', 
     const [ann, ben, cat] = [await reader(), await reader(), await reader()];
     const comment = await post(ann, article, `Hello @${ben.username}.`);
     await writes.edit(comment.id, `Hello @${ben.username} and @${cat.username}.`, ann.viewer);
-    await sut.notifyAboutComment(comment.id, 'mentioned');
+    await sut.notifyAboutComment(comment.id, 'named');
     assert.deepEqual(
       (await about(cat, comment.id)).map((n) => n.kind),
       ['mention'],
@@ -251,8 +265,20 @@ describe('notification rules (the fan-out and the inbox on the real database)', 
     // An edit that drops a name and brings it back tells nobody again.
     await writes.edit(comment.id, 'Hello nobody.', ann.viewer);
     await writes.edit(comment.id, `Hello @${cat.username}.`, ann.viewer);
-    assert.equal(await sut.notifyAboutComment(comment.id, 'mentioned'), 0);
+    assert.equal(await sut.notifyAboutComment(comment.id, 'named'), 0);
     assert.equal((await about(cat, comment.id)).length, 1);
+  });
+
+  it('tells a name added by an edit that waited for review once a moderator approves it', async () => {
+    const article = await fx.newArticle();
+    const [ann, ben] = [await reader(), await reader()];
+    const comment = await post(ann, article, 'Before the edit.');
+    await context.app.get(ArticlesService).updateSettings(article.slug, { premoderation: true }, moderator.viewer);
+    const held = await writes.edit(comment.id, `Now naming @${ben.username}.`, ann.viewer);
+    assert.equal(held.status, 'pending');
+    assert.equal(await sut.notifyAboutComment(comment.id, 'named'), 0, 'not while readers cannot see it');
+    await moderation.act('approve', comment.id, undefined, moderator.viewer);
+    assert.equal((await waitFor(ben, (n) => n.comment?.id === comment.id)).kind, 'mention');
   });
 
   it('counts unread notifications and marks some or all read, never another user’s', async () => {

@@ -28,8 +28,13 @@ export interface NotificationPosition {
   id: string;
 }
 
-/** Who a new comment notifies: all its readers that are owed one, or (after an edit) the names it mentions only. */
-export type CommentAudience = 'everyone' | 'mentioned';
+/**
+ * Who a comment notifies: everyone it concerns, or only those it names (its parent's author, the users it mentions,
+ * the authors it quotes), not its followers: an edit, or a comment back from review, is no new comment to followers.
+ * `named` still weighs the reply and the quote, so that whichever run comes first, a recipient gets the kind that
+ * takes precedence.
+ */
+export type CommentAudience = 'everyone' | 'named';
 
 const NOTIFICATION_COLUMNS = `
   n.id, n.recipient_id AS "recipientId", n.kind, n.created_at AS "createdAt", n.read_at AS "readAt",
@@ -65,12 +70,12 @@ export class NotificationsRepository {
          SELECT id, article_id, author_id, parent_id, path FROM comments WHERE id = $1 AND status = 'visible'
        ),
        candidates (recipient_id, precedence, kind) AS (
-         SELECT p.author_id, 1, 'reply' FROM c JOIN comments p ON p.id = c.parent_id WHERE $3
+         SELECT p.author_id, 1, 'reply' FROM c JOIN comments p ON p.id = c.parent_id
          UNION ALL
          SELECT u.id, 2, 'mention' FROM users u WHERE u.username_key = ANY($2::text[])
          UNION ALL
          SELECT s.author_id, 3, 'quote'
-           FROM comment_quotes q JOIN comments s ON s.id = q.quoted_comment_id WHERE q.comment_id = $1 AND $3
+           FROM comment_quotes q JOIN comments s ON s.id = q.quoted_comment_id WHERE q.comment_id = $1
          UNION ALL
          SELECT f.user_id, 4, 'followed'
            FROM c JOIN follows f ON f.article_id = c.article_id AND f.comment_id IS NULL WHERE c.parent_id IS NULL AND $3
@@ -89,7 +94,10 @@ export class NotificationsRepository {
     );
   }
 
-  /** A moderator's decision on a comment, for its author. */
+  /**
+   * A moderator's decision on a comment, for its author: once per decision (its moderation log entry), however often
+   * this runs. Returns the notification inserted (none when it already was).
+   */
   async insertDecision(
     tx: Tx,
     decision: {
@@ -98,13 +106,24 @@ export class NotificationsRepository {
       actorId: string;
       articleId: string;
       commentId: string;
+      moderationLogId: string;
       reason: string | null;
     },
   ): Promise<{ id: string; recipientId: string }[]> {
     return tx.query(
-      `INSERT INTO notifications (recipient_id, kind, actor_id, article_id, comment_id, reason)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, recipient_id AS "recipientId"`,
-      [decision.recipientId, decision.kind, decision.actorId, decision.articleId, decision.commentId, decision.reason],
+      `INSERT INTO notifications (recipient_id, kind, actor_id, article_id, comment_id, moderation_log_id, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT DO NOTHING
+       RETURNING id, recipient_id AS "recipientId"`,
+      [
+        decision.recipientId,
+        decision.kind,
+        decision.actorId,
+        decision.articleId,
+        decision.commentId,
+        decision.moderationLogId,
+        decision.reason,
+      ],
     );
   }
 

@@ -45,16 +45,15 @@ export class NotificationsService {
   ) {}
 
   /**
-   * A comment readers can see: notifies its parent's author, the users it mentions, the authors it quotes and the
-   * followers of its essay or thread (`everyone`), or, after an edit, the users it mentions (`mentioned`); each
-   * recipient at most once per comment, its author never, nobody while the comment is not visible. Returns how many
-   * were notified now.
+   * A comment readers can see: notifies its parent's author, the users it mentions, the authors it quotes and (with
+   * `everyone`, for a comment readers see for the first time) the followers of its essay or thread; each recipient at
+   * most once per comment, its author never, nobody while the comment is not visible. After an edit (`named`) that
+   * leaves only the names it adds. Returns how many were notified now.
    */
   async notifyAboutComment(commentId: string, audience: CommentAudience = 'everyone'): Promise<number> {
     const comment = await this.comments.findById(commentId);
     if (!comment || comment.status !== 'visible') return 0;
     const names = mentionedNames(comment.html);
-    if (audience === 'mentioned' && names.length === 0) return 0;
     return this.uow.run(async (tx) => {
       const inserted = await this.notifications.insertForComment(tx, commentId, names, audience);
       await this.announce(tx, inserted);
@@ -62,19 +61,24 @@ export class NotificationsService {
     });
   }
 
-  /** A moderator's decision on a comment tells its author, with the moderator and their reason (not one's own). */
-  async notifyAboutDecision(decision: CommentModerated): Promise<void> {
-    if (decision.moderatorId === decision.authorId) return;
-    await this.uow.run(async (tx) => {
+  /**
+   * A moderator's decision on a comment tells its author, with the moderator and their reason (not one's own); once
+   * per decision, however often it runs. Returns how many were notified now (0 or 1).
+   */
+  async notifyAboutDecision(decision: CommentModerated): Promise<number> {
+    if (decision.moderatorId === decision.authorId) return 0;
+    return this.uow.run(async (tx) => {
       const inserted = await this.notifications.insertDecision(tx, {
         recipientId: decision.authorId,
         kind: decision.decision,
         actorId: decision.moderatorId,
         articleId: decision.articleId,
         commentId: decision.commentId,
+        moderationLogId: decision.logId,
         reason: decision.reason,
       });
       await this.announce(tx, inserted);
+      return inserted.length;
     });
   }
 
