@@ -122,7 +122,8 @@ async function runNodeTests(
   const timesFile = path.join(scratch, 'times.jsonl');
   const reporter = path.join(distRoot, 'test', 'harness', 'durations-reporter.js');
   try {
-    const groups = await writeGroups(dealIntoGroups(files, times, concurrency), scratch);
+    const cpuFile = path.join(scratch, 'cpu.jsonl');
+    const groups = await writeGroups(dealIntoGroups(files, times, concurrency), scratch, cpuFile);
     const child = spawn(
       process.execPath,
       [
@@ -145,6 +146,7 @@ async function runNodeTests(
     );
     const measured = await readMeasured(timesFile);
     printSlowest(measured);
+    printHungriest(await readCpu(cpuFile));
     for (const { file, ms } of measured) times[path.relative(repoRoot, file)] = Math.round(ms);
     await writeTimesRecord(times);
     return code;
@@ -167,6 +169,26 @@ function printSlowest(measured: { file: string; ms: number }[]): void {
   console.log(`\nSlowest test files (wall time):`);
   for (const { file, ms } of slowest) {
     console.log(`  ${(ms / 1000).toFixed(1).padStart(7)} s  ${path.relative(repoRoot, file)}`);
+  }
+}
+
+async function readCpu(cpuFile: string): Promise<{ file: string; cpuMs: number }[]> {
+  const text = await readFile(cpuFile, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { file: string; cpuMs: number });
+}
+
+/** The files that used the most CPU (the suite is CPU-bound on a small machine: this is where its time goes). */
+function printHungriest(measured: { file: string; cpuMs: number }[]): void {
+  if (measured.length === 0) return;
+  const total = measured.reduce((sum, { cpuMs }) => sum + cpuMs, 0);
+  console.log(
+    `\nMost CPU-hungry test files (${(total / 1000).toFixed(1)} CPU-s in test processes and their children):`,
+  );
+  for (const { file, cpuMs } of [...measured].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, SLOWEST_SHOWN)) {
+    console.log(`  ${(cpuMs / 1000).toFixed(1).padStart(7)} s  ${file}`);
   }
 }
 
@@ -222,10 +244,31 @@ function dealIntoGroups(files: string[], times: Record<string, number>, count: n
 }
 
 /**
- * One entry file per group, in `dir`: it imports the group's test files one after another, each inside a suite
- * named after the file (dist/test/x.e2e.js), which the durations reporter times and the spec reporter shows.
+ * The CPU time this process and the children it has reaped (a spawned app, a browser) used so far, in ms: on Linux
+ * from /proc/self/stat (user, system, and reaped children's user and system time, in clock ticks of 10 ms), elsewhere
+ * this process's own. Source text, written into each group's entry file.
  */
-async function writeGroups(groups: string[][], dir: string): Promise<string[]> {
+const CPU_READER = [
+  `const cpuMs = () => {`,
+  `  try {`,
+  `    const stat = readFileSync('/proc/self/stat', 'utf8');`,
+  `    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');`,
+  `    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;`,
+  `  } catch {`,
+  `    const { user, system } = process.cpuUsage();`,
+  `    return (user + system) / 1000;`,
+  `  }`,
+  `};`,
+].join('\n');
+
+/**
+ * One entry file per group, in `dir`: it imports the group's test files one after another, each inside a suite
+ * named after the file (dist/test/x.e2e.js), which the durations reporter times and the spec reporter shows. Each
+ * suite also writes the CPU time its tests and hooks took in this process and the children it reaped (a line of JSON
+ * to `cpuFile`): from its first hook to its last, so loading the modules (shared by the group's files, all imported
+ * when the group starts) and the database server's work are not counted.
+ */
+async function writeGroups(groups: string[][], dir: string, cpuFile: string): Promise<string[]> {
   const entries: string[] = [];
   for (const [index, group] of groups.entries()) {
     const files = group.map((file) => [path.relative(repoRoot, file), pathToFileURL(file).href]);
@@ -233,9 +276,16 @@ async function writeGroups(groups: string[][], dir: string): Promise<string[]> {
     await writeFile(
       entry,
       [
-        `import { describe } from 'node:test';`,
+        `import { after, before, describe } from 'node:test';`,
+        `import { appendFileSync, readFileSync } from 'node:fs';`,
+        CPU_READER,
         `const files = ${JSON.stringify(files)};`,
-        `for (const [name, url] of files) describe(name, async () => { await import(url); });`,
+        `for (const [name, url] of files) describe(name, async () => {`,
+        `  let start = 0;`,
+        `  before(() => (start = cpuMs()));`,
+        `  await import(url);`,
+        `  after(() => appendFileSync(${JSON.stringify(cpuFile)}, JSON.stringify({ file: name, cpuMs: cpuMs() - start }) + '\\n'));`,
+        `});`,
         '',
       ].join('\n'),
     );
