@@ -91,6 +91,7 @@ function fixture(): CommentNodeDto[] {
       upvotes: n % 11,
       downvotes: 0,
       myVote: 0,
+      following: false,
       replyCount: 0,
       replies: [],
       moreReplies: 0,

@@ -7,6 +7,9 @@ import { ArticleCreateLog1764410000000 } from './1764410000000-article-create-lo
 import { SharedRateLimits1764500000000 } from './1764500000000-shared-rate-limits.js';
 import { RevisionVisibility1764600000000 } from './1764600000000-revision-visibility.js';
 import { CommentPublished1764650000000 } from './1764650000000-comment-published.js';
+import { AccountEmail1764720000000 } from './1764720000000-account-email.js';
+import { FollowsAndNotifications1764730000000 } from './1764730000000-follows-and-notifications.js';
+import { NotificationMail1764740000000 } from './1764740000000-notification-mail.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
 export const MIGRATIONS = [
@@ -19,4 +22,7 @@ export const MIGRATIONS = [
   SharedRateLimits1764500000000,
   RevisionVisibility1764600000000,
   CommentPublished1764650000000,
+  AccountEmail1764720000000,
+  FollowsAndNotifications1764730000000,
+  NotificationMail1764740000000,
 ];

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ArticlesModule } from './articles/articles.module.js';
+import { ArticlesApiModule } from './articles/articles-api.module.js';
 import { CommentsApiModule } from './comments/comments-api.module.js';
 import { type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -22,6 +22,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { type Logger } from 'pino';
 import { createLogger, nestPinoParams } from './common/logging/logger.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { FollowsRepository } from './notifications/follows.repository.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -48,11 +50,16 @@ export class AppModule {
         }),
         UsersModule,
         AuthModule,
-        ArticlesModule,
-        // Reading a thread shows the viewer's own votes: comments declare the port, votes implement it.
-        CommentsApiModule.forRoot({ viewerVotes: { module: VotesModule, provider: VotesRepository } }),
+        // Reading an essay or a thread shows the viewer's own votes and follows: articles and comments declare the
+        // ports, the votes and notifications domains (above them) implement them.
+        ArticlesApiModule.forRoot({ viewerFollows: { module: NotificationsModule, provider: FollowsRepository } }),
+        CommentsApiModule.forRoot({
+          viewerVotes: { module: VotesModule, provider: VotesRepository },
+          viewerFollows: { module: NotificationsModule, provider: FollowsRepository },
+        }),
         VotesModule,
         ModerationModule,
+        NotificationsModule,
         MetricsModule,
         RealtimeModule,
         HealthModule,

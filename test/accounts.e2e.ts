@@ -19,17 +19,18 @@ describe('accounts', () => {
   const register = (username: string, password = 'a long enough password', displayName?: string) =>
     t.http.post('/api/auth/register').send({ username, password, ...(displayName ? { displayName } : {}) });
 
-  it('registers a reader and answers the user and a token, nothing else about the account', async () => {
+  it('registers a reader and answers the user, a token and their own account settings, nothing else', async () => {
     const res = await register('margin_notes', 'a long enough password', 'Margin Notes');
     assert.equal(res.status, 201);
-    assert.deepEqual(Object.keys(res.body).sort(), ['ban', 'token', 'user']);
+    assert.deepEqual(Object.keys(res.body).sort(), ['account', 'ban', 'token', 'user']);
+    assert.deepEqual(res.body.account, { email: null, emailVerified: false, emailNotifications: 'instant' });
     assert.equal(res.body.ban, null);
     assert.deepEqual(Object.keys(res.body.user).sort(), ['displayName', 'id', 'role', 'username']);
     assert.equal(res.body.user.role, 'reader');
     assert.equal(res.body.user.displayName, 'Margin Notes');
     assert.doesNotMatch(JSON.stringify(res.body), /argon|hash|password/i);
     const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${res.body.token}`).expect(200);
-    assert.deepEqual(me.body, { user: res.body.user, ban: null });
+    assert.deepEqual(me.body, { user: res.body.user, ban: null, account: res.body.account });
   });
 
   it('tells a banned user of their own ban in /auth/me and at sign-in, and forgets it once lifted', async () => {
@@ -233,7 +234,11 @@ describe('accounts', () => {
     const fixture = await newUser(t, 'fixture_reader', { displayName: 'Fixture Reader' });
     const user = { id: fixture.id, username: 'fixture_reader', displayName: 'Fixture Reader', role: 'reader' };
     const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${fixture.token}`).expect(200);
-    assert.deepEqual(me.body, { user, ban: null });
+    assert.deepEqual(me.body, {
+      user,
+      ban: null,
+      account: { email: null, emailVerified: false, emailNotifications: 'instant' },
+    });
     const sessions: { token_hash: string }[] = await t.dataSource.query(
       'SELECT token_hash FROM sessions WHERE user_id = $1',
       [fixture.id],

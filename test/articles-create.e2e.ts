@@ -127,6 +127,7 @@ describe('publishing an essay (POST /api/articles)', () => {
         'blocks',
         'commentCount',
         'excerpt',
+        'following',
         'id',
         'lastCommentAt',
         'publishedAt',

@@ -391,4 +391,50 @@ describe('live updates across two processes', () => {
       f.close();
     }
   });
+
+  it('sends a notification to its recipient connected to the other process', async () => {
+    const fx = new Fixtures(t.app);
+    const article = await fx.newArticle();
+    const [writer, recipient] = [await newUser(t, 'notify_writer'), await newUser(t, 'notify_recipient')];
+    const f = await Follower.connect(second.baseUrl, recipient.token);
+    try {
+      const send = async (body: string, parentId?: string) =>
+        (
+          await t.http
+            .post(`/api/articles/${article.slug}/comments`)
+            .set('Authorization', `Bearer ${(parentId ? writer : recipient).token}`)
+            .send(parentId ? { body, parentId } : { body })
+            .expect(201)
+        ).body as { id: string };
+      const parent = await send('to be answered');
+      // As above: replies until one's notification reaches the other process, then one more that must arrive too.
+      const deadline = Date.now() + 10_000;
+      for (let heard = false; !heard;) {
+        const probe = await send('a probe', parent.id);
+        try {
+          await f.waitUntil(
+            (r) =>
+              r.event === 'notification' &&
+              (r.payload.notification as { comment: { id: string } }).comment.id === probe.id,
+            'the probe',
+            1_000,
+          );
+          heard = true;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+        }
+      }
+      const reply = await send('the answer', parent.id);
+      const heard = await f.waitUntil(
+        (r) =>
+          r.event === 'notification' && (r.payload.notification as { comment: { id: string } }).comment.id === reply.id,
+        'the notification',
+      );
+      assert.equal((heard.payload.notification as { kind: string }).kind, 'reply');
+      const inbox = await t.http.get('/api/notifications').set('Authorization', `Bearer ${recipient.token}`);
+      assert.equal(heard.payload.unreadCount, (inbox.body as { unreadCount: number }).unreadCount);
+    } finally {
+      f.close();
+    }
+  });
 });

@@ -23,6 +23,13 @@ import type { Stance } from '../../src/comments/comment.entity.js';
 import type { ThreadSort } from '../../src/comments/thread-sort.js';
 import type { UserDto } from '../../src/users/dto/user.dto.js';
 import type { MeDto, OwnBanDto } from '../../src/auth/dto/auth.dto.js';
+import type { AccountDto, UserAccountDto } from '../../src/auth/dto/account.dto.js';
+import type { EmailNotifications } from '../../src/common/limits.js';
+import type {
+  NotificationDto,
+  NotificationPageDto,
+  UnreadCountDto,
+} from '../../src/notifications/dto/notification.dto.js';
 import type { BanResultDto, QueueItemDto, QueuePageDto, Queue } from '../../src/moderation/dto/moderation.dto.js';
 import type { ReportReason } from '../../src/moderation/report.entity.js';
 import type {
@@ -46,6 +53,9 @@ export type {
   PermalinkDto as Permalink,
   UserDto as User,
   OwnBanDto as OwnBan,
+  AccountDto as Account,
+  EmailNotifications,
+  NotificationDto as Notification,
   QueueItemDto as QueueItem,
   Queue,
   ReportReason,
@@ -57,6 +67,8 @@ export type {
 export {
   COMMENT_BODY_MAX,
   DISPLAY_NAME_MAX,
+  EMAIL_MAX,
+  EMAIL_NOTIFICATIONS,
   MODERATION_REASON_MAX,
   PASSWORD_MAX,
   PASSWORD_MIN,
@@ -215,4 +227,37 @@ export const moderationApi = {
   bannedWords: () => request<BannedWordsListDto>('GET', '/moderation/banned-words'),
   saveBannedWords: (words: string[]) => request<BannedWordsListDto>('PUT', '/moderation/banned-words', { words }),
   log: (cursor?: string | null) => request<LogPageDto>('GET', withQuery('/moderation/log', { cursor, limit: 20 })),
+};
+
+export interface AccountChange {
+  displayName?: string;
+  email?: string | null;
+  emailNotifications?: EmailNotifications;
+}
+
+/** The reader's own account (e-mail, password, notification setting), their inbox, and what they follow. */
+export const accountApi = {
+  update: (change: AccountChange) => request<UserAccountDto>('PATCH', '/auth/me', change),
+  verifyEmail: (token: string) => request<UserAccountDto>('POST', '/auth/verify-email', { token }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<void>('POST', '/auth/password', { currentPassword, newPassword }),
+  requestReset: (email: string) => request<void>('POST', '/auth/password-reset', { email }),
+  confirmReset: (token: string, password: string) =>
+    request<void>('POST', '/auth/password-reset/confirm', { token, password }),
+
+  notifications: (options: { limit?: number; cursor?: string | null; unread?: boolean } = {}) =>
+    request<NotificationPageDto>(
+      'GET',
+      withQuery('/notifications', {
+        limit: options.limit,
+        cursor: options.cursor,
+        unread: options.unread ? 'true' : undefined,
+      }),
+    ),
+  markRead: (ids?: string[]) => request<UnreadCountDto>('POST', '/notifications/read', ids ? { ids } : {}),
+
+  followArticle: (slug: string, follow: boolean) =>
+    request<void>(follow ? 'PUT' : 'DELETE', `/articles/${encodeURIComponent(slug)}/follow`),
+  followComment: (id: string, follow: boolean) =>
+    request<void>(follow ? 'PUT' : 'DELETE', `/comments/${encodeURIComponent(id)}/follow`),
 };

@@ -91,7 +91,7 @@ function socket(): ForumSocket {
   return shared;
 }
 
-type PrivateEvent = 'reply.received' | 'moderation.queued' | 'user.banned' | 'user.unbanned';
+type PrivateEvent = 'reply.received' | 'moderation.queued' | 'user.banned' | 'user.unbanned' | 'notification';
 
 /** Follows one of the events sent to this user's (or the moderators') connections; returns the way to stop. */
 export function listen<K extends PrivateEvent>(event: K, handler: ServerToClientEvents[K]): () => void {
@@ -99,6 +99,13 @@ export function listen<K extends PrivateEvent>(event: K, handler: ServerToClient
   const s = socket() as unknown as { on(e: string, h: any): void; off(e: string, h: any): void };
   s.on(event, handler);
   return () => s.off(event, handler);
+}
+
+/** Runs at every connection of the page's socket (the first, and each one after a drop or a sign-in); returns the way to stop. */
+export function onConnected(listener: () => void): () => void {
+  const s = socket();
+  s.on('connect', listener);
+  return () => s.off('connect', listener);
 }
 
 /** Opens the page's connection ahead of its first `LiveArticle` (which may wait for data to load first). */

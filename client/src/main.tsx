@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { App } from './components/App.js';
+import { startInbox } from './inbox.js';
 import { onSessionEnded } from './live.js';
 import { startPersonalEvents } from './notices.js';
 import { startRouter } from './router.js';
@@ -8,6 +9,7 @@ import './styles.css';
 
 startRouter();
 startPersonalEvents();
+startInbox();
 void loadSession();
 // Logged out elsewhere, or expired: the live connection was closed; ask who is signed in now.
 onSessionEnded(() => void loadSession());

@@ -5,12 +5,27 @@ export type Route =
   | { page: 'article'; slug: string }
   | { page: 'comment'; id: string }
   | { page: 'moderation' }
+  | { page: 'notifications' }
+  | { page: 'account' }
+  | { page: 'verify-email' }
+  | { page: 'reset-password' }
   | { page: 'not-found' };
+
+/** Pages named by their path alone (the links mailed to readers carry a `?token=` that the page reads). */
+const FIXED_PAGES = {
+  '/moderation': 'moderation',
+  '/notifications': 'notifications',
+  '/account': 'account',
+  '/verify-email': 'verify-email',
+  '/reset-password': 'reset-password',
+} as const;
 
 /** The client's pages; the server answers each of these paths with index.html. */
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { page: 'home' };
-  if (pathname === '/moderation') return { page: 'moderation' };
+  const fixed = FIXED_PAGES[pathname.replace(/(.)\/$/, '$1') as keyof typeof FIXED_PAGES] as
+    (typeof FIXED_PAGES)[keyof typeof FIXED_PAGES] | undefined;
+  if (fixed) return { page: fixed };
   const article = /^\/articles\/([^/]+)\/?$/.exec(pathname);
   const slug = article && decodeSegment(article[1]);
   if (slug) return { page: 'article', slug };
@@ -33,6 +48,11 @@ export const location = new Store<{ path: string; hash: string }>({
   path: window.location.pathname,
   hash: window.location.hash,
 });
+
+/** A query parameter of the current address (`token` of a mailed link). */
+export function queryParameter(name: string): string | null {
+  return new URLSearchParams(window.location.search).get(name);
+}
 
 export function navigate(href: string): void {
   const url = new URL(href, window.location.href);

@@ -1,4 +1,4 @@
-import { api, type OwnBan, type User } from './api.js';
+import { type Account, api, type OwnBan, type User } from './api.js';
 import { reconnectLive } from './live.js';
 import { Store } from './store.js';
 
@@ -11,9 +11,19 @@ export const session = new Store<User | null | undefined>(undefined);
  */
 export const ban = new Store<(OwnBan & { refused?: boolean }) | null>(null);
 
-function signedIn(answer: { user: User; ban: OwnBan | null }): void {
+/** The signed-in user's own settings (e-mail and its state, notification mail); null when nobody is signed in. */
+export const account = new Store<Account | null>(null);
+
+function signedIn(answer: { user: User; ban: OwnBan | null; account: Account }): void {
   ban.set(answer.ban);
+  account.set(answer.account);
   session.set(answer.user);
+}
+
+/** The account page changed the name or the settings: the header and the page show the server's answer. */
+export function accountChanged(answer: { user: User; account: Account }): void {
+  account.set(answer.account);
+  if (session.value) session.set(answer.user);
 }
 
 export async function loadSession(): Promise<void> {
@@ -21,6 +31,7 @@ export async function loadSession(): Promise<void> {
     signedIn(await api.me());
   } catch {
     ban.set(null);
+    account.set(null);
     session.set(null);
   }
 }
@@ -38,6 +49,7 @@ export async function signUp(username: string, password: string, displayName?: s
 export async function signOut(): Promise<void> {
   await api.logout().catch(() => undefined);
   ban.set(null);
+  account.set(null);
   session.set(null);
   reconnectLive();
 }

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Article, Comment, CommentNode } from './api.js';
+import type { Article, Comment, CommentNode, Notification } from './api.js';
 import type { LiveEvent } from './live-event.js';
 import {
   addReply,
   appendReplies,
+  applyDecision,
   applyLiveEvent,
   applyToArticle,
   markGone,
@@ -33,6 +34,7 @@ function comment(id: string, fields: Partial<Comment> = {}): Comment {
     upvotes: 0,
     downvotes: 0,
     myVote: 0,
+    following: false,
     replyCount: 0,
     ...fields,
   };
@@ -168,6 +170,7 @@ describe('thread state: the essay and recent events', () => {
     id: 'a1',
     slug: 'essay',
     title: 'Essay',
+    following: false,
     author: 'A. Writer',
     publishedAt: null,
     excerpt: '',
@@ -215,5 +218,52 @@ describe('thread state: the essay and recent events', () => {
       [3, 4, 5],
       'only the last three are kept',
     );
+  });
+});
+
+describe('the viewer’s own facts and the moderators’ decisions', () => {
+  const decision = (kind: Notification['kind'], c: Comment | null, reason: string | null = null): Notification => ({
+    id: 'n1',
+    kind,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    readAt: null,
+    actor: null,
+    article: { id: 'a1', slug: 'essay', title: 'Essay' },
+    comment: c,
+    reason,
+  });
+
+  it('keeps the reader’s follow and vote when a live event (the same for every reader) brings the comment again', () => {
+    const tree = [node('t', { following: true, myVote: 1, score: 1, upvotes: 1 })];
+    const edited: LiveEvent = {
+      ...envelope(2),
+      type: 'comment.updated',
+      comment: comment('t', { body: 'New', score: 1, upvotes: 1 }),
+    };
+    const sut = applyLiveEvent(tree, edited, false);
+    assert.equal(sut[0].following, true);
+    assert.equal(sut[0].myVote, 1, 'and the reader’s vote');
+    assert.equal(sut[0].body, 'New');
+  });
+
+  it('turns the author’s pending comment into the approved one, keeping its place and replies', () => {
+    const tree = [node('p', { status: 'pending', replies: [node('r', { parentId: 'p', depth: 1 })] })];
+    const sut = applyDecision(tree, decision('approved', comment('p', { body: 'Now public' }), 'fine'));
+    assert.equal(sut[0].status, 'visible');
+    assert.equal(sut[0].body, 'Now public');
+    assert.deepEqual(
+      sut[0].replies.map((r) => r.id),
+      ['r'],
+    );
+  });
+
+  it('turns a removed comment into its placeholder, and leaves the tree alone for other kinds', () => {
+    const tree = [node('p', { status: 'pending' })];
+    const removed = comment('p', { status: 'removed', body: null, html: null, author: null });
+    const sut = applyDecision(tree, decision('removed', removed, 'Off topic'));
+    assert.equal(sut[0].status, 'removed');
+    assert.equal(sut[0].html, null);
+    assert.equal(applyDecision(tree, decision('reply', comment('p'))), tree);
+    assert.equal(applyDecision(tree, decision('approved', null)), tree);
   });
 });

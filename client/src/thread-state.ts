@@ -1,4 +1,4 @@
-import type { Article, Comment, CommentNode } from './api.js';
+import type { Article, Comment, CommentNode, Notification } from './api.js';
 import type { LiveEvent } from './live-event.js';
 
 /** Pure updates of a loaded comment tree: every live event and every local write goes through these. */
@@ -38,6 +38,21 @@ export function replaceComment(nodes: CommentNode[], comment: Comment): CommentN
   return updateNode(nodes, comment.id, (node) => ({
     ...node,
     ...comment,
+    replies: node.replies,
+    moreReplies: node.moreReplies,
+  }));
+}
+
+/**
+ * A comment as a live event brings it: live events are the same for every reader (`myVote` 0, `following` false), so
+ * the reader's own facts about the comment stay as the tree has them.
+ */
+export function replaceFromEvent(nodes: CommentNode[], comment: Comment): CommentNode[] {
+  return updateNode(nodes, comment.id, (node) => ({
+    ...node,
+    ...comment,
+    myVote: node.myVote,
+    following: node.following,
     replies: node.replies,
     moreReplies: node.moreReplies,
   }));
@@ -95,10 +110,12 @@ export function setVotes(
 export function applyLiveEvent(nodes: CommentNode[], event: LiveEvent, keepRemovedBody: boolean): CommentNode[] {
   switch (event.type) {
     case 'comment.created':
-      return event.comment.parentId === null ? replaceComment(nodes, event.comment) : addReply(nodes, event.comment);
+      return event.comment.parentId === null || contains(nodes, event.comment.id)
+        ? replaceFromEvent(nodes, event.comment)
+        : addReply(nodes, event.comment);
     case 'comment.updated':
     case 'comment.restored':
-      return replaceComment(nodes, event.comment);
+      return replaceFromEvent(nodes, event.comment);
     case 'comment.deleted':
       return markGone(nodes, event.commentId, 'deleted', false);
     case 'comment.removed':
@@ -158,5 +175,23 @@ export class RecentEvents {
 
   after(seq: number): LiveEvent[] {
     return this.events.filter((e) => e.seq !== null && e.seq > seq);
+  }
+}
+
+/**
+ * A moderator's decision on the reader's own comment, as their notification brings it: approved or restored, the
+ * comment as they may see it now replaces the "awaiting moderation" one; removed, its placeholder takes its place.
+ */
+export function applyDecision(nodes: CommentNode[], notification: Notification): CommentNode[] {
+  const comment = notification.comment;
+  if (!comment) return nodes;
+  switch (notification.kind) {
+    case 'approved':
+    case 'restored':
+      return comment.html === null ? markGone(nodes, comment.id, 'removed', false) : replaceComment(nodes, comment);
+    case 'removed':
+      return markGone(nodes, comment.id, 'removed', false);
+    default:
+      return nodes;
   }
 }

@@ -1,7 +1,7 @@
 import { Store } from './store.js';
 
 /** Whether the sign-in panel is open, and in which mode: any "sign in to reply" button opens it. */
-export const authPanel = new Store<'closed' | 'sign-in' | 'sign-up'>('closed');
+export const authPanel = new Store<'closed' | 'sign-in' | 'sign-up' | 'forgot'>('closed');
 
 export function askToSignIn(): void {
   authPanel.set('sign-in');

@@ -5,6 +5,7 @@ import { CurrentViewer, type Viewer } from '../auth/viewer.js';
 import { RateLimited } from '../common/rate-limit/rate-limit.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
+import { ArticleReader } from './article-reader.js';
 import { ArticlesService } from './articles.service.js';
 import { ArticleDto, ArticlePageDto, ArticleSettingsDto, UpdateSettingsDto } from './dto/article.dto.js';
 import { CreateArticleDto } from './dto/create-article.dto.js';
@@ -12,7 +13,10 @@ import { CreateArticleDto } from './dto/create-article.dto.js';
 @ApiTags('articles')
 @Controller('articles')
 export class ArticlesController {
-  constructor(private readonly articles: ArticlesService) {}
+  constructor(
+    private readonly articles: ArticlesService,
+    private readonly reader: ArticleReader,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List articles, newest first' })
@@ -40,8 +44,8 @@ export class ArticlesController {
   @ApiOperation({ summary: 'An article with its blocks and settings' })
   @ApiOkResponse({ type: ArticleDto })
   @ApiErrorResponses(404)
-  get(@Param('slug') slug: string): Promise<ArticleDto> {
-    return this.articles.get(slug);
+  get(@Param('slug') slug: string, @CurrentViewer() viewer: Viewer): Promise<ArticleDto> {
+    return this.reader.get(slug, viewer);
   }
 
   @Patch(':slug/settings')

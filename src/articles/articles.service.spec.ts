@@ -63,7 +63,7 @@ describe('ArticlesService.create', () => {
   beforeEach(() => {
     articles = new FakeArticles();
     logged = [];
-    const audit = { record: (_tx: unknown, entry: AuditEntry) => Promise.resolve(void logged.push(entry)) };
+    const audit = { record: (_tx: unknown, entry: AuditEntry) => Promise.resolve(String(logged.push(entry))) };
     const uow = { run: <T>(work: (tx: unknown) => Promise<T>) => work({}) };
     sut = new ArticlesService(
       articles as unknown as ArticlesRepository,

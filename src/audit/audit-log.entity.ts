@@ -12,6 +12,13 @@ export const MODERATION_ACTIONS = [
   'article.create',
 ] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
+/**
+ * What a user did to their own account's security: recorded for the record (who, what, when), never with the address
+ * or a token, and left out of the moderators' log, which lists what moderators and admins did.
+ */
+export const ACCOUNT_ACTIONS = ['account.password-change', 'account.password-reset', 'account.email-change'] as const;
+export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
+export type AuditAction = ModerationAction | AccountAction;
 
 /** Append-only record of every moderator and admin action (the moderation log): written by any domain, read by moderation. */
 @Entity({ name: 'moderation_log' })
@@ -20,7 +27,7 @@ export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 @Index('moderation_log_user_ban_idx', ['userId', 'id'], { where: `"action" = 'user.ban'` })
 @Check(
   'moderation_log_action_check',
-  `"action" IN ('comment.approve', 'comment.remove', 'comment.restore', 'user.ban', 'user.unban', 'user.role', 'banned-words.update', 'article.settings', 'article.create')`,
+  `"action" IN ('comment.approve', 'comment.remove', 'comment.restore', 'user.ban', 'user.unban', 'user.role', 'banned-words.update', 'article.settings', 'article.create', 'account.password-change', 'account.password-reset', 'account.email-change')`,
 )
 export class ModerationLogEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
@@ -32,7 +39,7 @@ export class ModerationLogEntity {
   actorId: string;
 
   @Column({ type: 'varchar', length: 32 })
-  action: ModerationAction;
+  action: AuditAction;
 
   @Column({ name: 'comment_id', type: 'bigint', nullable: true })
   commentId: string | null;

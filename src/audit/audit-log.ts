@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { type Tx } from '../database/unit-of-work.js';
-import { type ModerationAction } from './audit-log.entity.js';
+import { type AuditAction } from './audit-log.entity.js';
 
 export interface AuditEntry {
   actorId: string;
-  action: ModerationAction;
+  action: AuditAction;
   commentId?: string | null;
   userId?: string | null;
   articleId?: string | null;
@@ -13,15 +13,16 @@ export interface AuditEntry {
 }
 
 /**
- * The moderation log as a low-level service: any domain where a moderator or admin acts records the action here, in
- * the transaction of the action itself (so an action and its entry stand or fall together). Moderation reads it.
+ * The moderation log as a low-level service: any domain where a moderator or admin acts records the action here (and
+ * the account domain a user's own security changes, which the moderators' log leaves out), in the transaction of the action itself (so an action and its entry stand or fall together). Moderation reads it.
  * Nothing updates or deletes an entry.
  */
 @Injectable()
 export class AuditLog {
-  async record(tx: Tx, entry: AuditEntry): Promise<void> {
-    await tx.query(
-      `INSERT INTO moderation_log (actor_id, action, comment_id, user_id, article_id, reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  /** Returns the entry's id, which names the action for what follows from it (a notification of the decision). */
+  async record(tx: Tx, entry: AuditEntry): Promise<string> {
+    const [row]: { id: string }[] = await tx.query(
+      `INSERT INTO moderation_log (actor_id, action, comment_id, user_id, article_id, reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [
         entry.actorId,
         entry.action,
@@ -32,5 +33,6 @@ export class AuditLog {
         entry.details === undefined ? null : JSON.stringify(entry.details),
       ],
     );
+    return row.id;
   }
 }

@@ -1,11 +1,27 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { type CookieOptions, type Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
 import { PasswordRateLimited, RateLimited } from '../common/rate-limit/rate-limit.js';
 import { UserDto } from '../users/dto/user.dto.js';
 import { AuthService } from './auth.service.js';
+import { AccountService } from './account.service.js';
+import {
+  ChangePasswordDto,
+  PasswordResetConfirmDto,
+  PasswordResetDto,
+  TokenDto,
+  UpdateMeDto,
+  UserAccountDto,
+} from './dto/account.dto.js';
 import { AuthResultDto, ChangeRoleDto, LoginDto, MeDto, RegisterDto } from './dto/auth.dto.js';
 import { type AuthenticatedRequest, SESSION_COOKIE } from './request-context.js';
 import { SignedIn } from './signed-in.guard.js';
@@ -16,6 +32,7 @@ import { CurrentViewer, type Viewer } from './viewer.js';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly accounts: AccountService,
     private readonly config: AppConfig,
   ) {}
 
@@ -67,6 +84,70 @@ export class AuthController {
   @ApiErrorResponses(401)
   async me(@Req() req: AuthenticatedRequest): Promise<MeDto> {
     return this.auth.me(req.sessionToken);
+  }
+
+  @Patch('auth/me')
+  @SignedIn()
+  @RateLimited()
+  @ApiOperation({
+    summary: 'Change your display name, e-mail address or notification setting',
+    description:
+      'A new address replaces the old one at once, unverified, and a verification link is mailed to it (earlier links ' +
+      'stop working). An address that another account has verified: 409.',
+  })
+  @ApiOkResponse({ type: UserAccountDto })
+  @ApiErrorResponses(400, 401, 403, 409, 429)
+  updateMe(@Body() body: UpdateMeDto, @CurrentViewer() viewer: Viewer): Promise<UserAccountDto> {
+    return this.accounts.update(viewer, body);
+  }
+
+  @Post('auth/verify-email')
+  @HttpCode(200)
+  @RateLimited()
+  @ApiOperation({ summary: 'Verify an e-mail address with the mailed link’s token (no session needed)' })
+  @ApiOkResponse({ type: UserAccountDto })
+  @ApiErrorResponses(400, 409, 429)
+  verifyEmail(@Body() body: TokenDto): Promise<UserAccountDto> {
+    return this.accounts.verifyEmail(body.token);
+  }
+
+  @Post('auth/password')
+  @HttpCode(204)
+  @SignedIn()
+  @PasswordRateLimited()
+  @ApiOperation({ summary: 'Change your password: every other session of yours ends' })
+  @ApiNoContentResponse()
+  @ApiErrorResponses(400, 401, 403, 429, 503)
+  async changePassword(
+    @Body() body: ChangePasswordDto,
+    @CurrentViewer() viewer: Viewer,
+    @Req() req: AuthenticatedRequest,
+  ): Promise<void> {
+    await this.accounts.changePassword(viewer, req.sessionToken, body);
+  }
+
+  @Post('auth/password-reset')
+  @HttpCode(202)
+  @PasswordRateLimited()
+  @ApiOperation({
+    summary: 'Ask for a password reset link',
+    description:
+      'Always 202, whether or not the address is known: a verified address gets a link valid one hour, usable once.',
+  })
+  @ApiAcceptedResponse()
+  @ApiErrorResponses(400, 429)
+  async requestPasswordReset(@Body() body: PasswordResetDto): Promise<void> {
+    await this.accounts.requestPasswordReset(body.email);
+  }
+
+  @Post('auth/password-reset/confirm')
+  @HttpCode(204)
+  @PasswordRateLimited()
+  @ApiOperation({ summary: 'Set a new password with a reset link’s token: every session of the user ends' })
+  @ApiNoContentResponse()
+  @ApiErrorResponses(400, 429, 503)
+  async confirmPasswordReset(@Body() body: PasswordResetConfirmDto): Promise<void> {
+    await this.accounts.confirmPasswordReset(body);
   }
 
   @Patch('admin/users/:id')

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
@@ -9,11 +9,13 @@ import { type UserRole } from '../users/user.entity.js';
 import { isBanInForce } from '../users/ban-rule.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { type AuthResultDto, type LoginDto, type MeDto, type OwnBanDto, type RegisterDto } from './dto/auth.dto.js';
+import { toAccountDto } from './dto/account.dto.js';
 import { PasswordHasher } from './password-hasher.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { EventBus } from '../events/event-bus.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { hashToken, newToken, TOKEN_PATTERN } from './tokens.js';
 import { type Viewer, requireWriter } from './viewer.js';
 
 export interface Session {
@@ -53,7 +55,7 @@ export class AuthService {
       role: 'reader',
     });
     if (!user) throw new DomainError(ErrorCode.Conflict, 'That username is taken.');
-    return { user: toUserDto(user), ban: null, token: await this.openSession(user.id) };
+    return { user: toUserDto(user), ban: null, token: await this.openSession(user.id), account: toAccountDto(user) };
   }
 
   /** The same 401, after the same work, for an unknown user and a wrong password. */
@@ -62,7 +64,12 @@ export class AuthService {
     const ok = await this.hasher.verify(user?.passwordHash ?? null, input.password);
     if (!user || !ok) throw new DomainError(ErrorCode.Unauthenticated, 'Wrong username or password.');
     const ban = isBanInForce(user, new Date()) ? { until: user.bannedUntil, reason: user.banReason ?? '' } : null;
-    return { user: toUserDto(user), ban: toOwnBanDto(ban), token: await this.openSession(user.id) };
+    return {
+      user: toUserDto(user),
+      ban: toOwnBanDto(ban),
+      token: await this.openSession(user.id),
+      account: toAccountDto(user),
+    };
   }
 
   async logout(token: string | undefined): Promise<void> {
@@ -78,7 +85,7 @@ export class AuthService {
 
   /** The session a token opens, or null when the token is unknown, revoked or expired. */
   async sessionFor(token: string): Promise<Session | null> {
-    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+    if (!TOKEN_PATTERN.test(token)) return null;
     const found = await this.sessions.findActive(hashToken(token));
     if (!found) return null;
     const user = { id: found.userId, username: found.username, displayName: found.displayName, role: found.role };
@@ -94,8 +101,9 @@ export class AuthService {
   /** Who a session token belongs to, with their own ban; 401 without a live session. */
   async me(token: string | undefined): Promise<MeDto> {
     const session = token ? await this.sessionFor(token) : null;
-    if (!session) throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
-    return { user: session.user, ban: toOwnBanDto(session.viewer.ban) };
+    const account = session && (await this.users.findById(session.user.id));
+    if (!session || !account) throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
+    return { user: session.user, ban: toOwnBanDto(session.viewer.ban), account: toAccountDto(account) };
   }
 
   /** Admins change roles; nobody changes their own (so the last admin cannot lock everyone out by mistake). */
@@ -181,15 +189,11 @@ export class AuthService {
    * an account they created without hashing a password at request time.
    */
   async openSession(userId: string): Promise<string> {
-    const token = randomBytes(32).toString('base64url');
+    const token = newToken();
     const expiresAt = new Date(Date.now() + this.config.sessionTtlHours * 3_600_000);
     await this.sessions.create(userId, hashToken(token), expiresAt);
     return token;
   }
-}
-
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 function toOwnBanDto(ban: Viewer['ban']): OwnBanDto | null {

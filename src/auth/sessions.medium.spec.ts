@@ -122,11 +122,12 @@ describe('sessions (service and repository on the real database)', () => {
     await assert.rejects(sut.logout(randomBytes(32).toString('base64url')), isUnauthenticated);
   });
 
-  it('answers me() with the signed-in user and no ban, and 401 once the session ended', async () => {
+  it('answers me() with the signed-in user, no ban and their own account settings, and 401 once the session ended', async () => {
     const account = await newUser(context);
     assert.deepEqual(await sut.me(account.token), {
       user: { id: account.id, username: account.username, displayName: account.displayName, role: 'reader' },
       ban: null,
+      account: { email: null, emailVerified: false, emailNotifications: 'instant' },
     });
     await sut.logout(account.token);
     await assert.rejects(sut.me(account.token), isUnauthenticated);

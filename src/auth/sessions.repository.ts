@@ -54,6 +54,17 @@ export class SessionsRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** Ends every session of a user but the one with `keepTokenHash` (when given); the ids of those it ended. */
+  async deleteForUser(tx: Tx, userId: string, keepTokenHash: string | null = null): Promise<string[]> {
+    const rows = changedRows<{ id: string }>(
+      await tx.query(
+        'DELETE FROM sessions WHERE user_id = $1 AND ($2::text IS NULL OR token_hash <> $2) RETURNING id',
+        [userId, keepTokenHash],
+      ),
+    );
+    return rows.map((row) => row.id);
+  }
+
   async deleteExpired(): Promise<number> {
     return changedCount(await this.dataSource.query('DELETE FROM sessions WHERE expires_at <= now()'));
   }

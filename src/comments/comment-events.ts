@@ -58,6 +58,10 @@ export class CommentEvents {
         type: 'comment.updated',
         payload: { comment: readerView(row, quotes) },
       });
+      this.bus.record(tx, {
+        type: 'comment.edited',
+        payload: { articleId: row.articleId, commentId: row.id, authorId: row.authorId },
+      });
     }
   }
 

@@ -8,7 +8,7 @@ import { IdempotencyService } from '../common/idempotency/idempotency.service.js
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
 import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { isId, parseId } from '../common/ids.js';
-import { htmlToText, renderMarkdown } from '../common/markdown/markdown.js';
+import { htmlToText, mentionCandidates, renderMarkdown } from '../common/markdown/markdown.js';
 import { BannedWords } from '../banned-words/banned-words.service.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { CommentAccess } from './comment-access.js';
@@ -26,6 +26,7 @@ import {
   type QuoteInputDto,
 } from './dto/write-comment.dto.js';
 import { quoteStandsIn } from './quote-verification.js';
+import { UsersRepository } from '../users/users.repository.js';
 
 /** Posting, editing and deleting comments: access first, then the change and every counter it moves, in one transaction. */
 @Injectable()
@@ -39,13 +40,14 @@ export class CommentWritesService {
     private readonly events: CommentEvents,
     private readonly bannedWords: BannedWords,
     private readonly cursors: CursorCodec,
+    private readonly users: UsersRepository,
   ) {}
 
   async create(slug: string, input: CreateCommentDto, viewer: Viewer, idempotencyKey?: string): Promise<CommentDto> {
     const userId = requireWriter(viewer);
     const request = idempotencyKey ? { userId, key: idempotencyKey, fingerprint: ['comment', slug, input] } : null;
     // Read before the transaction: a second connection taken while holding one can starve the pool.
-    const html = renderMarkdown(input.body);
+    const html = await this.render(input.body);
     const banned = isModerator(viewer) ? null : await this.bannedWords.firstMatchInHtml(html, input.quote?.text ?? '');
     return this.uow.run(async (tx) => {
       if (request) {
@@ -91,7 +93,7 @@ export class CommentWritesService {
    */
   async edit(rawId: string, body: string, viewer: Viewer): Promise<CommentDto> {
     requireWriter(viewer);
-    const html = renderMarkdown(body);
+    const html = await this.render(body);
     const banned = isModerator(viewer) ? null : await this.bannedWords.firstMatchInHtml(html);
     return this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'edit');
@@ -163,6 +165,11 @@ export class CommentWritesService {
       })),
       nextCursor: page.nextCursor,
     };
+  }
+
+  /** A body's html, its `@names` of existing users linked (names are looked up now: an edit renders them again). */
+  private async render(body: string): Promise<string> {
+    return renderMarkdown(body, await this.users.findUsernames(mentionCandidates(body)));
   }
 
   /**

@@ -19,6 +19,7 @@ declare module '../events/domain-events.js' {
     'comment.published': CommentPublished;
     'comment.held': CommentHeld;
     'comment.reported': CommentReported;
+    'comment.edited': CommentEdited;
   }
 }
 
@@ -49,4 +50,11 @@ export interface CommentReported {
   articleId: string;
   /** As a moderator sees it. */
   comment: CommentDto;
+}
+
+/** Its author edited a comment and readers see the new text (an edit sent back to review is `comment.held`). */
+export interface CommentEdited {
+  articleId: string;
+  commentId: string;
+  authorId: string;
 }

@@ -5,11 +5,14 @@ import { CommentsController } from './comments.controller.js';
 import { CommentsModule } from './comments.module.js';
 import { CommentsService } from './comments.service.js';
 import { ThreadRepository } from './thread.repository.js';
+import { ViewerFollows } from './viewer-follows.js';
 import { ViewerVotes } from './viewer-votes.js';
 
 export interface CommentsApiOptions {
   /** The module that exports the implementation of ViewerVotes, and that implementation. */
   viewerVotes: { module: Type; provider: Type<ViewerVotes> };
+  /** The same for ViewerFollows. */
+  viewerFollows: { module: Type; provider: Type<ViewerFollows> };
 }
 
 /**
@@ -22,12 +25,13 @@ export class CommentsApiModule {
   static forRoot(options: CommentsApiOptions): DynamicModule {
     return {
       module: CommentsApiModule,
-      imports: [CommonModule, ArticlesModule, CommentsModule, options.viewerVotes.module],
+      imports: [CommonModule, ArticlesModule, CommentsModule, options.viewerVotes.module, options.viewerFollows.module],
       controllers: [CommentsController],
       providers: [
         ThreadRepository,
         CommentsService,
         { provide: ViewerVotes, useExisting: options.viewerVotes.provider },
+        { provide: ViewerFollows, useExisting: options.viewerFollows.provider },
       ],
     };
   }

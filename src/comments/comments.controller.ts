@@ -57,7 +57,7 @@ export class CommentsController {
   @ApiOkResponse({ type: CommentDto })
   @ApiErrorResponses(400, 401, 403, 404, 409, 429)
   edit(@Param('id') id: string, @Body() body: EditCommentDto, @CurrentViewer() viewer: Viewer): Promise<CommentDto> {
-    return this.writes.edit(id, body.body, viewer);
+    return this.comments.edit(id, body.body, viewer);
   }
 
   @Delete('comments/:id')

@@ -9,13 +9,14 @@ import { BannedWordsModule } from '../banned-words/banned-words.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { CommentEvents } from './comment-events.js';
 import { ReaderViews } from './reader-views.js';
+import { UsersModule } from '../users/users.module.js';
 
 /**
  * Comments as the other domains build on them: their rows (CommentsRepository) and the writes (CommentWritesService).
  * The HTTP routes and the thread reads are in CommentsApiModule, composed at the root.
  */
 @Module({
-  imports: [CommonModule, ArticlesModule, BannedWordsModule, EventsModule],
+  imports: [CommonModule, ArticlesModule, BannedWordsModule, EventsModule, UsersModule],
   providers: [
     CommentsRepository,
     CommentWritesService,

@@ -200,9 +200,9 @@ export class CommentsRepository {
   }
 
   /** The comments with these ids (ancestors from a path), in the order of the ids given. */
-  async findByIdsInOrder(ids: string[]): Promise<CommentRow[]> {
+  async findByIdsInOrder(ids: string[], tx: Tx = this.dataSource.manager): Promise<CommentRow[]> {
     if (ids.length === 0) return [];
-    return this.dataSource.query(
+    return tx.query(
       `SELECT ${COMMENT_COLUMNS} FROM unnest($1::bigint[]) WITH ORDINALITY AS p(id, n)
         JOIN comments c ON c.id = p.id JOIN users u ON u.id = c.author_id
         ORDER BY p.n`,

@@ -8,8 +8,15 @@ import { CursorCodec } from '../common/pagination/cursor-codec.js';
 import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
 import { CommentAccess } from './comment-access.js';
+import { CommentWritesService } from './comment-writes.service.js';
 import { type CommentRow, CommentsRepository, type QuoteRow } from './comments.repository.js';
-import { type CommentNodeDto, type PermalinkDto, type RepliesPageDto, type ThreadPageDto } from './dto/comment.dto.js';
+import {
+  type CommentDto,
+  type CommentNodeDto,
+  type PermalinkDto,
+  type RepliesPageDto,
+  type ThreadPageDto,
+} from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
 import {
   DEFAULT_DEPTH,
@@ -20,6 +27,7 @@ import {
 } from './dto/thread-query.dto.js';
 import { SORT_SPECS, type ThreadSort } from './thread-sort.js';
 import { type SortPosition, ThreadRepository } from './thread.repository.js';
+import { ViewerFollows } from './viewer-follows.js';
 import { ViewerVotes } from './viewer-votes.js';
 
 /** The ancestors a permalink answer carries at most: the nearest ones (moreAncestors counts those above them). */
@@ -40,6 +48,8 @@ export class CommentsService {
     private readonly articleRows: ArticlesRepository,
     private readonly cursors: CursorCodec,
     private readonly votes: ViewerVotes,
+    private readonly follows: ViewerFollows,
+    private readonly writes: CommentWritesService,
   ) {}
 
   async thread(slug: string, query: ThreadQueryDto, viewer: Viewer): Promise<ThreadPageDto> {
@@ -62,6 +72,12 @@ export class CommentsService {
     return { items, nextCursor: page.nextCursor, total, seq: Number(article.eventSeq) };
   }
 
+  /** An edit (CommentWritesService), answered with the viewer's own `following`, which the write path cannot know. */
+  async edit(rawId: string, body: string, viewer: Viewer): Promise<CommentDto> {
+    const edited = await this.writes.edit(rawId, body, viewer);
+    return { ...edited, following: (await this.myFollows(viewer, [edited.id])).has(edited.id) };
+  }
+
   async permalink(rawId: string, query: PermalinkQueryDto, viewer: Viewer): Promise<PermalinkDto> {
     const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
     // The article's event number comes with the comment: every event up to it is in the comment and in what follows.
@@ -72,15 +88,18 @@ export class CommentsService {
     const aboveIds = comment.path.slice(0, -1);
     const ancestorRows = await this.comments.findByIdsInOrder(aboveIds.slice(-MAX_ANCESTORS));
     const ancestorIds = ancestorRows.map((r) => r.id);
-    const [[node], ancestorQuotes, myVotes] = await Promise.all([
+    const [[node], ancestorQuotes, myVotes, myFollows] = await Promise.all([
       this.buildTrees(comment.articleId, [comment], viewer, shape),
       this.comments.findQuotes(ancestorIds),
       this.myVotes(viewer, ancestorIds),
+      this.myFollows(viewer, ancestorIds),
     ]);
     const quotesOf = groupBy(ancestorQuotes, (q) => q.commentId);
     return {
       comment: node,
-      ancestors: ancestorRows.map((r) => toCommentDto(r, quotesOf.get(r.id) ?? [], viewer, myVotes.get(r.id) ?? 0)),
+      ancestors: ancestorRows.map((r) =>
+        toCommentDto(r, quotesOf.get(r.id) ?? [], viewer, myVotes.get(r.id) ?? 0, myFollows.has(r.id)),
+      ),
       moreAncestors: Math.max(0, aboveIds.length - MAX_ANCESTORS),
       article: { id: comment.articleId, slug: comment.articleSlug, title: comment.articleTitle },
       seq: Number(comment.articleSeq),
@@ -144,13 +163,23 @@ export class CommentsService {
       level = children;
     }
     const ids = all.map((r) => r.id);
-    const [quotes, myVotes] = await Promise.all([this.comments.findQuotes(ids), this.myVotes(viewer, ids)]);
+    const [quotes, myVotes, myFollows] = await Promise.all([
+      this.comments.findQuotes(ids),
+      this.myVotes(viewer, ids),
+      this.myFollows(viewer, ids),
+    ]);
     const quotesOf = groupBy(quotes, (q: QuoteRow) => q.commentId);
     const expanded = new Set(all.slice(0, all.length - level.length).map((r) => r.id));
     const toNode = (row: CommentRow): CommentNodeDto => {
       const children = childrenOf.get(row.id) ?? [];
       const shownCounted = children.filter((c) => c.published).length;
-      const node = toCommentDto(row, quotesOf.get(row.id) ?? [], viewer, myVotes.get(row.id) ?? 0) as CommentNodeDto;
+      const node = toCommentDto(
+        row,
+        quotesOf.get(row.id) ?? [],
+        viewer,
+        myVotes.get(row.id) ?? 0,
+        myFollows.has(row.id),
+      ) as CommentNodeDto;
       node.replies = children.map(toNode);
       node.moreReplies = expanded.has(row.id) ? Math.max(0, row.replyCount - shownCounted) : row.replyCount;
       const lastShown = children.at(-1);
@@ -166,6 +195,11 @@ export class CommentsService {
   /** The viewer's votes on these comments: one query, none for anonymous readers. */
   private myVotes(viewer: Viewer, ids: string[]): Promise<Map<string, number>> {
     return viewer.userId ? this.votes.findMine(viewer.userId, ids) : Promise.resolve(new Map<string, number>());
+  }
+
+  /** The comments among these that the viewer follows: one query, none for anonymous readers. */
+  private myFollows(viewer: Viewer, ids: string[]): Promise<Set<string>> {
+    return viewer.userId ? this.follows.findFollowedComments(viewer.userId, ids) : Promise.resolve(new Set<string>());
   }
 
   /** A cursor for the rows after this one in this sort. */

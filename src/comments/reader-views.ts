@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ANONYMOUS } from '../auth/viewer.js';
+import { ANONYMOUS, type Viewer } from '../auth/viewer.js';
+import { type Tx } from '../database/unit-of-work.js';
 import { CommentAccess } from './comment-access.js';
 import { CommentsRepository } from './comments.repository.js';
 import { type CommentDto } from './dto/comment.dto.js';
@@ -22,5 +23,35 @@ export class ReaderViews {
       if (!CommentAccess.canSeeBody(row, ANONYMOUS)) hidden.set(row.id, toCommentDto(row, [], ANONYMOUS, 0));
     }
     return hidden;
+  }
+
+  /**
+   * These comments as signed-in readers see them now, for lists kept outside a thread (an inbox, a list of follows):
+   * the rows are read once, then `viewAs(commentId, userId)` maps one of them for one reader (undefined: no such
+   * comment any more). Each is seen with a reader's rights whatever the user's role, so a moderator's powers never
+   * carry a removed or held body into such a list: its author still sees their own pending comment, everyone else a
+   * placeholder where readers see one.
+   */
+  async forReaders(
+    ids: string[],
+    tx?: Tx,
+  ): Promise<(commentId: string, userId: string, following: boolean) => CommentDto | undefined> {
+    const unique = [...new Set(ids)];
+    // One after the other: inside a transaction both use its one connection.
+    const rows = await this.comments.findByIdsInOrder(unique, tx);
+    const quotes = await this.comments.findQuotes(unique, tx);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return (commentId, userId, following) => {
+      const row = byId.get(commentId);
+      if (!row) return undefined;
+      const reader: Viewer = { userId, role: 'reader', ban: null };
+      return toCommentDto(
+        row,
+        quotes.filter((q) => q.commentId === commentId),
+        reader,
+        0,
+        following,
+      );
+    };
   }
 }

@@ -15,6 +15,11 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
 /** In Unicode code points. */
 export const DISPLAY_NAME_MAX = 64;
+/** An e-mail address (RFC 5321's longest path). */
+export const EMAIL_MAX = 254;
+/** How a user hears of notifications by mail: not at all, each within a minute, or one digest a day. */
+export const EMAIL_NOTIFICATIONS = ['off', 'instant', 'daily'] as const;
+export type EmailNotifications = (typeof EMAIL_NOTIFICATIONS)[number];
 
 /** A comment's body, in Unicode code points. */
 export const COMMENT_BODY_MAX = 10_000;
@@ -22,6 +27,8 @@ export const COMMENT_BODY_MAX = 10_000;
 export const QUOTE_MAX = 2_000;
 /** Edits one comment may have: its history stays bounded (a 409 past it). */
 export const MAX_EDITS = 50;
+/** Distinct `@names` one comment may link (and notify); further names stay plain text. */
+export const MENTIONS_MAX = 50;
 /** The note a reader may add to a report. */
 export const REPORT_NOTE_MAX = 1_000;
 /** A moderator's reason (for a removal, a ban, ...). */
@@ -30,6 +37,8 @@ export const MODERATION_REASON_MAX = 500;
 /** Pages: `limit` from 1 to PAGE_LIMIT_MAX, PAGE_LIMIT_DEFAULT when absent. */
 export const PAGE_LIMIT_DEFAULT = 20;
 export const PAGE_LIMIT_MAX = 100;
+/** Notification ids one mark-read request may name (without ids it marks every one). */
+export const MARK_READ_IDS_MAX = 100;
 /** Reply levels a thread request may ask for at once. */
 export const THREAD_DEPTH_DEFAULT = 3;
 export const THREAD_DEPTH_MAX = 10;

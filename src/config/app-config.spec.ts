@@ -94,4 +94,39 @@ describe('loadConfig', () => {
     assert.equal(sut.httpKeepAliveTimeoutMs, 120_000);
     assert.equal(sut.databasePoolSize, 8);
   });
+
+  it('mails nothing without SMTP_URL, and derives PUBLIC_URL and MAIL_FROM from the port and the host', () => {
+    const sut = loadConfig({ PORT: '8080' });
+    assert.equal(sut.smtpUrl, null);
+    assert.equal(sut.publicUrl, 'http://localhost:8080');
+    assert.equal(sut.mailFrom, 'Essay forum <no-reply@localhost>');
+    const configured = loadConfig({
+      SMTP_URL: 'smtps://user:secret@mail.example.org:465',
+      PUBLIC_URL: 'https://forum.example.org/',
+    });
+    assert.equal(configured.smtpUrl, 'smtps://user:secret@mail.example.org:465');
+    assert.equal(configured.publicUrl, 'https://forum.example.org');
+    assert.equal(configured.mailFrom, 'Essay forum <no-reply@forum.example.org>');
+    assert.equal(loadConfig({ MAIL_FROM: 'Forum <forum@example.org>' }).mailFrom, 'Forum <forum@example.org>');
+  });
+
+  it('refuses an SMTP_URL that is not smtp(s), a PUBLIC_URL with a path, and a MAIL_FROM of two lines', () => {
+    for (const [name, value] of [
+      ['SMTP_URL', 'http://mail.example.org'],
+      ['SMTP_URL', 'smtp://'],
+      ['PUBLIC_URL', 'https://forum.example.org/forum'],
+      ['PUBLIC_URL', 'ftp://forum.example.org'],
+      ['PUBLIC_URL', 'https://exa mple.org'],
+      ['MAIL_FROM', 'Forum <forum@example.org>\r\nBcc: everyone@example.org'],
+    ]) {
+      assert.throws(
+        () => loadConfig({ [name]: value }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, new RegExp(`^  ${name}=`, 'm'));
+          return true;
+        },
+      );
+    }
+  });
 });

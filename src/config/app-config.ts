@@ -10,6 +10,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidationError,
   validateSync,
 } from 'class-validator';
 
@@ -139,6 +140,39 @@ class EnvironmentVariables {
   @Min(1)
   @Max(1000)
   DATABASE_POOL_SIZE?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  // One line: a header value (a line break would let it add headers of its own).
+  @Matches(/^[^\r\n]+$/, { message: 'MAIL_FROM must be one line, such as "Essay forum <forum@example.org>"' })
+  MAIL_FROM?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  @Matches(/^https?:\/\/[^\s/?#]+\/?$/, {
+    message: 'PUBLIC_URL must be an http:// or https:// origin such as https://forum.example.org (no path)',
+  })
+  PUBLIC_URL?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  NOTIFICATION_MAIL_DELAY_SECONDS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  DIGEST_HOUR_UTC?: number;
 }
 
 export class ConfigError extends Error {}
@@ -193,6 +227,19 @@ export class AppConfig {
   readonly httpKeepAliveTimeoutMs: number;
   /** Connections of the app's database pool (the live fan-out holds a few more of its own). */
   readonly databasePoolSize: number;
+  /** Where mail is sent (`smtp://` or `smtps://`, with user and password when needed); null: no mail at all. */
+  readonly smtpUrl: string | null;
+  /** The From of every mail. */
+  readonly mailFrom: string;
+  /** The forum's public origin (no trailing slash), the start of every link in a mail. */
+  readonly publicUrl: string;
+  /**
+   * How long an `instant` notification mail waits for others to the same reader, which then share it (30 s by
+   * default: well within the minute the contract allows, and a burst of replies makes one mail, not ten).
+   */
+  readonly notificationMailDelaySeconds: number;
+  /** The hour (UTC, 0-23) at which `daily` readers get their digest. */
+  readonly digestHourUtc: number;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -213,6 +260,8 @@ const NUMERIC = [
   'SHUTDOWN_GRACE_MS',
   'HTTP_KEEP_ALIVE_TIMEOUT_MS',
   'DATABASE_POOL_SIZE',
+  'NOTIFICATION_MAIL_DELAY_SECONDS',
+  'DIGEST_HOUR_UTC',
 ] as const;
 
 /**
@@ -233,6 +282,15 @@ export function loadConfig(
   }
   const parsed = plainToInstance(EnvironmentVariables, raw);
   const errors = validateSync(parsed, { whitelist: true });
+  for (const [property, value] of [
+    ['SMTP_URL', parsed.SMTP_URL],
+    ['PUBLIC_URL', parsed.PUBLIC_URL],
+  ] as const) {
+    if (value !== undefined && !canParseUrl(value))
+      errors.push(
+        Object.assign(new ValidationError(), { property, value, constraints: { url: `${property} is not a URL` } }),
+      );
+  }
   if (errors.length > 0) {
     const lines = errors.map((e) => {
       const detail = Object.values(e.constraints ?? {}).join('; ');
@@ -240,6 +298,7 @@ export function loadConfig(
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  const publicUrl = (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT ?? 3000}`).replace(/\/$/, '');
   return new AppConfig({
     port: parsed.PORT ?? 3000,
     host: parsed.HOST ?? null,
@@ -265,7 +324,26 @@ export function loadConfig(
     metricsToken: parsed.METRICS_TOKEN ?? null,
     httpKeepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 65_000,
     databasePoolSize: parsed.DATABASE_POOL_SIZE ?? 20,
+    smtpUrl: parsed.SMTP_URL ?? null,
+    mailFrom: parsed.MAIL_FROM ?? defaultMailFrom(publicUrl),
+    publicUrl,
+    notificationMailDelaySeconds: parsed.NOTIFICATION_MAIL_DELAY_SECONDS ?? 30,
+    digestHourUtc: parsed.DIGEST_HOUR_UTC ?? 7,
   });
+}
+
+function canParseUrl(value: string): boolean {
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `Essay forum <no-reply@HOST>`, HOST the public origin's host name (so a local start mails from no-reply@localhost). */
+function defaultMailFrom(publicUrl: string): string {
+  return `Essay forum <no-reply@${new URL(publicUrl).hostname}>`;
 }
 
 /** The variable names, listed once (class-validator needs the keys of a value, not a type). */
@@ -292,4 +370,9 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   METRICS_TOKEN = true as const;
   HTTP_KEEP_ALIVE_TIMEOUT_MS = true as const;
   DATABASE_POOL_SIZE = true as const;
+  SMTP_URL = true as const;
+  MAIL_FROM = true as const;
+  PUBLIC_URL = true as const;
+  NOTIFICATION_MAIL_DELAY_SECONDS = true as const;
+  DIGEST_HOUR_UTC = true as const;
 }

@@ -7,6 +7,7 @@ import { loadConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { ensureDatabase, openDatabaseServer } from './database-server.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { installJobQueueSchema } from './prepare-database.js';
 import { migrationSource, pendingSchemaChanges, runMigrations, schemaChanges } from './migrate.js';
 
 /** The repository's migrations/ folder (this file runs as dist/src/database/cli.js). */
@@ -28,6 +29,7 @@ async function main(command: string | undefined, args: string[]): Promise<number
         const ds = await new DataSource(dataSourceOptions(server.databaseUrl, { poolSize: 2 })).initialize();
         const ran = await runMigrations(ds);
         await ds.destroy();
+        await installJobQueueSchema(server.databaseUrl);
         log(ran.length ? `Ran ${ran.length} migration(s): ${ran.join(', ')}` : 'No pending migrations.');
         return 0;
       } finally {
@@ -88,6 +90,8 @@ async function withMigratedScratchDatabase(work: (ds: DataSource) => Promise<num
     const ds = await new DataSource(dataSourceOptions(url, { poolSize: 2 })).initialize();
     try {
       await runMigrations(ds);
+      // With the job queue's schema beside ours, as every real database has it: it must not look like drift.
+      await installJobQueueSchema(url);
       return await work(ds);
     } finally {
       await ds.destroy();

@@ -6,6 +6,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 export type Tx = EntityManager;
 
 interface Hooks {
+  /** Work that belongs to the transaction but is best done once, at its end (e.g. queueing jobs for its events). */
+  beforeCommit: ((tx: Tx) => Promise<void>)[];
   commit: (() => void)[];
   rollback: (() => void)[];
 }
@@ -23,9 +25,11 @@ export class UnitOfWork {
     let result: T;
     try {
       // PostgreSQL's default isolation (READ COMMITTED): no extra SET TRANSACTION round trip.
-      result = await this.dataSource.transaction((tx) => {
+      result = await this.dataSource.transaction(async (tx) => {
         current = tx;
-        return work(tx);
+        const value = await work(tx);
+        await this.runBeforeCommit(tx);
+        return value;
       });
     } catch (error) {
       if (current) this.runHooks(current, 'rollback');
@@ -46,6 +50,14 @@ export class UnitOfWork {
     });
   }
 
+  /**
+   * Runs `hook` in the transaction after the work is done, just before it commits, in the order the hooks were added;
+   * a hook that fails rolls the transaction back like the work itself would.
+   */
+  beforeCommit(tx: Tx, hook: (tx: Tx) => Promise<void>): void {
+    this.hooksOf(tx).beforeCommit.push(hook);
+  }
+
   /** Runs `hook` once the transaction has committed, in the order the hooks were added (e.g. to hand events on). */
   afterCommit(tx: Tx, hook: () => void): void {
     this.hooksOf(tx).commit.push(hook);
@@ -59,14 +71,21 @@ export class UnitOfWork {
   private hooksOf(tx: Tx): Hooks {
     let hooks = this.hooks.get(tx);
     if (!hooks) {
-      hooks = { commit: [], rollback: [] };
+      hooks = { beforeCommit: [], commit: [], rollback: [] };
       this.hooks.set(tx, hooks);
     }
     return hooks;
   }
 
+  /** A before-commit hook may add another (it records an event): those run too, in turn. */
+  private async runBeforeCommit(tx: Tx): Promise<void> {
+    const hooks = this.hooks.get(tx)?.beforeCommit;
+    if (!hooks) return;
+    for (let index = 0; index < hooks.length; index += 1) await hooks[index](tx);
+  }
+
   /** A hook that throws is logged: the transaction's outcome stands, and the other hooks still run. */
-  private runHooks(tx: Tx, which: keyof Hooks): void {
+  private runHooks(tx: Tx, which: 'commit' | 'rollback'): void {
     const hooks = this.hooks.get(tx);
     if (!hooks) return;
     this.hooks.delete(tx);

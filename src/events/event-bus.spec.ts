@@ -39,7 +39,32 @@ class Heard {
   }
 }
 
-@Module({ providers: [Heard] })
+/** A durable listener: it hears through the job queue, and may be told to fail to see the job retried. */
+@Injectable()
+class DurablyHeard {
+  readonly log: string[] = [];
+  failuresLeft = 0;
+  private readonly waiting = new Map<string, () => void>();
+
+  @OnDomainEvent('user.unbanned', { durable: true })
+  unbanned({ userId }: DomainEvents['user.unbanned']): void {
+    if (this.failuresLeft > 0) {
+      this.failuresLeft -= 1;
+      this.log.push(`failed ${userId}`);
+      throw new Error('durable listener failure');
+    }
+    this.log.push(userId);
+    this.waiting.get(userId)?.();
+  }
+
+  /** Resolves once the listener has heard of `userId` (or at once if it has). */
+  heardOf(userId: string): Promise<void> {
+    if (this.log.includes(userId)) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.set(userId, resolve));
+  }
+}
+
+@Module({ providers: [Heard, DurablyHeard] })
 class ListenerModule {}
 
 describe('EventBus (on the real database)', () => {
@@ -137,5 +162,51 @@ describe('EventBus (on the real database)', () => {
       .get(DataSource)
       .query('SELECT seq FROM article_events WHERE article_id = $1 AND seq = $2', [articleId, numbered.seq]);
     assert.equal(stored.length, 1, 'the event stays in the log');
+  });
+
+  describe('durable listeners', () => {
+    const unbanned = (userId: string) => ({ type: 'user.unbanned', payload: { userId, role: 'reader' } }) as const;
+    const pendingJobs = async () => {
+      const rows: { n: string }[] = await context
+        .get(DataSource)
+        .query('SELECT count(*) AS n FROM graphile_worker.jobs');
+      return Number(rows[0].n);
+    };
+
+    it('hands the event on through the job queue, queued in the transaction, heard after commit', async () => {
+      const durable = context.get(DurablyHeard);
+      await uow.run((tx) => {
+        sut.record(tx, unbanned('durable-1'));
+        assert.deepEqual(durable.log, [], 'nobody hears of an event before its transaction commits');
+        return Promise.resolve();
+      });
+      await durable.heardOf('durable-1');
+      assert.deepEqual(durable.log, ['durable-1']);
+    });
+
+    it('queues nothing for a transaction that rolls back', async () => {
+      const durable = context.get(DurablyHeard);
+      durable.log.length = 0;
+      await assert.rejects(
+        uow.run((tx) => {
+          sut.record(tx, unbanned('rolled-back'));
+          return Promise.reject(new Error('the write fails'));
+        }),
+        /the write fails/,
+      );
+      await uow.run((tx) => Promise.resolve(sut.record(tx, unbanned('committed'))));
+      await durable.heardOf('committed');
+      assert.deepEqual(durable.log, ['committed']);
+      assert.equal(await pendingJobs(), 0, 'no job of the rolled-back transaction waits either');
+    });
+
+    it('hears the event again when the listener failed: the job is retried', { timeout: 30_000 }, async () => {
+      const durable = context.get(DurablyHeard);
+      durable.log.length = 0;
+      durable.failuresLeft = 1;
+      await uow.run((tx) => Promise.resolve(sut.record(tx, unbanned('retried'))));
+      await durable.heardOf('retried');
+      assert.deepEqual(durable.log, ['failed retried', 'retried']);
+    });
   });
 });

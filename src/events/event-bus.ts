@@ -10,7 +10,8 @@ import {
   type NumberedArticleEvent,
 } from './domain-events.js';
 import { InOrder } from './in-order.js';
-import { ON_ARTICLE_EVENT, ON_DOMAIN_EVENT } from './on-event.decorator.js';
+import { JobQueue } from '../jobs/job-queue.js';
+import { type DomainListenerMetadata, ON_ARTICLE_EVENT, ON_DOMAIN_EVENT } from './on-event.decorator.js';
 
 type Listener = (payload: unknown) => unknown;
 
@@ -28,6 +29,8 @@ type Listener = (payload: unknown) => unknown;
 export class EventBus implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Events');
   private readonly domainListeners = new Map<DomainEventType, Listener[]>();
+  /** The job-queue tasks of the durable listeners of each domain event type. */
+  private readonly durableTasks = new Map<DomainEventType, string[]>();
   private readonly articleListeners: { types: ArticleEventType[]; listener: Listener }[] = [];
   private readonly order = new InOrder<NumberedArticleEvent>((event) => this.deliverArticleEvent(event));
 
@@ -37,6 +40,7 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    private readonly queue: JobQueue,
   ) {}
 
   onModuleInit(): void {
@@ -48,9 +52,10 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
         const method = (instance as Record<string, unknown>)[name];
         if (typeof method !== 'function') continue;
         const listener: Listener = (method as Listener).bind(instance);
-        const domainType = this.reflector.get<DomainEventType | undefined>(ON_DOMAIN_EVENT, method);
-        if (domainType)
-          this.domainListeners.set(domainType, [...(this.domainListeners.get(domainType) ?? []), listener]);
+        const domain = this.reflector.get<DomainListenerMetadata | undefined>(ON_DOMAIN_EVENT, method);
+        if (domain?.durable) this.addDurable(domain.type, `${prototype.constructor.name}.${name}`, listener);
+        else if (domain)
+          this.domainListeners.set(domain.type, [...(this.domainListeners.get(domain.type) ?? []), listener]);
         const articleTypes = this.reflector.get<ArticleEventType[] | undefined>(ON_ARTICLE_EVENT, method);
         if (articleTypes) this.articleListeners.push({ types: articleTypes, listener });
       }
@@ -78,8 +83,26 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
     return numbered;
   }
 
-  /** Records a domain event in the caller's transaction: listeners hear of it after commit, never on rollback. */
+  /**
+   * A durable listener is a task of the job queue, named after the event and the listener (a name that stays the same
+   * from one deploy to the next, so jobs queued before a deploy find their task after it). Its job fails when the
+   * listener throws, and is retried.
+   */
+  private addDurable(type: DomainEventType, listenerName: string, listener: Listener): void {
+    const task = `event:${type}:${listenerName}`;
+    this.queue.register(task, async (payload) => {
+      await listener(payload);
+    });
+    this.durableTasks.set(type, [...(this.durableTasks.get(type) ?? []), task]);
+  }
+
+  /**
+   * Records a domain event in the caller's transaction: listeners hear of it after commit, never on rollback; for
+   * each durable listener a job is queued in the transaction itself, just before it commits.
+   */
   record<T extends DomainEventType>(tx: Tx, event: DomainEvent<T>): void {
+    for (const task of this.durableTasks.get(event.type) ?? [])
+      this.uow.beforeCommit(tx, (inTx) => this.queue.enqueue(inTx, task, event.payload));
     this.uow.afterCommit(tx, () => {
       for (const listener of this.domainListeners.get(event.type) ?? []) this.call(listener, event.payload, event.type);
     });

@@ -19,6 +19,7 @@ export const LIVE_EVENT_TYPES = [
   'moderation.queued',
   'user.banned',
   'user.unbanned',
+  'notification',
   'presence',
   'server.closing',
   'server.reconnected',

@@ -31,6 +31,7 @@ export interface LogRow {
 export class ModerationLogRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** A page of what moderators and admins did; a user's own account changes (`account.*`) are not theirs to read. */
   findPage(limit: number, beforeId: string | null): Promise<LogRow[]> {
     return this.dataSource.query(
       `SELECT l.id, l.actor_id AS "actorId", u.username AS "actorUsername", u.display_name AS "actorDisplayName", u.role AS "actorRole",
@@ -40,7 +41,7 @@ export class ModerationLogRepository {
          FROM moderation_log l JOIN users u ON u.id = l.actor_id
          LEFT JOIN users t ON t.id = l.user_id
          LEFT JOIN articles a ON a.id = l.article_id
-        WHERE ($2::bigint IS NULL OR l.id < $2::bigint)
+        WHERE ($2::bigint IS NULL OR l.id < $2::bigint) AND l.action NOT LIKE 'account.%'
         ORDER BY l.id DESC LIMIT $1`,
       [limit, beforeId],
     );

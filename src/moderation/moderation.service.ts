@@ -11,11 +11,19 @@ import { type CommentRow, CommentsRepository } from '../comments/comments.reposi
 import { type CommentDto } from '../comments/dto/comment.dto.js';
 import { toCommentDto } from '../comments/dto/comment.mapper.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
+import { EventBus } from '../events/event-bus.js';
 import { toUserDto } from '../users/dto/user.dto.js';
 import { type CommentAction, transition } from './comment-transitions.js';
 import { type Queue, type QueueItemDto, type QueuePageDto, type QueueQueryDto } from './dto/moderation.dto.js';
+import { type ModerationDecision } from './moderation.events.js';
 import { ModerationQueueRepository } from './moderation-queue.repository.js';
 import { ReportsRepository } from './reports.repository.js';
+
+const DECISIONS: Record<CommentAction, ModerationDecision> = {
+  approve: 'approved',
+  remove: 'removed',
+  restore: 'restored',
+};
 
 /** The moderators' queues, and their decisions on comments (approve, remove, restore). */
 @Injectable()
@@ -29,6 +37,7 @@ export class ModerationService {
     private readonly audit: AuditLog,
     private readonly commentEvents: CommentEvents,
     private readonly cursors: CursorCodec,
+    private readonly bus: EventBus,
   ) {}
 
   async queue(query: QueueQueryDto, viewer: Viewer): Promise<QueuePageDto> {
@@ -87,7 +96,7 @@ export class ModerationService {
       if ('refused' in next) throw new DomainError(ErrorCode.Conflict, next.refused);
       await this.writes.changeStatus(tx, comment, next.to);
       if (action !== 'restore') await this.reports.closeOpen(tx, comment.id);
-      await this.audit.record(tx, {
+      const logId = await this.audit.record(tx, {
         actorId,
         action: next.log,
         commentId: comment.id,
@@ -97,6 +106,20 @@ export class ModerationService {
       const row = (await this.comments.findById(comment.id, tx)) as CommentRow;
       const quotes = await this.comments.findQuotes([row.id], tx);
       await this.commentEvents.moderated(tx, comment, row, quotes);
+      if (comment.status !== row.status) {
+        this.bus.record(tx, {
+          type: 'comment.moderated',
+          payload: {
+            articleId: row.articleId,
+            commentId: row.id,
+            authorId: row.authorId,
+            moderatorId: actorId,
+            logId,
+            decision: DECISIONS[action],
+            reason: reason || null,
+          },
+        });
+      }
       return toCommentDto(row, quotes, viewer, 0);
     });
   }

@@ -5,6 +5,7 @@
  */
 import type { ArticleSettingsDto } from '../articles/dto/article.dto.js';
 import type { CommentDto } from '../comments/dto/comment.dto.js';
+import type { NotificationDto } from '../notifications/dto/notification.dto.js';
 
 export interface EventEnvelope {
   /** The article's event number; null for events sent to one user or to the moderators. */
@@ -49,6 +50,8 @@ export interface PrivateEventPayloads {
   'moderation.queued': { comment: CommentDto };
   'user.banned': { until: string | null; reason: string };
   'user.unbanned': Record<string, never>;
+  /** A new notification in the user's inbox, as they see it, and their unread count with it. */
+  notification: { notification: NotificationDto; unreadCount: number };
 }
 
 /**
@@ -99,6 +102,7 @@ export interface ServerToClientEvents {
   'moderation.queued': Emit<EventEnvelope & PrivateEventPayloads['moderation.queued']>;
   'user.banned': Emit<AccountEnvelope & PrivateEventPayloads['user.banned']>;
   'user.unbanned': Emit<AccountEnvelope & PrivateEventPayloads['user.unbanned']>;
+  notification: Emit<AccountEnvelope & PrivateEventPayloads['notification']>;
   presence: Emit<PresencePayload>;
   'server.closing': Emit<ServerClosingPayload>;
   'server.reconnected': Emit<ServerReconnectedPayload>;
@@ -111,6 +115,7 @@ const SERVER_EVENT_SET: Record<keyof ServerToClientEvents, true> = {
   'moderation.queued': true,
   'user.banned': true,
   'user.unbanned': true,
+  notification: true,
   presence: true,
   'server.closing': true,
   'server.reconnected': true,

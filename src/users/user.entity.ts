@@ -1,12 +1,19 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { USER_ROLES, type UserRole } from '../common/limits.js';
+import { EMAIL_NOTIFICATIONS, type EmailNotifications, USER_ROLES, type UserRole } from '../common/limits.js';
 
-export { USER_ROLES, type UserRole };
+export { EMAIL_NOTIFICATIONS, type EmailNotifications, USER_ROLES, type UserRole };
 
 @Entity({ name: 'users' })
 /** The moderators' list of bans reads only the (few) banned users. */
 @Index('users_banned_idx', ['id'], { where: '"banned"' })
 @Check('users_role_check', `"role" IN ('reader', 'moderator', 'admin')`)
+/**
+ * A verified address belongs to one account: password reset finds the account by it. An unverified one may stand on
+ * several (nobody holds an address hostage by typing it first); verifying it where another account verified it first
+ * is a conflict.
+ */
+@Index('users_verified_email_key', ['emailKey'], { unique: true, where: '"email_verified"' })
+@Check('users_email_notifications_check', `"email_notifications" IN ('off', 'instant', 'daily')`)
 export class UserEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
   id: string;
@@ -38,6 +45,21 @@ export class UserEntity {
 
   @Column({ name: 'ban_reason', type: 'text', nullable: true })
   banReason: string | null;
+
+  /** The user's own e-mail address as they typed it; null: none. Shown to them alone. */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
+
+  /** lower(email): what addresses are compared by. */
+  @Column({ name: 'email_key', type: 'varchar', length: 254, nullable: true })
+  emailKey: string | null;
+
+  /** The address received our link and it was used; a new address starts unverified. */
+  @Column({ name: 'email_verified', type: 'boolean', default: false })
+  emailVerified: boolean;
+
+  @Column({ name: 'email_notifications', type: 'varchar', length: 8, default: 'instant' })
+  emailNotifications: EmailNotifications;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;

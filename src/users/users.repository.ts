@@ -3,9 +3,18 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { changedRows } from '../database/query-results.js';
 import { banInForceSql } from './ban-rule.js';
-import { UserEntity, type UserRole } from './user.entity.js';
+import { type EmailNotifications, UserEntity, type UserRole } from './user.entity.js';
 
 /** Every query on users' own table. */
+/** A user that notification mail may reach, with what the mail needs. */
+export interface MailableUser {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string;
+  emailKey: string;
+}
+
 @Injectable()
 export class UsersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -18,6 +27,16 @@ export class UsersRepository {
   /** By username, case-insensitively. */
   findByUsername(username: string): Promise<UserEntity | null> {
     return this.dataSource.getRepository(UserEntity).findOneBy({ usernameKey: username.toLowerCase() });
+  }
+
+  /** Of these lower-case names, those of existing users: lower-case name -> the username as registered. */
+  async findUsernames(names: string[]): Promise<Map<string, string>> {
+    if (names.length === 0) return new Map();
+    const rows: { username: string }[] = await this.dataSource.query(
+      `SELECT username FROM users WHERE username_key = ANY($1::text[])`,
+      [names],
+    );
+    return new Map(rows.map((r) => [r.username.toLowerCase(), r.username]));
   }
 
   /**
@@ -106,5 +125,79 @@ export class UsersRepository {
       [username, usernameKey, displayName],
     );
     return manager.getRepository(UserEntity).findOneByOrFail({ usernameKey });
+  }
+
+  /** The user's row, locked until the transaction ends (account changes: one at a time per user). */
+  findForUpdate(tx: EntityManager, id: string): Promise<UserEntity | null> {
+    return tx.getRepository(UserEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Which of these users get notification mail with this setting: a verified address and `emailNotifications` set so.
+   * With their address, for the mail itself.
+   */
+  findMailable(
+    ids: string[],
+    setting: EmailNotifications,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<MailableUser[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return tx.query(
+      `SELECT id, username, display_name AS "displayName", email, email_key AS "emailKey" FROM users
+        WHERE id = ANY($1::bigint[]) AND email_verified AND email IS NOT NULL AND email_notifications = $2
+        ORDER BY id`,
+      [ids, setting],
+    );
+  }
+
+  /** The account whose verified address this is (lower-cased); unverified addresses find nobody. */
+  findByVerifiedEmail(emailKey: string): Promise<UserEntity | null> {
+    return this.dataSource.getRepository(UserEntity).findOneBy({ emailKey, emailVerified: true });
+  }
+
+  /** A new address (or none), unverified. */
+  async setEmail(tx: EntityManager, id: string, email: string | null): Promise<void> {
+    await tx.query(
+      'UPDATE users SET email = $2::varchar, email_key = lower($2::varchar), email_verified = false WHERE id = $1',
+      [id, email],
+    );
+  }
+
+  /** Whether another account has verified this address (lower-cased). */
+  async emailVerifiedElsewhere(tx: EntityManager, id: string, emailKey: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      'SELECT 1 FROM users WHERE email_key = $2 AND email_verified AND id <> $1 LIMIT 1',
+      [id, emailKey],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Marks the address verified if it is still the user's (`emailKey`): `stale` when it is not any more, `taken` when
+   * another account verified it first. Verifications of one address take turns (an advisory lock on it until the
+   * transaction ends), so the unique index never has to refuse one.
+   */
+  async markEmailVerified(tx: EntityManager, id: string, emailKey: string): Promise<'verified' | 'stale' | 'taken'> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`verified-email:${emailKey}`]);
+    if (await this.emailVerifiedElsewhere(tx, id, emailKey)) return 'taken';
+    const updated = changedRows(
+      await tx.query('UPDATE users SET email_verified = true WHERE id = $1 AND email_key = $2 RETURNING id', [
+        id,
+        emailKey,
+      ]),
+    );
+    return updated.length > 0 ? 'verified' : 'stale';
+  }
+
+  async setEmailNotifications(tx: EntityManager, id: string, setting: EmailNotifications): Promise<void> {
+    await tx.query('UPDATE users SET email_notifications = $2 WHERE id = $1', [id, setting]);
+  }
+
+  async setDisplayName(tx: EntityManager, id: string, displayName: string): Promise<void> {
+    await tx.query('UPDATE users SET display_name = $2 WHERE id = $1', [id, displayName]);
+  }
+
+  async setPasswordHash(tx: EntityManager, id: string, passwordHash: string): Promise<void> {
+    await tx.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
   }
 }

@@ -8,7 +8,12 @@ import { type NextFunction, type Request, type Response } from 'express';
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../../../client/dist', import.meta.url));
 
 /** The client's pages: each answers index.html, and the client shows the view. */
-const PAGES = [/^\/$/, /^\/articles\/[^/]+\/?$/, /^\/comments\/[^/]+\/?$/, /^\/moderation\/?$/];
+const PAGES = [
+  /^\/$/,
+  /^\/articles\/[^/]+\/?$/,
+  /^\/comments\/[^/]+\/?$/,
+  /^\/(moderation|notifications|account|verify-email|reset-password)\/?$/,
+];
 /** Vite's output: content-hashed names, so they can be kept for a year. */
 const ASSET = /^\/assets\/[A-Za-z0-9_.-]+\.(js|css|svg|png|woff2)$/;
 

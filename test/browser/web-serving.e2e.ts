@@ -20,7 +20,17 @@ describe('serving the web client beside the API', () => {
   after(() => t.close());
 
   it('answers each of the client’s pages with index.html, revalidated every time', async () => {
-    for (const page of ['/', '/articles/bolshevism-vs-stalinism', '/comments/17', '/moderation']) {
+    const pages = [
+      '/',
+      '/articles/bolshevism-vs-stalinism',
+      '/comments/17',
+      '/moderation',
+      '/notifications',
+      '/account',
+    ];
+    // The mailed links land on pages of the client too, with their token in the query.
+    pages.push('/verify-email?token=abcdefghijklmnopqrstuvwxyz', '/reset-password?token=abcdefghijklmnopqrstuvwxyz');
+    for (const page of pages) {
       const res = await t.http.get(page).expect(200);
       assert.match(res.headers['content-type'], /^text\/html/, page);
       assert.equal(res.headers['cache-control'], 'no-cache', page);

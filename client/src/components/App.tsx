@@ -9,6 +9,9 @@ import { Notices } from './Notices.js';
 import { PermalinkView } from './PermalinkView.js';
 import { QuoteButton } from './QuoteButton.js';
 import { PageNotice } from './PageNotice.js';
+import { NotificationsView } from './NotificationsView.js';
+import { AccountView } from './AccountView.js';
+import { ResetPasswordView, VerifyEmailView } from './TokenPages.js';
 
 export function App() {
   const { path } = useStore(location);
@@ -29,6 +32,10 @@ export function App() {
         {route.page === 'article' && <ArticleView key={route.slug} slug={route.slug} />}
         {route.page === 'comment' && <PermalinkView key={route.id} id={route.id} />}
         {route.page === 'moderation' && <ModerationView />}
+        {route.page === 'notifications' && <NotificationsView />}
+        {route.page === 'account' && <AccountView />}
+        {route.page === 'verify-email' && <VerifyEmailView />}
+        {route.page === 'reset-password' && <ResetPasswordView />}
         {route.page === 'not-found' && <PageNotice title="Not found" text="There is nothing at this address." />}
       </main>
       {(route.page === 'article' || route.page === 'comment') && <QuoteButton />}

@@ -1,11 +1,23 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ApiError, type Article, type Comment, type CommentNode, SORTS, type ThreadSort } from '../api.js';
+import {
+  accountApi,
+  api,
+  ApiError,
+  type Article,
+  type Comment,
+  type CommentNode,
+  SORTS,
+  type ThreadSort,
+} from '../api.js';
 import { connectLive, LiveArticle, type LiveEvent, type LiveStatus } from '../live.js';
 import { location } from '../router.js';
 import { isModerator, session } from '../session.js';
 import { useStore } from '../store.js';
+import { onNotification } from '../inbox.js';
+import { askToSignIn } from '../ui.js';
 import {
   addReply,
+  applyDecision,
   applyLiveEvent,
   applyToArticle,
   contains,
@@ -16,6 +28,7 @@ import {
   toNode,
 } from '../thread-state.js';
 import { Essay } from './Essay.js';
+import { FollowButton } from './FollowButton.js';
 import { ThreadSection } from './ThreadSection.js';
 import { THREAD_DEPTH, type ThreadContextValue } from './thread-context.js';
 import { useTree } from './use-tree.js';
@@ -180,6 +193,9 @@ export function ArticleView({ slug }: { slug: string }) {
     };
   }, [slug]);
 
+  // A moderator decided on one of the reader's own comments: it changes here at once, without a reload.
+  useEffect(() => onNotification((notification) => setItems((nodes) => applyDecision(nodes, notification))), []);
+
   const first = useRef(true);
   useEffect(() => {
     if (first.current) {
@@ -187,7 +203,16 @@ export function ArticleView({ slug }: { slug: string }) {
       return;
     }
     void loadThread();
-  }, [sort, blockId, me?.id]);
+  }, [sort, blockId]);
+
+  // Signed in or out on this page: the thread and the essay's `following` are the new reader's.
+  const reader = useRef(me?.id);
+  useEffect(() => {
+    if (me === undefined || reader.current === me?.id) return;
+    reader.current = me?.id;
+    void loadThread();
+    void refreshArticle();
+  }, [me?.id]);
 
   // An address like /articles/x#block-y: scroll to the passage once the essay is there.
   const { hash } = useStore(location);
@@ -251,6 +276,23 @@ export function ArticleView({ slug }: { slug: string }) {
         }}
         hasMore={cursor !== null}
         onMore={() => void loadThread(cursor)}
+        follow={
+          me ? (
+            <FollowButton
+              following={article.following}
+              label="this essay"
+              hint="Be notified of every new top-level comment on this essay"
+              change={async (follow) => {
+                await accountApi.followArticle(slug, follow);
+                setArticle((a) => a && { ...a, following: follow });
+              }}
+            />
+          ) : me === null ? (
+            <button type="button" class="link follow" onClick={askToSignIn}>
+              Sign in to follow
+            </button>
+          ) : null
+        }
       />
     </div>
   );

@@ -1,5 +1,5 @@
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, type CommentNode } from '../api.js';
+import { accountApi, api, ApiError, type CommentNode } from '../api.js';
 import { hasDraft } from '../drafts.js';
 import { plural, timeAgo } from '../format.js';
 import { ban, isModerator } from '../session.js';
@@ -12,9 +12,20 @@ import { Votes } from './Votes.js';
 import { AuthorName } from './AuthorName.js';
 import { useStore } from '../store.js';
 import { FormError } from './FormError.js';
+import { FollowButton } from './FollowButton.js';
+import { decisions } from '../inbox.js';
 
 function Placeholder({ node }: { node: CommentNode }) {
-  return <p class="placeholder">{node.status === 'deleted' ? 'Deleted by its author.' : 'Removed by a moderator.'}</p>;
+  const decision = useStore(decisions)[node.id];
+  if (node.status === 'deleted') return <p class="placeholder">Deleted by its author.</p>;
+  // The author heard the moderator's reason with the decision: it stays on show where they were waiting.
+  return (
+    <p class="placeholder">
+      {decision?.kind === 'removed' && decision.reason
+        ? `Removed by a moderator: ${decision.reason}`
+        : 'Removed by a moderator.'}
+    </p>
+  );
 }
 
 /** Scrolls to the quoted passage when it is on this page and marks it for a moment; otherwise the link navigates. */
@@ -164,6 +175,16 @@ export function CommentItem({ node }: { node: CommentNode }) {
                 Delete
               </button>
             </>
+          )}
+          {t.me && node.status !== 'pending' && (!gone || node.following) && (
+            <FollowButton
+              following={node.following}
+              hint="Be notified of every new comment under this one"
+              change={async (follow) => {
+                await accountApi.followComment(node.id, follow);
+                t.updated({ ...node, following: follow });
+              }}
+            />
           )}
           {!mine && !gone && t.me && !frozen && node.status === 'visible' && (
             <button

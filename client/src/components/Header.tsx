@@ -1,7 +1,20 @@
+import { unreadCount } from '../inbox.js';
 import { isModerator, session, signOut } from '../session.js';
 import { useStore } from '../store.js';
 import { authPanel } from '../ui.js';
-import { AuthForm } from './AuthForm.js';
+import { AuthForm, ForgotPasswordForm } from './AuthForm.js';
+
+/** The bell: how many notifications are unread, in words for screen readers and as a number on the bell. */
+function Bell() {
+  const count = useStore(unreadCount);
+  const label = count ? `Notifications, ${count} unread` : 'Notifications, none unread';
+  return (
+    <a class={count ? 'bell unread' : 'bell'} href="/notifications" aria-label={label} title={label}>
+      <span class="bell-icon" aria-hidden="true" />
+      {count ? <span class="bell-count">{count > 99 ? '99+' : count}</span> : null}
+    </a>
+  );
+}
 
 export function Header() {
   const user = useStore(session);
@@ -16,8 +29,9 @@ export function Header() {
           {user === undefined ? null : user ? (
             <>
               {isModerator(user) && <a href="/moderation">Moderation</a>}
+              <Bell />
               <span class="whoami">
-                Signed in as <strong>{user.displayName}</strong>
+                Signed in as <a href="/account">{user.displayName}</a>
               </span>
               <button type="button" class="link" onClick={() => void signOut()}>
                 Sign out
@@ -45,7 +59,8 @@ export function Header() {
           )}
         </nav>
       </div>
-      {!user && panel !== 'closed' && <AuthForm mode={panel} />}
+      {!user && panel === 'forgot' && <ForgotPasswordForm />}
+      {!user && (panel === 'sign-in' || panel === 'sign-up') && <AuthForm mode={panel} />}
     </header>
   );
 }

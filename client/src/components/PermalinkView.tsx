@@ -3,7 +3,8 @@ import { api, ApiError, type Comment } from '../api.js';
 import { LiveArticle } from '../live.js';
 import { isModerator, session } from '../session.js';
 import { useStore } from '../store.js';
-import { addReply, applyLiveEvent, markGone, replaceComment } from '../thread-state.js';
+import { addReply, applyDecision, applyLiveEvent, markGone, replaceComment } from '../thread-state.js';
+import { onNotification } from '../inbox.js';
 import { CommentItem } from './CommentItem.js';
 import { THREAD_DEPTH, ThreadContext, type ThreadContextValue } from './thread-context.js';
 import { useTree } from './use-tree.js';
@@ -59,6 +60,9 @@ export function PermalinkView({ id }: { id: string }) {
       live?.close();
     };
   }, [id, me?.id]);
+
+  // A moderator decided on one of the reader's own comments: it changes here at once, without a reload.
+  useEffect(() => onNotification((notification) => setItems((nodes) => applyDecision(nodes, notification))), []);
 
   const context = useMemo<ThreadContextValue | null>(
     () =>

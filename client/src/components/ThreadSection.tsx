@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { Comment, CommentNode, ThreadSort } from '../api.js';
 import type { LiveStatus } from '../live.js';
 import { plural } from '../format.js';
@@ -30,6 +31,8 @@ interface Props {
   onShowWaiting: () => void;
   hasMore: boolean;
   onMore: () => void;
+  /** Follow or unfollow the essay (or the way to sign in for it), beside the heading. */
+  follow?: ComponentChildren;
 }
 
 /** The article's discussion: a reply box, the sort switch, new comments waiting behind a button, the list. */
@@ -40,6 +43,7 @@ export function ThreadSection(props: Props) {
       <section class="discussion" id="discussion" aria-labelledby="discussion-title">
         <div class="discussion-head">
           <h2 id="discussion-title">Discussion {props.total !== null && <span class="count">({props.total})</span>}</h2>
+          {props.follow}
           <span class={props.status === 'live' ? 'presence' : 'presence offline'} aria-live="polite">
             {props.status === 'restarting'
               ? 'The server is restarting: reconnecting…'

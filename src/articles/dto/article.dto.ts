@@ -79,6 +79,9 @@ export class ArticleDto extends ArticleSummaryDto {
       'The article’s live event number this answer is current to (margin counts included): `join` with it as `since` to receive every later change.',
   })
   seq: number;
+
+  @ApiProperty({ description: 'The viewer follows this essay (every new top-level comment notifies them)' })
+  following: boolean;
 }
 
 export class ArticlePageDto {
@@ -111,13 +114,14 @@ export function toArticleSettingsDto(article: ArticleEntity): ArticleSettingsDto
   return { locked: article.locked, premoderation: article.premoderation, slowModeSeconds: article.slowModeSeconds };
 }
 
-export function toArticleDto(article: ArticleEntity, blocks: ArticleBlockEntity[]): ArticleDto {
+export function toArticleDto(article: ArticleEntity, blocks: ArticleBlockEntity[], following = false): ArticleDto {
   return {
     ...toArticleSummaryDto(article),
     source: article.source,
     blocks: blocks.map((b) => ({ id: b.id, kind: b.kind, text: b.text, html: b.html, commentCount: b.commentCount })),
     settings: toArticleSettingsDto(article),
     seq: Number(article.eventSeq),
+    following,
   };
 }
 

@@ -13,6 +13,7 @@ import {
 import { MaxCodePoints, NoHiddenCharacters } from '../../common/validation.js';
 import { UserDto } from '../../users/dto/user.dto.js';
 import { USER_ROLES, type UserRole } from '../../users/user.entity.js';
+import { AccountDto } from './account.dto.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -78,6 +79,9 @@ export class AuthResultDto {
 
   @ApiProperty({ description: 'Send as `Authorization: Bearer <token>`' })
   token: string;
+
+  @ApiProperty({ type: AccountDto, description: 'Your own settings: nobody else ever sees them.' })
+  account: AccountDto;
 }
 
 export class MeDto {
@@ -90,6 +94,9 @@ export class MeDto {
     description: 'Set while this user is banned: they may read, not write.',
   })
   ban: OwnBanDto | null;
+
+  @ApiProperty({ type: AccountDto, description: 'Your own settings: nobody else ever sees them.' })
+  account: AccountDto;
 }
 
 export class ChangeRoleDto {

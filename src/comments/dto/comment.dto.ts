@@ -77,6 +77,12 @@ export class CommentDto {
   myVote: number;
 
   @ApiProperty({
+    description:
+      'The viewer follows this comment itself (every new comment under it notifies them); false for anonymous readers and in live events',
+  })
+  following: boolean;
+
+  @ApiProperty({
     description: 'Direct replies that readers see (a reply readers never saw, such as a pending one, is not counted)',
   })
   replyCount: number;

@@ -18,10 +18,16 @@ export function toQuoteDto(quote: QuoteRow): QuoteDto {
  * can still be named by a reply it holds (a permalink's ancestors, in data imported that way): it is the same
  * placeholder with no replies counted.
  */
-export function toCommentDto(row: CommentRow, quotes: QuoteRow[], viewer: Viewer, myVote: number): CommentDto {
-  if (!CommentAccess.canSee(row, viewer)) return placeholder(row, 'removed', 0);
+export function toCommentDto(
+  row: CommentRow,
+  quotes: QuoteRow[],
+  viewer: Viewer,
+  myVote: number,
+  following = false,
+): CommentDto {
+  if (!CommentAccess.canSee(row, viewer)) return placeholder(row, 'removed', 0, following);
   if (!CommentAccess.canSeeBody(row, viewer))
-    return placeholder(row, row.status === 'deleted' ? 'deleted' : 'removed', row.replyCount);
+    return placeholder(row, row.status === 'deleted' ? 'deleted' : 'removed', row.replyCount, following);
   const quoteDtos = quotes.map(toQuoteDto);
   return {
     id: row.id,
@@ -46,11 +52,18 @@ export function toCommentDto(row: CommentRow, quotes: QuoteRow[], viewer: Viewer
     upvotes: row.upvotes,
     downvotes: row.downvotes,
     myVote,
+    following,
     replyCount: row.replyCount,
   };
 }
 
-function placeholder(row: CommentRow, status: 'removed' | 'deleted', replyCount: number): CommentDto {
+/** `following` is the viewer's own fact, not the comment's: a placeholder keeps it, so that it can be unfollowed. */
+function placeholder(
+  row: CommentRow,
+  status: 'removed' | 'deleted',
+  replyCount: number,
+  following: boolean,
+): CommentDto {
   return {
     id: row.id,
     articleId: row.articleId,
@@ -69,6 +82,7 @@ function placeholder(row: CommentRow, status: 'removed' | 'deleted', replyCount:
     upvotes: 0,
     downvotes: 0,
     myVote: 0,
+    following,
     replyCount,
   };
 }

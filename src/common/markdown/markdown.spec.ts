@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeHtml, htmlToText, renderInlineMarkdown, renderMarkdown } from './markdown.js';
+import {
+  escapeHtml,
+  htmlToText,
+  mentionCandidates,
+  mentionedNames,
+  renderInlineMarkdown,
+  renderMarkdown,
+} from './markdown.js';
 
 describe('renderMarkdown', () => {
   it('renders emphasis, lists and quotes', () => {
@@ -48,5 +55,48 @@ describe('htmlToText', () => {
   it('is the inverse of escapeHtml', () => {
     const text = `<b> "quoted" & 'single'`;
     assert.equal(htmlToText(`<p>${escapeHtml(text)}</p>`), text);
+  });
+});
+
+describe('mentions', () => {
+  const known = new Map([
+    ['ada', 'Ada'],
+    ['bob_2', 'bob_2'],
+  ]);
+
+  it('links a known @name at the start or after white space, with the text as typed', () => {
+    const html = renderMarkdown('@ADA said so, and @bob_2 agreed.', known);
+    assert.equal(
+      html,
+      '<p><a href="/users/Ada" class="mention">@ADA</a> said so, and <a href="/users/bob_2" class="mention">@bob_2</a> agreed.</p>',
+    );
+  });
+
+  it('leaves unknown names, e-mail addresses, names glued to a word, code and links alone', () => {
+    const html = renderMarkdown(
+      '@nobody x@ada **b**@ada `@ada`\n\n    @ada in a block\n\n[see @ada](https://example.org) @ada_longer',
+      known,
+    );
+    assert.doesNotMatch(html, /class="mention"/, html);
+  });
+
+  it('links nothing without the known names', () => {
+    assert.doesNotMatch(renderMarkdown('@ada'), /<a/);
+  });
+
+  it('reads the mentioned names back from the html, and finds candidates in the source', () => {
+    assert.deepEqual(mentionedNames(renderMarkdown('@ada and @Ada and @bob_2', known)), ['ada', 'bob_2']);
+    assert.deepEqual(mentionCandidates('@Ada, @ada; x@eve\n@carl'), ['ada', 'carl']);
+  });
+
+  it('keeps the XSS corpus harmless around mentions', () => {
+    const html = renderMarkdown('@ada <script>alert(1)</script> [x](javascript:alert(1)) @ada"onclick=alert(1)', known);
+    assert.doesNotMatch(html, /<script|href="javascript:|\sonclick=/i);
+    assert.equal((html.match(/class="mention"/g) ?? []).length, 2);
+  });
+
+  it('lets no author forge a mention link by hand', () => {
+    const html = renderMarkdown('[@ada](/users/ada "x")');
+    assert.doesNotMatch(html, /class=/);
   });
 });

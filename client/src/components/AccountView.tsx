@@ -1,0 +1,280 @@
+import { useEffect, useState } from 'preact/hooks';
+import {
+  accountApi,
+  ApiError,
+  DISPLAY_NAME_MAX,
+  EMAIL_MAX,
+  EMAIL_NOTIFICATIONS,
+  type EmailNotifications,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+} from '../api.js';
+import { account, accountChanged, session } from '../session.js';
+import { useStore } from '../store.js';
+import { askToSignIn } from '../ui.js';
+import { FormError } from './FormError.js';
+
+const SETTINGS: Record<EmailNotifications, { label: string; explained: string }> = {
+  off: { label: 'Off', explained: 'No mail: your notifications wait for you here.' },
+  instant: { label: 'Instant', explained: 'A mail within a minute of each notification (a few at once share one).' },
+  daily: { label: 'Daily', explained: 'One digest a day of what is still unread.' },
+};
+
+function problem(e: unknown, fallback: string): string {
+  return e instanceof ApiError ? e.message : fallback;
+}
+
+/** One form of the page: its own busy state, error and confirmation. */
+function useForm() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const run = async (work: () => Promise<string>, fallback: string) => {
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      setDone(await work());
+    } catch (e) {
+      setError(problem(e, fallback));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, done, run };
+}
+
+function Done({ message }: { message: string | null }) {
+  return message ? (
+    <p class="form-done" role="status">
+      {message}
+    </p>
+  ) : null;
+}
+
+function NameForm({ current }: { current: string }) {
+  const [name, setName] = useState(current);
+  const form = useForm();
+  const save = (event: Event) => {
+    event.preventDefault();
+    void form.run(async () => {
+      accountChanged(await accountApi.update({ displayName: name.trim() }));
+      return 'Saved.';
+    }, 'The name could not be saved; try again.');
+  };
+  return (
+    <form class="settings-block" onSubmit={save} aria-labelledby="name-title">
+      <h2 id="name-title">Display name</h2>
+      <label>
+        Shown beside your comments
+        <input
+          name="displayName"
+          autoComplete="nickname"
+          required
+          maxLength={DISPLAY_NAME_MAX}
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+      </label>
+      <FormError message={form.error} />
+      <Done message={form.done} />
+      <button type="submit" disabled={form.busy}>
+        Save the name
+      </button>
+    </form>
+  );
+}
+
+function EmailForm() {
+  const settings = useStore(account);
+  const [email, setEmail] = useState(settings?.email ?? '');
+  const form = useForm();
+  if (!settings) return null;
+  const save = (event: Event) => {
+    event.preventDefault();
+    const address = email.trim();
+    void form.run(async () => {
+      accountChanged(await accountApi.update({ email: address || null }));
+      return address ? `We sent a link to ${address}: open it to verify the address.` : 'The address is removed.';
+    }, 'The address could not be saved; try again.');
+  };
+  // The server mails a link only when the address changes: to send it again, the address is removed and set again.
+  const resend = () => {
+    const address = settings.email;
+    if (!address) return;
+    void form.run(async () => {
+      await accountApi.update({ email: null });
+      accountChanged(await accountApi.update({ email: address }));
+      return `We sent a new link to ${address}; earlier links no longer work.`;
+    }, 'The link could not be sent; try again.');
+  };
+  return (
+    <form class="settings-block" onSubmit={save} aria-labelledby="email-title">
+      <h2 id="email-title">E-mail</h2>
+      <p class="email-state" aria-live="polite">
+        {settings.email === null ? (
+          'No address: notifications reach you here only, and a forgotten password cannot be reset.'
+        ) : settings.emailVerified ? (
+          <>
+            <strong>{settings.email}</strong> <span class="badge verified">verified</span>
+          </>
+        ) : (
+          <>
+            <strong>{settings.email}</strong> <span class="badge">not verified</span>: we sent a link to{' '}
+            {settings.email}; open it to verify the address.{' '}
+            <button type="button" class="link" disabled={form.busy} onClick={resend}>
+              Send the link again
+            </button>
+          </>
+        )}
+      </p>
+      <label>
+        Address
+        <input
+          name="email"
+          type="email"
+          autoComplete="email"
+          maxLength={EMAIL_MAX}
+          value={email}
+          onInput={(e) => setEmail(e.currentTarget.value)}
+        />
+      </label>
+      <FormError message={form.error} />
+      <Done message={form.done} />
+      <button type="submit" disabled={form.busy}>
+        Save the address
+      </button>
+    </form>
+  );
+}
+
+function MailSetting() {
+  const settings = useStore(account);
+  const form = useForm();
+  // The choice shows at once; the server's answer confirms it, and a refusal puts the saved one back.
+  const [chosen, setChosen] = useState<EmailNotifications | null>(null);
+  if (!settings) return null;
+  const choose = (value: EmailNotifications) => {
+    setChosen(value);
+    void form.run(async () => {
+      try {
+        accountChanged(await accountApi.update({ emailNotifications: value }));
+        return 'Saved.';
+      } finally {
+        setChosen(null);
+      }
+    }, 'The setting could not be saved; try again.');
+  };
+  const shown = chosen ?? settings.emailNotifications;
+  return (
+    <section class="settings-block" aria-labelledby="mail-title">
+      <h2 id="mail-title">Notification mail</h2>
+      {!settings.emailVerified && <p class="hint">Mail goes only to a verified address.</p>}
+      <fieldset class="choices">
+        <legend class="visually-hidden">Notification mail</legend>
+        {EMAIL_NOTIFICATIONS.map((value) => (
+          <label key={value} class="choice">
+            <input
+              type="radio"
+              name="emailNotifications"
+              value={value}
+              checked={shown === value}
+              disabled={form.busy}
+              onChange={() => choose(value)}
+            />
+            <span>
+              <strong>{SETTINGS[value].label}</strong> <span class="hint">{SETTINGS[value].explained}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <FormError message={form.error} />
+      <Done message={form.done} />
+    </section>
+  );
+}
+
+function PasswordForm() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const form = useForm();
+  const save = (event: Event) => {
+    event.preventDefault();
+    void form.run(async () => {
+      await accountApi.changePassword(current, next);
+      setCurrent('');
+      setNext('');
+      return 'Your password is changed. Your other sessions (other browsers and devices) were signed out.';
+    }, 'The password could not be changed; try again.');
+  };
+  return (
+    <form class="settings-block" onSubmit={save} aria-labelledby="password-title">
+      <h2 id="password-title">Password</h2>
+      <label>
+        Current password
+        <input
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={PASSWORD_MAX}
+          value={current}
+          onInput={(e) => setCurrent(e.currentTarget.value)}
+        />
+      </label>
+      <label>
+        <span>
+          New password <span class="hint">(at least {PASSWORD_MIN} characters)</span>
+        </span>
+        <input
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={PASSWORD_MIN}
+          maxLength={PASSWORD_MAX}
+          value={next}
+          onInput={(e) => setNext(e.currentTarget.value)}
+        />
+      </label>
+      <p class="hint">Changing it signs you out everywhere else.</p>
+      <FormError message={form.error} />
+      <Done message={form.done} />
+      <button type="submit" disabled={form.busy}>
+        Change the password
+      </button>
+    </form>
+  );
+}
+
+/** The reader's own settings: name, e-mail and its verification, notification mail, password. */
+export function AccountView() {
+  const me = useStore(session);
+  useEffect(() => {
+    document.title = 'Your account · Essay forum';
+  }, []);
+  if (me === undefined) return <p class="muted page-loading">Loading…</p>;
+  if (me === null)
+    return (
+      <section class="notice">
+        <h1>Your account</h1>
+        <p>
+          <button type="button" class="primary" onClick={askToSignIn}>
+            Sign in to see your account
+          </button>
+        </p>
+      </section>
+    );
+  return (
+    <section class="account-page" aria-labelledby="account-title">
+      <h1 id="account-title">Your account</h1>
+      <p class="muted">
+        Signed in as @{me.username}. <a href="/notifications">Your notifications</a>
+      </p>
+      <NameForm key={me.id} current={me.displayName} />
+      <EmailForm key={me.id} />
+      <MailSetting />
+      <PasswordForm key={me.id} />
+    </section>
+  );
+}

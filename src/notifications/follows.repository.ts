@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { type ViewerArticleFollows } from '../articles/viewer-article-follows.js';
+import { type ViewerFollows } from '../comments/viewer-follows.js';
+import { type Tx } from '../database/unit-of-work.js';
+
+/** A follow in a list of one's follows, with the essay it belongs to. */
+export interface FollowRow {
+  id: string;
+  articleId: string;
+  articleSlug: string;
+  articleTitle: string;
+  commentId: string | null;
+  createdAt: Date;
+}
+
+export interface FollowPosition {
+  createdAt: string;
+  id: string;
+}
+
+/** Every query on follows; it gives articles and comments the viewer's own follows (their `following`). */
+@Injectable()
+export class FollowsRepository implements ViewerFollows, ViewerArticleFollows {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Follows an essay (commentId null) or a thread; following again changes nothing (the partial unique indexes). */
+  async follow(userId: string, articleId: string, commentId: string | null): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO follows (user_id, article_id, comment_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [userId, articleId, commentId],
+    );
+  }
+
+  async unfollowArticle(userId: string, articleId: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM follows WHERE user_id = $1 AND article_id = $2 AND comment_id IS NULL`, [
+      userId,
+      articleId,
+    ]);
+  }
+
+  async unfollowComment(userId: string, commentId: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM follows WHERE user_id = $1 AND comment_id = $2`, [userId, commentId]);
+  }
+
+  async followsArticle(userId: string, articleId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM follows WHERE user_id = $1 AND article_id = $2 AND comment_id IS NULL`,
+      [userId, articleId],
+    );
+    return rows.length > 0;
+  }
+
+  async findFollowedComments(userId: string, commentIds: string[]): Promise<Set<string>> {
+    if (commentIds.length === 0) return new Set();
+    const rows: { commentId: string }[] = await this.dataSource.query(
+      `SELECT comment_id AS "commentId" FROM follows WHERE user_id = $1 AND comment_id = ANY($2::bigint[])`,
+      [userId, commentIds],
+    );
+    return new Set(rows.map((r) => r.commentId));
+  }
+
+  /** Of these users, those who follow this comment itself. */
+  async findFollowersAmong(tx: Tx, commentId: string, userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows: { userId: string }[] = await tx.query(
+      `SELECT user_id AS "userId" FROM follows WHERE comment_id = $1 AND user_id = ANY($2::bigint[])`,
+      [commentId, userIds],
+    );
+    return new Set(rows.map((r) => r.userId));
+  }
+
+  /** One user's follows, newest first (ties by id), `limit` of them after `after`. */
+  findPage(userId: string, limit: number, after: FollowPosition | null): Promise<FollowRow[]> {
+    return this.dataSource.query(
+      `SELECT f.id, f.article_id AS "articleId", a.slug AS "articleSlug", a.title AS "articleTitle",
+              f.comment_id AS "commentId", f.created_at AS "createdAt"
+         FROM follows f JOIN articles a ON a.id = f.article_id
+        WHERE f.user_id = $1 AND ($2::timestamptz IS NULL OR (f.created_at, f.id) < ($2::timestamptz, $3::bigint))
+        ORDER BY f.created_at DESC, f.id DESC
+        LIMIT $4`,
+      [userId, after?.createdAt ?? null, after?.id ?? null, limit],
+    );
+  }
+}

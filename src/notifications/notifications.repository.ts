@@ -1,0 +1,209 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { type Tx } from '../database/unit-of-work.js';
+import { type UserRole } from '../users/user.entity.js';
+import { type NotificationKind } from './notification.entity.js';
+
+/** A notification with its actor's public fields and its essay's reference. */
+export interface NotificationRow {
+  id: string;
+  recipientId: string;
+  kind: NotificationKind;
+  createdAt: Date;
+  readAt: Date | null;
+  actorId: string | null;
+  actorUsername: string | null;
+  actorDisplayName: string | null;
+  actorRole: UserRole | null;
+  articleId: string | null;
+  articleSlug: string | null;
+  articleTitle: string | null;
+  commentId: string | null;
+  reason: string | null;
+}
+
+export interface NotificationPosition {
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * Who a comment notifies: everyone it concerns, or only those it names (its parent's author, the users it mentions,
+ * the authors it quotes), not its followers: an edit, or a comment back from review, is no new comment to followers.
+ * `named` still weighs the reply and the quote, so that whichever run comes first, a recipient gets the kind that
+ * takes precedence.
+ */
+export type CommentAudience = 'everyone' | 'named';
+
+const NOTIFICATION_COLUMNS = `
+  n.id, n.recipient_id AS "recipientId", n.kind, n.created_at AS "createdAt", n.read_at AS "readAt",
+  n.actor_id AS "actorId", u.username AS "actorUsername", u.display_name AS "actorDisplayName", u.role AS "actorRole",
+  n.article_id AS "articleId", a.slug AS "articleSlug", a.title AS "articleTitle",
+  n.comment_id AS "commentId", n.reason`;
+
+const NOTIFICATION_FROM = `notifications n
+  LEFT JOIN users u ON u.id = n.actor_id
+  LEFT JOIN articles a ON a.id = n.article_id`;
+
+/** Every query on notifications. */
+@Injectable()
+export class NotificationsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The notifications a visible comment owes, inserted in one statement whatever the number of recipients: its
+   * parent's author (`reply`), the users it mentions (`mention`, by lower-case name), the authors of the comments it
+   * quotes (`quote`), and the followers of its essay (a top-level comment) or of any comment above it (`followed`);
+   * each recipient once, by that order of precedence, never its own author. A recipient who already has one of these
+   * for the comment gets no second (the partial unique index), so running this again adds only what is new. Nothing
+   * when the comment is not visible now. Returns the notifications inserted.
+   */
+  insertForComment(
+    tx: Tx,
+    commentId: string,
+    mentionedNames: string[],
+    audience: CommentAudience,
+  ): Promise<{ id: string; recipientId: string }[]> {
+    return tx.query(
+      `WITH c AS (
+         SELECT id, article_id, author_id, parent_id, path FROM comments WHERE id = $1 AND status = 'visible'
+       ),
+       candidates (recipient_id, precedence, kind) AS (
+         SELECT p.author_id, 1, 'reply' FROM c JOIN comments p ON p.id = c.parent_id
+         UNION ALL
+         SELECT u.id, 2, 'mention' FROM users u WHERE u.username_key = ANY($2::text[])
+         UNION ALL
+         SELECT s.author_id, 3, 'quote'
+           FROM comment_quotes q JOIN comments s ON s.id = q.quoted_comment_id WHERE q.comment_id = $1
+         UNION ALL
+         SELECT f.user_id, 4, 'followed'
+           FROM c JOIN follows f ON f.article_id = c.article_id AND f.comment_id IS NULL WHERE c.parent_id IS NULL AND $3
+         UNION ALL
+         SELECT f.user_id, 4, 'followed' FROM c JOIN follows f ON f.comment_id = ANY(c.path) AND f.comment_id <> c.id
+          WHERE $3
+       )
+       INSERT INTO notifications (recipient_id, kind, actor_id, article_id, comment_id)
+       SELECT DISTINCT ON (k.recipient_id) k.recipient_id, k.kind, c.author_id, c.article_id, c.id
+         FROM candidates k CROSS JOIN c
+        WHERE k.recipient_id <> c.author_id
+        ORDER BY k.recipient_id, k.precedence
+       ON CONFLICT DO NOTHING
+       RETURNING id, recipient_id AS "recipientId"`,
+      [commentId, mentionedNames, audience === 'everyone'],
+    );
+  }
+
+  /**
+   * A moderator's decision on a comment, for its author: once per decision (its moderation log entry), however often
+   * this runs. Returns the notification inserted (none when it already was).
+   */
+  async insertDecision(
+    tx: Tx,
+    decision: {
+      recipientId: string;
+      kind: NotificationKind;
+      actorId: string;
+      articleId: string;
+      commentId: string;
+      moderationLogId: string;
+      reason: string | null;
+    },
+  ): Promise<{ id: string; recipientId: string }[]> {
+    return tx.query(
+      `INSERT INTO notifications (recipient_id, kind, actor_id, article_id, comment_id, moderation_log_id, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT DO NOTHING
+       RETURNING id, recipient_id AS "recipientId"`,
+      [
+        decision.recipientId,
+        decision.kind,
+        decision.actorId,
+        decision.articleId,
+        decision.commentId,
+        decision.moderationLogId,
+        decision.reason,
+      ],
+    );
+  }
+
+  findByIds(tx: Tx, ids: string[]): Promise<NotificationRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return tx.query(
+      `SELECT ${NOTIFICATION_COLUMNS} FROM ${NOTIFICATION_FROM} WHERE n.id = ANY($1::bigint[]) ORDER BY n.id`,
+      [ids],
+    );
+  }
+
+  /** One recipient's notifications, newest first (ties by id, newest first), `limit` of them after `after`. */
+  findPage(
+    recipientId: string,
+    unreadOnly: boolean,
+    limit: number,
+    after: NotificationPosition | null,
+  ): Promise<NotificationRow[]> {
+    return this.dataSource.query(
+      `SELECT ${NOTIFICATION_COLUMNS} FROM ${NOTIFICATION_FROM}
+        WHERE n.recipient_id = $1 AND (NOT $2 OR n.read_at IS NULL)
+          AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3::timestamptz, $4::bigint))
+        ORDER BY n.created_at DESC, n.id DESC
+        LIMIT $5`,
+      [recipientId, unreadOnly, after?.createdAt ?? null, after?.id ?? null, limit],
+    );
+  }
+
+  /** Unread notifications of each of these users (absent: 0). */
+  async countUnread(userIds: string[], tx: Tx = this.dataSource.manager): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows: { userId: string; count: number }[] = await tx.query(
+      `SELECT recipient_id AS "userId", count(*)::int AS count FROM notifications
+        WHERE recipient_id = ANY($1::bigint[]) AND read_at IS NULL GROUP BY recipient_id`,
+      [userIds],
+    );
+    return new Map(rows.map((r) => [r.userId, r.count]));
+  }
+
+  /** Marks one recipient's notifications read: these ids (others' ids are left alone), or all with null. */
+  async markRead(recipientId: string, ids: string[] | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notifications SET read_at = now()
+        WHERE recipient_id = $1 AND read_at IS NULL AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))`,
+      [recipientId, ids],
+    );
+  }
+
+  /**
+   * One recipient's unread notifications that no mail has carried yet, oldest first, at most `limit`, locked until the
+   * transaction ends: two mail jobs of one reader (one running, one queued meanwhile) never mail the same one.
+   */
+  findUnmailed(tx: Tx, recipientId: string, limit: number): Promise<NotificationRow[]> {
+    return tx.query(
+      `SELECT ${NOTIFICATION_COLUMNS} FROM ${NOTIFICATION_FROM}
+        WHERE n.recipient_id = $1 AND n.mailed_at IS NULL AND n.read_at IS NULL
+        ORDER BY n.created_at, n.id
+        LIMIT $2
+        FOR UPDATE OF n`,
+      [recipientId, limit],
+    );
+  }
+
+  /** These notifications went out by mail (or were passed over by it for good). */
+  async markMailed(tx: Tx, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await tx.query(`UPDATE notifications SET mailed_at = now() WHERE id = ANY($1::bigint[]) AND mailed_at IS NULL`, [
+      ids,
+    ]);
+  }
+
+  /** Recipients with unread notifications not mailed yet, by id, `limit` of them after `afterId` (a digest's round). */
+  async findRecipientsWithUnmailed(afterId: string | null, limit: number): Promise<string[]> {
+    const rows: { recipientId: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT recipient_id AS "recipientId" FROM notifications
+        WHERE mailed_at IS NULL AND read_at IS NULL AND ($1::bigint IS NULL OR recipient_id > $1::bigint)
+        ORDER BY recipient_id
+        LIMIT $2`,
+      [afterId, limit],
+    );
+    return rows.map((row) => row.recipientId);
+  }
+}
