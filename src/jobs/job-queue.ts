@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -8,6 +9,7 @@ import {
   run,
   type Runner,
   type Task,
+  type WorkerEvents,
 } from 'graphile-worker';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -40,14 +42,19 @@ const POLL_INTERVAL_MS = 1000;
  */
 const JOB_CONCURRENCY = 2;
 
+/** After its database went away, a new worker is started after 1 s, then 2, 4, … up to 30 s while it fails. */
+const RESTART_FIRST_DELAY_MS = 1_000;
+const RESTART_MAX_DELAY_MS = 30_000;
+
 /**
  * The durable job queue: graphile-worker on our own PostgreSQL. Domains add jobs with {@link enqueue} in their own
  * transaction (the job is queued if and only if their write commits); providers register a handler per task in their
  * onModuleInit. The worker starts with the app when at least one task has a handler (no handler: no worker, no
  * connections), runs up to JOB_CONCURRENCY jobs at a time on a pool of its own (one more connection listens for new jobs), retries a
- * failed job with exponential backoff, and stops with the app after the job in hand ends. A process killed in the
- * middle of a job leaves it locked; graphile-worker hands such a job to another worker after its lock times out
- * (4 hours), so a crash delays that job but loses none.
+ * failed job with exponential backoff, and stops with the app after the job in hand ends. A worker whose database
+ * went away is replaced, and the jobs it held are released. A process killed in the middle of a job leaves it locked;
+ * graphile-worker hands such a job to another worker after its lock times out (4 hours), so a crash delays that job
+ * but loses none.
  */
 @Injectable()
 export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
@@ -57,6 +64,8 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly schedules: CronItem[] = [];
   private runner?: Runner;
   private pool?: pg.Pool;
+  private stopping = false;
+  private restartTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly jobs: JobsRepository,
@@ -95,8 +104,6 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.handlers.size === 0) return;
-    const taskList: Record<string, Task> = {};
-    for (const [task, handler] of this.handlers) taskList[task] = (payload) => handler(payload);
     this.pool = new pg.Pool({
       connectionString: (this.dataSource.options as { url: string }).url,
       max: JOB_CONCURRENCY + 1,
@@ -106,20 +113,13 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
     const lost = (error: Error) => this.logger.warn(`job queue connection: ${error.message}`);
     this.pool.on('error', lost);
     this.pool.on('connect', (client) => client.on('error', lost));
-    this.runner = await run({
-      pgPool: this.pool,
-      taskList,
-      parsedCronItems: parseCronItems(this.schedules),
-      concurrency: JOB_CONCURRENCY,
-      pollInterval: POLL_INTERVAL_MS,
-      // The app's own shutdown stops the worker (onModuleDestroy); it installs no signal handlers of its own.
-      noHandleSignals: true,
-      logger: new WorkerLogger(() => (level, message) => this.log(level, message)),
-    });
+    await this.startRunner(this.pool);
   }
 
   /** Stops taking jobs and waits for the one in hand (a mail being sent) to end, then closes the pool. */
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
     const runner = this.runner;
     this.runner = undefined;
     try {
@@ -127,6 +127,66 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
     } finally {
       await this.pool?.end();
       this.pool = undefined;
+    }
+  }
+
+  /**
+   * Starts a worker. Jobs are completed and failed through graphile-worker's batching (with no delay): a database that
+   * goes away as a job ends then stops this worker (the library's own reaction to a queue it cannot update) rather
+   * than leaving a promise rejection nobody handles, which would end the process. {@link restart} starts another.
+   */
+  private async startRunner(pool: pg.Pool): Promise<void> {
+    const taskList: Record<string, Task> = {};
+    for (const [task, handler] of this.handlers) taskList[task] = (payload) => handler(payload);
+    // Its workers' ids, to release what they held should it stop: heard from the start (run() creates them).
+    const workerIds: string[] = [];
+    const events: WorkerEvents = new EventEmitter();
+    events.on('worker:create', ({ worker }) => workerIds.push(worker.workerId));
+    const runner = await run({
+      pgPool: pool,
+      events,
+      taskList,
+      parsedCronItems: parseCronItems(this.schedules),
+      concurrency: JOB_CONCURRENCY,
+      pollInterval: POLL_INTERVAL_MS,
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+      // The app's own shutdown stops the worker (onModuleDestroy); it installs no signal handlers of its own.
+      noHandleSignals: true,
+      logger: new WorkerLogger(() => (level, message) => this.log(level, message)),
+    });
+    this.runner = runner;
+    runner.promise.then(
+      () => this.ended(runner, workerIds, null),
+      (error: unknown) => this.ended(runner, workerIds, error),
+    );
+  }
+
+  /** A worker that ends while the app is not stopping (its database went away) is replaced. */
+  private ended(runner: Runner, workerIds: string[], error: unknown): void {
+    if (this.stopping || this.runner !== runner) return;
+    this.runner = undefined;
+    const cause = error instanceof Error ? error.message.split('\n')[0] : 'its database went away';
+    this.logger.warn(`the job worker stopped (${cause}); starting another`);
+    this.restartTimer = setTimeout(() => void this.restart(workerIds, 1), RESTART_FIRST_DELAY_MS);
+  }
+
+  /**
+   * Starts a new worker once the database answers: first the jobs the stopped one held are released (a job whose end
+   * could not be written stays locked for four hours otherwise; it runs again, which its handler allows), then the
+   * worker starts. A failure is tried again with a doubling delay.
+   */
+  private async restart(deadWorkerIds: string[], attempt: number): Promise<void> {
+    if (this.stopping || !this.pool) return;
+    try {
+      await this.jobs.unlockWorkers(deadWorkerIds);
+      await this.startRunner(this.pool);
+      this.logger.log('the job worker runs again');
+    } catch (error) {
+      const delay = Math.min(RESTART_MAX_DELAY_MS, RESTART_FIRST_DELAY_MS * 2 ** attempt);
+      this.logger.warn(
+        `the job worker could not start (${error instanceof Error ? error.message : String(error)}); again in ${delay} ms`,
+      );
+      if (!this.stopping) this.restartTimer = setTimeout(() => void this.restart(deadWorkerIds, attempt + 1), delay);
     }
   }
 

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { type Tx } from '../database/unit-of-work.js';
 
 export interface NewJob {
@@ -17,9 +19,11 @@ export interface NewJob {
  */
 export type JobKeyMode = 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
 
-/** The one query of the job queue that runs in our own transactions: adding a job. */
+/** The job queue's queries of our own: adding a job (in the caller's transaction), and releasing a stopped worker's. */
 @Injectable()
 export class JobsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
   /**
    * Adds a job through graphile-worker's own SQL function, in the caller's transaction: the job exists if and only if
    * the write that caused it commits, and its insert trigger's NOTIFY reaches the workers at that commit.
@@ -29,5 +33,11 @@ export class JobsRepository {
       `SELECT graphile_worker.add_job($1, $2::json, run_at => $3, max_attempts => $4, job_key => $5, job_key_mode => coalesce($6, 'replace'))`,
       [job.task, JSON.stringify(job.payload), job.runAt, job.maxAttempts, job.jobKey, job.jobKeyMode],
     );
+  }
+
+  /** Releases the jobs these workers (of a worker that stopped) held, so that another worker runs them now. */
+  async unlockWorkers(workerIds: string[]): Promise<void> {
+    if (workerIds.length === 0) return;
+    await this.dataSource.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [workerIds]);
   }
 }
