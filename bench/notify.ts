@@ -1,0 +1,239 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import os from 'node:os';
+import { type INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createApp } from '../src/app.factory.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { UsersRepository } from '../src/users/users.repository.js';
+import { Fixtures } from '../test/helpers/fixtures.js';
+import { writeResults } from './support/results.js';
+import { openScratchDatabase, postgresVersion, type ScratchDatabase } from './support/scratch-database.js';
+import { type Figures, figures, ratio } from './support/stats.js';
+
+/**
+ * `npm run bench:notify`: what notifying costs the writer. Top-level comments posted to an essay that 1,000 readers
+ * follow (each post owes 1,000 `followed` notifications) against the same posts to an essay nobody follows, in
+ * alternating rounds in one run, with WRITERS posting at once. Notifying is asynchronous (a job queued in the post's
+ * transaction, run after its commit), so the target is that posting with followers is at most 1.3× slower (median
+ * latency) than without, and keeps at least 1/1.3 of the throughput; the time until every notification of a round is
+ * in place is printed beside it.
+ *
+ * A benchmark: it prints figures and exits 0 whatever they are; it exits 1 only when something fails.
+ */
+
+const FOLLOWERS = 1_000;
+const WRITERS = 8;
+const ROUNDS = 5;
+const PER_ROUND = 64;
+const WARM_UP = 16;
+const TARGET_RATIO = 1.3;
+const DRAIN_TIMEOUT_MS = 120_000;
+const BODY =
+  'The essay treats the archive as neutral, but its own evidence shows that somebody chose what to keep. ' +
+  'If the collection was curated by the institution whose history it records, silence is not evidence.';
+
+interface Side {
+  slug: string;
+  articleId: string;
+  latencies: number[];
+  /** Posts per second of each round. */
+  throughputs: number[];
+}
+
+function post(agent: http.Agent, port: number, slug: string, token: string, body: string): Promise<void> {
+  const payload = JSON.stringify({ body });
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: `/api/articles/${slug}/comments`,
+        method: 'POST',
+        agent,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(payload),
+          Authorization: `Bearer ${token}`,
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          if (response.statusCode === 201) resolve();
+          else
+            reject(
+              new Error(`POST answered ${response.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`),
+            );
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+/** `count` posts by WRITERS writers at once; the latency of each and the round's posts per second. */
+async function round(
+  agent: http.Agent,
+  port: number,
+  slug: string,
+  tokens: string[],
+  count: number,
+): Promise<{ latencies: number[]; perSecond: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    tokens.map(async (token) => {
+      while (next < count) {
+        next += 1;
+        const sent = performance.now();
+        await post(agent, port, slug, token, `${BODY} (${next})`);
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+  return { latencies, perSecond: count / ((performance.now() - started) / 1000) };
+}
+
+/** Waits until the essay's comments have all their `followed` notifications; how long that took from now. */
+async function drained(dataSource: DataSource, articleId: string, comments: number): Promise<number> {
+  const started = performance.now();
+  const expected = comments * FOLLOWERS;
+  for (;;) {
+    const rows: { n: string }[] = await dataSource.query(
+      `SELECT count(*) AS n FROM notifications WHERE article_id = $1 AND kind = 'followed'`,
+      [articleId],
+    );
+    if (Number(rows[0].n) >= expected) return performance.now() - started;
+    if (performance.now() - started > DRAIN_TIMEOUT_MS)
+      throw new Error(`only ${rows[0].n} of ${expected} notifications after ${DRAIN_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function main(): Promise<void> {
+  let scratch: ScratchDatabase | null = null;
+  let app: INestApplication | null = null;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: WRITERS });
+  try {
+    scratch = await openScratchDatabase('bench_notify');
+    const config = loadConfig({
+      LOG_LEVEL: 'error',
+      SEED_ON_START: 'false',
+      RATE_LIMIT_FACTOR: '100000',
+      PASSWORD_HASH_MEMORY_KIB: '1024',
+      PASSWORD_HASH_PASSES: '1',
+    });
+    app = await createApp(config, scratch.databaseUrl);
+    await app.listen(0, '127.0.0.1');
+    const port = ((app.getHttpServer() as http.Server).address() as { port: number }).port;
+    const dataSource = app.get(DataSource);
+    const fixtures = new Fixtures(app);
+    const followed = await fixtures.newArticle();
+    const plain = await fixtures.newArticle();
+
+    const users = app.get(UsersRepository);
+    for (let i = 0; i < FOLLOWERS; i++)
+      await users.ensureImportedUser(dataSource.manager, `follower-${i}`, `Follower ${i}`);
+    await dataSource.query(
+      `INSERT INTO follows (user_id, article_id) SELECT id, $1 FROM users WHERE username LIKE 'follower-%'`,
+      [followed.id],
+    );
+    const tokens: string[] = [];
+    for (let i = 0; i < WRITERS; i++) {
+      const answer = await fetch(`http://127.0.0.1:${port}/api/auth/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: `writer${i}`, password: 'writer-password-1' }),
+      });
+      if (answer.status !== 201) throw new Error(`register answered ${answer.status}`);
+      tokens.push(((await answer.json()) as { token: string }).token);
+    }
+
+    // Warm up both paths (JIT, pools, the job queue's worker) before anything is timed.
+    await round(agent, port, followed.slug, tokens, WARM_UP);
+    await round(agent, port, plain.slug, tokens, WARM_UP);
+    let posted = WARM_UP;
+    await drained(dataSource, followed.id, posted);
+
+    const sides: Record<'followed' | 'plain', Side> = {
+      followed: { slug: followed.slug, articleId: followed.id, latencies: [], throughputs: [] },
+      plain: { slug: plain.slug, articleId: plain.id, latencies: [], throughputs: [] },
+    };
+    const drains: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      // Alternate which side goes first, so neither always runs on a warmer (or more loaded) machine.
+      const order: ('followed' | 'plain')[] = r % 2 === 0 ? ['followed', 'plain'] : ['plain', 'followed'];
+      for (const name of order) {
+        const side = sides[name];
+        const result = await round(agent, port, side.slug, tokens, PER_ROUND);
+        side.latencies.push(...result.latencies);
+        side.throughputs.push(result.perSecond);
+        if (name === 'followed') {
+          posted += PER_ROUND;
+          drains.push(await drained(dataSource, followed.id, posted));
+        }
+      }
+    }
+
+    const withFollowers: Figures = figures(sides.followed.latencies);
+    const without: Figures = figures(sides.plain.latencies);
+    const throughputWith = median(sides.followed.throughputs);
+    const throughputWithout = median(sides.plain.throughputs);
+    const latencyRatio = ratio(withFollowers.median, without.median);
+    const p99Ratio = ratio(withFollowers.p99, without.p99);
+    const throughputRatio = ratio(throughputWithout, throughputWith);
+    const drain = figures(drains);
+    console.log(
+      `\nPosting a top-level comment, ${WRITERS} writers at once, ${ROUNDS} rounds of ${PER_ROUND} posts per side ` +
+        `(${os.cpus().length} cores, Node ${process.version}, PostgreSQL ${await postgresVersion(scratch.databaseUrl)})`,
+    );
+    console.log(
+      `  to an essay ${FOLLOWERS.toLocaleString('en-US')} readers follow: median ${withFollowers.median} ms, p99 ${withFollowers.p99} ms, ${throughputWith.toFixed(1)} posts/s`,
+    );
+    console.log(
+      `  to an essay nobody follows:     median ${without.median} ms, p99 ${without.p99} ms, ${throughputWithout.toFixed(1)} posts/s`,
+    );
+    console.log(
+      `  every notification of a round in place ${drain.median} ms (median; max ${drain.max} ms) after its last post`,
+    );
+    console.log(
+      `\n  latency with/without followers: median ${latencyRatio}× (target ≤ ${TARGET_RATIO}×), p99 ${p99Ratio}×; ` +
+        `throughput without/with ${throughputRatio}× (target ≤ ${TARGET_RATIO}×)`,
+    );
+    await writeResults('notify', {
+      followers: FOLLOWERS,
+      writers: WRITERS,
+      rounds: ROUNDS,
+      perRound: PER_ROUND,
+      withFollowers,
+      without,
+      throughputWith,
+      throughputWithout,
+      latencyRatio,
+      p99Ratio,
+      throughputRatio,
+      drainMs: drain,
+      target: TARGET_RATIO,
+    });
+  } finally {
+    agent.destroy();
+    await app?.close();
+    await scratch?.close();
+  }
+}
+
+function median(values: number[]): number {
+  return figures(values).median;
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('bench:notify failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);
