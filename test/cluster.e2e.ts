@@ -235,7 +235,14 @@ describe(
         restartedAt = Date.now();
         await cluster.restartRedis();
         // Each node noticed the loss and connected again: its fan-out check went up after the restart.
-        for (const node of cluster.nodes) await waitUntilFanoutUpSince(node, restartedAt);
+        for (const [index, node] of cluster.nodes.entries()) {
+          // A node that stopped answering takes its own output into the failure: why it went is there.
+          await waitUntilFanoutUpSince(node, restartedAt).catch((error: unknown) => {
+            throw new Error(
+              `${String(error)}\n--- node ${index}'s output (end):\n${cluster.output(index).slice(-4000)}`,
+            );
+          });
+        }
         for (let index = 0; index < 3; index++) await cluster.waitUntilHealthy(index);
       });
       console.log(`Redis restart: readers current ${catchUpMs} ms after every node was ready again`);
