@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type ViewerArticleFollows } from '../articles/viewer-article-follows.js';
 import { type ViewerFollows } from '../comments/viewer-follows.js';
-import { type Tx } from '../database/unit-of-work.js';
 
 /** A follow in a list of one's follows, with the essay it belongs to. */
 export interface FollowRow {
@@ -62,9 +61,9 @@ export class FollowsRepository implements ViewerFollows, ViewerArticleFollows {
   }
 
   /** Of these users, those who follow this comment itself. */
-  async findFollowersAmong(tx: Tx, commentId: string, userIds: string[]): Promise<Set<string>> {
+  async findFollowersAmong(commentId: string, userIds: string[]): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();
-    const rows: { userId: string }[] = await tx.query(
+    const rows: { userId: string }[] = await this.dataSource.query(
       `SELECT user_id AS "userId" FROM follows WHERE comment_id = $1 AND user_id = ANY($2::bigint[])`,
       [commentId, userIds],
     );

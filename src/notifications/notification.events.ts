@@ -3,12 +3,23 @@ import { type NotificationDto } from './dto/notification.dto.js';
 /** What the notifications domain records (see src/events/domain-events.ts). */
 declare module '../events/domain-events.js' {
   interface DomainEvents {
-    'notification.created': NotificationCreated;
+    'notifications.created': NotificationsCreated;
   }
 }
 
-/** A notification reached a user's inbox: their own connections hear of it. */
-export interface NotificationCreated {
+/**
+ * Notifications reached users' inboxes (one fan-out: a comment's readers, a decision's author). Only ids: a thousand
+ * followers make one small event, and the live side builds what a recipient is shown only for those connected
+ * ({@link NotificationDelivery}).
+ */
+export interface NotificationsCreated {
+  notificationIds: string[];
+  /** The recipient of each, in the same order. */
+  recipientIds: string[];
+}
+
+/** One notification as its recipient's connections get it. */
+export interface NotificationDelivery {
   recipientId: string;
   /** As the recipient sees it. */
   notification: NotificationDto;

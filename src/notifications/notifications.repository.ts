@@ -127,9 +127,9 @@ export class NotificationsRepository {
     );
   }
 
-  findByIds(tx: Tx, ids: string[]): Promise<NotificationRow[]> {
+  findByIds(ids: string[]): Promise<NotificationRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return tx.query(
+    return this.dataSource.query(
       `SELECT ${NOTIFICATION_COLUMNS} FROM ${NOTIFICATION_FROM} WHERE n.id = ANY($1::bigint[]) ORDER BY n.id`,
       [ids],
     );

@@ -19,6 +19,7 @@ import {
   type UnreadCountDto,
 } from './dto/notification.dto.js';
 import { FollowsRepository } from './follows.repository.js';
+import { type NotificationDelivery } from './notification.events.js';
 import { NotificationMails } from './notification-mails.js';
 import {
   type CommentAudience,
@@ -115,33 +116,41 @@ export class NotificationsService {
   }
 
   /**
-   * Each new notification goes to its recipient's connections with their unread count, after the commit: read in the
-   * inserting transaction (one query for all the comments, one for all the counts), whatever the number of recipients.
+   * After the commit, the live side hears of the new notifications (ids only), and the recipients who want mail get a
+   * mail job, in the inserting transaction. Nothing here grows with more than a statement per fan-out: building what
+   * each recipient is shown waits for {@link deliveries}, asked only for those connected.
    */
   private async announce(tx: Tx, inserted: { id: string; recipientId: string }[]): Promise<void> {
     if (inserted.length === 0) return;
-    const rows = await this.notifications.findByIds(
+    await this.mails.notified(
       tx,
-      inserted.map((n) => n.id),
+      inserted.map((n) => n.recipientId),
     );
+    this.bus.record(tx, {
+      type: 'notifications.created',
+      payload: { notificationIds: inserted.map((n) => n.id), recipientIds: inserted.map((n) => n.recipientId) },
+    });
+  }
+
+  /**
+   * New notifications as their recipients are shown them, with each one's unread count: for the live event, for the
+   * recipients connected (a few queries whatever their number; none when the list is empty).
+   */
+  async deliveries(notificationIds: string[]): Promise<NotificationDelivery[]> {
+    if (notificationIds.length === 0) return [];
+    const rows = await this.notifications.findByIds(notificationIds);
     const recipients = rows.map((r) => r.recipientId);
-    await this.mails.notified(tx, recipients);
     const commentIds = [...new Set(rows.flatMap((r) => (r.commentId ? [r.commentId] : [])))];
-    const viewAs = await this.readerViews.forReaders(commentIds, tx);
-    const unread = await this.notifications.countUnread(recipients, tx);
+    const viewAs = await this.readerViews.forReaders(commentIds);
+    const unread = await this.notifications.countUnread(recipients);
     // A fan-out is about one comment: who among its recipients follows that comment itself.
     const followers =
-      commentIds.length === 1 ? await this.follows.findFollowersAmong(tx, commentIds[0], recipients) : new Set();
-    for (const row of rows) {
-      this.bus.record(tx, {
-        type: 'notification.created',
-        payload: {
-          recipientId: row.recipientId,
-          notification: toNotificationDto(row, viewAs, followers.has(row.recipientId)),
-          unreadCount: unread.get(row.recipientId) ?? 0,
-        },
-      });
-    }
+      commentIds.length === 1 ? await this.follows.findFollowersAmong(commentIds[0], recipients) : new Set<string>();
+    return rows.map((row) => ({
+      recipientId: row.recipientId,
+      notification: toNotificationDto(row, viewAs, followers.has(row.recipientId)),
+      unreadCount: unread.get(row.recipientId) ?? 0,
+    }));
   }
 }
 

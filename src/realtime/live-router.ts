@@ -5,7 +5,6 @@ import { LiveFanoutStatus } from '../common/live-fanout-status.js';
 import { type ArticleEvents, type DomainEvents } from '../events/domain-events.js';
 import { OnDomainEvent } from '../events/on-event.decorator.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { type NotificationCreated } from '../notifications/notification.events.js';
 import {
   type PrivateEventPayloads,
   type RoomEventPayloads,
@@ -52,12 +51,6 @@ export class LiveRouter implements BeforeApplicationShutdown {
   @OnDomainEvent('comment.reported')
   reported({ articleId, comment }: CommentReported): void {
     this.toModerators(articleId, 'moderation.queued', { comment });
-  }
-
-  /** A new notification: its recipient's own connections, in every process, get it with their unread count. */
-  @OnDomainEvent('notification.created')
-  notified({ recipientId, notification, unreadCount }: NotificationCreated): void {
-    this.toUser(recipientId, null, 'notification', { notification, unreadCount });
   }
 
   /** The banned user's connections are told, and a moderator's stop receiving the queue at once. */

@@ -14,6 +14,7 @@ import { Follows, type LeaveAck, REFUSED, type Refusal, refuse } from './follows
 import { type ForumSocket } from './forum-socket.js';
 import { LiveRouter } from './live-router.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { NotificationFanout } from './notification-fanout.js';
 import { Presence } from './presence.js';
 import { SocketAuthentication } from './socket-authentication.js';
 
@@ -27,6 +28,7 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     private readonly live: LiveRouter,
     private readonly stream: ArticleStream,
     private readonly presence: Presence,
+    private readonly notifications: NotificationFanout,
     private readonly admission: ConnectionAdmission,
     private readonly authentication: SocketAuthentication,
     private readonly follows: Follows,
@@ -37,6 +39,7 @@ export class RealtimeGateway implements OnGatewayInit<Server>, OnGatewayConnecti
     this.live.attach(server);
     this.stream.attach(server);
     this.presence.attach(server);
+    this.notifications.attach(server);
     this.admission.attach(server);
     this.authentication.attach(server);
   }

@@ -6,12 +6,14 @@ import { CommonModule } from '../common/common.module.js';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ArticleStream } from './article-stream.js';
 import { CatchUps } from './catch-up.js';
 import { ConnectionAdmission } from './connection-admission.js';
 import { Follows } from './follows.js';
 import { JoinLimits } from './join-limits.js';
 import { LiveRouter } from './live-router.js';
+import { NotificationFanout } from './notification-fanout.js';
 import { Presence } from './presence.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { SocketAuthentication } from './socket-authentication.js';
@@ -21,13 +23,23 @@ import { SocketAuthentication } from './socket-authentication.js';
  * from the event log, presence, and the gateway. Nothing imports this module but the app's.
  */
 @Module({
-  imports: [AuthModule, ArticlesModule, CommentsModule, CommonModule, RateLimitModule, EventsModule, MetricsModule],
+  imports: [
+    AuthModule,
+    ArticlesModule,
+    CommentsModule,
+    CommonModule,
+    RateLimitModule,
+    EventsModule,
+    MetricsModule,
+    NotificationsModule,
+  ],
   providers: [
     LiveRouter,
     ArticleStream,
     CatchUps,
     JoinLimits,
     Presence,
+    NotificationFanout,
     RealtimeGateway,
     ConnectionAdmission,
     SocketAuthentication,
