@@ -63,13 +63,22 @@ export function ArticleView({ slug }: { slug: string }) {
   /** The event numbers the shown essay and thread are current to (-1: not loaded). */
   const seqs = useRef({ article: -1, thread: -1 });
   const generation = useRef(0);
+  /**
+   * Counts the reader's follow changes: a read of the essay sent before one (the read that signing in starts, say) may
+   * answer after it, with the state from before; the change made here then stands.
+   */
+  const followChanges = useRef(0);
 
   const refreshArticle = async () => {
     try {
+      const changesBefore = followChanges.current;
       const fresh = await api.article(slug);
       if (fresh.seq < seqs.current.article) return; // an older read answered late
       seqs.current.article = fresh.seq;
-      setArticle(recent.current.after(fresh.seq).reduce(applyToArticle, fresh));
+      const current = recent.current.after(fresh.seq).reduce(applyToArticle, fresh);
+      setArticle((shown) =>
+        shown && changesBefore !== followChanges.current ? { ...current, following: shown.following } : current,
+      );
       document.title = `${fresh.title} · Essay forum`;
     } catch (e) {
       setError(
@@ -284,6 +293,7 @@ export function ArticleView({ slug }: { slug: string }) {
               hint="Be notified of every new top-level comment on this essay"
               change={async (follow) => {
                 await accountApi.followArticle(slug, follow);
+                followChanges.current += 1;
                 setArticle((a) => a && { ...a, following: follow });
               }}
             />
