@@ -1,21 +1,18 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
- * Notifications remember when they went out by mail (instantly or in a digest), so that each is mailed at most once,
- * and a reader's unread, unmailed ones are found by one small index.
+ * Notifications remember when they went out by mail (instantly or in a digest), so that each is mailed at most once.
+ * No index of its own: a reader's unmailed ones are among their unread ones (notifications_unread_idx), and every
+ * index costs each of a fan-out's thousand inserts.
  */
 export class NotificationMail1764740000000 implements MigrationInterface {
   name = 'NotificationMail1764740000000';
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "notifications" ADD "mailed_at" TIMESTAMP(3) WITH TIME ZONE`);
-    await q.query(
-      `CREATE INDEX "notifications_unmailed_idx" ON "notifications" ("recipient_id") WHERE "mailed_at" IS NULL AND "read_at" IS NULL`,
-    );
   }
 
   public async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX "notifications_unmailed_idx"`);
     await q.query(`ALTER TABLE "notifications" DROP COLUMN "mailed_at"`);
   }
 }

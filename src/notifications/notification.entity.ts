@@ -18,7 +18,6 @@ export const COMMENT_KINDS = ['reply', 'mention', 'quote', 'followed'] as const 
 @Entity({ name: 'notifications' })
 @Index('notifications_recipient_idx', ['recipientId', 'createdAt', 'id'])
 @Index('notifications_unread_idx', ['recipientId'], { where: '"read_at" IS NULL' })
-@Index('notifications_unmailed_idx', ['recipientId'], { where: '"mailed_at" IS NULL AND "read_at" IS NULL' })
 @Index('notifications_comment_recipient_key', ['commentId', 'recipientId'], {
   unique: true,
   where: `"kind" IN ('reply', 'mention', 'quote', 'followed')`,
