@@ -13,35 +13,38 @@ interface Recipient {
 
 /** The mail that verifies a new address: the link, and what to do if the reader did not ask for it. */
 export function verificationMail(to: Recipient, link: string): MailMessage {
-  const subject = 'Confirm your e-mail address for the essay forum';
-  const greeting = `Hello ${to.displayName} (@${to.username}),`;
-  const ask = 'Please confirm that this is your e-mail address by opening this link (it works for 48 hours):';
-  const notYou = 'If you did not give this address to the forum, ignore this mail: nothing will be sent to you again.';
-  return {
-    to: to.email,
-    subject,
-    text: `${greeting}\n\n${ask}\n\n${link}\n\n${notYou}\n`,
-    html: htmlMail([escapeHtml(greeting), escapeHtml(ask), escapeHtml(notYou)], {
-      href: link,
-      label: 'Confirm my e-mail address',
-    }),
-  };
+  return linkMail(to, link, {
+    subject: 'Confirm your e-mail address for the essay forum',
+    ask: 'Please confirm that this is your e-mail address by opening this link (it works for 48 hours):',
+    notYou: 'If you did not give this address to the forum, ignore this mail: nothing will be sent to you again.',
+    label: 'Confirm my e-mail address',
+  });
 }
 
 /** The mail with a password reset link. */
 export function passwordResetMail(to: Recipient, link: string): MailMessage {
-  const subject = 'Reset your password on the essay forum';
+  return linkMail(to, link, {
+    subject: 'Reset your password on the essay forum',
+    ask: 'Someone (we hope you) asked to reset your password. Choose a new one here (the link works for one hour, once):',
+    notYou: 'If it was not you, ignore this mail: your password stays as it is.',
+    label: 'Choose a new password',
+  });
+}
+
+/** A mail whose point is one link: a greeting, what the link does, what to do if the reader did not ask for it. */
+function linkMail(
+  to: Recipient,
+  link: string,
+  words: { subject: string; ask: string; notYou: string; label: string },
+): MailMessage {
   const greeting = `Hello ${to.displayName} (@${to.username}),`;
-  const ask =
-    'Someone (we hope you) asked to reset your password. Choose a new one here (the link works for one hour, once):';
-  const notYou = 'If it was not you, ignore this mail: your password stays as it is.';
   return {
     to: to.email,
-    subject,
-    text: `${greeting}\n\n${ask}\n\n${link}\n\n${notYou}\n`,
-    html: htmlMail([escapeHtml(greeting), escapeHtml(ask), escapeHtml(notYou)], {
+    subject: words.subject,
+    text: `${greeting}\n\n${words.ask}\n\n${link}\n\n${words.notYou}\n`,
+    html: htmlMail([escapeHtml(greeting), escapeHtml(words.ask), escapeHtml(words.notYou)], {
       href: link,
-      label: 'Choose a new password',
+      label: words.label,
     }),
   };
 }

@@ -7,12 +7,12 @@ import {
   EMAIL_NOTIFICATIONS,
   type EmailNotifications,
   PASSWORD_MAX,
-  PASSWORD_MIN,
 } from '../api.js';
 import { account, accountChanged, session } from '../session.js';
 import { useStore } from '../store.js';
 import { askToSignIn } from '../ui.js';
 import { FormError } from './FormError.js';
+import { NewPasswordField } from './NewPasswordField.js';
 
 const SETTINGS: Record<EmailNotifications, { label: string; explained: string }> = {
   off: { label: 'Off', explained: 'No mail: your notifications wait for you here.' },
@@ -222,21 +222,7 @@ function PasswordForm() {
           onInput={(e) => setCurrent(e.currentTarget.value)}
         />
       </label>
-      <label>
-        <span>
-          New password <span class="hint">(at least {PASSWORD_MIN} characters)</span>
-        </span>
-        <input
-          name="newPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN}
-          maxLength={PASSWORD_MAX}
-          value={next}
-          onInput={(e) => setNext(e.currentTarget.value)}
-        />
-      </label>
+      <NewPasswordField name="newPassword" value={next} onInput={setNext} />
       <p class="hint">Changing it signs you out everywhere else.</p>
       <FormError message={form.error} />
       <Done message={form.done} />

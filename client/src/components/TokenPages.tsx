@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { accountApi, ApiError, PASSWORD_MAX, PASSWORD_MIN } from '../api.js';
+import { accountApi, ApiError } from '../api.js';
 import { queryParameter } from '../router.js';
 import { accountChanged, loadSession, session } from '../session.js';
 import { askToSignIn } from '../ui.js';
 import { FormError } from './FormError.js';
+import { NewPasswordField } from './NewPasswordField.js';
 
 /**
  * The address of a mailed link, without its token: once the page has read it, the token leaves the address bar and
@@ -105,21 +106,7 @@ export function ResetPasswordView() {
       <h1 id="reset-title">Choose a new password</h1>
       {token ? (
         <form class="settings-block" onSubmit={(e) => void save(e)} aria-labelledby="reset-title">
-          <label>
-            <span>
-              New password <span class="hint">(at least {PASSWORD_MIN} characters)</span>
-            </span>
-            <input
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={PASSWORD_MIN}
-              maxLength={PASSWORD_MAX}
-              value={password}
-              onInput={(e) => setPassword(e.currentTarget.value)}
-            />
-          </label>
+          <NewPasswordField name="password" value={password} onInput={setPassword} />
           <FormError message={error} />
           <button type="submit" class="primary" disabled={busy}>
             Set the new password
