@@ -86,6 +86,22 @@ describe('account e-mail', () => {
     assert.equal(verified.body.account.emailVerified, true);
   });
 
+  it('mails the link again on request: the new link works, the earlier one no longer; nothing to resend is a 4xx', async () => {
+    const account = await newUser(t);
+    const email = address('resend');
+    const resend = () => t.http.post('/api/auth/verify-email/resend').set(auth(account));
+    assert.equal((await resend()).status, 400, 'no address yet');
+    await setEmail(account, email).expect(200);
+    const firstToken = tokenIn((await smtp.waitFor(email)).text, '/verify-email');
+    await resend().expect(202);
+    const secondToken = tokenIn((await smtp.waitFor(email, 2)).text, '/verify-email');
+    assert.notEqual(secondToken, firstToken);
+    assert.equal((await t.http.post('/api/auth/verify-email').send({ token: firstToken })).status, 400);
+    await t.http.post('/api/auth/verify-email').send({ token: secondToken }).expect(200);
+    assert.equal((await resend()).status, 409, 'verified already');
+    assert.equal((await t.http.post('/api/auth/verify-email/resend')).status, 401);
+  });
+
   it('refuses an address another account verified (409), and unknown or malformed tokens (400)', async () => {
     const { email } = await verifiedUser();
     const other = await newUser(t);

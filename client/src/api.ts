@@ -239,6 +239,7 @@ export interface AccountChange {
 export const accountApi = {
   update: (change: AccountChange) => request<UserAccountDto>('PATCH', '/auth/me', change),
   verifyEmail: (token: string) => request<UserAccountDto>('POST', '/auth/verify-email', { token }),
+  resendVerification: () => request<void>('POST', '/auth/verify-email/resend'),
   changePassword: (currentPassword: string, newPassword: string) =>
     request<void>('POST', '/auth/password', { currentPassword, newPassword }),
   requestReset: (email: string) => request<void>('POST', '/auth/password-reset', { email }),

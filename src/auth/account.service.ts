@@ -32,6 +32,8 @@ const HOUR = 3_600_000;
  * used to flood someone's mailbox. Beyond it the request still answers 202 (the same answer as ever) and mails nothing.
  */
 const RESET_MAILS_PER_ADDRESS_PER_HOUR = 3;
+/** Verification links a user may ask to be mailed again in an hour. */
+const VERIFY_MAILS_PER_HOUR = 3;
 
 const BAD_LINK = 'The link is unknown, was used already, or has expired.';
 
@@ -101,6 +103,39 @@ export class AccountService {
       details: { removed: email === null },
     });
     if (!email || !emailKey) return;
+    await this.mailVerificationLink(tx, user, email, emailKey);
+  }
+
+  /**
+   * Mails a fresh verification link to the user's unverified address (the earlier link stops working): for a mail
+   * that went astray. At most VERIFY_MAILS_PER_HOUR an hour per user (429 after), so that it cannot bomb an address.
+   * No address: 400; a verified one: 409.
+   */
+  async resendVerification(viewer: Viewer): Promise<void> {
+    const userId = signedIn(viewer);
+    const known = await this.users.findById(userId);
+    if (!known) throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
+    if (!known.email)
+      throw new DomainError(ErrorCode.ValidationFailed, 'There is no address to verify: give one first.');
+    if (known.emailVerified) throw new DomainError(ErrorCode.Conflict, 'That address is verified already.');
+    const limit = Math.max(1, Math.round(VERIFY_MAILS_PER_HOUR * this.config.rateLimitFactor));
+    const count = await this.rateLimits.hit(`verify-mail:${userId}`, HOUR, limit, HOUR);
+    if (count.blockedLeftMs > 0)
+      throw new DomainError(
+        ErrorCode.RateLimited,
+        'Verification links were sent several times in the last hour; try again later.',
+        Math.ceil(count.blockedLeftMs / 1000),
+      );
+    await this.uow.run(async (tx) => {
+      // The address as it is now, locked: a change meanwhile makes this link one for the new address, or none.
+      const user = await this.users.findForUpdate(tx, userId);
+      if (!user?.email || !user.emailKey || user.emailVerified) return;
+      await this.mailVerificationLink(tx, user, user.email, user.emailKey);
+    });
+  }
+
+  /** A new verification token for this address (replacing any earlier one), mailed to it. */
+  private async mailVerificationLink(tx: Tx, user: UserEntity, email: string, emailKey: string): Promise<void> {
     const token = newToken();
     await this.tokens.replace(tx, {
       userId: user.id,

@@ -111,6 +111,22 @@ export class AuthController {
     return this.accounts.verifyEmail(body.token);
   }
 
+  @Post('auth/verify-email/resend')
+  @HttpCode(202)
+  @SignedIn()
+  @RateLimited()
+  @ApiOperation({
+    summary: 'Mail the verification link again to your unverified address',
+    description:
+      'The earlier link stops working. No address: 400; already verified: 409; more than 3 an hour: 429 (a mail that ' +
+      'went astray, not a way to fill an inbox).',
+  })
+  @ApiAcceptedResponse()
+  @ApiErrorResponses(400, 401, 409, 429)
+  async resendVerification(@CurrentViewer() viewer: Viewer): Promise<void> {
+    await this.accounts.resendVerification(viewer);
+  }
+
   @Post('auth/password')
   @HttpCode(204)
   @SignedIn()

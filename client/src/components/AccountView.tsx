@@ -98,13 +98,11 @@ function EmailForm() {
       return address ? `We sent a link to ${address}: open it to verify the address.` : 'The address is removed.';
     }, 'The address could not be saved; try again.');
   };
-  // The server mails a link only when the address changes: to send it again, the address is removed and set again.
   const resend = () => {
     const address = settings.email;
     if (!address) return;
     void form.run(async () => {
-      await accountApi.update({ email: null });
-      accountChanged(await accountApi.update({ email: address }));
+      await accountApi.resendVerification();
       return `We sent a new link to ${address}; earlier links no longer work.`;
     }, 'The link could not be sent; try again.');
   };
