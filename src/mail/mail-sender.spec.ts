@@ -20,19 +20,19 @@ function senderWithLog(env: Record<string, string>, jobs: FakeJobQueue): { sut: 
 }
 
 describe('MailSender', () => {
-  it('without SMTP_URL registers no task (so no worker starts) and says once that no mail is sent', () => {
+  it('without SMTP_URL registers no mail task and says once that no mail is sent', async () => {
     const jobs = new FakeJobQueue();
     const { sut, lines } = senderWithLog({}, jobs);
-    sut.onModuleInit();
+    await sut.onModuleInit();
     sut.onModuleDestroy();
     assert.equal(jobs.tasks.size, 0);
     assert.deepEqual(lines, ['SMTP_URL is not set: no mail is sent (no verification, reset or notification mail)']);
   });
 
-  it('with SMTP_URL runs the mail.send jobs', () => {
+  it('with SMTP_URL runs the mail.send jobs', async () => {
     const jobs = new FakeJobQueue();
     const { sut, lines } = senderWithLog({ SMTP_URL: 'smtp://127.0.0.1:2525' }, jobs);
-    sut.onModuleInit();
+    await sut.onModuleInit();
     assert.deepEqual([...jobs.tasks.keys()], ['mail.send']);
     assert.deepEqual(lines, []);
     sut.onModuleDestroy();

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { AppConfig } from '../config/app-config.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { type MailMessage } from './mail-message.js';
@@ -12,7 +12,7 @@ import { SEND_MAIL_TASK } from './mail-outbox.js';
  * completion being committed: a crash or a lost database connection exactly then sends that mail again at the retry
  * (at least once, never lost; SMTP offers nothing better without the server's help).
  *
- * Without SMTP_URL no handler is registered (so no worker starts) and the start says once that no mail is sent.
+ * Without SMTP_URL no mail task is registered and the start says once that no mail is sent.
  */
 @Injectable()
 export class MailSender implements OnModuleInit, OnModuleDestroy {
@@ -24,13 +24,15 @@ export class MailSender implements OnModuleInit, OnModuleDestroy {
     private readonly jobs: JobQueue,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     if (this.config.smtpUrl === null) {
       this.logger.log('SMTP_URL is not set: no mail is sent (no verification, reset or notification mail)');
       return;
     }
     // One connection per message (no pool): mail is rare, and a connection kept open would outlive an SMTP restart.
-    // Timeouts bound how long one attempt can hold the worker.
+    // Timeouts bound how long one attempt can hold the worker. Loaded here, not at the top: a start without SMTP_URL
+    // (every test app but the mail suites' and many a development start) does not pay for loading it.
+    const nodemailer = (await import('nodemailer')).default;
     this.transport = nodemailer.createTransport({
       url: this.config.smtpUrl,
       connectionTimeout: 10_000,
