@@ -12,9 +12,11 @@ import { openScratchDatabase, postgresVersion, type ScratchDatabase } from './su
 import { type Figures, figures, ratio } from './support/stats.js';
 
 /**
- * `npm run bench:notify`: what notifying costs the writer. Top-level comments posted to an essay that 1,000 readers
- * follow (each post owes 1,000 `followed` notifications) against the same posts to an essay nobody follows, in
- * alternating rounds in one run, with WRITERS posting at once. Notifying is asynchronous (a job queued in the post's
+ * `npm run bench:notify`: what notifying costs the writer, in rotating rounds in one run, WRITERS posting at once.
+ * Two comparisons: replies in a thread of an essay that 1,000 readers follow against replies in a thread of an essay
+ * nobody follows (the issue's case: essay followers hear of top-level comments only, so a reply notifies its parent's
+ * author), and the worst case, top-level comments to the followed essay (each owes 1,000 `followed` notifications)
+ * against top-level comments to the other. Notifying is asynchronous (a job queued in the post's
  * transaction, run after its commit), so the target is that posting with followers is at most 1.3× slower (median
  * latency) than without, and keeps at least 1/1.3 of the throughput; the time until every notification of a round is
  * in place is printed beside it.
@@ -36,13 +38,22 @@ const BODY =
 interface Side {
   slug: string;
   articleId: string;
+  /** Replies under this comment; null: top-level comments. */
+  parentId: string | null;
   latencies: number[];
   /** Posts per second of each round. */
   throughputs: number[];
 }
 
-function post(agent: http.Agent, port: number, slug: string, token: string, body: string): Promise<void> {
-  const payload = JSON.stringify({ body });
+function post(
+  agent: http.Agent,
+  port: number,
+  slug: string,
+  token: string,
+  body: string,
+  parentId: string | null,
+): Promise<void> {
+  const payload = JSON.stringify(parentId ? { body, parentId } : { body });
   return new Promise((resolve, reject) => {
     const request = http.request(
       {
@@ -81,6 +92,7 @@ async function round(
   slug: string,
   tokens: string[],
   count: number,
+  parentId: string | null = null,
 ): Promise<{ latencies: number[]; perSecond: number }> {
   const latencies: number[] = [];
   let next = 0;
@@ -90,7 +102,7 @@ async function round(
       while (next < count) {
         next += 1;
         const sent = performance.now();
-        await post(agent, port, slug, token, `${BODY} (${next})`);
+        await post(agent, port, slug, token, `${BODY} (${next})`, parentId);
         latencies.push(performance.now() - sent);
       }
     }),
@@ -153,23 +165,48 @@ async function main(): Promise<void> {
       tokens.push(((await answer.json()) as { token: string }).token);
     }
 
-    // Warm up both paths (JIT, pools, the job queue's worker) before anything is timed.
+    // Warm up every path (JIT, pools, the job queue's worker) before anything is timed.
     await round(agent, port, followed.slug, tokens, WARM_UP);
     await round(agent, port, plain.slug, tokens, WARM_UP);
     let posted = WARM_UP;
     await drained(dataSource, followed.id, posted);
+    // The thread the replies go to: a top-level comment of the followed essay (its 1,000 notifications counted too).
+    await post(agent, port, followed.slug, tokens[0], BODY, null);
+    posted += 1;
+    const threadRows: { id: string }[] = await dataSource.query(
+      'SELECT id FROM comments WHERE article_id = $1 AND parent_id IS NULL ORDER BY id DESC LIMIT 1',
+      [followed.id],
+    );
+    const thread = threadRows[0].id;
+    await round(agent, port, followed.slug, tokens, WARM_UP, thread);
+    // And its baseline: replies in a thread of the essay nobody follows, by the same author.
+    await post(agent, port, plain.slug, tokens[0], BODY, null);
+    const plainRows: { id: string }[] = await dataSource.query(
+      'SELECT id FROM comments WHERE article_id = $1 AND parent_id IS NULL ORDER BY id DESC LIMIT 1',
+      [plain.id],
+    );
+    const plainThread = plainRows[0].id;
+    await round(agent, port, plain.slug, tokens, WARM_UP, plainThread);
 
-    const sides: Record<'followed' | 'plain', Side> = {
-      followed: { slug: followed.slug, articleId: followed.id, latencies: [], throughputs: [] },
-      plain: { slug: plain.slug, articleId: plain.id, latencies: [], throughputs: [] },
+    type Name = 'followed' | 'reply' | 'plain' | 'plainReply';
+    const sides: Record<Name, Side> = {
+      followed: { slug: followed.slug, articleId: followed.id, parentId: null, latencies: [], throughputs: [] },
+      reply: { slug: followed.slug, articleId: followed.id, parentId: thread, latencies: [], throughputs: [] },
+      plain: { slug: plain.slug, articleId: plain.id, parentId: null, latencies: [], throughputs: [] },
+      plainReply: { slug: plain.slug, articleId: plain.id, parentId: plainThread, latencies: [], throughputs: [] },
     };
+    const orders: Name[][] = [
+      ['followed', 'reply', 'plain', 'plainReply'],
+      ['plainReply', 'followed', 'reply', 'plain'],
+      ['plain', 'plainReply', 'followed', 'reply'],
+      ['reply', 'plain', 'plainReply', 'followed'],
+    ];
     const drains: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      // Alternate which side goes first, so neither always runs on a warmer (or more loaded) machine.
-      const order: ('followed' | 'plain')[] = r % 2 === 0 ? ['followed', 'plain'] : ['plain', 'followed'];
-      for (const name of order) {
+      // Rotate which side goes first, so none always runs on a warmer (or more loaded) machine.
+      for (const name of orders[r % orders.length]) {
         const side = sides[name];
-        const result = await round(agent, port, side.slug, tokens, PER_ROUND);
+        const result = await round(agent, port, side.slug, tokens, PER_ROUND, side.parentId);
         side.latencies.push(...result.latencies);
         side.throughputs.push(result.perSecond);
         if (name === 'followed') {
@@ -180,12 +217,18 @@ async function main(): Promise<void> {
     }
 
     const withFollowers: Figures = figures(sides.followed.latencies);
+    const replies: Figures = figures(sides.reply.latencies);
     const without: Figures = figures(sides.plain.latencies);
     const throughputWith = median(sides.followed.throughputs);
+    const throughputReplies = median(sides.reply.throughputs);
     const throughputWithout = median(sides.plain.throughputs);
     const latencyRatio = ratio(withFollowers.median, without.median);
     const p99Ratio = ratio(withFollowers.p99, without.p99);
     const throughputRatio = ratio(throughputWithout, throughputWith);
+    const repliesWithout: Figures = figures(sides.plainReply.latencies);
+    const throughputRepliesWithout = median(sides.plainReply.throughputs);
+    const replyLatencyRatio = ratio(replies.median, repliesWithout.median);
+    const replyThroughputRatio = ratio(throughputRepliesWithout, throughputReplies);
     const drain = figures(drains);
     console.log(
       `\nPosting a top-level comment, ${WRITERS} writers at once, ${ROUNDS} rounds of ${PER_ROUND} posts per side ` +
@@ -195,14 +238,24 @@ async function main(): Promise<void> {
       `  to an essay ${FOLLOWERS.toLocaleString('en-US')} readers follow: median ${withFollowers.median} ms, p99 ${withFollowers.p99} ms, ${throughputWith.toFixed(1)} posts/s`,
     );
     console.log(
+      `  a reply in a thread of that essay (notifies its parent's author; essay followers hear of top-level comments only): median ${replies.median} ms, p99 ${replies.p99} ms, ${throughputReplies.toFixed(1)} posts/s`,
+    );
+    console.log(
+      `  a reply in a thread of the essay nobody follows: median ${repliesWithout.median} ms, p99 ${repliesWithout.p99} ms, ${throughputRepliesWithout.toFixed(1)} posts/s`,
+    );
+    console.log(
       `  to an essay nobody follows:     median ${without.median} ms, p99 ${without.p99} ms, ${throughputWithout.toFixed(1)} posts/s`,
     );
     console.log(
       `  every notification of a round in place ${drain.median} ms (median; max ${drain.max} ms) after its last post`,
     );
     console.log(
-      `\n  latency with/without followers: median ${latencyRatio}× (target ≤ ${TARGET_RATIO}×), p99 ${p99Ratio}×; ` +
-        `throughput without/with ${throughputRatio}× (target ≤ ${TARGET_RATIO}×)`,
+      `\n  top-level comment, latency with/without followers: median ${latencyRatio}× (target ≤ ${TARGET_RATIO}×), ` +
+        `p99 ${p99Ratio}×; throughput without/with ${throughputRatio}× (target ≤ ${TARGET_RATIO}×)`,
+    );
+    console.log(
+      `  reply in the followed essay, against a reply in the other: median ${replyLatencyRatio}× (target ≤ ${TARGET_RATIO}×); ` +
+        `throughput ${replyThroughputRatio}× (target ≤ ${TARGET_RATIO}×)`,
     );
     await writeResults('notify', {
       followers: FOLLOWERS,
@@ -210,7 +263,13 @@ async function main(): Promise<void> {
       rounds: ROUNDS,
       perRound: PER_ROUND,
       withFollowers,
+      replies,
+      repliesWithout,
       without,
+      throughputReplies,
+      throughputRepliesWithout,
+      replyLatencyRatio,
+      replyThroughputRatio,
       throughputWith,
       throughputWithout,
       latencyRatio,
