@@ -8,18 +8,25 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /**
  * Why the browser suites cannot run here, or false when they can. Without Chromium they are skipped only outside CI:
- * in CI (`CI` set, as .ci/run installs Chromium) a missing browser is a failure, not a skip.
+ * in CI (`CI` set, as .ci/run installs Chromium) a missing browser is a failure, not a skip. A client that was not
+ * built fails the suite here, as its file is loaded, before it starts an app: found later, in `before`, the app it had
+ * started beside the browser was never closed, and the test process waited on its connections for good.
  */
 export function browserSkipReason(): string | false {
-  if (existsSync(CHROMIUM) || process.env.CI) return false;
-  return `no Chromium at ${CHROMIUM} (apt-get install chromium); browser tests skipped outside CI`;
+  if (!existsSync(CHROMIUM) && !process.env.CI)
+    return `no Chromium at ${CHROMIUM} (apt-get install chromium); browser tests skipped outside CI`;
+  requireBuiltClient();
+  return false;
+}
+
+function requireBuiltClient(): void {
+  if (!existsSync(path.join(DEFAULT_CLIENT_DIR, 'index.html')))
+    throw new Error(`The web client is not built (${DEFAULT_CLIENT_DIR}): run \`npm run build\` first.`);
 }
 
 /** Headless Chromium as this machine needs it: no sandbox (root), no background traffic, a fresh profile. */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(path.join(DEFAULT_CLIENT_DIR, 'index.html'))) {
-    throw new Error(`The web client is not built (${DEFAULT_CLIENT_DIR}): run \`npm run build\` first.`);
-  }
+  requireBuiltClient();
   // playwright-core gives every launch a new, empty --user-data-dir of its own.
   return chromium.launch({
     executablePath: CHROMIUM,
