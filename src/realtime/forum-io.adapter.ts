@@ -58,6 +58,7 @@ export class ForumIoAdapter extends IoAdapter {
         this.log.warn(`redis: ${error.message}`);
       });
       await client.connect();
+      handlePublishFailures(client);
       this.options.status.attach(() => ({ mode: 'redis', up: up && client.isReady, since }));
       this.closers.push(() => client.quit());
       this.adapterFactory = createRedisStreamsAdapter(client) as ServerOptions['adapter'];
@@ -98,4 +99,19 @@ export class ForumIoAdapter extends IoAdapter {
       ]);
     }
   }
+}
+
+/**
+ * The Redis streams adapter sends its server-side events (presence's question, a notification fan-out's ids) with a
+ * PUBLISH whose promise it drops: when Redis goes away with one in flight, the promise rejects with nobody to hear it,
+ * and Node ends the process (seen when Redis restarted under load). Every PUBLISH promise gets a handler here; a
+ * caller that awaits one still sees its failure. A lost server-side event is what a Redis outage costs anyway.
+ */
+function handlePublishFailures(client: { publish: (...args: never[]) => Promise<unknown> }): void {
+  const publish = client.publish.bind(client);
+  client.publish = (...args: never[]) => {
+    const sent = publish(...args);
+    sent.catch(() => undefined);
+    return sent;
+  };
 }
