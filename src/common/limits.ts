@@ -39,6 +39,8 @@ export const PAGE_LIMIT_DEFAULT = 20;
 export const PAGE_LIMIT_MAX = 100;
 /** Notification ids one mark-read request may name (without ids it marks every one). */
 export const MARK_READ_IDS_MAX = 100;
+/** Essays and threads one user may follow at once (then they unfollow some first). */
+export const FOLLOWS_MAX = 5_000;
 /** Reply levels a thread request may ask for at once. */
 export const THREAD_DEPTH_DEFAULT = 3;
 export const THREAD_DEPTH_MAX = 10;

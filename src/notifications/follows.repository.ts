@@ -19,17 +19,30 @@ export interface FollowPosition {
   id: string;
 }
 
+export type FollowOutcome = 'followed' | 'already' | 'full';
+
 /** Every query on follows; it gives articles and comments the viewer's own follows (their `following`). */
 @Injectable()
 export class FollowsRepository implements ViewerFollows, ViewerArticleFollows {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Follows an essay (commentId null) or a thread; following again changes nothing (the partial unique indexes). */
-  async follow(userId: string, articleId: string, commentId: string | null): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO follows (user_id, article_id, comment_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-      [userId, articleId, commentId],
+  /**
+   * Follows an essay (commentId null) or a thread, unless the user follows `max` already: `followed`, `already` (it
+   * was followed: nothing changes, the partial unique indexes) or `full`. The count is read in the statement; two
+   * follows at the same moment may pass it by one.
+   */
+  async follow(userId: string, articleId: string, commentId: string | null, max: number): Promise<FollowOutcome> {
+    const inserted: unknown[] = await this.dataSource.query(
+      `INSERT INTO follows (user_id, article_id, comment_id)
+       SELECT $1, $2, $3 WHERE (SELECT count(*) FROM follows WHERE user_id = $1) < $4
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [userId, articleId, commentId, max],
     );
+    if (inserted.length > 0) return 'followed';
+    const already = commentId
+      ? (await this.findFollowedComments(userId, [commentId])).has(commentId)
+      : await this.followsArticle(userId, articleId);
+    return already ? 'already' : 'full';
   }
 
   async unfollowArticle(userId: string, articleId: string): Promise<void> {

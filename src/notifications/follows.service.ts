@@ -3,6 +3,7 @@ import { ArticlesService } from '../articles/articles.service.js';
 import { type Viewer } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { isId, parseId } from '../common/ids.js';
+import { FOLLOWS_MAX } from '../common/limits.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
 import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
@@ -10,7 +11,7 @@ import { CommentAccess } from '../comments/comment-access.js';
 import { type CommentRow, CommentsRepository } from '../comments/comments.repository.js';
 import { ReaderViews } from '../comments/reader-views.js';
 import { type FollowPageDto } from './dto/notification.dto.js';
-import { type FollowPosition, FollowsRepository } from './follows.repository.js';
+import { type FollowOutcome, type FollowPosition, FollowsRepository } from './follows.repository.js';
 import { requireSignedIn } from './signed-in-user.js';
 
 /**
@@ -30,7 +31,7 @@ export class FollowsService {
   async followArticle(slug: string, viewer: Viewer): Promise<void> {
     const userId = requireSignedIn(viewer);
     const article = await this.articles.requireBySlug(slug);
-    await this.follows.follow(userId, article.id, null);
+    refuseWhenFull(await this.follows.follow(userId, article.id, null, FOLLOWS_MAX));
   }
 
   async unfollowArticle(slug: string, viewer: Viewer): Promise<void> {
@@ -42,7 +43,7 @@ export class FollowsService {
   async followComment(rawId: string, viewer: Viewer): Promise<void> {
     const userId = requireSignedIn(viewer);
     const comment = await this.requireVisible(rawId, viewer);
-    await this.follows.follow(userId, comment.articleId, comment.id);
+    refuseWhenFull(await this.follows.follow(userId, comment.articleId, comment.id, FOLLOWS_MAX));
   }
 
   /** A comment the viewer can no longer see may still be unfollowed (a follow never outlives the viewer's wish). */
@@ -85,4 +86,13 @@ export class FollowsService {
 
 function readPosition([createdAt, id]: unknown[]): FollowPosition | null {
   return typeof createdAt === 'string' && isId(id) ? { createdAt, id } : null;
+}
+
+/** A follow past FOLLOWS_MAX is a 409 that says what to do; following again what one follows is fine. */
+function refuseWhenFull(outcome: FollowOutcome): void {
+  if (outcome === 'full')
+    throw new DomainError(
+      ErrorCode.Conflict,
+      `You follow ${FOLLOWS_MAX.toLocaleString('en-US')} essays and threads already: unfollow some first.`,
+    );
 }

@@ -56,9 +56,12 @@ export class NotificationsController {
   @HttpCode(204)
   @SignedIn()
   @RateLimited()
-  @ApiOperation({ summary: 'Follow an essay: every new top-level comment notifies you (idempotent)' })
+  @ApiOperation({
+    summary: 'Follow an essay: every new top-level comment notifies you (idempotent)',
+    description: 'One follows at most 5,000 essays and threads: past that, 409.',
+  })
   @ApiNoContentResponse()
-  @ApiErrorResponses(401, 403, 404, 429)
+  @ApiErrorResponses(401, 403, 404, 409, 429)
   followArticle(@Param('slug') slug: string, @CurrentViewer() viewer: Viewer): Promise<void> {
     return this.follows.followArticle(slug, viewer);
   }
@@ -78,9 +81,12 @@ export class NotificationsController {
   @HttpCode(204)
   @SignedIn()
   @RateLimited()
-  @ApiOperation({ summary: 'Follow a thread: every new comment anywhere under this one notifies you (idempotent)' })
+  @ApiOperation({
+    summary: 'Follow a thread: every new comment anywhere under this one notifies you (idempotent)',
+    description: 'One follows at most 5,000 essays and threads: past that, 409.',
+  })
   @ApiNoContentResponse()
-  @ApiErrorResponses(401, 403, 404, 429)
+  @ApiErrorResponses(401, 403, 404, 409, 429)
   followComment(@Param('id') id: string, @CurrentViewer() viewer: Viewer): Promise<void> {
     return this.follows.followComment(id, viewer);
   }

@@ -8,6 +8,7 @@ import { CommentWritesService } from '../comments/comment-writes.service.js';
 import { type CommentDto } from '../comments/dto/comment.dto.js';
 import { ModerationService } from '../moderation/moderation.service.js';
 import { type NotificationDto } from './dto/notification.dto.js';
+import { FollowsRepository } from './follows.repository.js';
 import { FollowsService } from './follows.service.js';
 import { NotificationsService } from './notifications.service.js';
 
@@ -279,6 +280,20 @@ describe('notification rules (the fan-out and the inbox on the real database)', 
     assert.equal(await sut.notifyAboutComment(comment.id, 'named'), 0, 'not while readers cannot see it');
     await moderation.act('approve', comment.id, undefined, moderator.viewer);
     assert.equal((await waitFor(ben, (n) => n.comment?.id === comment.id)).kind, 'mention');
+  });
+
+  it('follows up to the cap: one more is refused, following again what one follows is not', async () => {
+    const repository = context.app.get(FollowsRepository);
+    const who = await reader();
+    const [first, second, third] = [await fx.newArticle(), await fx.newArticle(), await fx.newArticle()];
+    assert.equal(await repository.follow(who.id, first.id, null, 2), 'followed');
+    assert.equal(await repository.follow(who.id, second.id, null, 2), 'followed');
+    assert.equal(await repository.follow(who.id, third.id, null, 2), 'full');
+    assert.equal(await repository.follow(who.id, first.id, null, 2), 'already');
+    assert.equal(await repository.followsArticle(who.id, third.id), false);
+    // Through the service (cap FOLLOWS_MAX): following again is idempotent.
+    await follows.followArticle(first.slug, who.viewer);
+    assert.equal(await repository.followsArticle(who.id, first.id), true);
   });
 
   it('counts unread notifications and marks some or all read, never another user’s', async () => {
