@@ -24,7 +24,7 @@ import {
 import { PasswordHasher } from './password-hasher.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { hashToken, newToken } from './tokens.js';
-import { type Viewer, requireWriter } from './viewer.js';
+import { requireSignedIn, requireWriter, type Viewer } from './viewer.js';
 
 const HOUR = 3_600_000;
 /**
@@ -72,7 +72,7 @@ export class AccountService {
    * has verified is a 409 (it would find two accounts for one address at a password reset).
    */
   async update(viewer: Viewer, input: UpdateMeDto): Promise<UserAccountDto> {
-    const userId = signedIn(viewer);
+    const userId = requireSignedIn(viewer);
     const user = await this.uow.run(async (tx) => {
       const user = await this.users.findForUpdate(tx, userId);
       if (!user) throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
@@ -112,7 +112,7 @@ export class AccountService {
    * No address: 400; a verified one: 409.
    */
   async resendVerification(viewer: Viewer): Promise<void> {
-    const userId = signedIn(viewer);
+    const userId = requireSignedIn(viewer);
     const known = await this.users.findById(userId);
     if (!known) throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
     if (!known.email)
@@ -166,7 +166,7 @@ export class AccountService {
    * ends (a thief signed in elsewhere is signed out); the one asking stays signed in. Open reset links stop working.
    */
   async changePassword(viewer: Viewer, sessionToken: string | undefined, input: ChangePasswordDto): Promise<void> {
-    const userId = signedIn(viewer);
+    const userId = requireSignedIn(viewer);
     const user = await this.users.findById(userId);
     if (!user || !(await this.hasher.verify(user.passwordHash, input.currentPassword)))
       throw new DomainError(ErrorCode.Forbidden, 'The current password is wrong.');
@@ -240,10 +240,4 @@ export class AccountService {
     for (const sessionId of await this.sessions.deleteForUser(tx, userId, keepTokenHash))
       this.bus.record(tx, { type: 'session.ended', payload: { sessionId } });
   }
-}
-
-/** Account settings need a user, banned or not (a banned user may still fix their address or password). */
-function signedIn(viewer: Viewer): string {
-  if (!viewer.userId) throw new DomainError(ErrorCode.Unauthenticated, 'Sign in first.');
-  return viewer.userId;
 }

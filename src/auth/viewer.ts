@@ -17,15 +17,24 @@ export function isModerator(viewer: Viewer): boolean {
 }
 
 /**
+ * The gate for what is one's own and seen by nobody else (account settings, an inbox, one's follows): signed in
+ * (401), banned or not. Returns the user's id.
+ */
+export function requireSignedIn(viewer: Viewer): string {
+  if (!viewer.userId) throw new DomainError(ErrorCode.Unauthenticated, 'Sign in first.');
+  return viewer.userId;
+}
+
+/**
  * The one gate for writing: signed in (401) and not banned (403, saying until when). Returns the user's id.
  */
 export function requireWriter(viewer: Viewer): string {
-  if (!viewer.userId) throw new DomainError(ErrorCode.Unauthenticated, 'Sign in first.');
+  const userId = requireSignedIn(viewer);
   if (viewer.ban) {
     const until = viewer.ban.until ? `until ${viewer.ban.until.toISOString()}` : 'without an end date';
     throw new DomainError(ErrorCode.Forbidden, `You are banned ${until}: ${viewer.ban.reason}`);
   }
-  return viewer.userId;
+  return userId;
 }
 
 /** Moderators and admins, not banned (401 without a user, 403 for anyone else). Returns the user's id. */

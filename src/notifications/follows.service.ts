@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ArticlesService } from '../articles/articles.service.js';
-import { type Viewer } from '../auth/viewer.js';
+import { requireSignedIn, type Viewer } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { isId, parseId } from '../common/ids.js';
 import { FOLLOWS_MAX } from '../common/limits.js';
@@ -12,7 +12,6 @@ import { type CommentRow, CommentsRepository } from '../comments/comments.reposi
 import { ReaderViews } from '../comments/reader-views.js';
 import { type FollowPageDto } from './dto/notification.dto.js';
 import { type FollowOutcome, type FollowPosition, FollowsRepository } from './follows.repository.js';
-import { requireSignedIn } from './signed-in-user.js';
 
 /**
  * Following an essay (its new top-level comments) or a thread (every new comment under one comment). Following is a

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Viewer } from '../auth/viewer.js';
+import { requireSignedIn, type Viewer } from '../auth/viewer.js';
 import { isId } from '../common/ids.js';
 import { mentionedNames } from '../common/markdown/markdown.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
@@ -27,7 +27,6 @@ import {
   type NotificationRow,
   NotificationsRepository,
 } from './notifications.repository.js';
-import { requireSignedIn } from './signed-in-user.js';
 
 /**
  * The inbox: who is notified of what (the fan-out), and the recipient's reads. The fan-out methods are idempotent and
