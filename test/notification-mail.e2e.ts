@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Account, bearer, newUser, signInAdmin, uniqueName, withRole, ADMIN_ENV } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
+import { untilJobsDone } from './helpers/jobs.js';
 import { TestSmtp, tokenIn, type ReceivedMail } from './helpers/smtp.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -78,16 +79,7 @@ describe('notification mail', { concurrency: true }, () => {
   /** Mails to an address after the first (the verification mail). */
   const notificationMails = (email: string): ReceivedMail[] => smtp.to(email).slice(1);
 
-  /** Jobs still waiting or running: none once every mail job of the app has run. */
-  async function queueIsEmpty(): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const rows: { n: string }[] = await t.dataSource.query('SELECT count(*) AS n FROM graphile_worker.jobs');
-      if (rows[0].n === '0') return;
-      if (Date.now() > deadline) throw new Error('the job queue did not empty');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const queueIsEmpty = () => untilJobsDone(t.dataSource);
 
   it('mails an instant reader the replies that came close together in one mail, naming the essay, with unsubscribe headers', async () => {
     const reader = await mailedReader();

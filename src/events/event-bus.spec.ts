@@ -4,6 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { Injectable, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { untilJobsDone } from '../../test/helpers/jobs.js';
 import { newTestDatabase } from '../../test/helpers/test-app.js';
 import { DatabaseToolsModule } from '../database/database-tools.module.js';
 import { DatabaseModule } from '../database/database.module.js';
@@ -166,18 +167,6 @@ describe('EventBus (on the real database)', () => {
 
   describe('durable listeners', () => {
     const unbanned = (userId: string) => ({ type: 'user.unbanned', payload: { userId, role: 'reader' } }) as const;
-    /** Until every job queued so far has run and been marked done (the worker marks a job done just after it ran). */
-    const queueEmptied = async () => {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const rows: { n: string }[] = await context
-          .get(DataSource)
-          .query('SELECT count(*) AS n FROM graphile_worker.jobs');
-        if (rows[0].n === '0') return;
-        assert.ok(Date.now() < deadline, `${rows[0].n} jobs still queued`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
 
     it('hands the event on through the job queue, queued in the transaction, heard after commit', async () => {
       const durable = context.get(DurablyHeard);
@@ -203,7 +192,7 @@ describe('EventBus (on the real database)', () => {
       await uow.run((tx) => Promise.resolve(sut.record(tx, unbanned('committed'))));
       await durable.heardOf('committed');
       // Every job that exists has run: had the rolled-back transaction queued one, it would have been heard by now.
-      await queueEmptied();
+      await untilJobsDone(context.get(DataSource));
       assert.deepEqual(durable.log, ['committed']);
     });
 

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { Injectable, type INestApplicationContext, Module, type OnModuleInit } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { untilJobsDone } from '../../test/helpers/jobs.js';
 import { newTestDatabase } from '../../test/helpers/test-app.js';
 import { DatabaseToolsModule } from '../database/database-tools.module.js';
 import { DatabaseModule } from '../database/database.module.js';
@@ -86,15 +87,7 @@ describe('JobQueue (on the real database)', () => {
       await jobs.ran('cut', 2);
       await uow.run((tx) => queue.enqueue(tx, 'spec.cut', { name: 'after' }));
       await jobs.ran('after');
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const left: { n: string }[] = await context
-          .get(DataSource)
-          .query('SELECT count(*) AS n FROM graphile_worker.jobs');
-        if (left[0].n === '0') break;
-        assert.ok(Date.now() < deadline, `${left[0].n} jobs are still in the queue`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await untilJobsDone(context.get(DataSource), 10_000);
       assert.deepEqual(jobs.runs, ['cut', 'cut', 'after']);
     },
   );
