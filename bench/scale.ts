@@ -224,7 +224,26 @@ async function databaseBackends(databaseUrl: string): Promise<number[]> {
   }
 }
 
-interface RoundResult {
+/**
+ * What a round counts, summed over the rounds for a setup: retried posts; readers that never got a comment answered
+ * 201 (warm-up included), extra copies, comments nobody posted; summed over readers (bench/soak/readers.ts) the
+ * reorders and lost numbers; joins refused (`{ ok: false }`) or left unanswered, and of those the refused ones.
+ */
+const COUNTS = [
+  'retries',
+  'missing',
+  'duplicated',
+  'unexpected',
+  'reorders',
+  'lost',
+  'joinFailures',
+  'joinRefusals',
+  'disconnects',
+  'resyncs',
+] as const;
+type Counts = Record<(typeof COUNTS)[number], number>;
+
+interface RoundResult extends Counts {
   nodes: number;
   redis: boolean;
   slug: string;
@@ -232,20 +251,7 @@ interface RoundResult {
   posts: Post[];
   /** Per comment answered 201 in the window: from its first send until the last reader applied it. */
   deliveryMs: number[];
-  retries: number;
   failures: { status: number; count: number; example: string }[];
-  /** Readers that never got a comment answered 201 (warm-up included), extra copies, comments nobody posted. */
-  missing: number;
-  duplicated: number;
-  unexpected: number;
-  /** Summed over readers (bench/soak/readers.ts). */
-  reorders: number;
-  lost: number;
-  /** Joins refused (`{ ok: false }`) or left unanswered, and of those the refused ones. */
-  joinFailures: number;
-  joinRefusals: number;
-  disconnects: number;
-  resyncs: number;
   /** From the last answer until every reader held the article's last seq. */
   settleMs: number;
   /**
@@ -362,7 +368,7 @@ async function round(databaseUrl: string, settings: Settings, nodes: number): Pr
 // Figures, ratios, verdict.
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Setup {
+interface Setup extends Counts {
   label: string;
   nodes: number;
   rounds: number;
@@ -376,17 +382,7 @@ interface Setup {
   databaseCoresBusy: number;
   benchCoresBusy: number;
   loopDelayP99Ms: number;
-  retries: number;
   failures: number;
-  missing: number;
-  duplicated: number;
-  unexpected: number;
-  reorders: number;
-  lost: number;
-  joinFailures: number;
-  joinRefusals: number;
-  disconnects: number;
-  resyncs: number;
 }
 
 function setup(label: string, rounds: RoundResult[]): Setup {
@@ -411,17 +407,8 @@ function setup(label: string, rounds: RoundResult[]): Setup {
     databaseCoresBusy: Math.round((databaseCpu / windowS) * 100) / 100,
     benchCoresBusy: Math.round((total((r) => r.benchCpuSeconds) / windowS) * 100) / 100,
     loopDelayP99Ms: round1(Math.max(...rounds.map((r) => r.loopDelayP99Ms))),
-    retries: total((r) => r.retries),
     failures: total((r) => r.failures.reduce((sum, f) => sum + f.count, 0)),
-    missing: total((r) => r.missing),
-    duplicated: total((r) => r.duplicated),
-    unexpected: total((r) => r.unexpected),
-    reorders: total((r) => r.reorders),
-    lost: total((r) => r.lost),
-    joinFailures: total((r) => r.joinFailures),
-    joinRefusals: total((r) => r.joinRefusals),
-    disconnects: total((r) => r.disconnects),
-    resyncs: total((r) => r.resyncs),
+    ...(Object.fromEntries(COUNTS.map((count) => [count, total((r) => r[count])])) as Counts),
   };
 }
 
