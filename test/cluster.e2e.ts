@@ -51,7 +51,8 @@ async function prepareArticle(cluster: Cluster): Promise<{ slug: string; readerT
 
 /**
  * Three WebSocket followers connected one after the other through the load balancer: round robin gives each its own
- * node, which HAProxy's count of open connections per node shows.
+ * node, which HAProxy's count of sessions sent to each node shows. The total, not the current count: a request that
+ * has just been answered may still count as current for a moment, and would hide a WebSocket on that node.
  */
 async function followOnEveryNode(cluster: Cluster, open: Follower[]): Promise<Follower[]> {
   const before = await cluster.nodeStates();
@@ -60,7 +61,7 @@ async function followOnEveryNode(cluster: Cluster, open: Follower[]): Promise<Fo
   open.push(...followers);
   const now = await cluster.nodeStates();
   assert.deepEqual(
-    now.map((node, index) => node.currentSessions - before[index].currentSessions),
+    now.map((node, index) => node.totalSessions - before[index].totalSessions),
     [1, 1, 1],
     `one WebSocket per node: ${JSON.stringify(now)}`,
   );
