@@ -18,6 +18,7 @@ import {
   type ThreadPageDto,
 } from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
+import { type CreateCommentDto } from './dto/write-comment.dto.js';
 import {
   DEFAULT_DEPTH,
   DEFAULT_REPLY_LIMIT,
@@ -70,6 +71,15 @@ export class CommentsService {
       this.threads.countVisibleTo(article.id, viewer, article.commentCount),
     ]);
     return { items, nextCursor: page.nextCursor, total, seq: Number(article.eventSeq) };
+  }
+
+  /**
+   * A new comment (CommentWritesService), answered with the viewer's own `following`: a retry with the same
+   * Idempotency-Key replays the first answer, and the author may have followed the comment in between.
+   */
+  async create(slug: string, input: CreateCommentDto, viewer: Viewer, idempotencyKey?: string): Promise<CommentDto> {
+    const created = await this.writes.create(slug, input, viewer, idempotencyKey);
+    return { ...created, following: (await this.myFollows(viewer, [created.id])).has(created.id) };
   }
 
   /** An edit (CommentWritesService), answered with the viewer's own `following`, which the write path cannot know. */
