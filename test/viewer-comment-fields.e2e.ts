@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type supertest from 'supertest';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, withRole } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
+import { untilJobsDone } from './helpers/jobs.js';
+import { Follower } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
 interface CommentJson {
@@ -10,6 +12,7 @@ interface CommentJson {
   status: string;
   body: string | null;
   following: boolean;
+  removalReason: string | null;
 }
 
 /**
@@ -21,6 +24,7 @@ describe('the viewer’s fields on every Comment answer', () => {
   let fx: Fixtures;
   let admin: Account;
   let article: ArticleFixture;
+  const sockets: Follower[] = [];
 
   const as = <T extends supertest.Test>(who: Account, request: T): T => request.set('Authorization', bearer(who.token));
   const follow = (who: Account, commentId: string) =>
@@ -42,7 +46,10 @@ describe('the viewer’s fields on every Comment answer', () => {
     article = await fx.newArticle();
   });
 
-  after(() => t.close());
+  after(async () => {
+    sockets.forEach((socket) => socket.close());
+    await t.close();
+  });
 
   describe('following', () => {
     it('answers a replayed new comment with the author’s follow made since', async () => {
@@ -101,6 +108,106 @@ describe('the viewer’s fields on every Comment answer', () => {
       );
       const approved = await moderate(moderator, 'approve', held.id);
       assert.deepEqual([approved.status, approved.following], ['visible', true]);
+    });
+  });
+
+  describe('removalReason', () => {
+    const thread = async (who: Account | null) => {
+      const request = t.http.get(`/api/articles/${article.slug}/comments?sort=new&limit=100`);
+      const res = await (who ? as(who, request) : request).expect(200);
+      const flat: CommentJson[] = [];
+      const walk = (nodes: (CommentJson & { replies: CommentJson[] })[]) =>
+        nodes.forEach((n) => {
+          flat.push(n);
+          walk(n.replies as (CommentJson & { replies: CommentJson[] })[]);
+        });
+      walk(res.body.items);
+      return flat;
+    };
+
+    it('tells the author and moderators why the comment was last removed, in every answer, and nobody else', async () => {
+      const [writer, reader, moderator] = [
+        await newUser(t),
+        await newUser(t),
+        await withRole(t, admin.token, 'moderator'),
+      ];
+      const socket = await Follower.connect(t.baseUrl, reader.token);
+      sockets.push(socket);
+      assert.equal((await socket.join(article.slug)).ok, true);
+      const post = async (body: object) =>
+        (
+          await as(writer, t.http.post(`/api/articles/${article.slug}/comments`))
+            .send(body)
+            .expect(201)
+        ).body as CommentJson;
+      const comment = await post({ body: 'Said something regrettable.' });
+      assert.equal(comment.removalReason, null);
+      const reply = await post({ body: 'And a reply under it.', parentId: comment.id });
+
+      assert.equal((await moderate(moderator, 'remove', comment.id, 'first reason')).removalReason, 'first reason');
+      const restored = await moderate(moderator, 'restore', comment.id, 'a second look');
+      assert.equal(restored.removalReason, null, 'a restored comment is not removed');
+      const removed = await moderate(moderator, 'remove', comment.id, 'Personal attack');
+      assert.deepEqual(
+        [removed.status, removed.body, removed.removalReason],
+        ['removed', 'Said something regrettable.', 'Personal attack'],
+      );
+
+      const reasonIn = (items: CommentJson[]) => items.find((c) => c.id === comment.id)?.removalReason;
+      assert.equal(reasonIn(await thread(writer)), 'Personal attack', 'the author, in the thread');
+      assert.equal(reasonIn(await thread(moderator)), 'Personal attack', 'a moderator, in the thread');
+      assert.equal(reasonIn(await thread(reader)), null, 'another reader');
+      assert.equal(reasonIn(await thread(null)), null, 'an anonymous reader');
+      assert.equal((await thread(writer)).find((c) => c.id === reply.id)?.removalReason, null, 'its visible reply');
+
+      const permalink = async (who: Account, id: string) =>
+        (await as(who, t.http.get(`/api/comments/${id}`)).expect(200)).body as {
+          comment: CommentJson;
+          ancestors: CommentJson[];
+        };
+      const own = await permalink(writer, comment.id);
+      assert.deepEqual(
+        [own.comment.status, own.comment.body, own.comment.removalReason],
+        ['removed', null, 'Personal attack'],
+      );
+      assert.equal((await permalink(writer, reply.id)).ancestors[0].removalReason, 'Personal attack');
+      assert.equal((await permalink(reader, reply.id)).ancestors[0].removalReason, null);
+      assert.equal((await permalink(reader, comment.id)).comment.removalReason, null);
+      assert.equal(reasonIn((await queue(moderator, 'removed')).items), 'Personal attack', 'the removed queue');
+
+      await follow(writer, comment.id);
+      const follows = (await as(writer, t.http.get('/api/follows')).expect(200)).body as {
+        items: { comment: CommentJson | null }[];
+      };
+      assert.equal(follows.items[0].comment?.removalReason, 'Personal attack', 'the author’s list of follows');
+      await follow(reader, comment.id);
+      const theirs = (await as(reader, t.http.get('/api/follows')).expect(200)).body as {
+        items: { comment: CommentJson | null }[];
+      };
+      assert.equal(theirs.items[0].comment?.removalReason, null, 'someone else’s list of follows');
+
+      await untilJobsDone(t.dataSource);
+      const inbox = (await as(writer, t.http.get('/api/notifications')).expect(200)).body as {
+        items: { kind: string; reason: string | null; comment: CommentJson | null }[];
+      };
+      assert.deepEqual(
+        inbox.items.map((n) => [n.kind, n.reason, n.comment?.removalReason]),
+        [
+          ['removed', 'Personal attack', 'Personal attack'],
+          ['restored', 'a second look', 'Personal attack'],
+          ['removed', 'first reason', 'Personal attack'],
+        ],
+        'the inbox shows each comment as it is now',
+      );
+
+      // The room heard both removals and the restoration, never with a reason.
+      const events = await socket.waitFor(2, 'comment.removed');
+      assert.equal(events.length, 2);
+      for (const event of socket.received) {
+        assert.doesNotMatch(JSON.stringify(event.payload), /first reason|Personal attack|removalReason":"/);
+      }
+      const restoredEvent = socket.events('comment.restored')[0];
+      assert.equal((restoredEvent.payload.comment as CommentJson).removalReason, null);
     });
   });
 });

@@ -35,6 +35,7 @@ function comment(id: string, fields: Partial<Comment> = {}): Comment {
     downvotes: 0,
     myVote: 0,
     following: false,
+    removalReason: null,
     replyCount: 0,
     ...fields,
   };

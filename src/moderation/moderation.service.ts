@@ -10,6 +10,7 @@ import { CommentEvents } from '../comments/comment-events.js';
 import { type CommentRow, CommentsRepository } from '../comments/comments.repository.js';
 import { type CommentDto } from '../comments/dto/comment.dto.js';
 import { toCommentDto } from '../comments/dto/comment.mapper.js';
+import { RemovalReasons } from '../comments/removal-reasons.js';
 import { ViewerFollows } from '../comments/viewer-follows.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { EventBus } from '../events/event-bus.js';
@@ -40,6 +41,7 @@ export class ModerationService {
     private readonly cursors: CursorCodec,
     private readonly bus: EventBus,
     private readonly follows: ViewerFollows,
+    private readonly removalReasons: RemovalReasons,
   ) {}
 
   async queue(query: QueueQueryDto, viewer: Viewer): Promise<QueuePageDto> {
@@ -55,10 +57,11 @@ export class ModerationService {
       this.cursors.encode(scope, [queue === 'reported' ? last.openReports : last.createdAt.toISOString(), last.id]),
     );
     const ids = page.map((r) => r.id);
-    const [quotes, reports, followed] = await Promise.all([
+    const [quotes, reports, followed, reasons] = await Promise.all([
       this.comments.findQuotes(ids),
       this.reports.findForComments(ids),
       this.follows.findFollowedComments(moderatorId, ids),
+      this.removalReasons.forViewer(page, viewer),
     ]);
     const items: QueueItemDto[] = page.map((row) => ({
       ...toCommentDto(
@@ -67,6 +70,7 @@ export class ModerationService {
         viewer,
         0,
         followed.has(row.id),
+        reasons.get(row.id) ?? null,
       ),
       articleSlug: row.articleSlug,
       reports: reports
@@ -139,7 +143,8 @@ export class ModerationService {
           },
         });
       }
-      return toCommentDto(row, quotes, viewer, 0);
+      // This removal is the latest one: its reason is the one to show.
+      return toCommentDto(row, quotes, viewer, 0, false, reason || null);
     });
   }
 }
