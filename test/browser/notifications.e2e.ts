@@ -178,7 +178,7 @@ describe('notifications, follows and the account in the web client', { skip: bro
     await fayPage.close();
   });
 
-  it('turns the author’s pending comment into the approved one, or the removal with its reason, without a reload', async () => {
+  it('turns the author’s pending comment into the approved one, or the removal with its reason, without a reload, and keeps the reason after one', async () => {
     const admin = await signInAdmin(t);
     const moderator = await withRole(t, admin.token, 'moderator');
     const article = await fixtures.newArticle();
@@ -225,6 +225,17 @@ describe('notifications, follows and the account in the web client', { skip: bro
     assert.equal(await removed.getByText('A comment the moderator will remove.').count(), 0);
     assert.equal(await removed.getByText('awaiting moderation').count(), 0);
     await bell(page, 2).waitFor();
+
+    // After a reload the reason comes with the comment itself (its author's removalReason).
+    await page.reload();
+    await page
+      .locator(`#comment-${removeId}`)
+      .getByText('Removed by a moderator: Repeats the essay without arguing')
+      .waitFor();
+    assert.equal(
+      await page.locator(`#comment-${removeId}`).getByText('A comment the moderator will remove.').count(),
+      0,
+    );
 
     await patPage.close();
   });
