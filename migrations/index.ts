@@ -11,6 +11,7 @@ import { AccountEmail1764720000000 } from './1764720000000-account-email.js';
 import { FollowsAndNotifications1764730000000 } from './1764730000000-follows-and-notifications.js';
 import { NotificationMail1764740000000 } from './1764740000000-notification-mail.js';
 import { RemovalReasons1764750000000 } from './1764750000000-removal-reasons.js';
+import { AccountTimeZone1764751000000 } from './1764751000000-account-time-zone.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   FollowsAndNotifications1764730000000,
   NotificationMail1764740000000,
   RemovalReasons1764750000000,
+  AccountTimeZone1764751000000,
 ];

@@ -20,6 +20,8 @@ export const EMAIL_MAX = 254;
 /** How a user hears of notifications by mail: not at all, each within a minute, or one digest a day. */
 export const EMAIL_NOTIFICATIONS = ['off', 'instant', 'daily'] as const;
 export type EmailNotifications = (typeof EMAIL_NOTIFICATIONS)[number];
+/** An IANA time zone's name (the longest today, `America/Argentina/ComodRivadavia`, has 32 characters). */
+export const TIME_ZONE_MAX = 64;
 
 /** A comment's body, in Unicode code points. */
 export const COMMENT_BODY_MAX = 10_000;

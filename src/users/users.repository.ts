@@ -193,6 +193,19 @@ export class UsersRepository {
     await tx.query('UPDATE users SET email_notifications = $2 WHERE id = $1', [id, setting]);
   }
 
+  async setTimeZone(tx: EntityManager, id: string, timeZone: string | null): Promise<void> {
+    await tx.query('UPDATE users SET time_zone = $2 WHERE id = $1', [id, timeZone]);
+  }
+
+  /** The time zones (null: none set) of the readers who get a daily digest: the hourly run checks which are due. */
+  async findDigestTimeZones(): Promise<(string | null)[]> {
+    const rows: { timeZone: string | null }[] = await this.dataSource.query(
+      `SELECT DISTINCT time_zone AS "timeZone" FROM users
+        WHERE email_notifications = 'daily' AND email_verified AND email IS NOT NULL`,
+    );
+    return rows.map((row) => row.timeZone);
+  }
+
   async setDisplayName(tx: EntityManager, id: string, displayName: string): Promise<void> {
     await tx.query('UPDATE users SET display_name = $2 WHERE id = $1', [id, displayName]);
   }

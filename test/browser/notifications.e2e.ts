@@ -270,7 +270,7 @@ describe('notifications, follows and the account in the web client', { skip: bro
     await page.getByLabel(/^Daily/).check();
     await page.getByText('Saved.').waitFor();
     const me = await t.http.get('/api/auth/me').set(as(eve)).expect(200);
-    assert.deepEqual(me.body.account, { email, emailVerified: true, emailNotifications: 'daily' });
+    assert.deepEqual(me.body.account, { email, emailVerified: true, emailNotifications: 'daily', timeZone: null });
 
     // A wrong current password is refused in the form.
     await page.getByLabel('Current password').fill('not-the-password');
