@@ -298,4 +298,36 @@ describe('notifications, follows and the account in the web client', { skip: bro
 
     await evePage.close();
   });
+
+  it('offers this device’s time zone first on the account page, and saves the zone the digest is timed by', async () => {
+    const zoe = await newUser(t, uniqueName('zoe'), { displayName: 'Zoe Zoned' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Tokyo' });
+    await context.addCookies([{ name: 'forum_session', value: zoe.token, url: t.baseUrl }]);
+    const page = await context.newPage();
+    await page.goto(`${t.baseUrl}/account`);
+    const select = page.getByLabel('Your time zone');
+    await select.waitFor();
+    const zoneOf = async () =>
+      ((await t.http.get('/api/auth/me').set(as(zoe)).expect(200)).body as { account: { timeZone: string | null } })
+        .account.timeZone;
+
+    const options = await select.locator('option').allInnerTexts();
+    assert.deepEqual(options.slice(0, 2), ['Asia/Tokyo (this device)', 'UTC (the default)']);
+    assert.ok(options.includes('Europe/Paris') && options.length > 300, 'every zone the browser knows');
+    assert.equal(await select.inputValue(), '', 'UTC until one is chosen');
+
+    await select.selectOption('Asia/Tokyo');
+    await page.locator('section[aria-labelledby="time-zone-title"]').getByText('Saved.').waitFor();
+    assert.equal(await zoneOf(), 'Asia/Tokyo');
+    await page.screenshot({ path: '/tmp/account-time-zone-1280.png', fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    assert.equal(await page.getByLabel('Your time zone').inputValue(), 'Asia/Tokyo', 'kept after a reload');
+    await page.screenshot({ path: '/tmp/account-time-zone-390.png', fullPage: true });
+
+    await page.getByLabel('Your time zone').selectOption('');
+    await page.locator('section[aria-labelledby="time-zone-title"]').getByText('Saved.').waitFor();
+    assert.equal(await zoneOf(), null, 'UTC is stored as no zone');
+    await context.close();
+  });
 });
