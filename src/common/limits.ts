@@ -31,6 +31,11 @@ export const QUOTE_MAX = 2_000;
 export const MAX_EDITS = 50;
 /** Distinct `@names` one comment may link (and notify); further names stay plain text. */
 export const MENTIONS_MAX = 50;
+/** `@` autocomplete: the typed start of a username (2-30 of its characters) and how many names it suggests at most. */
+export const MENTION_PREFIX_MIN = 2;
+export const MENTION_PREFIX_MAX = 30;
+export const MENTION_PREFIX_PATTERN = `^[A-Za-z0-9_-]{${MENTION_PREFIX_MIN},${MENTION_PREFIX_MAX}}$`;
+export const MENTION_SUGGESTIONS_MAX = 8;
 /** The note a reader may add to a report. */
 export const REPORT_NOTE_MAX = 1_000;
 /** A moderator's reason (for a removal, a ban, ...). */
