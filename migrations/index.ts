@@ -12,6 +12,8 @@ import { FollowsAndNotifications1764730000000 } from './1764730000000-follows-an
 import { NotificationMail1764740000000 } from './1764740000000-notification-mail.js';
 import { NotificationFieldsFromComment1764745000000 } from './1764745000000-notification-fields-from-comment.js';
 import { JobWorkers1764746000000 } from './1764746000000-job-workers.js';
+import { RemovalReasons1764750000000 } from './1764750000000-removal-reasons.js';
+import { AccountTimeZone1764751000000 } from './1764751000000-account-time-zone.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
 export const MIGRATIONS = [
@@ -29,4 +31,6 @@ export const MIGRATIONS = [
   NotificationMail1764740000000,
   NotificationFieldsFromComment1764745000000,
   JobWorkers1764746000000,
+  RemovalReasons1764750000000,
+  AccountTimeZone1764751000000,
 ];

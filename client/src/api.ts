@@ -233,6 +233,7 @@ export interface AccountChange {
   displayName?: string;
   email?: string | null;
   emailNotifications?: EmailNotifications;
+  timeZone?: string | null;
 }
 
 /** The reader's own account (e-mail, password, notification setting), their inbox, and what they follow. */

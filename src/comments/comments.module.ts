@@ -9,6 +9,8 @@ import { BannedWordsModule } from '../banned-words/banned-words.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { CommentEvents } from './comment-events.js';
 import { ReaderViews } from './reader-views.js';
+import { RemovalReasons } from './removal-reasons.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { UsersModule } from '../users/users.module.js';
 
 /**
@@ -16,15 +18,16 @@ import { UsersModule } from '../users/users.module.js';
  * The HTTP routes and the thread reads are in CommentsApiModule, composed at the root.
  */
 @Module({
-  imports: [CommonModule, ArticlesModule, BannedWordsModule, EventsModule, UsersModule],
+  imports: [CommonModule, ArticlesModule, BannedWordsModule, EventsModule, UsersModule, AuditModule],
   providers: [
     CommentsRepository,
     CommentWritesService,
     CommentEvents,
     ReaderViews,
+    RemovalReasons,
     IdempotencyRepository,
     IdempotencyService,
   ],
-  exports: [CommentsRepository, CommentWritesService, CommentEvents, ReaderViews],
+  exports: [CommentsRepository, CommentWritesService, CommentEvents, ReaderViews, RemovalReasons],
 })
 export class CommentsModule {}

@@ -201,15 +201,28 @@ export class NotificationsRepository {
     ]);
   }
 
-  /** Recipients with unread notifications not mailed yet, by id, `limit` of them after `afterId` (a digest's round). */
-  async findRecipientsWithUnmailed(afterId: string | null, limit: number): Promise<string[]> {
-    const rows: { recipientId: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT recipient_id AS "recipientId" FROM notifications
-        WHERE mailed_at IS NULL AND read_at IS NULL AND ($1::bigint IS NULL OR recipient_id > $1::bigint)
-        ORDER BY recipient_id
-        LIMIT $2`,
-      [afterId, limit],
+  /**
+   * The readers due for a daily digest: mail set to `daily` at a verified address, in one of these time zones (or
+   * with none set, when `withoutZone`), with unread notifications not mailed yet; by id, `limit` of them after
+   * `afterId` (a digest's round). Each reader's unread ones are found by notifications_unread_idx.
+   */
+  async findDigestRecipients(
+    zones: string[],
+    withoutZone: boolean,
+    afterId: string | null,
+    limit: number,
+  ): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT u.id FROM users u
+        WHERE u.email_notifications = 'daily' AND u.email_verified AND u.email IS NOT NULL
+          AND (u.time_zone = ANY($1::varchar[]) OR (u.time_zone IS NULL AND $2::boolean))
+          AND ($3::bigint IS NULL OR u.id > $3::bigint)
+          AND EXISTS (SELECT 1 FROM notifications n
+                       WHERE n.recipient_id = u.id AND n.read_at IS NULL AND n.mailed_at IS NULL)
+        ORDER BY u.id
+        LIMIT $4`,
+      [zones, withoutZone, afterId, limit],
     );
-    return rows.map((row) => row.recipientId);
+    return rows.map((row) => row.id);
   }
 }
