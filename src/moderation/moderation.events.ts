@@ -25,6 +25,11 @@ export interface CommentModerated {
   decision: ModerationDecision;
   /** The moderator's reason, or null. */
   reason: string | null;
+  /**
+   * When the moderator decided (ISO 8601): the notification's time, whenever the job that makes it runs. Absent from
+   * events recorded before it was added (their jobs may still wait in the queue).
+   */
+  decidedAt?: string;
 }
 
 export type ModerationDecision = 'approved' | 'removed' | 'restored';

@@ -140,6 +140,7 @@ export class ModerationService {
             logId,
             decision: DECISIONS[action],
             reason: reason || null,
+            decidedAt: new Date().toISOString(),
           },
         });
       }

@@ -115,11 +115,13 @@ export class NotificationsRepository {
       commentId: string;
       moderationLogId: string;
       reason: string | null;
+      /** When it happened (null: now). */
+      createdAt: string | null;
     },
   ): Promise<{ id: string; recipientId: string }[]> {
     return tx.query(
-      `INSERT INTO notifications (recipient_id, kind, actor_id, comment_id, moderation_log_id, reason)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO notifications (recipient_id, kind, actor_id, comment_id, moderation_log_id, reason, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()))
        ON CONFLICT DO NOTHING
        RETURNING id, recipient_id AS "recipientId"`,
       [
@@ -129,6 +131,7 @@ export class NotificationsRepository {
         decision.commentId,
         decision.moderationLogId,
         decision.reason,
+        decision.createdAt,
       ],
     );
   }

@@ -77,6 +77,8 @@ export class NotificationsService {
         commentId: decision.commentId,
         moderationLogId: decision.logId,
         reason: decision.reason,
+        // Decisions notified by jobs that ran in another order still list in the order they were made.
+        createdAt: decision.decidedAt ?? null,
       });
       await this.announce(tx, inserted);
       return inserted.length;
