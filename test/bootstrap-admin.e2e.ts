@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import supertest from 'supertest';
+import { createApp } from '../src/app.factory.js';
+import { AuthService } from '../src/auth/auth.service.js';
 import { type AppProcess, startAppProcess } from './helpers/app-process.js';
-import { newTestDatabase } from './helpers/test-app.js';
+import { newTestDatabase, testConfig } from './helpers/test-app.js';
 
 /** What register, login and a role change answer (the fields these tests read). */
 interface Answer {
@@ -52,14 +55,28 @@ describe('the bootstrap admin', { concurrency: true }, () => {
     return { status: res.status, body: (await res.json()) as Answer };
   }
 
-  /** A database where a reader registered `siteadmin` (password `readers-own-password`) before any admin setting. */
+  /**
+   * A database where a reader registered `siteadmin` (password `readers-own-password`) before any admin setting: as
+   * a start with ADMIN_USERNAME=operator leaves it, made by the app in this process (the starts under test are the
+   * child processes; a child only to set up the state cost a second and a half of CPU).
+   */
   async function databaseWithReaderSiteadmin(): Promise<string> {
     const database = await newTestDatabase();
     databases.push(database);
-    const first = await start(database.url, { ADMIN_USERNAME: 'operator', ADMIN_PASSWORD: 'operators-password-1' });
-    const registered = await post(first, '/auth/register', { username: 'siteadmin', password: 'readers-own-password' });
-    assert.equal(registered.status, 201);
-    await stop(first);
+    const app = await createApp(
+      testConfig({ ADMIN_USERNAME: 'operator', ADMIN_PASSWORD: 'operators-password-1' }),
+      database.url,
+    );
+    try {
+      await app.init();
+      assert.equal(await app.get(AuthService).ensureAdmin(), 'created');
+      const registered = await supertest(app.getHttpServer())
+        .post('/api/auth/register')
+        .send({ username: 'siteadmin', password: 'readers-own-password' });
+      assert.equal(registered.status, 201);
+    } finally {
+      await app.close();
+    }
     return database.url;
   }
 

@@ -35,8 +35,9 @@ describe('npm start', () => {
     assert.ok(!existsSync(path.join(own.dir, 'pg', 'postmaster.pid')));
   });
 
-  it('finishes the requests in flight when stopped with SIGTERM, then stops PostgreSQL', async () => {
-    const app = await startAppProcess({ DATA_DIR: own.dir, DATABASE_URL: '' });
+  it('finishes the requests in flight when stopped with SIGTERM, then stops PostgreSQL without waiting out its grace period', async () => {
+    const graceMs = 60_000;
+    const app = await startAppProcess({ DATA_DIR: own.dir, DATABASE_URL: '', SHUTDOWN_GRACE_MS: String(graceMs) });
     own.running.push(app);
     const exited = new Promise<number | null>((resolve) => app.child.once('exit', resolve));
     // Requests that reached the server are answered; ones that arrive once it stopped listening are refused.
@@ -46,7 +47,12 @@ describe('npm start', () => {
         () => 'refused',
       ),
     );
-    setTimeout(() => app.child.kill('SIGTERM'), 5);
+    const stopping = new Promise<number>((resolve) =>
+      setTimeout(() => {
+        app.child.kill('SIGTERM');
+        resolve(Date.now());
+      }, 5),
+    );
     const seen = await Promise.all(answers);
     assert.ok(seen.includes(200), `answers: ${seen.join(',')}`);
     assert.deepEqual(
@@ -55,6 +61,9 @@ describe('npm start', () => {
       'no request failed half-way',
     );
     assert.equal(await exited, 0);
+    // The keep-alive connections of the answered requests stay open on the client's side; they did not hold the stop.
+    const stoppedAfter = Date.now() - (await stopping);
+    assert.ok(stoppedAfter < graceMs, `stopped after ${stoppedAfter} ms: it waited for idle connections`);
     assert.match(app.output(), /SIGTERM received: closing/);
     assert.doesNotMatch(app.output(), /WARN|ERROR/, 'nothing lost its database under it');
     assert.ok(!existsSync(path.join(own.dir, 'pg', 'postmaster.pid')));
