@@ -61,7 +61,9 @@ export class ForumIoAdapter extends IoAdapter {
       handlePublishFailures(client);
       this.options.status.attach(() => ({ mode: 'redis', up: up && client.isReady, since }));
       this.closers.push(() => client.quit());
-      this.adapterFactory = createRedisStreamsAdapter(client) as ServerOptions['adapter'];
+      this.adapterFactory = answerFailedQuestions(
+        createRedisStreamsAdapter(client),
+      ) as unknown as ServerOptions['adapter'];
       this.log.log('Socket.IO fans out through Redis streams');
       return;
     }
@@ -107,6 +109,30 @@ export class ForumIoAdapter extends IoAdapter {
  * and Node ends the process (seen when Redis restarted under load). Every PUBLISH promise gets a handler here; a
  * caller that awaits one still sees its failure. A lost server-side event is what a Redis outage costs anyway.
  */
+/** What the adapter option is called with: the namespace, for its own adapter. */
+type AdapterFactory = (namespace: unknown) => { serverSideEmit(packet: unknown[]): Promise<unknown> };
+
+/**
+ * A question to the other processes (presence's count: `serverSideEmit` with an acknowledgement) first asks Redis how
+ * many processes listen (`PUBSUB NUMSUB`). With Redis away that command fails, and the adapter drops the rejected
+ * promise: the question was never answered (a join waited on it) and Node ended the process (seen when Redis
+ * restarted). Here a failed question is answered at once with no answers, as when no other process exists.
+ */
+export function answerFailedQuestions(factory: AdapterFactory): AdapterFactory {
+  // A function, not an arrow: Socket.IO calls the adapter option with `new`.
+  return function adapterFor(namespace: unknown) {
+    const adapter = factory(namespace);
+    const ask = adapter.serverSideEmit.bind(adapter);
+    adapter.serverSideEmit = (packet) => {
+      const ack = packet.at(-1);
+      return ask(packet).catch((error: unknown) => {
+        if (typeof ack === 'function') (ack as (error: unknown, responses: unknown[]) => void)(error, []);
+      });
+    };
+    return adapter;
+  };
+}
+
 function handlePublishFailures(client: { publish: (...args: never[]) => Promise<unknown> }): void {
   const publish = client.publish.bind(client);
   client.publish = (...args: never[]) => {
