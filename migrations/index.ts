@@ -10,6 +10,7 @@ import { CommentPublished1764650000000 } from './1764650000000-comment-published
 import { AccountEmail1764720000000 } from './1764720000000-account-email.js';
 import { FollowsAndNotifications1764730000000 } from './1764730000000-follows-and-notifications.js';
 import { NotificationMail1764740000000 } from './1764740000000-notification-mail.js';
+import { EssayRevisions1764760000000 } from './1764760000000-essay-revisions.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AccountEmail1764720000000,
   FollowsAndNotifications1764730000000,
   NotificationMail1764740000000,
+  EssayRevisions1764760000000,
 ];

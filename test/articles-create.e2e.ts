@@ -125,18 +125,21 @@ describe('publishing an essay (POST /api/articles)', () => {
       assert.deepEqual(Object.keys(created.body).sort(), [
         'author',
         'blocks',
+        'canonicalUrl',
         'commentCount',
         'excerpt',
         'following',
         'id',
         'lastCommentAt',
         'publishedAt',
+        'revision',
         'seq',
         'settings',
         'slug',
         'source',
         'tags',
         'title',
+        'updatedAt',
       ]);
     });
 

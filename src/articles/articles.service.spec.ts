@@ -9,6 +9,7 @@ import { type EventBus } from '../events/event-bus.js';
 import { type ArticleBlockEntity } from './article-block.entity.js';
 import { type ArticleEntity } from './article.entity.js';
 import { type ArticlesRepository, type NewArticle, type NewBlock } from './articles.repository.js';
+import { EssayRevisionHooks } from './essay-revision-hooks.js';
 import { ArticlesService } from './articles.service.js';
 import { type CreateArticleDto } from './dto/create-article.dto.js';
 
@@ -43,6 +44,9 @@ class FakeArticles {
       lastCommentAt: null,
       eventSeq: '0',
       createdAt: new Date(),
+      revision: 1,
+      updatedAt: new Date(),
+      canonicalUrl: article.canonicalUrl ?? null,
     });
   }
 
@@ -71,6 +75,7 @@ describe('ArticlesService.create', () => {
       uow as unknown as UnitOfWork,
       {} as EventBus,
       audit,
+      new EssayRevisionHooks(),
     );
   });
 

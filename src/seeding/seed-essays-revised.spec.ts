@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { buildBlocks } from '../articles/article-blocks.js';
 import { matchBlocks } from '../articles/block-identity.js';
+import { blocksToMarkdown } from '../articles/blocks-markdown.js';
+import { parseMarkdownBlocks } from '../articles/markdown-blocks.js';
 import { DOCUMENTS_DIR, SEED_DOCUMENTS } from './seed-documents.js';
 
 /** A realistic revision of each seed essay: a typo fixed, a sentence added, a paragraph moved, split, merged, deleted. */
@@ -42,6 +44,20 @@ describe('matchBlocks on the seed essays', () => {
       // A merge keeps the id of its larger part when that part is most of the merged text: allowed, not required.
       const tolerated = wrong.filter((line) => !line.includes('instead of null'));
       assert.deepEqual(tolerated, []);
+    });
+  }
+});
+
+describe('the seed essays as Markdown', () => {
+  for (const document of SEED_DOCUMENTS) {
+    it(`writes ${document.file} as Markdown that reads as the same blocks`, () => {
+      const parsed = document.parse(readFileSync(new URL(document.file, DOCUMENTS_DIR), 'utf8'));
+      const blocks = buildBlocks('spec', parsed.blocks);
+      const again = parseMarkdownBlocks(blocksToMarkdown(blocks));
+      assert.deepEqual(
+        again.map((b) => ({ kind: b.kind, text: b.text })),
+        blocks.map((b) => ({ kind: b.kind, text: b.text })),
+      );
     });
   }
 });

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { buildBlocks, excerptOf, slugify } from '../articles/article-blocks.js';
 import { ArticlesRepository, type NewBlock } from '../articles/articles.repository.js';
+import { blocksToMarkdown } from '../articles/blocks-markdown.js';
 import { firstFreeSlug } from '../articles/free-slug.js';
 import { renderMarkdown } from '../common/markdown/markdown.js';
 import { CommentsRepository } from '../comments/comments.repository.js';
@@ -73,6 +74,8 @@ export class SeedImporter {
         importKey,
       },
       blocks,
+      // Not written in Markdown: its source is derived once, here, so that an admin's edit starts from it.
+      { body: blocksToMarkdown(blocks), byUserId: null },
     );
     await this.importThread(manager, article.id, importKey, parsed, blocks, importedAt);
     await this.comments.recountReplies(manager, article.id);

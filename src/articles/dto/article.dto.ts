@@ -82,6 +82,15 @@ export class ArticleDto extends ArticleSummaryDto {
 
   @ApiProperty({ description: 'The viewer follows this essay (every new top-level comment notifies them)' })
   following: boolean;
+
+  @ApiProperty({ description: 'The body’s revision: 1 at publication, +1 at each change of the body' })
+  revision: number;
+
+  @ApiProperty({ format: 'date-time', description: 'Publication, then every change of any field' })
+  updatedAt: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The essay’s address on the publisher’s site' })
+  canonicalUrl: string | null;
 }
 
 export class ArticlePageDto {
@@ -122,6 +131,9 @@ export function toArticleDto(article: ArticleEntity, blocks: ArticleBlockEntity[
     settings: toArticleSettingsDto(article),
     seq: Number(article.eventSeq),
     following,
+    revision: article.revision,
+    updatedAt: article.updatedAt.toISOString(),
+    canonicalUrl: article.canonicalUrl,
   };
 }
 
