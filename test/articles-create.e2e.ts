@@ -211,6 +211,10 @@ describe('publishing an essay (POST /api/articles)', () => {
         blockId: block.id,
         text: 'A last  paragraph',
         verified: true,
+        start: 0,
+        end: 'A last paragraph'.length,
+        anchor: 'exact',
+        current: null,
       });
       const after = await t.http.get(`/api/articles/${created.body.slug}`).expect(200);
       assert.equal((after.body.blocks as Block[]).find((b) => b.id === block.id)?.commentCount, 1);

@@ -196,4 +196,146 @@ describe('revising an essay (PATCH /api/articles/:slug)', () => {
       /append-only/,
     );
   });
+
+  describe('anchored quotes', () => {
+    const ESSAY = [
+      'Workers elected delegates in every factory; soldiers did the same in every regiment.',
+      '',
+      'The soviets were the organs of the revolution, and the party followed them into October.',
+      '',
+      'The art of the insurrection was its timing, which the committee chose with care.',
+      '',
+      'By the summer the soviets held more authority than the Provisional Government ever had.',
+      '',
+      'A paragraph the author will delete, about the calendar reform of February 1918.',
+    ].join('\n');
+
+    interface Quote {
+      blockId: string;
+      text: string;
+      verified: boolean;
+      start: number | null;
+      end: number | null;
+      anchor: string;
+      current: string | null;
+    }
+
+    async function quote(slug: string, blockId: string, text: string, hints: Record<string, unknown> = {}) {
+      return t.http
+        .post(`/api/articles/${slug}/comments`)
+        .set('Authorization', bearer(reader.token))
+        .send({ body: 'On this passage.', quote: { source: 'article', blockId, text, ...hints } });
+    }
+
+    async function quoteOf(commentId: string): Promise<Quote> {
+      const res = await t.http.get(`/api/comments/${commentId}`).expect(200);
+      return res.body.comment.quote as Quote;
+    }
+
+    it('takes the occurrence that the hints point at, and answers where it stands', async () => {
+      const essay = await publish(ESSAY);
+      const block = essay.blocks[0];
+      const first = await quote(essay.slug, block.id, 'in every');
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      assert.deepEqual(
+        [first.body.quote.start, first.body.quote.end, first.body.quote.anchor, first.body.quote.current],
+        [26, 34, 'exact', null],
+      );
+      const bySuffix = await quote(essay.slug, block.id, 'in every', { suffix: ' regiment.' });
+      assert.equal(bySuffix.body.quote.start, block.text.lastIndexOf('in every'));
+      const byPrefix = await quote(essay.slug, block.id, 'in every', { prefix: 'soldiers did the same ' });
+      assert.equal(byPrefix.body.quote.start, block.text.lastIndexOf('in every'));
+      const byStart = await quote(essay.slug, block.id, 'in  every', { start: 70 });
+      assert.equal(byStart.body.quote.start, block.text.lastIndexOf('in every'));
+      assert.deepEqual((await quoteOf(byStart.body.id)).start, block.text.lastIndexOf('in every'));
+
+      assertErrorBody(await quote(essay.slug, block.id, 'not in the block', { suffix: 'x' }), 422);
+      assertErrorBody(await quote(essay.slug, block.id, 'in every', { prefix: 'x'.repeat(65) }), 400);
+      assertErrorBody(await quote(essay.slug, block.id, 'in every', { start: -1 }), 400);
+    });
+
+    it('anchors every quote again after a revision, and the margins and the block filter follow', async () => {
+      const essay = await publish(ESSAY);
+      const [workers, soviets, art, summer, doomed] = essay.blocks;
+      const exact = await quote(essay.slug, workers.id, 'soldiers did the same in every regiment');
+      const typo = await quote(essay.slug, soviets.id, 'the party followed them into October');
+      const short = await quote(essay.slug, art.id, 'art');
+      // The paragraph is split: its larger half keeps its id (block identity), the smaller one is new.
+      const split = await quote(essay.slug, summer.id, 'By the summer the soviets held');
+      const deleted = await quote(essay.slug, doomed.id, 'the calendar reform of February 1918');
+      for (const res of [exact, typo, short, split, deleted]) assert.equal(res.status, 201, JSON.stringify(res.body));
+
+      const revised = await revise(essay.slug, {
+        body: [
+          'Workers elected delegates in every factory; soldiers did the same in every regiment. Peasants came later.',
+          '',
+          'The soviets were the organs of the revolution, and the party folowed them into October.',
+          '',
+          'The party of the insurrection was its timing, which the committee chose with care.',
+          '',
+          'By the summer the soviets held',
+          '',
+          'more authority than the Provisional Government ever had.',
+        ].join('\n'),
+      });
+      assert.equal(revised.status, 200, JSON.stringify(revised.body));
+      const blocks = revised.body.blocks as Block[];
+      assert.deepEqual(
+        blocks.slice(0, 3).map((b) => b.id),
+        [workers.id, soviets.id, art.id],
+      );
+
+      const exactNow = await quoteOf(exact.body.id);
+      assert.deepEqual([exactNow.anchor, exactNow.blockId, exactNow.verified], ['exact', workers.id, true]);
+      assert.equal(blocks[0].text.slice(exactNow.start!, exactNow.end!), 'soldiers did the same in every regiment');
+
+      const typoNow = await quoteOf(typo.body.id);
+      assert.deepEqual(
+        [typoNow.anchor, typoNow.blockId, typoNow.current, typoNow.verified, typoNow.text],
+        ['changed', soviets.id, 'the party folowed them into October', false, 'the party followed them into October'],
+      );
+      assert.equal(blocks[1].text.slice(typoNow.start!, typoNow.end!), typoNow.current);
+
+      const shortNow = await quoteOf(short.body.id);
+      assert.deepEqual(
+        [shortNow.anchor, shortNow.start, shortNow.end, shortNow.blockId],
+        ['orphaned', null, null, art.id],
+      );
+
+      const splitNow = await quoteOf(split.body.id);
+      assert.deepEqual([splitNow.anchor, splitNow.blockId, splitNow.start], ['moved', blocks[3].id, 0]);
+      assert.equal(blocks[4].id, summer.id);
+
+      const deletedNow = await quoteOf(deleted.body.id);
+      assert.deepEqual([deletedNow.anchor, deletedNow.blockId, deletedNow.verified], ['orphaned', doomed.id, false]);
+      assert.equal(deletedNow.text, 'the calendar reform of February 1918');
+
+      const counts = Object.fromEntries(blocks.map((b) => [b.id, b.commentCount]));
+      assert.deepEqual(
+        [counts[workers.id], counts[soviets.id], counts[art.id], counts[blocks[3].id], counts[blocks[4].id]],
+        [1, 1, 0, 1, 0],
+      );
+      const byBlock = async (blockId: string) =>
+        (await t.http.get(`/api/articles/${essay.slug}/comments?blockId=${blockId}`).expect(200)).body.items.map(
+          (c: { id: string }) => c.id,
+        );
+      assert.deepEqual(await byBlock(blocks[3].id), [split.body.id]);
+      assert.deepEqual(await byBlock(summer.id), []);
+      assert.deepEqual(await byBlock(art.id), []);
+    });
+
+    it('keeps margin counts right when a re-anchored comment is later deleted', async () => {
+      const essay = await publish(ESSAY);
+      const [, , , summer] = essay.blocks;
+      const posted = await quote(essay.slug, summer.id, 'more authority than the Provisional Government ever had');
+      const revised = await revise(essay.slug, {
+        body: `${ESSAY.split('\n\n').slice(0, 3).join('\n\n')}\n\nBy the summer the soviets held\n\nmore authority than the Provisional Government ever had.`,
+      });
+      const target = (revised.body.blocks as Block[])[4];
+      assert.equal(target.commentCount, 1);
+      await t.http.delete(`/api/comments/${posted.body.id}`).set('Authorization', bearer(reader.token)).expect(204);
+      const after = await t.http.get(`/api/articles/${essay.slug}`).expect(200);
+      assert.equal((after.body.blocks as Block[])[4].commentCount, 0);
+    });
+  });
 });

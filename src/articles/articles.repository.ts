@@ -303,6 +303,7 @@ export class ArticlesRepository {
          LEFT JOIN (SELECT q.block_id, count(DISTINCT q.comment_id)::int AS n
                       FROM comment_quotes q JOIN comments c ON c.id = q.comment_id
                      WHERE c.article_id = $1 AND c.status = 'visible' AND q.block_id IS NOT NULL
+                       AND q.anchor <> 'orphaned'
                      GROUP BY q.block_id) s ON s.block_id = b2.id
         WHERE b.id = b2.id AND b2.article_id = $1`,
       [articleId],

@@ -8,6 +8,7 @@ import { IdempotencyService } from '../common/idempotency/idempotency.service.js
 import { BannedWordsModule } from '../banned-words/banned-words.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { CommentEvents } from './comment-events.js';
+import { QuoteReanchoring } from './quote-reanchoring.js';
 import { ReaderViews } from './reader-views.js';
 import { UsersModule } from '../users/users.module.js';
 
@@ -22,6 +23,7 @@ import { UsersModule } from '../users/users.module.js';
     CommentWritesService,
     CommentEvents,
     ReaderViews,
+    QuoteReanchoring,
     IdempotencyRepository,
     IdempotencyService,
   ],

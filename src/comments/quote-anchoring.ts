@@ -276,3 +276,17 @@ function wordCount(text: string): number {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Where a new article quote stands in its block and its selector, the hints choosing among occurrences; null: nowhere. */
+export function locateQuote(blockText: string, text: string, hints: AnchorHints = {}): QuotePosition | null {
+  const span = pickOccurrence(blockText, occurrences(blockText, text), hints);
+  return span ? { startOffset: span.start, endOffset: span.end, ...selectorAt(blockText, span) } : null;
+}
+
+/** An article quote's offsets in its block and its selector, as stored. */
+export interface QuotePosition {
+  startOffset: number;
+  endOffset: number;
+  prefix: string;
+  suffix: string;
+}

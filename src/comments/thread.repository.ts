@@ -54,7 +54,8 @@ export class ThreadRepository {
     return this.dataSource.query(
       `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
         WHERE c.article_id = $1
-          AND EXISTS (SELECT 1 FROM comment_quotes q WHERE q.comment_id = c.id AND q.block_id = $2)
+          AND EXISTS (SELECT 1 FROM comment_quotes q
+                       WHERE q.comment_id = c.id AND q.block_id = $2 AND q.anchor <> 'orphaned')
           AND ${visibility} AND ${keyset}
         ORDER BY c.${spec.column} ${spec.direction}, c.id ${spec.direction}
         LIMIT $3`,
