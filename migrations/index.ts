@@ -11,6 +11,7 @@ import { AccountEmail1764720000000 } from './1764720000000-account-email.js';
 import { FollowsAndNotifications1764730000000 } from './1764730000000-follows-and-notifications.js';
 import { NotificationMail1764740000000 } from './1764740000000-notification-mail.js';
 import { EssayRevisions1764760000000 } from './1764760000000-essay-revisions.js';
+import { Stances1764761000000 } from './1764761000000-stances.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   FollowsAndNotifications1764730000000,
   NotificationMail1764740000000,
   EssayRevisions1764760000000,
+  Stances1764761000000,
 ];

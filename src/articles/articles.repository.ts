@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { STANCES, type Stance } from '../common/limits.js';
 import { type UserRole } from '../users/user.entity.js';
 import { ArticleBlockEntity, type BlockKind } from './article-block.entity.js';
 import { ArticleEntity } from './article.entity.js';
 import { type RevisionBlock } from './article-revision.entity.js';
 
 const IMPORT_LOCK = 7_204_114;
+/**
+ * The SET list that moves the stance counters by the parameter `delta` for the stance in the parameter `stance` (none
+ * for null): the same for articles and blocks.
+ */
+function stanceMoves(delta: string, stance: string): string {
+  return STANCES.map(
+    (name) => `stance_${name} = stance_${name} + CASE WHEN ${stance}::varchar = '${name}' THEN ${delta} ELSE 0 END`,
+  ).join(', ');
+}
 /** Block rows per INSERT statement: 6 parameters each, well under PostgreSQL's 65,535 per statement. */
 const BLOCK_BATCH = 1_000;
 
@@ -247,36 +257,42 @@ export class ArticlesRepository {
   }
 
   /**
-   * Moves the article's visible-comment counter (and its blocks' counters, for the blocks the comment quotes) by
-   * `delta`. `lastCommentAt` moves forward on a new comment and is recomputed when one leaves.
+   * Moves the article's visible-comment counter (and its blocks' counters, for the blocks the comment is anchored to
+   * now) by `delta`, and the stance counters with them: the article's for a top-level comment that takes a stance,
+   * the blocks' for any comment that does. `lastCommentAt` moves forward on a new comment and is recomputed when one
+   * leaves.
    */
   async adjustCommentCounters(
     tx: EntityManager,
     articleId: string,
     delta: number,
     blockIds: string[],
-    createdAt: Date,
+    comment: { createdAt: Date; stance: Stance | null; topLevel: boolean },
   ): Promise<void> {
     if (delta === 0) return;
+    const articleStance = comment.topLevel ? comment.stance : null;
     if (delta > 0) {
       await tx.query(
         `UPDATE articles SET comment_count = comment_count + $2,
-                last_comment_at = greatest(coalesce(last_comment_at, $3), $3) WHERE id = $1`,
-        [articleId, delta, createdAt],
+                last_comment_at = greatest(coalesce(last_comment_at, $3), $3), ${stanceMoves('$2', '$4')}
+          WHERE id = $1`,
+        [articleId, delta, comment.createdAt, articleStance],
       );
     } else {
       await tx.query(
         `UPDATE articles SET comment_count = comment_count + $2,
-                last_comment_at = (SELECT max(created_at) FROM comments WHERE article_id = $1 AND status = 'visible')
+                last_comment_at = (SELECT max(created_at) FROM comments WHERE article_id = $1 AND status = 'visible'),
+                ${stanceMoves('$2', '$3')}
           WHERE id = $1`,
-        [articleId, delta],
+        [articleId, delta, articleStance],
       );
     }
     if (blockIds.length > 0) {
-      await tx.query('UPDATE article_blocks SET comment_count = comment_count + $2 WHERE id = ANY($1::varchar[])', [
-        blockIds,
-        delta,
-      ]);
+      await tx.query(
+        `UPDATE article_blocks SET comment_count = comment_count + $2, ${stanceMoves('$2', '$3')}
+          WHERE id = ANY($1::varchar[])`,
+        [blockIds, delta, comment.stance],
+      );
     }
   }
 
@@ -287,9 +303,14 @@ export class ArticlesRepository {
   async recountComments(manager: EntityManager, articleId: string): Promise<void> {
     await this.recountBlocks(manager, articleId);
     await manager.query(
-      `UPDATE articles a SET comment_count = s.n, last_comment_at = s.last
-         FROM (SELECT count(*)::int AS n, max(created_at) AS last FROM comments
-                WHERE article_id = $1 AND status = 'visible') s
+      `UPDATE articles a SET comment_count = s.n, last_comment_at = s.last, stance_agree = s.agree,
+              stance_disagree = s.disagree, stance_question = s.question, stance_evidence = s.evidence
+         FROM (SELECT count(*)::int AS n, max(created_at) AS last,
+                      count(*) FILTER (WHERE parent_id IS NULL AND stance = 'agree')::int AS agree,
+                      count(*) FILTER (WHERE parent_id IS NULL AND stance = 'disagree')::int AS disagree,
+                      count(*) FILTER (WHERE parent_id IS NULL AND stance = 'question')::int AS question,
+                      count(*) FILTER (WHERE parent_id IS NULL AND stance = 'evidence')::int AS evidence
+                 FROM comments WHERE article_id = $1 AND status = 'visible') s
         WHERE a.id = $1`,
       [articleId],
     );
@@ -298,13 +319,20 @@ export class ArticlesRepository {
   /** Recomputes the margin counters of an essay's blocks from the quotes anchored to them now (visible comments). */
   async recountBlocks(manager: EntityManager, articleId: string): Promise<void> {
     await manager.query(
-      `UPDATE article_blocks b SET comment_count = coalesce(s.n, 0)
+      `UPDATE article_blocks b SET comment_count = coalesce(s.n, 0), stance_agree = coalesce(s.agree, 0),
+              stance_disagree = coalesce(s.disagree, 0), stance_question = coalesce(s.question, 0),
+              stance_evidence = coalesce(s.evidence, 0)
          FROM article_blocks b2
-         LEFT JOIN (SELECT q.block_id, count(DISTINCT q.comment_id)::int AS n
-                      FROM comment_quotes q JOIN comments c ON c.id = q.comment_id
-                     WHERE c.article_id = $1 AND c.status = 'visible' AND q.block_id IS NOT NULL
-                       AND q.anchor <> 'orphaned'
-                     GROUP BY q.block_id) s ON s.block_id = b2.id
+         LEFT JOIN (SELECT k.block_id, count(*)::int AS n,
+                           count(*) FILTER (WHERE k.stance = 'agree')::int AS agree,
+                           count(*) FILTER (WHERE k.stance = 'disagree')::int AS disagree,
+                           count(*) FILTER (WHERE k.stance = 'question')::int AS question,
+                           count(*) FILTER (WHERE k.stance = 'evidence')::int AS evidence
+                      FROM (SELECT DISTINCT q.block_id, c.id, c.stance
+                              FROM comment_quotes q JOIN comments c ON c.id = q.comment_id
+                             WHERE c.article_id = $1 AND c.status = 'visible' AND q.block_id IS NOT NULL
+                               AND q.anchor <> 'orphaned') k
+                     GROUP BY k.block_id) s ON s.block_id = b2.id
         WHERE b.id = b2.id AND b2.article_id = $1`,
       [articleId],
     );

@@ -44,6 +44,10 @@ class FakeArticles {
       lastCommentAt: null,
       eventSeq: '0',
       createdAt: new Date(),
+      stanceAgree: 0,
+      stanceDisagree: 0,
+      stanceQuestion: 0,
+      stanceEvidence: 0,
       revision: 1,
       updatedAt: new Date(),
       canonicalUrl: article.canonicalUrl ?? null,
@@ -52,7 +56,17 @@ class FakeArticles {
 
   findBlocks(articleId: string): Promise<ArticleBlockEntity[]> {
     const { blocks } = this.inserted[Number(articleId) - 1];
-    return Promise.resolve(blocks.map((block) => ({ ...block, articleId, commentCount: 0 })));
+    return Promise.resolve(
+      blocks.map((block) => ({
+        ...block,
+        articleId,
+        commentCount: 0,
+        stanceAgree: 0,
+        stanceDisagree: 0,
+        stanceQuestion: 0,
+        stanceEvidence: 0,
+      })),
+    );
   }
 }
 

@@ -212,7 +212,11 @@ export class CommentWritesService {
     if (comment.parentId) await this.comments.adjustReplyCount(tx, comment.parentId, delta.replies);
     if (delta.visible !== 0) {
       const blockIds = quotedBlockIds ?? (await this.comments.findQuotedBlockIds(tx, comment.id));
-      await this.articleRows.adjustCommentCounters(tx, comment.articleId, delta.visible, blockIds, comment.createdAt);
+      await this.articleRows.adjustCommentCounters(tx, comment.articleId, delta.visible, blockIds, {
+        createdAt: comment.createdAt,
+        stance: comment.stance,
+        topLevel: comment.parentId === null,
+      });
     }
   }
 
