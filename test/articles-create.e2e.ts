@@ -137,6 +137,7 @@ describe('publishing an essay (POST /api/articles)', () => {
         'settings',
         'slug',
         'source',
+        'stances',
         'tags',
         'title',
         'updatedAt',
@@ -156,6 +157,7 @@ describe('publishing an essay (POST /api/articles)', () => {
         'The soviets were the organs of the revolution, and the party followed them. See the archive.',
       );
       assert.equal(a.commentCount, 0);
+      assert.deepEqual(a.stances, { agree: 0, disagree: 0, question: 0, evidence: 0 });
       assert.equal(a.lastCommentAt, null);
       assert.equal(a.seq, 0);
       assert.deepEqual(a.settings, { locked: false, premoderation: false, slowModeSeconds: 0 });
