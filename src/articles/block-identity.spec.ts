@@ -62,6 +62,11 @@ describe('matchBlocks', () => {
     assert.deepEqual(sut, ['h1', 'p1', null, 'p4']);
   });
 
+  it('finds a block that was both edited and moved when few blocks are left over', () => {
+    const sut = matchBlocks(essay, [essay[0], essay[2], essay[3], essay[4], { text: `${essay[1].text} Briefly.` }]);
+    assert.deepEqual(sut, ['h1', 'p2', 'p3', 'p4', 'p1']);
+  });
+
   it('pairs repeated texts in order and never gives one old id to two blocks', () => {
     const previous = [
       { id: 'a', text: 'Same.' },

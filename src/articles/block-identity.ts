@@ -12,7 +12,9 @@ import { foldWhiteSpace } from '../common/markdown/markdown.js';
  *    once the diff's chance equalities are cleaned up. A corrected typo (~99%), a sentence added to a paragraph of
  *    three (~75%) or a few words rewritten stay the same passage; half a paragraph split off (50%), two paragraphs
  *    merged into one of twice the size (50%) or an unrelated text (well under 30% after clean-up) do not. Pairs are
- *    taken best first; each old id goes to one new block at most.
+ *    taken best first; each old id goes to one new block at most. The old block is looked for first between the
+ *    unchanged blocks around the new one (where an edit in place leaves it), then anywhere, unless more than
+ *    {@link ANYWHERE_PAIRS} pairs are left (a wholesale rewrite: a block both moved and edited there is new).
  * 3. Every other block is new (null here; the caller gives it a fresh id, never one used before).
  */
 
@@ -28,6 +30,58 @@ const WORTH_DIFFING = 0.35;
 export interface PreviousBlock {
   id: string;
   text: string;
+}
+
+/** Pairs of left-over blocks beyond which an edited block is looked for only near where it stood. */
+const ANYWHERE_PAIRS = 400;
+
+/** Gives the still unmatched new blocks the id of their most similar candidate, best pairs first. */
+function pairUp(
+  previous: PreviousBlock[],
+  next: { text: string }[],
+  ids: (string | null)[],
+  taken: Set<number>,
+  candidatesOf: (to: number) => number[],
+): void {
+  const pairs: { from: number; to: number; score: number; distance: number }[] = [];
+  for (const [to, block] of next.entries()) {
+    if (ids[to] !== null) continue;
+    for (const from of candidatesOf(to)) {
+      const score = similarity(previous[from].text, block.text);
+      if (score >= SAME_PASSAGE) pairs.push({ from, to, score, distance: Math.abs(from - to) });
+    }
+  }
+  pairs.sort((a, b) => b.score - a.score || a.distance - b.distance);
+  for (const pair of pairs) {
+    if (taken.has(pair.from) || ids[pair.to] !== null) continue;
+    ids[pair.to] = previous[pair.from].id;
+    taken.add(pair.from);
+  }
+}
+
+/**
+ * The old positions that bound where new block `to` stood: those of the nearest kept blocks before and after it
+ * (exclusive), widened to the whole essay's span when a move crossed them.
+ */
+function gapAround(to: number, ids: (string | null)[], previous: PreviousBlock[]): [number, number] {
+  const oldIndex = new Map(previous.map((block, index) => [block.id, index]));
+  let low = -1;
+  for (let i = to - 1; i >= 0; i--) {
+    const id = ids[i];
+    if (id !== null) {
+      low = oldIndex.get(id) ?? -1;
+      break;
+    }
+  }
+  let high = previous.length;
+  for (let i = to + 1; i < ids.length; i++) {
+    const id = ids[i];
+    if (id !== null) {
+      high = oldIndex.get(id) ?? previous.length;
+      break;
+    }
+  }
+  return low < high ? [low, high] : [-1, previous.length];
 }
 
 /** For each new block, in order, the id it keeps from the previous revision, or null for a new block. */
@@ -47,21 +101,16 @@ export function matchBlocks(previous: PreviousBlock[], next: { text: string }[])
     taken.add(match);
   }
 
-  const candidates: { from: number; to: number; score: number; distance: number }[] = [];
-  const leftOld = previous.flatMap((block, index) => (taken.has(index) ? [] : [{ index, text: block.text }]));
-  for (const [to, block] of next.entries()) {
-    if (ids[to] !== null) continue;
-    for (const old of leftOld) {
-      const score = similarity(old.text, block.text);
-      if (score >= SAME_PASSAGE) candidates.push({ from: old.index, to, score, distance: Math.abs(old.index - to) });
-    }
-  }
-  candidates.sort((a, b) => b.score - a.score || a.distance - b.distance);
-  for (const candidate of candidates) {
-    if (taken.has(candidate.from) || ids[candidate.to] !== null) continue;
-    ids[candidate.to] = previous[candidate.from].id;
-    taken.add(candidate.from);
-  }
+  // Edited blocks are looked for first between the unchanged blocks around them (where an edit leaves them), then,
+  // for what is left, anywhere: unless that is a wholesale rewrite, which would cost a diff per pair.
+  pairUp(previous, next, ids, taken, (to) => {
+    const [low, high] = gapAround(to, ids, previous);
+    return previous.flatMap((_, from) => (from > low && from < high && !taken.has(from) ? [from] : []));
+  });
+  const leftNew = ids.filter((id) => id === null).length;
+  const leftOld = previous.length - taken.size;
+  if (leftNew * leftOld <= ANYWHERE_PAIRS)
+    pairUp(previous, next, ids, taken, () => previous.flatMap((_, from) => (taken.has(from) ? [] : [from])));
   return ids;
 }
 

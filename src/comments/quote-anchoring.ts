@@ -114,7 +114,10 @@ export function selectorAt(text: string, span: Span): { prefix: string; suffix: 
 /** Where a quote stands in the blocks of a new revision (see the rules above). */
 export function reanchor(quote: StoredQuote, blocks: AnchorBlock[]): Anchoring {
   const edges = edgesOf(quote);
-  const own = blocks.find((b) => b.id === quote.blockId);
+  const index = indexOf(blocks);
+  const own = index.byId.get(quote.blockId);
+  // A block without the quote's longest word cannot hold it word for word: no pattern is run on it.
+  const longest = quote.text.split(/\s+/u).reduce((a, b) => (b.length > a.length ? b : a), '');
   if (own) {
     const span = pickOccurrence(own.text, occurrences(own.text, quote.text, edges), quote);
     if (span) return anchored('exact', own, span);
@@ -122,7 +125,7 @@ export function reanchor(quote: StoredQuote, blocks: AnchorBlock[]): Anchoring {
   const distinctive = wordCount(quote.text) >= DISTINCTIVE_WORDS;
   let moved: { block: AnchorBlock; span: Span; context: number } | null = null;
   for (const block of blocks) {
-    if (block === own) continue;
+    if (block === own || !block.text.includes(longest)) continue;
     const span = pickOccurrence(block.text, occurrences(block.text, quote.text, edges), quote);
     if (!span) continue;
     const context = contextAgreement(block.text, span, quote);
@@ -132,7 +135,15 @@ export function reanchor(quote: StoredQuote, blocks: AnchorBlock[]): Anchoring {
   if (moved) return anchored('moved', moved.block, moved.span);
 
   let closest: { block: AnchorBlock; span: Span; score: number } | null = null;
-  for (const block of distinctive ? blocks : own ? [own] : []) {
+  // Only a block that holds most of the quote's words can hold a passage close enough: the others are not diffed.
+  // (Words of four letters or more when it has three: the short ones, "the", "of", are in every block.)
+  const allWords = wordsOf(quote.text);
+  const longWords = allWords.filter((word) => word.length >= 4);
+  const quoteWords = new Set(longWords).size >= 3 ? longWords : allWords;
+  const nearby = (distinctive ? blocks : own ? [own] : []).filter(
+    (block) => shareOf(quoteWords, index.words(block)) >= CLOSE_ENOUGH / 2,
+  );
+  for (const block of nearby) {
     const found = closestPassage(block.text, quote.text);
     if (found && found.score >= CLOSE_ENOUGH && (!closest || found.score > closest.score))
       closest = { block, ...found };
@@ -148,6 +159,43 @@ export function reanchor(quote: StoredQuote, blocks: AnchorBlock[]): Anchoring {
     current: null,
     verified: false,
   };
+}
+
+interface BlockIndex {
+  byId: Map<string, AnchorBlock>;
+  words: (block: AnchorBlock) => Set<string>;
+}
+
+/** Per list of blocks (one revision's, shared by all its quotes): blocks by id and each block's words, made once. */
+const indexes = new WeakMap<AnchorBlock[], BlockIndex>();
+
+function indexOf(blocks: AnchorBlock[]): BlockIndex {
+  let index = indexes.get(blocks);
+  if (!index) {
+    const words = new Map<AnchorBlock, Set<string>>();
+    index = {
+      byId: new Map(blocks.map((block) => [block.id, block])),
+      words: (block) => {
+        let set = words.get(block);
+        if (!set) words.set(block, (set = new Set(wordsOf(block.text))));
+        return set;
+      },
+    };
+    indexes.set(blocks, index);
+  }
+  return index;
+}
+
+/** The words of a text, lower case. */
+function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** The share of the words (each once) that the set holds. */
+function shareOf(words: string[], set: Set<string>): number {
+  const distinct = [...new Set(words)];
+  if (distinct.length === 0) return 0;
+  return distinct.filter((word) => set.has(word)).length / distinct.length;
 }
 
 /**
