@@ -92,6 +92,7 @@ function fixture(): CommentNodeDto[] {
       downvotes: 0,
       myVote: 0,
       following: false,
+      removalReason: null,
       replyCount: 0,
       replies: [],
       moreReplies: 0,

@@ -10,6 +10,10 @@ import { CommentPublished1764650000000 } from './1764650000000-comment-published
 import { AccountEmail1764720000000 } from './1764720000000-account-email.js';
 import { FollowsAndNotifications1764730000000 } from './1764730000000-follows-and-notifications.js';
 import { NotificationMail1764740000000 } from './1764740000000-notification-mail.js';
+import { NotificationFieldsFromComment1764745000000 } from './1764745000000-notification-fields-from-comment.js';
+import { JobWorkers1764746000000 } from './1764746000000-job-workers.js';
+import { RemovalReasons1764750000000 } from './1764750000000-removal-reasons.js';
+import { AccountTimeZone1764751000000 } from './1764751000000-account-time-zone.js';
 import { EssayRevisions1764760000000 } from './1764760000000-essay-revisions.js';
 import { Stances1764761000000 } from './1764761000000-stances.js';
 
@@ -27,6 +31,10 @@ export const MIGRATIONS = [
   AccountEmail1764720000000,
   FollowsAndNotifications1764730000000,
   NotificationMail1764740000000,
+  NotificationFieldsFromComment1764745000000,
+  JobWorkers1764746000000,
+  RemovalReasons1764750000000,
+  AccountTimeZone1764751000000,
   EssayRevisions1764760000000,
   Stances1764761000000,
 ];

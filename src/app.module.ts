@@ -50,15 +50,15 @@ export class AppModule {
         }),
         UsersModule,
         AuthModule,
-        // Reading an essay or a thread shows the viewer's own votes and follows: articles and comments declare the
-        // ports, the votes and notifications domains (above them) implement them.
+        // Reading an essay or a thread (or a moderator's answer) shows the viewer's own votes and follows: articles and
+        // comments declare the ports, the votes and notifications domains (above them) implement them.
         ArticlesApiModule.forRoot({ viewerFollows: { module: NotificationsModule, provider: FollowsRepository } }),
         CommentsApiModule.forRoot({
           viewerVotes: { module: VotesModule, provider: VotesRepository },
           viewerFollows: { module: NotificationsModule, provider: FollowsRepository },
         }),
         VotesModule,
-        ModerationModule,
+        ModerationModule.forRoot({ viewerFollows: { module: NotificationsModule, provider: FollowsRepository } }),
         NotificationsModule,
         MetricsModule,
         RealtimeModule,

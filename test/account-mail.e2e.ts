@@ -48,7 +48,12 @@ describe('account e-mail', () => {
     const account = await newUser(t, uniqueName('verifier'), { displayName: '<b>Bold</b> & "quoted"' });
     const email = `${uniqueName('Mixed')}@Example.org`;
     const changed = await setEmail(account, email).expect(200);
-    assert.deepEqual(changed.body.account, { email, emailVerified: false, emailNotifications: 'instant' });
+    assert.deepEqual(changed.body.account, {
+      email,
+      emailVerified: false,
+      emailNotifications: 'instant',
+      timeZone: null,
+    });
     assert.equal(changed.body.user.id, account.id);
 
     const mail = await smtp.waitFor(email);
@@ -61,12 +66,17 @@ describe('account e-mail', () => {
     assert.ok(!mail.html.includes('<b>Bold'), 'no markup of the user gets into the HTML');
 
     const verified = await t.http.post('/api/auth/verify-email').send({ token }).expect(200);
-    assert.deepEqual(verified.body.account, { email, emailVerified: true, emailNotifications: 'instant' });
+    assert.deepEqual(verified.body.account, {
+      email,
+      emailVerified: true,
+      emailNotifications: 'instant',
+      timeZone: null,
+    });
     const again = await t.http.post('/api/auth/verify-email').send({ token });
     assert.equal(again.status, 400, 'a link works once');
 
     const me = await t.http.get('/api/auth/me').set(auth(account)).expect(200);
-    assert.deepEqual(me.body.account, { email, emailVerified: true, emailNotifications: 'instant' });
+    assert.deepEqual(me.body.account, { email, emailVerified: true, emailNotifications: 'instant', timeZone: null });
     const signIn = await t.http.post('/api/auth/login').send({ username: account.username, password: PASSWORD });
     assert.deepEqual(signIn.body.account, me.body.account);
   });

@@ -23,7 +23,12 @@ describe('accounts', () => {
     const res = await register('margin_notes', 'a long enough password', 'Margin Notes');
     assert.equal(res.status, 201);
     assert.deepEqual(Object.keys(res.body).sort(), ['account', 'ban', 'token', 'user']);
-    assert.deepEqual(res.body.account, { email: null, emailVerified: false, emailNotifications: 'instant' });
+    assert.deepEqual(res.body.account, {
+      email: null,
+      emailVerified: false,
+      emailNotifications: 'instant',
+      timeZone: null,
+    });
     assert.equal(res.body.ban, null);
     assert.deepEqual(Object.keys(res.body.user).sort(), ['displayName', 'id', 'role', 'username']);
     assert.equal(res.body.user.role, 'reader');
@@ -60,6 +65,30 @@ describe('accounts', () => {
     assert.equal(after.body.ban, null);
     // Nobody else learns of it: the user DTO everywhere stays the four public fields.
     assert.deepEqual(Object.keys(me.body.user).sort(), ['displayName', 'id', 'role', 'username']);
+  });
+
+  it('sets the time zone the digest is timed by: IANA names and aliases, the case corrected; null for UTC; 400 else', async () => {
+    const reader = await newUser(t);
+    const patch = (timeZone: unknown) =>
+      t.http.patch('/api/auth/me').set('Authorization', `Bearer ${reader.token}`).send({ timeZone });
+    for (const [sent, stored] of [
+      ['Europe/Paris', 'Europe/Paris'],
+      ['america/new_york', 'America/New_York'],
+      ['Asia/Kolkata', 'Asia/Kolkata'],
+      ['UTC', 'UTC'],
+      [null, null],
+    ]) {
+      const res = await patch(sent).expect(200);
+      assert.equal(res.body.account.timeZone, stored, String(sent));
+    }
+    await patch('Asia/Tokyo').expect(200);
+    for (const bad of ['Mars/Olympus_Mons', '+05:30', 'Europe/Paris; DROP', '', 'x'.repeat(65), 42, ['UTC']]) {
+      const res = await patch(bad);
+      assert.equal(res.status, 400, JSON.stringify(bad));
+      assert.match(JSON.stringify(res.body.message), /timeZone/);
+    }
+    const me = await t.http.get('/api/auth/me').set('Authorization', `Bearer ${reader.token}`).expect(200);
+    assert.equal(me.body.account.timeZone, 'Asia/Tokyo', 'a refused value changes nothing');
   });
 
   it('stores an argon2id hash of the password and only a SHA-256 of the token', async () => {
@@ -237,7 +266,7 @@ describe('accounts', () => {
     assert.deepEqual(me.body, {
       user,
       ban: null,
-      account: { email: null, emailVerified: false, emailNotifications: 'instant' },
+      account: { email: null, emailVerified: false, emailNotifications: 'instant', timeZone: null },
     });
     const sessions: { token_hash: string }[] = await t.dataSource.query(
       'SELECT token_hash FROM sessions WHERE user_id = $1',

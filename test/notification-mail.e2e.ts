@@ -76,6 +76,12 @@ describe('notification mail', { concurrency: true }, () => {
     }
   }
 
+  /** A run of the hourly digest schedule, queued as graphile-worker queues one: with the time it was due. */
+  const runDigests = (at: string) =>
+    t.dataSource.query(`SELECT graphile_worker.add_job('notifications.queue-digests', $1::json)`, [
+      JSON.stringify({ _cron: { ts: at, backfilled: false } }),
+    ]);
+
   /** Mails to an address after the first (the verification mail). */
   const notificationMails = (email: string): ReceivedMail[] => smtp.to(email).slice(1);
 
@@ -202,16 +208,52 @@ describe('notification mail', { concurrency: true }, () => {
     await queueIsEmpty();
     assert.equal(notificationMails(daily.email).length, 0, 'a daily reader gets no instant mail');
 
-    // The daily schedule's task, queued as graphile-worker's schedule queues it.
-    await t.dataSource.query(`SELECT graphile_worker.add_job('notifications.queue-digests', '{}'::json)`);
+    // The hourly schedule's run at DIGEST_HOUR (7) UTC, queued as graphile-worker's schedule queues it.
+    await runDigests('2026-01-15T07:00:00.000Z');
     const digest = await smtp.waitFor(daily.email, 2);
     assert.match(digest.subject, /^Your daily digest: 2 notifications in “Essay /);
     assert.ok(digest.text.includes(`/comments/${first.id}`) && digest.text.includes(`/comments/${second.id}`));
     assert.equal(digest.header('list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
 
     // Run again: everything waiting was mailed once.
-    await t.dataSource.query(`SELECT graphile_worker.add_job('notifications.queue-digests', '{}'::json)`);
+    await runDigests('2026-01-16T07:00:00.000Z');
     await queueIsEmpty();
     assert.equal(notificationMails(daily.email).length, 1, 'one digest, not two');
+  });
+
+  it('mails each daily reader’s digest at DIGEST_HOUR on their own clock', async () => {
+    // No reader here is in UTC: the other tests, running beside this one, run the schedule at 07:00 UTC.
+    const [tokyo, newYork, kolkata] = [
+      await mailedReader('daily'),
+      await mailedReader('daily'),
+      await mailedReader('daily'),
+    ];
+    for (const [who, sent, stored] of [
+      [tokyo, 'Asia/Tokyo', 'Asia/Tokyo'],
+      [newYork, 'america/new_york', 'America/New_York'],
+      [kolkata, 'Asia/Kolkata', 'Asia/Kolkata'],
+    ] as const)
+      assert.equal((await setAccount(who, { timeZone: sent })).body.account.timeZone, stored);
+    const author = await newUser(t, uniqueName('author'));
+    const comment = await post(author, { body: `@${tokyo.username} @${newYork.username} @${kolkata.username} news.` });
+    for (const who of [tokyo, newYork, kolkata]) await notified(who, comment.id);
+    await queueIsEmpty();
+    const counts = () => [tokyo, newYork, kolkata].map((who) => notificationMails(who.email).length);
+
+    // 22:00 UTC is 07:00 the next morning in Tokyo (UTC+9): Tokyo's reader only.
+    await runDigests('2026-01-14T22:00:00.000Z');
+    assert.match((await smtp.waitFor(tokyo.email, 2)).subject, /^Your daily digest: /);
+    await queueIsEmpty();
+    assert.deepEqual(counts(), [1, 0, 0]);
+    // 02:00 UTC is 07:30 in India (UTC+5:30), the run within its digest hour.
+    await runDigests('2026-01-15T02:00:00.000Z');
+    await smtp.waitFor(kolkata.email, 2);
+    await queueIsEmpty();
+    assert.deepEqual(counts(), [1, 0, 1]);
+    // 12:00 UTC is 07:00 in New York in winter.
+    await runDigests('2026-01-15T12:00:00.000Z');
+    await smtp.waitFor(newYork.email, 2);
+    await queueIsEmpty();
+    assert.deepEqual(counts(), [1, 1, 1], 'one digest each');
   });
 });

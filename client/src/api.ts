@@ -19,6 +19,7 @@ import type {
   ThreadPageDto,
 } from '../../src/comments/dto/comment.dto.js';
 import type { HistoryDto, RevisionDto } from '../../src/comments/dto/write-comment.dto.js';
+import type { MentionSuggestionsDto } from '../../src/comments/dto/mention-suggestions.dto.js';
 import type { Stance } from '../../src/comments/comment.entity.js';
 import type { ThreadSort } from '../../src/comments/thread-sort.js';
 import type { UserDto } from '../../src/users/dto/user.dto.js';
@@ -69,6 +70,7 @@ export {
   DISPLAY_NAME_MAX,
   EMAIL_MAX,
   EMAIL_NOTIFICATIONS,
+  MENTION_PREFIX_MIN,
   MODERATION_REASON_MAX,
   PASSWORD_MAX,
   PASSWORD_MIN,
@@ -233,6 +235,7 @@ export interface AccountChange {
   displayName?: string;
   email?: string | null;
   emailNotifications?: EmailNotifications;
+  timeZone?: string | null;
 }
 
 /** The reader's own account (e-mail, password, notification setting), their inbox, and what they follow. */
@@ -256,6 +259,8 @@ export const accountApi = {
       }),
     ),
   markRead: (ids?: string[]) => request<UnreadCountDto>('POST', '/notifications/read', ids ? { ids } : {}),
+  /** The users whose username starts with `prefix`: `@` autocomplete in the composer. */
+  suggestUsers: (prefix: string) => request<MentionSuggestionsDto>('GET', withQuery('/users/suggest', { prefix })),
 
   followArticle: (slug: string, follow: boolean) =>
     request<void>(follow ? 'PUT' : 'DELETE', `/articles/${encodeURIComponent(slug)}/follow`),

@@ -35,6 +35,7 @@ function comment(id: string, fields: Partial<Comment> = {}): Comment {
     downvotes: 0,
     myVote: 0,
     following: false,
+    removalReason: null,
     replyCount: 0,
     ...fields,
   };
@@ -239,16 +240,14 @@ describe('the viewer’s own facts and the moderators’ decisions', () => {
   });
 
   it('keeps the reader’s follow and vote when a live event (the same for every reader) brings the comment again', () => {
-    const tree = [node('t', { following: true, myVote: 1, score: 1, upvotes: 1 })];
-    const edited: LiveEvent = {
-      ...envelope(2),
-      type: 'comment.updated',
-      comment: comment('t', { body: 'New', score: 1, upvotes: 1 }),
-    };
-    const sut = applyLiveEvent(tree, edited, false);
-    assert.equal(sut[0].following, true);
-    assert.equal(sut[0].myVote, 1, 'and the reader’s vote');
-    assert.equal(sut[0].body, 'New');
+    for (const type of ['comment.updated', 'comment.restored', 'comment.created'] as const) {
+      const tree = [node('t', { following: true, myVote: 1, score: 1, upvotes: 1 })];
+      const again: LiveEvent = { ...envelope(2), type, comment: comment('t', { body: 'New', score: 1, upvotes: 1 }) };
+      const sut = applyLiveEvent(tree, again, false);
+      assert.equal(sut[0].following, true, type);
+      assert.equal(sut[0].myVote, 1, `and the reader’s vote (${type})`);
+      assert.equal(sut[0].body, 'New', type);
+    }
   });
 
   it('turns the author’s pending comment into the approved one, keeping its place and replies', () => {

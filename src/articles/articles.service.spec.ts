@@ -4,7 +4,7 @@ import { type Viewer } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { type CursorCodec } from '../common/pagination/cursor-codec.js';
 import { type UnitOfWork } from '../database/unit-of-work.js';
-import { type AuditEntry } from '../audit/audit-log.js';
+import { type AuditEntry, type AuditLog } from '../audit/audit-log.js';
 import { type EventBus } from '../events/event-bus.js';
 import { type ArticleBlockEntity } from './article-block.entity.js';
 import { type ArticleEntity } from './article.entity.js';
@@ -88,7 +88,7 @@ describe('ArticlesService.create', () => {
       {} as CursorCodec,
       uow as unknown as UnitOfWork,
       {} as EventBus,
-      audit,
+      audit as unknown as AuditLog,
       new EssayRevisionHooks(),
     );
   });

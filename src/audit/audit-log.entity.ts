@@ -26,6 +26,8 @@ export type AuditAction = ModerationAction | AccountAction;
 @Index('moderation_log_actor_idx', ['actorId', 'id'])
 /** The latest ban of a user (the moderators' list of bans says when and by whom). */
 @Index('moderation_log_user_ban_idx', ['userId', 'id'], { where: `"action" = 'user.ban'` })
+/** The latest removal of a comment (its author and moderators see the reason on the comment). */
+@Index('moderation_log_comment_remove_idx', ['commentId', 'id'], { where: `"action" = 'comment.remove'` })
 @Check(
   'moderation_log_action_check',
   `"action" IN ('comment.approve', 'comment.remove', 'comment.restore', 'user.ban', 'user.unban', 'user.role', 'banned-words.update', 'article.settings', 'article.create', 'account.password-change', 'account.password-reset', 'account.email-change', 'article.revise')`,

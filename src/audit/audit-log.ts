@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { type Tx } from '../database/unit-of-work.js';
 import { type AuditAction } from './audit-log.entity.js';
 
@@ -19,6 +21,8 @@ export interface AuditEntry {
  */
 @Injectable()
 export class AuditLog {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
   /** Returns the entry's id, which names the action for what follows from it (a notification of the decision). */
   async record(tx: Tx, entry: AuditEntry): Promise<string> {
     const [row]: { id: string }[] = await tx.query(
@@ -34,5 +38,21 @@ export class AuditLog {
       ],
     );
     return row.id;
+  }
+
+  /**
+   * The reason of each comment's latest removal (null: removed without one), for those of these comments that a
+   * moderator ever removed. One query, on moderation_log_comment_remove_idx.
+   */
+  async findLatestRemovalReasons(commentIds: string[], tx?: Tx): Promise<Map<string, string | null>> {
+    if (commentIds.length === 0) return new Map();
+    const rows: { commentId: string; reason: string | null }[] = await (tx ?? this.dataSource).query(
+      `SELECT DISTINCT ON (comment_id) comment_id AS "commentId", reason
+         FROM moderation_log
+        WHERE action = 'comment.remove' AND comment_id = ANY($1::bigint[])
+        ORDER BY comment_id, id DESC`,
+      [commentIds],
+    );
+    return new Map(rows.map((r) => [r.commentId, r.reason]));
   }
 }

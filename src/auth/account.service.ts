@@ -67,9 +67,9 @@ export class AccountService {
   }
 
   /**
-   * Changes the display name, the address or the notification setting. A new address replaces the old one at once,
-   * unverified; earlier verification links stop working, and a new one is mailed to it. An address another account
-   * has verified is a 409 (it would find two accounts for one address at a password reset).
+   * Changes the display name, the address, the notification setting or the time zone. A new address replaces the old
+   * one at once, unverified; earlier verification links stop working, and a new one is mailed to it. An address
+   * another account has verified is a 409 (it would find two accounts for one address at a password reset).
    */
   async update(viewer: Viewer, input: UpdateMeDto): Promise<UserAccountDto> {
     const userId = requireSignedIn(viewer);
@@ -83,6 +83,8 @@ export class AccountService {
       }
       if (input.emailNotifications !== undefined)
         await this.users.setEmailNotifications(tx, userId, input.emailNotifications);
+      if (input.timeZone !== undefined && input.timeZone !== user.timeZone)
+        await this.users.setTimeZone(tx, userId, input.timeZone);
       if (input.email !== undefined && (input.email?.toLowerCase() ?? null) !== user.emailKey)
         await this.changeEmail(tx, user, input.email);
       return (await this.users.findById(userId, tx)) as UserEntity;

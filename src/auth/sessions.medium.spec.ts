@@ -127,7 +127,7 @@ describe('sessions (service and repository on the real database)', () => {
     assert.deepEqual(await sut.me(account.token), {
       user: { id: account.id, username: account.username, displayName: account.displayName, role: 'reader' },
       ban: null,
-      account: { email: null, emailVerified: false, emailNotifications: 'instant' },
+      account: { email: null, emailVerified: false, emailNotifications: 'instant', timeZone: null },
     });
     await sut.logout(account.token);
     await assert.rejects(sut.me(account.token), isUnauthenticated);

@@ -38,6 +38,14 @@ export const CommentAccess = {
     return comment.status === 'pending' && !CommentAccess.canSeeBody(comment, viewer) ? 'removed' : comment.status;
   },
 
+  /**
+   * The moderator's reason for removing a comment: its author (whose placeholder says why) and moderators, while it
+   * stays removed; never readers, nor a live event to an article's room (those are everyone's).
+   */
+  canSeeRemovalReason(comment: CommentFacts, viewer: Viewer): boolean {
+    return comment.status === 'removed' && (isModerator(viewer) || isAuthor(comment, viewer));
+  },
+
   canSeeBody(comment: CommentFacts, viewer: Viewer): boolean {
     switch (comment.status) {
       case 'visible':

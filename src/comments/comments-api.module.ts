@@ -1,7 +1,10 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { CommentsController } from './comments.controller.js';
+import { MentionSuggestions } from './mention-suggestions.js';
+import { MentionSuggestionsController } from './mention-suggestions.controller.js';
 import { CommentsModule } from './comments.module.js';
 import { CommentsService } from './comments.service.js';
 import { ThreadRepository } from './thread.repository.js';
@@ -25,11 +28,19 @@ export class CommentsApiModule {
   static forRoot(options: CommentsApiOptions): DynamicModule {
     return {
       module: CommentsApiModule,
-      imports: [CommonModule, ArticlesModule, CommentsModule, options.viewerVotes.module, options.viewerFollows.module],
-      controllers: [CommentsController],
+      imports: [
+        CommonModule,
+        ArticlesModule,
+        CommentsModule,
+        UsersModule,
+        options.viewerVotes.module,
+        options.viewerFollows.module,
+      ],
+      controllers: [CommentsController, MentionSuggestionsController],
       providers: [
         ThreadRepository,
         CommentsService,
+        MentionSuggestions,
         { provide: ViewerVotes, useExisting: options.viewerVotes.provider },
         { provide: ViewerFollows, useExisting: options.viewerFollows.provider },
       ],

@@ -43,7 +43,7 @@ export class CommentsController {
     @IdempotencyKey() idempotencyKey: string | undefined,
     @CurrentViewer() viewer: Viewer,
   ): Promise<CommentDto> {
-    return this.writes.create(slug, body, viewer, idempotencyKey);
+    return this.comments.create(slug, body, viewer, idempotencyKey);
   }
 
   @Patch('comments/:id')

@@ -10,6 +10,8 @@ import { EventsModule } from '../events/events.module.js';
 import { CommentEvents } from './comment-events.js';
 import { QuoteReanchoring } from './quote-reanchoring.js';
 import { ReaderViews } from './reader-views.js';
+import { RemovalReasons } from './removal-reasons.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { UsersModule } from '../users/users.module.js';
 
 /**
@@ -17,16 +19,17 @@ import { UsersModule } from '../users/users.module.js';
  * The HTTP routes and the thread reads are in CommentsApiModule, composed at the root.
  */
 @Module({
-  imports: [CommonModule, ArticlesModule, BannedWordsModule, EventsModule, UsersModule],
+  imports: [CommonModule, ArticlesModule, BannedWordsModule, EventsModule, UsersModule, AuditModule],
   providers: [
     CommentsRepository,
     CommentWritesService,
     CommentEvents,
     ReaderViews,
     QuoteReanchoring,
+    RemovalReasons,
     IdempotencyRepository,
     IdempotencyService,
   ],
-  exports: [CommentsRepository, CommentWritesService, CommentEvents, ReaderViews],
+  exports: [CommentsRepository, CommentWritesService, CommentEvents, ReaderViews, RemovalReasons],
 })
 export class CommentsModule {}

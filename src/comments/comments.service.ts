@@ -18,6 +18,7 @@ import {
   type ThreadPageDto,
 } from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
+import { type CreateCommentDto } from './dto/write-comment.dto.js';
 import {
   DEFAULT_DEPTH,
   DEFAULT_REPLY_LIMIT,
@@ -27,6 +28,7 @@ import {
 } from './dto/thread-query.dto.js';
 import { SORT_SPECS, type ThreadSort } from './thread-sort.js';
 import { type SortPosition, ThreadRepository } from './thread.repository.js';
+import { RemovalReasons } from './removal-reasons.js';
 import { ViewerFollows } from './viewer-follows.js';
 import { ViewerVotes } from './viewer-votes.js';
 
@@ -50,6 +52,7 @@ export class CommentsService {
     private readonly votes: ViewerVotes,
     private readonly follows: ViewerFollows,
     private readonly writes: CommentWritesService,
+    private readonly removalReasons: RemovalReasons,
   ) {}
 
   async thread(slug: string, query: ThreadQueryDto, viewer: Viewer): Promise<ThreadPageDto> {
@@ -81,6 +84,15 @@ export class CommentsService {
     return { items, nextCursor: page.nextCursor, total, seq: Number(article.eventSeq) };
   }
 
+  /**
+   * A new comment (CommentWritesService), answered with the viewer's own `following`: a retry with the same
+   * Idempotency-Key replays the first answer, and the author may have followed the comment in between.
+   */
+  async create(slug: string, input: CreateCommentDto, viewer: Viewer, idempotencyKey?: string): Promise<CommentDto> {
+    const created = await this.writes.create(slug, input, viewer, idempotencyKey);
+    return { ...created, following: (await this.myFollows(viewer, [created.id])).has(created.id) };
+  }
+
   /** An edit (CommentWritesService), answered with the viewer's own `following`, which the write path cannot know. */
   async edit(rawId: string, body: string, viewer: Viewer): Promise<CommentDto> {
     const edited = await this.writes.edit(rawId, body, viewer);
@@ -97,17 +109,25 @@ export class CommentsService {
     const aboveIds = comment.path.slice(0, -1);
     const ancestorRows = await this.comments.findByIdsInOrder(aboveIds.slice(-MAX_ANCESTORS));
     const ancestorIds = ancestorRows.map((r) => r.id);
-    const [[node], ancestorQuotes, myVotes, myFollows] = await Promise.all([
+    const [[node], ancestorQuotes, myVotes, myFollows, reasons] = await Promise.all([
       this.buildTrees(comment.articleId, [comment], viewer, shape),
       this.comments.findQuotes(ancestorIds),
       this.myVotes(viewer, ancestorIds),
       this.myFollows(viewer, ancestorIds),
+      this.removalReasons.forViewer(ancestorRows, viewer),
     ]);
     const quotesOf = groupBy(ancestorQuotes, (q) => q.commentId);
     return {
       comment: node,
       ancestors: ancestorRows.map((r) =>
-        toCommentDto(r, quotesOf.get(r.id) ?? [], viewer, myVotes.get(r.id) ?? 0, myFollows.has(r.id)),
+        toCommentDto(
+          r,
+          quotesOf.get(r.id) ?? [],
+          viewer,
+          myVotes.get(r.id) ?? 0,
+          myFollows.has(r.id),
+          reasons.get(r.id) ?? null,
+        ),
       ),
       moreAncestors: Math.max(0, aboveIds.length - MAX_ANCESTORS),
       article: { id: comment.articleId, slug: comment.articleSlug, title: comment.articleTitle },
@@ -172,10 +192,11 @@ export class CommentsService {
       level = children;
     }
     const ids = all.map((r) => r.id);
-    const [quotes, myVotes, myFollows] = await Promise.all([
+    const [quotes, myVotes, myFollows, reasons] = await Promise.all([
       this.comments.findQuotes(ids),
       this.myVotes(viewer, ids),
       this.myFollows(viewer, ids),
+      this.removalReasons.forViewer(all, viewer),
     ]);
     const quotesOf = groupBy(quotes, (q: QuoteRow) => q.commentId);
     const expanded = new Set(all.slice(0, all.length - level.length).map((r) => r.id));
@@ -188,6 +209,7 @@ export class CommentsService {
         viewer,
         myVotes.get(row.id) ?? 0,
         myFollows.has(row.id),
+        reasons.get(row.id) ?? null,
       ) as CommentNodeDto;
       node.replies = children.map(toNode);
       node.moreReplies = expanded.has(row.id) ? Math.max(0, row.replyCount - shownCounted) : row.replyCount;

@@ -5,11 +5,15 @@ import { CommentAccess } from './comment-access.js';
 import { CommentsRepository } from './comments.repository.js';
 import { type CommentDto } from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
+import { RemovalReasons } from './removal-reasons.js';
 
 /** What readers are shown of comments now, for those who saw them earlier (a live follower catching up). */
 @Injectable()
 export class ReaderViews {
-  constructor(private readonly comments: CommentsRepository) {}
+  constructor(
+    private readonly comments: CommentsRepository,
+    private readonly removalReasons: RemovalReasons,
+  ) {}
 
   /**
    * Among these comments, those readers can no longer read (removed, deleted, or sent back to review by an edit),
@@ -30,7 +34,7 @@ export class ReaderViews {
    * the rows are read once, then `viewAs(commentId, userId)` maps one of them for one reader (undefined: no such
    * comment any more). Each is seen with a reader's rights whatever the user's role, so a moderator's powers never
    * carry a removed or held body into such a list: its author still sees their own pending comment, everyone else a
-   * placeholder where readers see one.
+   * placeholder where readers see one. Its author is also told why a moderator removed it.
    */
   async forReaders(
     ids: string[],
@@ -40,6 +44,7 @@ export class ReaderViews {
     // One after the other: inside a transaction both use its one connection.
     const rows = await this.comments.findByIdsInOrder(unique, tx);
     const quotes = await this.comments.findQuotes(unique, tx);
+    const reasons = await this.removalReasons.forAuthors(rows, tx);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return (commentId, userId, following) => {
       const row = byId.get(commentId);
@@ -51,6 +56,7 @@ export class ReaderViews {
         reader,
         0,
         following,
+        reasons.get(commentId) ?? null,
       );
     };
   }

@@ -20,6 +20,8 @@ export const EMAIL_MAX = 254;
 /** How a user hears of notifications by mail: not at all, each within a minute, or one digest a day. */
 export const EMAIL_NOTIFICATIONS = ['off', 'instant', 'daily'] as const;
 export type EmailNotifications = (typeof EMAIL_NOTIFICATIONS)[number];
+/** An IANA time zone's name (the longest today, `America/Argentina/ComodRivadavia`, has 32 characters). */
+export const TIME_ZONE_MAX = 64;
 
 /** A comment's body, in Unicode code points. */
 export const COMMENT_BODY_MAX = 10_000;
@@ -29,6 +31,11 @@ export const QUOTE_MAX = 2_000;
 export const MAX_EDITS = 50;
 /** Distinct `@names` one comment may link (and notify); further names stay plain text. */
 export const MENTIONS_MAX = 50;
+/** `@` autocomplete: the typed start of a username (2-30 of its characters) and how many names it suggests at most. */
+export const MENTION_PREFIX_MIN = 2;
+export const MENTION_PREFIX_MAX = 30;
+export const MENTION_PREFIX_PATTERN = `^[A-Za-z0-9_-]{${MENTION_PREFIX_MIN},${MENTION_PREFIX_MAX}}$`;
+export const MENTION_SUGGESTIONS_MAX = 8;
 /** The note a reader may add to a report. */
 export const REPORT_NOTE_MAX = 1_000;
 /** A moderator's reason (for a removal, a ban, ...). */

@@ -1,5 +1,6 @@
 import { isISO8601, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { findHiddenCharacter } from './display-name.js';
+import { timeZoneName } from './time-zones.js';
 
 /**
  * At most `max` Unicode code points: what PostgreSQL's varchar(n) counts (class-validator's MaxLength does not count
@@ -66,6 +67,21 @@ export function NoHiddenCharacters(options?: ValidationOptions): PropertyDecorat
           const found = typeof args?.value === 'string' ? findHiddenCharacter(args.value) : null;
           return `${args?.property ?? 'value'} must not contain invisible, formatting or control characters${found ? ` (found ${found})` : ''}`;
         },
+      },
+    },
+    options,
+  );
+}
+
+/** An IANA time zone this runtime knows, in the form it is stored (see timeZoneName; a DTO's Transform gives it). */
+export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isTimeZone',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && timeZoneName(value) === value,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be an IANA time zone such as Europe/Paris or America/New_York (or null)`,
       },
     },
     options,

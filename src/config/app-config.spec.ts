@@ -129,4 +129,13 @@ describe('loadConfig', () => {
       );
     }
   });
+
+  it('times the digest by DIGEST_HOUR, or its former name DIGEST_HOUR_UTC, and refuses an hour out of 0-23', () => {
+    assert.equal(loadConfig({}).digestHour, 7);
+    assert.equal(loadConfig({ DIGEST_HOUR: '0' }).digestHour, 0);
+    assert.equal(loadConfig({ DIGEST_HOUR_UTC: '9' }).digestHour, 9);
+    assert.equal(loadConfig({ DIGEST_HOUR: '18', DIGEST_HOUR_UTC: '9' }).digestHour, 18, 'the new name wins');
+    for (const name of ['DIGEST_HOUR', 'DIGEST_HOUR_UTC'])
+      assert.throws(() => loadConfig({ [name]: '24' }), new RegExp(`^  ${name}=24`, 'm'));
+  });
 });

@@ -172,6 +172,13 @@ class EnvironmentVariables {
   @IsInt()
   @Min(0)
   @Max(23)
+  DIGEST_HOUR?: number;
+
+  /** DIGEST_HOUR's former name, from when every digest went out at that hour in UTC: read when DIGEST_HOUR is unset. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(23)
   DIGEST_HOUR_UTC?: number;
 }
 
@@ -238,8 +245,11 @@ export class AppConfig {
    * default: well within the minute the contract allows, and a burst of replies makes one mail, not ten).
    */
   readonly notificationMailDelaySeconds: number;
-  /** The hour (UTC, 0-23) at which `daily` readers get their digest. */
-  readonly digestHourUtc: number;
+  /**
+   * The hour (0-23) at which `daily` readers get their digest, in each reader's own time zone (UTC for those who set
+   * none).
+   */
+  readonly digestHour: number;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -261,6 +271,7 @@ const NUMERIC = [
   'HTTP_KEEP_ALIVE_TIMEOUT_MS',
   'DATABASE_POOL_SIZE',
   'NOTIFICATION_MAIL_DELAY_SECONDS',
+  'DIGEST_HOUR',
   'DIGEST_HOUR_UTC',
 ] as const;
 
@@ -328,7 +339,7 @@ export function loadConfig(
     mailFrom: parsed.MAIL_FROM ?? defaultMailFrom(publicUrl),
     publicUrl,
     notificationMailDelaySeconds: parsed.NOTIFICATION_MAIL_DELAY_SECONDS ?? 30,
-    digestHourUtc: parsed.DIGEST_HOUR_UTC ?? 7,
+    digestHour: parsed.DIGEST_HOUR ?? parsed.DIGEST_HOUR_UTC ?? 7,
   });
 }
 
@@ -374,5 +385,6 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   MAIL_FROM = true as const;
   PUBLIC_URL = true as const;
   NOTIFICATION_MAIL_DELAY_SECONDS = true as const;
+  DIGEST_HOUR = true as const;
   DIGEST_HOUR_UTC = true as const;
 }

@@ -91,4 +91,42 @@ describe('JobQueue (on the real database)', () => {
       assert.deepEqual(jobs.runs, ['cut', 'cut', 'after']);
     },
   );
+
+  it('releases the jobs of a worker that stopped answering, not those of a worker that is alive', async () => {
+    const queue = context.get(JobQueue);
+    const jobs = context.get(Jobs);
+    const dataSource = context.get(DataSource);
+    const registered: { workerId: string }[] = await dataSource.query(
+      `SELECT worker_id AS "workerId" FROM job_workers`,
+    );
+    assert.ok(registered.length > 0, 'the running worker says it is alive');
+    // Two jobs locked two minutes ago, as by a worker in a process that was killed and by one that is alive. Added
+    // for later and locked in one transaction, so that this process's worker cannot take them first.
+    await dataSource.query(`INSERT INTO job_workers (worker_id, seen_at) VALUES ('worker-alive', now())`);
+    await dataSource.transaction(async (manager) => {
+      for (const [name, worker] of [
+        ['orphan', 'worker-killed'],
+        ['held', 'worker-alive'],
+      ]) {
+        await manager.query(
+          `SELECT graphile_worker.add_job('spec.cut', $1::json, run_at => now() + interval '1 hour', job_key => $2)`,
+          [JSON.stringify({ name }), name],
+        );
+        await manager.query(
+          `UPDATE graphile_worker._private_jobs SET locked_by = $2, locked_at = now() - interval '2 minutes',
+                  run_at = now() - interval '2 minutes'
+            WHERE key = $1`,
+          [name, worker],
+        );
+      }
+    });
+
+    assert.deepEqual(await queue.beat(60), ['worker-killed']);
+    await jobs.ran('orphan');
+    const held: { lockedBy: string }[] = await dataSource.query(
+      `SELECT locked_by AS "lockedBy" FROM graphile_worker.jobs WHERE key = 'held'`,
+    );
+    assert.deepEqual(held, [{ lockedBy: 'worker-alive' }], 'a job of a worker seen within the minute stays with it');
+    assert.equal(jobs.timesRun('held'), 0);
+  });
 });

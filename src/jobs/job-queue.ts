@@ -13,6 +13,7 @@ import {
 } from 'graphile-worker';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { PeriodicTask } from '../common/periodic-task.js';
 import { type Tx } from '../database/unit-of-work.js';
 import { type JobKeyMode, JobsRepository } from './jobs.repository.js';
 
@@ -42,6 +43,15 @@ const POLL_INTERVAL_MS = 1000;
  */
 const JOB_CONCURRENCY = 2;
 
+/**
+ * Every 15 s each process says its workers are alive, and releases the jobs of workers that have not said so for 60 s
+ * (a process killed mid-job): such a job runs again within about a minute and a quarter, instead of after
+ * graphile-worker's own four-hour lock. 60 s is four heartbeats: a loaded process that misses one is not taken for
+ * dead, and a job that runs long (a slow SMTP server) is not taken from a worker that is alive.
+ */
+export const JOB_WORKER_HEARTBEAT_MS = 15_000;
+export const JOB_WORKER_STALE_SECONDS = 60;
+
 /** After its database went away, a new worker is started after 1 s, then 2, 4, … up to 30 s while it fails. */
 const RESTART_FIRST_DELAY_MS = 1_000;
 const RESTART_MAX_DELAY_MS = 30_000;
@@ -53,8 +63,8 @@ const RESTART_MAX_DELAY_MS = 30_000;
  * connections), runs up to JOB_CONCURRENCY jobs at a time on a pool of its own (one more connection listens for new jobs), retries a
  * failed job with exponential backoff, and stops with the app after the job in hand ends. A worker whose database
  * went away is replaced, and the jobs it held are released. A process killed in the middle of a job leaves it locked;
- * graphile-worker hands such a job to another worker after its lock times out (4 hours), so a crash delays that job
- * but loses none.
+ * the workers' heartbeat (job_workers) lets any other process release it about a minute later, so a crash delays
+ * that job but loses none.
  */
 @Injectable()
 export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
@@ -66,6 +76,11 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
   private pool?: pg.Pool;
   private stopping = false;
   private restartTimer?: NodeJS.Timeout;
+  /** The running worker's ids (graphile-worker's), for the heartbeat. */
+  private workerIds: string[] = [];
+  private readonly heartbeat = new PeriodicTask('job worker heartbeat', JOB_WORKER_HEARTBEAT_MS, () =>
+    this.beat(JOB_WORKER_STALE_SECONDS),
+  );
 
   constructor(
     private readonly jobs: JobsRepository,
@@ -114,16 +129,31 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
     this.pool.on('error', lost);
     this.pool.on('connect', (client) => client.on('error', lost));
     await this.startRunner(this.pool);
+    this.heartbeat.start();
+  }
+
+  /**
+   * One heartbeat: this process's workers are alive; the jobs of workers not seen for `staleSeconds` are released.
+   * Run by the periodic task; public for tests.
+   */
+  async beat(staleSeconds: number): Promise<string[]> {
+    await this.jobs.heartbeat(this.workerIds);
+    const released = await this.jobs.releaseLostWorkers(staleSeconds);
+    if (released.length > 0)
+      this.logger.warn(`released the jobs of ${released.length} job worker(s) that stopped answering`);
+    return released;
   }
 
   /** Stops taking jobs and waits for the one in hand (a mail being sent) to end, then closes the pool. */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    this.heartbeat.stop();
     const runner = this.runner;
     this.runner = undefined;
     try {
       await runner?.stop();
+      await this.jobs.forgetWorkers(this.workerIds).catch(() => undefined);
     } finally {
       await this.pool?.end();
       this.pool = undefined;
@@ -155,6 +185,9 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
       logger: new WorkerLogger(() => (level, message) => this.log(level, message)),
     });
     this.runner = runner;
+    this.workerIds = workerIds;
+    // Not fatal: the next heartbeat registers them.
+    await this.jobs.heartbeat(workerIds).catch(() => undefined);
     runner.promise.then(
       () => this.ended(runner, workerIds, null),
       (error: unknown) => this.ended(runner, workerIds, error),
@@ -165,6 +198,8 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
   private ended(runner: Runner, workerIds: string[], error: unknown): void {
     if (this.stopping || this.runner !== runner) return;
     this.runner = undefined;
+    // No longer said to be alive: should this process fail to start another, other processes release its jobs.
+    this.workerIds = [];
     const cause = error instanceof Error ? error.message.split('\n')[0] : 'its database went away';
     this.logger.warn(`the job worker stopped (${cause}); starting another`);
     this.restartTimer = setTimeout(() => void this.restart(workerIds, 1), RESTART_FIRST_DELAY_MS);

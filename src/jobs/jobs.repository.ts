@@ -19,7 +19,10 @@ export interface NewJob {
  */
 export type JobKeyMode = 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
 
-/** The job queue's queries of our own: adding a job (in the caller's transaction), and releasing a stopped worker's. */
+/**
+ * The job queue's queries of our own: adding a job (in the caller's transaction), the registry of live workers, and
+ * releasing the jobs of a worker that stopped or died.
+ */
 @Injectable()
 export class JobsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -39,5 +42,42 @@ export class JobsRepository {
   async unlockWorkers(workerIds: string[]): Promise<void> {
     if (workerIds.length === 0) return;
     await this.dataSource.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [workerIds]);
+  }
+
+  /** These workers are alive now (registered, or seen again). */
+  async heartbeat(workerIds: string[]): Promise<void> {
+    if (workerIds.length === 0) return;
+    await this.dataSource.query(
+      `INSERT INTO job_workers (worker_id, seen_at) SELECT unnest($1::text[]), now()
+       ON CONFLICT (worker_id) DO UPDATE SET seen_at = excluded.seen_at`,
+      [workerIds],
+    );
+  }
+
+  /** These workers stopped (a clean stop): out of the registry. */
+  async forgetWorkers(workerIds: string[]): Promise<void> {
+    if (workerIds.length === 0) return;
+    await this.dataSource.query('DELETE FROM job_workers WHERE worker_id = ANY($1::text[])', [workerIds]);
+  }
+
+  /**
+   * Releases the jobs held by workers that are not alive: locked more than `staleSeconds` ago by a worker not seen
+   * in the registry for that long (its process was killed, or it predates the registry). graphile-worker's view of
+   * the jobs and its own `force_unlock_workers`; registry rows older than a day are dropped on the way. Returns the
+   * workers whose jobs were released.
+   */
+  async releaseLostWorkers(staleSeconds: number): Promise<string[]> {
+    await this.dataSource.query(`DELETE FROM job_workers WHERE seen_at < now() - interval '1 day'`);
+    const rows: { workerId: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT j.locked_by AS "workerId" FROM graphile_worker.jobs j
+        WHERE j.locked_by IS NOT NULL AND j.locked_at < now() - make_interval(secs => $1)
+          AND NOT EXISTS (
+            SELECT 1 FROM job_workers w WHERE w.worker_id = j.locked_by AND w.seen_at >= now() - make_interval(secs => $1)
+          )`,
+      [staleSeconds],
+    );
+    const lost = rows.map((row) => row.workerId);
+    await this.unlockWorkers(lost);
+    return lost;
   }
 }

@@ -10,6 +10,8 @@ import { CommentEvents } from '../comments/comment-events.js';
 import { type CommentRow, CommentsRepository } from '../comments/comments.repository.js';
 import { type CommentDto } from '../comments/dto/comment.dto.js';
 import { toCommentDto } from '../comments/dto/comment.mapper.js';
+import { RemovalReasons } from '../comments/removal-reasons.js';
+import { ViewerFollows } from '../comments/viewer-follows.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { EventBus } from '../events/event-bus.js';
 import { toUserDto } from '../users/dto/user.dto.js';
@@ -38,10 +40,12 @@ export class ModerationService {
     private readonly commentEvents: CommentEvents,
     private readonly cursors: CursorCodec,
     private readonly bus: EventBus,
+    private readonly follows: ViewerFollows,
+    private readonly removalReasons: RemovalReasons,
   ) {}
 
   async queue(query: QueueQueryDto, viewer: Viewer): Promise<QueuePageDto> {
-    requireModerator(viewer);
+    const moderatorId = requireModerator(viewer);
     const queue: Queue = query.status ?? 'pending';
     const limit = query.limit ?? 20;
     const scope = `queue:${queue}:${query.articleId ?? ''}`;
@@ -53,13 +57,20 @@ export class ModerationService {
       this.cursors.encode(scope, [queue === 'reported' ? last.openReports : last.createdAt.toISOString(), last.id]),
     );
     const ids = page.map((r) => r.id);
-    const [quotes, reports] = await Promise.all([this.comments.findQuotes(ids), this.reports.findForComments(ids)]);
+    const [quotes, reports, followed, reasons] = await Promise.all([
+      this.comments.findQuotes(ids),
+      this.reports.findForComments(ids),
+      this.follows.findFollowedComments(moderatorId, ids),
+      this.removalReasons.forViewer(page, viewer),
+    ]);
     const items: QueueItemDto[] = page.map((row) => ({
       ...toCommentDto(
         row,
         quotes.filter((q) => q.commentId === row.id),
         viewer,
         0,
+        followed.has(row.id),
+        reasons.get(row.id) ?? null,
       ),
       articleSlug: row.articleSlug,
       reports: reports
@@ -89,6 +100,18 @@ export class ModerationService {
    */
   async act(action: CommentAction, rawId: string, reason: string | undefined, viewer: Viewer): Promise<CommentDto> {
     const actorId = requireModerator(viewer);
+    const decided = await this.decide(action, rawId, reason, actorId, viewer);
+    // Read after the commit, as every answer reads the viewer's follows: the moderator may follow the comment.
+    return { ...decided, following: (await this.follows.findFollowedComments(actorId, [decided.id])).has(decided.id) };
+  }
+
+  private decide(
+    action: CommentAction,
+    rawId: string,
+    reason: string | undefined,
+    actorId: string,
+    viewer: Viewer,
+  ): Promise<CommentDto> {
     return this.uow.run(async (tx) => {
       const comment = await this.comments.findByIdForUpdate(tx, parseId(rawId, ErrorCode.CommentNotFound, 'comment'));
       if (!comment) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
@@ -120,7 +143,8 @@ export class ModerationService {
           },
         });
       }
-      return toCommentDto(row, quotes, viewer, 0);
+      // This removal is the latest one: its reason is the one to show.
+      return toCommentDto(row, quotes, viewer, 0, false, reason || null);
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ReaderViews } from '../comments/reader-views.js';
 import { AppConfig } from '../config/app-config.js';
+import { zonesAtHour } from '../common/time-zones.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { MailOutbox } from '../mail/mail-outbox.js';
@@ -12,7 +13,10 @@ import { NotificationsRepository } from './notifications.repository.js';
 
 /** One reader's instant mail: queued when a notification reaches them, sent after the delay with whatever came since. */
 export const INSTANT_MAIL_TASK = 'notifications.mail-instant';
-/** Every day at DIGEST_HOUR_UTC: queues a digest for each `daily` reader with something unread and unmailed. */
+/**
+ * Every hour: queues a digest for each `daily` reader whose clocks show DIGEST_HOUR (in their own time zone, UTC
+ * without one) and who has something unread and unmailed.
+ */
 export const DIGESTS_TASK = 'notifications.queue-digests';
 /** One reader's digest. */
 export const DIGEST_MAIL_TASK = 'notifications.mail-digest';
@@ -26,7 +30,8 @@ const DIGEST_ROUND = 500;
  * Notification mail. Instant: when notifications reach a reader whose setting is `instant` and whose address is
  * verified, a job for that reader is queued in the same transaction, to run NOTIFICATION_MAIL_DELAY_SECONDS later; a
  * job queued meanwhile for the same reader keeps the first one's time (graphile-worker's job key), so notifications
- * that come close together share one mail. Daily: a scheduled job queues one digest per `daily` reader.
+ * that come close together share one mail. Daily: a job scheduled every hour queues one digest per `daily` reader for
+ * whom it is DIGEST_HOUR, on their own clock.
  *
  * A mail job reads the reader's unread notifications that no mail carried yet, marks them mailed and queues the mail
  * itself (MailOutbox), all in one transaction: a notification is mailed at most once, and one read in the forum before
@@ -50,8 +55,9 @@ export class NotificationMails implements OnModuleInit {
   onModuleInit(): void {
     this.queue.register(INSTANT_MAIL_TASK, (payload) => this.mailWaiting(userIdOf(payload), 'instant'));
     this.queue.register(DIGEST_MAIL_TASK, (payload) => this.mailWaiting(userIdOf(payload), 'daily'));
-    this.queue.register(DIGESTS_TASK, () => this.queueDigests());
-    this.queue.schedule(DIGESTS_TASK, `0 ${this.config.digestHourUtc} * * *`);
+    this.queue.register(DIGESTS_TASK, (payload) => this.queueDigests(scheduledTime(payload)));
+    // Hourly, on the hour: every reader's DIGEST_HOUR starts at one of them (or within one, for a half-hour offset).
+    this.queue.schedule(DIGESTS_TASK, '0 * * * *');
   }
 
   /** In the transaction that notified them: an instant mail for each of these readers who wants one. */
@@ -69,19 +75,31 @@ export class NotificationMails implements OnModuleInit {
     }
   }
 
-  /** Queues a digest for every `daily` reader with unread notifications that no mail carried yet. */
-  async queueDigests(): Promise<void> {
+  /**
+   * Queues a digest for every `daily` reader with unread notifications that no mail carried yet, whose clocks show
+   * DIGEST_HOUR at `at` (the hourly run's scheduled time). The time zones in use are few: which of them are due is
+   * worked out here (by the runtime's time zone database, the one that checked them), then their readers are read.
+   */
+  async queueDigests(at: Date): Promise<void> {
     if (!this.outbox.enabled) return;
+    const { zones, withoutZone } = await this.zonesDueForDigest(at);
+    if (zones.length === 0 && !withoutZone) return;
     let after: string | null = null;
     for (;;) {
-      const ids = await this.notifications.findRecipientsWithUnmailed(after, DIGEST_ROUND);
+      const ids = await this.notifications.findDigestRecipients(zones, withoutZone, after, DIGEST_ROUND);
       if (ids.length === 0) return;
       await this.uow.run(async (tx) => {
-        for (const reader of await this.users.findMailable(ids, 'daily', tx))
-          await this.queue.enqueue(tx, DIGEST_MAIL_TASK, { userId: reader.id }, { jobKey: `digest:${reader.id}` });
+        for (const id of ids)
+          await this.queue.enqueue(tx, DIGEST_MAIL_TASK, { userId: id }, { jobKey: `digest:${id}` });
       });
       after = ids[ids.length - 1];
     }
+  }
+
+  /** The time zones of `daily` readers whose clocks show DIGEST_HOUR at `at`, and whether UTC's do (no zone set). */
+  async zonesDueForDigest(at: Date): Promise<{ zones: string[]; withoutZone: boolean }> {
+    const due = zonesAtHour(await this.users.findDigestTimeZones(), at, this.config.digestHour);
+    return { zones: due.filter((zone): zone is string => zone !== null), withoutZone: due.includes(null) };
   }
 
   /** One mail with the reader's waiting notifications (instant: a batch; daily: the digest). */
@@ -137,6 +155,16 @@ export class NotificationMails implements OnModuleInit {
         this.queue.enqueue(tx, INSTANT_MAIL_TASK, { userId }, { jobKey: `notification-mail:${userId}` }),
       );
   }
+}
+
+/**
+ * When a scheduled run was due: graphile-worker gives each run of a schedule its time (`_cron.ts`), also to a run it
+ * queues late after a stop, which then still picks the readers of its own hour. Queued by hand, a run is for now.
+ */
+function scheduledTime(payload: unknown): Date {
+  const ts = (payload as { _cron?: { ts?: unknown } } | null)?._cron?.ts;
+  const at = typeof ts === 'string' ? new Date(ts) : new Date();
+  return Number.isNaN(at.getTime()) ? new Date() : at;
 }
 
 function userIdOf(payload: unknown): string {

@@ -1,5 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { ArticleEntity } from '../articles/article.entity.js';
 import { CommentEntity } from '../comments/comment.entity.js';
 import { MODERATION_REASON_MAX } from '../common/limits.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -41,20 +40,16 @@ export class NotificationEntity {
   @Column({ type: 'varchar', length: 16 })
   kind: NotificationKind;
 
-  /** Who did it: the comment's author, or the moderator who decided. */
+  /**
+   * The moderator who decided, for approved/removed/restored. Null for the comment kinds, whose actor is their
+   * comment's author, as their essay is their comment's (read through the comment, not stored per row).
+   */
   @Column({ name: 'actor_id', type: 'bigint', nullable: true })
   actorId: string | null;
 
   @ManyToOne(() => UserEntity, { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'actor_id' })
   actor?: UserEntity | null;
-
-  @Column({ name: 'article_id', type: 'bigint', nullable: true })
-  articleId: string | null;
-
-  @ManyToOne(() => ArticleEntity, { onDelete: 'CASCADE', nullable: true })
-  @JoinColumn({ name: 'article_id' })
-  article?: ArticleEntity | null;
 
   @Column({ name: 'comment_id', type: 'bigint', nullable: true })
   commentId: string | null;

@@ -74,7 +74,6 @@ export class NotificationsService {
         recipientId: decision.authorId,
         kind: decision.decision,
         actorId: decision.moderatorId,
-        articleId: decision.articleId,
         commentId: decision.commentId,
         moderationLogId: decision.logId,
         reason: decision.reason,

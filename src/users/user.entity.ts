@@ -61,6 +61,10 @@ export class UserEntity {
   @Column({ name: 'email_notifications', type: 'varchar', length: 8, default: 'instant' })
   emailNotifications: EmailNotifications;
 
+  /** The IANA time zone the daily digest is timed by (checked when set); null: UTC. */
+  @Column({ name: 'time_zone', type: 'varchar', length: 64, nullable: true })
+  timeZone: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { changedRows } from '../database/query-results.js';
 import { banInForceSql } from './ban-rule.js';
+import { type UserFields } from './dto/user.dto.js';
 import { type EmailNotifications, UserEntity, type UserRole } from './user.entity.js';
 
 /** Every query on users' own table. */
@@ -37,6 +38,22 @@ export class UsersRepository {
       [names],
     );
     return new Map(rows.map((r) => [r.username.toLowerCase(), r.username]));
+  }
+
+  /**
+   * Accounts whose username starts with `prefix` (case-insensitively), for `@` autocomplete: only those who can sign
+   * in (not the authors of imported comments) and are not under a ban in force; alphabetical, so the name typed in
+   * full comes first. `prefix` holds only username characters (the DTO checks): `_` is escaped, LIKE's one wildcard
+   * among them.
+   */
+  findMentionable(prefix: string, limit: number): Promise<UserFields[]> {
+    return this.dataSource.query(
+      `SELECT id, username, display_name AS "displayName", role FROM users
+        WHERE username_key LIKE $1 ESCAPE '\\' AND password_hash IS NOT NULL AND NOT ${banInForceSql()}
+        ORDER BY username_key
+        LIMIT $2`,
+      [`${prefix.toLowerCase().replace(/_/g, '\\_')}%`, limit],
+    );
   }
 
   /**
@@ -191,6 +208,19 @@ export class UsersRepository {
 
   async setEmailNotifications(tx: EntityManager, id: string, setting: EmailNotifications): Promise<void> {
     await tx.query('UPDATE users SET email_notifications = $2 WHERE id = $1', [id, setting]);
+  }
+
+  async setTimeZone(tx: EntityManager, id: string, timeZone: string | null): Promise<void> {
+    await tx.query('UPDATE users SET time_zone = $2 WHERE id = $1', [id, timeZone]);
+  }
+
+  /** The time zones (null: none set) of the readers who get a daily digest: the hourly run checks which are due. */
+  async findDigestTimeZones(): Promise<(string | null)[]> {
+    const rows: { timeZone: string | null }[] = await this.dataSource.query(
+      `SELECT DISTINCT time_zone AS "timeZone" FROM users
+        WHERE email_notifications = 'daily' AND email_verified AND email IS NOT NULL`,
+    );
+    return rows.map((row) => row.timeZone);
   }
 
   async setDisplayName(tx: EntityManager, id: string, displayName: string): Promise<void> {

@@ -178,7 +178,7 @@ describe('notifications, follows and the account in the web client', { skip: bro
     await fayPage.close();
   });
 
-  it('turns the author’s pending comment into the approved one, or the removal with its reason, without a reload', async () => {
+  it('turns the author’s pending comment into the approved one, or the removal with its reason, without a reload, and keeps the reason after one', async () => {
     const admin = await signInAdmin(t);
     const moderator = await withRole(t, admin.token, 'moderator');
     const article = await fixtures.newArticle();
@@ -226,6 +226,17 @@ describe('notifications, follows and the account in the web client', { skip: bro
     assert.equal(await removed.getByText('awaiting moderation').count(), 0);
     await bell(page, 2).waitFor();
 
+    // After a reload the reason comes with the comment itself (its author's removalReason).
+    await page.reload();
+    await page
+      .locator(`#comment-${removeId}`)
+      .getByText('Removed by a moderator: Repeats the essay without arguing')
+      .waitFor();
+    assert.equal(
+      await page.locator(`#comment-${removeId}`).getByText('A comment the moderator will remove.').count(),
+      0,
+    );
+
     await patPage.close();
   });
 
@@ -259,7 +270,7 @@ describe('notifications, follows and the account in the web client', { skip: bro
     await page.getByLabel(/^Daily/).check();
     await page.getByText('Saved.').waitFor();
     const me = await t.http.get('/api/auth/me').set(as(eve)).expect(200);
-    assert.deepEqual(me.body.account, { email, emailVerified: true, emailNotifications: 'daily' });
+    assert.deepEqual(me.body.account, { email, emailVerified: true, emailNotifications: 'daily', timeZone: null });
 
     // A wrong current password is refused in the form.
     await page.getByLabel('Current password').fill('not-the-password');
@@ -286,5 +297,37 @@ describe('notifications, follows and the account in the web client', { skip: bro
     await page.getByText('Signed in as').waitFor();
 
     await evePage.close();
+  });
+
+  it('offers this device’s time zone first on the account page, and saves the zone the digest is timed by', async () => {
+    const zoe = await newUser(t, uniqueName('zoe'), { displayName: 'Zoe Zoned' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Tokyo' });
+    await context.addCookies([{ name: 'forum_session', value: zoe.token, url: t.baseUrl }]);
+    const page = await context.newPage();
+    await page.goto(`${t.baseUrl}/account`);
+    const select = page.getByLabel('Your time zone');
+    await select.waitFor();
+    const zoneOf = async () =>
+      ((await t.http.get('/api/auth/me').set(as(zoe)).expect(200)).body as { account: { timeZone: string | null } })
+        .account.timeZone;
+
+    const options = await select.locator('option').allInnerTexts();
+    assert.deepEqual(options.slice(0, 2), ['Asia/Tokyo (this device)', 'UTC (the default)']);
+    assert.ok(options.includes('Europe/Paris') && options.length > 300, 'every zone the browser knows');
+    assert.equal(await select.inputValue(), '', 'UTC until one is chosen');
+
+    await select.selectOption('Asia/Tokyo');
+    await page.locator('section[aria-labelledby="time-zone-title"]').getByText('Saved.').waitFor();
+    assert.equal(await zoneOf(), 'Asia/Tokyo');
+    await page.screenshot({ path: '/tmp/account-time-zone-1280.png', fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    assert.equal(await page.getByLabel('Your time zone').inputValue(), 'Asia/Tokyo', 'kept after a reload');
+    await page.screenshot({ path: '/tmp/account-time-zone-390.png', fullPage: true });
+
+    await page.getByLabel('Your time zone').selectOption('');
+    await page.locator('section[aria-labelledby="time-zone-title"]').getByText('Saved.').waitFor();
+    assert.equal(await zoneOf(), null, 'UTC is stored as no zone');
+    await context.close();
   });
 });

@@ -192,6 +192,75 @@ function MailSetting() {
   );
 }
 
+/** The zone this device's clock is set to, or null when the browser does not say. */
+function deviceTimeZone(): string | null {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The choices of time zone: this device's first, then UTC (the default, stored as none), then every zone the browser
+ * knows; a saved zone the browser does not list (an alias chosen elsewhere) is kept among them.
+ */
+function timeZoneChoices(saved: string | null): { value: string; label: string }[] {
+  const device = deviceTimeZone();
+  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const rest = [...new Set([...(saved && saved !== 'UTC' ? [saved] : []), ...known])].filter(
+    (zone) => zone !== device && zone !== 'UTC',
+  );
+  return [
+    ...(device && device !== 'UTC' ? [{ value: device, label: `${device} (this device)` }] : []),
+    { value: '', label: device === 'UTC' ? 'UTC (this device; the default)' : 'UTC (the default)' },
+    ...rest.sort().map((zone) => ({ value: zone, label: zone })),
+  ];
+}
+
+/** When the daily digest comes: at the same hour every day on the clocks of the reader's time zone. */
+function TimeZoneSetting() {
+  const settings = useStore(account);
+  const form = useForm();
+  const [chosen, setChosen] = useState<string | null>(null);
+  if (!settings) return null;
+  const saved = settings.timeZone;
+  const choose = (value: string) => {
+    setChosen(value);
+    void form.run(async () => {
+      try {
+        accountChanged(await accountApi.update({ timeZone: value === '' ? null : value }));
+        return 'Saved.';
+      } finally {
+        setChosen(null);
+      }
+    }, 'The time zone could not be saved; try again.');
+  };
+  return (
+    <section class="settings-block" aria-labelledby="time-zone-title">
+      <h2 id="time-zone-title">Time zone</h2>
+      <label>
+        Your time zone
+        <select
+          name="timeZone"
+          value={chosen ?? (saved === 'UTC' ? '' : (saved ?? ''))}
+          disabled={form.busy}
+          onChange={(e) => choose(e.currentTarget.value)}
+        >
+          {timeZoneChoices(saved).map((zone) => (
+            <option key={zone.value} value={zone.value}>
+              {zone.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p class="hint">The daily digest comes at the same hour every day on this zone’s clocks.</p>
+      <FormError message={form.error} />
+      <Done message={form.done} />
+    </section>
+  );
+}
+
 function PasswordForm() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -258,6 +327,7 @@ export function AccountView() {
       <NameForm key={me.id} current={me.displayName} />
       <EmailForm key={me.id} />
       <MailSetting />
+      <TimeZoneSetting />
       <PasswordForm key={me.id} />
     </section>
   );

@@ -12,6 +12,7 @@ import {
 import { timeAgo } from '../format.js';
 import type { ThreadContextValue } from './thread-context.js';
 import { FormError } from './FormError.js';
+import { MentionTextarea } from './MentionTextarea.js';
 
 const REASONS: Record<ReportReason, string> = {
   spam: 'Spam',
@@ -112,13 +113,13 @@ export function EditForm({
   return (
     <form class="reply-box edit-box" onSubmit={(e) => void save(e)}>
       <label for={id}>Edit your comment</label>
-      <textarea
+      <MentionTextarea
         id={id}
         rows={4}
         maxLength={COMMENT_BODY_MAX}
         value={body}
-        onInput={(e) => setBody(e.currentTarget.value)}
-        ref={focusOnce}
+        onValue={setBody}
+        textareaRef={focusOnce}
       />
       <div class="reply-tools">
         <span class="spacer" />

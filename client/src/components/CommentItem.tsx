@@ -18,14 +18,10 @@ import { decisions } from '../inbox.js';
 function Placeholder({ node }: { node: CommentNode }) {
   const decision = useStore(decisions)[node.id];
   if (node.status === 'deleted') return <p class="placeholder">Deleted by its author.</p>;
-  // The author heard the moderator's reason with the decision: it stays on show where they were waiting.
-  return (
-    <p class="placeholder">
-      {decision?.kind === 'removed' && decision.reason
-        ? `Removed by a moderator: ${decision.reason}`
-        : 'Removed by a moderator.'}
-    </p>
-  );
+  // The author hears the moderator's reason with the decision, and reads it on the comment (removalReason, theirs
+  // and the moderators' only) after a reload.
+  const reason = (decision?.kind === 'removed' && decision.reason) || node.removalReason;
+  return <p class="placeholder">{reason ? `Removed by a moderator: ${reason}` : 'Removed by a moderator.'}</p>;
 }
 
 /** Scrolls to the quoted passage when it is on this page and marks it for a moment; otherwise the link navigates. */

@@ -25,13 +25,18 @@ export function Header() {
         <a class="brand" href="/">
           Essay forum
         </a>
-        <nav aria-label="Account" class="account">
+        <nav aria-label="Account" class={user && isModerator(user) ? 'account moderating' : 'account'}>
           {user === undefined ? null : user ? (
             <>
               {isModerator(user) && <a href="/moderation">Moderation</a>}
               <Bell />
+              {/* A long name is cut short on screen (whole on hover and for screen readers); on a phone the words
+                  before it are for screen readers only, so that Sign out keeps its place on the line. */}
               <span class="whoami">
-                Signed in as <a href="/account">{user.displayName}</a>
+                <span class="whoami-label">Signed in as </span>
+                <a href="/account" title={user.displayName}>
+                  {user.displayName}
+                </a>
               </span>
               <button type="button" class="link" onClick={() => void signOut()}>
                 Sign out

@@ -15,6 +15,7 @@ import { quoteRequest, takeQuote } from '../quoting.js';
 import { useStore } from '../store.js';
 import { ThreadContext } from './thread-context.js';
 import { FormError } from './FormError.js';
+import { MentionTextarea } from './MentionTextarea.js';
 
 let boxes = 0;
 
@@ -148,16 +149,16 @@ export function ReplyBox({ parent, onDone, focus }: { parent?: Comment; onDone?:
           </figcaption>
         </figure>
       )}
-      <textarea
+      <MentionTextarea
         id={id}
-        ref={area}
+        textareaRef={area}
         name="body"
         rows={parent ? 4 : 5}
         maxLength={COMMENT_BODY_MAX}
         value={body}
         disabled={!!banned}
-        aria-describedby={banned ? `${id}-banned` : undefined}
-        onInput={(e) => keep({ body: e.currentTarget.value })}
+        describedBy={banned ? `${id}-banned` : undefined}
+        onValue={(text) => keep({ body: text })}
       />
       {banned && (
         <p class="hint" id={`${id}-banned`}>

@@ -8,11 +8,16 @@ import {
   type EmailNotifications,
   PASSWORD_MAX,
   PASSWORD_MIN,
+  TIME_ZONE_MAX,
 } from '../../common/limits.js';
-import { MaxCodePoints, NoHiddenCharacters, OptionalNotNull } from '../../common/validation.js';
+import { timeZoneName } from '../../common/time-zones.js';
+import { IsTimeZone, MaxCodePoints, NoHiddenCharacters, OptionalNotNull } from '../../common/validation.js';
 import { UserDto } from '../../users/dto/user.dto.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** A time zone in the form it is stored (`europe/paris` becomes `Europe/Paris`); anything else is left for IsTimeZone. */
+const toTimeZone = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (timeZoneName(value.trim()) ?? value) : value;
 const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 const TOKEN_MESSAGE = 'token must be the token of the link we mailed';
 
@@ -26,6 +31,14 @@ export class AccountDto {
 
   @ApiProperty({ enum: EMAIL_NOTIFICATIONS, description: 'How notifications reach a verified address by mail.' })
   emailNotifications: EmailNotifications;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Europe/Paris',
+    description: 'The IANA time zone the daily digest is timed by (it comes at DIGEST_HOUR there); null: UTC.',
+  })
+  timeZone: string | null;
 }
 
 export class UserAccountDto {
@@ -64,6 +77,21 @@ export class UpdateMeDto {
   @OptionalNotNull()
   @IsIn(EMAIL_NOTIFICATIONS)
   emailNotifications?: EmailNotifications;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: TIME_ZONE_MAX,
+    example: 'Europe/Paris',
+    description:
+      'An IANA time zone (an alias such as Asia/Kolkata too; the case is corrected): the daily digest comes at DIGEST_HOUR there. null: UTC.',
+  })
+  @IsOptional()
+  @Transform(toTimeZone)
+  @IsString()
+  @MaxLength(TIME_ZONE_MAX)
+  @IsTimeZone()
+  timeZone?: string | null;
 }
 
 export class TokenDto {
@@ -112,6 +140,12 @@ export function toAccountDto(user: {
   email: string | null;
   emailVerified: boolean;
   emailNotifications: EmailNotifications;
+  timeZone: string | null;
 }): AccountDto {
-  return { email: user.email, emailVerified: user.emailVerified, emailNotifications: user.emailNotifications };
+  return {
+    email: user.email,
+    emailVerified: user.emailVerified,
+    emailNotifications: user.emailNotifications,
+    timeZone: user.timeZone,
+  };
 }

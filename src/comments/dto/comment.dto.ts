@@ -112,6 +112,14 @@ export class CommentDto {
   following: boolean;
 
   @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The moderator’s reason for the latest removal of a removed comment, for its author and moderators only; null for everyone else, for a comment that is not removed (or removed without a reason), and in live events',
+  })
+  removalReason: string | null;
+
+  @ApiProperty({
     description: 'Direct replies that readers see (a reply readers never saw, such as a pending one, is not counted)',
   })
   replyCount: number;

@@ -96,4 +96,17 @@ describe('toCommentDto', () => {
     const sut = toCommentDto(row('visible'), [], ANONYMOUS, 0);
     assert.deepEqual([sut.status, sut.body, sut.score, sut.replyCount], ['visible', 'held words', 2, 4]);
   });
+
+  it('tells a removal’s reason to the comment’s author and moderators only, and only while it stays removed', () => {
+    const shown = (status: CommentStatus, viewer: Viewer) =>
+      toCommentDto(row(status, true), [], viewer, 0, false, 'off topic').removalReason;
+    assert.equal(shown('removed', AUTHOR), 'off topic', 'its author, on the placeholder');
+    assert.equal(shown('removed', MODERATOR), 'off topic', 'moderators, beside the body');
+    assert.equal(shown('removed', OTHER), null);
+    assert.equal(shown('removed', ANONYMOUS), null);
+    for (const status of ['visible', 'pending', 'deleted'] as const) {
+      assert.equal(shown(status, AUTHOR), null, status);
+      assert.equal(shown(status, MODERATOR), null, status);
+    }
+  });
 });

@@ -40,10 +40,12 @@ export function toCommentDto(
   viewer: Viewer,
   myVote: number,
   following = false,
+  removalReason: string | null = null,
 ): CommentDto {
-  if (!CommentAccess.canSee(row, viewer)) return placeholder(row, 'removed', 0, following);
+  if (!CommentAccess.canSee(row, viewer)) return placeholder(row, 'removed', 0, following, null);
+  const reason = CommentAccess.canSeeRemovalReason(row, viewer) ? removalReason : null;
   if (!CommentAccess.canSeeBody(row, viewer))
-    return placeholder(row, row.status === 'deleted' ? 'deleted' : 'removed', row.replyCount, following);
+    return placeholder(row, row.status === 'deleted' ? 'deleted' : 'removed', row.replyCount, following, reason);
   const quoteDtos = quotes.map(toQuoteDto);
   return {
     id: row.id,
@@ -69,16 +71,21 @@ export function toCommentDto(
     downvotes: row.downvotes,
     myVote,
     following,
+    removalReason: reason,
     replyCount: row.replyCount,
   };
 }
 
-/** `following` is the viewer's own fact, not the comment's: a placeholder keeps it, so that it can be unfollowed. */
+/**
+ * `following` is the viewer's own fact, not the comment's: a placeholder keeps it, so that it can be unfollowed; and
+ * the removal's reason, which its author is shown in place of the comment.
+ */
 function placeholder(
   row: CommentRow,
   status: 'removed' | 'deleted',
   replyCount: number,
   following: boolean,
+  removalReason: string | null,
 ): CommentDto {
   return {
     id: row.id,
@@ -99,6 +106,7 @@ function placeholder(
     downvotes: 0,
     myVote: 0,
     following,
+    removalReason,
     replyCount,
   };
 }

@@ -17,15 +17,26 @@ const MINUTE = 60_000;
  */
 export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
   const scaled = (n: number) => Math.max(1, Math.round(n * config.rateLimitFactor));
+  const lookup = (context: ExecutionContext) => Reflect.getMetadata(LOOKUP_ROUTE, context.getHandler()) === true;
+  const userOrAddress = (req: TrackedRequest) =>
+    req.viewer?.userId ? `user:${req.viewer.userId}` : `ip:${req.ip ?? 'unknown'}`;
   return {
     throttlers: [
-      { name: 'ip', ttl: MINUTE, limit: scaled(240), getTracker: (req: TrackedRequest) => `ip:${req.ip ?? 'unknown'}` },
       {
-        name: 'user',
+        name: 'ip',
         ttl: MINUTE,
-        limit: scaled(120),
-        getTracker: (req: TrackedRequest) =>
-          req.viewer?.userId ? `user:${req.viewer.userId}` : `ip:${req.ip ?? 'unknown'}`,
+        limit: scaled(240),
+        getTracker: (req: TrackedRequest) => `ip:${req.ip ?? 'unknown'}`,
+        skipIf: lookup,
+      },
+      { name: 'user', ttl: MINUTE, limit: scaled(120), getTracker: userOrAddress, skipIf: lookup },
+      {
+        // Counts only on the lookups made while typing (`@` autocomplete): a budget of their own, not the writes'.
+        name: 'lookup',
+        ttl: MINUTE,
+        limit: scaled(LOOKUPS_PER_MINUTE),
+        getTracker: userOrAddress,
+        skipIf: (context: ExecutionContext) => !lookup(context),
       },
       {
         // Counts only on the password endpoints (register, login): slows guessing.
@@ -41,6 +52,8 @@ export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
 
 const PASSWORD_ATTEMPTS_PER_MINUTE = 20;
 const PASSWORD_ROUTE = 'forum:password-route';
+const LOOKUPS_PER_MINUTE = 120;
+const LOOKUP_ROUTE = 'forum:lookup-route';
 
 /**
  * A 429 with Retry-After in the contract's error body. The counters are keyed by the client alone (the throttler's
@@ -66,6 +79,14 @@ export class RateLimitGuard extends ThrottlerGuard {
 /** Applies the write limits to an operation. */
 export function RateLimited(): MethodDecorator & ClassDecorator {
   return applyDecorators(UseGuards(RateLimitGuard));
+}
+
+/**
+ * The limit of a read made while typing (`@` autocomplete): LOOKUPS_PER_MINUTE per user, a budget of its own, so that
+ * typing never spends the writes a reader needs to post.
+ */
+export function LookupRateLimited(): MethodDecorator {
+  return applyDecorators(SetMetadata(LOOKUP_ROUTE, true), UseGuards(RateLimitGuard));
 }
 
 /** The write limits plus the stricter per-address limit of the password endpoints. */
