@@ -14,6 +14,8 @@ import { NotificationFieldsFromComment1764745000000 } from './1764745000000-noti
 import { JobWorkers1764746000000 } from './1764746000000-job-workers.js';
 import { RemovalReasons1764750000000 } from './1764750000000-removal-reasons.js';
 import { AccountTimeZone1764751000000 } from './1764751000000-account-time-zone.js';
+import { EssayRevisions1764760000000 } from './1764760000000-essay-revisions.js';
+import { Stances1764761000000 } from './1764761000000-stances.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
 export const MIGRATIONS = [
@@ -33,4 +35,6 @@ export const MIGRATIONS = [
   JobWorkers1764746000000,
   RemovalReasons1764750000000,
   AccountTimeZone1764751000000,
+  EssayRevisions1764760000000,
+  Stances1764761000000,
 ];

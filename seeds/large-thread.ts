@@ -12,6 +12,7 @@ import { firstFreeSlug } from '../src/articles/free-slug.js';
 import { AppModule } from '../src/app.module.js';
 import { renderMarkdown } from '../src/common/markdown/markdown.js';
 import { CommentsRepository } from '../src/comments/comments.repository.js';
+import { locateQuote } from '../src/comments/quote-anchoring.js';
 import { quoteStandsIn } from '../src/comments/quote-verification.js';
 import { ConfigError, loadConfig } from '../src/config/app-config.js';
 import { openDatabaseServer } from '../src/database/database-server.js';
@@ -139,6 +140,7 @@ export async function generateLargeThread(
               quotedCommentId: null,
               text: planned.quote.text,
               verified: true,
+              position: locateQuote(block.text, planned.quote.text),
             });
           }
         }

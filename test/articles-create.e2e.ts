@@ -125,18 +125,22 @@ describe('publishing an essay (POST /api/articles)', () => {
       assert.deepEqual(Object.keys(created.body).sort(), [
         'author',
         'blocks',
+        'canonicalUrl',
         'commentCount',
         'excerpt',
         'following',
         'id',
         'lastCommentAt',
         'publishedAt',
+        'revision',
         'seq',
         'settings',
         'slug',
         'source',
+        'stances',
         'tags',
         'title',
+        'updatedAt',
       ]);
     });
 
@@ -153,6 +157,7 @@ describe('publishing an essay (POST /api/articles)', () => {
         'The soviets were the organs of the revolution, and the party followed them. See the archive.',
       );
       assert.equal(a.commentCount, 0);
+      assert.deepEqual(a.stances, { agree: 0, disagree: 0, question: 0, evidence: 0 });
       assert.equal(a.lastCommentAt, null);
       assert.equal(a.seq, 0);
       assert.deepEqual(a.settings, { locked: false, premoderation: false, slowModeSeconds: 0 });
@@ -208,6 +213,10 @@ describe('publishing an essay (POST /api/articles)', () => {
         blockId: block.id,
         text: 'A last  paragraph',
         verified: true,
+        start: 0,
+        end: 'A last paragraph'.length,
+        anchor: 'exact',
+        current: null,
       });
       const after = await t.http.get(`/api/articles/${created.body.slug}`).expect(200);
       assert.equal((after.body.blocks as Block[]).find((b) => b.id === block.id)?.commentCount, 1);

@@ -104,6 +104,11 @@ describe('the comment lifecycle', () => {
       blockId: block.id,
       text: 'the organs   of the\nrevolution',
       verified: true,
+      // Where the words stand in the block's text (white space folded: "the organs of the revolution").
+      start: block.text.indexOf('the organs of the revolution'),
+      end: block.text.indexOf('the organs of the revolution') + 'the organs of the revolution'.length,
+      anchor: 'exact',
+      current: null,
     });
     const view = await articleView();
     assert.equal(view.blocks[0].commentCount, 1);

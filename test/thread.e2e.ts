@@ -326,7 +326,16 @@ describe('reading a thread', () => {
         ['reply quoting the second'],
       );
       const quote = (res.body as ThreadPage).items[0].quote;
-      assert.deepEqual(quote, { source: 'article', blockId: second.id, text: second.text, verified: true });
+      assert.deepEqual(quote, {
+        source: 'article',
+        blockId: second.id,
+        text: second.text,
+        verified: true,
+        start: 0,
+        end: second.text.length,
+        anchor: 'exact',
+        current: null,
+      });
       const article = await t.http.get(`/api/articles/${quoted.slug}`).expect(200);
       const counts = (article.body.blocks as { id: string; commentCount: number }[]).map((b) => b.commentCount);
       assert.deepEqual(counts, [1, 1]);

@@ -167,6 +167,7 @@ describe('thread state: live events on a loaded tree', () => {
 });
 
 describe('thread state: the essay and recent events', () => {
+  const noStances = { agree: 0, disagree: 0, question: 0, evidence: 0 };
   const article = {
     id: 'a1',
     slug: 'essay',
@@ -174,6 +175,10 @@ describe('thread state: the essay and recent events', () => {
     following: false,
     author: 'A. Writer',
     publishedAt: null,
+    revision: 1,
+    updatedAt: '2024-01-19T00:00:00.000Z',
+    canonicalUrl: null,
+    stances: { agree: 0, disagree: 0, question: 0, evidence: 0 },
     excerpt: '',
     tags: [],
     commentCount: 0,
@@ -182,8 +187,8 @@ describe('thread state: the essay and recent events', () => {
     seq: 0,
     settings: { locked: false, premoderation: false, slowModeSeconds: 0 },
     blocks: [
-      { id: 'b1', kind: 'paragraph', text: 'One', html: '<p>One</p>', commentCount: 0 },
-      { id: 'b2', kind: 'paragraph', text: 'Two', html: '<p>Two</p>', commentCount: 2 },
+      { id: 'b1', kind: 'paragraph', text: 'One', html: '<p>One</p>', commentCount: 0, stances: noStances },
+      { id: 'b2', kind: 'paragraph', text: 'Two', html: '<p>Two</p>', commentCount: 2, stances: noStances },
     ],
   } as Article;
 

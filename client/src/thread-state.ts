@@ -127,6 +127,7 @@ export function applyLiveEvent(nodes: CommentNode[], event: LiveEvent, keepRemov
         downvotes: event.downvotes,
       });
     case 'article.updated':
+    case 'article.revised':
       return nodes;
   }
 }

@@ -36,4 +36,17 @@ export class ArticleBlockEntity {
   /** Visible comments quoting this block. */
   @Column({ name: 'comment_count', type: 'integer', default: 0 })
   commentCount: number;
+
+  /** Visible comments quoting this block, by stance (kept with commentCount). */
+  @Column({ name: 'stance_agree', type: 'integer', default: 0 })
+  stanceAgree: number;
+
+  @Column({ name: 'stance_disagree', type: 'integer', default: 0 })
+  stanceDisagree: number;
+
+  @Column({ name: 'stance_question', type: 'integer', default: 0 })
+  stanceQuestion: number;
+
+  @Column({ name: 'stance_evidence', type: 'integer', default: 0 })
+  stanceEvidence: number;
 }

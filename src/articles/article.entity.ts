@@ -58,4 +58,29 @@ export class ArticleEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
+
+  /** Visible top-level comments taking each stance towards the essay, kept with commentCount. */
+  @Column({ name: 'stance_agree', type: 'integer', default: 0 })
+  stanceAgree: number;
+
+  @Column({ name: 'stance_disagree', type: 'integer', default: 0 })
+  stanceDisagree: number;
+
+  @Column({ name: 'stance_question', type: 'integer', default: 0 })
+  stanceQuestion: number;
+
+  @Column({ name: 'stance_evidence', type: 'integer', default: 0 })
+  stanceEvidence: number;
+
+  /** The body's revision: 1 at publication, +1 at each change of the body (article_revisions keeps each). */
+  @Column({ type: 'integer', default: 1 })
+  revision: number;
+
+  /** Publication, then every change of any field. */
+  @Column({ name: 'updated_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
+  updatedAt: Date;
+
+  /** The essay's address on the publisher's site. */
+  @Column({ name: 'canonical_url', type: 'varchar', length: 2000, nullable: true })
+  canonicalUrl: string | null;
 }

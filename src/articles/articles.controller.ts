@@ -9,6 +9,7 @@ import { ArticleReader } from './article-reader.js';
 import { ArticlesService } from './articles.service.js';
 import { ArticleDto, ArticlePageDto, ArticleSettingsDto, UpdateSettingsDto } from './dto/article.dto.js';
 import { CreateArticleDto } from './dto/create-article.dto.js';
+import { ArticleRevisionDto, ArticleSourceDto, RevisionListDto, UpdateArticleDto } from './dto/update-article.dto.js';
 
 @ApiTags('articles')
 @Controller('articles')
@@ -46,6 +47,49 @@ export class ArticlesController {
   @ApiErrorResponses(404)
   get(@Param('slug') slug: string, @CurrentViewer() viewer: Viewer): Promise<ArticleDto> {
     return this.reader.get(slug, viewer);
+  }
+
+  @Patch(':slug')
+  @SignedIn()
+  @RateLimited()
+  @ApiOperation({
+    summary: 'Revise an essay (admin)',
+    description:
+      'Any field of the publication; the slug never changes. A new body makes a new revision (blocks keep their ids when they are the same passage; every quote is anchored again) and followers get `article.revised`. The JSON body may be up to 2 MB.',
+  })
+  @ApiOkResponse({ type: ArticleDto })
+  @ApiErrorResponses(400, 401, 403, 404, 413, 429)
+  update(
+    @Param('slug') slug: string,
+    @Body() body: UpdateArticleDto,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<ArticleDto> {
+    return this.articles.update(slug, body, viewer);
+  }
+
+  @Get(':slug/source')
+  @SignedIn()
+  @ApiOperation({ summary: 'An essay as Markdown that PATCH accepts (admin)' })
+  @ApiOkResponse({ type: ArticleSourceDto })
+  @ApiErrorResponses(401, 403, 404)
+  source(@Param('slug') slug: string, @CurrentViewer() viewer: Viewer): Promise<ArticleSourceDto> {
+    return this.articles.source(slug, viewer);
+  }
+
+  @Get(':slug/revisions')
+  @ApiOperation({ summary: 'The revisions of an essay, newest first' })
+  @ApiOkResponse({ type: RevisionListDto })
+  @ApiErrorResponses(404)
+  revisions(@Param('slug') slug: string): Promise<RevisionListDto> {
+    return this.articles.revisions(slug);
+  }
+
+  @Get(':slug/revisions/:revision')
+  @ApiOperation({ summary: 'An essay as it read at one revision' })
+  @ApiOkResponse({ type: ArticleRevisionDto })
+  @ApiErrorResponses(404)
+  revision(@Param('slug') slug: string, @Param('revision') revision: string): Promise<ArticleRevisionDto> {
+    return this.articles.revision(slug, revision);
   }
 
   @Patch(':slug/settings')

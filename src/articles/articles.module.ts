@@ -4,11 +4,12 @@ import { CommonModule } from '../common/common.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { ArticlesRepository } from './articles.repository.js';
 import { ArticlesService } from './articles.service.js';
+import { EssayRevisionHooks } from './essay-revision-hooks.js';
 
 /** Essays as the other domains build on them; the HTTP routes are in ArticlesApiModule, composed at the root. */
 @Module({
   imports: [CommonModule, AuditModule, EventsModule],
-  providers: [ArticlesRepository, ArticlesService],
-  exports: [ArticlesRepository, ArticlesService],
+  providers: [ArticlesRepository, ArticlesService, EssayRevisionHooks],
+  exports: [ArticlesRepository, ArticlesService, EssayRevisionHooks],
 })
 export class ArticlesModule {}

@@ -1,10 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { STANCES, type Stance } from '../common/limits.js';
+import { type UserRole } from '../users/user.entity.js';
 import { ArticleBlockEntity, type BlockKind } from './article-block.entity.js';
 import { ArticleEntity } from './article.entity.js';
+import { type RevisionBlock } from './article-revision.entity.js';
 
 const IMPORT_LOCK = 7_204_114;
+/**
+ * The SET list that moves the stance counters by the parameter `delta` for the stance in the parameter `stance` (none
+ * for null): the same for articles and blocks.
+ */
+function stanceMoves(delta: string, stance: string): string {
+  return STANCES.map(
+    (name) => `stance_${name} = stance_${name} + CASE WHEN ${stance}::varchar = '${name}' THEN ${delta} ELSE 0 END`,
+  ).join(', ');
+}
 /** Block rows per INSERT statement: 6 parameters each, well under PostgreSQL's 65,535 per statement. */
 const BLOCK_BATCH = 1_000;
 
@@ -23,6 +35,34 @@ export interface NewArticle {
   tags: string[];
   source: string | null;
   importKey: string | null;
+  canonicalUrl?: string | null;
+}
+
+/** Who published an essay and its Markdown (null: not written in Markdown, derived on demand). */
+export interface FirstRevision {
+  body: string | null;
+  byUserId: string | null;
+}
+
+/** The fields a revision may change. */
+export interface ArticleChanges {
+  title?: string;
+  author?: string;
+  publishedAt?: Date | null;
+  tags?: string[];
+  source?: string | null;
+  canonicalUrl?: string | null;
+  excerpt?: string;
+  revision?: number;
+}
+
+export interface RevisionRow {
+  revision: number;
+  createdAt: Date;
+  byUserId: string | null;
+  byUsername: string | null;
+  byDisplayName: string | null;
+  byRole: UserRole | null;
 }
 
 export interface NewBlock {
@@ -91,10 +131,16 @@ export class ArticlesRepository {
   }
 
   /** Inserts an article with its blocks; the caller supplies the transaction. */
-  async insertWithBlocks(manager: EntityManager, article: NewArticle, blocks: NewBlock[]): Promise<ArticleEntity> {
+  async insertWithBlocks(
+    manager: EntityManager,
+    article: NewArticle,
+    blocks: NewBlock[],
+    first: FirstRevision = { body: null, byUserId: null },
+  ): Promise<ArticleEntity> {
     const saved = await manager.getRepository(ArticleEntity).save(manager.getRepository(ArticleEntity).create(article));
     await this.insertBlocks(manager, saved.id, blocks);
-    return saved;
+    await this.insertRevision(manager, saved.id, 1, { title: saved.title, blocks, ...first });
+    return manager.getRepository(ArticleEntity).findOneByOrFail({ id: saved.id });
   }
 
   /**
@@ -105,10 +151,11 @@ export class ArticlesRepository {
     tx: EntityManager,
     article: NewArticle,
     blocks: NewBlock[],
+    first: FirstRevision,
   ): Promise<ArticleEntity | null> {
     const inserted: { id: string }[] = await tx.query(
-      `INSERT INTO articles (slug, title, author, published_at, listed_at, excerpt, tags, source, import_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO articles (slug, title, author, published_at, listed_at, excerpt, tags, source, import_key, canonical_url)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (slug) DO NOTHING RETURNING id`,
       [
         article.slug,
@@ -120,11 +167,13 @@ export class ArticlesRepository {
         article.tags,
         article.source,
         article.importKey,
+        article.canonicalUrl ?? null,
       ],
     );
     if (inserted.length === 0) return null;
     const id = String(inserted[0].id);
     await this.insertBlocks(tx, id, blocks);
+    await this.insertRevision(tx, id, 1, { title: article.title, blocks, ...first });
     return tx.getRepository(ArticleEntity).findOneByOrFail({ id });
   }
 
@@ -137,6 +186,68 @@ export class ArticlesRepository {
     return rows.map((row) => row.slug);
   }
 
+  /** The article, its row locked until the transaction ends (revisions of one essay queue up). */
+  findByIdForUpdate(tx: EntityManager, id: string): Promise<ArticleEntity | null> {
+    return tx.getRepository(ArticleEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Changes the given fields and moves updatedAt; returns the article as it now is. */
+  async updateArticle(tx: EntityManager, id: string, changes: ArticleChanges): Promise<ArticleEntity> {
+    await tx.getRepository(ArticleEntity).update({ id }, { ...changes, updatedAt: () => 'now()' });
+    return tx.getRepository(ArticleEntity).findOneByOrFail({ id });
+  }
+
+  /** The essay's blocks replaced by these (kept blocks keep their id; counters are recounted by the caller). */
+  async replaceBlocks(tx: EntityManager, articleId: string, blocks: NewBlock[]): Promise<void> {
+    await tx.query('DELETE FROM article_blocks WHERE article_id = $1', [articleId]);
+    await this.insertBlocks(tx, articleId, blocks);
+  }
+
+  /** Appends a revision (the table refuses any change to one already written). */
+  async insertRevision(
+    tx: EntityManager,
+    articleId: string,
+    revision: number,
+    content: { title: string; body: string | null; byUserId: string | null; blocks: RevisionBlock[] },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO article_revisions (article_id, revision, by_user_id, title, body, blocks)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+      [
+        articleId,
+        revision,
+        content.byUserId,
+        content.title,
+        content.body,
+        JSON.stringify(content.blocks.map((b) => ({ id: b.id, kind: b.kind, text: b.text, html: b.html }))),
+      ],
+    );
+  }
+
+  /** Every revision of an essay, newest first, with who wrote it. */
+  findRevisions(articleId: string): Promise<RevisionRow[]> {
+    return this.dataSource.query(
+      `SELECT r.revision, r.created_at AS "createdAt", u.id AS "byUserId", u.username AS "byUsername",
+              u.display_name AS "byDisplayName", u.role AS "byRole"
+         FROM article_revisions r LEFT JOIN users u ON u.id = r.by_user_id
+        WHERE r.article_id = $1 ORDER BY r.revision DESC`,
+      [articleId],
+    );
+  }
+
+  /** One revision's title, Markdown (null: never written in Markdown) and blocks. */
+  async findRevision(
+    articleId: string,
+    revision: number,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<{ title: string; body: string | null; blocks: RevisionBlock[] } | null> {
+    const rows: { title: string; body: string | null; blocks: RevisionBlock[] }[] = await tx.query(
+      'SELECT title, body, blocks FROM article_revisions WHERE article_id = $1 AND revision = $2',
+      [articleId, revision],
+    );
+    return rows[0] ?? null;
+  }
+
   private async insertBlocks(tx: EntityManager, articleId: string, blocks: NewBlock[]): Promise<void> {
     for (let from = 0; from < blocks.length; from += BLOCK_BATCH) {
       await tx
@@ -146,36 +257,42 @@ export class ArticlesRepository {
   }
 
   /**
-   * Moves the article's visible-comment counter (and its blocks' counters, for the blocks the comment quotes) by
-   * `delta`. `lastCommentAt` moves forward on a new comment and is recomputed when one leaves.
+   * Moves the article's visible-comment counter (and its blocks' counters, for the blocks the comment is anchored to
+   * now) by `delta`, and the stance counters with them: the article's for a top-level comment that takes a stance,
+   * the blocks' for any comment that does. `lastCommentAt` moves forward on a new comment and is recomputed when one
+   * leaves.
    */
   async adjustCommentCounters(
     tx: EntityManager,
     articleId: string,
     delta: number,
     blockIds: string[],
-    createdAt: Date,
+    comment: { createdAt: Date; stance: Stance | null; topLevel: boolean },
   ): Promise<void> {
     if (delta === 0) return;
+    const articleStance = comment.topLevel ? comment.stance : null;
     if (delta > 0) {
       await tx.query(
         `UPDATE articles SET comment_count = comment_count + $2,
-                last_comment_at = greatest(coalesce(last_comment_at, $3), $3) WHERE id = $1`,
-        [articleId, delta, createdAt],
+                last_comment_at = greatest(coalesce(last_comment_at, $3), $3), ${stanceMoves('$2', '$4')}
+          WHERE id = $1`,
+        [articleId, delta, comment.createdAt, articleStance],
       );
     } else {
       await tx.query(
         `UPDATE articles SET comment_count = comment_count + $2,
-                last_comment_at = (SELECT max(created_at) FROM comments WHERE article_id = $1 AND status = 'visible')
+                last_comment_at = (SELECT max(created_at) FROM comments WHERE article_id = $1 AND status = 'visible'),
+                ${stanceMoves('$2', '$3')}
           WHERE id = $1`,
-        [articleId, delta],
+        [articleId, delta, articleStance],
       );
     }
     if (blockIds.length > 0) {
-      await tx.query('UPDATE article_blocks SET comment_count = comment_count + $2 WHERE id = ANY($1::varchar[])', [
-        blockIds,
-        delta,
-      ]);
+      await tx.query(
+        `UPDATE article_blocks SET comment_count = comment_count + $2, ${stanceMoves('$2', '$3')}
+          WHERE id = ANY($1::varchar[])`,
+        [blockIds, delta, comment.stance],
+      );
     }
   }
 
@@ -184,20 +301,38 @@ export class ArticlesRepository {
    * Used after bulk imports; everyday writes move the counters in their own transaction.
    */
   async recountComments(manager: EntityManager, articleId: string): Promise<void> {
+    await this.recountBlocks(manager, articleId);
     await manager.query(
-      `UPDATE articles a SET comment_count = s.n, last_comment_at = s.last
-         FROM (SELECT count(*)::int AS n, max(created_at) AS last FROM comments
-                WHERE article_id = $1 AND status = 'visible') s
+      `UPDATE articles a SET comment_count = s.n, last_comment_at = s.last, stance_agree = s.agree,
+              stance_disagree = s.disagree, stance_question = s.question, stance_evidence = s.evidence
+         FROM (SELECT count(*)::int AS n, max(created_at) AS last,
+                      count(*) FILTER (WHERE parent_id IS NULL AND stance = 'agree')::int AS agree,
+                      count(*) FILTER (WHERE parent_id IS NULL AND stance = 'disagree')::int AS disagree,
+                      count(*) FILTER (WHERE parent_id IS NULL AND stance = 'question')::int AS question,
+                      count(*) FILTER (WHERE parent_id IS NULL AND stance = 'evidence')::int AS evidence
+                 FROM comments WHERE article_id = $1 AND status = 'visible') s
         WHERE a.id = $1`,
       [articleId],
     );
+  }
+
+  /** Recomputes the margin counters of an essay's blocks from the quotes anchored to them now (visible comments). */
+  async recountBlocks(manager: EntityManager, articleId: string): Promise<void> {
     await manager.query(
-      `UPDATE article_blocks b SET comment_count = coalesce(s.n, 0)
+      `UPDATE article_blocks b SET comment_count = coalesce(s.n, 0), stance_agree = coalesce(s.agree, 0),
+              stance_disagree = coalesce(s.disagree, 0), stance_question = coalesce(s.question, 0),
+              stance_evidence = coalesce(s.evidence, 0)
          FROM article_blocks b2
-         LEFT JOIN (SELECT q.block_id, count(DISTINCT q.comment_id)::int AS n
-                      FROM comment_quotes q JOIN comments c ON c.id = q.comment_id
-                     WHERE c.article_id = $1 AND c.status = 'visible' AND q.block_id IS NOT NULL
-                     GROUP BY q.block_id) s ON s.block_id = b2.id
+         LEFT JOIN (SELECT k.block_id, count(*)::int AS n,
+                           count(*) FILTER (WHERE k.stance = 'agree')::int AS agree,
+                           count(*) FILTER (WHERE k.stance = 'disagree')::int AS disagree,
+                           count(*) FILTER (WHERE k.stance = 'question')::int AS question,
+                           count(*) FILTER (WHERE k.stance = 'evidence')::int AS evidence
+                      FROM (SELECT DISTINCT q.block_id, c.id, c.stance
+                              FROM comment_quotes q JOIN comments c ON c.id = q.comment_id
+                             WHERE c.article_id = $1 AND c.status = 'visible' AND q.block_id IS NOT NULL
+                               AND q.anchor <> 'orphaned') k
+                     GROUP BY k.block_id) s ON s.block_id = b2.id
         WHERE b.id = b2.id AND b2.article_id = $1`,
       [articleId],
     );

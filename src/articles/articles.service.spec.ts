@@ -9,6 +9,7 @@ import { type EventBus } from '../events/event-bus.js';
 import { type ArticleBlockEntity } from './article-block.entity.js';
 import { type ArticleEntity } from './article.entity.js';
 import { type ArticlesRepository, type NewArticle, type NewBlock } from './articles.repository.js';
+import { EssayRevisionHooks } from './essay-revision-hooks.js';
 import { ArticlesService } from './articles.service.js';
 import { type CreateArticleDto } from './dto/create-article.dto.js';
 
@@ -43,12 +44,29 @@ class FakeArticles {
       lastCommentAt: null,
       eventSeq: '0',
       createdAt: new Date(),
+      stanceAgree: 0,
+      stanceDisagree: 0,
+      stanceQuestion: 0,
+      stanceEvidence: 0,
+      revision: 1,
+      updatedAt: new Date(),
+      canonicalUrl: article.canonicalUrl ?? null,
     });
   }
 
   findBlocks(articleId: string): Promise<ArticleBlockEntity[]> {
     const { blocks } = this.inserted[Number(articleId) - 1];
-    return Promise.resolve(blocks.map((block) => ({ ...block, articleId, commentCount: 0 })));
+    return Promise.resolve(
+      blocks.map((block) => ({
+        ...block,
+        articleId,
+        commentCount: 0,
+        stanceAgree: 0,
+        stanceDisagree: 0,
+        stanceQuestion: 0,
+        stanceEvidence: 0,
+      })),
+    );
   }
 }
 
@@ -71,6 +89,7 @@ describe('ArticlesService.create', () => {
       uow as unknown as UnitOfWork,
       {} as EventBus,
       audit as unknown as AuditLog,
+      new EssayRevisionHooks(),
     );
   });
 

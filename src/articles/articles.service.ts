@@ -3,9 +3,20 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
 import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
-import { excerptOf, slugify } from './article-blocks.js';
+import { excerptOf, slugify, stableBlockId } from './article-blocks.js';
+import { type RevisionBlock } from './article-revision.entity.js';
+import { matchBlocks } from './block-identity.js';
+import { blocksToMarkdown } from './blocks-markdown.js';
+import { EssayRevisionHooks } from './essay-revision-hooks.js';
+import {
+  type ArticleRevisionDto,
+  type ArticleSourceDto,
+  type RevisionListDto,
+  type UpdateArticleDto,
+} from './dto/update-article.dto.js';
+import { toUserDto } from '../users/dto/user.dto.js';
 import { type ArticleEntity } from './article.entity.js';
-import { type ArticlePosition, ArticlesRepository } from './articles.repository.js';
+import { type ArticleChanges, type ArticlePosition, ArticlesRepository } from './articles.repository.js';
 import {
   type ArticleDto,
   type ArticlePageDto,
@@ -17,7 +28,7 @@ import {
 } from './dto/article.dto.js';
 import { type CreateArticleDto } from './dto/create-article.dto.js';
 import { firstFreeSlug, isArticleSlug } from './free-slug.js';
-import { markdownBlocksWithIds, parseMarkdownBlocks } from './markdown-blocks.js';
+import { type MarkdownBlock, markdownBlocksWithIds, parseMarkdownBlocks } from './markdown-blocks.js';
 import { type Viewer, requireAdmin, requireModerator } from '../auth/viewer.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -37,6 +48,7 @@ export class ArticlesService {
     private readonly uow: UnitOfWork,
     private readonly bus: EventBus,
     private readonly audit: AuditLog,
+    private readonly revisionHooks: EssayRevisionHooks,
   ) {}
 
   async list(limit = DEFAULT_LIMIT, cursor?: string): Promise<ArticlePageDto> {
@@ -61,15 +73,7 @@ export class ArticlesService {
    */
   async create(input: CreateArticleDto, viewer: Viewer): Promise<ArticleDto> {
     const actorId = requireAdmin(viewer);
-    const parsed = parseMarkdownBlocks(input.body);
-    if (parsed.length === 0) {
-      throw new DomainError(
-        ErrorCode.ValidationFailed,
-        'body has no text once thematic breaks and raw html are left out.',
-      );
-    }
-    if (parsed.length > MAX_BLOCKS)
-      throw new DomainError(ErrorCode.ValidationFailed, `body must have at most ${MAX_BLOCKS} blocks.`);
+    const parsed = parseEssay(input.body);
     const base = slugify(input.title);
     const fields = {
       title: input.title,
@@ -80,13 +84,17 @@ export class ArticlesService {
       tags: input.tags ?? [],
       source: input.source ?? null,
       importKey: null,
+      canonicalUrl: input.canonicalUrl ?? null,
     };
     return this.uow.run(async (tx) => {
       for (let attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
         const slug = firstFreeSlug(base, await this.articles.findSlugsNumbered(tx, base));
         // The slug is the article's key for its block ids: unique, and fixed from now on.
         const blocks = markdownBlocksWithIds(`article:${slug}`, parsed);
-        const article = await this.articles.insertUnlessSlugTaken(tx, { ...fields, slug }, blocks);
+        const article = await this.articles.insertUnlessSlugTaken(tx, { ...fields, slug }, blocks, {
+          body: input.body,
+          byUserId: actorId,
+        });
         if (!article) continue;
         await this.audit.record(tx, {
           actorId,
@@ -120,12 +128,161 @@ export class ArticlesService {
     });
   }
 
+  /**
+   * Admins revise an essay: any field of its publication (the slug never changes). A body that reads as the blocks the
+   * essay has now (or is its current source) is no change; any other makes a revision: blocks keep their ids by
+   * block-identity.ts (new ones get ids never used before: the key holds the revision), the revision is appended,
+   * the domains above re-anchor what hangs on the blocks (EssayRevisionHooks), the margins are recounted and the
+   * followers hear `article.revised`, all in one transaction. A request that changes nothing changes nothing, not
+   * even updatedAt.
+   */
+  async update(slug: string, input: UpdateArticleDto, viewer: Viewer): Promise<ArticleDto> {
+    const actorId = requireAdmin(viewer);
+    const parsed = input.body !== undefined ? parseEssay(input.body) : null;
+    const { id } = await this.requireBySlug(slug);
+    return this.uow.run(async (tx) => {
+      const article = await this.articles.findByIdForUpdate(tx, id);
+      if (!article) throw new DomainError(ErrorCode.ArticleNotFound, 'No such article.');
+      const current = await this.articles.findBlocks(id, tx);
+      const changes = fieldChanges(article, input);
+      let revised: { before: RevisionBlock[]; after: RevisionBlock[] } | null = null;
+      if (input.body !== undefined && parsed) {
+        const source = await this.sourceOf(id, article.revision, current, tx);
+        if (input.body !== source && !sameBlocks(parsed, current)) {
+          const revision = article.revision + 1;
+          const kept = matchBlocks(current, parsed);
+          const blocks = parsed.map((block, position) => ({
+            id: kept[position] ?? stableBlockId(`article:${id}@${revision}`, position, block.kind, block.source),
+            position,
+            kind: block.kind,
+            text: block.text,
+            html: block.html,
+          }));
+          await this.articles.replaceBlocks(tx, id, blocks);
+          await this.articles.insertRevision(tx, id, revision, {
+            title: changes.title ?? article.title,
+            body: input.body,
+            byUserId: actorId,
+            blocks,
+          });
+          changes.revision = revision;
+          changes.excerpt = excerptOf(parsed);
+          revised = { before: current, after: blocks };
+        }
+      }
+      if (Object.keys(changes).length === 0) return toArticleDto(article, current);
+      const updated = await this.articles.updateArticle(tx, id, changes);
+      if (revised) {
+        await this.revisionHooks.run(tx, { articleId: id, revision: updated.revision, ...revised });
+        await this.articles.recountBlocks(tx, id);
+      }
+      await this.audit.record(tx, {
+        actorId,
+        action: 'article.revise',
+        articleId: id,
+        details: { fields: Object.keys(changes).filter((key) => key !== 'excerpt'), revision: updated.revision },
+      });
+      await this.bus.recordForArticle(tx, id, { type: 'article.revised', payload: { revision: updated.revision } });
+      // Read again: the event moved the article's seq, which the answer is current to.
+      return toArticleDto((await this.articles.findById(id, tx)) ?? updated, await this.articles.findBlocks(id, tx));
+    });
+  }
+
+  /** The essay's Markdown as PATCH takes it (admins: for the edit screen). */
+  async source(slug: string, viewer: Viewer): Promise<ArticleSourceDto> {
+    requireAdmin(viewer);
+    return this.uow.snapshot(async (tx) => {
+      const article = await this.requireBySlug(slug, tx);
+      return {
+        body: await this.sourceOf(article.id, article.revision, await this.articles.findBlocks(article.id, tx), tx),
+      };
+    });
+  }
+
+  /** Every revision of the essay, newest first. */
+  async revisions(slug: string): Promise<RevisionListDto> {
+    const article = await this.requireBySlug(slug);
+    const rows = await this.articles.findRevisions(article.id);
+    return {
+      items: rows.map((row) => ({
+        revision: row.revision,
+        createdAt: row.createdAt.toISOString(),
+        by:
+          row.byUserId && row.byUsername && row.byDisplayName && row.byRole
+            ? toUserDto({
+                id: row.byUserId,
+                username: row.byUsername,
+                displayName: row.byDisplayName,
+                role: row.byRole,
+              })
+            : null,
+      })),
+    };
+  }
+
+  /** One revision as the essay read then; an unknown one is a 404. */
+  async revision(slug: string, rawRevision: string): Promise<ArticleRevisionDto> {
+    const article = await this.requireBySlug(slug);
+    const number = /^[1-9][0-9]{0,8}$/.test(rawRevision) ? Number(rawRevision) : null;
+    const found = number === null ? null : await this.articles.findRevision(article.id, number);
+    if (!found || number === null) throw new DomainError(ErrorCode.NotFound, 'No such revision of this essay.');
+    return {
+      revision: number,
+      title: found.title,
+      blocks: found.blocks.map((b) => ({ id: b.id, kind: b.kind, text: b.text, html: b.html })),
+    };
+  }
+
+  /** The current revision's Markdown, or, for an essay never written in Markdown, its blocks written as Markdown. */
+  private async sourceOf(articleId: string, revision: number, blocks: RevisionBlock[], tx: Tx): Promise<string> {
+    const stored = await this.articles.findRevision(articleId, revision, tx);
+    return stored?.body ?? blocksToMarkdown(blocks);
+  }
+
   /** The article a slug names, or a 404 (also for a slug that could not be one). */
   async requireBySlug(slug: string, tx?: Tx): Promise<ArticleEntity> {
     const article = isArticleSlug(slug) ? await this.articles.findBySlug(slug, tx) : null;
     if (!article) throw new DomainError(ErrorCode.ArticleNotFound, 'No such article.');
     return article;
   }
+}
+
+/** An essay's Markdown as blocks; a 400 when nothing is left or there are too many. */
+function parseEssay(body: string): MarkdownBlock[] {
+  const parsed = parseMarkdownBlocks(body);
+  if (parsed.length === 0) {
+    throw new DomainError(
+      ErrorCode.ValidationFailed,
+      'body has no text once thematic breaks and raw html are left out.',
+    );
+  }
+  if (parsed.length > MAX_BLOCKS)
+    throw new DomainError(ErrorCode.ValidationFailed, `body must have at most ${MAX_BLOCKS} blocks.`);
+  return parsed;
+}
+
+/** Whether the parsed body is, block for block, the essay as it stands (kind, text and html). */
+function sameBlocks(parsed: MarkdownBlock[], current: RevisionBlock[]): boolean {
+  return (
+    parsed.length === current.length &&
+    parsed.every((b, i) => b.kind === current[i].kind && b.text === current[i].text && b.html === current[i].html)
+  );
+}
+
+/** The fields of the request that differ from the article as it is (the body aside). */
+function fieldChanges(article: ArticleEntity, input: UpdateArticleDto): ArticleChanges {
+  const changes: ArticleChanges = {};
+  if (input.title !== undefined && input.title !== article.title) changes.title = input.title;
+  if (input.author !== undefined && input.author !== article.author) changes.author = input.author;
+  if (input.tags !== undefined && input.tags.join('\0') !== article.tags.join('\0')) changes.tags = input.tags;
+  if (input.source !== undefined && input.source !== article.source) changes.source = input.source;
+  if (input.canonicalUrl !== undefined && input.canonicalUrl !== article.canonicalUrl)
+    changes.canonicalUrl = input.canonicalUrl;
+  if (input.publishedAt !== undefined) {
+    const publishedAt = input.publishedAt === null ? null : new Date(input.publishedAt);
+    if (publishedAt?.getTime() !== article.publishedAt?.getTime()) changes.publishedAt = publishedAt;
+  }
+  return changes;
 }
 
 function readArticlePosition([listedAt, id]: unknown[]): ArticlePosition | null {

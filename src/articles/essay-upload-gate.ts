@@ -8,9 +8,13 @@ import { ANONYMOUS, requireAdmin } from '../auth/viewer.js';
 /** Set on a request the gate let through: the essay's larger body parser reads only those. */
 const ADMITTED = Symbol('essay upload admitted');
 
-/** `POST /api/articles` (the route that takes an essay's Markdown) with a JSON body. */
+/** `POST /api/articles` or `PATCH /api/articles/:slug` (the routes that take an essay's Markdown) with a JSON body. */
 function isEssayUpload(req: IncomingMessage): boolean {
-  return req.method === 'POST' && /^\/api\/articles\/?(?:\?|$)/i.test(req.url ?? '') && isJson(req);
+  const url = req.url ?? '';
+  const route =
+    (req.method === 'POST' && /^\/api\/articles\/?(?:\?|$)/i.test(url)) ||
+    (req.method === 'PATCH' && /^\/api\/articles\/[^/?]+\/?(?:\?|$)/i.test(url));
+  return route && isJson(req);
 }
 
 /** What the JSON parser reads by default: `application/json`, with or without parameters. */

@@ -1,9 +1,8 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { ArticleBlockEntity } from '../articles/article-block.entity.js';
 import { CommentEntity } from './comment.entity.js';
-import { QUOTE_SOURCES, type QuoteSource } from '../common/limits.js';
+import { QUOTE_ANCHORS, QUOTE_SOURCES, type QuoteAnchor, type QuoteSource } from '../common/limits.js';
 
-export { QUOTE_SOURCES, type QuoteSource };
+export { QUOTE_ANCHORS, QUOTE_SOURCES, type QuoteAnchor, type QuoteSource };
 
 /**
  * A passage a comment quotes, anchored to an article block or to another comment. A comment usually has one (the
@@ -13,6 +12,7 @@ export { QUOTE_SOURCES, type QuoteSource };
 @Index('comment_quotes_ordinal_key', ['commentId', 'ordinal'], { unique: true })
 @Index('comment_quotes_block_idx', ['blockId'])
 @Index('comment_quotes_quoted_comment_idx', ['quotedCommentId'])
+@Check('comment_quotes_anchor_check', `"anchor" IN ('exact', 'moved', 'changed', 'orphaned')`)
 @Check(
   'comment_quotes_source_check',
   `("source" = 'article' AND "block_id" IS NOT NULL AND "quoted_comment_id" IS NULL) OR ("source" = 'comment' AND "quoted_comment_id" IS NOT NULL AND "block_id" IS NULL)`,
@@ -34,12 +34,12 @@ export class CommentQuoteEntity {
   @Column({ type: 'varchar', length: 16 })
   source: QuoteSource;
 
+  /**
+   * The block an article quote is anchored to now. No foreign key: an orphaned quote still names the block it came
+   * from after a revision took that block out of the essay (the revision keeps it).
+   */
   @Column({ name: 'block_id', type: 'varchar', length: 32, nullable: true })
   blockId: string | null;
-
-  @ManyToOne(() => ArticleBlockEntity, { onDelete: 'CASCADE', nullable: true })
-  @JoinColumn({ name: 'block_id' })
-  block?: ArticleBlockEntity | null;
 
   @Column({ name: 'quoted_comment_id', type: 'bigint', nullable: true })
   quotedCommentId: string | null;
@@ -54,4 +54,30 @@ export class CommentQuoteEntity {
   /** The text stands word for word (white space folded) in its source as it is now. */
   @Column({ type: 'boolean' })
   verified: boolean;
+
+  /**
+   * An article quote's text-quote selector besides its text: up to 32 characters of the block's text just before and
+   * after the quoted words when they were quoted (null for a comment quote). Re-anchoring after a revision reads them
+   * to tell occurrences apart and to judge a fuzzy match.
+   */
+  @Column({ type: 'text', nullable: true })
+  prefix: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  suffix: string | null;
+
+  /** Where the quoted words stand in the block's text now, in UTF-16 code units; null when nowhere (orphaned). */
+  @Column({ name: 'start_offset', type: 'integer', nullable: true })
+  startOffset: number | null;
+
+  @Column({ name: 'end_offset', type: 'integer', nullable: true })
+  endOffset: number | null;
+
+  /** How the latest revision left an article quote: exact, moved, changed or orphaned (see quote-anchoring.ts). */
+  @Column({ type: 'varchar', length: 16, default: 'exact' })
+  anchor: QuoteAnchor;
+
+  /** For a `changed` quote, the text of the passage it is anchored to now. */
+  @Column({ name: 'current_text', type: 'text', nullable: true })
+  currentText: string | null;
 }

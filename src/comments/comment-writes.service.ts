@@ -15,7 +15,7 @@ import { CommentAccess } from './comment-access.js';
 import { type CommentStatus, MAX_COMMENT_DEPTH } from './comment.entity.js';
 import { CommentEvents } from './comment-events.js';
 import { counterDeltas, quoteStandsInComment, slowModeWaitSeconds } from './comment-rules.js';
-import { type CommentRow, CommentsRepository, type NewQuote } from './comments.repository.js';
+import { type CommentRow, CommentsRepository, type NewQuote, type QuoteRow } from './comments.repository.js';
 import { type CommentDto } from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
 import {
@@ -25,6 +25,7 @@ import {
   MAX_EDITS,
   type QuoteInputDto,
 } from './dto/write-comment.dto.js';
+import { locateQuote } from './quote-anchoring.js';
 import { quoteStandsIn } from './quote-verification.js';
 import { UsersRepository } from '../users/users.repository.js';
 
@@ -78,7 +79,19 @@ export class CommentWritesService {
       );
       const row = (await this.comments.findById(inserted.id, tx)) as CommentRow;
       await this.moveCounters(tx, row, null, status, quote?.blockId ? [quote.blockId] : []);
-      const quotes = quote ? [{ ...quote, commentId: row.id, ordinal: 0 }] : [];
+      const quotes: QuoteRow[] = quote
+        ? [
+            {
+              ...quote,
+              commentId: row.id,
+              ordinal: 0,
+              startOffset: quote.position?.startOffset ?? null,
+              endOffset: quote.position?.endOffset ?? null,
+              anchor: 'exact',
+              currentText: null,
+            },
+          ]
+        : [];
       const dto = toCommentDto(row, quotes, viewer, 0);
       if (request) await this.idempotency.remember(tx, request, 201, dto);
       await this.events.posted(tx, row, quotes, dto, parent?.authorId ?? null);
@@ -199,7 +212,11 @@ export class CommentWritesService {
     if (comment.parentId) await this.comments.adjustReplyCount(tx, comment.parentId, delta.replies);
     if (delta.visible !== 0) {
       const blockIds = quotedBlockIds ?? (await this.comments.findQuotedBlockIds(tx, comment.id));
-      await this.articleRows.adjustCommentCounters(tx, comment.articleId, delta.visible, blockIds, comment.createdAt);
+      await this.articleRows.adjustCommentCounters(tx, comment.articleId, delta.visible, blockIds, {
+        createdAt: comment.createdAt,
+        stance: comment.stance,
+        topLevel: comment.parentId === null,
+      });
     }
   }
 
@@ -252,11 +269,23 @@ export class CommentWritesService {
         throw new DomainError(ErrorCode.ValidationFailed, 'An article quote names a blockId only.');
       const block = await this.articleRows.findBlock(articleId, quote.blockId, tx);
       if (!block) throw refused('The quoted block is not part of this article.');
-      if (!quoteStandsIn(quote.text, block.text)) throw refused('The quoted text does not stand in that block.');
-      return { source: 'article', blockId: block.id, quotedCommentId: null, text: quote.text, verified: true };
+      // The occurrence the hints point at (the first without them); the text must stand in the block either way.
+      const position = locateQuote(block.text, quote.text, quote);
+      if (!position || !quoteStandsIn(quote.text, block.text))
+        throw refused('The quoted text does not stand in that block.');
+      return {
+        source: 'article',
+        blockId: block.id,
+        quotedCommentId: null,
+        text: quote.text,
+        verified: true,
+        position,
+      };
     }
     if (!quote.commentId || quote.blockId !== undefined)
       throw new DomainError(ErrorCode.ValidationFailed, 'A comment quote names a commentId only.');
+    if (quote.prefix !== undefined || quote.suffix !== undefined || quote.start !== undefined)
+      throw new DomainError(ErrorCode.ValidationFailed, 'prefix, suffix and start are for article quotes.');
     const source = await this.comments.findById(quote.commentId, tx);
     // Only what readers can read now may be quoted: a quote would publish the text of a held or removed comment.
     if (

@@ -8,6 +8,7 @@ import { IdempotencyService } from '../common/idempotency/idempotency.service.js
 import { BannedWordsModule } from '../banned-words/banned-words.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { CommentEvents } from './comment-events.js';
+import { QuoteReanchoring } from './quote-reanchoring.js';
 import { ReaderViews } from './reader-views.js';
 import { RemovalReasons } from './removal-reasons.js';
 import { AuditModule } from '../audit/audit.module.js';
@@ -24,6 +25,7 @@ import { UsersModule } from '../users/users.module.js';
     CommentWritesService,
     CommentEvents,
     ReaderViews,
+    QuoteReanchoring,
     RemovalReasons,
     IdempotencyRepository,
     IdempotencyService,

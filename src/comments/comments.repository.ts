@@ -4,7 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { changedRows } from '../database/query-results.js';
 import { type Tx } from '../database/unit-of-work.js';
 import { type UserRole } from '../users/user.entity.js';
-import { type QuoteSource } from './comment-quote.entity.js';
+import { type QuoteAnchor, type QuoteSource } from './comment-quote.entity.js';
+import { type QuotePosition } from './quote-anchoring.js';
 import { type CommentStatus, type Stance } from './comment.entity.js';
 
 /** A comment as the read side needs it: the row plus its author's public fields. */
@@ -42,6 +43,35 @@ export interface QuoteRow {
   quotedCommentId: string | null;
   text: string;
   verified: boolean;
+  /** Article quotes: where the words stand in the block now, how the latest revision left them, the passage now. */
+  startOffset?: number | null;
+  endOffset?: number | null;
+  anchor?: QuoteAnchor;
+  currentText?: string | null;
+}
+
+/** An article quote as re-anchoring reads it. */
+export interface ArticleQuoteRow {
+  id: string;
+  blockId: string;
+  text: string;
+  prefix: string | null;
+  suffix: string | null;
+  startOffset: number | null;
+  anchor: QuoteAnchor;
+}
+
+/** What re-anchoring writes back for one quote. */
+export interface QuoteAnchoringUpdate {
+  id: string;
+  blockId: string;
+  startOffset: number | null;
+  endOffset: number | null;
+  prefix: string | null;
+  suffix: string | null;
+  anchor: QuoteAnchor;
+  currentText: string | null;
+  verified: boolean;
 }
 
 export interface NewComment {
@@ -62,6 +92,8 @@ export interface NewQuote {
   quotedCommentId: string | null;
   text: string;
   verified: boolean;
+  /** An article quote's place in its block and selector (null or absent: not located). */
+  position?: QuotePosition | null;
 }
 
 export interface VoteCounters {
@@ -181,13 +213,52 @@ export class CommentsRepository {
     if (delta !== 0) await tx.query('UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1', [id, delta]);
   }
 
-  /** The blocks a comment quotes (each once). */
+  /** The blocks a comment's quotes are anchored to now (each once; an orphaned quote is anchored nowhere). */
   async findQuotedBlockIds(tx: Tx, commentId: string): Promise<string[]> {
     const rows: { blockId: string }[] = await tx.query(
-      `SELECT DISTINCT block_id AS "blockId" FROM comment_quotes WHERE comment_id = $1 AND block_id IS NOT NULL`,
+      `SELECT DISTINCT block_id AS "blockId" FROM comment_quotes
+        WHERE comment_id = $1 AND block_id IS NOT NULL AND anchor <> 'orphaned'`,
       [commentId],
     );
     return rows.map((r) => r.blockId);
+  }
+
+  /** Every article quote of an essay's comments, whatever their status (re-anchoring after a revision). */
+  findArticleQuotes(tx: Tx, articleId: string): Promise<ArticleQuoteRow[]> {
+    return tx.query(
+      `SELECT q.id, q.block_id AS "blockId", q.text, q.prefix, q.suffix, q.start_offset AS "startOffset", q.anchor
+         FROM comment_quotes q JOIN comments c ON c.id = q.comment_id
+        WHERE c.article_id = $1 AND q.source = 'article'
+        ORDER BY q.id`,
+      [articleId],
+    );
+  }
+
+  /** Writes re-anchored quotes back, in one statement per thousand. */
+  async updateAnchors(tx: Tx, updates: QuoteAnchoringUpdate[]): Promise<void> {
+    for (let from = 0; from < updates.length; from += 1_000) {
+      const batch = updates.slice(from, from + 1_000);
+      await tx.query(
+        `UPDATE comment_quotes q
+            SET block_id = u.block_id, start_offset = u.start_offset, end_offset = u.end_offset, prefix = u.prefix,
+                suffix = u.suffix, anchor = u.anchor, current_text = u.current_text, verified = u.verified
+           FROM unnest($1::bigint[], $2::varchar[], $3::int[], $4::int[], $5::text[], $6::text[], $7::varchar[],
+                       $8::text[], $9::boolean[])
+                AS u(id, block_id, start_offset, end_offset, prefix, suffix, anchor, current_text, verified)
+          WHERE q.id = u.id`,
+        [
+          batch.map((u) => u.id),
+          batch.map((u) => u.blockId),
+          batch.map((u) => u.startOffset),
+          batch.map((u) => u.endOffset),
+          batch.map((u) => u.prefix),
+          batch.map((u) => u.suffix),
+          batch.map((u) => u.anchor),
+          batch.map((u) => u.currentText),
+          batch.map((u) => u.verified),
+        ],
+      );
+    }
   }
 
   /** Quotes taken from a comment (to re-verify them after it changes). */
@@ -215,7 +286,8 @@ export class CommentsRepository {
     if (commentIds.length === 0) return [];
     return tx.query(
       `SELECT comment_id AS "commentId", ordinal, source, block_id AS "blockId",
-              quoted_comment_id AS "quotedCommentId", text, verified
+              quoted_comment_id AS "quotedCommentId", text, verified, start_offset AS "startOffset",
+              end_offset AS "endOffset", anchor, current_text AS "currentText"
          FROM comment_quotes WHERE comment_id = ANY($1::bigint[])
         ORDER BY comment_id, ordinal`,
       [commentIds],
@@ -253,9 +325,22 @@ export class CommentsRepository {
     const inserted = rows[0];
     for (const [ordinal, quote] of quotes.entries()) {
       await manager.query(
-        `INSERT INTO comment_quotes (comment_id, ordinal, source, block_id, quoted_comment_id, text, verified)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [inserted.id, ordinal, quote.source, quote.blockId, quote.quotedCommentId, quote.text, quote.verified],
+        `INSERT INTO comment_quotes (comment_id, ordinal, source, block_id, quoted_comment_id, text, verified,
+                                     start_offset, end_offset, prefix, suffix)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          inserted.id,
+          ordinal,
+          quote.source,
+          quote.blockId,
+          quote.quotedCommentId,
+          quote.text,
+          quote.verified,
+          quote.position?.startOffset ?? null,
+          quote.position?.endOffset ?? null,
+          quote.position?.prefix ?? null,
+          quote.position?.suffix ?? null,
+        ],
       );
     }
     return inserted;

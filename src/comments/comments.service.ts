@@ -62,11 +62,20 @@ export class CommentsService {
     if (query.blockId && !(await this.articleRows.findBlock(article.id, query.blockId))) {
       throw new DomainError(ErrorCode.NotFound, 'No such block in this article.');
     }
-    const scope = `thread:${article.id}:${shape.sort}:${query.blockId ?? ''}`;
+    const stance = query.stance ?? null;
+    const scope = `thread:${article.id}:${shape.sort}:${query.blockId ?? ''}:${stance ?? ''}`;
     const after = this.readCursor(scope, shape.sort, query.cursor);
     const rows = query.blockId
-      ? await this.threads.findQuotingBlockPage(article.id, query.blockId, viewer, shape.sort, rowsFor(limit), after)
-      : await this.threads.findTopLevelPage(article.id, viewer, shape.sort, rowsFor(limit), after);
+      ? await this.threads.findQuotingBlockPage(
+          article.id,
+          query.blockId,
+          viewer,
+          shape.sort,
+          rowsFor(limit),
+          after,
+          stance,
+        )
+      : await this.threads.findTopLevelPage(article.id, viewer, shape.sort, rowsFor(limit), after, stance);
     const page = pageOf(rows, limit, (last) => this.cursorAt(scope, shape.sort, last));
     const [items, total] = await Promise.all([
       this.buildTrees(article.id, page.items, viewer, shape),

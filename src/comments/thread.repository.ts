@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type Viewer, isModerator } from '../auth/viewer.js';
 import { COMMENT_COLUMNS, type CommentRow } from './comments.repository.js';
+import { type Stance } from '../common/limits.js';
 import { SORT_SPECS, type ThreadSort } from './thread-sort.js';
 
 /** Where a page ends in a sort: the sort key of its last comment and the id that breaks ties. */
@@ -21,9 +22,16 @@ export interface SortPosition {
 export class ThreadRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Top-level comments of an article, one page in the given sort. */
-  findTopLevelPage(articleId: string, viewer: Viewer, sort: ThreadSort, limit: number, after: SortPosition | null) {
-    return this.findLevelPage({ articleId, parentId: null, viewer, sort, limit, after });
+  /** Top-level comments of an article (those taking `stance`, when given), one page in the given sort. */
+  findTopLevelPage(
+    articleId: string,
+    viewer: Viewer,
+    sort: ThreadSort,
+    limit: number,
+    after: SortPosition | null,
+    stance: Stance | null = null,
+  ) {
+    return this.findLevelPage({ articleId, parentId: null, viewer, sort, limit, after, stance });
   }
 
   /** Direct replies of one comment, one page in the given sort. */
@@ -35,10 +43,10 @@ export class ThreadRepository {
     limit: number,
     after: SortPosition | null,
   ) {
-    return this.findLevelPage({ articleId, parentId, viewer, sort, limit, after });
+    return this.findLevelPage({ articleId, parentId, viewer, sort, limit, after, stance: null });
   }
 
-  /** Comments (at any depth) quoting a block, one page in the given sort. */
+  /** Comments (at any depth) anchored to a block (those taking `stance`, when given), one page in the given sort. */
   async findQuotingBlockPage(
     articleId: string,
     blockId: string,
@@ -46,15 +54,17 @@ export class ThreadRepository {
     sort: ThreadSort,
     limit: number,
     after: SortPosition | null,
+    stance: Stance | null = null,
   ): Promise<CommentRow[]> {
     const spec = SORT_SPECS[sort];
     const params: unknown[] = [articleId, blockId, limit];
-    const visibility = this.visibility(viewer, params);
+    const visibility = `${this.visibility(viewer, params)} AND ${this.stanceFilter(viewer, stance, params)}`;
     const keyset = after ? this.keyset(sort, after, params) : 'TRUE';
     return this.dataSource.query(
       `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
         WHERE c.article_id = $1
-          AND EXISTS (SELECT 1 FROM comment_quotes q WHERE q.comment_id = c.id AND q.block_id = $2)
+          AND EXISTS (SELECT 1 FROM comment_quotes q
+                       WHERE q.comment_id = c.id AND q.block_id = $2 AND q.anchor <> 'orphaned')
           AND ${visibility} AND ${keyset}
         ORDER BY c.${spec.column} ${spec.direction}, c.id ${spec.direction}
         LIMIT $3`,
@@ -128,11 +138,12 @@ export class ThreadRepository {
     sort: ThreadSort;
     limit: number;
     after: SortPosition | null;
+    stance: Stance | null;
   }): Promise<CommentRow[]> {
     const spec = SORT_SPECS[q.sort];
     const params: unknown[] = [q.articleId, q.limit];
     const parent = q.parentId === null ? 'c.parent_id IS NULL' : `c.parent_id = $${params.push(q.parentId)}`;
-    const visibility = this.visibility(q.viewer, params);
+    const visibility = `${this.visibility(q.viewer, params)} AND ${this.stanceFilter(q.viewer, q.stance, params)}`;
     const keyset = q.after ? this.keyset(q.sort, q.after, params) : 'TRUE';
     return this.dataSource.query(
       `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
@@ -151,6 +162,18 @@ export class ThreadRepository {
     if (isModerator(viewer)) return 'TRUE';
     if (!viewer.userId) return 'c.published';
     return `(c.published OR c.author_id = $${params.push(viewer.userId)})`;
+  }
+
+  /**
+   * The comments taking a stance, among those whose stance the viewer may read: a placeholder shows none, so a removed
+   * or deleted comment (or one sent back to review, to others than its author) is not listed under its stance.
+   */
+  private stanceFilter(viewer: Viewer, stance: Stance | null, params: unknown[]): string {
+    if (stance === null) return 'TRUE';
+    const taking = `c.stance = $${params.push(stance)}::varchar`;
+    if (isModerator(viewer)) return taking;
+    if (!viewer.userId) return `${taking} AND c.status = 'visible'`;
+    return `${taking} AND (c.status = 'visible' OR (c.status = 'pending' AND c.author_id = $${params.push(viewer.userId)}))`;
   }
 
   private keyset(sort: ThreadSort, after: SortPosition, params: unknown[]): string {

@@ -56,6 +56,12 @@ export const STANCES = ['agree', 'disagree', 'question', 'evidence'] as const;
 export type Stance = (typeof STANCES)[number];
 export const QUOTE_SOURCES = ['article', 'comment'] as const;
 export type QuoteSource = (typeof QUOTE_SOURCES)[number];
+/** How an article quote stands after the essay's latest revision (exact until a revision says otherwise). */
+export const QUOTE_ANCHORS = ['exact', 'moved', 'changed', 'orphaned'] as const;
+export type QuoteAnchor = (typeof QUOTE_ANCHORS)[number];
+/** Characters of a block's text kept before and after an article quote (its selector), and accepted as hints. */
+export const QUOTE_CONTEXT_STORED = 32;
+export const QUOTE_CONTEXT_MAX = 64;
 export const REPORT_REASONS = ['spam', 'abuse', 'off-topic', 'other'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
 export const THREAD_SORTS = ['best', 'top', 'new', 'old', 'controversial'] as const;

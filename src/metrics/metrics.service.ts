@@ -15,6 +15,7 @@ export const LIVE_EVENT_TYPES = [
   'comment.restored',
   'comment.voted',
   'article.updated',
+  'article.revised',
   'reply.received',
   'moderation.queued',
   'user.banned',

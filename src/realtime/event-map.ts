@@ -24,6 +24,7 @@ export interface RoomEventPayloads {
   'comment.restored': { comment: CommentDto };
   'comment.voted': { commentId: string; score: number; upvotes: number; downvotes: number };
   'article.updated': { settings: ArticleSettingsDto };
+  'article.revised': { revision: number };
 }
 
 export type RoomEventType = keyof RoomEventPayloads;
@@ -37,6 +38,7 @@ const ROOM_EVENT_SET: Record<RoomEventType, true> = {
   'comment.restored': true,
   'comment.voted': true,
   'article.updated': true,
+  'article.revised': true,
 };
 export const ROOM_EVENT_TYPES = Object.keys(ROOM_EVENT_SET) as RoomEventType[];
 
@@ -98,6 +100,7 @@ export interface ServerToClientEvents {
   'comment.restored': Emit<EventEnvelope & RoomEventPayloads['comment.restored']>;
   'comment.voted': Emit<EventEnvelope & RoomEventPayloads['comment.voted']>;
   'article.updated': Emit<EventEnvelope & RoomEventPayloads['article.updated']>;
+  'article.revised': Emit<EventEnvelope & RoomEventPayloads['article.revised']>;
   'reply.received': Emit<EventEnvelope & PrivateEventPayloads['reply.received']>;
   'moderation.queued': Emit<EventEnvelope & PrivateEventPayloads['moderation.queued']>;
   'user.banned': Emit<AccountEnvelope & PrivateEventPayloads['user.banned']>;

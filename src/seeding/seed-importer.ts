@@ -4,9 +4,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { buildBlocks, excerptOf, slugify } from '../articles/article-blocks.js';
 import { ArticlesRepository, type NewBlock } from '../articles/articles.repository.js';
+import { blocksToMarkdown } from '../articles/blocks-markdown.js';
 import { firstFreeSlug } from '../articles/free-slug.js';
 import { renderMarkdown } from '../common/markdown/markdown.js';
 import { CommentsRepository } from '../comments/comments.repository.js';
+import { locateQuote } from '../comments/quote-anchoring.js';
 import { quoteStandsIn } from '../comments/quote-verification.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { type ParsedComment, type ParsedDocument } from './parsers/parsed-document.js';
@@ -73,6 +75,8 @@ export class SeedImporter {
         importKey,
       },
       blocks,
+      // Not written in Markdown: its source is derived once, here, so that an admin's edit starts from it.
+      { body: blocksToMarkdown(blocks), byUserId: null },
     );
     await this.importThread(manager, article.id, importKey, parsed, blocks, importedAt);
     await this.comments.recountReplies(manager, article.id);
@@ -97,13 +101,17 @@ export class SeedImporter {
         this.displayNameOf(comment, parsed),
       );
       const parent = comment.replyTo !== null ? (inserted.get(comment.replyTo) ?? null) : null;
-      const quotes = locateQuotes(comment.body, blocks).map((q) => ({
-        source: 'article' as const,
-        blockId: q.blockId,
-        quotedCommentId: null,
-        text: q.text,
-        verified: quoteStandsIn(q.text, blocks.find((b) => b.id === q.blockId)?.text ?? ''),
-      }));
+      const quotes = locateQuotes(comment.body, blocks).map((q) => {
+        const blockText = blocks.find((b) => b.id === q.blockId)?.text ?? '';
+        return {
+          source: 'article' as const,
+          blockId: q.blockId,
+          quotedCommentId: null,
+          text: q.text,
+          verified: quoteStandsIn(q.text, blockText),
+          position: locateQuote(blockText, q.text),
+        };
+      });
       const row = await this.comments.insertComment(
         manager,
         {

@@ -69,8 +69,10 @@ export class SeedingRepository {
   async insertQuotesBulk(manager: EntityManager, quotes: BulkQuote[]): Promise<void> {
     if (quotes.length === 0) return;
     await manager.query(
-      `INSERT INTO comment_quotes (comment_id, ordinal, source, block_id, quoted_comment_id, text, verified)
-       SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[])`,
+      `INSERT INTO comment_quotes (comment_id, ordinal, source, block_id, quoted_comment_id, text, verified,
+                                   start_offset, end_offset, prefix, suffix)
+       SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[],
+                            $8::int[], $9::int[], $10::text[], $11::text[])`,
       [
         quotes.map((q) => q.commentId),
         quotes.map((q) => q.ordinal),
@@ -79,6 +81,10 @@ export class SeedingRepository {
         quotes.map((q) => q.quotedCommentId),
         quotes.map((q) => q.text),
         quotes.map((q) => q.verified),
+        quotes.map((q) => q.position?.startOffset ?? null),
+        quotes.map((q) => q.position?.endOffset ?? null),
+        quotes.map((q) => q.position?.prefix ?? null),
+        quotes.map((q) => q.position?.suffix ?? null),
       ],
     );
   }

@@ -6,6 +6,7 @@ import { ArticlesRepository } from '../../src/articles/articles.repository.js';
 import { renderMarkdown } from '../../src/common/markdown/markdown.js';
 import { type CommentStatus } from '../../src/comments/comment.entity.js';
 import { CommentsRepository, type NewQuote } from '../../src/comments/comments.repository.js';
+import { locateQuote } from '../../src/comments/quote-anchoring.js';
 import { UsersRepository } from '../../src/users/users.repository.js';
 
 export interface ArticleFixture {
@@ -79,7 +80,16 @@ export class Fixtures {
         ? options.article.blocks.find((b) => b.id === options.quoteBlockId)
         : undefined;
       const quotes: NewQuote[] = block
-        ? [{ source: 'article', blockId: block.id, quotedCommentId: null, text: block.text, verified: true }]
+        ? [
+            {
+              source: 'article',
+              blockId: block.id,
+              quotedCommentId: null,
+              text: block.text,
+              verified: true,
+              position: locateQuote(block.text, block.text),
+            },
+          ]
         : [];
       const row = await comments.insertComment(
         manager,

@@ -167,6 +167,11 @@ export function ArticleView({ slug }: { slug: string }) {
         break;
       case 'article.updated':
         return;
+      case 'article.revised':
+        // The essay's text and every quote's anchor may have changed: read both again.
+        void refreshArticle();
+        void loadThread();
+        return;
       default:
         break;
     }

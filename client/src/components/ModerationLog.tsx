@@ -79,6 +79,14 @@ function whatWasDone(entry: LogEntry): ComponentChildren {
       ) : (
         'published an essay'
       );
+    case 'article.revise':
+      return entry.article ? (
+        <>
+          revised <a href={`/articles/${encodeURIComponent(entry.article.slug)}`}>{entry.article.title}</a>
+        </>
+      ) : (
+        'revised an essay'
+      );
     case 'article.settings': {
       const changes = Object.entries(details)
         .map(([key, value]) => setting(key, value))

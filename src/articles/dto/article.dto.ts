@@ -36,6 +36,21 @@ export class ArticleSummaryDto extends ArticleRefDto {
   lastCommentAt: string | null;
 }
 
+/** How many comments take each stance (the same numbers whoever asks). */
+export class StancesDto {
+  @ApiProperty()
+  agree: number;
+
+  @ApiProperty()
+  disagree: number;
+
+  @ApiProperty()
+  question: number;
+
+  @ApiProperty()
+  evidence: number;
+}
+
 export class BlockDto {
   @ApiProperty({ description: 'Stable across restarts and re-imports.', example: 'b7k2m9x4q1w8e3r5' })
   id: string;
@@ -49,8 +64,11 @@ export class BlockDto {
   @ApiProperty({ description: 'Sanitised html.' })
   html: string;
 
-  @ApiProperty({ description: 'Visible comments that quote this block.' })
+  @ApiProperty({ description: 'Visible comments that quote this block (anchored to it now).' })
   commentCount: number;
+
+  @ApiProperty({ type: StancesDto, description: 'Those comments by stance.' })
+  stances: StancesDto;
 }
 
 export class ArticleSettingsDto {
@@ -82,6 +100,18 @@ export class ArticleDto extends ArticleSummaryDto {
 
   @ApiProperty({ description: 'The viewer follows this essay (every new top-level comment notifies them)' })
   following: boolean;
+
+  @ApiProperty({ description: 'The body’s revision: 1 at publication, +1 at each change of the body' })
+  revision: number;
+
+  @ApiProperty({ format: 'date-time', description: 'Publication, then every change of any field' })
+  updatedAt: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The essay’s address on the publisher’s site' })
+  canonicalUrl: string | null;
+
+  @ApiProperty({ type: StancesDto, description: 'Visible top-level comments by their stance towards the essay.' })
+  stances: StancesDto;
 }
 
 export class ArticlePageDto {
@@ -118,10 +148,35 @@ export function toArticleDto(article: ArticleEntity, blocks: ArticleBlockEntity[
   return {
     ...toArticleSummaryDto(article),
     source: article.source,
-    blocks: blocks.map((b) => ({ id: b.id, kind: b.kind, text: b.text, html: b.html, commentCount: b.commentCount })),
+    blocks: blocks.map((b) => ({
+      id: b.id,
+      kind: b.kind,
+      text: b.text,
+      html: b.html,
+      commentCount: b.commentCount,
+      stances: stancesOf(b),
+    })),
     settings: toArticleSettingsDto(article),
     seq: Number(article.eventSeq),
     following,
+    revision: article.revision,
+    updatedAt: article.updatedAt.toISOString(),
+    canonicalUrl: article.canonicalUrl,
+    stances: stancesOf(article),
+  };
+}
+
+function stancesOf(counters: {
+  stanceAgree: number;
+  stanceDisagree: number;
+  stanceQuestion: number;
+  stanceEvidence: number;
+}): StancesDto {
+  return {
+    agree: counters.stanceAgree,
+    disagree: counters.stanceDisagree,
+    question: counters.stanceQuestion,
+    evidence: counters.stanceEvidence,
   };
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUrl, Matches, MinLength } from 'class-validator';
 import { IsInstant, MaxCodePoints, OptionalNotNull } from '../../common/validation.js';
 
 export const MAX_TITLE = 300;
@@ -10,6 +10,7 @@ export const MAX_ARTICLE_BODY = 500_000;
 export const MAX_TAGS = 20;
 export const MAX_TAG = 50;
 export const MAX_SOURCE = 500;
+export const MAX_CANONICAL_URL = 2_000;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** Trimmed; an empty string means "none". */
@@ -95,4 +96,17 @@ export class CreateArticleDto {
   @IsString()
   @MaxCodePoints(MAX_SOURCE)
   source?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: MAX_CANONICAL_URL,
+    description: 'The essay’s address on the publisher’s site (http or https); null or empty for none.',
+  })
+  @IsOptional()
+  @Transform(trimToNull)
+  @IsString()
+  @MaxCodePoints(MAX_CANONICAL_URL)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  canonicalUrl?: string | null;
 }

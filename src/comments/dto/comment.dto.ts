@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArticleRefDto } from '../../articles/dto/article.dto.js';
 import { UserDto } from '../../users/dto/user.dto.js';
-import { QUOTE_SOURCES, type QuoteSource } from '../comment-quote.entity.js';
+import { QUOTE_ANCHORS, QUOTE_SOURCES, type QuoteAnchor, type QuoteSource } from '../comment-quote.entity.js';
 import { COMMENT_STATUSES, type CommentStatus, STANCES, type Stance } from '../comment.entity.js';
 
 export class QuoteDto {
@@ -19,6 +19,35 @@ export class QuoteDto {
 
   @ApiProperty({ description: 'The text stands word for word (white space folded) in its source as it is now.' })
   verified: boolean;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description:
+      'Article quotes: where the quoted words (or, when changed, the passage) start in the block’s text, in UTF-16 code units; null when orphaned.',
+  })
+  start?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'Article quotes: where they end; null when orphaned.',
+  })
+  end?: number | null;
+
+  @ApiPropertyOptional({
+    enum: QUOTE_ANCHORS,
+    description:
+      'Article quotes: how the essay’s latest revision left the quote: exact (in its block), moved (word for word in another block, named by blockId), changed (the passage was edited: start/end mark it, current holds its text) or orphaned (no passage close enough; blockId names the block it came from).',
+  })
+  anchor?: QuoteAnchor;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Article quotes: the passage’s text now when anchor is changed; null otherwise.',
+  })
+  current?: string | null;
 }
 
 export class CommentDto {

@@ -5,9 +5,25 @@ import { type CommentRow, type QuoteRow } from '../comments.repository.js';
 import { type CommentDto, type QuoteDto } from './comment.dto.js';
 
 export function toQuoteDto(quote: QuoteRow): QuoteDto {
-  return quote.source === 'article'
-    ? { source: 'article', blockId: quote.blockId ?? undefined, text: quote.text, verified: quote.verified }
-    : { source: 'comment', commentId: quote.quotedCommentId ?? undefined, text: quote.text, verified: quote.verified };
+  if (quote.source === 'comment')
+    return {
+      source: 'comment',
+      commentId: quote.quotedCommentId ?? undefined,
+      text: quote.text,
+      verified: quote.verified,
+    };
+  const anchor = quote.anchor ?? 'exact';
+  const placed = anchor !== 'orphaned';
+  return {
+    source: 'article',
+    blockId: quote.blockId ?? undefined,
+    text: quote.text,
+    verified: quote.verified,
+    start: placed ? (quote.startOffset ?? null) : null,
+    end: placed ? (quote.endOffset ?? null) : null,
+    anchor,
+    current: anchor === 'changed' ? (quote.currentText ?? null) : null,
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { STANCES, type Stance } from '../../common/limits.js';
 import { PageLimit } from '../../common/pagination/page-query.dto.js';
 import { THREAD_SORTS, type ThreadSort } from '../thread-sort.js';
 
@@ -58,6 +59,15 @@ export class ThreadQueryDto extends TreeQueryDto {
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'blockId is not a block id' })
   blockId?: string;
+
+  @ApiPropertyOptional({
+    enum: STANCES,
+    description:
+      'Keep the top-level comments that take this stance towards the essay (replies are not filtered); with blockId, the comments quoting the block that take it',
+  })
+  @IsOptional()
+  @IsIn(STANCES)
+  stance?: Stance;
 }
 
 export class PermalinkQueryDto extends TreeQueryDto {

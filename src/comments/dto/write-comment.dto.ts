@@ -18,7 +18,15 @@ import { MAX_LIMIT, PageCursor } from '../../common/pagination/page-query.dto.js
 import { QUOTE_SOURCES, type QuoteSource } from '../comment-quote.entity.js';
 import { STANCES, type Stance } from '../comment.entity.js';
 
-import { COMMENT_BODY_MAX as MAX_BODY, QUOTE_MAX as MAX_QUOTE, MAX_EDITS } from '../../common/limits.js';
+import {
+  COMMENT_BODY_MAX as MAX_BODY,
+  QUOTE_MAX as MAX_QUOTE,
+  MAX_EDITS,
+  QUOTE_CONTEXT_MAX,
+} from '../../common/limits.js';
+
+/** Far past any block's length (an essay's Markdown is at most 500,000 characters). */
+const QUOTE_START_MAX = 10_000_000;
 
 export { MAX_BODY, MAX_QUOTE, MAX_EDITS };
 
@@ -48,6 +56,33 @@ export class QuoteInputDto {
   @IsString()
   @Length(1, MAX_QUOTE)
   text: string;
+
+  @ApiPropertyOptional({
+    maxLength: QUOTE_CONTEXT_MAX,
+    description:
+      'Article quotes: the text just before the quoted words, to tell which occurrence of a repeated phrase is meant (a hint)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(0, QUOTE_CONTEXT_MAX)
+  prefix?: string;
+
+  @ApiPropertyOptional({ maxLength: QUOTE_CONTEXT_MAX, description: 'Article quotes: the text just after (a hint)' })
+  @IsOptional()
+  @IsString()
+  @Length(0, QUOTE_CONTEXT_MAX)
+  suffix?: string;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: QUOTE_START_MAX,
+    description: 'Article quotes: the offset of the quoted words in the block’s text, UTF-16 code units (a hint)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(QUOTE_START_MAX)
+  start?: number;
 }
 
 export class CreateCommentDto {

@@ -182,6 +182,7 @@ export function foldWhiteSpace(text: string): string {
   return text.replace(/\s+/gu, ' ').trim();
 }
 
+/** The entities sanitize-html and markdown-it write, and numeric references: enough to read our own html back. */
 const NAMED_ENTITIES: Record<string, string> = {
   amp: '&',
   lt: '<',
@@ -192,7 +193,7 @@ const NAMED_ENTITIES: Record<string, string> = {
   '#39': "'",
 };
 
-function decodeEntities(text: string): string {
+export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+|#39);/gi, (whole, entity: string) => {
     const lower = entity.toLowerCase();
     if (lower.startsWith('#x')) return String.fromCodePoint(parseInt(lower.slice(2), 16));
