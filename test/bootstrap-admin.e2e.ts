@@ -162,4 +162,35 @@ describe('the bootstrap admin', { concurrency: true }, () => {
     );
     await stop(second);
   });
+  it('shows a generated password once: in the JSON log as one record that holds it, in the text log as a banner', async () => {
+    const database = await newTestDatabase();
+    databases.push(database);
+    const json = await start(database.url, { ADMIN_USERNAME: 'keeper', LOG_FORMAT: 'json', LOG_LEVEL: 'warn' });
+    await stop(json);
+    // Every line is a JSON record (no loose banner); one of them, at warn, holds the password and says what it is.
+    const records = json
+      .output()
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line) as { level: number; msg: string; firstAdminPassword?: string });
+    const shown = records.filter((record) => record.firstAdminPassword !== undefined);
+    assert.equal(shown.length, 1, 'one record holds the generated password');
+    assert.equal(shown[0].level, 40);
+    assert.match(shown[0].msg, /Created the first admin "keeper" .*generated password.*shown this once/);
+    const password = shown[0].firstAdminPassword as string;
+    assert.equal(json.output().split(password).length, 2, 'the password is written once');
+
+    const again = await start(database.url, { ADMIN_USERNAME: 'keeper', LOG_FORMAT: 'json' });
+    const keeper = await post(again, '/auth/login', { username: 'keeper', password });
+    assert.equal(keeper.body.user.role, 'admin');
+    assert.ok(!again.output().includes('firstAdminPassword'), 'a later start shows no password');
+    await stop(again);
+
+    const textDatabase = await newTestDatabase();
+    databases.push(textDatabase);
+    const text = await start(textDatabase.url, { ADMIN_USERNAME: 'keeper', LOG_FORMAT: 'text', LOG_LEVEL: 'warn' });
+    await stop(text);
+    const banner = /The first admin is "keeper" with the generated password:\s+(\S+)/.exec(text.output());
+    assert.ok(banner, `start output lacks the banner: ${text.output()}`);
+  });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { request, type Server } from 'node:http';
 import { type AppProcess, startAppProcess } from './helpers/app-process.js';
 import { ADMIN_ENV, assertErrorBody, bearer, newUser, signInAdmin } from './helpers/accounts.js';
 import { Fixtures } from './helpers/fixtures.js';
@@ -266,5 +267,57 @@ describe('operations: JSON logs', () => {
     assert.ok(mine.some((record) => (record.res as { statusCode?: number } | undefined)?.statusCode === 401));
     assert.ok(records.some((record) => /listens on http:\/\/localhost:\d+/.test(String(record.msg))));
     assert.doesNotMatch(app.output(), /not-a-session-but-a-secret|cookie-secret-42|query-secret-42/);
+  });
+
+  it("gives Socket.IO's own requests a request id, and logs the ones it refuses with it", async () => {
+    assert.ok(app, 'the app of the test before');
+    const running = app;
+    const handshake = await fetch(`${app.baseUrl}/socket.io/?EIO=4&transport=polling`, {
+      headers: { 'X-Request-Id': 'socket-handshake-1' },
+    });
+    assert.equal(handshake.status, 200);
+    assert.equal(handshake.headers.get('x-request-id'), 'socket-handshake-1');
+    await handshake.arrayBuffer();
+    const fresh = await fetch(`${app.baseUrl}/socket.io/?EIO=4&transport=polling`);
+    assert.match(fresh.headers.get('x-request-id') ?? '', UUID);
+    await fresh.arrayBuffer();
+    // The WebSocket upgrade's 101 carries it too.
+    const upgraded = await new Promise<string | undefined>((resolve, reject) => {
+      const upgrade = request(`${running.baseUrl}/socket.io/?EIO=4&transport=websocket`, {
+        headers: {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+          'X-Request-Id': 'socket-upgrade-1',
+        },
+      });
+      upgrade.on('upgrade', (answer, socket) => {
+        socket.destroy();
+        resolve(answer.headers['x-request-id'] as string | undefined);
+      });
+      upgrade.on('response', (answer) => reject(new Error(`answered ${answer.statusCode}, not 101`)));
+      upgrade.on('error', reject);
+      upgrade.end();
+    });
+    assert.equal(upgraded, 'socket-upgrade-1');
+    // A session this process does not know (it restarted since, say): refused, with the id on the answer and in the log.
+    const stale = await fetch(`${app.baseUrl}/socket.io/?EIO=4&transport=polling&sid=not-a-session`, {
+      headers: { 'X-Request-Id': 'stale-socket-session' },
+    });
+    assert.equal(stale.status, 400);
+    assert.equal(stale.headers.get('x-request-id'), 'stale-socket-session');
+    await stale.arrayBuffer();
+    const logged = () =>
+      running
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('stale-socket-session'))
+        .map((line) => JSON.parse(line) as { reqId?: string; msg?: string });
+    const deadline = Date.now() + 5_000;
+    while (logged().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const [record] = logged();
+    assert.equal(record?.reqId, 'stale-socket-session', running.output().slice(-2000));
+    assert.match(record.msg ?? '', /Socket\.IO refused a GET request: Session ID unknown/);
   });
 });

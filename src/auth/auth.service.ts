@@ -129,7 +129,7 @@ export class AuthService {
   /**
    * The first admin, from ADMIN_USERNAME / ADMIN_PASSWORD, set up once per database:
    * - no account has that username: it is created as admin. Without ADMIN_PASSWORD a random password is generated
-   *   and printed once, on the console of this start only: it is never logged;
+   *   and shown once, at this start only (showGeneratedPassword);
    * - an account has that username already (someone registered it first): it is made admin only when ADMIN_PASSWORD
    *   is set and is that account's password; otherwise it is left as it is and the start warns;
    * - once an admin was created or confirmed this way for a username, that is recorded and later starts with that
@@ -152,12 +152,8 @@ export class AuthService {
       // Another process of the same database created it a moment ago: its start reports it.
       if (!created) return this.ensureAdmin();
       await this.secrets.recordMarker(marker, created.id);
-      if (!this.config.adminPassword) {
-        process.stdout.write(
-          `\n  The first admin is "${username}" with the generated password:\n\n    ${password}\n\n  It is shown this once; set ADMIN_PASSWORD to choose your own.\n\n`,
-        );
-      }
-      this.logger.log(`Created the first admin "${username}" (ADMIN_USERNAME)`);
+      if (this.config.adminPassword) this.logger.log(`Created the first admin "${username}" (ADMIN_USERNAME)`);
+      else this.showGeneratedPassword(username, password);
       return 'created';
     }
     if (existing.role === 'admin') {
@@ -183,6 +179,28 @@ export class AuthService {
     return 'promoted';
   }
 
+  /**
+   * The generated password, once, where whoever started the forum looks for it. On a terminal (the text log): a banner
+   * on the console. In the JSON log: one record at `warn`, so that it shows at every LOG_LEVEL but `error`, whose
+   * `firstAdminPassword` field holds it; a banner there would reach a log collector as loose lines, the password on
+   * one of them without the sentence that says what it is, and break whatever parses the stream. This is the one
+   * secret the log ever carries: the first sign-in should change it.
+   */
+  private showGeneratedPassword(username: string, password: string): void {
+    if (this.config.logFormat === 'text') {
+      process.stdout.write(
+        `\n  The first admin is "${username}" with the generated password:\n\n    ${password}\n\n  It is shown this once; set ADMIN_PASSWORD to choose your own.\n\n`,
+      );
+      this.logger.log(`Created the first admin "${username}" (ADMIN_USERNAME)`);
+      return;
+    }
+    this.logger.warn({
+      msg:
+        `Created the first admin "${username}" (ADMIN_USERNAME) with a generated password, in firstAdminPassword: ` +
+        'shown this once; sign in and change it, or set ADMIN_PASSWORD to choose your own',
+      firstAdminPassword: password,
+    });
+  }
   /**
    * Opens a session for a user and returns its bearer token: a random token, of which only the SHA-256 is stored, with
    * the configured lifetime. Register and login call it after checking the password; test fixtures call it to sign in

@@ -111,11 +111,15 @@ export class CommentEvents {
     isNew: boolean,
   ): Promise<void> {
     const comment = readerView(row, quotes);
-    await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.created', payload: { comment } });
-    this.bus.record(tx, {
-      type: 'comment.published',
-      payload: { articleId: row.articleId, comment, authorId: row.authorId, parentAuthorId, isNew },
-    });
+    await this.bus.recordForArticle(
+      tx,
+      row.articleId,
+      { type: 'comment.created', payload: { comment } },
+      {
+        type: 'comment.published',
+        payload: { articleId: row.articleId, comment, authorId: row.authorId, parentAuthorId, isNew },
+      },
+    );
   }
 }
 

@@ -78,7 +78,6 @@ export class CommentWritesService {
         quote ? [quote] : [],
       );
       const row = (await this.comments.findById(inserted.id, tx)) as CommentRow;
-      await this.moveCounters(tx, row, null, status, quote?.blockId ? [quote.blockId] : []);
       const quotes: QuoteRow[] = quote
         ? [
             {
@@ -94,7 +93,10 @@ export class CommentWritesService {
         : [];
       const dto = toCommentDto(row, quotes, viewer, 0);
       if (request) await this.idempotency.remember(tx, request, 201, dto);
+      // Last, the writes to the article row (its event number, its counters): every writer of the article waits for
+      // that row's lock from the first of them until this transaction commits.
       await this.events.posted(tx, row, quotes, dto, parent?.authorId ?? null);
+      await this.moveCounters(tx, row, null, status, quote?.blockId ? [quote.blockId] : []);
       return dto;
     });
   }

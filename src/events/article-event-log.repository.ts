@@ -37,33 +37,35 @@ export class ArticleEventLog {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Numbers, stores and announces an event in the caller's transaction. The UPDATE locks the article row until commit,
-   * so two writers (in any process) take consecutive numbers and commit in that order: no gap, no duplicate. The
-   * announcement (NOTIFY on ARTICLE_EVENTS_CHANNEL) goes out at commit, in commit order, and never on rollback.
+   * Numbers, stores and announces an event in the caller's transaction, in one statement. The UPDATE locks the article
+   * row until commit, so two writers (in any process) take consecutive numbers and commit in that order: no gap, no
+   * duplicate. The announcement (NOTIFY on ARTICLE_EVENTS_CHANNEL) goes out at commit, in commit order, and never on
+   * rollback. One statement rather than three because every writer of the article waits for that lock: each round trip
+   * to the app while holding it is time that all of them wait (measured: with ten writers on one essay, most of a
+   * comment's answer time was spent waiting for it).
    */
   async append(tx: Tx, articleId: string, type: string, payload: object): Promise<{ seq: number; at: Date }> {
-    const updated: unknown = await tx.query(
-      'UPDATE articles SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq',
-      [articleId],
-    );
-    const seq = Number((updated as [{ event_seq: string }[], number])[0][0].event_seq);
-    const rows: { at: Date }[] = await tx.query(
-      `WITH logged AS (
-         INSERT INTO article_events (article_id, seq, type, payload) VALUES ($1, $2, $3, $4)
+    const rows: { seq: string; at: Date }[] = await tx.query(
+      `WITH numbered AS (
+         UPDATE articles SET event_seq = event_seq + 1 WHERE id = $1 RETURNING id, event_seq
+       ), logged AS (
+         INSERT INTO article_events (article_id, seq, type, payload)
+         SELECT id, event_seq, $2::text, $3::json FROM numbered
          RETURNING article_id, seq, type, payload, created_at
        ), announced AS (
-         SELECT created_at,
+         SELECT seq, created_at,
                 json_build_object('articleId', article_id::text, 'seq', seq, 'type', type, 'at', created_at,
                                   'payload', payload)::text AS whole,
                 json_build_object('articleId', article_id::text, 'seq', seq)::text AS reference
            FROM logged
        )
-       SELECT created_at AS at,
-              pg_notify($5, CASE WHEN octet_length(whole) <= $6 THEN whole ELSE reference END)
+       SELECT seq, created_at AS at,
+              pg_notify($4, CASE WHEN octet_length(whole) <= $5 THEN whole ELSE reference END)
          FROM announced`,
-      [articleId, seq, type, JSON.stringify(payload), ARTICLE_EVENTS_CHANNEL, MAX_ANNOUNCED_BYTES],
+      [articleId, type, JSON.stringify(payload), ARTICLE_EVENTS_CHANNEL, MAX_ANNOUNCED_BYTES],
     );
-    return { seq, at: rows[0].at };
+    if (rows.length === 0) throw new Error(`No article ${articleId} to record an event for.`);
+    return { seq: Number(rows[0].seq), at: rows[0].at };
   }
 
   /** The latest number and the oldest one still kept (null when none is kept). */

@@ -150,6 +150,14 @@ describe('EventBus (on the real database)', () => {
     ]);
   });
 
+  it('hands a domain event recorded alongside an article event on after it', async () => {
+    const seq = await uow.run(
+      async (tx) =>
+        (await sut.recordForArticle(tx, articleId, vote, { type: 'session.ended', payload: { sessionId: 's2' } })).seq,
+    );
+    assert.deepEqual(heard.log, [`article comment.voted #${seq} of ${articleId}`, 'session s2']);
+  });
+
   it('keeps the write and the other listeners when one listener fails', async () => {
     heard.failNext = true;
     const numbered = await uow.run((tx) =>

@@ -66,20 +66,31 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
     this.order.close();
   }
 
-  /** Numbers and logs an article event in the caller's transaction; listeners hear of it after commit, in order. */
-  async recordForArticle<T extends ArticleEventType>(
+  /**
+   * Numbers and logs an article event in the caller's transaction; listeners hear of it after commit, in order.
+   * `alongside`, a domain event that goes with it, is recorded as {@link record} would, except that its durable
+   * listeners' jobs are queued first, at once: numbering the article event locks the article row until commit, and
+   * every other writer of that article waits for the lock meanwhile. Its listeners hear of it after the article
+   * event's.
+   */
+  async recordForArticle<T extends ArticleEventType, A extends DomainEventType = never>(
     tx: Tx,
     articleId: string,
     event: ArticleEvent<T>,
+    alongside?: DomainEvent<A>,
   ): Promise<NumberedArticleEvent<T>> {
+    if (alongside)
+      for (const task of this.durableTasksOf(alongside.type)) await this.queue.enqueue(tx, task, alongside.payload);
     const { seq, at } = await this.log.append(tx, articleId, event.type, event.payload);
     const numbered = { ...event, articleId, seq, at: at.toISOString() } as NumberedArticleEvent<T>;
     // Followers hear of article events from the database's announcement (realtime/article-stream.ts), not from here:
     // with no listener in this process, there is nothing to hold in order.
-    if (this.articleListeners.length === 0) return numbered;
-    this.order.taken(articleId, seq);
-    this.uow.onRollback(tx, () => this.order.forget(articleId, seq));
-    this.uow.afterCommit(tx, () => this.order.ready(articleId, seq, numbered as NumberedArticleEvent));
+    if (this.articleListeners.length > 0) {
+      this.order.taken(articleId, seq);
+      this.uow.onRollback(tx, () => this.order.forget(articleId, seq));
+      this.uow.afterCommit(tx, () => this.order.ready(articleId, seq, numbered as NumberedArticleEvent));
+    }
+    if (alongside) this.hearAfterCommit(tx, alongside);
     return numbered;
   }
 
@@ -101,8 +112,16 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
    * each durable listener a job is queued in the transaction itself, just before it commits.
    */
   record<T extends DomainEventType>(tx: Tx, event: DomainEvent<T>): void {
-    for (const task of this.durableTasks.get(event.type) ?? [])
+    for (const task of this.durableTasksOf(event.type))
       this.uow.beforeCommit(tx, (inTx) => this.queue.enqueue(inTx, task, event.payload));
+    this.hearAfterCommit(tx, event);
+  }
+
+  private durableTasksOf(type: DomainEventType): string[] {
+    return this.durableTasks.get(type) ?? [];
+  }
+
+  private hearAfterCommit<T extends DomainEventType>(tx: Tx, event: DomainEvent<T>): void {
     this.uow.afterCommit(tx, () => {
       for (const listener of this.domainListeners.get(event.type) ?? []) this.call(listener, event.payload, event.type);
     });

@@ -17,6 +17,8 @@ function fakeSocket() {
   let disconnecting = (): void => undefined;
   const socket = {
     data: { address: '203.0.113.7' },
+    // The handshake request, with the id it was given (forum-io.adapter.ts).
+    request: { id: 'handshake-request-1' },
     join: (room: string) => void rooms.add(room),
     leave: (room: string) => void rooms.delete(room),
     on: (event: string, handler: () => void) => {
@@ -152,11 +154,11 @@ describe('Follows', () => {
 
   it('answers a fixed refusal when the lookup fails, logs why, and gives its place back', async () => {
     const { sut, socket } = setUp({ failLookup: true });
-    const warnings: string[] = [];
+    const warnings: { msg: string; reqId?: string }[] = [];
     Logger.overrideLogger({
       log: () => undefined,
       error: () => undefined,
-      warn: (message: string) => void warnings.push(message),
+      warn: (message: { msg: string; reqId?: string }) => void warnings.push(message),
     });
     try {
       for (let i = 0; i <= MAX_JOINS_IN_FLIGHT; i++) {
@@ -166,7 +168,7 @@ describe('Follows', () => {
       Logger.overrideLogger(new ConsoleLogger());
     }
     assert.equal(warnings.length, MAX_JOINS_IN_FLIGHT + 1);
-    assert.equal(warnings[0], 'join failed: connection terminated');
+    assert.deepEqual(warnings[0], { msg: 'join failed: connection terminated', reqId: 'handshake-request-1' });
   });
 
   it('leaves: out of the room with a presence change; leaving what it does not follow is fine', async () => {

@@ -85,7 +85,10 @@ export class Follows {
     } catch (error) {
       // The database is away, say. Nest would answer with an `exception` event echoing the request and never call
       // the client's callback: a fixed refusal instead, and the client's next reconnect or retry joins again.
-      this.logger.warn(`join failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn({
+        msg: `join failed: ${error instanceof Error ? error.message : String(error)}`,
+        reqId: (socket.request as { id?: string }).id,
+      });
       return refuse(REFUSED.unavailable);
     } finally {
       socket.data.joinsInFlight--;

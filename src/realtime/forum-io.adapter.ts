@@ -2,6 +2,7 @@ import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { type Server, type ServerOptions } from 'socket.io';
 import { type LiveFanoutStatus } from '../common/live-fanout-status.js';
+import { assignRequestId } from '../common/logging/request-id.js';
 import { postgresClusterAdapter } from './postgres-cluster.adapter.js';
 import { PostgresFanout } from './postgres-fanout.js';
 
@@ -87,6 +88,7 @@ export class ForumIoAdapter extends IoAdapter {
       maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
     } as ServerOptions);
     if (this.adapterFactory) server.adapter(this.adapterFactory);
+    identifyTransportRequests(server, this.log);
     return server;
   }
 
@@ -140,4 +142,20 @@ function handlePublishFailures(client: { publish: (...args: never[]) => Promise<
     sent.catch(() => undefined);
     return sent;
   };
+}
+
+/**
+ * Socket.IO answers its own HTTP requests (the handshake, long-polling, the WebSocket upgrade) before the app's
+ * middlewares see them: they get a request id here as every other request does (the client's plain `X-Request-Id`
+ * or a new one), on the answer (the upgrade's `101` and a refusal's `400` too) and on `socket.request.id`, which the
+ * log lines about a connection carry. A request Socket.IO refuses (an unknown or expired session after a restart, a
+ * transport it does not serve) is logged with its id, as an answered HTTP request is; the rest are not logged one by
+ * one: a long-polling client sends one every few seconds.
+ */
+function identifyTransportRequests(server: Server, log: Logger): void {
+  server.engine.use(assignRequestId);
+  server.engine.on('connection_error', (error: { req: { id?: string; method?: string }; message: string }) => {
+    const { req } = error;
+    log.log({ msg: `Socket.IO refused a ${req.method ?? ''} request: ${error.message}`, reqId: req.id });
+  });
 }
