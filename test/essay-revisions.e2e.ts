@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { type Account, ADMIN_ENV, assertErrorBody, bearer, newUser, signInAdmin } from './helpers/accounts.js';
+import { eventually } from './helpers/entry-point.js';
 import { Follower } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -252,6 +254,33 @@ describe('revising an essay (PATCH /api/articles/:slug)', () => {
       assertErrorBody(await quote(essay.slug, block.id, 'not in the block', { suffix: 'x' }), 422);
       assertErrorBody(await quote(essay.slug, block.id, 'in every', { prefix: 'x'.repeat(65) }), 400);
       assertErrorBody(await quote(essay.slug, block.id, 'in every', { start: -1 }), 400);
+    });
+
+    it('checks a quote against the text it commits with, when a revision is under way', async () => {
+      const essay = await publish(ESSAY);
+      const block = essay.blocks[0];
+      const articleId: string = (await t.http.get(`/api/articles/${essay.slug}`).expect(200)).body.id;
+      // A revision in progress, as PATCH holds it: the essay's row locked, its block being rewritten.
+      const revision = new pg.Client({ connectionString: t.databaseUrl });
+      await revision.connect();
+      try {
+        await revision.query('BEGIN');
+        await revision.query('SELECT 1 FROM articles WHERE id = $1 FOR UPDATE', [articleId]);
+        await revision.query('UPDATE article_blocks SET text = $2 WHERE id = $1', [block.id, 'Rewritten entirely.']);
+        const posting = quote(essay.slug, block.id, 'in every').then((res) => res);
+        // Barrier: the post waits on the essay's row before the revision commits.
+        const waits = await eventually(async () => {
+          const waiting: unknown[] = await t.dataSource.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          return waiting.length > 0;
+        }, 10_000);
+        assert.ok(waits, 'the post waits for the revision');
+        await revision.query('COMMIT');
+        assertErrorBody(await posting, 422);
+      } finally {
+        await revision.end();
+      }
     });
 
     it('anchors every quote again after a revision, and the margins and the block filter follow', async () => {

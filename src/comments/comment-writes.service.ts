@@ -269,6 +269,7 @@ export class CommentWritesService {
     if (quote.source === 'article') {
       if (!quote.blockId || quote.commentId !== undefined)
         throw new DomainError(ErrorCode.ValidationFailed, 'An article quote names a blockId only.');
+      await this.articleRows.holdText(tx, articleId);
       const block = await this.articleRows.findBlock(articleId, quote.blockId, tx);
       if (!block) throw refused('The quoted block is not part of this article.');
       // The occurrence the hints point at (the first without them); the text must stand in the block either way.
