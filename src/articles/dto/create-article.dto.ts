@@ -12,11 +12,11 @@ export const MAX_TAG = 50;
 export const MAX_SOURCE = 500;
 export const MAX_CANONICAL_URL = 2_000;
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** Trimmed; an empty string means "none". */
-const trimToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
+export const trimToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
 /** Each tag trimmed, repeats dropped (the first kept). Anything that is not a list of strings is left to the checks. */
-const trimTags = ({ value }: { value: unknown }) =>
+export const trimTags = ({ value }: { value: unknown }) =>
   Array.isArray(value)
     ? [...new Set(value.map((tag: unknown) => (typeof tag === 'string' ? tag.trim() : tag)))]
     : value;

@@ -12,14 +12,10 @@ import {
   MAX_TAG,
   MAX_TAGS,
   MAX_TITLE,
+  trim,
+  trimTags,
+  trimToNull,
 } from './create-article.dto.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
-const trimTags = ({ value }: { value: unknown }) =>
-  Array.isArray(value)
-    ? [...new Set(value.map((tag: unknown) => (typeof tag === 'string' ? tag.trim() : tag)))]
-    : value;
 
 /** `PATCH /api/articles/:slug`: any of the fields of a publication; the slug never changes. */
 export class UpdateArticleDto {
