@@ -58,6 +58,7 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     const page = await pageAs(admin);
     await page.goto(`${t.baseUrl}/articles/${slug}`);
     await page.getByText('The second paragraph is about tulips').waitFor();
+    await screenshots(page, 'essay-reading-admin');
     await page.getByRole('link', { name: 'Edit essay' }).click();
     await page.getByRole('heading', { name: 'Edit essay' }).waitFor();
     assert.equal(new URL(page.url()).pathname, `/articles/${slug}/edit`);

@@ -1,59 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Article, ApiError, essayApi, type EssayChange, type EssayRevisionSummary } from '../api.js';
+import { api, type Article, ApiError, essayApi, type EssayRevisionSummary } from '../api.js';
+import { changeOf, type Draft, draftOf, errorsOf, type Field } from '../essay-form.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { AuthorName } from './AuthorName.js';
 import { FormError } from './FormError.js';
 import { PageNotice } from './PageNotice.js';
 
-/** The fields of the form, by the name the server gives them in its validation messages. */
-type Field = 'title' | 'author' | 'tags' | 'canonicalUrl' | 'body';
-const FIELDS: readonly Field[] = ['title', 'author', 'tags', 'canonicalUrl', 'body'];
-
-type Draft = Record<Field, string>;
-
 /** Revisions happen minutes apart: the time of day tells them apart where the date alone would not. */
 const revisionTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-function draftOf(article: Article, body: string): Draft {
-  return {
-    title: article.title,
-    author: article.author,
-    tags: article.tags.join(', '),
-    canonicalUrl: article.canonicalUrl ?? '',
-    body,
-  };
-}
-
-function changeOf(draft: Draft): EssayChange {
-  return {
-    title: draft.title,
-    author: draft.author,
-    tags: draft.tags
-      .split(',')
-      .map((tag) => tag.trim())
-      .filter((tag) => tag !== ''),
-    canonicalUrl: draft.canonicalUrl.trim() === '' ? null : draft.canonicalUrl,
-    body: draft.body,
-  };
-}
-
-/**
- * The server's validation sentences each start with the field's name ("canonicalUrl must be a URL address"): each is
- * shown beside its field; any other (a 403, a 404, a sentence about no field) above the Save button.
- */
-function errorsOf(error: unknown): { fields: Partial<Record<Field, string>>; form: string | null } {
-  if (!(error instanceof ApiError)) return { fields: {}, form: 'The essay could not be saved. Try again.' };
-  const fields: Partial<Record<Field, string>> = {};
-  const rest: string[] = [];
-  for (const message of error.status === 400 ? error.messages : []) {
-    const field = FIELDS.find((name) => message.startsWith(`${name} `) || message.startsWith(`${name}.`));
-    if (field) fields[field] = fields[field] ? `${fields[field]} ${message}` : message;
-    else rest.push(message);
-  }
-  const form = rest.length > 0 ? rest.join(' ') : Object.keys(fields).length === 0 ? error.message : null;
-  return { fields, form };
-}
 
 /**
  * An admin's edit screen for a published essay: its Markdown source and fields, Save (a PATCH: a changed body makes a
