@@ -74,6 +74,26 @@ describe('the seeded essays and their reader thread', () => {
     assert.match(top[5].body, /Many thanks for the kind words on my article/);
   });
 
+  it('gives the reader comments the stances their own words state, and no other', async () => {
+    const res = await t.http.get(`/api/articles/${THREAD_ARTICLE}/comments?sort=old&depth=10`).expect(200);
+    const flat = (nodes: (Node & { stance: string | null })[]): [string, string | null][] =>
+      nodes.flatMap((n) => [
+        [n.body.slice(0, 24), n.stance],
+        ...flat(n.replies as (Node & { stance: string | null })[]),
+      ]);
+    assert.deepEqual(
+      flat(res.body.items).map(([, stance]) => stance),
+      [null, null, null, 'agree', 'evidence', 'question', null, null],
+    );
+    const article = (await t.http.get(`/api/articles/${THREAD_ARTICLE}`).expect(200)).body;
+    assert.deepEqual(article.stances, { agree: 1, disagree: 0, question: 0, evidence: 1 }, 'top-level comments only');
+    const filtered = await t.http.get(`/api/articles/${THREAD_ARTICLE}/comments?stance=evidence`).expect(200);
+    assert.deepEqual(
+      filtered.body.items.map((c: Node) => c.author.displayName),
+      ['Rochat'],
+    );
+  });
+
   it('anchors the passages comment 1 quotes to the blocks they come from, verified', async () => {
     const thread = await t.http.get(`/api/articles/${THREAD_ARTICLE}/comments?sort=old&depth=0&limit=1`).expect(200);
     const first: Node = thread.body.items[0];

@@ -191,7 +191,7 @@ export const api = {
   articles: (cursor?: string | null) => request<ArticlePageDto>('GET', withQuery('/articles', { cursor })),
   article: (slug: string) => request<ArticleDto>('GET', `/articles/${encodeURIComponent(slug)}`),
 
-  thread: (slug: string, options: TreeOptions & { blockId?: string | null } = {}) =>
+  thread: (slug: string, options: TreeOptions & { blockId?: string | null; stance?: Stance | null } = {}) =>
     request<ThreadPageDto>('GET', withQuery(`/articles/${encodeURIComponent(slug)}/comments`, { ...options })),
   comment: (id: string, options: TreeOptions = {}) =>
     request<PermalinkDto>('GET', withQuery(`/comments/${encodeURIComponent(id)}`, { ...options })),

@@ -206,6 +206,21 @@ describe('thread state: the essay and recent events', () => {
     );
   });
 
+  it('raises the stance tallies a new comment takes: the essay’s when top-level, each quoted passage’s', () => {
+    const quote = { source: 'article' as const, blockId: 'b1', text: 'One', verified: true };
+    const topLevel = applyToArticle(article, created(5, comment('s', { stance: 'question', quotes: [quote] })));
+    assert.deepEqual(topLevel.stances, { ...noStances, question: 1 });
+    assert.deepEqual(topLevel.blocks[0].stances, { ...noStances, question: 1 });
+    assert.deepEqual(topLevel.blocks[1].stances, noStances);
+
+    const reply = applyToArticle(topLevel, created(6, comment('r', { parentId: 's', depth: 1, stance: 'disagree' })));
+    assert.deepEqual(reply.stances, topLevel.stances, 'a reply’s stance is towards its parent, not the essay');
+
+    const without = applyToArticle(reply, created(7, comment('n', { quotes: [quote] })));
+    assert.deepEqual(without.blocks[0].stances, { ...noStances, question: 1 });
+    assert.equal(without.blocks[0].commentCount, 2);
+  });
+
   it('changes the settings in place on article.updated', () => {
     const settings = { locked: true, premoderation: true, slowModeSeconds: 30 };
     const sut = applyToArticle(article, { ...envelope(5), type: 'article.updated', settings });

@@ -138,18 +138,29 @@ export function quotedBlocks(comment: Comment): Set<string> {
 }
 
 /**
- * A numbered room event on the essay: a new comment raises the margin counts of the passages it quotes, settings
- * change in place. (Which passages a deleted, removed or restored comment quoted is the server's to say: the view
- * reads the essay again for those.)
+ * A numbered room event on the essay: a new comment raises the margin counts (and the stance tallies) of the passages
+ * it quotes and, top-level with a stance, the essay's tally; settings change in place. (Which passages a deleted,
+ * removed or restored comment quoted is the server's to say: the view reads the essay again for those.)
  */
 export function applyToArticle(article: Article, event: LiveEvent): Article {
   switch (event.type) {
     case 'comment.created': {
+      const { stance, parentId } = event.comment;
       const blocks = quotedBlocks(event.comment);
-      if (blocks.size === 0) return article;
+      const towardsEssay = stance !== null && parentId === null;
+      if (blocks.size === 0 && !towardsEssay) return article;
       return {
         ...article,
-        blocks: article.blocks.map((b) => (blocks.has(b.id) ? { ...b, commentCount: b.commentCount + 1 } : b)),
+        stances: towardsEssay ? { ...article.stances, [stance]: article.stances[stance] + 1 } : article.stances,
+        blocks: article.blocks.map((b) =>
+          blocks.has(b.id)
+            ? {
+                ...b,
+                commentCount: b.commentCount + 1,
+                stances: stance ? { ...b.stances, [stance]: b.stances[stance] + 1 } : b.stances,
+              }
+            : b,
+        ),
       };
     }
     case 'article.updated':

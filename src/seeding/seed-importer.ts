@@ -11,6 +11,7 @@ import { CommentsRepository } from '../comments/comments.repository.js';
 import { locateQuote } from '../comments/quote-anchoring.js';
 import { quoteStandsIn } from '../comments/quote-verification.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { type Stance } from '../common/limits.js';
 import { type ParsedComment, type ParsedDocument } from './parsers/parsed-document.js';
 import { locateQuotes } from './quote-locator.js';
 import { DOCUMENTS_DIR, SEED_DOCUMENTS, type SeedDocument } from './seed-documents.js';
@@ -42,7 +43,9 @@ export class SeedImporter {
       const importKey = document.file.replace(/\.[^.]+$/, '');
       const text = await readFile(new URL(document.file, DOCUMENTS_DIR), 'utf8');
       const parsed = document.parse(text);
-      const done = await this.dataSource.transaction((manager) => this.importOne(manager, importKey, parsed, index));
+      const done = await this.dataSource.transaction((manager) =>
+        this.importOne(manager, importKey, parsed, index, document.stances ?? {}),
+      );
       (done ? report.imported : report.skipped).push(importKey);
     }
     if (report.imported.length > 0)
@@ -55,6 +58,7 @@ export class SeedImporter {
     importKey: string,
     parsed: ParsedDocument,
     index: number,
+    stances: Readonly<Record<number, Stance>>,
   ): Promise<boolean> {
     await this.articles.lockImports(manager);
     if (await this.articles.findByImportKey(importKey, manager)) return false;
@@ -78,7 +82,7 @@ export class SeedImporter {
       // Not written in Markdown: its source is derived once, here, so that an admin's edit starts from it.
       { body: blocksToMarkdown(blocks), byUserId: null },
     );
-    await this.importThread(manager, article.id, importKey, parsed, blocks, importedAt);
+    await this.importThread(manager, article.id, importKey, parsed, blocks, importedAt, stances);
     await this.comments.recountReplies(manager, article.id);
     await this.articles.recountComments(manager, article.id);
     return true;
@@ -92,6 +96,7 @@ export class SeedImporter {
     parsed: ParsedDocument,
     blocks: NewBlock[],
     importedAt: Date,
+    stances: Readonly<Record<number, Stance>>,
   ): Promise<void> {
     const inserted = new Map<number, { id: string; path: string[] }>();
     for (const [i, comment] of parsed.comments.entries()) {
@@ -121,7 +126,7 @@ export class SeedImporter {
           body: comment.body,
           html: renderMarkdown(comment.body),
           status: 'visible',
-          stance: null,
+          stance: stances[comment.number] ?? null,
           // In the order of the page, the last one an hour before the import.
           createdAt: new Date(importedAt.getTime() - (parsed.comments.length - i) * 3_600_000),
           importKey: `${importKey}#${comment.number}`,

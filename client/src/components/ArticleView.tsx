@@ -7,10 +7,12 @@ import {
   type Comment,
   type CommentNode,
   SORTS,
+  type Stance,
+  STANCES,
   type ThreadSort,
 } from '../api.js';
 import { connectLive, LiveArticle, type LiveEvent, type LiveStatus } from '../live.js';
-import { location } from '../router.js';
+import { location, queryParameter } from '../router.js';
 import { isModerator, session } from '../session.js';
 import { useStore } from '../store.js';
 import { onNotification } from '../inbox.js';
@@ -36,6 +38,20 @@ import { PageNotice } from './PageNotice.js';
 
 const PAGE = 20;
 
+/** The stance filter the address names (`?stance=agree`), or null for none or one the server does not know. */
+function stanceInAddress(): Stance | null {
+  const value = queryParameter('stance');
+  return STANCES.find((stance) => stance === value) ?? null;
+}
+
+/** Keeps the stance filter in the address, so that a reload or a shared link shows the same comments. */
+function putStanceInAddress(stance: Stance | null): void {
+  const url = new URL(window.location.href);
+  if (stance) url.searchParams.set('stance', stance);
+  else url.searchParams.delete('stance');
+  history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+}
+
 /**
  * The reading view. The essay and the thread are each read at some event number (`seq`); live events after it are
  * applied to them, including the ones that arrived while they were loading, and the first `join` asks for everything
@@ -47,6 +63,7 @@ export function ArticleView({ slug }: { slug: string }) {
   const [error, setError] = useState<string | null>(null);
   const [sort, setSort] = useState<ThreadSort>('best');
   const [blockId, setBlockId] = useState<string | null>(null);
+  const [stance, setStance] = useState<Stance | null>(stanceInAddress);
   const tree = useTree(sort, 0);
   const { setItems } = tree;
   const [cursor, setCursor] = useState<string | null>(null);
@@ -57,8 +74,8 @@ export function ArticleView({ slug }: { slug: string }) {
   const [status, setStatus] = useState<LiveStatus>('live');
 
   // What the live handlers (set up once per article) need to read now.
-  const now = useRef({ blockId, me, sort, items: tree.items });
-  now.current = { blockId, me, sort, items: tree.items };
+  const now = useRef({ blockId, stance, me, sort, items: tree.items });
+  now.current = { blockId, stance, me, sort, items: tree.items };
   const recent = useRef(new RecentEvents());
   /** The event numbers the shown essay and thread are current to (-1: not loaded). */
   const seqs = useRef({ article: -1, thread: -1 });
@@ -87,10 +104,11 @@ export function ArticleView({ slug }: { slug: string }) {
     }
   };
 
-  /** A top-level comment by someone else waits behind the "N new comments" button (unless the filter hides it). */
+  /** A top-level comment by someone else waits behind the "N new comments" button (unless a filter hides it). */
   const queue = (comment: Comment, shown: CommentNode[]) => {
-    const { me: viewer, blockId: filter } = now.current;
+    const { me: viewer, blockId: filter, stance: taken } = now.current;
     if (comment.parentId !== null || (filter && !quotedBlocks(comment).has(filter))) return;
+    if (taken && comment.stance !== taken) return;
     if (viewer && comment.author?.id === viewer.id) return;
     if (contains(shown, comment.id)) return;
     setWaiting((queued) => (queued.some((c) => c.id === comment.id) ? queued : [...queued, comment]));
@@ -102,6 +120,7 @@ export function ArticleView({ slug }: { slug: string }) {
       const page = await api.thread(slug, {
         sort: now.current.sort,
         blockId: now.current.blockId,
+        stance: now.current.stance,
         depth: THREAD_DEPTH,
         limit: PAGE,
         cursor: from,
@@ -217,7 +236,7 @@ export function ArticleView({ slug }: { slug: string }) {
       return;
     }
     void loadThread();
-  }, [sort, blockId]);
+  }, [sort, blockId, stance]);
 
   // Signed in or out on this page: the thread and the essay's `following` are the new reader's.
   const reader = useRef(me?.id);
@@ -283,6 +302,12 @@ export function ArticleView({ slug }: { slug: string }) {
         onSort={setSort}
         filter={blockId}
         onClearFilter={() => setBlockId(null)}
+        stances={article.stances}
+        stance={stance}
+        onStance={(chosen) => {
+          putStanceInAddress(chosen);
+          setStance(chosen);
+        }}
         waiting={waiting}
         onShowWaiting={() => {
           setItems((nodes) => [

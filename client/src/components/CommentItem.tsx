@@ -38,6 +38,11 @@ function showSource(event: MouseEvent, targetId: string): void {
   target.focus({ preventScroll: true });
 }
 
+/**
+ * The passage a comment quotes, as the essay's latest revision left it: word for word where it was (or in the block it
+ * moved to, which `blockId` names), revised (the quoted words and the passage as it reads now), or gone (the quote's
+ * own words, plainly labelled, with no link to a passage that is not there).
+ */
 function Quote({ node, slug }: { node: CommentNode; slug: string }) {
   const quote = node.quote;
   if (!quote) return null;
@@ -46,13 +51,40 @@ function Quote({ node, slug }: { node: CommentNode; slug: string }) {
     quote.source === 'article'
       ? `/articles/${encodeURIComponent(slug)}#${targetId}`
       : `/comments/${encodeURIComponent(quote.commentId ?? '')}`;
+  const link = (label: string) => (
+    <a href={href} onClick={(e) => showSource(e, targetId)}>
+      {label}
+    </a>
+  );
+  if (quote.anchor === 'orphaned')
+    return (
+      <blockquote class="comment-quote anchor-orphaned">
+        <p>{quote.text}</p>
+        <footer>
+          <span class="quote-anchor">This passage was removed or rewritten</span> since the comment quoted it.
+        </footer>
+      </blockquote>
+    );
+  if (quote.anchor === 'changed')
+    return (
+      <div class="comment-quote anchor-changed">
+        <p class="quote-anchor">Passage revised</p>
+        <p class="quote-label">Quoted then:</p>
+        <blockquote>
+          <p>{quote.text}</p>
+        </blockquote>
+        <p class="quote-label">The essay now reads:</p>
+        <blockquote>
+          <p>{quote.current}</p>
+        </blockquote>
+        <footer>{link('see it in the essay')}</footer>
+      </div>
+    );
   return (
     <blockquote class="comment-quote">
       <p>{quote.text}</p>
       <footer>
-        <a href={href} onClick={(e) => showSource(e, targetId)}>
-          {quote.source === 'article' ? 'from the essay' : 'from a comment'}
-        </a>
+        {link(quote.source === 'article' ? 'from the essay' : 'from a comment')}
         {!quote.verified && <span class="muted"> · no longer in the text</span>}
       </footer>
     </blockquote>

@@ -1,7 +1,11 @@
 import type { Article } from '../api.js';
 import { formatDate, plural } from '../format.js';
+import { MarginStances } from './Stances.js';
 
-/** The essay block by block (the server's sanitised html), each with the count of comments that quote it. */
+/**
+ * The essay block by block (the server's sanitised html), each with the count of comments that quote it and, under
+ * it, those comments by stance.
+ */
 export function Essay({
   article,
   filter,
@@ -48,6 +52,7 @@ export function Essay({
                   {block.commentCount}
                 </button>
               )}
+              <MarginStances stances={block.stances} />
             </div>
           </div>
         ))}

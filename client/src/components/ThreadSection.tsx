@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { Comment, CommentNode, ThreadSort } from '../api.js';
+import { type Comment, type CommentNode, type Stance, STANCES, type ThreadSort } from '../api.js';
 import type { LiveStatus } from '../live.js';
 import { plural } from '../format.js';
 import { askToSignIn } from '../ui.js';
@@ -7,6 +7,7 @@ import { CommentItem } from './CommentItem.js';
 import { ReplyBox } from './ReplyBox.js';
 import { ThreadContext, type ThreadContextValue } from './thread-context.js';
 import { FormError } from './FormError.js';
+import { type StanceCounts, StanceTally } from './Stances.js';
 
 const SORT_LABELS: Record<ThreadSort, string> = {
   best: 'Best',
@@ -14,6 +15,13 @@ const SORT_LABELS: Record<ThreadSort, string> = {
   new: 'Newest',
   old: 'Oldest',
   controversial: 'Controversial',
+};
+
+const STANCE_FILTER_LABELS: Record<Stance, string> = {
+  agree: 'Agree',
+  disagree: 'Disagree',
+  question: 'Question',
+  evidence: 'Evidence',
 };
 
 interface Props {
@@ -27,6 +35,11 @@ interface Props {
   onSort: (sort: ThreadSort) => void;
   filter: string | null;
   onClearFilter: () => void;
+  /** The essay's stance tally, shown under the heading. */
+  stances: StanceCounts;
+  /** The stance the top-level comments are filtered by, or null for all of them. */
+  stance: Stance | null;
+  onStance: (stance: Stance | null) => void;
   waiting: Comment[];
   onShowWaiting: () => void;
   hasMore: boolean;
@@ -35,7 +48,10 @@ interface Props {
   follow?: ComponentChildren;
 }
 
-/** The article's discussion: a reply box, the sort switch, new comments waiting behind a button, the list. */
+/**
+ * The article's discussion: the stance tally, a reply box, the sort and stance switches, new comments waiting behind
+ * a button, the list.
+ */
 export function ThreadSection(props: Props) {
   const { context: t } = props;
   return (
@@ -56,6 +72,7 @@ export function ThreadSection(props: Props) {
                     : ''}
           </span>
         </div>
+        <StanceTally stances={props.stances} />
         {t.locked ? (
           <p class="notice-inline">This discussion is locked: no new comments.</p>
         ) : t.me ? (
@@ -71,6 +88,24 @@ export function ThreadSection(props: Props) {
           {props.sorts.map((sort) => (
             <button key={sort} type="button" aria-pressed={sort === t.sort} onClick={() => props.onSort(sort)}>
               {SORT_LABELS[sort]}
+            </button>
+          ))}
+        </div>
+        <div class="sort stance-filter" role="group" aria-label="Show comments by stance">
+          <span class="toolbar-label" aria-hidden="true">
+            Stance:
+          </span>
+          <button type="button" aria-pressed={props.stance === null} onClick={() => props.onStance(null)}>
+            All
+          </button>
+          {STANCES.map((stance) => (
+            <button
+              key={stance}
+              type="button"
+              aria-pressed={stance === props.stance}
+              onClick={() => props.onStance(stance)}
+            >
+              {STANCE_FILTER_LABELS[stance]}
             </button>
           ))}
         </div>
@@ -90,7 +125,9 @@ export function ThreadSection(props: Props) {
           )}
         </div>
         <FormError message={props.error} />
-        {props.items.length === 0 && props.total === 0 && <p class="muted">No comments yet.</p>}
+        {props.items.length === 0 && props.total === 0 && (
+          <p class="muted">{props.stance ? 'No comments take this stance.' : 'No comments yet.'}</p>
+        )}
         <ol class="thread" aria-label="Comments">
           {props.items.map((node) => (
             <CommentItem key={node.id} node={node} />
