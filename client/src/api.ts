@@ -18,6 +18,12 @@ import type {
   RepliesPageDto,
   ThreadPageDto,
 } from '../../src/comments/dto/comment.dto.js';
+import type {
+  ArticleRevisionDto,
+  ArticleSourceDto,
+  RevisionListDto,
+  RevisionSummaryDto,
+} from '../../src/articles/dto/update-article.dto.js';
 import type { HistoryDto, RevisionDto } from '../../src/comments/dto/write-comment.dto.js';
 import type { MentionSuggestionsDto } from '../../src/comments/dto/mention-suggestions.dto.js';
 import type { Stance } from '../../src/comments/comment.entity.js';
@@ -91,6 +97,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly retryAfter: number | null,
+    /** The sentences of a validation error, one per fault (each starts with the field's name); else empty. */
+    readonly messages: string[] = [],
   ) {
     super(message);
   }
@@ -138,6 +146,7 @@ async function request<T>(
       typeof error.error === 'string' ? error.error : 'error',
       message,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      Array.isArray(error.message) ? error.message.filter((m): m is string => typeof m === 'string') : [message],
     );
   }
   return data as T;
@@ -266,4 +275,25 @@ export const accountApi = {
     request<void>(follow ? 'PUT' : 'DELETE', `/articles/${encodeURIComponent(slug)}/follow`),
   followComment: (id: string, follow: boolean) =>
     request<void>(follow ? 'PUT' : 'DELETE', `/comments/${encodeURIComponent(id)}/follow`),
+};
+
+export type { RevisionSummaryDto as EssayRevisionSummary, ArticleRevisionDto as EssayRevision };
+
+/** What an admin may change of a published essay (`PATCH /api/articles/:slug`); the slug never changes. */
+export interface EssayChange {
+  title?: string;
+  author?: string;
+  body?: string;
+  tags?: string[];
+  canonicalUrl?: string | null;
+}
+
+/** An admin's edits of an essay, and the essay's revisions (public, like the essay). */
+export const essayApi = {
+  source: (slug: string) => request<ArticleSourceDto>('GET', `/articles/${encodeURIComponent(slug)}/source`),
+  update: (slug: string, change: EssayChange) =>
+    request<ArticleDto>('PATCH', `/articles/${encodeURIComponent(slug)}`, change),
+  revisions: (slug: string) => request<RevisionListDto>('GET', `/articles/${encodeURIComponent(slug)}/revisions`),
+  revision: (slug: string, revision: number) =>
+    request<ArticleRevisionDto>('GET', `/articles/${encodeURIComponent(slug)}/revisions/${revision}`),
 };

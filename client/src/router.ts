@@ -3,6 +3,8 @@ import { Store } from './store.js';
 export type Route =
   | { page: 'home' }
   | { page: 'article'; slug: string }
+  | { page: 'article-edit'; slug: string }
+  | { page: 'article-revision'; slug: string; revision: number }
   | { page: 'comment'; id: string }
   | { page: 'moderation' }
   | { page: 'notifications' }
@@ -29,6 +31,12 @@ export function parseRoute(pathname: string): Route {
   const article = /^\/articles\/([^/]+)\/?$/.exec(pathname);
   const slug = article && decodeSegment(article[1]);
   if (slug) return { page: 'article', slug };
+  const edit = /^\/articles\/([^/]+)\/edit\/?$/.exec(pathname);
+  const editSlug = edit && decodeSegment(edit[1]);
+  if (editSlug) return { page: 'article-edit', slug: editSlug };
+  const revision = /^\/articles\/([^/]+)\/revisions\/([1-9]\d{0,8})\/?$/.exec(pathname);
+  const revisionSlug = revision && decodeSegment(revision[1]);
+  if (revision && revisionSlug) return { page: 'article-revision', slug: revisionSlug, revision: Number(revision[2]) };
   const comment = /^\/comments\/([^/]+)\/?$/.exec(pathname);
   const id = comment && decodeSegment(comment[1]);
   if (id) return { page: 'comment', id };

@@ -11,6 +11,7 @@ export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../../../client/dist', 
 const PAGES = [
   /^\/$/,
   /^\/articles\/[^/]+\/?$/,
+  /^\/articles\/[^/]+\/(edit|revisions\/[1-9]\d{0,8})\/?$/,
   /^\/comments\/[^/]+\/?$/,
   /^\/(moderation|notifications|account|verify-email|reset-password)\/?$/,
 ];

@@ -111,6 +111,12 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
       await page.getByRole('button', { name: 'Reported' }).click();
       await page.getByText('A comment to report.').first().waitFor();
       await audit(page, `${name}: the moderators' view`);
+      await page.goto(`${t.baseUrl}/articles/${SLUG}/edit`);
+      await page.getByLabel('Markdown source').waitFor();
+      await audit(page, `${name}: an admin's edit screen`);
+      await page.goto(`${t.baseUrl}/articles/${SLUG}/revisions/1`);
+      await page.getByText('Revision 1, as the essay read then.').waitFor();
+      await audit(page, `${name}: a past revision`);
       await context.close();
     });
   }

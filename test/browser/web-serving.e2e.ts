@@ -23,6 +23,8 @@ describe('serving the web client beside the API', () => {
     const pages = [
       '/',
       '/articles/bolshevism-vs-stalinism',
+      '/articles/bolshevism-vs-stalinism/edit',
+      '/articles/bolshevism-vs-stalinism/revisions/2',
       '/comments/17',
       '/moderation',
       '/notifications',
@@ -64,6 +66,8 @@ describe('serving the web client beside the API', () => {
     // Anything else is not a page of the client.
     assert.equal((await t.http.get('/no-such-page')).status, 404);
     assert.equal((await t.http.get('/articles/a/b')).status, 404);
+    assert.equal((await t.http.get('/articles/a/revisions/0')).status, 404);
+    assert.equal((await t.http.get('/articles/a/revisions/x')).status, 404);
     assert.equal((await t.http.post('/').send({})).status, 404);
   });
 });

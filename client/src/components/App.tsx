@@ -3,6 +3,8 @@ import { location, parseRoute } from '../router.js';
 import { useStore } from '../store.js';
 import { ArticleList } from './ArticleList.js';
 import { ArticleView } from './ArticleView.js';
+import { EssayEditor } from './EssayEditor.js';
+import { RevisionView } from './RevisionView.js';
 import { Header } from './Header.js';
 import { ModerationView } from './ModerationView.js';
 import { Notices } from './Notices.js';
@@ -30,6 +32,10 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {route.page === 'home' && <ArticleList />}
         {route.page === 'article' && <ArticleView key={route.slug} slug={route.slug} />}
+        {route.page === 'article-edit' && <EssayEditor key={route.slug} slug={route.slug} />}
+        {route.page === 'article-revision' && (
+          <RevisionView key={`${route.slug}/${route.revision}`} slug={route.slug} revision={route.revision} />
+        )}
         {route.page === 'comment' && <PermalinkView key={route.id} id={route.id} />}
         {route.page === 'moderation' && <ModerationView />}
         {route.page === 'notifications' && <NotificationsView />}

@@ -284,6 +284,12 @@ export function ArticleView({ slug }: { slug: string }) {
 
   return (
     <div class="reading">
+      {me?.role === 'admin' && (
+        <p class="essay-admin">
+          <a href={`/articles/${encodeURIComponent(slug)}/edit`}>Edit essay</a>
+          <span class="muted"> · revision {article.revision}</span>
+        </p>
+      )}
       <Essay article={article} filter={blockId} onFilter={filter} />
       <ThreadSection
         context={context}

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Article, ApiError } from './api.js';
+import { changeOf, draftOf, errorsOf } from './essay-form.js';
+
+const refusal = (status: number, messages: string[]) =>
+  new ApiError(status, 'validation_failed', messages.join(' '), null, messages);
+
+describe('the essay edit form', () => {
+  it('reads the essay into fields and sends them back as the PATCH the server expects', () => {
+    const article = { title: 'T', author: 'A', tags: ['x', 'y'], canonicalUrl: null } as unknown as Article;
+    const draft = draftOf(article, 'Body.\n');
+    assert.deepEqual(draft, { title: 'T', author: 'A', tags: 'x, y', canonicalUrl: '', body: 'Body.\n' });
+    assert.deepEqual(changeOf({ ...draft, tags: ' x ,, y,z ,', canonicalUrl: '  ' }), {
+      title: 'T',
+      author: 'A',
+      tags: ['x', 'y', 'z'],
+      canonicalUrl: null,
+      body: 'Body.\n',
+    });
+    assert.equal(changeOf({ ...draft, canonicalUrl: 'https://example.com/a' }).canonicalUrl, 'https://example.com/a');
+  });
+
+  it('puts each validation sentence beside the field it names, and the rest above Save', () => {
+    assert.deepEqual(
+      errorsOf(
+        refusal(400, [
+          'canonicalUrl must be a URL address',
+          'title must be longer than or equal to 1 characters',
+          'each value in tags must be shorter than or equal to 40 characters',
+          'property slug should not exist',
+        ]),
+      ),
+      {
+        fields: {
+          canonicalUrl: 'canonicalUrl must be a URL address',
+          title: 'title must be longer than or equal to 1 characters',
+          tags: 'each value in tags must be shorter than or equal to 40 characters',
+        },
+        form: 'property slug should not exist',
+      },
+    );
+    // A field's name inside another word names nothing ("bodyguard"); an answer that is no validation error names no field.
+    assert.deepEqual(errorsOf(refusal(400, ['bodyguard is wrong'])), { fields: {}, form: 'bodyguard is wrong' });
+    assert.deepEqual(errorsOf(refusal(403, ['title is not yours to change'])), {
+      fields: {},
+      form: 'title is not yours to change',
+    });
+    assert.deepEqual(errorsOf(new Error('boom')), { fields: {}, form: 'The essay could not be saved. Try again.' });
+  });
+});
