@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { type Account, ADMIN_ENV, assertErrorBody, bearer, newUser, signInAdmin } from './helpers/accounts.js';
 import { eventually } from './helpers/entry-point.js';
+import { ESSAY_AFTER_REVISION, ESSAY_BEFORE_REVISION } from './helpers/revision-corpus.js';
 import { Follower } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -200,17 +201,7 @@ describe('revising an essay (PATCH /api/articles/:slug)', () => {
   });
 
   describe('anchored quotes', () => {
-    const ESSAY = [
-      'Workers elected delegates in every factory; soldiers did the same in every regiment.',
-      '',
-      'The soviets were the organs of the revolution, and the party followed them into October.',
-      '',
-      'The art of the insurrection was its timing, which the committee chose with care.',
-      '',
-      'By the summer the soviets held more authority than the Provisional Government ever had.',
-      '',
-      'A paragraph the author will delete, about the calendar reform of February 1918.',
-    ].join('\n');
+    const ESSAY = ESSAY_BEFORE_REVISION;
 
     interface Quote {
       blockId: string;
@@ -295,17 +286,7 @@ describe('revising an essay (PATCH /api/articles/:slug)', () => {
       for (const res of [exact, typo, short, split, deleted]) assert.equal(res.status, 201, JSON.stringify(res.body));
 
       const revised = await revise(essay.slug, {
-        body: [
-          'Workers elected delegates in every factory; soldiers did the same in every regiment. Peasants came later.',
-          '',
-          'The soviets were the organs of the revolution, and the party folowed them into October.',
-          '',
-          'The party of the insurrection was its timing, which the committee chose with care.',
-          '',
-          'By the summer the soviets held',
-          '',
-          'more authority than the Provisional Government ever had.',
-        ].join('\n'),
+        body: ESSAY_AFTER_REVISION,
       });
       assert.equal(revised.status, 200, JSON.stringify(revised.body));
       const blocks = revised.body.blocks as Block[];

@@ -2,33 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName } from '../helpers/accounts.js';
+import { ESSAY_AFTER_REVISION, ESSAY_BEFORE_REVISION } from '../helpers/revision-corpus.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, commentArticle, launchBrowser, newReader, TIMEOUT } from './browser.js';
-
-/** The same corpus as the API's re-anchoring test: each quote below ends up exact, changed, moved or orphaned. */
-const FIRST = [
-  'Workers elected delegates in every factory; soldiers did the same in every regiment.',
-  '',
-  'The soviets were the organs of the revolution, and the party followed them into October.',
-  '',
-  'The art of the insurrection was its timing, which the committee chose with care.',
-  '',
-  'By the summer the soviets held more authority than the Provisional Government ever had.',
-  '',
-  'A paragraph the author will delete, about the calendar reform of February 1918.',
-].join('\n');
-
-const SECOND = [
-  'Workers elected delegates in every factory; soldiers did the same in every regiment. Peasants came later.',
-  '',
-  'The soviets were the organs of the revolution, and the party folowed them into October.',
-  '',
-  'The party of the insurrection was its timing, which the committee chose with care.',
-  '',
-  'By the summer the soviets held',
-  '',
-  'more authority than the Provisional Government ever had.',
-].join('\n');
 
 interface Block {
   id: string;
@@ -82,7 +58,7 @@ describe('stances and quote anchors in the reading view', { skip: browserSkipRea
     const res = await t.http
       .post('/api/articles')
       .set('Authorization', bearer(admin.token))
-      .send({ title: 'The soviets in 1917', author: 'A. Writer', body: FIRST });
+      .send({ title: 'The soviets in 1917', author: 'A. Writer', body: ESSAY_BEFORE_REVISION });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     slug = res.body.slug as string;
     blocks = res.body.blocks as Block[];
@@ -174,7 +150,7 @@ describe('stances and quote anchors in the reading view', { skip: browserSkipRea
     const res = await t.http
       .patch(`/api/articles/${slug}`)
       .set('Authorization', bearer(admin.token))
-      .send({ body: SECOND });
+      .send({ body: ESSAY_AFTER_REVISION });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const revised = res.body.blocks as Block[];
 
