@@ -46,6 +46,17 @@ describe('mention suggestions', () => {
     assert.equal(first.displayName, 'Display pen01');
   });
 
+  it('never offers the one asking', async () => {
+    assert.deepEqual(await names('zz_'), [], 'the reader, asking');
+    const other = await newUser(t, 'zz_other');
+    assert.deepEqual(await names('zz_'), ['zz_other']);
+    const theirs = (await suggest('zz_', other).expect(200)).body as Suggestions;
+    assert.deepEqual(
+      theirs.items.map((u) => u.username),
+      ['zz_reader'],
+    );
+  });
+
   it('takes `_` as itself, not as a wildcard', async () => {
     assert.deepEqual(await names('ab_'), ['ab_cd']);
     assert.deepEqual(await names('ab'), ['ab_cd', 'abxcd']);

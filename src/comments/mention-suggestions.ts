@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { requireSignedIn, type Viewer } from '../auth/viewer.js';
 import { MENTION_SUGGESTIONS_MAX } from '../common/limits.js';
 import { toUserDto } from '../users/dto/user.dto.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -12,8 +13,9 @@ import { type MentionSuggestionsDto } from './dto/mention-suggestions.dto.js';
 export class MentionSuggestions {
   constructor(private readonly users: UsersRepository) {}
 
-  async forPrefix(prefix: string): Promise<MentionSuggestionsDto> {
-    const found = await this.users.findMentionable(prefix, MENTION_SUGGESTIONS_MAX);
+  /** Never the one asking: nobody is notified of their own mention. */
+  async forPrefix(prefix: string, viewer: Viewer): Promise<MentionSuggestionsDto> {
+    const found = await this.users.findMentionable(prefix, MENTION_SUGGESTIONS_MAX, requireSignedIn(viewer));
     return { items: found.map(toUserDto) };
   }
 }

@@ -42,17 +42,17 @@ export class UsersRepository {
 
   /**
    * Accounts whose username starts with `prefix` (case-insensitively), for `@` autocomplete: only those who can sign
-   * in (not the authors of imported comments) and are not under a ban in force; alphabetical, so the name typed in
-   * full comes first. `prefix` holds only username characters (the DTO checks): `_` is escaped, LIKE's one wildcard
-   * among them.
+   * in (not the authors of imported comments) and are not under a ban in force, never `exceptId` (the one asking);
+   * alphabetical, so the name typed in full comes first. `prefix` holds only username characters (the DTO checks):
+   * `_` is escaped, LIKE's one wildcard among them.
    */
-  findMentionable(prefix: string, limit: number): Promise<UserFields[]> {
+  findMentionable(prefix: string, limit: number, exceptId: string): Promise<UserFields[]> {
     return this.dataSource.query(
       `SELECT id, username, display_name AS "displayName", role FROM users
-        WHERE username_key LIKE $1 ESCAPE '\\' AND password_hash IS NOT NULL AND NOT ${banInForceSql()}
+        WHERE username_key LIKE $1 ESCAPE '\\' AND password_hash IS NOT NULL AND NOT ${banInForceSql()} AND id <> $3
         ORDER BY username_key
         LIMIT $2`,
-      [`${prefix.toLowerCase().replace(/_/g, '\\_')}%`, limit],
+      [`${prefix.toLowerCase().replace(/_/g, '\\_')}%`, limit, exceptId],
     );
   }
 
