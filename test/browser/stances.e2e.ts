@@ -98,6 +98,23 @@ describe('stances and quote anchors in the reading view', { skip: browserSkipRea
     assert.equal(await marginStances(page, soviets.id).getByText('1 question', { exact: true }).count(), 1);
     assert.equal(await marginStances(page, art.id).count(), 0, 'a passage nobody quotes has no tally');
 
+    // An essay whose comments take no stance shows no tally: the heading, drawn with it, comes first.
+    const quiet = await t.http
+      .post('/api/articles')
+      .set('Authorization', bearer(admin.token))
+      .send({ title: 'A quiet essay', author: 'A. Writer', body: 'Nobody takes a side here.' });
+    assert.equal(quiet.status, 201, JSON.stringify(quiet.body));
+    const plain = await t.http
+      .post(`/api/articles/${quiet.body.slug as string}/comments`)
+      .set('Authorization', bearer(readers.late.token))
+      .send({ body: 'A comment without a stance.' });
+    assert.equal(plain.status, 201, JSON.stringify(plain.body));
+    const quietPage = await context.newPage();
+    await quietPage.goto(`${t.baseUrl}/articles/${quiet.body.slug as string}`);
+    await quietPage.getByRole('heading', { name: /^Discussion/ }).waitFor();
+    assert.equal(await tally(quietPage).count(), 0, 'no row of zeros');
+    await quietPage.close();
+
     await page.screenshot({ path: '/tmp/c16a-tally-1280.png' });
 
     await post(readers.late, { stance: 'agree', quote: quoting(workers, 'Workers elected delegates') });

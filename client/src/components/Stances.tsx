@@ -23,8 +23,12 @@ export function stanceCount(stance: Stance, count: number): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** The essay's tally under the discussion's heading: all four stances, zeros included, so they line up. */
+/**
+ * The essay's tally under the discussion's heading: all four stances, zeros included, so they line up; nothing while
+ * no comment takes a stance (a row of zeros says nothing).
+ */
 export function StanceTally({ stances }: { stances: StanceCounts }) {
+  if (STANCES.every((stance) => stances[stance] === 0)) return null;
   return (
     <ul class="stance-tally" aria-label="Stances towards the essay">
       {STANCES.map((stance) => (
