@@ -4,10 +4,10 @@ import os from 'node:os';
 import { type INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
-import { loadConfig } from '../src/config/app-config.js';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { Fixtures } from '../test/helpers/fixtures.js';
 import { writeResults } from './support/results.js';
+import { benchAppConfig } from './support/bench-config.js';
 import { openScratchDatabase, postgresVersion, type ScratchDatabase } from './support/scratch-database.js';
 import { type Figures, figures, ratio } from './support/stats.js';
 
@@ -133,13 +133,7 @@ async function main(): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: WRITERS });
   try {
     scratch = await openScratchDatabase('bench_notify');
-    const config = loadConfig({
-      LOG_LEVEL: 'error',
-      SEED_ON_START: 'false',
-      RATE_LIMIT_FACTOR: '100000',
-      PASSWORD_HASH_MEMORY_KIB: '1024',
-      PASSWORD_HASH_PASSES: '1',
-    });
+    const config = benchAppConfig();
     app = await createApp(config, scratch.databaseUrl);
     await app.listen(0, '127.0.0.1');
     const port = ((app.getHttpServer() as http.Server).address() as { port: number }).port;

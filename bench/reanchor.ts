@@ -5,8 +5,8 @@ import { type INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { AuthService } from '../src/auth/auth.service.js';
-import { loadConfig } from '../src/config/app-config.js';
 import { writeResults } from './support/results.js';
+import { benchAppConfig } from './support/bench-config.js';
 import { openScratchDatabase, postgresVersion, type ScratchDatabase } from './support/scratch-database.js';
 import { type Figures, figures, ratio } from './support/stats.js';
 
@@ -100,12 +100,7 @@ async function main(): Promise<void> {
   let app: INestApplication | null = null;
   try {
     scratch = await openScratchDatabase('bench_reanchor');
-    const config = loadConfig({
-      LOG_LEVEL: 'error',
-      SEED_ON_START: 'false',
-      RATE_LIMIT_FACTOR: '100000',
-      PASSWORD_HASH_MEMORY_KIB: '1024',
-      PASSWORD_HASH_PASSES: '1',
+    const config = benchAppConfig({
       ADMIN_USERNAME: 'admin',
       ADMIN_PASSWORD,
     });
