@@ -65,13 +65,27 @@ export class CommentEvents {
     }
   }
 
-  /** Its author deleted it: readers never saw a pending comment, so there is nothing to take back from them. */
+  /**
+   * Its author deleted it: readers never saw a pending comment, so there is nothing to take back from them; only the
+   * moderators' queue loses it.
+   */
   async deleted(tx: Tx, before: CommentRow): Promise<void> {
-    if (before.status === 'pending') return;
+    if (before.status === 'pending') {
+      this.bus.record(tx, {
+        type: 'comment.withdrawn',
+        payload: { articleId: before.articleId, commentId: before.id },
+      });
+      return;
+    }
     await this.bus.recordForArticle(tx, before.articleId, {
       type: 'comment.deleted',
       payload: { commentId: before.id },
     });
+  }
+
+  /** Its author erased a comment readers never saw: only the moderators' queue it waited in loses it. */
+  withdrawn(tx: Tx, row: CommentRow): void {
+    this.bus.record(tx, { type: 'comment.withdrawn', payload: { articleId: row.articleId, commentId: row.id } });
   }
 
   /**

@@ -135,8 +135,8 @@ export class CommentWritesService {
 
   /**
    * A comment readers saw becomes a `deleted` placeholder (its replies stay in place). One they never saw (never
-   * approved in any version, without replies) is withdrawn: erased, with no placeholder, no counter moved and
-   * no event, so that readers learn nothing of it.
+   * approved in any version, without replies) is withdrawn: erased, with no placeholder, no counter moved and no
+   * article event, so that readers learn nothing of it (only the moderators' queue counts move).
    */
   async delete(rawId: string, viewer: Viewer): Promise<void> {
     requireWriter(viewer);
@@ -145,6 +145,7 @@ export class CommentWritesService {
       await this.requireOpenArticle(tx, comment.articleId, viewer);
       if (!comment.published && !(await this.comments.hasReplies(tx, comment.id))) {
         await this.comments.erase(tx, comment.id);
+        this.events.withdrawn(tx, comment);
         return;
       }
       await this.changeStatus(tx, comment, 'deleted');

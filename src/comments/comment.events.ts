@@ -20,6 +20,8 @@ declare module '../events/domain-events.js' {
     'comment.held': CommentHeld;
     'comment.reported': CommentReported;
     'comment.edited': CommentEdited;
+    /** Its author deleted a comment that was waiting for a moderator: it leaves the queue unseen by readers. */
+    'comment.withdrawn': { articleId: string; commentId: string };
   }
 }
 

@@ -4,6 +4,13 @@ import { DataSource } from 'typeorm';
 import { type Queue } from '../common/limits.js';
 import { COMMENT_COLUMNS, type CommentRow } from '../comments/comments.repository.js';
 
+/** How many comments wait in each queue. */
+export interface QueueCounts {
+  pending: number;
+  reported: number;
+  removed: number;
+}
+
 /** A comment in a moderation queue: the comment row with its article's slug and its open report count. */
 export type QueueRow = CommentRow & { articleSlug: string; openReports: number };
 
@@ -59,5 +66,20 @@ export class ModerationQueueRepository {
         );
       }
     }
+  }
+
+  /**
+   * The size of each queue, with the queues' own rules (`reported`: visible comments with open reports). Pending and
+   * removed are counted on `comments_status_idx`; reported from the open reports (`reports_open_idx`).
+   */
+  async counts(): Promise<QueueCounts> {
+    const [row] = await this.dataSource.query<QueueCounts[]>(
+      `SELECT (SELECT count(*)::int FROM comments WHERE status = 'pending') AS pending,
+              (SELECT count(DISTINCT r.comment_id)::int FROM reports r
+                 JOIN comments c ON c.id = r.comment_id AND c.status = 'visible'
+                WHERE r.status = 'open') AS reported,
+              (SELECT count(*)::int FROM comments WHERE status = 'removed') AS removed`,
+    );
+    return row;
   }
 }

@@ -13,12 +13,14 @@ import {
   BanResultDto,
   BansPageDto,
   LogPageDto,
+  ModerationSummaryDto,
   QueuePageDto,
   QueueQueryDto,
   ReasonDto,
 } from './dto/moderation.dto.js';
 import { BansService } from './bans.service.js';
 import { ModerationAdminService } from './moderation-admin.service.js';
+import { ModerationSummary } from './moderation-summary.js';
 import { ModerationService } from './moderation.service.js';
 
 @ApiTags('moderation')
@@ -29,7 +31,16 @@ export class ModerationController {
     private readonly moderation: ModerationService,
     private readonly banning: BansService,
     private readonly admin: ModerationAdminService,
+    private readonly summaries: ModerationSummary,
   ) {}
+
+  @Get('summary')
+  @ApiOperation({ summary: 'How many comments wait in each queue (pending, reported, removed)' })
+  @ApiOkResponse({ type: ModerationSummaryDto })
+  @ApiErrorResponses(401, 403)
+  summary(@CurrentViewer() viewer: Viewer): Promise<ModerationSummaryDto> {
+    return this.summaries.forViewer(viewer);
+  }
 
   @Get('queue')
   @ApiOperation({ summary: 'A moderation queue: pending (oldest first), reported (most reported first) or removed' })

@@ -11,10 +11,10 @@ import { EventsModule } from '../events/events.module.js';
 import { ModerationLogRepository } from './moderation-log.repository.js';
 import { BansRepository } from './bans.repository.js';
 import { ModerationController } from './moderation.controller.js';
-import { ModerationQueueRepository } from './moderation-queue.repository.js';
 import { BansService } from './bans.service.js';
 import { ModerationAdminService } from './moderation-admin.service.js';
 import { ModerationService } from './moderation.service.js';
+import { ModerationSummaryModule } from './moderation-summary.module.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
 import { ReportsService } from './reports.service.js';
@@ -41,12 +41,12 @@ export class ModerationModule {
         BannedWordsModule,
         AuditModule,
         EventsModule,
+        ModerationSummaryModule,
         options.viewerFollows.module,
       ],
       controllers: [ReportsController, ModerationController],
       providers: [
         ReportsRepository,
-        ModerationQueueRepository,
         BansRepository,
         ReportsService,
         ModerationService,

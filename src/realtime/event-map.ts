@@ -77,6 +77,17 @@ export interface ServerReconnectedPayload {
   at: string;
 }
 
+/**
+ * To moderators' connections: how many comments wait in each moderation queue, when that may have changed (at most
+ * once a second from each server process; the latest `at` is the current one). Like an account's events, about no
+ * article and not numbered.
+ */
+export interface ModerationCountsPayload {
+  pending: number;
+  reported: number;
+  removed: number;
+}
+
 export interface PresencePayload {
   article: string;
   count: number;
@@ -106,6 +117,7 @@ export interface ServerToClientEvents {
   'user.banned': Emit<AccountEnvelope & PrivateEventPayloads['user.banned']>;
   'user.unbanned': Emit<AccountEnvelope & PrivateEventPayloads['user.unbanned']>;
   notification: Emit<AccountEnvelope & PrivateEventPayloads['notification']>;
+  'moderation.counts': Emit<AccountEnvelope & ModerationCountsPayload>;
   presence: Emit<PresencePayload>;
   'server.closing': Emit<ServerClosingPayload>;
   'server.reconnected': Emit<ServerReconnectedPayload>;
@@ -116,6 +128,7 @@ const SERVER_EVENT_SET: Record<keyof ServerToClientEvents, true> = {
   ...ROOM_EVENT_SET,
   'reply.received': true,
   'moderation.queued': true,
+  'moderation.counts': true,
   'user.banned': true,
   'user.unbanned': true,
   notification: true,

@@ -6,6 +6,7 @@ import { CommonModule } from '../common/common.module.js';
 import { RateLimitModule } from '../common/rate-limit/rate-limit.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { ModerationSummaryModule } from '../moderation/moderation-summary.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { ArticleStream } from './article-stream.js';
 import { CatchUps } from './catch-up.js';
@@ -13,6 +14,7 @@ import { ConnectionAdmission } from './connection-admission.js';
 import { Follows } from './follows.js';
 import { JoinLimits } from './join-limits.js';
 import { LiveRouter } from './live-router.js';
+import { ModerationCountsFeed } from './moderation-counts-feed.js';
 import { NotificationFanout } from './notification-fanout.js';
 import { Presence } from './presence.js';
 import { RealtimeGateway } from './realtime.gateway.js';
@@ -31,10 +33,12 @@ import { SocketAuthentication } from './socket-authentication.js';
     RateLimitModule,
     EventsModule,
     MetricsModule,
+    ModerationSummaryModule,
     NotificationsModule,
   ],
   providers: [
     LiveRouter,
+    ModerationCountsFeed,
     ArticleStream,
     CatchUps,
     JoinLimits,

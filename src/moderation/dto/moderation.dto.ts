@@ -102,6 +102,17 @@ export class QueuePageDto {
   nextCursor: string | null;
 }
 
+export class ModerationSummaryDto {
+  @ApiProperty({ description: 'Comments waiting for approval' })
+  pending: number;
+
+  @ApiProperty({ description: 'Visible comments with open reports' })
+  reported: number;
+
+  @ApiProperty({ description: 'Removed comments' })
+  removed: number;
+}
+
 export class BanResultDto {
   @ApiProperty({ type: UserDto })
   user: UserDto;
