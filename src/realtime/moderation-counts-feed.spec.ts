@@ -11,7 +11,7 @@ function setUp() {
   const emitted: { room: string; event: string; payload: Record<string, unknown> }[] = [];
   let reads = 0;
   const summary = {
-    current: async () => ({ pending: ++reads, reported: 0, removed: 0 }),
+    current: () => Promise.resolve({ pending: ++reads, reported: 0, removed: 0 }),
   } as unknown as ModerationSummary;
   const router = {
     emit: (room: string, event: string, payload: Record<string, unknown>) => emitted.push({ room, event, payload }),
@@ -92,10 +92,10 @@ describe('ModerationCountsFeed', () => {
     const emitted: unknown[] = [];
     let fail = true;
     const summary = {
-      current: async () => {
-        if (fail) throw new Error('connection terminated');
-        return { pending: 0, reported: 0, removed: 0 };
-      },
+      current: () =>
+        fail
+          ? Promise.reject(new Error('connection terminated'))
+          : Promise.resolve({ pending: 0, reported: 0, removed: 0 }),
     } as unknown as ModerationSummary;
     const router = { emit: (...args: unknown[]) => emitted.push(args) } as unknown as LiveRouter;
     const feed = new ModerationCountsFeed(summary, router);
