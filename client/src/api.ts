@@ -45,6 +45,7 @@ import type {
   BannedWordsListDto,
   LogEntryDto,
   LogPageDto,
+  ModerationSummaryDto,
 } from '../../src/moderation/dto/moderation.dto.js';
 
 export type {
@@ -230,9 +231,10 @@ export const api = {
 };
 
 // The moderators' lists and tools beyond the queues: bans in force, the banned-word list, the moderation log.
-export type { BannedUserDto as BannedUser, LogEntryDto as LogEntry };
+export type { BannedUserDto as BannedUser, LogEntryDto as LogEntry, ModerationSummaryDto as QueueCounts };
 
 export const moderationApi = {
+  summary: () => request<ModerationSummaryDto>('GET', '/moderation/summary'),
   bans: (cursor?: string | null) => request<BansPageDto>('GET', withQuery('/moderation/bans', { cursor, limit: 20 })),
   unban: (userId: string) => request<void>('DELETE', `/moderation/users/${encodeURIComponent(userId)}/ban`),
   bannedWords: () => request<BannedWordsListDto>('GET', '/moderation/banned-words'),

@@ -91,7 +91,8 @@ function socket(): ForumSocket {
   return shared;
 }
 
-type PrivateEvent = 'reply.received' | 'moderation.queued' | 'user.banned' | 'user.unbanned' | 'notification';
+type PrivateEvent =
+  'reply.received' | 'moderation.queued' | 'moderation.counts' | 'user.banned' | 'user.unbanned' | 'notification';
 
 /** Follows one of the events sent to this user's (or the moderators') connections; returns the way to stop. */
 export function listen<K extends PrivateEvent>(event: K, handler: ServerToClientEvents[K]): () => void {

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { App } from './components/App.js';
 import { startInbox } from './inbox.js';
 import { onSessionEnded } from './live.js';
+import { startModerationCounts } from './moderation-counts.js';
 import { startPersonalEvents } from './notices.js';
 import { startRouter } from './router.js';
 import { loadSession } from './session.js';
@@ -10,6 +11,7 @@ import './styles.css';
 startRouter();
 startPersonalEvents();
 startInbox();
+startModerationCounts();
 void loadSession();
 // Logged out elsewhere, or expired: the live connection was closed; ask who is signed in now.
 onSessionEnded(() => void loadSession());

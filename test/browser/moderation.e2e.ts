@@ -212,4 +212,66 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
 
     await context.close();
   });
+  it('opens on the queue that holds something, and keeps each tab’s count and the header’s current live', async () => {
+    const writer = await newUser(t, uniqueName('writer'), { displayName: 'Wendy Writer' });
+    const reporter = await newUser(t, uniqueName('reporter'));
+    const posted = await t.http
+      .post(`/api/articles/${article.slug}/comments`)
+      .set(as(writer))
+      .send({ body: 'A comment someone will report.' })
+      .expect(201);
+    await t.http.post(`/api/comments/${posted.body.id}/reports`).set(as(reporter)).send({ reason: 'spam' }).expect(201);
+    const start = (await t.http.get('/api/moderation/summary').set(as(moderator)).expect(200)).body as {
+      pending: number;
+      reported: number;
+      removed: number;
+    };
+    assert.equal(start.pending, 0, 'the earlier tests left nothing pending');
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(`${t.baseUrl}/moderation`);
+    await signIn(page, moderator);
+    const tabs = page.getByRole('group', { name: 'Queue' });
+    // Pending is empty: the page opens on the reports, with each tab's count.
+    await tabs.getByRole('button', { name: `Reported (${start.reported})`, pressed: true }).waitFor();
+    await tabs.getByRole('button', { name: 'Pending (0)', pressed: false }).waitFor();
+    await tabs.getByRole('button', { name: `Removed (${start.removed})` }).waitFor();
+    await page.getByRole('list', { name: 'Reported comments' }).getByText('A comment someone will report.').waitFor();
+    const header = page.getByRole('navigation', { name: 'Account' });
+    /** The header's link to the queues, named by its word and the count in words (the badge is for the eye). */
+    const waitingLink = (count: number) => new RegExp(`^Moderation\\W+${count} waiting$`);
+    await header.getByRole('link', { name: waitingLink(start.reported) }).waitFor();
+
+    // A comment held for review: the Pending tab and the header count it, without a reload.
+    await t.http
+      .patch(`/api/articles/${article.slug}/settings`)
+      .set(as(moderator))
+      .send({ premoderation: true })
+      .expect(200);
+    await t.http
+      .post(`/api/articles/${article.slug}/comments`)
+      .set(as(writer))
+      .send({ body: 'Held until someone looks.' })
+      .expect(201);
+    await tabs.getByRole('button', { name: 'Pending (1)' }).waitFor();
+    await header.getByRole('link', { name: waitingLink(start.reported + 1) }).waitFor();
+    await page.screenshot({ path: '/tmp/i-moderation-counts-desktop.png' });
+
+    // Deciding on the reported comment from its tab moves the counts too.
+    const item = page
+      .getByRole('list', { name: 'Reported comments' })
+      .getByRole('article', { name: 'Comment by Wendy Writer' });
+    await item.getByRole('button', { name: 'Remove' }).click();
+    await tabs.getByRole('button', { name: `Removed (${start.removed + 1})` }).waitFor();
+    await tabs.getByRole('button', { name: `Reported (${start.reported - 1})` }).waitFor();
+    await header.getByRole('link', { name: waitingLink(start.reported) }).waitFor();
+    await t.http
+      .patch(`/api/articles/${article.slug}/settings`)
+      .set(as(moderator))
+      .send({ premoderation: false })
+      .expect(200);
+    await context.close();
+  });
 });

@@ -1,4 +1,5 @@
 import { unreadCount } from '../inbox.js';
+import { queueCounts, waiting } from '../moderation-counts.js';
 import { isModerator, session, signOut } from '../session.js';
 import { useStore } from '../store.js';
 import { authPanel } from '../ui.js';
@@ -16,6 +17,26 @@ function Bell() {
   );
 }
 
+/** The moderators' link, with the comments waiting for a decision (pending and reported) as a number on it. */
+function ModerationLink() {
+  const counts = useStore(queueCounts);
+  const count = counts ? waiting(counts) : 0;
+  // The name is the visible word followed by the count in words, so that what is seen is what a voice user says.
+  return (
+    <a class="mod-link" href="/moderation">
+      Moderation
+      {count ? (
+        <>
+          <span class="bell-count" aria-hidden="true">
+            {count > 99 ? '99+' : count}
+          </span>
+          <span class="visually-hidden">, {count} waiting</span>
+        </>
+      ) : null}
+    </a>
+  );
+}
+
 export function Header() {
   const user = useStore(session);
   const panel = useStore(authPanel);
@@ -28,7 +49,7 @@ export function Header() {
         <nav aria-label="Account" class={user && isModerator(user) ? 'account moderating' : 'account'}>
           {user === undefined ? null : user ? (
             <>
-              {isModerator(user) && <a href="/moderation">Moderation</a>}
+              {isModerator(user) && <ModerationLink />}
               <Bell />
               {/* A long name is cut short on screen (whole on hover and for screen readers); on a phone the words
                   before it are for screen readers only, so that Sign out keeps its place on the line. */}

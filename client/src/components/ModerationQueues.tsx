@@ -1,19 +1,29 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, type Queue, type QueueItem, QUEUES } from '../api.js';
+import { api, moderationApi, type Queue, type QueueCounts, type QueueItem, QUEUES } from '../api.js';
 import { listen } from '../live.js';
+import { queueCounts } from '../moderation-counts.js';
+import { useStore } from '../store.js';
 import { FormError } from './FormError.js';
 import { errorMessage } from './moderation-shared.js';
 import { ModerationQueueItem } from './ModerationQueueItem.js';
 
 const QUEUE_LABELS: Record<Queue, string> = { pending: 'Pending', reported: 'Reported', removed: 'Removed' };
 
-/** The three queues, one shown at a time, paged; new pending comments arrive live. */
+/** The queue to open on: the first that holds anything, in the tabs' order (pending when all are empty). */
+function firstNonEmpty(counts: QueueCounts): Queue {
+  return QUEUES.find((q) => counts[q] > 0) ?? 'pending';
+}
+
+/**
+ * The three queues, one shown at a time, paged; each tab says how many it holds (live); new comments arrive live. The
+ * page opens on the first queue that holds anything, so a report is not hidden behind an empty Pending tab.
+ */
 export function ModerationQueues() {
-  const [queue, setQueue] = useState<Queue>('pending');
+  const [queue, setQueue] = useState<Queue | null>(null);
   const [items, setItems] = useState<QueueItem[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [arrived, setArrived] = useState(0);
+  const counts = useStore(queueCounts);
   const shown = useRef(queue);
   shown.current = queue;
   const heading = useRef<HTMLHeadingElement>(null);
@@ -33,9 +43,17 @@ export function ModerationQueues() {
     }
   };
 
+  // Read here rather than waiting on the header's counts: the page must open even if that read failed.
   useEffect(() => {
+    moderationApi.summary().then(
+      (read) => setQueue((chosen) => chosen ?? firstNonEmpty(read)),
+      () => setQueue((chosen) => chosen ?? 'pending'),
+    );
+  }, []);
+
+  useEffect(() => {
+    if (queue === null) return;
     setItems(null);
-    if (queue === 'pending') setArrived(0);
     void load(queue, null);
   }, [queue]);
 
@@ -45,10 +63,7 @@ export function ModerationQueues() {
       listen('moderation.queued', ({ comment }) => {
         // A new pending comment, or a visible one just reported.
         const target: Queue = comment.status === 'pending' ? 'pending' : 'reported';
-        if (shown.current !== target) {
-          if (target === 'pending') setArrived((n) => n + 1);
-          return;
-        }
+        if (shown.current !== target) return;
         // The event names the article by id: the queue's own item brings the slug and the reports.
         void api.queue(target).then((page) => {
           const full = page.items.find((i) => i.id === comment.id);
@@ -82,21 +97,21 @@ export function ModerationQueues() {
         {QUEUES.map((q) => (
           <button key={q} type="button" aria-pressed={q === queue} onClick={() => setQueue(q)}>
             {QUEUE_LABELS[q]}
-            {q === 'pending' && arrived > 0 && ` (${arrived} new)`}
+            {counts && ` (${counts[q]})`}
           </button>
         ))}
       </div>
       <FormError message={error} />
-      {items === null && !error && <p class="muted">Loading…</p>}
+      {(queue === null || items === null) && !error && <p class="muted">Loading…</p>}
       {items?.length === 0 && <p class="muted">Nothing here. Well done.</p>}
-      {items && items.length > 0 && (
+      {queue && items && items.length > 0 && (
         <ol class="queue plain" aria-label={`${QUEUE_LABELS[queue]} comments`} aria-live="polite">
           {items.map((item) => (
             <ModerationQueueItem key={item.id} item={item} queue={queue} onGone={gone} />
           ))}
         </ol>
       )}
-      {cursor && (
+      {queue && cursor && (
         <button type="button" onClick={() => void load(queue, cursor)}>
           More
         </button>
