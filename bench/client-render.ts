@@ -93,6 +93,7 @@ function fixture(): CommentNodeDto[] {
       myVote: 0,
       following: false,
       removalReason: null,
+      featured: false,
       replyCount: 0,
       replies: [],
       moreReplies: 0,

@@ -36,6 +36,7 @@ function comment(id: string, fields: Partial<Comment> = {}): Comment {
     myVote: 0,
     following: false,
     removalReason: null,
+    featured: false,
     replyCount: 0,
     ...fields,
   };
@@ -147,6 +148,22 @@ describe('thread state: live events on a loaded tree', () => {
     );
     const t = find(sut, 't') as CommentNode;
     assert.deepEqual([t.score, t.upvotes, t.downvotes, t.myVote], [3, 4, 1, 1]);
+  });
+
+  it('marks a comment featured, and takes the mark off, in place', () => {
+    const featured = applyLiveEvent(
+      thread(),
+      { ...envelope(5), type: 'comment.featured', commentId: 't', featured: true },
+      false,
+    );
+    assert.equal(find(featured, 't')?.featured, true);
+    assert.equal(find(featured, 'r')?.featured, false, 'only the comment named');
+    const plain = applyLiveEvent(
+      featured,
+      { ...envelope(6), type: 'comment.featured', commentId: 't', featured: false },
+      false,
+    );
+    assert.equal(find(plain, 't')?.featured, false);
   });
 
   it('returns the same tree for an event about a comment it does not hold', () => {

@@ -104,8 +104,8 @@ export function setVotes(
 }
 
 /**
- * A numbered room event on a loaded tree: replies go under their parent (when it is loaded), edits, votes, removals
- * and restorations change the comment in place. Top-level comments are the view's business (they wait behind a button).
+ * A numbered room event on a loaded tree: replies go under their parent (when it is loaded), edits, votes, removals,
+ * restorations and a moderator's featuring change the comment in place. Top-level comments are the view's business (they wait behind a button).
  */
 export function applyLiveEvent(nodes: CommentNode[], event: LiveEvent, keepRemovedBody: boolean): CommentNode[] {
   switch (event.type) {
@@ -126,6 +126,8 @@ export function applyLiveEvent(nodes: CommentNode[], event: LiveEvent, keepRemov
         upvotes: event.upvotes,
         downvotes: event.downvotes,
       });
+    case 'comment.featured':
+      return updateNode(nodes, event.commentId, (node) => ({ ...node, featured: event.featured }));
     case 'article.updated':
     case 'article.revised':
       return nodes;

@@ -11,6 +11,8 @@ export const MODERATION_ACTIONS = [
   'article.settings',
   'article.create',
   'article.revise',
+  'comment.feature',
+  'comment.unfeature',
 ] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 /**
@@ -30,7 +32,7 @@ export type AuditAction = ModerationAction | AccountAction;
 @Index('moderation_log_comment_remove_idx', ['commentId', 'id'], { where: `"action" = 'comment.remove'` })
 @Check(
   'moderation_log_action_check',
-  `"action" IN ('comment.approve', 'comment.remove', 'comment.restore', 'user.ban', 'user.unban', 'user.role', 'banned-words.update', 'article.settings', 'article.create', 'account.password-change', 'account.password-reset', 'account.email-change', 'article.revise')`,
+  `"action" IN ('comment.approve', 'comment.remove', 'comment.restore', 'user.ban', 'user.unban', 'user.role', 'banned-words.update', 'article.settings', 'article.create', 'account.password-change', 'account.password-reset', 'account.email-change', 'article.revise', 'comment.feature', 'comment.unfeature')`,
 )
 export class ModerationLogEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })

@@ -35,6 +35,8 @@ export const MAX_COMMENT_DEPTH = 200;
 @Index('comments_status_idx', ['status', 'createdAt', 'id'])
 @Index('comments_parent_idx', ['parentId'])
 @Index('comments_author_idx', ['authorId', 'createdAt'])
+/** An essay's featured comments, few among many: listed without reading the rest of the thread. */
+@Index('comments_featured_idx', ['articleId', 'featuredAt'], { where: '"featured_at" IS NOT NULL' })
 @Check('comments_status_check', `"status" IN ('visible', 'pending', 'removed', 'deleted')`)
 @Check('comments_stance_check', `"stance" IS NULL OR "stance" IN ('agree', 'disagree', 'question', 'evidence')`)
 @Check('comments_counters_check', `"upvotes" >= 0 AND "downvotes" >= 0 AND "reply_count" >= 0`)
@@ -88,6 +90,10 @@ export class CommentEntity {
 
   @Column({ name: 'edited_at', type: 'timestamptz', precision: 3, nullable: true })
   editedAt: Date | null;
+
+  /** When a moderator featured this top-level comment; null when it is not featured. */
+  @Column({ name: 'featured_at', type: 'timestamptz', precision: 3, nullable: true })
+  featuredAt: Date | null;
 
   @Column({ type: 'integer', default: 0 })
   upvotes: number;

@@ -27,6 +27,8 @@ export interface CommentRow {
   stance: Stance | null;
   createdAt: Date;
   editedAt: Date | null;
+  /** When a moderator featured it (a top-level comment), or null. */
+  featuredAt: Date | null;
   upvotes: number;
   downvotes: number;
   score: number;
@@ -107,7 +109,7 @@ export const COMMENT_COLUMNS = `
   c.id, c.article_id AS "articleId", c.parent_id AS "parentId", c.path, c.depth,
   c.author_id AS "authorId", u.username AS "authorUsername", u.display_name AS "authorDisplayName", u.role AS "authorRole",
   c.body, c.html, c.status, c.published, c.stance, c.created_at AS "createdAt", c.edited_at AS "editedAt",
-  c.upvotes, c.downvotes, c.score, c.best_score AS "bestScore", c.controversy, c.reply_count AS "replyCount"`;
+  c.featured_at AS "featuredAt", c.upvotes, c.downvotes, c.score, c.best_score AS "bestScore", c.controversy, c.reply_count AS "replyCount"`;
 
 /**
  * A comment's own rows and their dependents (quotes, revisions, counters): what the writes lock, insert and change,
@@ -199,6 +201,11 @@ export class CommentsRepository {
   /** Erases a comment that readers never saw; its quotes, revisions, votes and reports go with it. */
   async erase(tx: Tx, commentId: string): Promise<void> {
     await tx.query('DELETE FROM comments WHERE id = $1', [commentId]);
+  }
+
+  /** Featured since `at`, or no longer featured (null). */
+  async setFeatured(tx: Tx, id: string, at: Date | null): Promise<void> {
+    await tx.query('UPDATE comments SET featured_at = $2 WHERE id = $1', [id, at]);
   }
 
   /** A comment that becomes visible is published for good: readers have seen it. */

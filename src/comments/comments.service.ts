@@ -63,7 +63,8 @@ export class CommentsService {
       throw new DomainError(ErrorCode.NotFound, 'No such block in this article.');
     }
     const stance = query.stance ?? null;
-    const scope = `thread:${article.id}:${shape.sort}:${query.blockId ?? ''}:${stance ?? ''}`;
+    const featured = query.featured === 'true';
+    const scope = `thread:${article.id}:${shape.sort}:${query.blockId ?? ''}:${stance ?? ''}${featured ? ':featured' : ''}`;
     const after = this.readCursor(scope, shape.sort, query.cursor);
     const rows = query.blockId
       ? await this.threads.findQuotingBlockPage(
@@ -74,8 +75,9 @@ export class CommentsService {
           rowsFor(limit),
           after,
           stance,
+          featured,
         )
-      : await this.threads.findTopLevelPage(article.id, viewer, shape.sort, rowsFor(limit), after, stance);
+      : await this.threads.findTopLevelPage(article.id, viewer, shape.sort, rowsFor(limit), after, stance, featured);
     const page = pageOf(rows, limit, (last) => this.cursorAt(scope, shape.sort, last));
     const [items, total] = await Promise.all([
       this.buildTrees(article.id, page.items, viewer, shape),

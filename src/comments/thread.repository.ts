@@ -22,7 +22,10 @@ export interface SortPosition {
 export class ThreadRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Top-level comments of an article (those taking `stance`, when given), one page in the given sort. */
+  /**
+   * Top-level comments of an article (those taking `stance`, when given; the featured ones, when `featuredOnly`), one
+   * page in the given sort.
+   */
   findTopLevelPage(
     articleId: string,
     viewer: Viewer,
@@ -30,8 +33,9 @@ export class ThreadRepository {
     limit: number,
     after: SortPosition | null,
     stance: Stance | null = null,
+    featuredOnly = false,
   ) {
-    return this.findLevelPage({ articleId, parentId: null, viewer, sort, limit, after, stance });
+    return this.findLevelPage({ articleId, parentId: null, viewer, sort, limit, after, stance, featuredOnly });
   }
 
   /** Direct replies of one comment, one page in the given sort. */
@@ -43,10 +47,13 @@ export class ThreadRepository {
     limit: number,
     after: SortPosition | null,
   ) {
-    return this.findLevelPage({ articleId, parentId, viewer, sort, limit, after, stance: null });
+    return this.findLevelPage({ articleId, parentId, viewer, sort, limit, after, stance: null, featuredOnly: false });
   }
 
-  /** Comments (at any depth) anchored to a block (those taking `stance`, when given), one page in the given sort. */
+  /**
+   * Comments (at any depth) anchored to a block (those taking `stance`, when given; the featured ones, when
+   * `featuredOnly`), one page in the given sort.
+   */
   async findQuotingBlockPage(
     articleId: string,
     blockId: string,
@@ -55,10 +62,11 @@ export class ThreadRepository {
     limit: number,
     after: SortPosition | null,
     stance: Stance | null = null,
+    featuredOnly = false,
   ): Promise<CommentRow[]> {
     const spec = SORT_SPECS[sort];
     const params: unknown[] = [articleId, blockId, limit];
-    const visibility = `${this.visibility(viewer, params)} AND ${this.stanceFilter(viewer, stance, params)}`;
+    const visibility = `${this.visibility(viewer, params)} AND ${this.stanceFilter(viewer, stance, params)} AND ${featuredFilter(featuredOnly)}`;
     const keyset = after ? this.keyset(sort, after, params) : 'TRUE';
     return this.dataSource.query(
       `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
@@ -139,11 +147,12 @@ export class ThreadRepository {
     limit: number;
     after: SortPosition | null;
     stance: Stance | null;
+    featuredOnly: boolean;
   }): Promise<CommentRow[]> {
     const spec = SORT_SPECS[q.sort];
     const params: unknown[] = [q.articleId, q.limit];
     const parent = q.parentId === null ? 'c.parent_id IS NULL' : `c.parent_id = $${params.push(q.parentId)}`;
-    const visibility = `${this.visibility(q.viewer, params)} AND ${this.stanceFilter(q.viewer, q.stance, params)}`;
+    const visibility = `${this.visibility(q.viewer, params)} AND ${this.stanceFilter(q.viewer, q.stance, params)} AND ${featuredFilter(q.featuredOnly)}`;
     const keyset = q.after ? this.keyset(q.sort, q.after, params) : 'TRUE';
     return this.dataSource.query(
       `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
@@ -184,4 +193,12 @@ export class ThreadRepository {
     const id = `$${params.push(after.id)}::bigint`;
     return `(c.${spec.column}, c.id) ${spec.direction === 'DESC' ? '<' : '>'} (${key}, ${id})`;
   }
+}
+
+/**
+ * The featured comments, among those readers can read: a featured comment that was removed or deleted since keeps its
+ * mark (it comes back featured if restored) but is not listed, for anyone, while it is hidden.
+ */
+function featuredFilter(featuredOnly: boolean): string {
+  return featuredOnly ? `c.featured_at IS NOT NULL AND c.status = 'visible'` : 'TRUE';
 }

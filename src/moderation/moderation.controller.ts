@@ -80,6 +80,26 @@ export class ModerationController {
     return this.moderation.act('restore', id, body.reason, viewer);
   }
 
+  @Post('comments/:id/feature')
+  @HttpCode(200)
+  @RateLimited()
+  @ApiOperation({ summary: 'Feature a visible top-level comment (listed with ?featured=true; idempotent)' })
+  @ApiOkResponse({ type: CommentDto })
+  @ApiErrorResponses(400, 401, 403, 404, 409)
+  feature(@Param('id') id: string, @CurrentViewer() viewer: Viewer): Promise<CommentDto> {
+    return this.moderation.feature(id, true, viewer);
+  }
+
+  @Delete('comments/:id/feature')
+  @HttpCode(200)
+  @RateLimited()
+  @ApiOperation({ summary: 'Take the featured mark off a comment (idempotent)' })
+  @ApiOkResponse({ type: CommentDto })
+  @ApiErrorResponses(400, 401, 403, 404)
+  unfeature(@Param('id') id: string, @CurrentViewer() viewer: Viewer): Promise<CommentDto> {
+    return this.moderation.feature(id, false, viewer);
+  }
+
   @Post('users/:id/ban')
   @HttpCode(200)
   @RateLimited()

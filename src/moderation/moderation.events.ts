@@ -5,6 +5,11 @@ import { type UserRole } from '../users/user.entity.js';
  * a comment is a comment event, and `comment.moderated` says who decided what, for the comment's author.
  */
 declare module '../events/domain-events.js' {
+  interface ArticleEvents {
+    /** A moderator featured a top-level comment, or took the mark off (readers see `featured` on the comment). */
+    'comment.featured': { commentId: string; featured: boolean };
+  }
+
   interface DomainEvents {
     /** A moderator banned a user (until: ISO-8601, or null for a ban without end). */
     'user.banned': { userId: string; until: string | null; reason: string };

@@ -105,6 +105,43 @@ export class ModerationService {
     return { ...decided, following: (await this.follows.findFollowedComments(actorId, [decided.id])).has(decided.id) };
   }
 
+  /**
+   * Features a visible top-level comment (`featured`), or takes the mark off: logged, and told to the article's
+   * followers as `comment.featured`. Asking for the state it is already in changes nothing and logs nothing. A reply
+   * cannot be featured (the featured list is of top-level comments), nor a comment readers cannot read.
+   */
+  async feature(rawId: string, featured: boolean, viewer: Viewer): Promise<CommentDto> {
+    const actorId = requireModerator(viewer);
+    const row = await this.uow.run(async (tx) => {
+      const comment = await this.comments.findByIdForUpdate(tx, parseId(rawId, ErrorCode.CommentNotFound, 'comment'));
+      if (!comment) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+      if (featured === (comment.featuredAt !== null)) return comment;
+      if (featured && comment.parentId !== null)
+        throw new DomainError(ErrorCode.Conflict, 'Only a top-level comment can be featured.');
+      if (featured && comment.status !== 'visible')
+        throw new DomainError(ErrorCode.Conflict, 'Only a comment readers can see can be featured.');
+      await this.comments.setFeatured(tx, comment.id, featured ? new Date() : null);
+      await this.audit.record(tx, {
+        actorId,
+        action: featured ? 'comment.feature' : 'comment.unfeature',
+        commentId: comment.id,
+        articleId: comment.articleId,
+        reason: null,
+      });
+      await this.bus.recordForArticle(tx, comment.articleId, {
+        type: 'comment.featured',
+        payload: { commentId: comment.id, featured },
+      });
+      return (await this.comments.findById(comment.id, tx)) as CommentRow;
+    });
+    const [quotes, followed, reasons] = await Promise.all([
+      this.comments.findQuotes([row.id]),
+      this.follows.findFollowedComments(actorId, [row.id]),
+      this.removalReasons.forViewer([row], viewer),
+    ]);
+    return toCommentDto(row, quotes, viewer, 0, followed.has(row.id), reasons.get(row.id) ?? null);
+  }
+
   private decide(
     action: CommentAction,
     rawId: string,

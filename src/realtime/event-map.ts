@@ -23,6 +23,7 @@ export interface RoomEventPayloads {
   'comment.removed': { commentId: string };
   'comment.restored': { comment: CommentDto };
   'comment.voted': { commentId: string; score: number; upvotes: number; downvotes: number };
+  'comment.featured': { commentId: string; featured: boolean };
   'article.updated': { settings: ArticleSettingsDto };
   'article.revised': { revision: number };
 }
@@ -37,6 +38,7 @@ const ROOM_EVENT_SET: Record<RoomEventType, true> = {
   'comment.removed': true,
   'comment.restored': true,
   'comment.voted': true,
+  'comment.featured': true,
   'article.updated': true,
   'article.revised': true,
 };
@@ -110,6 +112,7 @@ export interface ServerToClientEvents {
   'comment.removed': Emit<EventEnvelope & RoomEventPayloads['comment.removed']>;
   'comment.restored': Emit<EventEnvelope & RoomEventPayloads['comment.restored']>;
   'comment.voted': Emit<EventEnvelope & RoomEventPayloads['comment.voted']>;
+  'comment.featured': Emit<EventEnvelope & RoomEventPayloads['comment.featured']>;
   'article.updated': Emit<EventEnvelope & RoomEventPayloads['article.updated']>;
   'article.revised': Emit<EventEnvelope & RoomEventPayloads['article.revised']>;
   'reply.received': Emit<EventEnvelope & PrivateEventPayloads['reply.received']>;

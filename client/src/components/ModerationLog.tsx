@@ -30,7 +30,13 @@ function onArticle(entry: LogEntry): ComponentChildren {
   );
 }
 
-const COMMENT_VERBS = { 'comment.approve': 'approved', 'comment.remove': 'removed', 'comment.restore': 'restored' };
+const COMMENT_VERBS = {
+  'comment.approve': 'approved',
+  'comment.remove': 'removed',
+  'comment.restore': 'restored',
+  'comment.feature': 'featured',
+  'comment.unfeature': 'took the featured mark off',
+};
 
 /** What an entry says was done, to what: text and links only, never the server's strings as html. */
 function whatWasDone(entry: LogEntry): ComponentChildren {
@@ -44,6 +50,8 @@ function whatWasDone(entry: LogEntry): ComponentChildren {
     case 'comment.approve':
     case 'comment.remove':
     case 'comment.restore':
+    case 'comment.feature':
+    case 'comment.unfeature':
       return (
         <>
           {COMMENT_VERBS[entry.action]} {comment}

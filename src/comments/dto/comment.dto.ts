@@ -120,6 +120,12 @@ export class CommentDto {
   removalReason: string | null;
 
   @ApiProperty({
+    description:
+      'A moderator featured this top-level comment (featured comments are listed with `?featured=true`); false on a placeholder',
+  })
+  featured: boolean;
+
+  @ApiProperty({
     description: 'Direct replies that readers see (a reply readers never saw, such as a pending one, is not counted)',
   })
   replyCount: number;

@@ -27,6 +27,7 @@ function row(status: CommentStatus, published = status !== 'pending'): CommentRo
     stance: 'agree',
     createdAt: new Date('2026-01-01T00:00:00.000Z'),
     editedAt: new Date('2026-01-02T00:00:00.000Z'),
+    featuredAt: null,
     upvotes: 3,
     downvotes: 1,
     score: 2,

@@ -72,6 +72,7 @@ export function toCommentDto(
     myVote,
     following,
     removalReason: reason,
+    featured: row.featuredAt !== null,
     replyCount: row.replyCount,
   };
 }
@@ -107,6 +108,7 @@ function placeholder(
     myVote: 0,
     following,
     removalReason,
+    featured: false,
     replyCount,
   };
 }

@@ -68,6 +68,15 @@ export class ThreadQueryDto extends TreeQueryDto {
   @IsOptional()
   @IsIn(STANCES)
   stance?: Stance;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description:
+      'true: keep the featured top-level comments (replies are not filtered); with blockId, the featured comments quoting the block',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  featured?: 'true' | 'false';
 }
 
 export class PermalinkQueryDto extends TreeQueryDto {
