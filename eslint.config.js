@@ -27,7 +27,7 @@ const LAYERS = [
   ['moderation'],
   ['notifications'],
   ['metrics'],
-  ['realtime', 'health', 'seeding'],
+  ['realtime', 'health', 'seeding', 'feeds'],
 ];
 const DEEP_IMPORTS = { group: ['../../../*'], message: 'Import from a nearer module, or move the shared code down.' };
 const NO_SEEDS = {

@@ -17,6 +17,7 @@ import { AccountTimeZone1764751000000 } from './1764751000000-account-time-zone.
 import { EssayRevisions1764760000000 } from './1764760000000-essay-revisions.js';
 import { Stances1764761000000 } from './1764761000000-stances.js';
 import { FeaturedComments1764766000000 } from './1764766000000-featured-comments.js';
+import { CanonicalUrlIndex1764766100000 } from './1764766100000-canonical-url-index.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   EssayRevisions1764760000000,
   Stances1764761000000,
   FeaturedComments1764766000000,
+  CanonicalUrlIndex1764766100000,
 ];

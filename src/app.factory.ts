@@ -12,6 +12,7 @@ import { essayUploadGate, isAdmittedEssayUpload, isJson } from './articles/essay
 import { AuthService } from './auth/auth.service.js';
 import { type AppConfig, LOG_LEVELS } from './config/app-config.js';
 import { HEALTH_PATHS } from './health/health.controller.js';
+import { FEED_PATHS } from './feeds/feeds.controller.js';
 import { createLogger, httpLogging } from './common/logging/logger.js';
 import { assignRequestId } from './common/logging/request-id.js';
 import { METRICS_PATH } from './metrics/metrics.controller.js';
@@ -88,8 +89,8 @@ export async function createApp(
   // The web client's pages and assets; never a path under /api or /socket.io.
   serveWebClient(app, options.webClientDir);
   app.set('query parser', 'simple');
-  // Probes and metrics answer at the root, where orchestrators and scrapers look for them (CONTRACT.md, Operation).
-  app.setGlobalPrefix('api', { exclude: [...HEALTH_PATHS, METRICS_PATH] });
+  // Probes, metrics and feeds answer at the root, where orchestrators and scrapers look for them (CONTRACT.md, Operation).
+  app.setGlobalPrefix('api', { exclude: [...HEALTH_PATHS, METRICS_PATH, ...FEED_PATHS] });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   setUpOpenApi(app);

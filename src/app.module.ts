@@ -17,6 +17,7 @@ import { VotesModule } from './votes/votes.module.js';
 import { VotesRepository } from './votes/votes.repository.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { HealthModule } from './health/health.module.js';
+import { FeedsModule } from './feeds/feeds.module.js';
 import { SeedingModule } from './seeding/seeding.module.js';
 import { LoggerModule } from 'nestjs-pino';
 import { type Logger } from 'pino';
@@ -63,6 +64,7 @@ export class AppModule {
         MetricsModule,
         RealtimeModule,
         HealthModule,
+        FeedsModule,
         SeedingModule,
       ],
       providers: [HttpShutdown],

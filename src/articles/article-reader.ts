@@ -18,4 +18,9 @@ export class ArticleReader {
     if (viewer.userId) article.following = await this.follows.followsArticle(viewer.userId, article.id);
     return article;
   }
+
+  /** The essay whose `canonicalUrl` is `url` (the publisher's page), as `get` answers it. */
+  async getByUrl(url: string, viewer: Viewer): Promise<ArticleDto> {
+    return this.get(await this.articles.slugAt(url), viewer);
+  }
 }

@@ -2,6 +2,8 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 
 @Entity({ name: 'articles' })
 @Index('articles_listed_idx', ['listedAt', 'id'])
+/** An essay found by its address on the publisher's site (`GET /api/articles/by-url`, the embed script). */
+@Index('articles_canonical_url_idx', ['canonicalUrl'], { where: '"canonical_url" IS NOT NULL' })
 @Check('articles_slow_mode_check', `"slow_mode_seconds" >= 0`)
 export class ArticleEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })

@@ -9,6 +9,7 @@ import { ArticleReader } from './article-reader.js';
 import { ArticlesService } from './articles.service.js';
 import { ArticleDto, ArticlePageDto, ArticleSettingsDto, UpdateSettingsDto } from './dto/article.dto.js';
 import { CreateArticleDto } from './dto/create-article.dto.js';
+import { ByUrlQueryDto, CommentCountsDto, CountsQueryDto } from './dto/publisher-lookup.dto.js';
 import { ArticleRevisionDto, ArticleSourceDto, RevisionListDto, UpdateArticleDto } from './dto/update-article.dto.js';
 
 @ApiTags('articles')
@@ -39,6 +40,23 @@ export class ArticlesController {
   @ApiErrorResponses(400, 401, 403, 413, 429)
   create(@Body() body: CreateArticleDto, @CurrentViewer() viewer: Viewer): Promise<ArticleDto> {
     return this.articles.create(body, viewer);
+  }
+
+  // Before ':slug', which would take these words for slugs (no essay is given them: RESERVED_SLUGS).
+  @Get('by-url')
+  @ApiOperation({ summary: 'The essay published at this address on the publisher’s site (its canonicalUrl)' })
+  @ApiOkResponse({ type: ArticleDto })
+  @ApiErrorResponses(400, 404)
+  byUrl(@Query() query: ByUrlQueryDto, @CurrentViewer() viewer: Viewer): Promise<ArticleDto> {
+    return this.reader.getByUrl(query.url, viewer);
+  }
+
+  @Get('counts')
+  @ApiOperation({ summary: 'The comment counts of up to 100 essays, for a publisher’s list pages' })
+  @ApiOkResponse({ type: CommentCountsDto })
+  @ApiErrorResponses(400)
+  counts(@Query() query: CountsQueryDto): Promise<CommentCountsDto> {
+    return this.articles.commentCounts(query.slugs);
   }
 
   @Get(':slug')

@@ -90,6 +90,24 @@ export class ArticlesRepository {
     return qb.getMany();
   }
 
+  /** The essay at this address on the publisher's site; when two name the same one, the one listed last. */
+  async findSlugByCanonicalUrl(url: string): Promise<string | null> {
+    const rows: { slug: string }[] = await this.dataSource.query(
+      'SELECT slug FROM articles WHERE canonical_url = $1 ORDER BY listed_at DESC, id DESC LIMIT 1',
+      [url],
+    );
+    return rows[0]?.slug ?? null;
+  }
+
+  /** Each known slug's visible comment count (`commentCount`); unknown slugs are left out. */
+  async findCommentCounts(slugs: string[]): Promise<Map<string, number>> {
+    const rows: { slug: string; commentCount: number }[] = await this.dataSource.query(
+      'SELECT slug, comment_count AS "commentCount" FROM articles WHERE slug = ANY($1::varchar[])',
+      [slugs],
+    );
+    return new Map(rows.map((r) => [r.slug, r.commentCount]));
+  }
+
   findBySlug(slug: string, tx: EntityManager = this.dataSource.manager): Promise<ArticleEntity | null> {
     return tx.getRepository(ArticleEntity).findOneBy({ slug });
   }

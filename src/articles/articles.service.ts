@@ -27,6 +27,7 @@ import {
   toArticleSummaryDto,
 } from './dto/article.dto.js';
 import { type CreateArticleDto } from './dto/create-article.dto.js';
+import { type CommentCountsDto } from './dto/publisher-lookup.dto.js';
 import { firstFreeSlug, isArticleSlug } from './free-slug.js';
 import { type MarkdownBlock, markdownBlocksWithIds, parseMarkdownBlocks } from './markdown-blocks.js';
 import { type Viewer, requireAdmin, requireModerator } from '../auth/viewer.js';
@@ -39,6 +40,18 @@ const LIST_SCOPE = 'articles';
 export const MAX_BLOCKS = 10_000;
 /** Tries at a free slug when others take the chosen one first (each try is one more article created meanwhile). */
 const SLUG_ATTEMPTS = 20;
+
+/** An essay as a feed lists it. */
+export interface FeedEssay {
+  id: string;
+  slug: string;
+  title: string;
+  author: string;
+  excerpt: string;
+  /** Its publication date, or when it was listed when the source gives none. */
+  publishedAt: Date;
+  updatedAt: Date;
+}
 
 @Injectable()
 export class ArticlesService {
@@ -56,6 +69,33 @@ export class ArticlesService {
     const rows = await this.articles.findPage(rowsFor(limit), after);
     const page = pageOf(rows, limit, (last) => this.cursors.encode(LIST_SCOPE, [last.listedAt.toISOString(), last.id]));
     return { items: page.items.map(toArticleSummaryDto), nextCursor: page.nextCursor };
+  }
+
+  /** The latest essays, newest first as listed, with what a feed entry names (its Atom feed). */
+  async latestForFeed(limit: number): Promise<FeedEssay[]> {
+    const rows = await this.articles.findPage(limit, null);
+    return rows.map(({ id, slug, title, author, excerpt, publishedAt, listedAt, updatedAt }) => ({
+      id,
+      slug,
+      title,
+      author,
+      excerpt,
+      publishedAt: publishedAt ?? listedAt,
+      updatedAt,
+    }));
+  }
+
+  /** The slug of the essay published at `url` on the publisher's site; 404 when none is. */
+  async slugAt(url: string): Promise<string> {
+    const slug = await this.articles.findSlugByCanonicalUrl(url);
+    if (!slug) throw new DomainError(ErrorCode.ArticleNotFound, 'No essay has this address.');
+    return slug;
+  }
+
+  /** The comment counts of the named essays, for a publisher's list pages (each slug once; unknown ones left out). */
+  async commentCounts(slugs: string[]): Promise<CommentCountsDto> {
+    const found = await this.articles.findCommentCounts([...new Set(slugs)]);
+    return { counts: Object.fromEntries(found) };
   }
 
   /** The essay with its margin counts, and the event number they are current to (one snapshot). */

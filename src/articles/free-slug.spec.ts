@@ -10,6 +10,12 @@ describe('firstFreeSlug', () => {
     assert.equal(firstFreeSlug('essay', ['essay', 'essay-2', 'essay-3']), 'essay-4');
     assert.equal(firstFreeSlug('essay', ['essay-2']), 'essay');
   });
+
+  it('never gives the words reserved for other paths under /api/articles', () => {
+    assert.equal(firstFreeSlug('counts', []), 'counts-2');
+    assert.equal(firstFreeSlug('by-url', ['by-url-2']), 'by-url-3');
+    assert.equal(firstFreeSlug('counts-of-monte-cristo', []), 'counts-of-monte-cristo');
+  });
 });
 
 describe('isArticleSlug', () => {

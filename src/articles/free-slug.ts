@@ -1,10 +1,13 @@
+/** Paths beside `/api/articles/:slug` that name no essay: no essay is given them as its slug. */
+export const RESERVED_SLUGS = ['by-url', 'counts'] as const;
+
 /**
  * The free-slug rule, for every way an article is created (the admin's upload, the seed importer, the synthetic
- * thread): `base` when free, else `base-N` with the smallest free N from 2. `taken` is what
+ * thread): `base` when free, else `base-N` with the smallest free N from 2 (a reserved word is never free). `taken` is what
  * `ArticlesRepository.findSlugsNumbered` returns for `base`.
  */
 export function firstFreeSlug(base: string, taken: string[]): string {
-  const inUse = new Set(taken);
+  const inUse = new Set([...taken, ...RESERVED_SLUGS]);
   if (!inUse.has(base)) return base;
   let n = 2;
   while (inUse.has(`${base}-${n}`)) n++;
@@ -12,7 +15,7 @@ export function firstFreeSlug(base: string, taken: string[]): string {
 }
 
 /** What an article slug looks like (`slugify` and firstFreeSlug make no other): anything else names no article. */
-const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$/;
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,158}[a-z0-9])?$/;
 
 /** Whether `value` could be an article's slug: the one check of every way a slug comes in (HTTP paths, live joins). */
 export function isArticleSlug(value: unknown): value is string {

@@ -203,6 +203,16 @@ export class CommentsRepository {
     await tx.query('DELETE FROM comments WHERE id = $1', [commentId]);
   }
 
+  /** An essay's latest visible comments at any depth, newest first (its comment feed). */
+  findLatestVisible(articleId: string, limit: number): Promise<CommentRow[]> {
+    return this.dataSource.query(
+      `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+        WHERE c.article_id = $1 AND c.status = 'visible'
+        ORDER BY c.created_at DESC, c.id DESC LIMIT $2`,
+      [articleId, limit],
+    );
+  }
+
   /** Featured since `at`, or no longer featured (null). */
   async setFeatured(tx: Tx, id: string, at: Date | null): Promise<void> {
     await tx.query('UPDATE comments SET featured_at = $2 WHERE id = $1', [id, at]);

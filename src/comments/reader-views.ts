@@ -60,4 +60,18 @@ export class ReaderViews {
       );
     };
   }
+
+  /** An essay's latest comments that anyone may read, newest first, as an anonymous reader sees them. */
+  async latestPublic(articleId: string, limit: number): Promise<CommentDto[]> {
+    const rows = await this.comments.findLatestVisible(articleId, limit);
+    const quotes = await this.comments.findQuotes(rows.map((r) => r.id));
+    return rows.map((row) =>
+      toCommentDto(
+        row,
+        quotes.filter((q) => q.commentId === row.id),
+        ANONYMOUS,
+        0,
+      ),
+    );
+  }
 }

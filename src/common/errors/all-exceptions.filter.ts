@@ -62,6 +62,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { body, retryAfter } = this.toBody(exception);
     if (response.headersSent) return;
     if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+    // A route that answers another type (a feed) set its Content-Type before it failed; express's json() keeps one
+    // already set, and the error would go out labelled as a feed.
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    // Nor may such a route's caching headers keep an error.
+    response.removeHeader('Cache-Control');
     response.status(body.statusCode).json(body);
   }
 
