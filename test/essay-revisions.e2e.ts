@@ -211,6 +211,7 @@ describe('revising an essay (PATCH /api/articles/:slug)', () => {
       end: number | null;
       anchor: string;
       current: string | null;
+      revision?: number | null;
     }
 
     async function quote(slug: string, blockId: string, text: string, hints: Record<string, unknown> = {}) {
@@ -332,6 +333,36 @@ describe('revising an essay (PATCH /api/articles/:slug)', () => {
       assert.deepEqual(await byBlock(blocks[3].id), [split.body.id]);
       assert.deepEqual(await byBlock(summer.id), []);
       assert.deepEqual(await byBlock(art.id), []);
+    });
+
+    it('remembers the revision each quote was taken from, across revisions that change or orphan it', async () => {
+      const essay = await publish(ESSAY);
+      const [, soviets] = essay.blocks;
+      const before = await quote(essay.slug, soviets.id, 'the party followed them into October');
+      assert.equal(before.status, 201, JSON.stringify(before.body));
+      assert.equal(before.body.quote.revision, 1, 'the answer to the post says it');
+      assert.equal((await revise(essay.slug, { body: ESSAY_AFTER_REVISION })).status, 200);
+      const after = await quote(essay.slug, soviets.id, 'the party folowed them into October');
+      assert.equal(after.status, 201, JSON.stringify(after.body));
+      assert.equal(after.body.quote.revision, 2);
+
+      const beforeNow = await quoteOf(before.body.id);
+      assert.deepEqual([beforeNow.anchor, beforeNow.revision], ['changed', 1], 're-anchoring keeps it');
+      const thread = await t.http.get(`/api/articles/${essay.slug}/comments?sort=old`).expect(200);
+      assert.deepEqual(
+        thread.body.items.map((c: { quote: Quote }) => c.quote.revision),
+        [1, 2],
+      );
+      // The revision it names shows the words as they were quoted.
+      const then = await t.http.get(`/api/articles/${essay.slug}/revisions/${beforeNow.revision}`).expect(200);
+      assert.ok((then.body.blocks as Block[]).some((b) => b.text.includes('the party followed them into October')));
+
+      const onComment = await t.http
+        .post(`/api/articles/${essay.slug}/comments`)
+        .set('Authorization', bearer(reader.token))
+        .send({ body: 'Indeed.', quote: { source: 'comment', commentId: before.body.id, text: 'On this passage.' } });
+      assert.equal(onComment.status, 201, JSON.stringify(onComment.body));
+      assert.equal(onComment.body.quote.revision, undefined, 'a comment quote has none');
     });
 
     it('keeps margin counts right when a re-anchored comment is later deleted', async () => {

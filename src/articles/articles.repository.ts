@@ -186,17 +186,21 @@ export class ArticlesRepository {
     return rows.map((row) => row.slug);
   }
 
-  /** The article, its row locked until the transaction ends (revisions of one essay queue up). */
   /**
    * Holds the essay's text still until the caller's transaction ends: a revision (which locks the row FOR UPDATE)
    * waits, while other writers of the article (whose UPDATE of its counters takes FOR NO KEY UPDATE) do not. Taken by
    * a comment that quotes the essay before it reads the quoted block, so that a revision cannot change the blocks
-   * between the quote's check and its commit without re-anchoring it.
+   * between the quote's check and its commit without re-anchoring it. Answers the revision the text is held at (read
+   * once the lock is granted: a revision that was committing is counted).
    */
-  async holdText(tx: EntityManager, id: string): Promise<void> {
-    await tx.query('SELECT 1 FROM articles WHERE id = $1 FOR KEY SHARE', [id]);
+  async holdText(tx: EntityManager, id: string): Promise<number> {
+    const rows: { revision: number }[] = await tx.query('SELECT revision FROM articles WHERE id = $1 FOR KEY SHARE', [
+      id,
+    ]);
+    return rows[0]?.revision ?? 1;
   }
 
+  /** The article, its row locked until the transaction ends (revisions of one essay queue up). */
   findByIdForUpdate(tx: EntityManager, id: string): Promise<ArticleEntity | null> {
     return tx.getRepository(ArticleEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
