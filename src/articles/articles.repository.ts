@@ -330,6 +330,33 @@ export class ArticlesRepository {
     );
   }
 
+  /**
+   * The passages of an essay that visible comments quote, by where each quote is anchored now, with how many comments
+   * quote each: at most `perBlock` per block, the most quoted (then the first in the text), in the order they stand.
+   */
+  async findHighlights(
+    articleId: string,
+    perBlock: number,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<{ blockId: string; start: number; end: number; count: number }[]> {
+    return tx.query(
+      `SELECT "blockId", start, "end", count FROM (
+         SELECT q.block_id AS "blockId", q.start_offset AS start, q.end_offset AS "end",
+                count(DISTINCT c.id)::int AS count,
+                row_number() OVER (PARTITION BY q.block_id
+                                   ORDER BY count(DISTINCT c.id) DESC, q.start_offset, q.end_offset) AS rank
+           FROM article_blocks b
+           JOIN comment_quotes q ON q.block_id = b.id
+           JOIN comments c ON c.id = q.comment_id
+          WHERE b.article_id = $1 AND c.article_id = $1 AND c.status = 'visible' AND q.anchor <> 'orphaned'
+            AND q.start_offset IS NOT NULL AND q.end_offset IS NOT NULL
+          GROUP BY q.block_id, q.start_offset, q.end_offset) s
+        WHERE rank <= $2
+        ORDER BY "blockId", start, "end"`,
+      [articleId, perBlock],
+    );
+  }
+
   /** Recomputes the margin counters of an essay's blocks from the quotes anchored to them now (visible comments). */
   async recountBlocks(manager: EntityManager, articleId: string): Promise<void> {
     await manager.query(
