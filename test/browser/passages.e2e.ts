@@ -69,7 +69,7 @@ describe('passages of the essay in the reading view', { skip: browserSkipReason(
   }
 
   const marks = (page: Page, blockId: string) => page.locator(`#block-${blockId} .block-text mark.quoted`);
-  const toggle = (page: Page) => page.getByRole('button', { name: 'Highlight quoted passages' });
+  const toggle = (page: Page) => page.getByRole('button', { name: 'Highlight commented passages' });
   const topLevel = (page: Page) => page.locator('ol.thread > li.comment');
 
   it('marks the quoted passages in the text, and a reader can turn the marks off, remembered after a reload', async () => {

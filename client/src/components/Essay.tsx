@@ -3,6 +3,7 @@ import { type Article, type Block, MAX_QUOTE } from '../api.js';
 import { hasDraft, passageDraftKey } from '../drafts.js';
 import { formatDate, plural } from '../format.js';
 import { highlightsOn, markPassages, mergeHighlights, setHighlights } from '../highlights.js';
+import { ban } from '../session.js';
 import { useStore } from '../store.js';
 import { askToSignIn } from '../ui.js';
 import { type Passage, ReplyBox } from './ReplyBox.js';
@@ -25,11 +26,17 @@ function passageOf(block: Block): Passage {
  */
 function BlockText({ block, marked, onShow }: { block: Block; marked: boolean; onShow: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
+  const shown = useRef('');
   useLayoutEffect(() => {
     const el = ref.current;
-    if (!el) return;
+    const passages = marked ? mergeHighlights(block.highlights) : [];
+    // The essay is read again often (signing in, a moderation): the text is only rebuilt when what it shows changes,
+    // so that a reader's selection in it survives.
+    const key = JSON.stringify([block.html, passages]);
+    if (!el || key === shown.current) return;
+    shown.current = key;
     el.innerHTML = block.html;
-    if (marked) markPassages(el, block.text, mergeHighlights(block.highlights));
+    markPassages(el, block.text, passages);
   }, [block.html, block.text, block.highlights, marked]);
   return (
     <div
@@ -65,7 +72,9 @@ export function Essay({
   const [opened, setOpened] = useState<string | null>(null);
   const replyButtons = useRef(new Map<string, HTMLButtonElement>());
   const anyQuoted = article.blocks.some((b) => b.highlights.length > 0);
-  const canReply = !!t && t.me !== undefined && !t.locked;
+  const banned = useStore(ban);
+  // As a comment's Reply: not in a locked thread nor for a banned reader; a reader not signed in is asked to.
+  const canReply = !!t && t.me !== undefined && !t.locked && !banned;
 
   const close = (blockId: string) => {
     setOpen((ids) => ids.filter((id) => id !== blockId));
@@ -95,7 +104,7 @@ export function Essay({
               title="Mark the passages that comments quote"
               onClick={() => setHighlights(!marked)}
             >
-              Highlight quoted passages
+              Highlight commented passages
             </button>
           </p>
         )}
