@@ -43,8 +43,9 @@ function BlockText({ block, marked, onShow }: { block: Block; marked: boolean; o
       class="block-text"
       ref={ref}
       onClick={(event) => {
+        // A mark inside a link leaves the click to the link.
         const mark = (event.target as Element | null)?.closest?.('mark.quoted');
-        if (mark && document.getSelection()?.isCollapsed !== false) onShow();
+        if (mark && !mark.closest('a') && document.getSelection()?.isCollapsed !== false) onShow();
       }}
     />
   );
