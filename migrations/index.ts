@@ -16,6 +16,7 @@ import { RemovalReasons1764750000000 } from './1764750000000-removal-reasons.js'
 import { AccountTimeZone1764751000000 } from './1764751000000-account-time-zone.js';
 import { EssayRevisions1764760000000 } from './1764760000000-essay-revisions.js';
 import { Stances1764761000000 } from './1764761000000-stances.js';
+import { QuoteRevision1764763000000 } from './1764763000000-quote-revision.js';
 import { FeaturedComments1764766000000 } from './1764766000000-featured-comments.js';
 import { CanonicalUrlIndex1764766100000 } from './1764766100000-canonical-url-index.js';
 
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   AccountTimeZone1764751000000,
   EssayRevisions1764760000000,
   Stances1764761000000,
+  QuoteRevision1764763000000,
   FeaturedComments1764766000000,
   CanonicalUrlIndex1764766100000,
 ];

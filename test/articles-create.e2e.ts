@@ -217,6 +217,7 @@ describe('publishing an essay (POST /api/articles)', () => {
         end: 'A last paragraph'.length,
         anchor: 'exact',
         current: null,
+        revision: 1,
       });
       const after = await t.http.get(`/api/articles/${created.body.slug}`).expect(200);
       assert.equal((after.body.blocks as Block[]).find((b) => b.id === block.id)?.commentCount, 1);

@@ -64,7 +64,15 @@ describe('articles', () => {
     const kinds = new Set(article.blocks.map((b: { kind: string }) => b.kind));
     for (const kind of ['heading', 'paragraph', 'list']) assert.ok(kinds.has(kind), `no ${kind} block`);
     for (const block of article.blocks) {
-      assert.deepEqual(Object.keys(block).sort(), ['commentCount', 'html', 'id', 'kind', 'stances', 'text']);
+      assert.deepEqual(Object.keys(block).sort(), [
+        'commentCount',
+        'highlights',
+        'html',
+        'id',
+        'kind',
+        'stances',
+        'text',
+      ]);
       assert.match(block.id, /^[A-Za-z0-9_-]{1,32}$/);
       assert.doesNotMatch(block.html, /<script|\son\w+=/i);
     }

@@ -109,6 +109,7 @@ describe('the comment lifecycle', () => {
       end: block.text.indexOf('the organs of the revolution') + 'the organs of the revolution'.length,
       anchor: 'exact',
       current: null,
+      revision: 1,
     });
     const view = await articleView();
     assert.equal(view.blocks[0].commentCount, 1);

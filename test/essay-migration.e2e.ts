@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations/index.js';
 import { EssayRevisions1764760000000 } from '../migrations/1764760000000-essay-revisions.js';
+import { QuoteRevision1764763000000 } from '../migrations/1764763000000-quote-revision.js';
 import { newTestDatabase } from './helpers/test-app.js';
 
 /** The migrations up to (not including) the given one, or all of them, on the database. */
@@ -54,6 +55,30 @@ describe('migrating essays published before revisions', () => {
          (10, 0, 'article', 'b2', 'in  every', true), (11, 0, 'article', 'b2', 'every regiment', true)`,
     );
     await old.destroy();
+    // An essay revised once the revisions existed, with a comment on each side of its revision 2.
+    const revised = await migrate(database.url, QuoteRevision1764763000000);
+    await revised.query(
+      `INSERT INTO articles (id, slug, title, author, listed_at, excerpt, created_at, revision)
+       VALUES (2, 'revised-essay', 'A revised essay', 'A. Writer', now(), 'x', '2024-01-19T00:00:00Z', 2)`,
+    );
+    await revised.query(
+      `INSERT INTO article_blocks (id, article_id, position, kind, text, html)
+       VALUES ('c1', 2, 0, 'paragraph', 'Delegates were elected.', '<p>Delegates were elected.</p>')`,
+    );
+    await revised.query(
+      `INSERT INTO article_revisions (article_id, revision, created_at, title, blocks) VALUES
+         (2, 1, '2024-01-19T00:00:00Z', 'A revised essay', '[]'), (2, 2, '2024-02-01T00:00:00Z', 'A revised essay', '[]')`,
+    );
+    await revised.query(
+      `INSERT INTO comments (id, article_id, parent_id, path, depth, author_id, body, html, status, created_at) VALUES
+         (20, 2, NULL, '{20}', 0, 2, 'Before', '<p>Before</p>', 'visible', '2024-01-20T00:00:00Z'),
+         (21, 2, NULL, '{21}', 0, 2, 'After', '<p>After</p>', 'visible', '2024-03-01T00:00:00Z')`,
+    );
+    await revised.query(
+      `INSERT INTO comment_quotes (comment_id, ordinal, source, block_id, text, verified) VALUES
+         (20, 0, 'article', 'c1', 'Delegates', true), (21, 0, 'article', 'c1', 'elected', true)`,
+    );
+    await revised.destroy();
     db = await migrate(database.url);
   });
 
@@ -81,7 +106,8 @@ describe('migrating essays published before revisions', () => {
 
   it('gives every article quote its offsets and selector where its text first stands', async () => {
     const rows: { start: number; end: number; prefix: string; suffix: string; anchor: string }[] = await db.query(
-      `SELECT start_offset AS start, end_offset AS "end", prefix, suffix, anchor FROM comment_quotes ORDER BY comment_id`,
+      `SELECT start_offset AS start, end_offset AS "end", prefix, suffix, anchor FROM comment_quotes
+        WHERE comment_id IN (10, 11) ORDER BY comment_id`,
     );
     assert.deepEqual(rows, [
       {
@@ -99,6 +125,21 @@ describe('migrating essays published before revisions', () => {
         anchor: 'exact',
       },
     ]);
+  });
+
+  it('dates every article quote from the latest revision made before its comment (1 before any)', async () => {
+    const rows: { commentId: string; revision: number }[] = await db.query(
+      `SELECT comment_id AS "commentId", revision FROM comment_quotes WHERE source = 'article' ORDER BY comment_id`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.commentId, r.revision]),
+      [
+        ['10', 1],
+        ['11', 1],
+        ['20', 1],
+        ['21', 2],
+      ],
+    );
   });
 
   it('counts the stances there were', async () => {

@@ -13,6 +13,7 @@ interface Block {
   kind: string;
   text: string;
   commentCount: number;
+  highlights: { start: number; end: number; count: number }[];
 }
 
 const FIRST = [
@@ -211,6 +212,7 @@ describe('revising an essay (PATCH /api/articles/:slug)', () => {
       end: number | null;
       anchor: string;
       current: string | null;
+      revision?: number | null;
     }
 
     async function quote(slug: string, blockId: string, text: string, hints: Record<string, unknown> = {}) {
@@ -332,6 +334,85 @@ describe('revising an essay (PATCH /api/articles/:slug)', () => {
       assert.deepEqual(await byBlock(blocks[3].id), [split.body.id]);
       assert.deepEqual(await byBlock(summer.id), []);
       assert.deepEqual(await byBlock(art.id), []);
+    });
+
+    it('remembers the revision each quote was taken from, across revisions that change or orphan it', async () => {
+      const essay = await publish(ESSAY);
+      const [, soviets] = essay.blocks;
+      const before = await quote(essay.slug, soviets.id, 'the party followed them into October');
+      assert.equal(before.status, 201, JSON.stringify(before.body));
+      assert.equal(before.body.quote.revision, 1, 'the answer to the post says it');
+      assert.equal((await revise(essay.slug, { body: ESSAY_AFTER_REVISION })).status, 200);
+      const after = await quote(essay.slug, soviets.id, 'the party folowed them into October');
+      assert.equal(after.status, 201, JSON.stringify(after.body));
+      assert.equal(after.body.quote.revision, 2);
+
+      const beforeNow = await quoteOf(before.body.id);
+      assert.deepEqual([beforeNow.anchor, beforeNow.revision], ['changed', 1], 're-anchoring keeps it');
+      const thread = await t.http.get(`/api/articles/${essay.slug}/comments?sort=old`).expect(200);
+      assert.deepEqual(
+        thread.body.items.map((c: { quote: Quote }) => c.quote.revision),
+        [1, 2],
+      );
+      // The revision it names shows the words as they were quoted.
+      const then = await t.http.get(`/api/articles/${essay.slug}/revisions/${beforeNow.revision}`).expect(200);
+      assert.ok((then.body.blocks as Block[]).some((b) => b.text.includes('the party followed them into October')));
+
+      const onComment = await t.http
+        .post(`/api/articles/${essay.slug}/comments`)
+        .set('Authorization', bearer(reader.token))
+        .send({ body: 'Indeed.', quote: { source: 'comment', commentId: before.body.id, text: 'On this passage.' } });
+      assert.equal(onComment.status, 201, JSON.stringify(onComment.body));
+      assert.equal(onComment.body.quote.revision, undefined, 'a comment quote has none');
+    });
+
+    it('answers the quoted passages of each block, following the anchors, at most 20 per block', async () => {
+      const essay = await publish(ESSAY);
+      const [workers, soviets, art] = essay.blocks;
+      const highlightsOf = (blocks: Block[], id: string) => blocks.find((b) => b.id === id)?.highlights;
+      const party = 'the party followed them into October';
+      for (const text of [party, party, 'organs of the revolution']) {
+        assert.equal((await quote(essay.slug, soviets.id, text)).status, 201);
+      }
+      assert.equal((await quote(essay.slug, art.id, 'art')).status, 201);
+      const read = async () => (await t.http.get(`/api/articles/${essay.slug}`).expect(200)).body.blocks as Block[];
+      const at = (text: string, phrase: string) => ({
+        start: text.indexOf(phrase),
+        end: text.indexOf(phrase) + phrase.length,
+      });
+      assert.deepEqual(highlightsOf(await read(), soviets.id), [
+        { ...at(soviets.text, 'organs of the revolution'), count: 1 },
+        { ...at(soviets.text, party), count: 2 },
+      ]);
+      assert.deepEqual(highlightsOf(await read(), workers.id), []);
+
+      const revised = await revise(essay.slug, { body: ESSAY_AFTER_REVISION });
+      const after = revised.body.blocks as Block[];
+      const sovietsNow = after.find((b) => b.id === soviets.id) as Block;
+      assert.deepEqual(
+        highlightsOf(after, soviets.id),
+        [
+          { ...at(sovietsNow.text, 'organs of the revolution'), count: 1 },
+          { ...at(sovietsNow.text, 'the party folowed them into October'), count: 2 },
+        ],
+        'a changed quote marks the passage it is anchored to now; the PATCH answer carries them too',
+      );
+      assert.deepEqual(highlightsOf(await read(), art.id), [], 'an orphaned quote marks nothing');
+
+      // 21 passages: the block's first 1, 2, ... 16 words, and its 2nd to 6th words alone.
+      const words = (after.find((b) => b.id === workers.id) as Block).text.split(' ');
+      const passages = [...words.map((_, n) => words.slice(0, n + 1).join(' ')), ...words.slice(1, 6)];
+      assert.equal(passages.length, 21);
+      for (const passage of passages) {
+        const res = await quote(essay.slug, workers.id, passage);
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+      }
+      const capped = highlightsOf(await read(), workers.id) ?? [];
+      assert.equal(capped.length, 20);
+      assert.ok(
+        capped.every((h, i) => i === 0 || h.start >= capped[i - 1].start),
+        'in the order they stand',
+      );
     });
 
     it('keeps margin counts right when a re-anchored comment is later deleted', async () => {

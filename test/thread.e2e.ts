@@ -335,6 +335,7 @@ describe('reading a thread', () => {
         end: second.text.length,
         anchor: 'exact',
         current: null,
+        revision: 1,
       });
       const article = await t.http.get(`/api/articles/${quoted.slug}`).expect(200);
       const counts = (article.body.blocks as { id: string; commentCount: number }[]).map((b) => b.commentCount);

@@ -1,6 +1,9 @@
 import type { NewQuote, Stance } from './api.js';
 
-/** A reply being written: kept in localStorage per article and parent, so that nothing a reader types gets lost. */
+/**
+ * A reply being written: kept in localStorage per article and box (the essay's own box, a comment's reply box, or a
+ * passage's box in the margin), so that nothing a reader types gets lost.
+ */
 export interface Draft {
   body: string;
   stance: Stance | '';
@@ -36,24 +39,34 @@ function save(slug: string, drafts: Record<string, Draft>): void {
   }
 }
 
-export function loadDraft(slug: string, parentId: string | null): Draft | null {
-  return all(slug)[parentId ?? TOP] ?? null;
+/**
+ * Which box a draft belongs to: a comment's id for a reply to it, null for the essay's own box, `passage:<blockId>`
+ * for a comment written at a passage from the margin.
+ */
+export type DraftKey = string | null;
+
+export function passageDraftKey(blockId: string): string {
+  return `passage:${blockId}`;
 }
 
-export function hasDraft(slug: string, parentId: string): boolean {
-  return parentId in all(slug);
+export function loadDraft(slug: string, key: DraftKey): Draft | null {
+  return all(slug)[key ?? TOP] ?? null;
 }
 
-export function saveDraft(slug: string, parentId: string | null, draft: Draft): void {
+export function hasDraft(slug: string, key: string): boolean {
+  return key in all(slug);
+}
+
+export function saveDraft(slug: string, key: DraftKey, draft: Draft): void {
   const drafts = all(slug);
-  if (!draft.body.trim() && !draft.quote && !draft.stance) delete drafts[parentId ?? TOP];
-  else drafts[parentId ?? TOP] = draft;
+  if (!draft.body.trim() && !draft.quote && !draft.stance) delete drafts[key ?? TOP];
+  else drafts[key ?? TOP] = draft;
   save(slug, drafts);
 }
 
-export function clearDraft(slug: string, parentId: string | null): void {
+export function clearDraft(slug: string, key: DraftKey): void {
   const drafts = all(slug);
-  delete drafts[parentId ?? TOP];
+  delete drafts[key ?? TOP];
   save(slug, drafts);
 }
 

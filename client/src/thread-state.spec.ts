@@ -204,8 +204,24 @@ describe('thread state: the essay and recent events', () => {
     seq: 0,
     settings: { locked: false, premoderation: false, slowModeSeconds: 0 },
     blocks: [
-      { id: 'b1', kind: 'paragraph', text: 'One', html: '<p>One</p>', commentCount: 0, stances: noStances },
-      { id: 'b2', kind: 'paragraph', text: 'Two', html: '<p>Two</p>', commentCount: 2, stances: noStances },
+      {
+        id: 'b1',
+        kind: 'paragraph',
+        text: 'One',
+        html: '<p>One</p>',
+        commentCount: 0,
+        stances: noStances,
+        highlights: [],
+      },
+      {
+        id: 'b2',
+        kind: 'paragraph',
+        text: 'Two',
+        html: '<p>Two</p>',
+        commentCount: 2,
+        stances: noStances,
+        highlights: [{ start: 0, end: 3, count: 2 }],
+      },
     ],
   } as Article;
 
@@ -236,6 +252,30 @@ describe('thread state: the essay and recent events', () => {
     const without = applyToArticle(reply, created(7, comment('n', { quotes: [quote] })));
     assert.deepEqual(without.blocks[0].stances, { ...noStances, question: 1 });
     assert.equal(without.blocks[0].commentCount, 2);
+  });
+
+  it('marks the words a new comment quotes: a passage already marked counts one more, a new one is added in order', () => {
+    const quoting = comment('q', {
+      quotes: [
+        { source: 'article', blockId: 'b2', text: 'Two', verified: true, start: 0, end: 3 },
+        { source: 'article', blockId: 'b1', text: 'ne', verified: true, start: 1, end: 3 },
+        { source: 'article', blockId: 'b1', text: 'One', verified: false, start: null, end: null, anchor: 'orphaned' },
+      ],
+    });
+    const sut = applyToArticle(article, created(5, quoting));
+    assert.deepEqual(sut.blocks[1].highlights, [{ start: 0, end: 3, count: 3 }]);
+    assert.deepEqual(sut.blocks[0].highlights, [{ start: 1, end: 3, count: 1 }]);
+    const again = applyToArticle(
+      sut,
+      created(
+        6,
+        comment('p', { quotes: [{ source: 'article', blockId: 'b1', text: 'O', verified: true, start: 0, end: 1 }] }),
+      ),
+    );
+    assert.deepEqual(again.blocks[0].highlights, [
+      { start: 0, end: 1, count: 1 },
+      { start: 1, end: 3, count: 1 },
+    ]);
   });
 
   it('changes the settings in place on article.updated', () => {

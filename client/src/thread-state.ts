@@ -1,5 +1,6 @@
 import type { Article, Comment, CommentNode, Notification } from './api.js';
 import type { LiveEvent } from './live-event.js';
+import { withQuotesOf } from './highlights.js';
 
 /** Pure updates of a loaded comment tree: every live event and every local write goes through these. */
 
@@ -141,7 +142,7 @@ export function quotedBlocks(comment: Comment): Set<string> {
 
 /**
  * A numbered room event on the essay: a new comment raises the margin counts (and the stance tallies) of the passages
- * it quotes and, top-level with a stance, the essay's tally; settings change in place. (Which passages a deleted,
+ * it quotes, marks the words it quotes and, top-level with a stance, raises the essay's tally; settings change in place. (Which passages a deleted,
  * removed or restored comment quoted is the server's to say: the view reads the essay again for those.)
  */
 export function applyToArticle(article: Article, event: LiveEvent): Article {
@@ -160,6 +161,7 @@ export function applyToArticle(article: Article, event: LiveEvent): Article {
                 ...b,
                 commentCount: b.commentCount + 1,
                 stances: stance ? { ...b.stances, [stance]: b.stances[stance] + 1 } : b.stances,
+                highlights: withQuotesOf(b, event.comment),
               }
             : b,
         ),

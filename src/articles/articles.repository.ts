@@ -204,17 +204,21 @@ export class ArticlesRepository {
     return rows.map((row) => row.slug);
   }
 
-  /** The article, its row locked until the transaction ends (revisions of one essay queue up). */
   /**
    * Holds the essay's text still until the caller's transaction ends: a revision (which locks the row FOR UPDATE)
    * waits, while other writers of the article (whose UPDATE of its counters takes FOR NO KEY UPDATE) do not. Taken by
    * a comment that quotes the essay before it reads the quoted block, so that a revision cannot change the blocks
-   * between the quote's check and its commit without re-anchoring it.
+   * between the quote's check and its commit without re-anchoring it. Answers the revision the text is held at (read
+   * once the lock is granted: a revision that was committing is counted).
    */
-  async holdText(tx: EntityManager, id: string): Promise<void> {
-    await tx.query('SELECT 1 FROM articles WHERE id = $1 FOR KEY SHARE', [id]);
+  async holdText(tx: EntityManager, id: string): Promise<number> {
+    const rows: { revision: number }[] = await tx.query('SELECT revision FROM articles WHERE id = $1 FOR KEY SHARE', [
+      id,
+    ]);
+    return rows[0]?.revision ?? 1;
   }
 
+  /** The article, its row locked until the transaction ends (revisions of one essay queue up). */
   findByIdForUpdate(tx: EntityManager, id: string): Promise<ArticleEntity | null> {
     return tx.getRepository(ArticleEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
@@ -341,6 +345,33 @@ export class ArticlesRepository {
                  FROM comments WHERE article_id = $1 AND status = 'visible') s
         WHERE a.id = $1`,
       [articleId],
+    );
+  }
+
+  /**
+   * The passages of an essay that visible comments quote, by where each quote is anchored now, with how many comments
+   * quote each: at most `perBlock` per block, the most quoted (then the first in the text), in the order they stand.
+   */
+  async findHighlights(
+    articleId: string,
+    perBlock: number,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<{ blockId: string; start: number; end: number; count: number }[]> {
+    return tx.query(
+      `SELECT "blockId", start, "end", count FROM (
+         SELECT q.block_id AS "blockId", q.start_offset AS start, q.end_offset AS "end",
+                count(DISTINCT c.id)::int AS count,
+                row_number() OVER (PARTITION BY q.block_id
+                                   ORDER BY count(DISTINCT c.id) DESC, q.start_offset, q.end_offset) AS rank
+           FROM article_blocks b
+           JOIN comment_quotes q ON q.block_id = b.id
+           JOIN comments c ON c.id = q.comment_id
+          WHERE b.article_id = $1 AND c.article_id = $1 AND c.status = 'visible' AND q.anchor <> 'orphaned'
+            AND q.start_offset IS NOT NULL AND q.end_offset IS NOT NULL
+          GROUP BY q.block_id, q.start_offset, q.end_offset) s
+        WHERE rank <= $2
+        ORDER BY "blockId", start, "end"`,
+      [articleId, perBlock],
     );
   }
 

@@ -21,6 +21,8 @@ import {
   type ArticleDto,
   type ArticlePageDto,
   type ArticleSettingsDto,
+  type HighlightDto,
+  MAX_BLOCK_HIGHLIGHTS,
   type UpdateSettingsDto,
   toArticleDto,
   toArticleSettingsDto,
@@ -102,8 +104,23 @@ export class ArticlesService {
   get(slug: string): Promise<ArticleDto> {
     return this.uow.snapshot(async (tx) => {
       const article = await this.requireBySlug(slug, tx);
-      return toArticleDto(article, await this.articles.findBlocks(article.id, tx));
+      return toArticleDto(
+        article,
+        await this.articles.findBlocks(article.id, tx),
+        await this.highlights(article.id, tx),
+      );
     });
+  }
+
+  /** Each block's quoted passages, as the article answer carries them. */
+  private async highlights(articleId: string, tx: Tx): Promise<Map<string, HighlightDto[]>> {
+    const byBlock = new Map<string, HighlightDto[]>();
+    for (const { blockId, ...highlight } of await this.articles.findHighlights(articleId, MAX_BLOCK_HIGHLIGHTS, tx)) {
+      const list = byBlock.get(blockId) ?? [];
+      list.push(highlight);
+      byBlock.set(blockId, list);
+    }
+    return byBlock;
   }
 
   /**
@@ -210,7 +227,7 @@ export class ArticlesService {
           revised = { before: current, after: blocks };
         }
       }
-      if (Object.keys(changes).length === 0) return toArticleDto(article, current);
+      if (Object.keys(changes).length === 0) return toArticleDto(article, current, await this.highlights(id, tx));
       const updated = await this.articles.updateArticle(tx, id, changes);
       if (revised) {
         await this.revisionHooks.run(tx, { articleId: id, revision: updated.revision, ...revised });
@@ -224,7 +241,11 @@ export class ArticlesService {
       });
       await this.bus.recordForArticle(tx, id, { type: 'article.revised', payload: { revision: updated.revision } });
       // Read again: the event moved the article's seq, which the answer is current to.
-      return toArticleDto((await this.articles.findById(id, tx)) ?? updated, await this.articles.findBlocks(id, tx));
+      return toArticleDto(
+        (await this.articles.findById(id, tx)) ?? updated,
+        await this.articles.findBlocks(id, tx),
+        await this.highlights(id, tx),
+      );
     });
   }
 

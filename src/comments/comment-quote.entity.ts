@@ -17,6 +17,7 @@ export { QUOTE_ANCHORS, QUOTE_SOURCES, type QuoteAnchor, type QuoteSource };
   'comment_quotes_source_check',
   `("source" = 'article' AND "block_id" IS NOT NULL AND "quoted_comment_id" IS NULL) OR ("source" = 'comment' AND "quoted_comment_id" IS NOT NULL AND "block_id" IS NULL)`,
 )
+@Check('comment_quotes_revision_check', `("source" = 'article') = ("revision" IS NOT NULL)`)
 export class CommentQuoteEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
   id: string;
@@ -76,6 +77,13 @@ export class CommentQuoteEntity {
   /** How the latest revision left an article quote: exact, moved, changed or orphaned (see quote-anchoring.ts). */
   @Column({ type: 'varchar', length: 16, default: 'exact' })
   anchor: QuoteAnchor;
+
+  /**
+   * An article quote: the essay's revision its words were taken from (null for a comment quote). Re-anchoring never
+   * changes it, so a reader of a changed or orphaned quote can open the essay as the commenter read it.
+   */
+  @Column({ type: 'integer', nullable: true })
+  revision: number | null;
 
   /** For a `changed` quote, the text of the passage it is anchored to now. */
   @Column({ name: 'current_text', type: 'text', nullable: true })

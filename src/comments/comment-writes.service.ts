@@ -265,12 +265,18 @@ export class CommentWritesService {
   }
 
   /** A quote whose text stands in its source as it is now; 422 otherwise. */
-  private async verifiedQuote(tx: Tx, quote: QuoteInputDto, articleId: string, viewer: Viewer): Promise<NewQuote> {
+  /** The quote as it will be stored, and for an article quote the essay's revision it was checked against. */
+  private async verifiedQuote(
+    tx: Tx,
+    quote: QuoteInputDto,
+    articleId: string,
+    viewer: Viewer,
+  ): Promise<NewQuote & { revision: number | null }> {
     const refused = (message: string) => new DomainError(ErrorCode.QuoteNotInSource, message);
     if (quote.source === 'article') {
       if (!quote.blockId || quote.commentId !== undefined)
         throw new DomainError(ErrorCode.ValidationFailed, 'An article quote names a blockId only.');
-      await this.articleRows.holdText(tx, articleId);
+      const revision = await this.articleRows.holdText(tx, articleId);
       const block = await this.articleRows.findBlock(articleId, quote.blockId, tx);
       if (!block) throw refused('The quoted block is not part of this article.');
       // The occurrence the hints point at (the first without them); the text must stand in the block either way.
@@ -284,6 +290,7 @@ export class CommentWritesService {
         text: quote.text,
         verified: true,
         position,
+        revision,
       };
     }
     if (!quote.commentId || quote.blockId !== undefined)
@@ -303,7 +310,14 @@ export class CommentWritesService {
     if (!quoteStandsIn(quote.text, htmlToText(source.html)) && !quoteStandsIn(quote.text, source.body)) {
       throw refused('The quoted text does not stand in that comment.');
     }
-    return { source: 'comment', blockId: null, quotedCommentId: source.id, text: quote.text, verified: true };
+    return {
+      source: 'comment',
+      blockId: null,
+      quotedCommentId: source.id,
+      text: quote.text,
+      verified: true,
+      revision: null,
+    };
   }
 
   /**

@@ -50,6 +50,8 @@ export interface QuoteRow {
   endOffset?: number | null;
   anchor?: QuoteAnchor;
   currentText?: string | null;
+  /** Article quotes: the essay's revision the words were taken from. */
+  revision?: number | null;
 }
 
 /** An article quote as re-anchoring reads it. */
@@ -304,7 +306,7 @@ export class CommentsRepository {
     return tx.query(
       `SELECT comment_id AS "commentId", ordinal, source, block_id AS "blockId",
               quoted_comment_id AS "quotedCommentId", text, verified, start_offset AS "startOffset",
-              end_offset AS "endOffset", anchor, current_text AS "currentText"
+              end_offset AS "endOffset", anchor, current_text AS "currentText", revision
          FROM comment_quotes WHERE comment_id = ANY($1::bigint[])
         ORDER BY comment_id, ordinal`,
       [commentIds],
@@ -343,8 +345,9 @@ export class CommentsRepository {
     for (const [ordinal, quote] of quotes.entries()) {
       await manager.query(
         `INSERT INTO comment_quotes (comment_id, ordinal, source, block_id, quoted_comment_id, text, verified,
-                                     start_offset, end_offset, prefix, suffix)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+                                     start_offset, end_offset, prefix, suffix, revision)
+         VALUES ($1, $2, $3::varchar, $4, $5, $6, $7, $8, $9, $10, $11,
+                 CASE WHEN $3::varchar = 'article' THEN (SELECT revision FROM articles WHERE id = $12) END)`,
         [
           inserted.id,
           ordinal,
@@ -357,6 +360,7 @@ export class CommentsRepository {
           quote.position?.endOffset ?? null,
           quote.position?.prefix ?? null,
           quote.position?.suffix ?? null,
+          comment.articleId,
         ],
       );
     }

@@ -70,9 +70,13 @@ export class SeedingRepository {
     if (quotes.length === 0) return;
     await manager.query(
       `INSERT INTO comment_quotes (comment_id, ordinal, source, block_id, quoted_comment_id, text, verified,
-                                   start_offset, end_offset, prefix, suffix)
-       SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[],
-                            $8::int[], $9::int[], $10::text[], $11::text[])`,
+                                   start_offset, end_offset, prefix, suffix, revision)
+       SELECT r.*, CASE WHEN r.source = 'article' THEN a.revision END
+         FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[],
+                     $8::int[], $9::int[], $10::text[], $11::text[])
+              AS r(comment_id, ordinal, source, block_id, quoted_comment_id, text, verified, start_offset, end_offset,
+                   prefix, suffix)
+         JOIN comments c ON c.id = r.comment_id JOIN articles a ON a.id = c.article_id`,
       [
         quotes.map((q) => q.commentId),
         quotes.map((q) => q.ordinal),

@@ -98,7 +98,7 @@ describe('the web client in Chromium', { skip: browserSkipReason() }, () => {
     const mine = rochat.locator(':scope > ol.replies > li.comment').filter({ hasText: 'Ada Reader' });
     await mine.waitFor();
     assert.equal(await mine.locator('.comment-body strong').innerText(), 'that');
-    assert.equal(await mine.locator('.stance').innerText(), 'Disagrees');
+    assert.equal(await mine.locator('.stance').innerText(), 'disagrees with Rochat');
 
     // A vote on someone else's comment; none on one's own.
     const upvote = rochat.locator(':scope > article > footer').getByRole('button', { name: 'Upvote' });

@@ -32,7 +32,7 @@ import {
 import { Essay } from './Essay.js';
 import { FollowButton } from './FollowButton.js';
 import { ThreadSection } from './ThreadSection.js';
-import { THREAD_DEPTH, type ThreadContextValue } from './thread-context.js';
+import { THREAD_DEPTH, ThreadContext, type ThreadContextValue } from './thread-context.js';
 import { useTree } from './use-tree.js';
 import { PageNotice } from './PageNotice.js';
 
@@ -290,7 +290,10 @@ export function ArticleView({ slug }: { slug: string }) {
           <span class="muted"> · revision {article.revision}</span>
         </p>
       )}
-      <Essay article={article} filter={blockId} onFilter={filter} />
+      {/* The essay's margin writes comments too (at a passage): it posts into this thread. */}
+      <ThreadContext.Provider value={context}>
+        <Essay article={article} filter={blockId} onFilter={filter} />
+      </ThreadContext.Provider>
       <ThreadSection
         context={context}
         items={tree.items}

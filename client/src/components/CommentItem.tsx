@@ -1,5 +1,5 @@
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { accountApi, api, ApiError, type CommentNode } from '../api.js';
+import { accountApi, api, ApiError, type Comment, type CommentNode } from '../api.js';
 import { hasDraft } from '../drafts.js';
 import { plural, timeAgo } from '../format.js';
 import { ban, isModerator } from '../session.js';
@@ -7,7 +7,7 @@ import { quoteRequest } from '../quoting.js';
 import { askToSignIn } from '../ui.js';
 import { EditedHistory, EditForm, ReportForm } from './CommentActions.js';
 import { ReplyBox } from './ReplyBox.js';
-import { STANCE_LABELS, THREAD_DEPTH, ThreadContext } from './thread-context.js';
+import { stancePhrase, stanceTargetOf, THREAD_DEPTH, ThreadContext } from './thread-context.js';
 import { Votes } from './Votes.js';
 import { AuthorName } from './AuthorName.js';
 import { useStore } from '../store.js';
@@ -56,12 +56,23 @@ function Quote({ node, slug }: { node: CommentNode; slug: string }) {
       {label}
     </a>
   );
+  // The essay as the commenter read it: the words stand there as quoted.
+  const then =
+    typeof quote.revision === 'number' ? (
+      <a
+        class="quote-revision"
+        href={`/articles/${encodeURIComponent(slug)}/revisions/${quote.revision}#block-${quote.blockId ?? ''}`}
+      >
+        the essay as it read then (revision {quote.revision})
+      </a>
+    ) : null;
   if (quote.anchor === 'orphaned')
     return (
       <blockquote class="comment-quote anchor-orphaned">
         <p>{quote.text}</p>
         <footer>
           <span class="quote-anchor">This passage was removed or rewritten</span> since the comment quoted it.
+          {then && <> Read {then}.</>}
         </footer>
       </blockquote>
     );
@@ -77,7 +88,10 @@ function Quote({ node, slug }: { node: CommentNode; slug: string }) {
         <blockquote>
           <p>{quote.current}</p>
         </blockquote>
-        <footer>{link('see it in the essay')}</footer>
+        <footer>
+          {link('see it in the essay')}
+          {then && <> · {then}</>}
+        </footer>
       </div>
     );
   return (
@@ -91,7 +105,8 @@ function Quote({ node, slug }: { node: CommentNode; slug: string }) {
   );
 }
 
-export function CommentItem({ node }: { node: CommentNode }) {
+/** `parent`: the comment this one replies to, when the page shows it (its stance names the parent's author). */
+export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comment | null }) {
   const t = useContext(ThreadContext);
   // A reply box with a draft in it is open again after a reload or a re-sort.
   const [replying, setReplying] = useState(() => !!t?.me && hasDraft(t.slug, node.id));
@@ -148,7 +163,11 @@ export function CommentItem({ node }: { node: CommentNode }) {
       <article aria-label={`Comment by ${name}`}>
         <header class="comment-meta">
           {node.author ? <AuthorName user={node.author} /> : <span class="author">{name}</span>}
-          {node.stance && !gone && <span class={`stance stance-${node.stance}`}>{STANCE_LABELS[node.stance]}</span>}
+          {node.stance && !gone && (
+            <span class={`stance stance-${node.stance}`}>
+              {stancePhrase(node.stance, stanceTargetOf(node, parent))}
+            </span>
+          )}
           <a class="when" href={`/comments/${encodeURIComponent(node.id)}`} title="Link to this comment">
             <time dateTime={node.createdAt}>{timeAgo(node.createdAt)}</time>
           </a>
@@ -251,7 +270,7 @@ export function CommentItem({ node }: { node: CommentNode }) {
       {node.replies.length > 0 && (
         <ol class="replies">
           {node.replies.map((reply) => (
-            <CommentItem key={reply.id} node={reply} />
+            <CommentItem key={reply.id} node={reply} parent={node} />
           ))}
         </ol>
       )}

@@ -125,7 +125,7 @@ export function PermalinkView({ id }: { id: string }) {
         )}
         <ol class="thread" aria-label="Comment">
           {tree.items.map((node) => (
-            <CommentItem key={node.id} node={node} />
+            <CommentItem key={node.id} node={node} parent={ancestors.find((a) => a.id === node.parentId)} />
           ))}
         </ol>
       </section>

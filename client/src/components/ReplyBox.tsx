@@ -9,7 +9,7 @@ import {
   type Stance,
   STANCES,
 } from '../api.js';
-import { clearDraft, type Draft, loadDraft, saveDraft } from '../drafts.js';
+import { clearDraft, type Draft, loadDraft, passageDraftKey, saveDraft } from '../drafts.js';
 import { ban } from '../session.js';
 import { quoteRequest, takeQuote } from '../quoting.js';
 import { useStore } from '../store.js';
@@ -26,20 +26,42 @@ const STANCE_CHOICES: Record<Stance, string> = {
   evidence: 'I add evidence',
 };
 
+/** A passage of the essay that a box in the margin comments on, quoting it. */
+export interface Passage {
+  blockId: string;
+  text: string;
+}
+
 /**
- * A reply to the essay (no parent) or to a comment. What is typed is kept as a draft (per article and parent) until it
- * is posted; the draft keeps its Idempotency-Key until then, so a retry cannot post twice.
+ * A reply to the essay (no parent), to a comment, or to a passage of the essay (a top-level comment quoting it, written
+ * in the margin). What is typed is kept as a draft (per article and box) until it is posted; the draft keeps its
+ * Idempotency-Key until then, so a retry cannot post twice. Escape closes a box that can close, keeping its draft;
+ * Cancel throws the draft away.
+ *
+ * `focus`: the reader just opened this box (a Reply button), so the cursor goes into it; a box restored from a draft
+ * when the page loads does not take the focus.
  */
-/** `focus`: the reader just opened this box (a Reply button), so the cursor goes into it; a box restored from a draft
- * when the page loads does not take the focus. */
-export function ReplyBox({ parent, onDone, focus }: { parent?: Comment; onDone?: () => void; focus?: boolean }) {
+export function ReplyBox({
+  parent,
+  passage,
+  onDone,
+  focus,
+}: {
+  parent?: Comment;
+  passage?: Passage;
+  onDone?: () => void;
+  focus?: boolean;
+}) {
   const t = useContext(ThreadContext);
   const parentId = parent?.id ?? null;
+  const draftKey = passage ? passageDraftKey(passage.blockId) : parentId;
   const slug = t?.slug ?? '';
-  const [draft] = useState(() => loadDraft(slug, parentId));
+  const [draft] = useState(() => loadDraft(slug, draftKey));
   const [body, setBody] = useState(draft?.body ?? '');
   const [stance, setStance] = useState<Stance | ''>(draft?.stance ?? '');
-  const [quote, setQuote] = useState<NewQuote | null>(draft?.quote ?? null);
+  const [quote, setQuote] = useState<NewQuote | null>(() =>
+    draft ? draft.quote : passage ? { source: 'article', blockId: passage.blockId, text: passage.text } : null,
+  );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const banned = useStore(ban);
@@ -53,8 +75,10 @@ export function ReplyBox({ parent, onDone, focus }: { parent?: Comment; onDone?:
     if (focus) area.current?.focus();
   }, []);
 
-  // A passage quoted from a selection lands here when it is for this box.
+  // A passage quoted from a selection lands here when it is for this box (the essay's own or a comment's: a passage's
+  // box in the margin has its quote).
   useEffect(() => {
+    if (passage) return;
     const taken = takeQuote(parentId);
     if (!taken) return;
     keep({ quote: taken });
@@ -68,7 +92,7 @@ export function ReplyBox({ parent, onDone, focus }: { parent?: Comment; onDone?:
     if (next.body !== undefined) setBody(next.body);
     if (next.stance !== undefined) setStance(next.stance);
     if (next.quote !== undefined) setQuote(next.quote);
-    if (slug) saveDraft(slug, parentId, draft);
+    if (slug) saveDraft(slug, draftKey, draft);
   };
 
   if (!t) return null;
@@ -100,7 +124,7 @@ export function ReplyBox({ parent, onDone, focus }: { parent?: Comment; onDone?:
         attempt.current!.key,
       );
       attempt.current = null;
-      clearDraft(t.slug, parentId);
+      clearDraft(t.slug, draftKey);
       setBody('');
       setStance('');
       setQuote(null);
@@ -120,13 +144,25 @@ export function ReplyBox({ parent, onDone, focus }: { parent?: Comment; onDone?:
   };
 
   const cancel = () => {
-    clearDraft(t.slug, parentId);
+    clearDraft(t.slug, draftKey);
     onDone?.();
   };
 
-  const label = parent ? `Reply to ${parent.author?.displayName ?? 'this comment'}` : 'Your comment on the essay';
+  const label = parent
+    ? `Reply to ${parent.author?.displayName ?? 'this comment'}`
+    : passage
+      ? 'Your comment on this passage'
+      : 'Your comment on the essay';
   return (
-    <form class="reply-box" onSubmit={(e) => void submit(e)}>
+    <form
+      class={passage ? 'reply-box passage-reply' : 'reply-box'}
+      onSubmit={(e) => void submit(e)}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || !onDone || e.defaultPrevented) return;
+        e.preventDefault();
+        onDone();
+      }}
+    >
       <label for={id}>{label}</label>
       {quote && (
         <figure class="quote-draft">

@@ -29,6 +29,12 @@ export function RevisionView({ slug, revision }: { slug: string; revision: numbe
     };
   }, [slug, revision]);
 
+  // An address like /articles/x/revisions/2#block-y (a revised quote's link): scroll to the passage once it is there.
+  useEffect(() => {
+    if (page && window.location.hash.startsWith('#block-'))
+      document.getElementById(window.location.hash.slice(1))?.scrollIntoView();
+  }, [page]);
+
   if (error) return <PageNotice title={error} />;
   if (!page) return <p class="muted page-loading">Loading the revision…</p>;
   return (

@@ -24,6 +24,14 @@ const STANCE_FILTER_LABELS: Record<Stance, string> = {
   evidence: 'Evidence',
 };
 
+/** What the top-level comments a stance filter keeps do, in words. */
+const STANCE_FILTER_NOTES: Record<Stance, string> = {
+  agree: 'agree with the essay',
+  disagree: 'disagree with the essay',
+  question: 'ask a question of the essay',
+  evidence: 'bring evidence to the essay',
+};
+
 interface Props {
   context: ThreadContextValue;
   items: CommentNode[];
@@ -58,7 +66,11 @@ export function ThreadSection(props: Props) {
     <ThreadContext.Provider value={t}>
       <section class="discussion" id="discussion" aria-labelledby="discussion-title">
         <div class="discussion-head">
-          <h2 id="discussion-title">Discussion {props.total !== null && <span class="count">({props.total})</span>}</h2>
+          {/* The total is the whole discussion's, whatever the filter: the heading says when one is on. */}
+          <h2 id="discussion-title">
+            Discussion {props.total !== null && <span class="count">({props.total})</span>}
+            {props.stance && <span class="heading-filter"> · filtered by stance</span>}
+          </h2>
           {props.follow}
           <span class={props.status === 'live' ? 'presence' : 'presence offline'} aria-live="polite">
             {props.status === 'restarting'
@@ -109,6 +121,14 @@ export function ThreadSection(props: Props) {
             </button>
           ))}
         </div>
+        {props.stance && (
+          <p class="filter-note">
+            Showing the comments that {STANCE_FILTER_NOTES[props.stance]}, with their replies.{' '}
+            <button type="button" class="link" onClick={() => props.onStance(null)}>
+              Show every stance
+            </button>
+          </p>
+        )}
         {props.filter && (
           <p class="filter-note">
             Showing the comments on <a href={`#block-${props.filter}`}>one passage</a>.{' '}

@@ -1,5 +1,5 @@
 import { createContext } from 'preact';
-import type { Comment, ThreadSort, User } from '../api.js';
+import type { Comment, Stance, ThreadSort, User } from '../api.js';
 
 /** What every comment of a thread needs from the view that shows it. */
 export interface ThreadContextValue {
@@ -23,9 +23,31 @@ export const ThreadContext = createContext<ThreadContextValue | null>(null);
 /** Levels of replies shown under a view's top comments before "continue this thread". */
 export const THREAD_DEPTH = 4;
 
-export const STANCE_LABELS = {
-  agree: 'Agrees',
-  disagree: 'Disagrees',
-  question: 'Asks',
-  evidence: 'Adds evidence',
-} as const;
+/**
+ * What a comment answers, as its stance names it: the essay for a top-level comment, else its parent's author (or,
+ * when the parent is a placeholder or not on the page, the comment itself).
+ */
+export type StanceTarget = { kind: 'essay' } | { kind: 'person'; name: string } | { kind: 'comment'; name: string };
+
+export function stanceTargetOf(comment: Comment, parent: Comment | null | undefined): StanceTarget {
+  if (comment.parentId === null) return { kind: 'essay' };
+  if (parent?.author) return { kind: 'person', name: parent.author.displayName };
+  if (parent?.status === 'deleted') return { kind: 'comment', name: 'a deleted comment' };
+  if (parent) return { kind: 'comment', name: 'a removed comment' };
+  return { kind: 'comment', name: 'a comment' };
+}
+
+/** A stance in words, after the author's name: "disagrees with Alice", "asks a question of the essay". */
+export function stancePhrase(stance: Stance, target: StanceTarget): string {
+  const who = target.kind === 'essay' ? 'the essay' : target.name;
+  switch (stance) {
+    case 'agree':
+      return `agrees with ${who}`;
+    case 'disagree':
+      return `disagrees with ${who}`;
+    case 'question':
+      return target.kind === 'person' ? `asks ${who} a question` : `asks a question of ${who}`;
+    case 'evidence':
+      return target.kind === 'person' ? `brings evidence to ${who}’s comment` : `brings evidence to ${who}`;
+  }
+}

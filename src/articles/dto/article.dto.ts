@@ -51,6 +51,21 @@ export class StancesDto {
   evidence: number;
 }
 
+/** A passage of a block that visible comments quote, where their quotes are anchored now. */
+export class HighlightDto {
+  @ApiProperty({ description: 'Where the passage starts in the block’s text, in UTF-16 code units.' })
+  start: number;
+
+  @ApiProperty({ description: 'Where it ends.' })
+  end: number;
+
+  @ApiProperty({ description: 'Visible comments quoting exactly this passage.' })
+  count: number;
+}
+
+/** A block answers at most this many highlights: a margin can mark no more than that legibly. */
+export const MAX_BLOCK_HIGHLIGHTS = 20;
+
 export class BlockDto {
   @ApiProperty({ description: 'Stable across restarts and re-imports.', example: 'b7k2m9x4q1w8e3r5' })
   id: string;
@@ -69,6 +84,13 @@ export class BlockDto {
 
   @ApiProperty({ type: StancesDto, description: 'Those comments by stance.' })
   stances: StancesDto;
+
+  @ApiProperty({
+    type: [HighlightDto],
+    maxItems: MAX_BLOCK_HIGHLIGHTS,
+    description: `The passages visible comments quote, by where their quotes are anchored now (orphaned ones nowhere), in the order they stand; at most ${MAX_BLOCK_HIGHLIGHTS}, the most quoted. Passages may overlap.`,
+  })
+  highlights: HighlightDto[];
 }
 
 export class ArticleSettingsDto {
@@ -144,7 +166,15 @@ export function toArticleSettingsDto(article: ArticleEntity): ArticleSettingsDto
   return { locked: article.locked, premoderation: article.premoderation, slowModeSeconds: article.slowModeSeconds };
 }
 
-export function toArticleDto(article: ArticleEntity, blocks: ArticleBlockEntity[], following = false): ArticleDto {
+/**
+ * The essay as anyone reads it; `following` is the viewer's to fill in. `highlights` holds each block's quoted passages
+ * (an essay just published has none).
+ */
+export function toArticleDto(
+  article: ArticleEntity,
+  blocks: ArticleBlockEntity[],
+  highlights: ReadonlyMap<string, HighlightDto[]> = new Map(),
+): ArticleDto {
   return {
     ...toArticleSummaryDto(article),
     source: article.source,
@@ -155,10 +185,11 @@ export function toArticleDto(article: ArticleEntity, blocks: ArticleBlockEntity[
       html: b.html,
       commentCount: b.commentCount,
       stances: stancesOf(b),
+      highlights: highlights.get(b.id) ?? [],
     })),
     settings: toArticleSettingsDto(article),
     seq: Number(article.eventSeq),
-    following,
+    following: false,
     revision: article.revision,
     updatedAt: article.updatedAt.toISOString(),
     canonicalUrl: article.canonicalUrl,

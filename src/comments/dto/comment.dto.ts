@@ -48,6 +48,14 @@ export class QuoteDto {
     description: 'Article quotes: the passage’s text now when anchor is changed; null otherwise.',
   })
   current?: string | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description:
+      'Article quotes: the essay’s revision the words were taken from (GET /api/articles/:slug/revisions/:revision shows it); re-anchoring never changes it.',
+  })
+  revision?: number | null;
 }
 
 export class CommentDto {

@@ -23,6 +23,7 @@ export function toQuoteDto(quote: QuoteRow): QuoteDto {
     end: placed ? (quote.endOffset ?? null) : null,
     anchor,
     current: anchor === 'changed' ? (quote.currentText ?? null) : null,
+    revision: quote.revision ?? null,
   };
 }
 
