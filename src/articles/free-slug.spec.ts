@@ -10,6 +10,12 @@ describe('firstFreeSlug', () => {
     assert.equal(firstFreeSlug('essay', ['essay', 'essay-2', 'essay-3']), 'essay-4');
     assert.equal(firstFreeSlug('essay', ['essay-2']), 'essay');
   });
+
+  it('never gives a reserved slug: an essay titled "New" is new-2, as /articles/new is the publish screen', () => {
+    assert.equal(firstFreeSlug('new', []), 'new-2');
+    assert.equal(firstFreeSlug('new', ['new-2']), 'new-3');
+    assert.equal(firstFreeSlug('news', []), 'news');
+  });
 });
 
 describe('isArticleSlug', () => {

@@ -1,10 +1,13 @@
+/** Slugs no essay gets: `/articles/new` is the web client's publish screen, which an essay there would hide. */
+const RESERVED_SLUGS: readonly string[] = ['new'];
+
 /**
  * The free-slug rule, for every way an article is created (the admin's upload, the seed importer, the synthetic
  * thread): `base` when free, else `base-N` with the smallest free N from 2. `taken` is what
- * `ArticlesRepository.findSlugsNumbered` returns for `base`.
+ * `ArticlesRepository.findSlugsNumbered` returns for `base`; a reserved slug counts as taken.
  */
 export function firstFreeSlug(base: string, taken: string[]): string {
-  const inUse = new Set(taken);
+  const inUse = new Set([...taken, ...RESERVED_SLUGS]);
   if (!inUse.has(base)) return base;
   let n = 2;
   while (inUse.has(`${base}-${n}`)) n++;

@@ -1,0 +1,115 @@
+import { useEffect, useState } from 'preact/hooks';
+import { essayApi } from '../api.js';
+import { changeOf, type Draft, EMPTY_DRAFT, errorsOf, type Field } from '../essay-form.js';
+import { navigate } from '../router.js';
+import { session } from '../session.js';
+import { useStore } from '../store.js';
+import { EssayBlocks, EssayFields } from './EssayFields.js';
+import { FormError } from './FormError.js';
+import { PageNotice } from './PageNotice.js';
+import { useLivePreview } from './use-live-preview.js';
+
+/**
+ * An admin's publish screen: the essay's fields and Markdown, beside a live preview that the server renders (the
+ * client has no Markdown renderer of its own; see EssayEditor). Publishing opens the new essay; a refusal leaves
+ * every field as typed, with the server's sentence beside the field it names.
+ */
+export function EssayPublisher() {
+  const me = useStore(session);
+  const admin = me?.role === 'admin';
+  const [draft, setDraft] = useState<Draft>(EMPTY_DRAFT);
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [publishing, setPublishing] = useState(false);
+  const preview = useLivePreview(draft.body, admin, (body, signal) => essayApi.preview(body, signal));
+
+  useEffect(() => {
+    document.title = 'Publish an essay · Essay forum';
+  }, []);
+
+  if (me === undefined) return <p class="muted page-loading">Loading…</p>;
+  if (!admin)
+    return (
+      <PageNotice
+        title="Only admins can publish essays"
+        text={me ? 'Your account cannot publish essays.' : 'Sign in with an admin account to publish an essay.'}
+      />
+    );
+
+  const publish = async (event: Event) => {
+    event.preventDefault();
+    if (publishing) return;
+    setPublishing(true);
+    setFormError(null);
+    setFieldErrors({});
+    try {
+      const article = await essayApi.publish(changeOf(draft));
+      navigate(`/articles/${encodeURIComponent(article.slug)}`);
+    } catch (error) {
+      const errors = errorsOf(error, 'The essay could not be published. Try again.');
+      setFieldErrors(errors.fields);
+      setFormError(errors.form);
+      setPublishing(false);
+    }
+  };
+
+  return (
+    <div class="essay-editor">
+      <p class="editor-back">
+        <a href="/">Back to the essays</a>
+      </p>
+      <h1>Publish an essay</h1>
+      <div class="editor-columns">
+        <form class="editor-form" aria-label="Publish an essay" onSubmit={(event) => void publish(event)} noValidate>
+          <EssayFields
+            draft={draft}
+            errors={fieldErrors}
+            idPrefix="publish"
+            onChange={(field, value) => setDraft((d) => ({ ...d, [field]: value }))}
+          />
+          <FormError message={formError} />
+          <div class="editor-actions">
+            <button type="submit" class="primary" disabled={publishing}>
+              {publishing ? 'Publishing…' : 'Publish'}
+            </button>
+          </div>
+        </form>
+
+        <section class="editor-preview" aria-labelledby="publish-preview-title">
+          <h2 id="publish-preview-title">Preview</h2>
+          <PreviewState
+            empty={draft.body.trim() === ''}
+            current={preview.answer?.body === draft.body}
+            error={preview.error}
+          />
+          {preview.answer && (
+            <EssayBlocks
+              title={draft.title}
+              blocks={preview.answer.value.blocks}
+              stale={preview.answer.body !== draft.body}
+            />
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+/** What the preview shows now, in a line: nothing yet, an answer for an earlier draft, or why there is none. */
+export function PreviewState({ empty, current, error }: { empty: boolean; current: boolean; error: string | null }) {
+  if (error)
+    return (
+      <p class="preview-state error" role="status">
+        {error}
+      </p>
+    );
+  return (
+    <p class="preview-state muted">
+      {empty
+        ? 'The essay appears here as you write it.'
+        : current
+          ? 'As the server renders it: what readers will see.'
+          : 'Updating the preview…'}
+    </p>
+  );
+}
