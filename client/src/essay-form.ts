@@ -7,7 +7,7 @@ import { type Article, ApiError, type NewEssay, type QuoteOutcomes } from './api
 
 /** The fields of the form, by the name the server gives them in its validation messages. */
 export type Field = 'title' | 'author' | 'tags' | 'canonicalUrl' | 'body';
-const FIELDS: readonly Field[] = ['title', 'author', 'tags', 'canonicalUrl', 'body'];
+export const FIELDS: readonly Field[] = ['title', 'author', 'tags', 'canonicalUrl', 'body'];
 
 export type Draft = Record<Field, string>;
 

@@ -218,6 +218,13 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     assert.equal(await preview.getByRole('status').count(), 0, 'the refusal is gone with a previewable body');
     await screenshots(page, 'essay-publish');
 
+    // The draft outlives a reload of the page.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Publish an essay', level: 1 }).waitFor();
+    assert.equal(await page.getByLabel('Title').inputValue(), title);
+    assert.match(await source.inputValue(), /A quotation on orchards/);
+    await preview.locator('em', { hasText: 'pippins' }).waitFor();
+
     // Refused by the server: the sentence stands beside the field, and everything typed is still there.
     const canonical = page.getByLabel(/Canonical URL/);
     await canonical.fill('not an address');
@@ -235,6 +242,10 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     const published = (await t.http.get(`/api/articles/${slug}`).expect(200)).body;
     assert.equal(published.author, 'Ada Gardener');
     assert.equal(published.blocks.length, 3);
+    // Published, the draft is gone: the next essay starts from an empty form.
+    await page.goto(`${t.baseUrl}/articles/new`);
+    await page.getByText('The essay appears here as you write it.').waitFor();
+    assert.equal(await page.getByLabel('Title').inputValue(), '');
     await page.context().close();
   });
 

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { essayApi } from '../api.js';
-import { changeOf, type Draft, EMPTY_DRAFT, errorsOf, type Field } from '../essay-form.js';
+import { changeOf, type Draft, EMPTY_DRAFT, errorsOf, type Field, FIELDS } from '../essay-form.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { EssayBlocks, EssayFields } from './EssayFields.js';
 import { FormError } from './FormError.js';
 import { PageNotice } from './PageNotice.js';
-import { useLivePreview } from './use-live-preview.js';
+import { PREVIEW_DELAY_MS, useLivePreview } from './use-live-preview.js';
 
 /**
  * An admin's publish screen: the essay's fields and Markdown, beside a live preview that the server renders (the
@@ -17,7 +17,7 @@ import { useLivePreview } from './use-live-preview.js';
 export function EssayPublisher() {
   const me = useStore(session);
   const admin = me?.role === 'admin';
-  const [draft, setDraft] = useState<Draft>(EMPTY_DRAFT);
+  const [draft, setDraft] = useState<Draft>(storedDraft);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
@@ -26,6 +26,13 @@ export function EssayPublisher() {
   useEffect(() => {
     document.title = 'Publish an essay · Essay forum';
   }, []);
+
+  // The draft outlives a reload or a crash of the tab, kept once typing pauses (an essay is too long to write at
+  // every keystroke); publishing clears it.
+  useEffect(() => {
+    const timer = setTimeout(() => storeDraft(draft), PREVIEW_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [draft]);
 
   if (me === undefined) return <p class="muted page-loading">Loading…</p>;
   if (!admin)
@@ -44,6 +51,7 @@ export function EssayPublisher() {
     setFieldErrors({});
     try {
       const article = await essayApi.publish(changeOf(draft));
+      storeDraft(EMPTY_DRAFT);
       navigate(`/articles/${encodeURIComponent(article.slug)}`);
     } catch (error) {
       const errors = errorsOf(error, 'The essay could not be published. Try again.');
@@ -112,4 +120,28 @@ export function PreviewState({ empty, current, error }: { empty: boolean; curren
           : 'Updating the preview…'}
     </p>
   );
+}
+
+const DRAFT_KEY = 'essay-forum:publish-draft';
+
+/** The essay being written when the page was last left, or an empty form (also for anything unreadable stored). */
+function storedDraft(): Draft {
+  try {
+    const stored = JSON.parse(localStorage.getItem(DRAFT_KEY) ?? 'null') as Record<string, unknown> | null;
+    if (!stored) return EMPTY_DRAFT;
+    return Object.fromEntries(
+      FIELDS.map((field) => [field, typeof stored[field] === 'string' ? stored[field] : '']),
+    ) as Draft;
+  } catch {
+    return EMPTY_DRAFT;
+  }
+}
+
+function storeDraft(draft: Draft): void {
+  try {
+    if (FIELDS.every((field) => draft[field] === '')) localStorage.removeItem(DRAFT_KEY);
+    else localStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+  } catch {
+    // Storage full or refused (private mode): the draft lives as long as the page.
+  }
 }
