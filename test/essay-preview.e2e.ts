@@ -222,3 +222,45 @@ describe('previewing an essay before publishing or saving it', () => {
     assertErrorBody(await previewRevision(essay.slug, { body: 'x'.repeat(100_000) }, reader.token), 403);
   });
 });
+
+describe('the rate limit of previews', () => {
+  let t: TestApp;
+
+  before(async () => {
+    // A factor of 0.05 leaves 6 lookups and 6 writes a minute per user.
+    t = await startTestApp({ env: { ...ADMIN_ENV, RATE_LIMIT_FACTOR: '0.05' } });
+  });
+
+  after(() => t.close());
+
+  it('counts previews on the budget of lookups made while typing, never on the writes’', async () => {
+    const admin = await signInAdmin(t);
+    const published = await t.http
+      .post('/api/articles')
+      .set('Authorization', bearer(admin.token))
+      .send({ title: 'Limited', author: 'A. Writer', body: 'A first paragraph.' });
+    assert.equal(published.status, 201, JSON.stringify(published.body));
+    const statuses: number[] = [];
+    let limited: { headers: Record<string, string> } | undefined;
+    for (let i = 0; i < 8; i++) {
+      const res = await t.http
+        .post(i % 2 === 0 ? '/api/articles/preview' : `/api/articles/${published.body.slug}/preview`)
+        .set('Authorization', bearer(admin.token))
+        .send({ body: `A draft, typed ${i} times.` });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        assertErrorBody(res, 429);
+        limited = res;
+      }
+    }
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429, 429], 'exactly the lookups’ limit');
+    assert.match(limited?.headers['retry-after'] ?? '', /^\d+$/);
+    // The writes' budget is untouched: saving still works after the previews ran out.
+    const saved = await t.http
+      .patch(`/api/articles/${published.body.slug}`)
+      .set('Authorization', bearer(admin.token))
+      .send({ body: 'A first paragraph, revised.' });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    assert.equal(saved.body.revision, 2);
+  });
+});

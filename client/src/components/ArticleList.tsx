@@ -30,7 +30,7 @@ export function ArticleList() {
     <section class="article-list" aria-labelledby="list-title">
       <h1 id="list-title">Essays</h1>
       {me?.role === 'admin' && (
-        <p class="essay-admin">
+        <p class="essay-admin list-admin">
           <a href="/articles/new">Publish an essay</a>
         </p>
       )}
