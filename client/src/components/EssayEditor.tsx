@@ -144,7 +144,7 @@ export function EssayEditor({ slug }: { slug: string }) {
         </form>
 
         {changed ? (
-          <section class="editor-preview" aria-labelledby="editor-preview-title">
+          <section class="editor-preview" tabIndex={0} aria-labelledby="editor-preview-title">
             <h2 id="editor-preview-title">Preview (not saved)</h2>
             <PreviewState empty={false} current={preview.answer?.body === draft.body} error={preview.error} />
             {preview.answer && (
@@ -156,7 +156,7 @@ export function EssayEditor({ slug }: { slug: string }) {
             )}
           </section>
         ) : (
-          <section class="editor-preview" aria-labelledby="editor-preview-title">
+          <section class="editor-preview" tabIndex={0} aria-labelledby="editor-preview-title">
             <h2 id="editor-preview-title">As published (revision {article.revision})</h2>
             <p class="preview-state muted">The saved essay; change the Markdown to preview the change.</p>
             <EssayBlocks title={article.title} blocks={article.blocks} />

@@ -83,7 +83,7 @@ export function EssayPublisher() {
           </div>
         </form>
 
-        <section class="editor-preview" aria-labelledby="publish-preview-title">
+        <section class="editor-preview" tabIndex={0} aria-labelledby="publish-preview-title">
           <h2 id="publish-preview-title">Preview</h2>
           <PreviewState
             empty={draft.body.trim() === ''}
