@@ -115,7 +115,10 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
       await page.getByLabel('Markdown source').waitFor();
       await audit(page, `${name}: an admin's edit screen`);
       await page.getByLabel('Markdown source').fill('# A new heading\n\nA new paragraph in place of the essay.');
-      await page.locator('.quote-impact').getByText(/Saving makes a new revision/).waitFor();
+      await page
+        .locator('.quote-impact')
+        .getByText(/Saving makes a new revision/)
+        .waitFor();
       await audit(page, `${name}: an admin's edit screen, a change previewed with what it does to the quotes`);
       await page.goto(`${t.baseUrl}/articles/new`);
       await page.getByLabel('Markdown source').fill('# A heading\n\nA paragraph of the new essay.');
