@@ -141,7 +141,7 @@ export class ArticlesService {
    */
   async update(slug: string, input: UpdateArticleDto, viewer: Viewer): Promise<ArticleDto> {
     const actorId = requireAdmin(viewer);
-    const parsed = input.body !== undefined ? parseEssay(input.body) : null;
+    const body = input.body !== undefined ? { text: input.body, parsed: parseEssay(input.body) } : null;
     const { id } = await this.requireBySlug(slug);
     return this.uow.run(async (tx) => {
       const article = await this.articles.findByIdForUpdate(tx, id);
@@ -149,19 +149,18 @@ export class ArticlesService {
       const current = await this.articles.findBlocks(id, tx);
       const changes = fieldChanges(article, input);
       let revised: { before: RevisionBlock[]; after: RevisionBlock[] } | null = null;
-      const blocks =
-        input.body !== undefined && parsed ? await this.revisedBlocks(article, current, input.body, parsed, tx) : null;
-      if (input.body !== undefined && parsed && blocks) {
+      const blocks = body && (await this.revisedBlocks(article, current, body.text, body.parsed, tx));
+      if (body && blocks) {
         const revision = article.revision + 1;
         await this.articles.replaceBlocks(tx, id, blocks);
         await this.articles.insertRevision(tx, id, revision, {
           title: changes.title ?? article.title,
-          body: input.body,
+          body: body.text,
           byUserId: actorId,
           blocks,
         });
         changes.revision = revision;
-        changes.excerpt = excerptOf(parsed);
+        changes.excerpt = excerptOf(body.parsed);
         revised = { before: current, after: blocks };
       }
       if (Object.keys(changes).length === 0) return toArticleDto(article, current);
