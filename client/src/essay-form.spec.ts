@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Article, ApiError } from './api.js';
-import { changeOf, draftOf, errorsOf, impactOf, previewErrorOf } from './essay-form.js';
+import { blockChanges, changeOf, draftOf, errorsOf, impactOf, previewErrorOf } from './essay-form.js';
 
 const refusal = (status: number, messages: string[]) =>
   new ApiError(status, 'validation_failed', messages.join(' '), null, messages);
@@ -75,5 +75,19 @@ describe('the essay edit form', () => {
     assert.match(previewErrorOf(new ApiError(429, 'rate_limited', 'Too many requests', 12)), /resumes in 12 s/);
     assert.match(previewErrorOf(new ApiError(0, 'network', 'unreachable', null)), /could not be loaded.*kept/);
     assert.match(previewErrorOf(new Error('boom')), /could not be loaded/);
+  });
+
+  it('names each previewed passage new, edited or unchanged by the ids the revision gives', () => {
+    const saved = [
+      { id: 'a', text: 'Kept as it was.' },
+      { id: 'b', text: 'A typo hre.' },
+      { id: 'c', text: 'Deleted.' },
+    ];
+    const previewed = [
+      { id: 'b', text: 'A typo here.' },
+      { id: 'a', text: 'Kept as it was.' },
+      { id: 'd', text: 'Written now.' },
+    ];
+    assert.deepEqual(blockChanges(saved, previewed), ['edited', null, 'new']);
   });
 });

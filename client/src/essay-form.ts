@@ -88,3 +88,18 @@ export function impactOf(quotes: QuoteOutcomes): ImpactPart[] {
     { text: verb(quotes.orphaned, 'becomes orphaned', 'become orphaned'), warn: quotes.orphaned > 0 },
   ];
 }
+
+/** How a block of a previewed revision stands to the saved essay: a new passage, the same one edited, or unchanged. */
+export type BlockChange = 'new' | 'edited' | null;
+
+/** Each previewed block's change, by the ids the revision would give (an edited passage keeps its block's id). */
+export function blockChanges(
+  saved: readonly { id: string; text: string }[],
+  previewed: readonly { id: string; text: string }[],
+): BlockChange[] {
+  const before = new Map(saved.map((block) => [block.id, block.text]));
+  return previewed.map((block) => {
+    const text = before.get(block.id);
+    return text === undefined ? 'new' : text === block.text ? null : 'edited';
+  });
+}

@@ -282,8 +282,11 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     await page.getByRole('region', { name: 'As published (revision 1)' }).getByText('Blackthorn').waitFor();
     assert.equal(await page.locator('.quote-impact').count(), 0, 'no impact while the text is the saved one');
 
+    // The quoted Blackthorn paragraph goes, Holly's is edited, and a paragraph is added.
     await source.fill(
-      'Hawthorn makes the best hedge for a windy field.\n\nHolly keeps the hedge green through the winter months.',
+      'Hawthorn makes the best hedge for a windy field.\n\n' +
+        'Holly keeps the hedge green through the long winter months.\n\n' +
+        'Beech holds its dead leaves until the spring.',
     );
     const impact = page.locator('.quote-impact');
     await impact.getByText('1 becomes orphaned').waitFor();
@@ -296,6 +299,9 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     const preview = page.getByRole('region', { name: 'Preview (not saved)' });
     await preview.getByText('Holly keeps the hedge green').waitFor();
     assert.equal(await preview.getByText('Blackthorn').count(), 0);
+    assert.deepEqual(await preview.locator('.block-change-label').allTextContents(), ['Edited', 'New passage']);
+    assert.match(await preview.locator('.block-edited').innerText(), /long winter months/);
+    assert.match(await preview.locator('.block-new').innerText(), /Beech holds/);
     assert.equal((await t.http.get(`/api/articles/${slug}`).expect(200)).body.revision, 1, 'nothing saved yet');
     await screenshots(page, 'essay-edit-quote-impact');
 

@@ -1,7 +1,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Article, ApiError, essayApi, type EssayRevisionSummary, type RevisionPreview } from '../api.js';
-import { changeOf, type Draft, draftOf, errorsOf, type Field, impactOf } from '../essay-form.js';
+import { blockChanges, changeOf, type Draft, draftOf, errorsOf, type Field, impactOf } from '../essay-form.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { AuthorName } from './AuthorName.js';
@@ -152,6 +152,7 @@ export function EssayEditor({ slug }: { slug: string }) {
                 title={draft.title}
                 blocks={preview.answer.value.blocks}
                 stale={preview.answer.body !== draft.body}
+                changes={blockChanges(article.blocks, preview.answer.value.blocks)}
               />
             )}
           </section>

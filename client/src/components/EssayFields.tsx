@@ -1,5 +1,5 @@
 import { type Block } from '../api.js';
-import { type Draft, type Field } from '../essay-form.js';
+import { type BlockChange, type Draft, type Field } from '../essay-form.js';
 
 /**
  * The fields of an essay, on the publish and edit screens alike: each refusal of the server beside its field, which
@@ -60,23 +60,34 @@ export function EssayFields({
   );
 }
 
-/** An essay's blocks as the server renders them (its sanitised html), under the title as it stands in the form. */
+/**
+ * An essay's blocks as the server renders them (its sanitised html), under the title as it stands in the form; with
+ * `changes`, the new and edited passages marked and named.
+ */
 export function EssayBlocks({
   title,
   blocks,
   stale = false,
+  changes = [],
 }: {
   title: string;
   blocks: Pick<Block, 'kind' | 'html'>[];
   /** The blocks are of an earlier draft (a newer one is being asked about): shown faded. */
   stale?: boolean;
+  changes?: BlockChange[];
 }) {
   return (
     <div class={stale ? 'essay preview-stale' : 'essay'}>
       <h3 class="preview-title">{title.trim() || <span class="muted">Untitled</span>}</h3>
-      {blocks.map((block, index) => (
-        <div key={index} class={`block-text block-${block.kind}`} dangerouslySetInnerHTML={{ __html: block.html }} />
-      ))}
+      {blocks.map((block, index) => {
+        const change = changes[index] ?? null;
+        return (
+          <div key={index} class={change ? `block-change block-${change}` : undefined}>
+            {change && <p class="block-change-label">{change === 'new' ? 'New passage' : 'Edited'}</p>}
+            <div class={`block-text block-${block.kind}`} dangerouslySetInnerHTML={{ __html: block.html }} />
+          </div>
+        );
+      })}
     </div>
   );
 }
