@@ -5,8 +5,7 @@ import { blockChanges, changeOf, type Draft, draftOf, errorsOf, type Field, impa
 import { session } from '../session.js';
 import { useStore } from '../store.js';
 import { AuthorName } from './AuthorName.js';
-import { EssayBlocks, EssayFields } from './EssayFields.js';
-import { PreviewState } from './EssayPublisher.js';
+import { EssayBlocks, EssayFields, PreviewState } from './EssayFields.js';
 import { FormError } from './FormError.js';
 import { PageNotice } from './PageNotice.js';
 import { type LivePreview, useLivePreview } from './use-live-preview.js';

@@ -91,3 +91,22 @@ export function EssayBlocks({
     </div>
   );
 }
+
+/** What the preview shows now, in a line: nothing yet, an answer for an earlier draft, or why there is none. */
+export function PreviewState({ empty, current, error }: { empty: boolean; current: boolean; error: string | null }) {
+  if (error)
+    return (
+      <p class="preview-state error" role="status">
+        {error}
+      </p>
+    );
+  return (
+    <p class="preview-state muted">
+      {empty
+        ? 'The essay appears here as you write it.'
+        : current
+          ? 'As the server renders it: what readers will see.'
+          : 'Updating the preview…'}
+    </p>
+  );
+}

@@ -4,7 +4,7 @@ import { changeOf, type Draft, EMPTY_DRAFT, errorsOf, type Field, FIELDS } from 
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { useStore } from '../store.js';
-import { EssayBlocks, EssayFields } from './EssayFields.js';
+import { EssayBlocks, EssayFields, PreviewState } from './EssayFields.js';
 import { FormError } from './FormError.js';
 import { PageNotice } from './PageNotice.js';
 import { PREVIEW_DELAY_MS, useLivePreview } from './use-live-preview.js';
@@ -100,25 +100,6 @@ export function EssayPublisher() {
         </section>
       </div>
     </div>
-  );
-}
-
-/** What the preview shows now, in a line: nothing yet, an answer for an earlier draft, or why there is none. */
-export function PreviewState({ empty, current, error }: { empty: boolean; current: boolean; error: string | null }) {
-  if (error)
-    return (
-      <p class="preview-state error" role="status">
-        {error}
-      </p>
-    );
-  return (
-    <p class="preview-state muted">
-      {empty
-        ? 'The essay appears here as you write it.'
-        : current
-          ? 'As the server renders it: what readers will see.'
-          : 'Updating the preview…'}
-    </p>
   );
 }
 
