@@ -15,7 +15,8 @@ import { type Figures, figures, ratio } from './support/stats.js';
  * 50 words), one with 1,000 quotes (6 to 10 words each, posted through the API), the other with none; each is revised
  * back and forth between two versions (typos fixed in 20 paragraphs, a sentence added to 10, two paragraphs moved, one
  * split, two merged, one deleted), the two sides interleaved, and the PATCH is timed over HTTP. It prints the median
- * times, their ratio and the anchors the first revision left. Target: under 1 s for the revision with 1,000 quotes.
+ * times, their ratio and the anchors the first revision left, and the time of the edit screen's preview of each
+ * revision (the same rules, reading only) with what it foretold. Target: under 1 s for the revision with 1,000 quotes.
  *
  * A benchmark: it prints figures and exits 0 whatever they are; it exits 1 only when something fails.
  */
@@ -145,10 +146,18 @@ async function main(): Promise<void> {
       });
     }
 
-    const times: Record<'quoted' | 'bare', number[]> = { quoted: [], bare: [] };
+    const times: Record<'quoted' | 'bare' | 'preview', number[]> = { quoted: [], bare: [], preview: [] };
     let outcomes: Record<string, number> = {};
+    let previewed: Record<string, number> = {};
     for (let round = 0; round < ROUNDS; round++) {
       const body = versions[(round + 1) % 2];
+      // The edit screen's dry run of the same revision, just before it is made: the same rule, reading only.
+      const previewStarted = performance.now();
+      const preview = (await request(port, 'POST', `/api/articles/${quoted.slug}/preview`, admin, { body })) as {
+        quotes: Record<string, number>;
+      };
+      times.preview.push(performance.now() - previewStarted);
+      if (round === 0) previewed = preview.quotes;
       const order: ('quoted' | 'bare')[] = round % 2 === 0 ? ['quoted', 'bare'] : ['bare', 'quoted'];
       for (const side of order) {
         const slug = side === 'quoted' ? quoted.slug : bare.slug;
@@ -168,6 +177,7 @@ async function main(): Promise<void> {
 
     const withQuotes: Figures = figures(times.quoted);
     const without: Figures = figures(times.bare);
+    const previewing: Figures = figures(times.preview);
     const timeRatio = ratio(withQuotes.median, without.median);
     console.log(
       `bench:reanchor on ${os.cpus().length} cores, ${await postgresVersion(scratch.databaseUrl)}: ` +
@@ -179,7 +189,21 @@ async function main(): Promise<void> {
       `  ratio ${timeRatio}×; ${withQuotes.median < TARGET_MS ? 'under' : 'OVER'} the ${TARGET_MS} ms target ` +
         `by the median; the first revision left ${JSON.stringify(outcomes)}`,
     );
-    await writeResults('reanchor', { words, quotes: QUOTES, rounds: ROUNDS, withQuotes, without, timeRatio, outcomes });
+    console.log(
+      `  preview of the revision with ${QUOTES} quotes (POST /api/articles/:slug/preview): median ` +
+        `${previewing.median} ms, p99 ${previewing.p99} ms; it foretold ${JSON.stringify(previewed)}`,
+    );
+    await writeResults('reanchor', {
+      words,
+      quotes: QUOTES,
+      rounds: ROUNDS,
+      withQuotes,
+      without,
+      timeRatio,
+      outcomes,
+      previewing,
+      previewed,
+    });
   } finally {
     await app?.close();
     await scratch?.close();

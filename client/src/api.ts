@@ -21,7 +21,10 @@ import type {
 import type {
   ArticleRevisionDto,
   ArticleSourceDto,
+  EssayPreviewDto,
+  QuoteOutcomesDto,
   RevisionListDto,
+  RevisionPreviewDto,
   RevisionSummaryDto,
 } from '../../src/articles/dto/update-article.dto.js';
 import type { HistoryDto, RevisionDto } from '../../src/comments/dto/write-comment.dto.js';
@@ -120,8 +123,14 @@ async function request<T>(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  signal?: AbortSignal,
 ): Promise<T> {
-  const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } };
+  const init: RequestInit = {
+    method,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', ...headers },
+    signal,
+  };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
@@ -279,7 +288,22 @@ export const accountApi = {
     request<void>(follow ? 'PUT' : 'DELETE', `/comments/${encodeURIComponent(id)}/follow`),
 };
 
-export type { RevisionSummaryDto as EssayRevisionSummary, ArticleRevisionDto as EssayRevision };
+export type {
+  RevisionSummaryDto as EssayRevisionSummary,
+  ArticleRevisionDto as EssayRevision,
+  EssayPreviewDto as EssayPreview,
+  RevisionPreviewDto as RevisionPreview,
+  QuoteOutcomesDto as QuoteOutcomes,
+};
+
+/** A new essay (`POST /api/articles`); its slug comes from the title. */
+export interface NewEssay {
+  title: string;
+  author: string;
+  body: string;
+  tags?: string[];
+  canonicalUrl?: string | null;
+}
 
 /** What an admin may change of a published essay (`PATCH /api/articles/:slug`); the slug never changes. */
 export interface EssayChange {
@@ -290,8 +314,16 @@ export interface EssayChange {
   canonicalUrl?: string | null;
 }
 
-/** An admin's edits of an essay, and the essay's revisions (public, like the essay). */
+/**
+ * An admin's essays: publishing, edits, the live previews of a draft (the signal drops a preview the draft has
+ * outgrown), and the essay's revisions (public, like the essay).
+ */
 export const essayApi = {
+  publish: (essay: NewEssay) => request<ArticleDto>('POST', '/articles', essay),
+  preview: (body: string, signal?: AbortSignal) =>
+    request<EssayPreviewDto>('POST', '/articles/preview', { body }, {}, signal),
+  previewRevision: (slug: string, body: string, signal?: AbortSignal) =>
+    request<RevisionPreviewDto>('POST', `/articles/${encodeURIComponent(slug)}/preview`, { body }, {}, signal),
   source: (slug: string) => request<ArticleSourceDto>('GET', `/articles/${encodeURIComponent(slug)}/source`),
   update: (slug: string, change: EssayChange) =>
     request<ArticleDto>('PATCH', `/articles/${encodeURIComponent(slug)}`, change),

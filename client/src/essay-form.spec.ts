@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Article, ApiError } from './api.js';
-import { changeOf, draftOf, errorsOf } from './essay-form.js';
+import { blockChanges, changeOf, draftOf, errorsOf, impactOf, previewErrorOf } from './essay-form.js';
 
 const refusal = (status: number, messages: string[]) =>
   new ApiError(status, 'validation_failed', messages.join(' '), null, messages);
@@ -47,5 +47,47 @@ describe('the essay edit form', () => {
       form: 'title is not yours to change',
     });
     assert.deepEqual(errorsOf(new Error('boom')), { fields: {}, form: 'The essay could not be saved. Try again.' });
+  });
+
+  it('says what saving does to the quotes, each count agreeing with its verb, orphaned ones flagged', () => {
+    assert.deepEqual(impactOf({ exact: 1, moved: 0, changed: 2, orphaned: 1 }), [
+      { text: '1 quote stays exact', warn: false },
+      { text: '0 move', warn: false },
+      { text: '2 change', warn: false },
+      { text: '1 becomes orphaned', warn: true },
+    ]);
+    assert.deepEqual(
+      impactOf({ exact: 3, moved: 1, changed: 1, orphaned: 0 }).map((part) => [part.text, part.warn]),
+      [
+        ['3 quotes stay exact', false],
+        ['1 moves', false],
+        ['1 changes', false],
+        ['0 become orphaned', false],
+      ],
+    );
+  });
+
+  it('says in a line why a draft has no preview, the text kept', () => {
+    assert.equal(
+      previewErrorOf(refusal(400, ['body has no text once thematic breaks and raw html are left out.'])),
+      'No preview: body has no text once thematic breaks and raw html are left out.',
+    );
+    assert.match(previewErrorOf(new ApiError(429, 'rate_limited', 'Too many requests', 12)), /resumes in 12 s/);
+    assert.match(previewErrorOf(new ApiError(0, 'network', 'unreachable', null)), /could not be loaded.*kept/);
+    assert.match(previewErrorOf(new Error('boom')), /could not be loaded/);
+  });
+
+  it('names each previewed passage new, edited or unchanged by the ids the revision gives', () => {
+    const saved = [
+      { id: 'a', text: 'Kept as it was.' },
+      { id: 'b', text: 'A typo hre.' },
+      { id: 'c', text: 'Deleted.' },
+    ];
+    const previewed = [
+      { id: 'b', text: 'A typo here.' },
+      { id: 'a', text: 'Kept as it was.' },
+      { id: 'd', text: 'Written now.' },
+    ];
+    assert.deepEqual(blockChanges(saved, previewed), ['edited', null, 'new']);
   });
 });

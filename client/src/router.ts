@@ -3,6 +3,7 @@ import { Store } from './store.js';
 export type Route =
   | { page: 'home' }
   | { page: 'article'; slug: string }
+  | { page: 'article-new' }
   | { page: 'article-edit'; slug: string }
   | { page: 'article-revision'; slug: string; revision: number }
   | { page: 'comment'; id: string }
@@ -28,6 +29,8 @@ export function parseRoute(pathname: string): Route {
   const fixed = FIXED_PAGES[pathname.replace(/(.)\/$/, '$1') as keyof typeof FIXED_PAGES] as
     (typeof FIXED_PAGES)[keyof typeof FIXED_PAGES] | undefined;
   if (fixed) return { page: fixed };
+  // The publish screen: no essay is given the slug `new` (src/articles/free-slug.ts).
+  if (/^\/articles\/new\/?$/.test(pathname)) return { page: 'article-new' };
   const article = /^\/articles\/([^/]+)\/?$/.exec(pathname);
   const slug = article && decodeSegment(article[1]);
   if (slug) return { page: 'article', slug };

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn } from '../auth/signed-in.guard.js';
 import { CurrentViewer, type Viewer } from '../auth/viewer.js';
-import { RateLimited } from '../common/rate-limit/rate-limit.js';
+import { LookupRateLimited, RateLimited } from '../common/rate-limit/rate-limit.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { ArticleReader } from './article-reader.js';
@@ -10,7 +10,15 @@ import { ArticlesService } from './articles.service.js';
 import { ArticleDto, ArticlePageDto, ArticleSettingsDto, UpdateSettingsDto } from './dto/article.dto.js';
 import { CreateArticleDto } from './dto/create-article.dto.js';
 import { ByUrlQueryDto, CommentCountsDto, CountsQueryDto } from './dto/publisher-lookup.dto.js';
-import { ArticleRevisionDto, ArticleSourceDto, RevisionListDto, UpdateArticleDto } from './dto/update-article.dto.js';
+import {
+  ArticleRevisionDto,
+  ArticleSourceDto,
+  EssayBodyDto,
+  EssayPreviewDto,
+  RevisionListDto,
+  RevisionPreviewDto,
+  UpdateArticleDto,
+} from './dto/update-article.dto.js';
 
 @ApiTags('articles')
 @Controller('articles')
@@ -57,6 +65,40 @@ export class ArticlesController {
   @ApiErrorResponses(400)
   counts(@Query() query: CountsQueryDto): Promise<CommentCountsDto> {
     return this.articles.commentCounts(query.slugs);
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @SignedIn()
+  @LookupRateLimited()
+  @ApiOperation({
+    summary: 'The blocks an essay would have once published, publishing nothing (admin)',
+    description:
+      'For the publish screen’s live preview: the Markdown is checked and rendered as POST does it. Limited like the lookups made while typing (120 a minute), not from the writes’ budget. The JSON body may be up to 2 MB.',
+  })
+  @ApiOkResponse({ type: EssayPreviewDto })
+  @ApiErrorResponses(400, 401, 403, 413, 429)
+  preview(@Body() body: EssayBodyDto, @CurrentViewer() viewer: Viewer): EssayPreviewDto {
+    return this.articles.preview(body, viewer);
+  }
+
+  @Post(':slug/preview')
+  @HttpCode(200)
+  @SignedIn()
+  @LookupRateLimited()
+  @ApiOperation({
+    summary: 'What saving a new body would do to an essay, saving nothing (admin)',
+    description:
+      'For the edit screen: the blocks with the ids the revision would give them, and how many quotes of visible and pending comments would stay exact, move, change or be orphaned, by the rules PATCH runs. Reads only (no lock, no revision, updatedAt unchanged). Limited like the lookups made while typing. The JSON body may be up to 2 MB.',
+  })
+  @ApiOkResponse({ type: RevisionPreviewDto })
+  @ApiErrorResponses(400, 401, 403, 404, 413, 429)
+  previewRevision(
+    @Param('slug') slug: string,
+    @Body() body: EssayBodyDto,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<RevisionPreviewDto> {
+    return this.articles.previewRevision(slug, body, viewer);
   }
 
   @Get(':slug')

@@ -11,7 +11,10 @@ import { EssayRevisionHooks } from './essay-revision-hooks.js';
 import {
   type ArticleRevisionDto,
   type ArticleSourceDto,
+  type EssayBodyDto,
+  type EssayPreviewDto,
   type RevisionListDto,
+  type RevisionPreviewDto,
   type UpdateArticleDto,
 } from './dto/update-article.dto.js';
 import { toUserDto } from '../users/dto/user.dto.js';
@@ -195,7 +198,7 @@ export class ArticlesService {
    */
   async update(slug: string, input: UpdateArticleDto, viewer: Viewer): Promise<ArticleDto> {
     const actorId = requireAdmin(viewer);
-    const parsed = input.body !== undefined ? parseEssay(input.body) : null;
+    const body = input.body !== undefined ? { text: input.body, parsed: parseEssay(input.body) } : null;
     const { id } = await this.requireBySlug(slug);
     return this.uow.run(async (tx) => {
       const article = await this.articles.findByIdForUpdate(tx, id);
@@ -203,29 +206,19 @@ export class ArticlesService {
       const current = await this.articles.findBlocks(id, tx);
       const changes = fieldChanges(article, input);
       let revised: { before: RevisionBlock[]; after: RevisionBlock[] } | null = null;
-      if (input.body !== undefined && parsed) {
-        const source = await this.sourceOf(id, article.revision, current, tx);
-        if (input.body !== source && !sameBlocks(parsed, current)) {
-          const revision = article.revision + 1;
-          const kept = matchBlocks(current, parsed);
-          const blocks = parsed.map((block, position) => ({
-            id: kept[position] ?? stableBlockId(`article:${id}@${revision}`, position, block.kind, block.source),
-            position,
-            kind: block.kind,
-            text: block.text,
-            html: block.html,
-          }));
-          await this.articles.replaceBlocks(tx, id, blocks);
-          await this.articles.insertRevision(tx, id, revision, {
-            title: changes.title ?? article.title,
-            body: input.body,
-            byUserId: actorId,
-            blocks,
-          });
-          changes.revision = revision;
-          changes.excerpt = excerptOf(parsed);
-          revised = { before: current, after: blocks };
-        }
+      const blocks = body && (await this.revisedBlocks(article, current, body.text, body.parsed, tx));
+      if (body && blocks) {
+        const revision = article.revision + 1;
+        await this.articles.replaceBlocks(tx, id, blocks);
+        await this.articles.insertRevision(tx, id, revision, {
+          title: changes.title ?? article.title,
+          body: body.text,
+          byUserId: actorId,
+          blocks,
+        });
+        changes.revision = revision;
+        changes.excerpt = excerptOf(body.parsed);
+        revised = { before: current, after: blocks };
       }
       if (Object.keys(changes).length === 0) return toArticleDto(article, current, await this.highlights(id, tx));
       const updated = await this.articles.updateArticle(tx, id, changes);
@@ -247,6 +240,57 @@ export class ArticlesService {
         await this.highlights(id, tx),
       );
     });
+  }
+
+  /** The blocks an essay written in Markdown would have once published (admins: the publish screen's preview). */
+  preview(input: EssayBodyDto, viewer: Viewer): EssayPreviewDto {
+    requireAdmin(viewer);
+    return { blocks: parseEssay(input.body).map(({ kind, text, html }) => ({ kind, text, html })) };
+  }
+
+  /**
+   * What saving a new body would do, read in one snapshot and written nowhere (no lock: it is a preview, and a
+   * revision made meanwhile only makes it stale): the blocks with the ids the revision would give them, and the
+   * anchors the quotes of visible and pending comments would take, by the rules PATCH runs.
+   */
+  async previewRevision(slug: string, input: EssayBodyDto, viewer: Viewer): Promise<RevisionPreviewDto> {
+    requireAdmin(viewer);
+    const parsed = parseEssay(input.body);
+    return this.uow.snapshot(async (tx) => {
+      const article = await this.requireBySlug(slug, tx);
+      const current = await this.articles.findBlocks(article.id, tx);
+      const after = await this.revisedBlocks(article, current, input.body, parsed, tx);
+      const { quotes } = await this.revisionHooks.preview(tx, { articleId: article.id, after });
+      return {
+        revises: after !== null,
+        blocks: (after ?? current).map(({ id, kind, text, html }) => ({ id, kind, text, html })),
+        quotes,
+      };
+    });
+  }
+
+  /**
+   * The blocks a new body gives the essay, ids by block-identity.ts (new ones from a key holding the revision, so
+   * never an id used before), or null when it is no change: it reads as the blocks the essay has, or is its source.
+   */
+  private async revisedBlocks(
+    article: ArticleEntity,
+    current: RevisionBlock[],
+    body: string,
+    parsed: MarkdownBlock[],
+    tx: Tx,
+  ): Promise<(RevisionBlock & { position: number })[] | null> {
+    if (sameBlocks(parsed, current) || body === (await this.sourceOf(article.id, article.revision, current, tx)))
+      return null;
+    const key = `article:${article.id}@${article.revision + 1}`;
+    const kept = matchBlocks(current, parsed);
+    return parsed.map((block, position) => ({
+      id: kept[position] ?? stableBlockId(key, position, block.kind, block.source),
+      position,
+      kind: block.kind,
+      text: block.text,
+      html: block.html,
+    }));
   }
 
   /** The essay's Markdown as PATCH takes it (admins: for the edit screen). */

@@ -8,11 +8,14 @@ import { ANONYMOUS, requireAdmin } from '../auth/viewer.js';
 /** Set on a request the gate let through: the essay's larger body parser reads only those. */
 const ADMITTED = Symbol('essay upload admitted');
 
-/** `POST /api/articles` or `PATCH /api/articles/:slug` (the routes that take an essay's Markdown) with a JSON body. */
+/**
+ * The routes that take an essay's Markdown, with a JSON body: `POST /api/articles`, `PATCH /api/articles/:slug` and
+ * their previews, `POST /api/articles/preview` and `POST /api/articles/:slug/preview`.
+ */
 function isEssayUpload(req: IncomingMessage): boolean {
   const url = req.url ?? '';
   const route =
-    (req.method === 'POST' && /^\/api\/articles\/?(?:\?|$)/i.test(url)) ||
+    (req.method === 'POST' && /^\/api\/articles(?:\/[^/?]+\/preview|\/preview)?\/?(?:\?|$)/i.test(url)) ||
     (req.method === 'PATCH' && /^\/api\/articles\/[^/?]+\/?(?:\?|$)/i.test(url));
   return route && isJson(req);
 }

@@ -16,6 +16,12 @@ describe('firstFreeSlug', () => {
     assert.equal(firstFreeSlug('by-url', ['by-url-2']), 'by-url-3');
     assert.equal(firstFreeSlug('counts-of-monte-cristo', []), 'counts-of-monte-cristo');
   });
+
+  it('never gives a reserved slug: an essay titled "New" is new-2, as /articles/new is the publish screen', () => {
+    assert.equal(firstFreeSlug('new', []), 'new-2');
+    assert.equal(firstFreeSlug('new', ['new-2']), 'new-3');
+    assert.equal(firstFreeSlug('news', []), 'news');
+  });
 });
 
 describe('isArticleSlug', () => {

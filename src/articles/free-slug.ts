@@ -1,10 +1,13 @@
-/** Paths beside `/api/articles/:slug` that name no essay: no essay is given them as its slug. */
-export const RESERVED_SLUGS = ['by-url', 'counts'] as const;
+/**
+ * Slugs no essay gets: `/articles/new` is the web client's publish screen, which an essay there would hide, and
+ * `by-url` and `counts` are paths beside `/api/articles/:slug`.
+ */
+export const RESERVED_SLUGS: readonly string[] = ['new', 'by-url', 'counts'];
 
 /**
  * The free-slug rule, for every way an article is created (the admin's upload, the seed importer, the synthetic
- * thread): `base` when free, else `base-N` with the smallest free N from 2 (a reserved word is never free). `taken` is what
- * `ArticlesRepository.findSlugsNumbered` returns for `base`.
+ * thread): `base` when free, else `base-N` with the smallest free N from 2. `taken` is what
+ * `ArticlesRepository.findSlugsNumbered` returns for `base`; a reserved slug counts as taken.
  */
 export function firstFreeSlug(base: string, taken: string[]): string {
   const inUse = new Set([...taken, ...RESERVED_SLUGS]);

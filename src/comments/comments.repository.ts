@@ -242,14 +242,17 @@ export class CommentsRepository {
     return rows.map((r) => r.blockId);
   }
 
-  /** Every article quote of an essay's comments, whatever their status (re-anchoring after a revision). */
-  findArticleQuotes(tx: Tx, articleId: string): Promise<ArticleQuoteRow[]> {
+  /**
+   * Every article quote of an essay's comments, of comments in the given statuses (none given: whatever their status,
+   * as re-anchoring after a revision takes them).
+   */
+  findArticleQuotes(tx: Tx, articleId: string, statuses?: readonly CommentStatus[]): Promise<ArticleQuoteRow[]> {
     return tx.query(
       `SELECT q.id, q.block_id AS "blockId", q.text, q.prefix, q.suffix, q.start_offset AS "startOffset", q.anchor
          FROM comment_quotes q JOIN comments c ON c.id = q.comment_id
-        WHERE c.article_id = $1 AND q.source = 'article'
+        WHERE c.article_id = $1 AND q.source = 'article' AND ($2::varchar[] IS NULL OR c.status = ANY($2::varchar[]))
         ORDER BY q.id`,
-      [articleId],
+      [articleId, statuses ?? null],
     );
   }
 

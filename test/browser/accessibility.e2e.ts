@@ -114,6 +114,16 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
       await page.goto(`${t.baseUrl}/articles/${SLUG}/edit`);
       await page.getByLabel('Markdown source').waitFor();
       await audit(page, `${name}: an admin's edit screen`);
+      await page.getByLabel('Markdown source').fill('# A new heading\n\nA new paragraph in place of the essay.');
+      await page
+        .locator('.quote-impact')
+        .getByText(/Saving makes a new revision/)
+        .waitFor();
+      await audit(page, `${name}: an admin's edit screen, a change previewed with what it does to the quotes`);
+      await page.goto(`${t.baseUrl}/articles/new`);
+      await page.getByLabel('Markdown source').fill('# A heading\n\nA paragraph of the new essay.');
+      await page.getByRole('region', { name: 'Preview' }).getByText('A paragraph of the new essay.').waitFor();
+      await audit(page, `${name}: the publish screen with its live preview`);
       await page.goto(`${t.baseUrl}/articles/${SLUG}/revisions/1`);
       await page.getByText('Revision 1, as the essay read then.').waitFor();
       await audit(page, `${name}: a past revision`);

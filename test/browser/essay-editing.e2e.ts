@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { ADMIN_ENV, type Account, bearer, newUser, signInAdmin, uniqueName } from '../helpers/accounts.js';
+import { eventually } from '../helpers/entry-point.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, launchBrowser, newReader } from './browser.js';
 
@@ -156,7 +157,164 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     await page.context().close();
   });
 
-  it('refuses a reader and a visitor: no link on the essay, and the edit address says only admins may edit', async () => {
+  it('publishes an essay from the list with a live preview that follows the Markdown, keeping the draft on errors', async () => {
+    const page = await pageAs(admin);
+    // Every preview asked for, and each one the client gave up (a newer draft made it stale).
+    const previews: string[] = [];
+    const dropped: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/api/articles/preview')) previews.push(JSON.parse(req.postData() ?? '{}').body);
+    });
+    page.on('requestfailed', (req) => {
+      if (req.url().endsWith('/api/articles/preview')) dropped.push(JSON.parse(req.postData() ?? '{}').body);
+    });
+    await page.goto(t.baseUrl);
+    await page.getByRole('link', { name: 'Publish an essay' }).waitFor();
+    await screenshots(page, 'essay-list-admin');
+    await page.getByRole('link', { name: 'Publish an essay' }).click();
+    await page.getByRole('heading', { name: 'Publish an essay', level: 1 }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/articles/new');
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.getByText('The essay appears here as you write it.').waitFor();
+
+    const title = `Orchards ${uniqueName('essay')}`;
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('Author').fill('Ada Gardener');
+    const source = page.getByLabel('Markdown source');
+    await source.fill('## Apples\n\nThe first paragraph is about *pippins* in October.');
+    await preview.getByRole('heading', { name: 'Apples' }).waitFor();
+    await preview.locator('em', { hasText: 'pippins' }).waitFor();
+    await preview.getByRole('heading', { name: title }).waitFor();
+
+    // A preview held by the network is dropped when the draft moves on: the newer draft's answer is the one shown.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/articles/preview', async (route) => {
+      if (JSON.parse(route.request().postData() ?? '{}').body.includes('Bramleys')) await held;
+      await route.continue().catch(() => undefined);
+    });
+    await source.fill('## Apples\n\nBramleys are for cooking.');
+    assert.ok(await eventually(() => Promise.resolve(previews.some((body) => body.includes('Bramleys'))), 10_000));
+    await source.fill('## Apples\n\nCox’s Orange Pippin is for eating.');
+    await preview.getByText('Cox’s Orange Pippin is for eating.').waitFor();
+    release();
+    assert.ok(
+      await eventually(() => Promise.resolve(dropped.some((body) => body.includes('Bramleys'))), 10_000),
+      'dropped',
+    );
+    assert.equal(await preview.getByText('Bramleys').count(), 0, 'the stale answer never shows');
+    await page.unroute('**/api/articles/preview');
+
+    // A body the server cannot render says so in a line; the draft stays, and the next keystroke previews again.
+    await source.fill('---');
+    await preview
+      .getByRole('status')
+      .filter({ hasText: /No preview: body has no text/ })
+      .waitFor();
+    assert.equal(await source.inputValue(), '---');
+    await screenshots(page, 'essay-publish-refused-preview');
+    await source.fill('## Apples\n\nThe first paragraph is about *pippins* in October.\n\n> A quotation on orchards.');
+    await preview.locator('blockquote, .block-quote', { hasText: 'A quotation on orchards.' }).first().waitFor();
+    assert.equal(await preview.getByRole('status').count(), 0, 'the refusal is gone with a previewable body');
+    await screenshots(page, 'essay-publish');
+
+    // The draft outlives a reload of the page.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Publish an essay', level: 1 }).waitFor();
+    assert.equal(await page.getByLabel('Title').inputValue(), title);
+    assert.match(await source.inputValue(), /A quotation on orchards/);
+    await preview.locator('em', { hasText: 'pippins' }).waitFor();
+
+    // Refused by the server: the sentence stands beside the field, and everything typed is still there.
+    const canonical = page.getByLabel(/Canonical URL/);
+    await canonical.fill('not an address');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.locator('#publish-canonicalUrl-error').waitFor();
+    assert.equal(await canonical.getAttribute('aria-invalid'), 'true');
+    assert.match(await source.inputValue(), /A quotation on orchards/);
+    assert.equal(await page.getByLabel('Title').inputValue(), title);
+
+    await canonical.fill('');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+    const slug = decodeURIComponent(new URL(page.url()).pathname.split('/')[2]);
+    await page.getByText('The first paragraph is about').waitFor();
+    const published = (await t.http.get(`/api/articles/${slug}`).expect(200)).body;
+    assert.equal(published.author, 'Ada Gardener');
+    assert.equal(published.blocks.length, 3);
+    // Published, the draft is gone: the next essay starts from an empty form.
+    await page.goto(`${t.baseUrl}/articles/new`);
+    await page.getByText('The essay appears here as you write it.').waitFor();
+    assert.equal(await page.getByLabel('Title').inputValue(), '');
+    await page.context().close();
+  });
+
+  it('shows before saving what an edit does to the quotes: deleting a quoted paragraph orphans its quote', async () => {
+    const res = await t.http
+      .post('/api/articles')
+      .set('Authorization', bearer(admin.token))
+      .send({
+        title: `Hedges ${uniqueName('essay')}`,
+        author: 'Ada Gardener',
+        body: [
+          'Hawthorn makes the best hedge for a windy field.',
+          'Blackthorn flowers before its leaves open, early in spring.',
+          'Holly keeps the hedge green through the winter months.',
+        ].join('\n\n'),
+      })
+      .expect(201);
+    const { slug, blocks } = res.body as { slug: string; blocks: { id: string }[] };
+    const reader = await newUser(t);
+    const quoteOf = async (blockId: string, text: string) =>
+      (
+        await t.http
+          .post(`/api/articles/${slug}/comments`)
+          .set('Authorization', bearer(reader.token))
+          .send({ body: 'On this passage.', quote: { source: 'article', blockId, text } })
+          .expect(201)
+      ).body.id as string;
+    await quoteOf(blocks[0].id, 'the best hedge for a windy field');
+    const doomed = await quoteOf(blocks[1].id, 'flowers before its leaves open');
+
+    const page = await pageAs(admin);
+    await page.goto(`${t.baseUrl}/articles/${slug}/edit`);
+    const source = page.getByLabel('Markdown source');
+    await page.getByRole('region', { name: 'As published (revision 1)' }).getByText('Blackthorn').waitFor();
+    assert.equal(await page.locator('.quote-impact').count(), 0, 'no impact while the text is the saved one');
+
+    // The quoted Blackthorn paragraph goes, Holly's is edited, and a paragraph is added.
+    await source.fill(
+      'Hawthorn makes the best hedge for a windy field.\n\n' +
+        'Holly keeps the hedge green through the long winter months.\n\n' +
+        'Beech holds its dead leaves until the spring.',
+    );
+    const impact = page.locator('.quote-impact');
+    await impact.getByText('1 becomes orphaned').waitFor();
+    assert.match(
+      await impact.innerText(),
+      /1 quote stays exact, 0 move, 0 change, 1 becomes orphaned/,
+      await impact.innerText(),
+    );
+    assert.equal(await impact.locator('.impact-warn').innerText(), '1 becomes orphaned');
+    const preview = page.getByRole('region', { name: 'Preview (not saved)' });
+    await preview.getByText('Holly keeps the hedge green').waitFor();
+    assert.equal(await preview.getByText('Blackthorn').count(), 0);
+    assert.deepEqual(await preview.locator('.block-change-label').allTextContents(), ['Edited', 'New passage']);
+    assert.match(await preview.locator('.block-edited').innerText(), /long winter months/);
+    assert.match(await preview.locator('.block-new').innerText(), /Beech holds/);
+    assert.equal((await t.http.get(`/api/articles/${slug}`).expect(200)).body.revision, 1, 'nothing saved yet');
+    await screenshots(page, 'essay-edit-quote-impact');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved as revision 2.' }).waitFor();
+    assert.equal(await impact.count(), 0, 'the saved text has nothing left to preview');
+    await page.getByRole('region', { name: 'As published (revision 2)' }).getByText('Holly').waitFor();
+    const quote = (await t.http.get(`/api/comments/${doomed}`).expect(200)).body.comment.quote;
+    assert.equal(quote.anchor, 'orphaned', 'the revision did what the preview said');
+    await page.context().close();
+  });
+
+  it('refuses a reader and a visitor: no link on the essay or the list, and the edit and publish addresses say only admins may', async () => {
     const slug = await publish();
     const reader = await newUser(t);
     const page = await pageAs(reader);
@@ -168,6 +326,13 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     await page.goto(`${t.baseUrl}/articles/${slug}/edit`);
     await page.getByRole('heading', { name: 'Only admins can edit essays' }).waitFor();
     await page.getByText('Your account cannot change this essay.').waitFor();
+    await page.goto(`${t.baseUrl}/articles/new`);
+    await page.getByRole('heading', { name: 'Only admins can publish essays' }).waitFor();
+    assert.equal(await page.getByLabel('Markdown source').count(), 0);
+    await page.goto(t.baseUrl);
+    await page.getByRole('heading', { name: 'Essays' }).waitFor();
+    await page.getByText('Signed in as').waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Publish an essay' }).count(), 0);
     assert.equal(await page.getByLabel('Markdown source').count(), 0);
     await screenshots(page, 'essay-edit-refused-reader');
     await page.context().close();

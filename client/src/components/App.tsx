@@ -4,6 +4,7 @@ import { useStore } from '../store.js';
 import { ArticleList } from './ArticleList.js';
 import { ArticleView } from './ArticleView.js';
 import { EssayEditor } from './EssayEditor.js';
+import { EssayPublisher } from './EssayPublisher.js';
 import { RevisionView } from './RevisionView.js';
 import { Header } from './Header.js';
 import { ModerationView } from './ModerationView.js';
@@ -32,6 +33,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {route.page === 'home' && <ArticleList />}
         {route.page === 'article' && <ArticleView key={route.slug} slug={route.slug} />}
+        {route.page === 'article-new' && <EssayPublisher />}
         {route.page === 'article-edit' && <EssayEditor key={route.slug} slug={route.slug} />}
         {route.page === 'article-revision' && (
           <RevisionView key={`${route.slug}/${route.revision}`} slug={route.slug} revision={route.revision} />

@@ -1,9 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type ArticleSummary } from '../api.js';
 import { formatDate, plural } from '../format.js';
+import { session } from '../session.js';
+import { useStore } from '../store.js';
 import { FormError } from './FormError.js';
 
 export function ArticleList() {
+  const me = useStore(session);
   const [articles, setArticles] = useState<ArticleSummary[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,6 +29,11 @@ export function ArticleList() {
   return (
     <section class="article-list" aria-labelledby="list-title">
       <h1 id="list-title">Essays</h1>
+      {me?.role === 'admin' && (
+        <p class="essay-admin list-admin">
+          <a href="/articles/new">Publish an essay</a>
+        </p>
+      )}
       <FormError message={error} />
       {articles === null && !error && <p class="muted">Loading…</p>}
       {articles && articles.length === 0 && <p class="muted">No essays yet.</p>}

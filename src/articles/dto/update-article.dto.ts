@@ -129,3 +129,65 @@ export class ArticleRevisionDto {
   @ApiProperty({ type: [RevisionBlockDto], description: 'The blocks as the essay read then (without margin counts)' })
   blocks: RevisionBlockDto[];
 }
+
+/** The preview routes' request: an essay's Markdown, checked as POST and PATCH check it. */
+export class EssayBodyDto {
+  @ApiProperty({
+    minLength: 1,
+    maxLength: MAX_ARTICLE_BODY,
+    description: 'The essay in Markdown, as for POST /api/articles (1-500,000 characters, at most 10,000 blocks).',
+  })
+  @IsString()
+  @MinLength(1)
+  @Matches(/\S/, { message: 'body must not be blank' })
+  @MaxCodePoints(MAX_ARTICLE_BODY)
+  body: string;
+}
+
+export class PreviewBlockDto {
+  @ApiProperty({ enum: BLOCK_KINDS })
+  kind: BlockKind;
+
+  @ApiProperty()
+  text: string;
+
+  @ApiProperty({ description: 'Sanitised HTML, as the published essay would answer it' })
+  html: string;
+}
+
+export class EssayPreviewDto {
+  @ApiProperty({ type: [PreviewBlockDto], description: 'The blocks publishing this body would make (ids come then)' })
+  blocks: PreviewBlockDto[];
+}
+
+export class QuoteOutcomesDto {
+  @ApiProperty({ description: 'Quotes whose words would stand word for word in their own block' })
+  exact: number;
+
+  @ApiProperty({ description: 'Quotes that would be found word for word in another block' })
+  moved: number;
+
+  @ApiProperty({ description: 'Quotes whose passage would be edited (found only close enough)' })
+  changed: number;
+
+  @ApiProperty({ description: 'Quotes whose passage would be found nowhere' })
+  orphaned: number;
+}
+
+export class RevisionPreviewDto {
+  @ApiProperty({ description: 'Whether saving this body makes a new revision (false: it reads as the essay does now)' })
+  revises: boolean;
+
+  @ApiProperty({
+    type: [RevisionBlockDto],
+    description: 'The blocks the revision would make, with the ids it would give them (kept ids: the same passage)',
+  })
+  blocks: RevisionBlockDto[];
+
+  @ApiProperty({
+    type: QuoteOutcomesDto,
+    description:
+      'The anchors the quotes of visible and pending comments would take once saved (no revision: the ones they have)',
+  })
+  quotes: QuoteOutcomesDto;
+}
