@@ -201,8 +201,17 @@ export const api = {
   articles: (cursor?: string | null) => request<ArticlePageDto>('GET', withQuery('/articles', { cursor })),
   article: (slug: string) => request<ArticleDto>('GET', `/articles/${encodeURIComponent(slug)}`),
 
-  thread: (slug: string, options: TreeOptions & { blockId?: string | null; stance?: Stance | null } = {}) =>
-    request<ThreadPageDto>('GET', withQuery(`/articles/${encodeURIComponent(slug)}/comments`, { ...options })),
+  thread: (
+    slug: string,
+    options: TreeOptions & { blockId?: string | null; stance?: Stance | null; featured?: boolean } = {},
+  ) =>
+    request<ThreadPageDto>(
+      'GET',
+      withQuery(`/articles/${encodeURIComponent(slug)}/comments`, {
+        ...options,
+        featured: options.featured ? 'true' : undefined,
+      }),
+    ),
   comment: (id: string, options: TreeOptions = {}) =>
     request<PermalinkDto>('GET', withQuery(`/comments/${encodeURIComponent(id)}`, { ...options })),
   replies: (id: string, options: TreeOptions = {}) =>
@@ -228,6 +237,8 @@ export const api = {
 
   queue: (status: Queue, cursor?: string | null) =>
     request<QueuePageDto>('GET', withQuery('/moderation/queue', { status, cursor, limit: 20 })),
+  feature: (id: string, featured: boolean) =>
+    request<CommentDto>(featured ? 'POST' : 'DELETE', `/moderation/comments/${encodeURIComponent(id)}/feature`),
   moderate: (act: ModerationAct, id: string, reason?: string) =>
     request<CommentDto>('POST', `/moderation/comments/${encodeURIComponent(id)}/${act}`, reason ? { reason } : {}),
   ban: (userId: string, reason: string, until?: string) =>

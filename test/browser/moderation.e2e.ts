@@ -274,4 +274,54 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
       .expect(200);
     await context.close();
   });
+  it('features a comment from the thread: the mark and the featured list reach a reader’s open page live', async () => {
+    const writer = await newUser(t, uniqueName('featured'), { displayName: 'Fiona Featured' });
+    const posted = await t.http
+      .post(`/api/articles/${article.slug}/comments`)
+      .set(as(writer))
+      .send({ body: 'A comment worth reading first.' })
+      .expect(201);
+    const reader = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const readerPage = await reader.newPage();
+    readerPage.setDefaultTimeout(TIMEOUT);
+    await readerPage.goto(`${t.baseUrl}/articles/${article.slug}`);
+    await readerPage.getByRole('article', { name: 'Comment by Fiona Featured' }).waitFor();
+    assert.equal(await readerPage.getByRole('heading', { name: 'Featured by the moderators' }).count(), 0);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(`${t.baseUrl}/articles/${article.slug}`);
+    await signIn(page, moderator);
+    const comment = page.getByRole('article', { name: 'Comment by Fiona Featured' });
+    await comment.getByRole('button', { name: 'Feature', pressed: false }).click();
+    await comment.getByRole('button', { name: 'Feature', pressed: true }).waitFor();
+    await comment.getByText('Featured', { exact: true }).waitFor();
+
+    // The reader's page: the mark on the comment and the list above the discussion, without a reload.
+    const featured = readerPage.getByRole('region', { name: 'Featured by the moderators' });
+    await featured.getByText('A comment worth reading first.').waitFor();
+    await readerPage
+      .getByRole('article', { name: 'Comment by Fiona Featured' })
+      .getByText('Featured', { exact: true })
+      .waitFor();
+    assert.equal(
+      await readerPage
+        .getByRole('article', { name: 'Comment by Fiona Featured' })
+        .getByRole('button', { name: 'Feature' })
+        .count(),
+      0,
+      'readers have no Feature button',
+    );
+    await readerPage.screenshot({ path: '/tmp/i-featured-desktop.png' });
+    const stored = await t.http.get(`/api/comments/${posted.body.id}`).expect(200);
+    assert.equal(stored.body.comment.featured, true);
+
+    // Taken off: the list goes from the reader's page.
+    await comment.getByRole('button', { name: 'Feature', pressed: true }).click();
+    await comment.getByRole('button', { name: 'Feature', pressed: false }).waitFor();
+    await featured.waitFor({ state: 'detached' });
+    await context.close();
+    await reader.close();
+  });
 });

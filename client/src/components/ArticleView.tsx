@@ -30,6 +30,7 @@ import {
   toNode,
 } from '../thread-state.js';
 import { Essay } from './Essay.js';
+import { FeaturedComments } from './FeaturedComments.js';
 import { FollowButton } from './FollowButton.js';
 import { ThreadSection } from './ThreadSection.js';
 import { THREAD_DEPTH, ThreadContext, type ThreadContextValue } from './thread-context.js';
@@ -37,6 +38,15 @@ import { useTree } from './use-tree.js';
 import { PageNotice } from './PageNotice.js';
 
 const PAGE = 20;
+
+/** Events that may change which comments are featured, or what a featured one shows: its list is read again. */
+const FEATURED_CHANGES = new Set<LiveEvent['type']>([
+  'comment.featured',
+  'comment.updated',
+  'comment.removed',
+  'comment.deleted',
+  'comment.restored',
+]);
 
 /** The stance filter the address names (`?stance=agree`), or null for none or one the server does not know. */
 function stanceInAddress(): Stance | null {
@@ -62,6 +72,7 @@ export function ArticleView({ slug }: { slug: string }) {
   const [article, setArticle] = useState<Article | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [sort, setSort] = useState<ThreadSort>('best');
+  const [featuredVersion, setFeaturedVersion] = useState(0);
   const [blockId, setBlockId] = useState<string | null>(null);
   const [stance, setStance] = useState<Stance | null>(stanceInAddress);
   const tree = useTree(sort, 0);
@@ -158,6 +169,7 @@ export function ArticleView({ slug }: { slug: string }) {
 
   const onEvent = (event: LiveEvent) => {
     recent.current.add(event);
+    if (FEATURED_CHANGES.has(event.type)) setFeaturedVersion((n) => n + 1);
     const seq = event.seq ?? 0;
     if (seq > seqs.current.article) {
       setArticle((a) => a && applyToArticle(a, event));
@@ -324,6 +336,7 @@ export function ArticleView({ slug }: { slug: string }) {
         }}
         hasMore={cursor !== null}
         onMore={() => void loadThread(cursor)}
+        featured={<FeaturedComments slug={slug} version={featuredVersion} />}
         follow={
           me ? (
             <FollowButton

@@ -144,6 +144,16 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
       setProblem(e instanceof ApiError ? e.message : 'The comment could not be deleted; try again.');
     }
   };
+  /** A moderator features the comment, or takes the mark off (the button is pressed while it is featured). */
+  const feature = async () => {
+    setProblem(null);
+    try {
+      const changed = await api.feature(node.id, !node.featured);
+      t.updated({ ...node, featured: changed.featured });
+    } catch (e) {
+      setProblem(e instanceof ApiError ? e.message : 'The comment could not be featured; try again.');
+    }
+  };
   const gone = node.html === null;
   const name = node.author?.displayName ?? (node.status === 'deleted' ? '[deleted]' : '[removed]');
   const relativeDepth = node.depth - t.baseDepth;
@@ -173,6 +183,7 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
           </a>
           {/* Keyed by the edit: a later edit must not leave an earlier, shorter history on show. */}
           {node.editedAt && !gone && <EditedHistory key={node.editedAt} id={node.id} />}
+          {node.featured && !gone && <span class="badge featured-badge">Featured</span>}
           {node.status === 'pending' && <span class="badge">awaiting moderation</span>}
           {node.status === 'removed' && !gone && <span class="badge">removed</span>}
         </header>
@@ -232,6 +243,11 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
                 t.updated({ ...node, following: follow });
               }}
             />
+          )}
+          {isModerator(t.me) && !banned && node.parentId === null && node.status === 'visible' && (
+            <button type="button" class="link" aria-pressed={node.featured} onClick={() => void feature()}>
+              Feature
+            </button>
           )}
           {!mine && !gone && t.me && !frozen && node.status === 'visible' && (
             <button

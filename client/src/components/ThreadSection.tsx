@@ -54,6 +54,8 @@ interface Props {
   onMore: () => void;
   /** Follow or unfollow the essay (or the way to sign in for it), beside the heading. */
   follow?: ComponentChildren;
+  /** The featured comments, first in the discussion. */
+  featured?: ComponentChildren;
 }
 
 /**
@@ -96,6 +98,7 @@ export function ThreadSection(props: Props) {
             </button>
           </p>
         ) : null}
+        {props.featured}
         <div class="sort" role="group" aria-label="Sort comments">
           {props.sorts.map((sort) => (
             <button key={sort} type="button" aria-pressed={sort === t.sort} onClick={() => props.onSort(sort)}>
