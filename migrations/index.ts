@@ -16,6 +16,7 @@ import { RemovalReasons1764750000000 } from './1764750000000-removal-reasons.js'
 import { AccountTimeZone1764751000000 } from './1764751000000-account-time-zone.js';
 import { EssayRevisions1764760000000 } from './1764760000000-essay-revisions.js';
 import { Stances1764761000000 } from './1764761000000-stances.js';
+import { SearchAndProfiles1764765000000 } from './1764765000000-search-and-profiles.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   AccountTimeZone1764751000000,
   EssayRevisions1764760000000,
   Stances1764761000000,
+  SearchAndProfiles1764765000000,
 ];
