@@ -90,6 +90,28 @@ describe('GET /api/search', () => {
     assert.equal(items[0].comment?.body, `Second thoughts with ${after}.`);
   });
 
+  it('follows a comment’s status at once: approved, removed, restored, deleted by its author', async () => {
+    const w = word();
+    const id = (await fx.newComment({ article: essay, authorId: alice.id, status: 'pending', body: `held ${w}` })).id;
+    const act = (action: string) =>
+      t.http
+        .post(`/api/moderation/comments/${id}/${action}`)
+        .set('Authorization', bearer(moderator.token))
+        .send({})
+        .expect(200);
+    assert.deepEqual(await found(null, w), []);
+    await act('approve');
+    assert.deepEqual(commentIds(await found(null, w)), [id]);
+    await act('remove');
+    assert.deepEqual(await found(null, w), []);
+    assert.deepEqual(commentIds(await found(moderator, w)), [id]);
+    await act('restore');
+    assert.deepEqual(commentIds(await found(bob, w)), [id]);
+    await t.http.delete(`/api/comments/${id}`).set('Authorization', bearer(alice.token)).expect(204);
+    assert.deepEqual(await found(alice, w), []);
+    assert.deepEqual(await found(moderator, w), []);
+  });
+
   it('reads the query as a web search: every word, "phrases", -excluded, or', async () => {
     const [a, b, c] = [word(), word(), word()];
     const ab = (await fx.newComment({ article: essay, body: `${a} and then ${b}` })).id;

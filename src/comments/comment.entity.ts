@@ -37,8 +37,6 @@ export const MAX_COMMENT_DEPTH = 200;
 @Index('comments_author_idx', ['authorId', 'createdAt'])
 // A profile: the author's visible comments, newest first, and their number (an index-only count).
 @Index('comments_author_visible_idx', ['authorId', 'createdAt', 'id'], { where: `"status" = 'visible'` })
-// Full-text search.
-@Index('comments_search_idx', ['searchVector'], { type: 'gin' })
 @Check('comments_status_check', `"status" IN ('visible', 'pending', 'removed', 'deleted')`)
 @Check('comments_stance_check', `"stance" IS NULL OR "stance" IN ('agree', 'disagree', 'question', 'evidence')`)
 @Check('comments_counters_check', `"upvotes" >= 0 AND "downvotes" >= 0 AND "reply_count" >= 0`)
@@ -121,21 +119,6 @@ export class CommentEntity {
   /** Direct replies that readers see as nodes (the published ones, whatever their status now). */
   @Column({ name: 'reply_count', type: 'integer', default: 0 })
   replyCount: number;
-
-  /**
-   * The body's words for full-text search (english configuration), kept by PostgreSQL itself: a new or edited comment
-   * is searchable in the same transaction. Never selected: only search reads it, in SQL.
-   */
-  @Column({
-    name: 'search_vector',
-    type: 'tsvector',
-    generatedType: 'STORED',
-    asExpression: `to_tsvector('english', "body")`,
-    select: false,
-    insert: false,
-    update: false,
-  })
-  searchVector?: string;
 
   /** Identifies an imported comment so that a second import changes nothing. */
   @Column({ name: 'import_key', type: 'varchar', length: 64, nullable: true, unique: true })

@@ -111,8 +111,9 @@ export const COMMENT_COLUMNS = `
   c.upvotes, c.downvotes, c.score, c.best_score AS "bestScore", c.controversy, c.reply_count AS "replyCount"`;
 
 /**
- * CommentAccess.canSeeBody in SQL, on `comments c`: the comments this viewer may read (visible ones; their own pending
- * ones; removed ones too for moderators; never a deleted one). `params` receives the viewer's id when needed. Lists
+ * CommentAccess.canSeeBody in SQL, on `c` (comments, or search's comment_search, which has their status and author):
+ * the comments this viewer may read (visible ones; their own pending ones; removed ones too for moderators; never a
+ * deleted one). `params` receives the viewer's id when needed. Lists
  * outside a thread (a profile, search) keep only these: a placeholder there would tell nothing but that the author
  * wrote something hidden.
  */

@@ -33,8 +33,8 @@ export interface SearchPosition {
 }
 
 /**
- * Full-text search over essays (title and text) and comments (body), through the GIN indexes on their search_vector
- * columns (see the migration SearchAndProfiles). `websearch_to_tsquery` reads the query as people type it: plain
+ * Full-text search over essays (title and text: articles.search_vector) and comments (body: the comment_search table),
+ * through the GIN indexes on their vectors (see the migration SearchAndProfiles). `websearch_to_tsquery` reads the query as people type it: plain
  * words all required, "quoted phrases", -excluded words, `or`.
  */
 @Injectable()
@@ -65,8 +65,8 @@ export class SearchRepository {
              FROM articles a, q
             WHERE a.search_vector @@ q.query AND ($2::bigint IS NULL OR a.id = $2::bigint)
            UNION ALL
-           SELECT 0, c.id, c.article_id, ts_rank(c.search_vector, q.query)
-             FROM comments c, q
+           SELECT 0, c.comment_id, c.article_id, ts_rank(c.search_vector, q.query)
+             FROM comment_search c, q
             WHERE c.search_vector @@ q.query AND ($2::bigint IS NULL OR c.article_id = $2::bigint) AND ${readable}
          ) m
          WHERE ${keyset}
