@@ -11,7 +11,7 @@ import {
   withRole,
 } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
-import { XSS, assertSafeHtml } from './helpers/hostile-strings.js';
+import { CORPUS, XSS, assertSafeHtml } from './helpers/hostile-strings.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
 interface ResultJson {
@@ -186,6 +186,18 @@ describe('GET /api/search', () => {
         `only marks: ${item.snippet}`,
       );
       assert.equal(tags.filter((tag) => tag === '<mark>').length, tags.filter((tag) => tag === '</mark>').length);
+    }
+  });
+
+  it('answers a hostile query with a page or a 400, never an error of its own', async () => {
+    for (const [label, hostile] of CORPUS) {
+      const res = await search(null, { q: [...hostile].slice(0, 200).join('') });
+      if (res.status === 200) assert.ok(Array.isArray(res.body.items), label);
+      else assertErrorBody(res, 400, label);
+      // A path cannot carry a lone surrogate: as UTF-8 it becomes U+FFFD.
+      const name = Buffer.from(hostile.slice(0, 100), 'utf8').toString('utf8');
+      const profile = await t.http.get(`/api/users/${encodeURIComponent(name)}`);
+      assert.ok([400, 404].includes(profile.status), `${label}: ${profile.status}`);
     }
   });
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Viewer } from '../auth/viewer.js';
 import { CommentLists } from '../comments/comment-lists.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { LOGIN_USERNAME_MAX } from '../common/limits.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
 import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
@@ -48,7 +49,9 @@ export class ProfilesService {
   }
 
   private async requireUser(username: string): Promise<ProfileRow> {
-    const row = username.length <= 64 ? await this.profiles.findByUsername(username) : null;
+    // No username is longer than the sign-in form takes, nor holds a NUL (which PostgreSQL text cannot hold).
+    const possible = username.length <= LOGIN_USERNAME_MAX && !username.includes('\u0000');
+    const row = possible ? await this.profiles.findByUsername(username) : null;
     if (!row) throw new DomainError(ErrorCode.UserNotFound, 'No such user.');
     return row;
   }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { ArticleRefDto } from '../../articles/dto/article.dto.js';
 import { CommentDto } from '../../comments/dto/comment.dto.js';
 import { SEARCH_QUERY_MAX } from '../../common/limits.js';
@@ -20,6 +20,8 @@ export class SearchQueryDto {
   @IsString()
   @MinLength(1)
   @MaxLength(SEARCH_QUERY_MAX)
+  // PostgreSQL text cannot hold a NUL.
+  @Matches(/^[^\u0000]*$/, { message: 'q must not contain a NUL character' })
   q: string;
 
   @ApiPropertyOptional({ description: 'An essay’s slug: only that essay and its comments' })
