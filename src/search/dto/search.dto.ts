@@ -21,6 +21,7 @@ export class SearchQueryDto {
   @MinLength(1)
   @MaxLength(SEARCH_QUERY_MAX)
   // PostgreSQL text cannot hold a NUL.
+  // eslint-disable-next-line no-control-regex
   @Matches(/^[^\u0000]*$/, { message: 'q must not contain a NUL character' })
   q: string;
 
