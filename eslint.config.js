@@ -6,7 +6,7 @@ import globals from 'globals';
  * The direction of dependencies in src/: each folder may import only folders of the layers below it (and none of its
  * own layer). Read bottom to top: configuration and the database below everything, then shared code, then the events
  * job queue, the events layer (whose durable listeners hear through the queue) and the audit log, then mail (sent through
- * the queue), then the domains (a domain may use the ones listed before it), then the notifications (follows and the
+ * the queue), then the domains (a domain may use the ones listed before it; profiles and search read comments and essays), then the notifications (follows and the
  * inbox, listeners of the domains' events), then the metrics (a listener
  * of domain events that the live fan-out reports into), then the live fan-out and health and seeding on top. The composition root (app.module.ts, app.factory.ts, main.ts), web/ and openapi/ wire
  * everything. Nothing in src/ imports seeds/ (the seed documents and their scripts, which use src/).
@@ -24,6 +24,7 @@ const LAYERS = [
   ['banned-words'],
   ['comments'],
   ['votes'],
+  ['profiles', 'search'],
   ['moderation'],
   ['notifications'],
   ['metrics'],

@@ -17,6 +17,7 @@ import { AccountTimeZone1764751000000 } from './1764751000000-account-time-zone.
 import { EssayRevisions1764760000000 } from './1764760000000-essay-revisions.js';
 import { Stances1764761000000 } from './1764761000000-stances.js';
 import { QuoteRevision1764763000000 } from './1764763000000-quote-revision.js';
+import { SearchAndProfiles1764765000000 } from './1764765000000-search-and-profiles.js';
 import { FeaturedComments1764766000000 } from './1764766000000-featured-comments.js';
 import { CanonicalUrlIndex1764766100000 } from './1764766100000-canonical-url-index.js';
 
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   EssayRevisions1764760000000,
   Stances1764761000000,
   QuoteRevision1764763000000,
+  SearchAndProfiles1764765000000,
   FeaturedComments1764766000000,
   CanonicalUrlIndex1764766100000,
 ];

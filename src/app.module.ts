@@ -25,6 +25,8 @@ import { createLogger, nestPinoParams } from './common/logging/logger.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { FollowsRepository } from './notifications/follows.repository.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { ProfilesModule } from './profiles/profiles.module.js';
+import { SearchModule } from './search/search.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -59,6 +61,14 @@ export class AppModule {
           viewerFollows: { module: NotificationsModule, provider: FollowsRepository },
         }),
         VotesModule,
+        ProfilesModule.forRoot({
+          viewerVotes: { module: VotesModule, provider: VotesRepository },
+          viewerFollows: { module: NotificationsModule, provider: FollowsRepository },
+        }),
+        SearchModule.forRoot({
+          viewerVotes: { module: VotesModule, provider: VotesRepository },
+          viewerFollows: { module: NotificationsModule, provider: FollowsRepository },
+        }),
         ModerationModule.forRoot({ viewerFollows: { module: NotificationsModule, provider: FollowsRepository } }),
         NotificationsModule,
         MetricsModule,

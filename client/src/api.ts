@@ -32,6 +32,8 @@ import type { MentionSuggestionsDto } from '../../src/comments/dto/mention-sugge
 import type { Stance } from '../../src/comments/comment.entity.js';
 import type { ThreadSort } from '../../src/comments/thread-sort.js';
 import type { UserDto } from '../../src/users/dto/user.dto.js';
+import type { ProfileCommentDto, ProfileCommentsPageDto, ProfileDto } from '../../src/profiles/dto/profile.dto.js';
+import type { SearchPageDto, SearchResultDto } from '../../src/search/dto/search.dto.js';
 import type { MeDto, OwnBanDto } from '../../src/auth/dto/auth.dto.js';
 import type { AccountDto, UserAccountDto } from '../../src/auth/dto/account.dto.js';
 import type { EmailNotifications } from '../../src/common/limits.js';
@@ -85,6 +87,7 @@ export {
   PASSWORD_MAX,
   PASSWORD_MIN,
   QUEUES,
+  SEARCH_QUERY_MAX,
   QUOTE_MAX as MAX_QUOTE,
   REPORT_NOTE_MAX,
   REPORT_REASONS,
@@ -341,4 +344,18 @@ export const essayApi = {
   revisions: (slug: string) => request<RevisionListDto>('GET', `/articles/${encodeURIComponent(slug)}/revisions`),
   revision: (slug: string, revision: number) =>
     request<ArticleRevisionDto>('GET', `/articles/${encodeURIComponent(slug)}/revisions/${revision}`),
+};
+
+export type { ProfileDto as Profile, ProfileCommentDto as ProfileComment, SearchResultDto as SearchResult };
+
+/** Public profiles and full-text search: reads anyone may make (signed in, a reader also finds their own pending). */
+export const findApi = {
+  profile: (username: string) => request<ProfileDto>('GET', `/users/${encodeURIComponent(username)}`),
+  userComments: (username: string, cursor?: string | null) =>
+    request<ProfileCommentsPageDto>(
+      'GET',
+      withQuery(`/users/${encodeURIComponent(username)}/comments`, { cursor, limit: 20 }),
+    ),
+  search: (q: string, cursor?: string | null) =>
+    request<SearchPageDto>('GET', withQuery('/search', { q, cursor, limit: 20 })),
 };

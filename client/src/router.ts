@@ -12,6 +12,8 @@ export type Route =
   | { page: 'account' }
   | { page: 'verify-email' }
   | { page: 'reset-password' }
+  | { page: 'profile'; username: string }
+  | { page: 'search' }
   | { page: 'not-found' };
 
 /** Pages named by their path alone (the links mailed to readers carry a `?token=` that the page reads). */
@@ -21,6 +23,7 @@ const FIXED_PAGES = {
   '/account': 'account',
   '/verify-email': 'verify-email',
   '/reset-password': 'reset-password',
+  '/search': 'search',
 } as const;
 
 /** The client's pages; the server answers each of these paths with index.html. */
@@ -40,6 +43,9 @@ export function parseRoute(pathname: string): Route {
   const revision = /^\/articles\/([^/]+)\/revisions\/([1-9]\d{0,8})\/?$/.exec(pathname);
   const revisionSlug = revision && decodeSegment(revision[1]);
   if (revision && revisionSlug) return { page: 'article-revision', slug: revisionSlug, revision: Number(revision[2]) };
+  const profile = /^\/users\/([^/]+)\/?$/.exec(pathname);
+  const username = profile && decodeSegment(profile[1]);
+  if (username) return { page: 'profile', username };
   const comment = /^\/comments\/([^/]+)\/?$/.exec(pathname);
   const id = comment && decodeSegment(comment[1]);
   if (id) return { page: 'comment', id };
@@ -55,9 +61,10 @@ function decodeSegment(segment: string): string | null {
   }
 }
 
-export const location = new Store<{ path: string; hash: string }>({
+export const location = new Store<{ path: string; hash: string; search: string }>({
   path: window.location.pathname,
   hash: window.location.hash,
+  search: window.location.search,
 });
 
 /** A query parameter of the current address (`token` of a mailed link). */
@@ -69,13 +76,13 @@ export function navigate(href: string): void {
   const url = new URL(href, window.location.href);
   if (url.pathname !== window.location.pathname || url.search !== window.location.search) window.scrollTo(0, 0);
   history.pushState(null, '', url.pathname + url.search + url.hash);
-  location.set({ path: url.pathname, hash: url.hash });
+  location.set({ path: url.pathname, hash: url.hash, search: url.search });
 }
 
 /** Links to the client's own pages change the view without a page load; everything else (the API, other sites) loads. */
 export function startRouter(): void {
   window.addEventListener('popstate', () =>
-    location.set({ path: window.location.pathname, hash: window.location.hash }),
+    location.set({ path: window.location.pathname, hash: window.location.hash, search: window.location.search }),
   );
   document.addEventListener('click', (event) => {
     if (

@@ -4,6 +4,8 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 @Index('articles_listed_idx', ['listedAt', 'id'])
 /** An essay found by its address on the publisher's site (`GET /api/articles/by-url`, the embed script). */
 @Index('articles_canonical_url_idx', ['canonicalUrl'], { where: '"canonical_url" IS NOT NULL' })
+// Full-text search.
+@Index('articles_search_idx', ['searchVector'], { type: 'gin' })
 @Check('articles_slow_mode_check', `"slow_mode_seconds" >= 0`)
 export class ArticleEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })
@@ -85,4 +87,12 @@ export class ArticleEntity {
   /** The essay's address on the publisher's site. */
   @Column({ name: 'canonical_url', type: 'varchar', length: 2000, nullable: true })
   canonicalUrl: string | null;
+
+  /**
+   * The essay's words for full-text search: its title (weight A) and the text of its blocks in order (weight D), kept
+   * by triggers of the migration (the blocks are rows of their own, out of a generated column's reach): a new title or
+   * a revision's blocks are searchable in the same transaction. Never selected: only search reads it, in SQL.
+   */
+  @Column({ name: 'search_vector', type: 'tsvector', nullable: true, select: false, insert: false, update: false })
+  searchVector?: string | null;
 }

@@ -37,6 +37,8 @@ export const MAX_COMMENT_DEPTH = 200;
 @Index('comments_author_idx', ['authorId', 'createdAt'])
 /** An essay's featured comments, few among many: listed without reading the rest of the thread. */
 @Index('comments_featured_idx', ['articleId', 'featuredAt'], { where: '"featured_at" IS NOT NULL' })
+// A profile: the author's visible comments, newest first, and their number (an index-only count).
+@Index('comments_author_visible_idx', ['authorId', 'createdAt', 'id'], { where: `"status" = 'visible'` })
 @Check('comments_status_check', `"status" IN ('visible', 'pending', 'removed', 'deleted')`)
 @Check('comments_stance_check', `"stance" IS NULL OR "stance" IN ('agree', 'disagree', 'question', 'evidence')`)
 @Check('comments_counters_check', `"upvotes" >= 0 AND "downvotes" >= 0 AND "reply_count" >= 0`)

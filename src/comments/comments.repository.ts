@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { changedRows } from '../database/query-results.js';
+import { type Viewer, isModerator } from '../auth/viewer.js';
 import { type Tx } from '../database/unit-of-work.js';
 import { type UserRole } from '../users/user.entity.js';
 import { type QuoteAnchor, type QuoteSource } from './comment-quote.entity.js';
@@ -112,6 +113,19 @@ export const COMMENT_COLUMNS = `
   c.author_id AS "authorId", u.username AS "authorUsername", u.display_name AS "authorDisplayName", u.role AS "authorRole",
   c.body, c.html, c.status, c.published, c.stance, c.created_at AS "createdAt", c.edited_at AS "editedAt",
   c.featured_at AS "featuredAt", c.upvotes, c.downvotes, c.score, c.best_score AS "bestScore", c.controversy, c.reply_count AS "replyCount"`;
+
+/**
+ * CommentAccess.canSeeBody in SQL, on `c` (comments, or search's comment_search, which has their status and author):
+ * the comments this viewer may read (visible ones; their own pending ones; removed ones too for moderators; never a
+ * deleted one). `params` receives the viewer's id when needed. Lists
+ * outside a thread (a profile, search) keep only these: a placeholder there would tell nothing but that the author
+ * wrote something hidden.
+ */
+export function readableBodySql(viewer: Viewer, params: unknown[]): string {
+  if (isModerator(viewer)) return `c.status IN ('visible', 'pending', 'removed')`;
+  if (!viewer.userId) return `c.status = 'visible'`;
+  return `(c.status = 'visible' OR (c.status = 'pending' AND c.author_id = $${params.push(viewer.userId)}::bigint))`;
+}
 
 /**
  * A comment's own rows and their dependents (quotes, revisions, counters): what the writes lock, insert and change,

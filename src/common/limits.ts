@@ -41,6 +41,9 @@ export const REPORT_NOTE_MAX = 1_000;
 /** A moderator's reason (for a removal, a ban, ...). */
 export const MODERATION_REASON_MAX = 500;
 
+/** A search query, in characters after trimming. */
+export const SEARCH_QUERY_MAX = 200;
+
 /** Pages: `limit` from 1 to PAGE_LIMIT_MAX, PAGE_LIMIT_DEFAULT when absent. */
 export const PAGE_LIMIT_DEFAULT = 20;
 export const PAGE_LIMIT_MAX = 100;

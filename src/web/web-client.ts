@@ -13,7 +13,8 @@ const PAGES = [
   /^\/articles\/[^/]+\/?$/,
   /^\/articles\/[^/]+\/(edit|revisions\/[1-9]\d{0,8})\/?$/,
   /^\/comments\/[^/]+\/?$/,
-  /^\/(moderation|notifications|account|verify-email|reset-password)\/?$/,
+  /^\/users\/[^/]+\/?$/,
+  /^\/(moderation|notifications|account|verify-email|reset-password|search)\/?$/,
 ];
 /** Vite's output: content-hashed names, so they can be kept for a year. */
 const ASSET = /^\/assets\/[A-Za-z0-9_.-]+\.(js|css|svg|png|woff2)$/;

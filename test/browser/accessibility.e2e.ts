@@ -98,6 +98,12 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
       await page.goto(`${t.baseUrl}/comments/${commentId}`);
       await page.getByRole('link', { name: /Why anti-socialists/ }).waitFor();
       await audit(page, `${name}: a permalink`);
+      await page.goto(`${t.baseUrl}/users/${reader.username}`);
+      await page.getByText('A comment to report.').waitFor();
+      await audit(page, `${name}: a profile`);
+      await page.goto(`${t.baseUrl}/search?q=${encodeURIComponent('comment report')}`);
+      await page.locator('.search-result mark').first().waitFor();
+      await audit(page, `${name}: search results`);
 
       await context.addCookies([{ name: 'forum_session', value: reader.token, url: t.baseUrl }]);
       await page.goto(`${t.baseUrl}/articles/${SLUG}`);

@@ -1,4 +1,5 @@
-import { useEffect } from 'preact/hooks';
+import { type ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { location, parseRoute } from '../router.js';
 import { useStore } from '../store.js';
 import { ArticleList } from './ArticleList.js';
@@ -15,6 +16,26 @@ import { PageNotice } from './PageNotice.js';
 import { NotificationsView } from './NotificationsView.js';
 import { AccountView } from './AccountView.js';
 import { ResetPasswordView, VerifyEmailView } from './TokenPages.js';
+
+/**
+ * A page loaded as a chunk of its own on first use (profiles, search), so the reading view's bundle does not carry
+ * it. `load` gives the module's component; until it arrives the page says it is loading.
+ */
+function Lazy<P extends object>({ load, props }: { load: () => Promise<ComponentType<P>>; props: P }) {
+  const [Page, setPage] = useState<ComponentType<P> | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    load().then(
+      (component) => setPage(() => component),
+      () => setFailed(true),
+    );
+  }, [load]);
+  if (failed) return <PageNotice title="Not loaded" text="This page could not be loaded. Try again." />;
+  return Page ? <Page {...props} /> : <p class="muted">Loading…</p>;
+}
+
+const loadProfile = () => import('./ProfileView.js').then((m) => m.ProfileView);
+const loadSearch = () => import('./SearchView.js').then((m) => m.SearchView);
 
 export function App() {
   const { path } = useStore(location);
@@ -44,6 +65,10 @@ export function App() {
         {route.page === 'account' && <AccountView />}
         {route.page === 'verify-email' && <VerifyEmailView />}
         {route.page === 'reset-password' && <ResetPasswordView />}
+        {route.page === 'profile' && (
+          <Lazy key={route.username} load={loadProfile} props={{ username: route.username }} />
+        )}
+        {route.page === 'search' && <Lazy load={loadSearch} props={{}} />}
         {route.page === 'not-found' && <PageNotice title="Not found" text="There is nothing at this address." />}
       </main>
       {(route.page === 'article' || route.page === 'comment') && <QuoteButton />}

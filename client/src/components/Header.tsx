@@ -1,9 +1,11 @@
 import { unreadCount } from '../inbox.js';
 import { queueCounts, waiting } from '../moderation-counts.js';
 import { isModerator, session, signOut } from '../session.js';
+import { location } from '../router.js';
 import { useStore } from '../store.js';
 import { authPanel } from '../ui.js';
 import { AuthForm, ForgotPasswordForm } from './AuthForm.js';
+import { SearchForm } from './SearchForm.js';
 
 /** The bell: how many notifications are unread, in words for screen readers and as a number on the bell. */
 function Bell() {
@@ -40,12 +42,16 @@ function ModerationLink() {
 export function Header() {
   const user = useStore(session);
   const panel = useStore(authPanel);
+  // On the results page the box holds what was searched, to refine it.
+  const { path, search } = useStore(location);
+  const searched = path === '/search' ? search : '';
   return (
     <header class="site-header">
       <div class="bar">
         <a class="brand" href="/">
           Essay forum
         </a>
+        <SearchForm id="header-search-q" initial={new URLSearchParams(searched).get('q') ?? ''} />
         <nav aria-label="Account" class={user && isModerator(user) ? 'account moderating' : 'account'}>
           {user === undefined ? null : user ? (
             <>

@@ -157,7 +157,7 @@ export function MentionTextarea({
                 pick(user);
               }}
             >
-              <AuthorName user={user} />
+              <AuthorName user={user} link={false} />
             </li>
           ))}
         </ul>
