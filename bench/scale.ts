@@ -14,6 +14,7 @@ import { expectStatus, request } from './soak/http.js';
 import { atExit, nameProgram, onStop, runToEnd, stopEverything, wasInterrupted } from './soak/stopping.js';
 import { writeResults } from './support/results.js';
 import { openScratchDatabase, postgresVersion } from './support/scratch-database.js';
+import { type SessionWaits, SessionWaitSampler } from './support/session-waits.js';
 import { type Figures, figures, ratio } from './support/stats.js';
 
 /**
@@ -263,9 +264,16 @@ interface RoundResult extends Counts {
   benchCpuSeconds: number;
   /** This process's event-loop delay p99 over the window: a busy client adds to every latency. */
   loopDelayP99Ms: number;
+  /** What the database's sessions were doing over the window (pg_stat_activity sampled). */
+  waits: SessionWaits;
 }
 
-async function round(databaseUrl: string, settings: Settings, nodes: number): Promise<RoundResult> {
+async function round(
+  database: { databaseUrl: string; serverUrl: string },
+  settings: Settings,
+  nodes: number,
+): Promise<RoundResult> {
+  const { databaseUrl } = database;
   const redis = settings.redis && nodes > 1;
   const cluster = await Cluster.start({
     databaseUrl,
@@ -306,6 +314,7 @@ async function round(databaseUrl: string, settings: Settings, nodes: number): Pr
     database: await cpuSeconds(await databaseBackends(databaseUrl)),
     bench: process.cpuUsage(),
   };
+  const sampler = await SessionWaitSampler.start(database.serverUrl, new URL(databaseUrl).pathname.slice(1));
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const tally = new Tally();
@@ -313,6 +322,7 @@ async function round(databaseUrl: string, settings: Settings, nodes: number): Pr
   await write(cluster.baseUrl, slug, writers, startedAt + settings.seconds * 1000, tally);
   const windowMs = performance.now() - startedAt;
   loopDelay.disable();
+  const waits = await sampler.stop();
 
   // Every write has been answered, so every event is committed: the article's seq now is the last one.
   const seq = await latestSeq(cluster.baseUrl, slug);
@@ -359,6 +369,7 @@ async function round(databaseUrl: string, settings: Settings, nodes: number): Pr
     databaseCpuSeconds,
     benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    waits,
   };
   await stopRound();
   return result;
@@ -382,6 +393,8 @@ interface Setup extends Counts {
   databaseCoresBusy: number;
   benchCoresBusy: number;
   loopDelayP99Ms: number;
+  /** Database sessions in each state, on average over the windows' samples. */
+  waits: SessionWaits;
   failures: number;
 }
 
@@ -407,8 +420,23 @@ function setup(label: string, rounds: RoundResult[]): Setup {
     databaseCoresBusy: Math.round((databaseCpu / windowS) * 100) / 100,
     benchCoresBusy: Math.round((total((r) => r.benchCpuSeconds) / windowS) * 100) / 100,
     loopDelayP99Ms: round1(Math.max(...rounds.map((r) => r.loopDelayP99Ms))),
+    waits: meanWaits(rounds.map((r) => r.waits)),
     failures: total((r) => r.failures.reduce((sum, f) => sum + f.count, 0)),
     ...(Object.fromEntries(COUNTS.map((count) => [count, total((r) => r[count])])) as Counts),
+  };
+}
+
+/** The rounds' session states, each weighted by its number of samples. */
+function meanWaits(rounds: SessionWaits[]): SessionWaits {
+  const samples = rounds.reduce((sum, w) => sum + w.samples, 0);
+  const mean = (pick: (w: SessionWaits) => number) =>
+    samples === 0 ? 0 : Math.round((rounds.reduce((sum, w) => sum + pick(w) * w.samples, 0) / samples) * 100) / 100;
+  return {
+    samples,
+    lock: mean((w) => w.lock),
+    app: mean((w) => w.app),
+    wal: mean((w) => w.wal),
+    running: mean((w) => w.running),
   };
 }
 
@@ -471,6 +499,8 @@ function print(r: ReturnType<typeof summarize>): void {
   const header = `${''.padEnd(22)}${'posts'.padStart(7)}${'per s'.padStart(8)}${'POST p50'.padStart(11)}${'POST p99'.padStart(11)}${'dlv p50'.padStart(11)}${'dlv p99'.padStart(11)}${'app/post'.padStart(11)}${'db/post'.padStart(11)}${'cores app+db'.padStart(14)}`;
   const row = (p: Setup) =>
     `${p.label.padEnd(22)}${String(p.posts).padStart(7)}${p.postsPerSecond.toFixed(1).padStart(8)}${ms(p.postLatency.median)}${ms(p.postLatency.p99)}${ms(p.delivery.median)}${ms(p.delivery.p99)}${ms(p.appCpuMsPerPost)}${ms(p.databaseCpuMsPerPost)}${`${p.appCoresBusy.toFixed(2)}+${p.databaseCoresBusy.toFixed(2)}`.padStart(14)}`;
+  const waits = (p: Setup) =>
+    `${p.label.padEnd(22)}${[p.waits.lock, p.waits.app, p.waits.wal, p.waits.running].map((v) => v.toFixed(2).padStart(12)).join('')}`;
   const checks = (p: Setup) =>
     `${p.label.padEnd(22)}${[p.reorders, p.lost, p.missing, p.duplicated, p.unexpected, p.joinFailures, p.joinRefusals, p.disconnects, p.retries, p.failures].map((v) => String(v).padStart(10)).join('')}`;
   const roundLine = (round: (typeof r.rounds)[number], index: number) =>
@@ -489,6 +519,13 @@ ${row(r.three)}
   POST: from the first send to the 201; dlv (delivery): from the first send until the last reader applied the comment;
   app/post, db/post: CPU time (user + system) of every app process, of the PostgreSQL backends serving the database,
   over the window and its delivery, per post; cores: that CPU time per second of the window
+
+Database sessions over the window, on average (pg_stat_activity every 20 ms)
+${''.padEnd(22)}${['lock wait', 'app (in tx)', 'commit WAL', 'running'].map((h) => h.padStart(12)).join('')}
+${waits(r.one)}
+${waits(r.three)}
+  lock wait: waiting for another transaction's lock (the essay's row: one writer at a time numbers its events);
+  app (in tx): in a transaction, waiting for the app's next statement; commit WAL: flushing the commit
 
 REORDERS (target 0): ${r.one.reorders} with 1 process, ${r.three.reorders} with 3
 ${''.padEnd(22)}${['reorders', 'lost', 'missing', 'dup.', 'unexp.', 'join fail', 'refused', 'disconn.', 'retried', 'failed'].map((h) => h.padStart(10)).join('')}
@@ -531,7 +568,7 @@ async function main(): Promise<number> {
   for (let i = 0; i < settings.rounds; i++) {
     for (const nodes of [1, 3]) {
       if (wasInterrupted()) return 130;
-      const result = await round(databaseUrl, settings, nodes);
+      const result = await round(scratch, settings, nodes);
       if (result.posts.length === 0) throw new Error(`round ${rounds.length + 1}: no comment answered 201`);
       rounds.push(result);
       console.log(

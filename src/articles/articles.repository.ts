@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { STANCES, type Stance } from '../common/limits.js';
+import { type ArticleRowChange } from '../events/article-event-log.repository.js';
 import { type UserRole } from '../users/user.entity.js';
 import { ArticleBlockEntity, type BlockKind } from './article-block.entity.js';
 import { ArticleEntity } from './article.entity.js';
@@ -19,6 +20,13 @@ function stanceMoves(delta: string, stance: string): string {
 }
 /** Block rows per INSERT statement: 6 parameters each, well under PostgreSQL's 65,535 per statement. */
 const BLOCK_BATCH = 1_000;
+
+/** What moving the comment counters needs to know of the comment. */
+export interface CountedComment {
+  createdAt: Date;
+  stance: Stance | null;
+  topLevel: boolean;
+}
 
 export interface ArticlePosition {
   listedAt: string;
@@ -299,33 +307,48 @@ export class ArticlesRepository {
     articleId: string,
     delta: number,
     blockIds: string[],
-    comment: { createdAt: Date; stance: Stance | null; topLevel: boolean },
+    comment: CountedComment,
   ): Promise<void> {
     if (delta === 0) return;
+    const params: unknown[] = [articleId];
+    const set = this.commentCounterChange(articleId, delta, comment)((value) => `$${params.push(value)}`);
+    await tx.query(`UPDATE articles SET ${set} WHERE id = $1`, params);
+    await this.adjustBlockCounters(tx, blockIds, delta, comment.stance);
+  }
+
+  /**
+   * The article row's part of {@link adjustCommentCounters}, as a change for the statement that numbers the comment's
+   * event (ArticleEventLog.append): that statement locks the row until COMMIT, and every writer of the article waits
+   * for the lock, so the counters move there rather than in a round trip of their own while it is held.
+   */
+  commentCounterChange(articleId: string, delta: number, comment: CountedComment): ArticleRowChange {
     const articleStance = comment.topLevel ? comment.stance : null;
-    if (delta > 0) {
-      await tx.query(
-        `UPDATE articles SET comment_count = comment_count + $2,
-                last_comment_at = greatest(coalesce(last_comment_at, $3), $3), ${stanceMoves('$2', '$4')}
-          WHERE id = $1`,
-        [articleId, delta, comment.createdAt, articleStance],
-      );
-    } else {
-      await tx.query(
-        `UPDATE articles SET comment_count = comment_count + $2,
-                last_comment_at = (SELECT max(created_at) FROM comments WHERE article_id = $1 AND status = 'visible'),
-                ${stanceMoves('$2', '$3')}
-          WHERE id = $1`,
-        [articleId, delta, articleStance],
-      );
-    }
-    if (blockIds.length > 0) {
-      await tx.query(
-        `UPDATE article_blocks SET comment_count = comment_count + $2, ${stanceMoves('$2', '$3')}
-          WHERE id = ANY($1::varchar[])`,
-        [blockIds, delta, comment.stance],
-      );
-    }
+    return (bind) => {
+      const by = bind(delta);
+      let lastCommentAt: string;
+      if (delta > 0) {
+        const at = bind(comment.createdAt);
+        lastCommentAt = `greatest(coalesce(last_comment_at, ${at}), ${at})`;
+      } else {
+        lastCommentAt = `(SELECT max(created_at) FROM comments WHERE article_id = ${bind(articleId)} AND status = 'visible')`;
+      }
+      return `comment_count = comment_count + ${by}, last_comment_at = ${lastCommentAt}, ${stanceMoves(by, bind(articleStance))}`;
+    };
+  }
+
+  /** The blocks' part of {@link adjustCommentCounters}: their rows, not the article's. */
+  async adjustBlockCounters(
+    tx: EntityManager,
+    blockIds: string[],
+    delta: number,
+    stance: Stance | null,
+  ): Promise<void> {
+    if (delta === 0 || blockIds.length === 0) return;
+    await tx.query(
+      `UPDATE article_blocks SET comment_count = comment_count + $2, ${stanceMoves('$2', '$3')}
+        WHERE id = ANY($1::varchar[])`,
+      [blockIds, delta, stance],
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ANONYMOUS } from '../auth/viewer.js';
 import { type Tx } from '../database/unit-of-work.js';
+import { type ArticleRowChange } from '../events/article-event-log.repository.js';
 import { EventBus } from '../events/event-bus.js';
 import { type CommentRow, CommentsRepository, type QuoteRow } from './comments.repository.js';
 import { type CommentDto } from './dto/comment.dto.js';
@@ -19,13 +20,17 @@ export class CommentEvents {
     private readonly comments: CommentsRepository,
   ) {}
 
-  /** A new comment: visible to readers at once, or held for a moderator. */
+  /**
+   * A new comment: visible to readers at once, or held for a moderator. A visible one's `articleCounters` (the
+   * article row's counters it moves) change in the statement that numbers its event: see EventBus.recordForArticle.
+   */
   async posted(
     tx: Tx,
     row: CommentRow,
     quotes: QuoteRow[],
     authorView: CommentDto,
     parentAuthorId: string | null,
+    articleCounters: ArticleRowChange,
   ): Promise<void> {
     if (row.status === 'pending') {
       this.bus.record(tx, {
@@ -34,7 +39,7 @@ export class CommentEvents {
       });
       return;
     }
-    await this.published(tx, row, quotes, parentAuthorId, true);
+    await this.published(tx, row, quotes, parentAuthorId, true, articleCounters);
   }
 
   /** An edit: readers see the new text, or (sent back to review) lose the comment until a moderator approves it. */
@@ -123,6 +128,7 @@ export class CommentEvents {
     quotes: QuoteRow[],
     parentAuthorId: string | null,
     isNew: boolean,
+    articleCounters?: ArticleRowChange,
   ): Promise<void> {
     const comment = readerView(row, quotes);
     await this.bus.recordForArticle(
@@ -133,6 +139,7 @@ export class CommentEvents {
         type: 'comment.published',
         payload: { articleId: row.articleId, comment, authorId: row.authorId, parentAuthorId, isNew },
       },
+      articleCounters,
     );
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type ArticleEntity } from '../articles/article.entity.js';
-import { ArticlesRepository } from '../articles/articles.repository.js';
+import { ArticlesRepository, type CountedComment } from '../articles/articles.repository.js';
 import { ArticlesService } from '../articles/articles.service.js';
 import { type Viewer, isModerator, requireWriter } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
@@ -93,10 +93,14 @@ export class CommentWritesService {
         : [];
       const dto = toCommentDto(row, quotes, viewer, 0);
       if (request) await this.idempotency.remember(tx, request, 201, dto);
-      // Last, the writes to the article row (its event number, its counters): every writer of the article waits for
-      // that row's lock from the first of them until this transaction commits.
-      await this.events.posted(tx, row, quotes, dto, parent?.authorId ?? null);
-      await this.moveCounters(tx, row, null, status, quote?.blockId ? [quote.blockId] : []);
+      // Last, and in one statement, the writes to the article row (its event number, its counters): every writer of
+      // the article waits for that row's lock from then until this transaction commits. The parent's reply count
+      // moves before it; a quoted block's counters after it, as a revision locks the article before its blocks.
+      const delta = counterDeltas(null, status, row.published);
+      if (parent) await this.comments.adjustReplyCount(tx, parent.id, delta.replies);
+      const articleCounters = this.articleRows.commentCounterChange(article.id, delta.visible, countedAs(row));
+      await this.events.posted(tx, row, quotes, dto, parent?.authorId ?? null, articleCounters);
+      if (quote?.blockId) await this.articleRows.adjustBlockCounters(tx, [quote.blockId], delta.visible, row.stance);
       return dto;
     });
   }
@@ -202,24 +206,14 @@ export class CommentWritesService {
 
   /**
    * Moves every counter a status change touches (the rule: {@link counterDeltas}). `comment` is the row as it was
-   * before the change (after the insert for a new one, `from` null).
+   * before the change. A new comment's counters move in `create`, around its event.
    */
-  private async moveCounters(
-    tx: Tx,
-    comment: CommentRow,
-    from: CommentStatus | null,
-    to: CommentStatus,
-    quotedBlockIds?: string[],
-  ): Promise<void> {
+  private async moveCounters(tx: Tx, comment: CommentRow, from: CommentStatus, to: CommentStatus): Promise<void> {
     const delta = counterDeltas(from, to, comment.published);
     if (comment.parentId) await this.comments.adjustReplyCount(tx, comment.parentId, delta.replies);
     if (delta.visible !== 0) {
-      const blockIds = quotedBlockIds ?? (await this.comments.findQuotedBlockIds(tx, comment.id));
-      await this.articleRows.adjustCommentCounters(tx, comment.articleId, delta.visible, blockIds, {
-        createdAt: comment.createdAt,
-        stance: comment.stance,
-        topLevel: comment.parentId === null,
-      });
+      const blockIds = await this.comments.findQuotedBlockIds(tx, comment.id);
+      await this.articleRows.adjustCommentCounters(tx, comment.articleId, delta.visible, blockIds, countedAs(comment));
     }
   }
 
@@ -355,4 +349,9 @@ export class CommentWritesService {
     }
     return comment;
   }
+}
+
+/** What the article's and blocks' comment counters need to know of a comment. */
+function countedAs(comment: CommentRow): CountedComment {
+  return { createdAt: comment.createdAt, stance: comment.stance, topLevel: comment.parentId === null };
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
-import { ArticleEventLog } from './article-event-log.repository.js';
+import { type ArticleRowChange, ArticleEventLog } from './article-event-log.repository.js';
 import {
   type ArticleEvent,
   type ArticleEventType,
@@ -71,17 +71,19 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
    * `alongside`, a domain event that goes with it, is recorded as {@link record} would, except that its durable
    * listeners' jobs are queued first, at once: numbering the article event locks the article row until commit, and
    * every other writer of that article waits for the lock meanwhile. Its listeners hear of it after the article
-   * event's.
+   * event's. `articleRow`: the caller's own changes to the article row, made in the statement that numbers the event
+   * (see ArticleEventLog.append), for a caller that would otherwise change the locked row in a round trip of its own.
    */
   async recordForArticle<T extends ArticleEventType, A extends DomainEventType = never>(
     tx: Tx,
     articleId: string,
     event: ArticleEvent<T>,
     alongside?: DomainEvent<A>,
+    articleRow?: ArticleRowChange,
   ): Promise<NumberedArticleEvent<T>> {
     if (alongside)
       for (const task of this.durableTasksOf(alongside.type)) await this.queue.enqueue(tx, task, alongside.payload);
-    const { seq, at } = await this.log.append(tx, articleId, event.type, event.payload);
+    const { seq, at } = await this.log.append(tx, articleId, event.type, event.payload, articleRow);
     const numbered = { ...event, articleId, seq, at: at.toISOString() } as NumberedArticleEvent<T>;
     // Followers hear of article events from the database's announcement (realtime/article-stream.ts), not from here:
     // with no listener in this process, there is nothing to hold in order.
