@@ -55,9 +55,13 @@ export function runAppProcessToExit(env: Record<string, string>): Promise<{ code
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
 }
 
-/** `dist/src/main.js` on a free loopback port, with a text log and the suites' cheap password hashing, and `env`. */
+/**
+ * `dist/src/main.js` on a free loopback port, with a text log and the suites' cheap password hashing, and `env`. Under
+ * `npm test`, the same code bundled into one file (TEST_APP_ENTRY, test/harness/app-bundle.ts), which starts with
+ * half the CPU.
+ */
 function spawnEntryPoint(env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, [path.resolve('dist/src/main.js')], {
+  return spawn(process.execPath, [process.env.TEST_APP_ENTRY || path.resolve('dist/src/main.js')], {
     env: {
       ...process.env,
       PORT: '0',
