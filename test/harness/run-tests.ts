@@ -24,6 +24,9 @@ import { ensureAppBundle } from './app-bundle.js';
  * group is one process that runs its files one after another, each inside a suite named after the file, so that its hooks and its failures stay its
  * own. The files are dealt longest first, each to the group with the least expected time, by the wall times of
  * earlier runs (kept in dist/; a clean build takes those of test/harness/expected-times.json, then an estimate by kind).
+ *
+ * When e2e suites run, the app is first bundled into one file (test/harness/app-bundle.ts), which the suites that
+ * start it as a process run instead of dist/src/main.js: a start then costs half the CPU.
  */
 const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const repoRoot = path.resolve(distRoot, '..');
