@@ -26,7 +26,8 @@ import { ensureAppBundle } from './app-bundle.js';
  * earlier runs (kept in dist/; a clean build takes those of test/harness/expected-times.json, then an estimate by kind).
  *
  * When e2e suites run, the app is first bundled into one file (test/harness/app-bundle.ts), which the suites that
- * start it as a process run instead of dist/src/main.js: a start then costs half the CPU.
+ * start it as a process run instead of dist/src/main.js (test/harness/app-launcher.ts): a start then costs a quarter
+ * of the CPU.
  */
 const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const repoRoot = path.resolve(distRoot, '..');
@@ -61,7 +62,7 @@ async function main(): Promise<number> {
     return 1;
   }
   // Only e2e suites start the app as a process (test/helpers/app-process.ts), from this bundle.
-  const appEntry = files.some((file) => file.endsWith('.e2e.js')) ? await ensureAppBundle(console.log) : null;
+  const appBundle = files.some((file) => file.endsWith('.e2e.js')) ? await ensureAppBundle(console.log) : null;
   const externalServer = process.env.DATABASE_URL;
   const scratch = externalServer ? null : await mkdtemp(path.join(tmpdir(), 'forum-test-pg-'));
   const server = scratch
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
   const serverUrl = server ? server.serverUrl : (externalServer as string);
   const template = await prepareTemplate(serverUrl);
   try {
-    return await runNodeTests(files, serverUrl, template, times, appEntry);
+    return await runNodeTests(files, serverUrl, template, times, appBundle);
   } finally {
     if (template && !server) await dropDatabase(serverUrl, template);
     await server?.stop();
@@ -129,7 +130,7 @@ async function runNodeTests(
   serverUrl: string,
   template: string | null,
   times: Record<string, number>,
-  appEntry: string | null,
+  appBundle: string | null,
 ): Promise<number> {
   const concurrency = Number(process.env.TEST_CONCURRENCY ?? PROCESSES_PER_CORE * availableParallelism());
   const scratch = await mkdtemp(path.join(tmpdir(), 'forum-test-run-'));
@@ -155,7 +156,7 @@ async function runNodeTests(
           ...process.env,
           TEST_PG_SERVER_URL: serverUrl,
           TEST_PG_TEMPLATE: template ?? '',
-          TEST_APP_ENTRY: appEntry ?? '',
+          TEST_APP_BUNDLE: appBundle ?? '',
           DATABASE_URL: '',
         },
         cwd: repoRoot,
