@@ -1,24 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
-
-/**
- * Every entity is a `*.entity.js` file beside the domain that owns it; TypeORM loads them from these files, so the
- * database layer imports no domain. The app, the CLI and the tests run from dist/, and the build is incremental: a
- * compiled entity whose TypeScript source was moved or deleted is left out, as long as the sources are there to say.
- */
-export function entityFiles(): string[] {
-  const compiledRoot = fileURLToPath(new URL('..', import.meta.url));
-  const sourceRoot = path.resolve(compiledRoot, '..', '..', 'src');
-  const haveSources = existsSync(sourceRoot) && path.resolve(compiledRoot) !== sourceRoot;
-  return readdirSync(compiledRoot, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.entity.js'))
-    .filter((file) => !haveSources || existsSync(path.join(sourceRoot, file.replace(/\.js$/, '.ts'))))
-    .sort()
-    .map((file) => path.join(compiledRoot, file));
-}
+import { entities } from './entities.js';
 
 /** The app's pool when DATABASE_POOL_SIZE is not set. */
 export const DEFAULT_POOL_SIZE = 20;
@@ -31,7 +13,7 @@ export function dataSourceOptions(
   return {
     type: 'postgres',
     url,
-    entities: entityFiles(),
+    entities: entities(),
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

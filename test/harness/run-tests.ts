@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dropDatabase, ensureDatabase, freezeAsTemplate } from '../../src/database/database-server.js';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { prepareDatabase } from '../../src/database/prepare-database.js';
+import { ensureAppBundle } from './app-bundle.js';
 
 /**
  * `npm test`: starts one throwaway embedded PostgreSQL (or uses DATABASE_URL's server), then runs every compiled unit
@@ -23,6 +24,10 @@ import { prepareDatabase } from '../../src/database/prepare-database.js';
  * group is one process that runs its files one after another, each inside a suite named after the file, so that its hooks and its failures stay its
  * own. The files are dealt longest first, each to the group with the least expected time, by the wall times of
  * earlier runs (kept in dist/; a clean build takes those of test/harness/expected-times.json, then an estimate by kind).
+ *
+ * When e2e suites run, the app is first bundled into one file (test/harness/app-bundle.ts), which the suites that
+ * start it as a process run instead of dist/src/main.js (test/harness/app-launcher.ts): a start then costs a quarter
+ * of the CPU.
  */
 const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const repoRoot = path.resolve(distRoot, '..');
@@ -56,6 +61,8 @@ async function main(): Promise<number> {
     console.error('No test files found under dist/: run `npm run build` first.');
     return 1;
   }
+  // Only e2e suites start the app as a process (test/helpers/app-process.ts), from this bundle.
+  const appBundle = files.some((file) => file.endsWith('.e2e.js')) ? await ensureAppBundle(console.log) : null;
   const externalServer = process.env.DATABASE_URL;
   const scratch = externalServer ? null : await mkdtemp(path.join(tmpdir(), 'forum-test-pg-'));
   const server = scratch
@@ -70,7 +77,7 @@ async function main(): Promise<number> {
   const serverUrl = server ? server.serverUrl : (externalServer as string);
   const template = await prepareTemplate(serverUrl);
   try {
-    return await runNodeTests(files, serverUrl, template, times);
+    return await runNodeTests(files, serverUrl, template, times, appBundle);
   } finally {
     if (template && !server) await dropDatabase(serverUrl, template);
     await server?.stop();
@@ -123,6 +130,7 @@ async function runNodeTests(
   serverUrl: string,
   template: string | null,
   times: Record<string, number>,
+  appBundle: string | null,
 ): Promise<number> {
   const concurrency = Number(process.env.TEST_CONCURRENCY ?? PROCESSES_PER_CORE * availableParallelism());
   const scratch = await mkdtemp(path.join(tmpdir(), 'forum-test-run-'));
@@ -144,7 +152,13 @@ async function runNodeTests(
       ],
       {
         stdio: 'inherit',
-        env: { ...process.env, TEST_PG_SERVER_URL: serverUrl, TEST_PG_TEMPLATE: template ?? '', DATABASE_URL: '' },
+        env: {
+          ...process.env,
+          TEST_PG_SERVER_URL: serverUrl,
+          TEST_PG_TEMPLATE: template ?? '',
+          TEST_APP_BUNDLE: appBundle ?? '',
+          DATABASE_URL: '',
+        },
         cwd: repoRoot,
       },
     );

@@ -1,6 +1,7 @@
 import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
 import { type Readable } from 'node:stream';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CHEAP_PASSWORD_HASHING } from './test-env.js';
 
 export interface AppProcess {
@@ -55,9 +56,17 @@ export function runAppProcessToExit(env: Record<string, string>): Promise<{ code
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
 }
 
-/** `dist/src/main.js` on a free loopback port, with a text log and the suites' cheap password hashing, and `env`. */
+/**
+ * `dist/src/main.js` on a free loopback port, with a text log and the suites' cheap password hashing, and `env`. Under
+ * `npm test`, the same code bundled into one file (TEST_APP_BUNDLE, test/harness/app-bundle.ts) and run by
+ * test/harness/app-launcher.ts, which starts with about a third of the CPU.
+ */
 function spawnEntryPoint(env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, [path.resolve('dist/src/main.js')], {
+  const bundle = process.env.TEST_APP_BUNDLE;
+  const entry = bundle
+    ? [fileURLToPath(new URL('../harness/app-launcher.js', import.meta.url)), bundle]
+    : [path.resolve('dist/src/main.js')];
+  return spawn(process.execPath, entry, {
     env: {
       ...process.env,
       PORT: '0',
