@@ -11,6 +11,7 @@ import { benchAppConfig } from './support/bench-config.js';
 import { writeResults } from './support/results.js';
 import { openScratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
 import { type Figures, figures, ratio } from './support/stats.js';
+import { getPage, time } from './support/http-timing.js';
 
 /**
  * `npm run bench:search`: the latency of one search page (`GET /api/search`, 20 results, anonymous) through the whole
@@ -56,34 +57,6 @@ async function recordStatements(dataSource: DataSource, fn: () => Promise<unknow
   return recorded;
 }
 
-/** One GET on a keep-alive connection; the whole body is read. Anything but a 200 is an error. */
-function get(agent: http.Agent, url: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { agent }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const body = Buffer.concat(chunks);
-        if (response.statusCode !== 200)
-          reject(new Error(`GET ${url} answered ${response.statusCode}: ${body.toString('utf8').slice(0, 300)}`));
-        else resolve(body);
-      });
-    });
-    request.on('error', reject);
-  });
-}
-
-async function time(count: number, run: () => Promise<unknown>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await run();
-    samples.push(performance.now() - started);
-  }
-  return samples;
-}
-
 interface QueryFigures {
   label: string;
   q: string;
@@ -103,10 +76,10 @@ async function measure(
   query: { label: string; q: string },
 ): Promise<QueryFigures> {
   const url = `${base}/api/search?q=${encodeURIComponent(query.q)}`;
-  const body = await get(agent, url);
+  const body = await getPage(agent, url);
   const items = (JSON.parse(body.toString('utf8')) as { items: unknown[] }).items;
-  const statements = await recordStatements(app.get(DataSource), () => get(agent, url));
-  const appOnce = () => get(agent, url);
+  const statements = await recordStatements(app.get(DataSource), () => getPage(agent, url));
+  const appOnce = () => getPage(agent, url);
   // The same statements one after the other on one pooled connection each, as the app sends them.
   const rawOnce = async () => {
     for (const [sql, params] of statements) await pool.query(sql, params);

@@ -12,6 +12,7 @@ import { openScratchDatabase, type ScratchDatabase } from './support/scratch-dat
 import { type Figures, figures, ratio } from './support/stats.js';
 import { generateLargeThread } from '../seeds/large-thread.js';
 import { countQueries } from '../test/helpers/query-counter.js';
+import { getPage, time } from './support/http-timing.js';
 
 /**
  * `npm run bench:thread-read`: the latency of one thread page read through the whole app (HTTP, Nest, validation,
@@ -77,34 +78,6 @@ async function readPageRaw(pool: pg.Pool, slug: string): Promise<RawResult> {
   }
   await pool.query(QUOTES_SQL, [all]);
   return { statements: statements + 1, rows: all.length };
-}
-
-/** One GET on a keep-alive connection; the whole body is read. Anything but a 200 is an error. */
-function getPage(agent: http.Agent, url: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { agent }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const body = Buffer.concat(chunks);
-        if (response.statusCode !== 200)
-          reject(new Error(`GET ${url} answered ${response.statusCode}: ${body.toString('utf8').slice(0, 300)}`));
-        else resolve(body);
-      });
-    });
-    request.on('error', reject);
-  });
-}
-
-async function time(count: number, run: () => Promise<unknown>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await run();
-    samples.push(performance.now() - started);
-  }
-  return samples;
 }
 
 function countNodes(items: { replies: unknown[] }[]): number {
