@@ -13,6 +13,7 @@ import { QuoteButton } from './QuoteButton.js';
 import { PageNotice } from './PageNotice.js';
 import { NotificationsView } from './NotificationsView.js';
 import { AccountView } from './AccountView.js';
+import { ThemeToggle } from './ThemeToggle.js';
 import { ResetPasswordView, VerifyEmailView } from './TokenPages.js';
 
 export function App() {
@@ -44,6 +45,9 @@ export function App() {
         {route.page === 'reset-password' && <ResetPasswordView />}
         {route.page === 'not-found' && <PageNotice title="Not found" text="There is nothing at this address." />}
       </main>
+      <footer class="site-footer">
+        <ThemeToggle />
+      </footer>
       {(route.page === 'article' || route.page === 'comment') && <QuoteButton />}
     </>
   );
