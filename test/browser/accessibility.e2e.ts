@@ -107,6 +107,13 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
       await page.getByText('Signed in as').waitFor();
       await page.getByRole('button', { name: 'Reply', exact: true }).first().click();
       await audit(page, `${name}${scheme}: the reading view, signed in, a reply box open`);
+      await page.goto(`${t.baseUrl}/account`);
+      await page.getByRole('heading', { name: 'Your account' }).waitFor();
+      await audit(page, `${name}${scheme}: the account page`);
+      await page.goto(`${t.baseUrl}/notifications`);
+      await page.getByLabel('Show only unread').waitFor();
+      await page.locator('.inbox').getByText('Loading…').waitFor({ state: 'hidden' });
+      await audit(page, `${name}${scheme}: the notifications`);
 
       await context.addCookies([{ name: 'forum_session', value: admin.token, url: t.baseUrl }]);
       await page.goto(`${t.baseUrl}/moderation`);
