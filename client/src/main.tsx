@@ -1,3 +1,5 @@
+// First: the reader's colour scheme is set on <html> before anything renders.
+import './theme.js';
 import { render } from 'preact';
 import { App } from './components/App.js';
 import { startInbox } from './inbox.js';

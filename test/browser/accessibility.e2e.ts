@@ -19,7 +19,8 @@ const SLUG = 'why-anti-socialists-talk-about-lenin-even-more-than-socialists';
 /**
  * axe-core (the accessibility rules browsers' own audits use) on every view, at desktop and phone width, signed out,
  * signed in and as a moderator: no violation of serious or critical impact (missing labels and names, contrast,
- * roles in the wrong place, duplicate ids, focus traps and the like).
+ * roles in the wrong place, duplicate ids, focus traps and the like). The desktop run is made once more in the dark
+ * scheme, whose palette must hold the same contrast (the phone's layout has the same colours).
  */
 describe('accessibility of the web client (axe-core)', { skip: browserSkipReason() }, () => {
   let t: TestApp;
@@ -80,59 +81,68 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
     );
   }
 
-  for (const [width, height, name] of [
-    [1280, 900, 'desktop'],
-    [390, 844, 'phone'],
+  for (const [width, height, name, colorScheme] of [
+    [1280, 900, 'desktop', 'light'],
+    [390, 844, 'phone', 'light'],
+    [1280, 900, 'desktop', 'dark'],
   ] as const) {
-    it(`finds no serious violation on any view, at ${name} width`, async () => {
+    const scheme = colorScheme === 'dark' ? ', dark scheme' : '';
+    it(`finds no serious violation on any view, at ${name} width${scheme}`, async () => {
       // The pages' own Content-Security-Policy would refuse the audit's script: bypassed for the audit only.
-      const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true });
+      const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true, colorScheme });
       const page = await context.newPage();
       page.setDefaultTimeout(TIMEOUT);
       await page.goto(`${t.baseUrl}/`);
       await page.getByRole('link', { name: /Why anti-socialists/ }).waitFor();
-      await audit(page, `${name}: the list of essays`);
+      await audit(page, `${name}${scheme}: the list of essays`);
       await page.goto(`${t.baseUrl}/articles/${SLUG}`);
       await page.getByText(/^\d+ following$/).waitFor();
-      await audit(page, `${name}: the reading view, signed out`);
+      await audit(page, `${name}${scheme}: the reading view, signed out`);
       await page.goto(`${t.baseUrl}/comments/${commentId}`);
       await page.getByRole('link', { name: /Why anti-socialists/ }).waitFor();
-      await audit(page, `${name}: a permalink`);
+      await audit(page, `${name}${scheme}: a permalink`);
       await page.goto(`${t.baseUrl}/users/${reader.username}`);
       await page.getByText('A comment to report.').waitFor();
-      await audit(page, `${name}: a profile`);
+      await audit(page, `${name}${scheme}: a profile`);
       await page.goto(`${t.baseUrl}/search?q=${encodeURIComponent('comment report')}`);
       await page.locator('.search-result mark').first().waitFor();
-      await audit(page, `${name}: search results`);
+      await audit(page, `${name}${scheme}: search results`);
 
       await context.addCookies([{ name: 'forum_session', value: reader.token, url: t.baseUrl }]);
       await page.goto(`${t.baseUrl}/articles/${SLUG}`);
       await page.getByText('Signed in as').waitFor();
       await page.getByRole('button', { name: 'Reply', exact: true }).first().click();
-      await audit(page, `${name}: the reading view, signed in, a reply box open`);
+      await audit(page, `${name}${scheme}: the reading view, signed in, a reply box open`);
+      await page.goto(`${t.baseUrl}/account`);
+      await page.getByRole('heading', { name: 'Your account' }).waitFor();
+      await audit(page, `${name}${scheme}: the account page`);
+      await page.goto(`${t.baseUrl}/notifications`);
+      await page.getByLabel('Show only unread').waitFor();
+      await page.locator('.inbox').getByText('Loading…').waitFor({ state: 'hidden' });
+      await audit(page, `${name}${scheme}: the notifications`);
 
       await context.addCookies([{ name: 'forum_session', value: admin.token, url: t.baseUrl }]);
       await page.goto(`${t.baseUrl}/moderation`);
       await page.getByRole('heading', { name: 'Moderation' }).waitFor();
       await page.getByRole('button', { name: 'Reported' }).click();
       await page.getByText('A comment to report.').first().waitFor();
-      await audit(page, `${name}: the moderators' view`);
+      await audit(page, `${name}${scheme}: the moderators' view`);
       await page.goto(`${t.baseUrl}/articles/${SLUG}/edit`);
       await page.getByLabel('Markdown source').waitFor();
-      await audit(page, `${name}: an admin's edit screen`);
+      await audit(page, `${name}${scheme}: an admin's edit screen`);
       await page.getByLabel('Markdown source').fill('# A new heading\n\nA new paragraph in place of the essay.');
       await page
         .locator('.quote-impact')
         .getByText(/Saving makes a new revision/)
         .waitFor();
-      await audit(page, `${name}: an admin's edit screen, a change previewed with what it does to the quotes`);
+      await audit(page, `${name}${scheme}: an admin's edit screen, a change previewed with what it does to the quotes`);
       await page.goto(`${t.baseUrl}/articles/new`);
       await page.getByLabel('Markdown source').fill('# A heading\n\nA paragraph of the new essay.');
       await page.getByRole('region', { name: 'Preview' }).getByText('A paragraph of the new essay.').waitFor();
-      await audit(page, `${name}: the publish screen with its live preview`);
+      await audit(page, `${name}${scheme}: the publish screen with its live preview`);
       await page.goto(`${t.baseUrl}/articles/${SLUG}/revisions/1`);
       await page.getByText('Revision 1, as the essay read then.').waitFor();
-      await audit(page, `${name}: a past revision`);
+      await audit(page, `${name}${scheme}: a past revision`);
       await context.close();
     });
   }

@@ -15,6 +15,7 @@ import { QuoteButton } from './QuoteButton.js';
 import { PageNotice } from './PageNotice.js';
 import { NotificationsView } from './NotificationsView.js';
 import { AccountView } from './AccountView.js';
+import { ThemeToggle } from './ThemeToggle.js';
 import { ResetPasswordView, VerifyEmailView } from './TokenPages.js';
 
 /**
@@ -71,6 +72,9 @@ export function App() {
         {route.page === 'search' && <Lazy load={loadSearch} props={{}} />}
         {route.page === 'not-found' && <PageNotice title="Not found" text="There is nothing at this address." />}
       </main>
+      <footer class="site-footer">
+        <ThemeToggle />
+      </footer>
       {(route.page === 'article' || route.page === 'comment') && <QuoteButton />}
     </>
   );
