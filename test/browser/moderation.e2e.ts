@@ -324,4 +324,43 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     await context.close();
     await reader.close();
   });
+  it('bans someone by username, with a reason and an end, from the bans section', async () => {
+    const target = await newUser(t, uniqueName('named'), { displayName: 'Nora Named' });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(`${t.baseUrl}/moderation`);
+    await signIn(page, moderator);
+    const section = page.locator('#bans');
+    await section.getByText('Ban someone by username').click();
+    await section.getByLabel('Username').fill('nobody-has-this-name');
+    await section.getByRole('button', { name: 'Find' }).click();
+    await section.getByText('No one has the username “nobody-has-this-name”.').waitFor();
+
+    await section.getByLabel('Username').fill(`@${target.username}`);
+    await section.getByRole('button', { name: 'Find' }).click();
+    const form = section.getByRole('form', { name: 'Ban Nora Named' });
+    await form.getByLabel('Reason for the ban').fill('Named in a complaint');
+    await form.getByLabel(/Until/).fill('2099-06-01T12:30');
+    await page.locator('#bans').screenshot({ path: '/tmp/i-ban-by-name-phone.png' });
+    await form.getByRole('button', { name: 'Ban Nora Named' }).click();
+    await section
+      .getByRole('status')
+      .getByText(/^Nora Named is banned until .*2099/)
+      .waitFor();
+    const item = section
+      .getByRole('list', { name: 'Banned users' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Nora Named' });
+    await item.getByText('Named in a complaint').waitFor();
+
+    const bans = await t.http.get('/api/moderation/bans?limit=100').set(as(moderator)).expect(200);
+    const ban = (bans.body.items as { user: { id: string }; until: string | null; reason: string }[]).find(
+      (b) => b.user.id === target.id,
+    );
+    assert.equal(ban?.reason, 'Named in a complaint');
+    assert.match(ban?.until ?? '', /^2099-06-01T/);
+    await t.http.delete(`/api/moderation/users/${target.id}/ban`).set(as(moderator)).expect(204);
+    await context.close();
+  });
 });

@@ -1,15 +1,16 @@
 import { useState } from 'preact/hooks';
-import { api, MODERATION_REASON_MAX, type QueueItem } from '../api.js';
+import { api, MODERATION_REASON_MAX, type User } from '../api.js';
 import { FormError } from './FormError.js';
 import { announceChange, errorMessage } from './moderation-shared.js';
 
-/** Bans a queued comment's author, with a reason and an optional end; `onDone` gets what to announce (null: cancelled). */
-export function BanForm({ item, onDone }: { item: QueueItem; onDone: (text: string | null) => void }) {
+/**
+ * Bans a user (a queued comment's author, or one named by username), with a reason and an optional end; `onDone` gets
+ * what to announce (null: cancelled).
+ */
+export function BanForm({ author, onDone }: { author: User; onDone: (text: string | null) => void }) {
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const author = item.author;
-  if (!author) return null;
   const submit = async (event: Event) => {
     event.preventDefault();
     try {

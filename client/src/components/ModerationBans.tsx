@@ -1,7 +1,8 @@
 import { useRef, useState } from 'preact/hooks';
-import { type BannedUser, moderationApi } from '../api.js';
+import { ApiError, type BannedUser, findApi, moderationApi, type User } from '../api.js';
 import { timeAgo } from '../format.js';
 import { AuthorName } from './AuthorName.js';
+import { BanForm } from './ModerationBanForm.js';
 import { FormError } from './FormError.js';
 import { announceChange, dateTime, errorMessage, usePagedList } from './moderation-shared.js';
 
@@ -55,7 +56,66 @@ function BanItem({ ban, onUnban }: { ban: BannedUser; onUnban: (ban: BannedUser)
   );
 }
 
-/** The users under a ban in force, newest ban first, each with a way to lift it. */
+/**
+ * Bans a user named by their username, for someone a moderator hears of elsewhere than the queues: the name is looked
+ * up (the public profile), then the same ban form as in the queues.
+ */
+function BanByUsername({ onBanned }: { onBanned: (text: string) => void }) {
+  const [username, setUsername] = useState('');
+  const [found, setFound] = useState<User | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const find = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    setFound(null);
+    const name = username.trim().replace(/^@/, '');
+    if (!name) return;
+    try {
+      setFound((await findApi.profile(name)).user);
+    } catch (e) {
+      setError(
+        e instanceof ApiError && e.status === 404
+          ? `No one has the username “${name}”.`
+          : errorMessage(e, 'The user could not be looked up.'),
+      );
+    }
+  };
+  return (
+    <details class="ban-by-name">
+      <summary>Ban someone by username</summary>
+      <form class="inline-form" onSubmit={(e) => void find(e)}>
+        <label>
+          Username
+          <input
+            value={username}
+            maxLength={64}
+            autocomplete="off"
+            onInput={(e) => {
+              setUsername(e.currentTarget.value);
+              setFound(null);
+            }}
+          />
+        </label>
+        <button type="submit">Find</button>
+      </form>
+      <FormError message={error} />
+      {found && (
+        <BanForm
+          author={found}
+          onDone={(text) => {
+            setFound(null);
+            if (text) {
+              setUsername('');
+              onBanned(text);
+            }
+          }}
+        />
+      )}
+    </details>
+  );
+}
+
+/** The users under a ban in force, newest ban first, each with a way to lift it; a ban by username. */
 export function ModerationBans() {
   const list = usePagedList(moderationApi.bans, 'bans', (b) => b.user.id);
   const [status, setStatus] = useState('');
@@ -90,6 +150,7 @@ export function ModerationBans() {
         {status}
       </p>
       <FormError message={error ?? list.error} />
+      <BanByUsername onBanned={setStatus} />
       {items === null && !list.error && <p class="muted">Loading…</p>}
       {items?.length === 0 && <p class="muted">No one is banned.</p>}
       {items && items.length > 0 && (

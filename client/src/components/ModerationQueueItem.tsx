@@ -97,9 +97,9 @@ export function ModerationQueueItem({
             </button>
           )}
         </div>
-        {banning && (
+        {banning && item.author && (
           <BanForm
-            item={item}
+            author={item.author}
             onDone={(text) => {
               setBanning(false);
               setDone(text);
