@@ -363,4 +363,43 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     await t.http.delete(`/api/moderation/users/${target.id}/ban`).set(as(moderator)).expect(204);
     await context.close();
   });
+  it('tells a writer of premoderation and slow mode before they write, and a refusal says once how long to wait', async () => {
+    const ruled = await new Fixtures(t.app).newArticle();
+    await t.http
+      .patch(`/api/articles/${ruled.slug}/settings`)
+      .set(as(moderator))
+      .send({ premoderation: true, slowModeSeconds: 120 })
+      .expect(200);
+    const writer = await newUser(t, uniqueName('ruled'), { displayName: 'Rula Writer' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(`${t.baseUrl}/articles/${ruled.slug}`);
+    await signIn(page, writer);
+    const box = page.getByLabel('Your comment on the essay');
+    await box.waitFor();
+    const rules = page.locator('form.reply-box').first().locator('.writing-rules');
+    assert.match(await rules.innerText(), /A moderator reviews every comment here before others see it\./);
+    assert.match(await rules.innerText(), /Slow mode: one comment every 2 minutes here\./);
+    assert.match((await box.getAttribute('aria-describedby')) ?? '', /-rules/, 'the field is described by the rules');
+
+    await box.fill('A first comment, held for review.');
+    await page.getByRole('button', { name: 'Post comment' }).click();
+    await page.getByText('awaiting moderation').first().waitFor();
+    await box.fill('A second one, too soon.');
+    await page.getByRole('button', { name: 'Post comment' }).click();
+    const refusal = page.locator('form.reply-box').first().getByRole('alert');
+    await refusal.getByText(/^Slow mode: one comment every 120 s here; wait \d+ s\.$/).waitFor();
+    assert.doesNotMatch(await refusal.innerText(), /Try again/, 'the wait is said once');
+    assert.equal(await box.inputValue(), 'A second one, too soon.', 'the refused text stays');
+    await page.screenshot({ path: '/tmp/i-writing-rules-desktop.png' });
+
+    // Moderators are exempt from both, and are told of neither.
+    await context.clearCookies();
+    await page.goto(`${t.baseUrl}/articles/${ruled.slug}`);
+    await signIn(page, moderator);
+    await page.getByLabel('Your comment on the essay').waitFor();
+    assert.equal(await page.locator('.writing-rules').count(), 0);
+    await context.close();
+  });
 });

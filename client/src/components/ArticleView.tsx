@@ -270,6 +270,7 @@ export function ArticleView({ slug }: { slug: string }) {
       slug,
       sort,
       locked: article?.settings.locked ?? false,
+      rules: article?.settings,
       baseDepth: 0,
       me,
       posted: insertOwn,
@@ -281,7 +282,7 @@ export function ArticleView({ slug }: { slug: string }) {
       vote: tree.vote,
       loadMore: tree.loadMore,
     }),
-    [slug, sort, article?.settings.locked, me, tree.items],
+    [slug, sort, article?.settings, me, tree.items],
   );
 
   if (error) {

@@ -10,7 +10,7 @@ import {
   STANCES,
 } from '../api.js';
 import { clearDraft, type Draft, loadDraft, passageDraftKey, saveDraft } from '../drafts.js';
-import { ban } from '../session.js';
+import { ban, isModerator } from '../session.js';
 import { quoteRequest, takeQuote } from '../quoting.js';
 import { useStore } from '../store.js';
 import { ThreadContext } from './thread-context.js';
@@ -131,9 +131,8 @@ export function ReplyBox({
       t.posted(comment);
       onDone?.();
     } catch (e) {
-      if (e instanceof ApiError && e.status === 429 && e.retryAfter)
-        setError(`${e.message} Try again in ${e.retryAfter} s.`);
-      else if (e instanceof ApiError && e.status === 403 && /bann/i.test(e.message)) {
+      // A refusal for posting too soon already says how long to wait (slow mode, or the rate limit).
+      if (e instanceof ApiError && e.status === 403 && /bann/i.test(e.message)) {
         // A ban this page was not told of (it was offline): the server's words say until when and why.
         setError(e.message);
         ban.set(ban.value ?? { until: null, reason: '', refused: true });
@@ -148,6 +147,9 @@ export function ReplyBox({
     onDone?.();
   };
 
+  // Moderators are exempt from both rules, and are told nothing.
+  const rules =
+    t.rules && !isModerator(t.me) && (t.rules.premoderation || t.rules.slowModeSeconds > 0) ? t.rules : null;
   const label = parent
     ? `Reply to ${parent.author?.displayName ?? 'this comment'}`
     : passage
@@ -164,6 +166,7 @@ export function ReplyBox({
       }}
     >
       <label for={id}>{label}</label>
+      {rules && <WritingRules rules={rules} id={`${id}-rules`} />}
       {quote && (
         <figure class="quote-draft">
           <blockquote>
@@ -193,7 +196,7 @@ export function ReplyBox({
         maxLength={COMMENT_BODY_MAX}
         value={body}
         disabled={!!banned}
-        describedBy={banned ? `${id}-banned` : undefined}
+        describedBy={[banned ? `${id}-banned` : '', rules ? `${id}-rules` : ''].join(' ').trim() || undefined}
         onValue={(text) => keep({ body: text })}
       />
       {banned && (
@@ -225,5 +228,25 @@ export function ReplyBox({
       </div>
       <FormError message={error} />
     </form>
+  );
+}
+
+/** "one comment every 30 seconds", "… every 2 minutes": slow mode's interval in words. */
+function interval(seconds: number): string {
+  if (seconds % 3600 === 0) return seconds === 3600 ? 'hour' : `${seconds / 3600} hours`;
+  if (seconds % 60 === 0) return seconds === 60 ? 'minute' : `${seconds / 60} minutes`;
+  return `${seconds} seconds`;
+}
+
+/**
+ * The discussion's rules, before a word is written: a held comment or a refused second post should never be the
+ * first a writer hears of them.
+ */
+function WritingRules({ rules, id }: { rules: { premoderation: boolean; slowModeSeconds: number }; id: string }) {
+  return (
+    <ul class="writing-rules" id={id}>
+      {rules.premoderation && <li>A moderator reviews every comment here before others see it.</li>}
+      {rules.slowModeSeconds > 0 && <li>Slow mode: one comment every {interval(rules.slowModeSeconds)} here.</li>}
+    </ul>
   );
 }

@@ -6,6 +6,11 @@ export interface ThreadContextValue {
   slug: string;
   sort: ThreadSort;
   locked: boolean;
+  /**
+   * The discussion's rules a writer meets (premoderation, slow mode), told before they write; absent where the view
+   * does not know them.
+   */
+  rules?: { premoderation: boolean; slowModeSeconds: number };
   /** Depth of the view's top comments (0 on the article, the comment's own on a permalink). */
   baseDepth: number;
   me: User | null | undefined;
