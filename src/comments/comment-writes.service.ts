@@ -147,14 +147,31 @@ export class CommentWritesService {
     await this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'delete');
       await this.requireOpenArticle(tx, comment.articleId, viewer);
-      if (!comment.published && !(await this.comments.hasReplies(tx, comment.id))) {
-        await this.comments.erase(tx, comment.id);
-        this.events.withdrawn(tx, comment);
-        return;
-      }
-      await this.changeStatus(tx, comment, 'deleted');
-      await this.events.deleted(tx, comment);
+      await this.deleteLocked(tx, comment);
     });
+  }
+
+  /**
+   * Account deletion's part, in its transaction: each of the author's comments goes as their own delete would take
+   * it (readers' placeholders, counters and live events alike; removed ones become placeholders too), then the text
+   * of every one of them and of its earlier versions is erased. Returns how many comments it went through.
+   */
+  async deleteAllBy(tx: Tx, authorId: string): Promise<number> {
+    const comments = await this.comments.lockAuthored(tx, authorId);
+    for (const comment of comments) await this.deleteLocked(tx, comment);
+    await this.comments.eraseTextsOf(tx, authorId);
+    return comments.length;
+  }
+
+  /** Deletes a comment locked in `tx` (see {@link delete}): a placeholder, or erased when readers never saw it. */
+  private async deleteLocked(tx: Tx, comment: CommentRow): Promise<void> {
+    if (!comment.published && !(await this.comments.hasReplies(tx, comment.id))) {
+      await this.comments.erase(tx, comment.id);
+      this.events.withdrawn(tx, comment);
+      return;
+    }
+    await this.changeStatus(tx, comment, 'deleted');
+    await this.events.deleted(tx, comment);
   }
 
   /**
