@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ArticlesRepository } from '../src/articles/articles.repository.js';
 import { type Account, assertErrorBody, bearer, newUser, PASSWORD } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { Follower } from './helpers/sockets.js';
@@ -226,5 +227,35 @@ describe('my data: GET /api/auth/me/export and DELETE /api/auth/me', () => {
       follower.close();
       aliceLive.close();
     }
+  });
+
+  it('deletes a user with 1,000 comments over 20 essays, each voted on, in one request', async (ctx) => {
+    const prolific = await newUser(t);
+    const voter = await newUser(t);
+    const essays = await Promise.all(Array.from({ length: 20 }, () => fx.newArticle()));
+    for (const article of essays) {
+      await t.dataSource.query(
+        `WITH ids AS (SELECT nextval(pg_get_serial_sequence('comments', 'id')) AS id FROM generate_series(1, 50))
+         INSERT INTO comments (id, article_id, path, depth, author_id, body, html, status, published)
+         SELECT id, $1, ARRAY[id], 0, $2, 'many words', '<p>many words</p>', 'visible', true FROM ids`,
+        [article.id, prolific.id],
+      );
+      await t.dataSource.transaction((tx) => t.app.get(ArticlesRepository).recountComments(tx, article.id));
+    }
+    await t.dataSource.query(
+      `INSERT INTO votes (comment_id, user_id, value) SELECT id, $2, 1 FROM comments WHERE author_id = $1`,
+      [prolific.id, voter.id],
+    );
+    await t.dataSource.query(`UPDATE comments SET upvotes = 1, score = 1 WHERE author_id = $1`, [prolific.id]);
+
+    const started = performance.now();
+    await t.http.delete('/api/auth/me').set(auth(prolific)).send({ password: PASSWORD }).expect(204);
+    ctx.diagnostic(`deleting 1,000 comments took ${Math.round(performance.now() - started)} ms`);
+    const left: { status: string; n: number }[] = await t.dataSource.query(
+      `SELECT status, count(*)::int AS n FROM comments WHERE author_id = $1 GROUP BY status`,
+      [prolific.id],
+    );
+    assert.deepEqual(left, [{ status: 'deleted', n: 1000 }]);
+    for (const article of essays) assert.equal((await articleView(article.slug)).commentCount, 0);
   });
 });
