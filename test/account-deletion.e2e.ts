@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ArticlesRepository } from '../src/articles/articles.repository.js';
-import { type Account, assertErrorBody, bearer, newUser, PASSWORD } from './helpers/accounts.js';
+import {
+  type Account,
+  ADMIN_ENV,
+  ADMIN_PASSWORD,
+  assertErrorBody,
+  bearer,
+  newUser,
+  PASSWORD,
+  signInAdmin,
+  withRole,
+} from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { Follower } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
@@ -37,7 +47,7 @@ describe('my data: GET /api/auth/me/export and DELETE /api/auth/me', () => {
   };
 
   before(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: ADMIN_ENV });
     fx = new Fixtures(t.app);
     essay = await fx.newArticle();
   });
@@ -115,7 +125,14 @@ describe('my data: GET /api/auth/me/export and DELETE /api/auth/me', () => {
     const bob = await newUser(t);
     const carol = await newUser(t);
     const article = await fx.newArticle();
-    const top = await post(alice, { body: 'alice, top level' }, article.slug);
+    const top = (
+      await t.http
+        .post(`/api/articles/${article.slug}/comments`)
+        .set(auth(alice))
+        .set('Idempotency-Key', 'alice-retry-1')
+        .send({ body: 'alice, top level' })
+        .expect(201)
+    ).body as CommentJson;
     const reply = await post(bob, { body: 'bob answers', parentId: top.id }, article.slug);
     const lone = await post(alice, { body: 'alice, without replies' }, article.slug);
     const held = await fx.newComment({ article, authorId: alice.id, status: 'pending', body: 'never seen' });
@@ -184,6 +201,11 @@ describe('my data: GET /api/auth/me/export and DELETE /api/auth/me', () => {
         [alice.id],
       );
       assert.deepEqual(rest[0], { follows: 0, notifications: 0 });
+      const kept: { n: number }[] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM idempotency_keys WHERE user_id = $1`,
+        [alice.id],
+      );
+      assert.equal(kept[0].n, 0, 'no stored answer keeps the text of a comment');
 
       // Live: the follower saw the comments go and the scores move.
       await follower.waitUntil(
@@ -257,5 +279,14 @@ describe('my data: GET /api/auth/me/export and DELETE /api/auth/me', () => {
     );
     assert.deepEqual(left, [{ status: 'deleted', n: 1000 }]);
     for (const article of essays) assert.equal((await articleView(article.slug)).commentCount, 0);
+  });
+
+  it('keeps the last admin: 409 until another admin exists', async () => {
+    const admin = await signInAdmin(t);
+    const refused = await t.http.delete('/api/auth/me').set(auth(admin)).send({ password: ADMIN_PASSWORD });
+    assertErrorBody(refused, 409);
+    await t.http.get('/api/auth/me').set(auth(admin)).expect(200);
+    await withRole(t, admin.token, 'admin');
+    await t.http.delete('/api/auth/me').set(auth(admin)).send({ password: ADMIN_PASSWORD }).expect(204);
   });
 });

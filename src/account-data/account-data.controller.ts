@@ -41,10 +41,11 @@ export class AccountDataController {
     description:
       'In one step: every session ends; your comments become deleted placeholders (their text and history erased, ' +
       'replies kept in place); your votes are withdrawn; your follows and notifications go. Your username stays ' +
-      'taken and your profile is gone. A wrong password: 401, and nothing changes.',
+      'taken and your profile is gone. A wrong password: 401, and nothing changes. The last admin cannot delete ' +
+      'their account (409).',
   })
   @ApiNoContentResponse()
-  @ApiErrorResponses(400, 401, 429, 503)
+  @ApiErrorResponses(400, 401, 409, 429, 503)
   async delete(
     @Body() body: DeleteAccountDto,
     @CurrentViewer() viewer: Viewer,

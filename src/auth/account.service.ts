@@ -240,12 +240,15 @@ export class AccountService {
   /**
    * Empties the account in the caller's transaction: every session ends (their sockets close), open links stop
    * working, the row keeps only its username, and the log records it. A password changed since
-   * {@link confirmPassword} is a 401: the user proved the old one.
+   * {@link confirmPassword} is a 401: the user proved the old one. The last admin cannot leave (409).
    */
   async close(tx: Tx, confirmed: { userId: string; passwordHash: string }): Promise<void> {
     const user = await this.users.findForUpdate(tx, confirmed.userId);
     if (!user || user.deletedAt || user.passwordHash !== confirmed.passwordHash)
       throw new DomainError(ErrorCode.Unauthenticated, 'The password is wrong.');
+    // As an admin cannot demote themselves: the forum never loses its last admin by one person's mistake.
+    if (user.role === 'admin' && !(await this.users.otherAdminRemains(tx, user.id)))
+      throw new DomainError(ErrorCode.Conflict, 'You are the last admin: make someone else admin first.');
     await this.endSessions(tx, user.id, null);
     await this.tokens.deleteForUser(tx, user.id, 'verify-email');
     await this.tokens.deleteForUser(tx, user.id, 'password-reset');

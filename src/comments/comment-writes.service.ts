@@ -154,12 +154,14 @@ export class CommentWritesService {
   /**
    * Account deletion's part, in its transaction: each of the author's comments goes as their own delete would take
    * it (readers' placeholders, counters and live events alike; removed ones become placeholders too), then the text
-   * of every one of them and of its earlier versions is erased. Returns how many comments it went through.
+   * of every one of them and of its earlier versions is erased, and the answers kept for their retried posts.
+   * Returns how many comments it went through.
    */
   async deleteAllBy(tx: Tx, authorId: string): Promise<number> {
     const comments = await this.comments.lockAuthored(tx, authorId);
     for (const comment of comments) await this.deleteLocked(tx, comment);
     await this.comments.eraseTextsOf(tx, authorId);
+    await this.idempotency.forgetUser(tx, authorId);
     return comments.length;
   }
 

@@ -236,6 +236,19 @@ export class UsersRepository {
   }
 
   /**
+   * Whether an admin other than `id` remains. Callers that may remove an admin take turns (an advisory lock until the
+   * transaction ends), so two admins leaving at once cannot both count the other.
+   */
+  async otherAdminRemains(tx: EntityManager, id: string): Promise<boolean> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('admins-leaving'))`);
+    const rows: unknown[] = await tx.query(
+      `SELECT 1 FROM users WHERE role = 'admin' AND deleted_at IS NULL AND id <> $1 LIMIT 1`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  /**
    * Empties a deleting user's row: no password (nobody signs in as them), no address (no reset, no mail), a neutral
    * name on the placeholders of their comments, no ban or setting left. The username stays taken.
    */
