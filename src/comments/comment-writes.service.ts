@@ -29,6 +29,9 @@ import { locateQuote } from './quote-anchoring.js';
 import { quoteStandsIn } from './quote-verification.js';
 import { UsersRepository } from '../users/users.repository.js';
 
+/** How many of a deleting account's comments are read (and locked) at a time: memory bounded however many there are. */
+const DELETION_BATCH = 500;
+
 /** Posting, editing and deleting comments: access first, then the change and every counter it moves, in one transaction. */
 @Injectable()
 export class CommentWritesService {
@@ -158,11 +161,16 @@ export class CommentWritesService {
    * Returns how many comments it went through.
    */
   async deleteAllBy(tx: Tx, authorId: string): Promise<number> {
-    const comments = await this.comments.lockAuthored(tx, authorId);
-    for (const comment of comments) await this.deleteLocked(tx, comment);
+    let count = 0;
+    for (;;) {
+      const batch = await this.comments.lockAuthored(tx, authorId, DELETION_BATCH);
+      for (const comment of batch) await this.deleteLocked(tx, comment);
+      count += batch.length;
+      if (batch.length < DELETION_BATCH) break;
+    }
     await this.comments.eraseTextsOf(tx, authorId);
     await this.idempotency.forgetUser(tx, authorId);
-    return comments.length;
+    return count;
   }
 
   /** Deletes a comment locked in `tx` (see {@link delete}): a placeholder, or erased when readers never saw it. */

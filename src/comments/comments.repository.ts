@@ -236,16 +236,18 @@ export class CommentsRepository {
   }
 
   /**
-   * The author's comments not yet deleted, locked, by essay and newest first within it: account deletion walks them
-   * essay by essay (one article row after the other, as every writer takes them), replies before what they answer.
+   * Up to `limit` of the author's comments not yet deleted, locked, by essay and newest first within it: account
+   * deletion walks them essay by essay (one article row after the other), replies before what they answer, a batch at
+   * a time (each one it deletes leaves the set).
    */
-  async lockAuthored(tx: Tx, authorId: string): Promise<CommentRow[]> {
+  async lockAuthored(tx: Tx, authorId: string, limit: number): Promise<CommentRow[]> {
     return tx.query(
       `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
         WHERE c.author_id = $1 AND c.status <> 'deleted'
         ORDER BY c.article_id, c.id DESC
+        LIMIT $2
         FOR UPDATE OF c`,
-      [authorId],
+      [authorId, limit],
     );
   }
 

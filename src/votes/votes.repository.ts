@@ -39,17 +39,18 @@ export class VotesRepository implements ViewerVotes {
   }
 
   /**
-   * The user's votes, locked, by essay and comment (the order account deletion moves their counters in, one article
-   * row after the other).
+   * Up to `limit` of the user's votes, locked, by essay and comment (the order account deletion moves their counters
+   * in, one article row after the other; each vote it withdraws leaves the set).
    */
-  lockByUser(tx: Tx, userId: string): Promise<{ commentId: string; articleId: string }[]> {
+  lockByUser(tx: Tx, userId: string, limit: number): Promise<{ commentId: string; articleId: string }[]> {
     return tx.query(
       `SELECT v.comment_id AS "commentId", c.article_id AS "articleId"
          FROM votes v JOIN comments c ON c.id = v.comment_id
         WHERE v.user_id = $1
         ORDER BY c.article_id, v.comment_id
+        LIMIT $2
         FOR UPDATE OF v`,
-      [userId],
+      [userId, limit],
     );
   }
 

@@ -10,6 +10,9 @@ import { type VoteResultDto } from './dto/vote.dto.js';
 import { VotesRepository } from './votes.repository.js';
 import { EventBus } from '../events/event-bus.js';
 
+/** How many of a deleting account's votes are read (and locked) at a time: memory bounded however many there are. */
+const WITHDRAWAL_BATCH = 500;
+
 @Injectable()
 export class VotesService {
   constructor(
@@ -48,9 +51,14 @@ export class VotesService {
    * it (scores move, readers get `comment.voted`), whatever the comment's status now. Returns how many there were.
    */
   async withdrawAllBy(tx: Tx, userId: string): Promise<number> {
-    const cast = await this.votes.lockByUser(tx, userId);
-    for (const vote of cast) await this.setVote(tx, vote.articleId, vote.commentId, userId, 0);
-    return cast.length;
+    let count = 0;
+    for (;;) {
+      const batch = await this.votes.lockByUser(tx, userId, WITHDRAWAL_BATCH);
+      for (const vote of batch) await this.setVote(tx, vote.articleId, vote.commentId, userId, 0);
+      count += batch.length;
+      if (batch.length < WITHDRAWAL_BATCH) break;
+    }
+    return count;
   }
 
   /** The one way a vote changes: the row, the comment's counters and the live event, in the caller's transaction. */
