@@ -27,6 +27,7 @@ const LAYERS = [
   ['profiles', 'search'],
   ['moderation'],
   ['notifications'],
+  ['account-data'],
   ['metrics'],
   ['realtime', 'health', 'seeding', 'feeds'],
 ];

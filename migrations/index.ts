@@ -20,6 +20,7 @@ import { QuoteRevision1764763000000 } from './1764763000000-quote-revision.js';
 import { SearchAndProfiles1764765000000 } from './1764765000000-search-and-profiles.js';
 import { FeaturedComments1764766000000 } from './1764766000000-featured-comments.js';
 import { CanonicalUrlIndex1764766100000 } from './1764766100000-canonical-url-index.js';
+import { AccountDeletion1764767000000 } from './1764767000000-account-deletion.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   SearchAndProfiles1764765000000,
   FeaturedComments1764766000000,
   CanonicalUrlIndex1764766100000,
+  AccountDeletion1764767000000,
 ];

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AccountDataModule } from './account-data/account-data.module.js';
 import { ArticlesApiModule } from './articles/articles-api.module.js';
 import { CommentsApiModule } from './comments/comments-api.module.js';
 import { type AppConfig } from './config/app-config.js';
@@ -71,6 +72,7 @@ export class AppModule {
         }),
         ModerationModule.forRoot({ viewerFollows: { module: NotificationsModule, provider: FollowsRepository } }),
         NotificationsModule,
+        AccountDataModule,
         MetricsModule,
         RealtimeModule,
         HealthModule,

@@ -282,6 +282,8 @@ export const accountApi = {
   requestReset: (email: string) => request<void>('POST', '/auth/password-reset', { email }),
   confirmReset: (token: string, password: string) =>
     request<void>('POST', '/auth/password-reset/confirm', { token, password }),
+  /** Deletes the account for good (`DELETE /api/auth/me`): a wrong password is a 401 and nothing changes. */
+  deleteAccount: (password: string) => request<void>('DELETE', '/auth/me', { password }),
 
   notifications: (options: { limit?: number; cursor?: string | null; unread?: boolean } = {}) =>
     request<NotificationPageDto>(

@@ -54,6 +54,17 @@ export async function signOut(): Promise<void> {
   reconnectLive();
 }
 
+/**
+ * The account was deleted: its sessions ended on the server (the cookie too), so the page forgets the user at once and
+ * the live connection starts again as a reader's.
+ */
+export function accountGone(): void {
+  ban.set(null);
+  account.set(null);
+  session.set(null);
+  reconnectLive();
+}
+
 export function isModerator(user: User | null | undefined): boolean {
   return user?.role === 'moderator' || user?.role === 'admin';
 }

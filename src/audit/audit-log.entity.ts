@@ -19,7 +19,12 @@ export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
  * What a user did to their own account's security: recorded for the record (who, what, when), never with the address
  * or a token, and left out of the moderators' log, which lists what moderators and admins did.
  */
-export const ACCOUNT_ACTIONS = ['account.password-change', 'account.password-reset', 'account.email-change'] as const;
+export const ACCOUNT_ACTIONS = [
+  'account.password-change',
+  'account.password-reset',
+  'account.email-change',
+  'account.delete',
+] as const;
 export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
 export type AuditAction = ModerationAction | AccountAction;
 
@@ -32,7 +37,7 @@ export type AuditAction = ModerationAction | AccountAction;
 @Index('moderation_log_comment_remove_idx', ['commentId', 'id'], { where: `"action" = 'comment.remove'` })
 @Check(
   'moderation_log_action_check',
-  `"action" IN ('comment.approve', 'comment.remove', 'comment.restore', 'user.ban', 'user.unban', 'user.role', 'banned-words.update', 'article.settings', 'article.create', 'account.password-change', 'account.password-reset', 'account.email-change', 'article.revise', 'comment.feature', 'comment.unfeature')`,
+  `"action" IN ('comment.approve', 'comment.remove', 'comment.restore', 'user.ban', 'user.unban', 'user.role', 'banned-words.update', 'article.settings', 'article.create', 'account.password-change', 'account.password-reset', 'account.email-change', 'article.revise', 'comment.feature', 'comment.unfeature', 'account.delete')`,
 )
 export class ModerationLogEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'BY DEFAULT' })

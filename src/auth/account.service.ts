@@ -225,6 +225,37 @@ export class AccountService {
     });
   }
 
+  /**
+   * The first step of deleting an account, before its transaction: the password must be the user's (401 when it is
+   * wrong, as at sign-in). Answers the hash it matched, which {@link close} checks again under the row's lock.
+   */
+  async confirmPassword(viewer: Viewer, password: string): Promise<{ userId: string; passwordHash: string }> {
+    const userId = requireSignedIn(viewer);
+    const user = await this.users.findById(userId);
+    if (!user?.passwordHash || !(await this.hasher.verify(user.passwordHash, password)))
+      throw new DomainError(ErrorCode.Unauthenticated, 'The password is wrong.');
+    return { userId, passwordHash: user.passwordHash };
+  }
+
+  /**
+   * Empties the account in the caller's transaction: every session ends (their sockets close), open links stop
+   * working, the row keeps only its username, and the log records it. A password changed since
+   * {@link confirmPassword} is a 401: the user proved the old one. The last admin cannot leave (409).
+   */
+  async close(tx: Tx, confirmed: { userId: string; passwordHash: string }): Promise<void> {
+    const user = await this.users.findForUpdate(tx, confirmed.userId);
+    if (!user || user.deletedAt || user.passwordHash !== confirmed.passwordHash)
+      throw new DomainError(ErrorCode.Unauthenticated, 'The password is wrong.');
+    // As an admin cannot demote themselves: the forum never loses its last admin by one person's mistake.
+    if (user.role === 'admin' && !(await this.users.otherAdminRemains(tx, user.id)))
+      throw new DomainError(ErrorCode.Conflict, 'You are the last admin: make someone else admin first.');
+    await this.endSessions(tx, user.id, null);
+    await this.tokens.deleteForUser(tx, user.id, 'verify-email');
+    await this.tokens.deleteForUser(tx, user.id, 'password-reset');
+    await this.users.markDeleted(tx, user.id);
+    await this.audit.record(tx, { actorId: user.id, action: 'account.delete', userId: user.id });
+  }
+
   /** One-click unsubscribe: notification mail stops (`off`). False for a token that names nobody. */
   async unsubscribe(token: string): Promise<boolean> {
     const userId = await this.unsubscribeLinks.userOf(token);

@@ -26,6 +26,6 @@ import { UnsubscribeController } from './unsubscribe.controller.js';
     SignedInGuard,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [AuthService, SignedInGuard],
+  exports: [AuthService, AccountService, SignedInGuard],
 })
 export class AuthModule {}

@@ -29,6 +29,9 @@ import { locateQuote } from './quote-anchoring.js';
 import { quoteStandsIn } from './quote-verification.js';
 import { UsersRepository } from '../users/users.repository.js';
 
+/** How many of a deleting account's comments are read (and locked) at a time: memory bounded however many there are. */
+const DELETION_BATCH = 500;
+
 /** Posting, editing and deleting comments: access first, then the change and every counter it moves, in one transaction. */
 @Injectable()
 export class CommentWritesService {
@@ -147,14 +150,38 @@ export class CommentWritesService {
     await this.uow.run(async (tx) => {
       const comment = await this.requireOwn(tx, rawId, viewer, 'delete');
       await this.requireOpenArticle(tx, comment.articleId, viewer);
-      if (!comment.published && !(await this.comments.hasReplies(tx, comment.id))) {
-        await this.comments.erase(tx, comment.id);
-        this.events.withdrawn(tx, comment);
-        return;
-      }
-      await this.changeStatus(tx, comment, 'deleted');
-      await this.events.deleted(tx, comment);
+      await this.deleteLocked(tx, comment);
     });
+  }
+
+  /**
+   * Account deletion's part, in its transaction: each of the author's comments goes as their own delete would take
+   * it (readers' placeholders, counters and live events alike; removed ones become placeholders too), then the text
+   * of every one of them and of its earlier versions is erased, and the answers kept for their retried posts.
+   * Returns how many comments it went through.
+   */
+  async deleteAllBy(tx: Tx, authorId: string): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const batch = await this.comments.lockAuthored(tx, authorId, DELETION_BATCH);
+      for (const comment of batch) await this.deleteLocked(tx, comment);
+      count += batch.length;
+      if (batch.length < DELETION_BATCH) break;
+    }
+    await this.comments.eraseTextsOf(tx, authorId);
+    await this.idempotency.forgetUser(tx, authorId);
+    return count;
+  }
+
+  /** Deletes a comment locked in `tx` (see {@link delete}): a placeholder, or erased when readers never saw it. */
+  private async deleteLocked(tx: Tx, comment: CommentRow): Promise<void> {
+    if (!comment.published && !(await this.comments.hasReplies(tx, comment.id))) {
+      await this.comments.erase(tx, comment.id);
+      this.events.withdrawn(tx, comment);
+      return;
+    }
+    await this.changeStatus(tx, comment, 'deleted');
+    await this.events.deleted(tx, comment);
   }
 
   /**

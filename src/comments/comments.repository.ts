@@ -114,6 +114,22 @@ export const COMMENT_COLUMNS = `
   c.body, c.html, c.status, c.published, c.stance, c.created_at AS "createdAt", c.edited_at AS "editedAt",
   c.featured_at AS "featuredAt", c.upvotes, c.downvotes, c.score, c.best_score AS "bestScore", c.controversy, c.reply_count AS "replyCount"`;
 
+/** One of a user's own comments as their data export lists it. */
+export interface ExportedCommentRow {
+  id: string;
+  articleId: string;
+  articleSlug: string;
+  articleTitle: string;
+  parentId: string | null;
+  body: string;
+  status: CommentStatus;
+  stance: Stance | null;
+  createdAt: Date;
+  editedAt: Date | null;
+  upvotes: number;
+  downvotes: number;
+}
+
 /**
  * CommentAccess.canSeeBody in SQL, on `c` (comments, or search's comment_search, which has their status and author):
  * the comments this viewer may read (visible ones; their own pending ones; removed ones too for moderators; never a
@@ -217,6 +233,59 @@ export class CommentsRepository {
   /** Erases a comment that readers never saw; its quotes, revisions, votes and reports go with it. */
   async erase(tx: Tx, commentId: string): Promise<void> {
     await tx.query('DELETE FROM comments WHERE id = $1', [commentId]);
+  }
+
+  /**
+   * Up to `limit` of the author's comments not yet deleted, locked, by essay and newest first within it: account
+   * deletion walks them essay by essay (one article row after the other), replies before what they answer, a batch at
+   * a time (each one it deletes leaves the set).
+   */
+  async lockAuthored(tx: Tx, authorId: string, limit: number): Promise<CommentRow[]> {
+    return tx.query(
+      `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+        WHERE c.author_id = $1 AND c.status <> 'deleted'
+        ORDER BY c.article_id, c.id DESC
+        LIMIT $2
+        FOR UPDATE OF c`,
+      [authorId, limit],
+    );
+  }
+
+  /** Erases the text of every comment of the author and every earlier version of it (account deletion). */
+  async eraseTextsOf(tx: Tx, authorId: string): Promise<void> {
+    await tx.query(`DELETE FROM comment_revisions WHERE comment_id IN (SELECT id FROM comments WHERE author_id = $1)`, [
+      authorId,
+    ]);
+    await tx.query(`UPDATE comments SET body = '', html = '' WHERE author_id = $1 AND (body <> '' OR html <> '')`, [
+      authorId,
+    ]);
+  }
+
+  /** Every comment of the author with its essay's reference, oldest first, at most `limit` (their data export). */
+  findAuthoredForExport(tx: Tx, authorId: string, limit: number): Promise<ExportedCommentRow[]> {
+    return tx.query(
+      `SELECT c.id, c.article_id AS "articleId", a.slug AS "articleSlug", a.title AS "articleTitle",
+              c.parent_id AS "parentId", c.body, c.status, c.stance, c.created_at AS "createdAt",
+              c.edited_at AS "editedAt", c.upvotes, c.downvotes
+         FROM comments c JOIN articles a ON a.id = c.article_id
+        WHERE c.author_id = $1
+        ORDER BY c.created_at, c.id
+        LIMIT $2`,
+      [authorId, limit],
+    );
+  }
+
+  /** Every earlier version of these comments, oldest first (their author's data export). */
+  findRevisionsOf(
+    tx: Tx,
+    commentIds: string[],
+  ): Promise<{ commentId: string; body: string; createdAt: Date; public: boolean }[]> {
+    if (commentIds.length === 0) return Promise.resolve([]);
+    return tx.query(
+      `SELECT comment_id AS "commentId", body, created_at AS "createdAt", public FROM comment_revisions
+        WHERE comment_id = ANY($1::bigint[]) ORDER BY comment_id, id`,
+      [commentIds],
+    );
   }
 
   /** An essay's latest visible comments at any depth, newest first (its comment feed). */

@@ -9,6 +9,8 @@ export { REPORT_REASONS, type ReportReason };
 @Entity({ name: 'reports' })
 @Index('reports_comment_reporter_key', ['commentId', 'reporterId'], { unique: true })
 @Index('reports_open_idx', ['status', 'commentId'])
+/** A reader's own reports, for their data export. */
+@Index('reports_reporter_idx', ['reporterId', 'createdAt'])
 @Check('reports_reason_check', `"reason" IN ('spam', 'abuse', 'off-topic', 'other')`)
 @Check('reports_status_check', `"status" IN ('open', 'closed')`)
 export class ReportEntity {

@@ -70,4 +70,13 @@ export class ReportsRepository {
     );
     return rows[0] ?? null;
   }
+
+  /** The reports the user filed, oldest first, at most `limit` (their data export). */
+  findByReporter(tx: Tx, reporterId: string, limit: number): Promise<(ReportRow & { status: 'open' | 'closed' })[]> {
+    return tx.query(
+      `SELECT id, comment_id AS "commentId", reason, note, status, created_at AS "createdAt"
+         FROM reports WHERE reporter_id = $1 ORDER BY created_at, id LIMIT $2`,
+      [reporterId, limit],
+    );
+  }
 }

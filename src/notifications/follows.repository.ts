@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { type Tx } from '../database/unit-of-work.js';
 import { type ViewerArticleFollows } from '../articles/viewer-article-follows.js';
 import { type ViewerFollows } from '../comments/viewer-follows.js';
 
@@ -64,9 +65,13 @@ export class FollowsRepository implements ViewerFollows, ViewerArticleFollows {
     return rows.length > 0;
   }
 
-  async findFollowedComments(userId: string, commentIds: string[]): Promise<Set<string>> {
+  async findFollowedComments(
+    userId: string,
+    commentIds: string[],
+    tx: Tx = this.dataSource.manager,
+  ): Promise<Set<string>> {
     if (commentIds.length === 0) return new Set();
-    const rows: { commentId: string }[] = await this.dataSource.query(
+    const rows: { commentId: string }[] = await tx.query(
       `SELECT comment_id AS "commentId" FROM follows WHERE user_id = $1 AND comment_id = ANY($2::bigint[])`,
       [userId, commentIds],
     );
@@ -84,8 +89,13 @@ export class FollowsRepository implements ViewerFollows, ViewerArticleFollows {
   }
 
   /** One user's follows, newest first (ties by id), `limit` of them after `after`. */
-  findPage(userId: string, limit: number, after: FollowPosition | null): Promise<FollowRow[]> {
-    return this.dataSource.query(
+  findPage(
+    userId: string,
+    limit: number,
+    after: FollowPosition | null,
+    tx: Tx = this.dataSource.manager,
+  ): Promise<FollowRow[]> {
+    return tx.query(
       `SELECT f.id, f.article_id AS "articleId", a.slug AS "articleSlug", a.title AS "articleTitle",
               f.comment_id AS "commentId", f.created_at AS "createdAt"
          FROM follows f JOIN articles a ON a.id = f.article_id
@@ -94,5 +104,10 @@ export class FollowsRepository implements ViewerFollows, ViewerArticleFollows {
         LIMIT $4`,
       [userId, after?.createdAt ?? null, after?.id ?? null, limit],
     );
+  }
+
+  /** Account deletion: the user follows nothing any more. */
+  async deleteForUser(tx: Tx, userId: string): Promise<void> {
+    await tx.query('DELETE FROM follows WHERE user_id = $1', [userId]);
   }
 }

@@ -10,8 +10,9 @@ import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
 import { CommentAccess } from '../comments/comment-access.js';
 import { type CommentRow, CommentsRepository } from '../comments/comments.repository.js';
 import { ReaderViews } from '../comments/reader-views.js';
-import { type FollowPageDto } from './dto/notification.dto.js';
-import { type FollowOutcome, type FollowPosition, FollowsRepository } from './follows.repository.js';
+import { type FollowDto, type FollowPageDto } from './dto/notification.dto.js';
+import { type Tx } from '../database/unit-of-work.js';
+import { type FollowOutcome, type FollowPosition, type FollowRow, FollowsRepository } from './follows.repository.js';
 
 /**
  * Following an essay (its new top-level comments) or a thread (every new comment under one comment). Following is a
@@ -62,16 +63,30 @@ export class FollowsService {
     const after = this.cursors.positionOf(scope, query.cursor, readPosition);
     const rows = await this.follows.findPage(userId, rowsFor(limit), after);
     const page = pageOf(rows, limit, (last) => this.cursors.encode(scope, [last.createdAt.toISOString(), last.id]));
-    const viewAs = await this.readerViews.forReaders(page.items.flatMap((r) => (r.commentId ? [r.commentId] : [])));
-    return {
-      items: page.items.map((row) => ({
-        kind: row.commentId ? 'comment' : 'article',
-        article: { id: row.articleId, slug: row.articleSlug, title: row.articleTitle },
-        comment: row.commentId ? (viewAs(row.commentId, userId, true) ?? null) : null,
-        createdAt: row.createdAt.toISOString(),
-      })),
-      nextCursor: page.nextCursor,
-    };
+    return { items: await this.toDtos(userId, page.items), nextCursor: page.nextCursor };
+  }
+
+  /** The user's follows as their list shows them, at most `limit`, read in the caller's transaction (their export). */
+  async exportFor(tx: Tx, userId: string, limit: number): Promise<FollowDto[]> {
+    return this.toDtos(userId, await this.follows.findPage(userId, limit, null, tx), tx);
+  }
+
+  /** Account deletion: the user follows nothing any more. */
+  async deleteAllOf(tx: Tx, userId: string): Promise<void> {
+    await this.follows.deleteForUser(tx, userId);
+  }
+
+  private async toDtos(userId: string, rows: FollowRow[], tx?: Tx): Promise<FollowDto[]> {
+    const viewAs = await this.readerViews.forReaders(
+      rows.flatMap((r) => (r.commentId ? [r.commentId] : [])),
+      tx,
+    );
+    return rows.map((row) => ({
+      kind: row.commentId ? 'comment' : 'article',
+      article: { id: row.articleId, slug: row.articleSlug, title: row.articleTitle },
+      comment: row.commentId ? (viewAs(row.commentId, userId, true) ?? null) : null,
+      createdAt: row.createdAt.toISOString(),
+    }));
   }
 
   /** The comment an id names if this viewer may see it; a 404 otherwise, as everywhere. */

@@ -30,6 +30,6 @@ import { NotificationsService } from './notifications.service.js';
     NotificationTriggers,
     NotificationMails,
   ],
-  exports: [FollowsRepository, NotificationsService],
+  exports: [FollowsRepository, FollowsService, NotificationsService],
 })
 export class NotificationsModule {}

@@ -150,8 +150,9 @@ export class NotificationsRepository {
     unreadOnly: boolean,
     limit: number,
     after: NotificationPosition | null,
+    tx: Tx = this.dataSource.manager,
   ): Promise<NotificationRow[]> {
-    return this.dataSource.query(
+    return tx.query(
       `SELECT ${NOTIFICATION_COLUMNS} FROM ${NOTIFICATION_FROM}
         WHERE n.recipient_id = $1 AND (NOT $2 OR n.read_at IS NULL)
           AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3::timestamptz, $4::bigint))
@@ -227,5 +228,10 @@ export class NotificationsRepository {
       [zones, withoutZone, afterId, limit],
     );
     return rows.map((row) => row.id);
+  }
+
+  /** Account deletion: the user's inbox goes. */
+  async deleteForRecipient(tx: Tx, recipientId: string): Promise<void> {
+    await tx.query('DELETE FROM notifications WHERE recipient_id = $1', [recipientId]);
   }
 }

@@ -107,6 +107,20 @@ export class NotificationsService {
     };
   }
 
+  /** The user's notifications as their inbox shows them, at most `limit`, read in the caller's transaction (their export). */
+  async exportFor(tx: Tx, userId: string, limit: number): Promise<NotificationDto[]> {
+    const rows = await this.notifications.findPage(userId, false, limit, null, tx);
+    const commentIds = rows.flatMap((r) => (r.commentId ? [r.commentId] : []));
+    const viewAs = await this.readerViews.forReaders(commentIds, tx);
+    const followed = await this.follows.findFollowedComments(userId, commentIds, tx);
+    return rows.map((row) => toNotificationDto(row, viewAs, followed.has(row.commentId ?? '')));
+  }
+
+  /** Account deletion: the user's inbox goes. */
+  async deleteAllOf(tx: Tx, userId: string): Promise<void> {
+    await this.notifications.deleteForRecipient(tx, userId);
+  }
+
   /** Marks some (or, without ids, all) of one's notifications read; ids of others' notifications change nothing. */
   async markRead(input: MarkReadDto, viewer: Viewer): Promise<UnreadCountDto> {
     const userId = requireSignedIn(viewer);

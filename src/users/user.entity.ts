@@ -65,6 +65,13 @@ export class UserEntity {
   @Column({ name: 'time_zone', type: 'varchar', length: 64, nullable: true })
   timeZone: string | null;
 
+  /**
+   * When the user deleted their account (null: they did not). The row stays so that the username stays taken and the
+   * placeholders of their comments keep an author; nothing else of theirs is left on it.
+   */
+  @Column({ name: 'deleted_at', type: 'timestamptz', precision: 3, nullable: true })
+  deletedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

@@ -7,6 +7,10 @@ import { type UserFields } from './dto/user.dto.js';
 import { type EmailNotifications, UserEntity, type UserRole } from './user.entity.js';
 
 /** Every query on users' own table. */
+
+/** The name a deleted account's placeholders show. */
+export const DELETED_DISPLAY_NAME = '[deleted]';
+
 /** A user that notification mail may reach, with what the mail needs. */
 export interface MailableUser {
   id: string;
@@ -229,5 +233,32 @@ export class UsersRepository {
 
   async setPasswordHash(tx: EntityManager, id: string, passwordHash: string): Promise<void> {
     await tx.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
+  }
+
+  /**
+   * Whether an admin other than `id` remains. Callers that may remove an admin take turns (an advisory lock until the
+   * transaction ends), so two admins leaving at once cannot both count the other.
+   */
+  async otherAdminRemains(tx: EntityManager, id: string): Promise<boolean> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('admins-leaving'))`);
+    const rows: unknown[] = await tx.query(
+      `SELECT 1 FROM users WHERE role = 'admin' AND deleted_at IS NULL AND id <> $1 LIMIT 1`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Empties a deleting user's row: no password (nobody signs in as them), no address (no reset, no mail), a neutral
+   * name on the placeholders of their comments, no ban or setting left. The username stays taken.
+   */
+  async markDeleted(tx: EntityManager, id: string): Promise<void> {
+    await tx.query(
+      `UPDATE users SET deleted_at = now(), password_hash = NULL, email = NULL, email_key = NULL, email_verified = false,
+              display_name = $2, email_notifications = 'off', time_zone = NULL, banned = false, banned_until = NULL,
+              ban_reason = NULL
+        WHERE id = $1`,
+      [id, DELETED_DISPLAY_NAME],
+    );
   }
 }

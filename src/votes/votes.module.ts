@@ -10,6 +10,6 @@ import { VotesService } from './votes.service.js';
   imports: [ArticlesModule, CommentsModule, EventsModule],
   controllers: [VotesController],
   providers: [VotesRepository, VotesService],
-  exports: [VotesRepository],
+  exports: [VotesRepository, VotesService],
 })
 export class VotesModule {}

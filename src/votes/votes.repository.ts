@@ -38,6 +38,35 @@ export class VotesRepository implements ViewerVotes {
     return new Map(rows.map((r) => [r.commentId, r.value]));
   }
 
+  /**
+   * Up to `limit` of the user's votes, locked, by essay and comment (the order account deletion moves their counters
+   * in, one article row after the other; each vote it withdraws leaves the set).
+   */
+  lockByUser(tx: Tx, userId: string, limit: number): Promise<{ commentId: string; articleId: string }[]> {
+    return tx.query(
+      `SELECT v.comment_id AS "commentId", c.article_id AS "articleId"
+         FROM votes v JOIN comments c ON c.id = v.comment_id
+        WHERE v.user_id = $1
+        ORDER BY c.article_id, v.comment_id
+        LIMIT $2
+        FOR UPDATE OF v`,
+      [userId, limit],
+    );
+  }
+
+  /** The user's votes, oldest first, at most `limit` (their data export). */
+  findByUser(
+    tx: Tx,
+    userId: string,
+    limit: number,
+  ): Promise<{ commentId: string; value: number; createdAt: Date; updatedAt: Date }[]> {
+    return tx.query(
+      `SELECT comment_id AS "commentId", value, created_at AS "createdAt", updated_at AS "updatedAt"
+         FROM votes WHERE user_id = $1 ORDER BY created_at, comment_id LIMIT $2`,
+      [userId, limit],
+    );
+  }
+
   /** The current value, with the row locked; a new vote is inserted (locked too) and reported as 0. */
   private async lockVote(tx: Tx, commentId: string, userId: string, value: number): Promise<number> {
     for (;;) {

@@ -5,10 +5,13 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { parseId } from '../common/ids.js';
 import { CommentAccess } from '../comments/comment-access.js';
 import { CommentsRepository } from '../comments/comments.repository.js';
-import { UnitOfWork } from '../database/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { type VoteResultDto } from './dto/vote.dto.js';
 import { VotesRepository } from './votes.repository.js';
 import { EventBus } from '../events/event-bus.js';
+
+/** How many of a deleting account's votes are read (and locked) at a time: memory bounded however many there are. */
+const WITHDRAWAL_BATCH = 500;
 
 @Injectable()
 export class VotesService {
@@ -38,17 +41,44 @@ export class VotesService {
       const article = await this.articles.findById(comment.articleId, tx);
       if (article?.locked && !isModerator(viewer))
         throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
-      const previous = await this.votes.setVote(tx, id, userId, value);
-      const up = Number(value === 1) - Number(previous === 1);
-      const down = Number(value === -1) - Number(previous === -1);
-      const counters = await this.comments.applyVoteCounters(tx, id, up, down);
-      if (up !== 0 || down !== 0) {
-        await this.bus.recordForArticle(tx, comment.articleId, {
-          type: 'comment.voted',
-          payload: { commentId: id, ...counters },
-        });
-      }
+      const counters = await this.setVote(tx, comment.articleId, id, userId, value);
       return { ...counters, myVote: value };
     });
+  }
+
+  /**
+   * Account deletion's part, in its transaction: every vote of the user is withdrawn as a reader's own 0 would do
+   * it (scores move, readers get `comment.voted`), whatever the comment's status now. Returns how many there were.
+   */
+  async withdrawAllBy(tx: Tx, userId: string): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const batch = await this.votes.lockByUser(tx, userId, WITHDRAWAL_BATCH);
+      for (const vote of batch) await this.setVote(tx, vote.articleId, vote.commentId, userId, 0);
+      count += batch.length;
+      if (batch.length < WITHDRAWAL_BATCH) break;
+    }
+    return count;
+  }
+
+  /** The one way a vote changes: the row, the comment's counters and the live event, in the caller's transaction. */
+  private async setVote(
+    tx: Tx,
+    articleId: string,
+    commentId: string,
+    userId: string,
+    value: -1 | 0 | 1,
+  ): Promise<Omit<VoteResultDto, 'myVote'>> {
+    const previous = await this.votes.setVote(tx, commentId, userId, value);
+    const up = Number(value === 1) - Number(previous === 1);
+    const down = Number(value === -1) - Number(previous === -1);
+    const counters = await this.comments.applyVoteCounters(tx, commentId, up, down);
+    if (up !== 0 || down !== 0) {
+      await this.bus.recordForArticle(tx, articleId, {
+        type: 'comment.voted',
+        payload: { commentId, ...counters },
+      });
+    }
+    return counters;
   }
 }

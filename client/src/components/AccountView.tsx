@@ -8,7 +8,8 @@ import {
   type EmailNotifications,
   PASSWORD_MAX,
 } from '../api.js';
-import { account, accountChanged, session } from '../session.js';
+import { account, accountChanged, accountGone, session } from '../session.js';
+import { Store } from '../store.js';
 import { useStore } from '../store.js';
 import { askToSignIn } from '../ui.js';
 import { FormError } from './FormError.js';
@@ -300,13 +301,91 @@ function PasswordForm() {
   );
 }
 
-/** The reader's own settings: name, e-mail and its verification, notification mail, password. */
+/** Set once this page deleted the account: what it shows then, signed out. */
+const deleted = new Store(false);
+
+/** Everything the forum holds about the reader, as a JSON file: the server names it and sends it as a download. */
+function DataExport({ username }: { username: string }) {
+  return (
+    <section class="settings-block" aria-labelledby="export-title">
+      <h2 id="export-title">Your data</h2>
+      <p class="hint">
+        One JSON file with your account, your comments and every earlier version of them, your votes, your reports, your
+        notifications and what you follow.
+      </p>
+      <a class="download-link" href="/api/auth/me/export" download={`essay-forum-${username}.json`}>
+        Download my data
+      </a>
+    </section>
+  );
+}
+
+function DeleteAccountForm() {
+  const [password, setPassword] = useState('');
+  const [sure, setSure] = useState(false);
+  const form = useForm();
+  const remove = (event: Event) => {
+    event.preventDefault();
+    void form.run(async () => {
+      await accountApi.deleteAccount(password);
+      deleted.set(true);
+      accountGone();
+      return '';
+    }, 'The account could not be deleted; try again.');
+  };
+  return (
+    <form class="settings-block" onSubmit={remove} aria-labelledby="delete-title">
+      <h2 id="delete-title">Delete my account</h2>
+      <p class="hint">This cannot be undone. At once:</p>
+      <ul class="hint">
+        <li>you are signed out everywhere, and nobody can sign in to this account again;</li>
+        <li>your comments become “deleted” placeholders: their text and history are erased, replies to them stay;</li>
+        <li>your votes are withdrawn, and your follows and notifications are gone;</li>
+        <li>your username stays reserved: nobody can register it.</li>
+      </ul>
+      <p class="hint">Download your data first if you want to keep a copy.</p>
+      <label>
+        Your password
+        <input
+          name="deletePassword"
+          type="password"
+          autoComplete="current-password"
+          required
+          maxLength={PASSWORD_MAX}
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+      </label>
+      <label class="choice">
+        <input type="checkbox" required checked={sure} onChange={(e) => setSure(e.currentTarget.checked)} /> I
+        understand that my account and the text of my comments are deleted for good
+      </label>
+      <FormError message={form.error} />
+      <button type="submit" class="danger" disabled={form.busy}>
+        Delete my account
+      </button>
+    </form>
+  );
+}
+
+/** The reader's own settings: name, e-mail and its verification, notification mail, password; their data. */
 export function AccountView() {
   const me = useStore(session);
   useEffect(() => {
     document.title = 'Your account · Essay forum';
   }, []);
+  const gone = useStore(deleted);
   if (me === undefined) return <p class="muted page-loading">Loading…</p>;
+  if (me === null && gone)
+    return (
+      <section class="notice" role="status">
+        <h1>Your account is deleted</h1>
+        <p>You are signed out. Your comments are placeholders now, and your username stays reserved.</p>
+        <p>
+          <a href="/">Back to the essays</a>
+        </p>
+      </section>
+    );
   if (me === null)
     return (
       <section class="notice">
@@ -329,6 +408,8 @@ export function AccountView() {
       <MailSetting />
       <TimeZoneSetting />
       <PasswordForm key={me.id} />
+      <DataExport username={me.username} />
+      <DeleteAccountForm key={me.id} />
     </section>
   );
 }

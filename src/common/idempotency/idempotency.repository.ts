@@ -36,6 +36,11 @@ export class IdempotencyRepository {
     );
   }
 
+  /** Every key of one user, with the answers stored for them. */
+  async deleteForUser(tx: Tx, userId: string): Promise<void> {
+    await tx.query('DELETE FROM idempotency_keys WHERE user_id = $1', [userId]);
+  }
+
   /** Keys are kept for at least `hours`. */
   async deleteOlderThan(hours: number): Promise<number> {
     return changedCount(

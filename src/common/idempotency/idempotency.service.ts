@@ -55,6 +55,11 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
       body,
     });
   }
+
+  /** Forgets the answers stored for a user's retries (account deletion: they hold the text of their comments). */
+  async forgetUser(tx: Tx, userId: string): Promise<void> {
+    await this.keys.deleteForUser(tx, userId);
+  }
 }
 
 function fingerprintHash(fingerprint: unknown): string {
