@@ -31,7 +31,7 @@ export class ReaderViews {
     const article = row && CommentAccess.canSee(row, ANONYMOUS) ? await this.articles.findById(row.articleId) : null;
     if (!row || !article) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
     return {
-      comment: toCommentDto(row, [], ANONYMOUS, 0),
+      comment: toCommentDto(row, await this.comments.findQuotes([row.id]), ANONYMOUS, 0),
       article: { slug: article.slug, title: article.title, canonicalUrl: article.canonicalUrl },
     };
   }

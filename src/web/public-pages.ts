@@ -86,7 +86,7 @@ export class PublicPages {
         ` <time datetime="${comment.createdAt}">${longDate(new Date(comment.createdAt))}</time></p>`,
         comment.html === null
           ? `<p class="placeholder">${escapeHtml(placeholder(comment))}</p>`
-          : `<div class="comment-body">${comment.html}</div>`,
+          : `${quoted(comment)}<div class="comment-body">${comment.html}</div>`,
         '</article></main>',
       ].join('\n'),
     };
@@ -121,6 +121,13 @@ function notFound(): PageContent {
 /** What a reader sees in place of a comment whose body they may not read. */
 function placeholder(comment: CommentDto): string {
   return comment.status === 'deleted' ? 'Deleted by its author.' : 'Removed by a moderator.';
+}
+
+/** The passage the comment quotes (of the essay or of another comment), as text. */
+function quoted(comment: CommentDto): string {
+  return comment.quote
+    ? `<blockquote class="comment-quote"><p>${escapeHtml(comment.quote.text)}</p></blockquote>\n`
+    : '';
 }
 
 /** White space folded, cut at a word boundary near DESCRIPTION_LENGTH characters. */

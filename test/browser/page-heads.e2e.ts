@@ -71,13 +71,17 @@ describe('pages whose html carries their content, robots.txt and the sitemap', (
   let publicUrl: string;
   let browser: Browser | undefined;
 
-  const publish = async (title: string, body: string, canonicalUrl?: string): Promise<{ slug: string }> => {
+  const publish = async (
+    title: string,
+    body: string,
+    canonicalUrl?: string,
+  ): Promise<{ slug: string; blocks: { id: string }[] }> => {
     const res = await t.http
       .post('/api/articles')
       .set('Authorization', bearer(admin.token))
       .send({ title, author: 'A. "Quoted" <Writer>', body, canonicalUrl });
     assert.equal(res.status, 201, JSON.stringify(res.body));
-    return res.body as { slug: string };
+    return res.body as { slug: string; blocks: { id: string }[] };
   };
 
   before(async () => {
@@ -154,11 +158,14 @@ describe('pages whose html carries their content, robots.txt and the sitemap', (
   });
 
   it('names a comment by its author and essay, with its text and a link to the essay', async () => {
-    const essay = await publish('A discussed essay', 'Something to discuss.');
+    const essay = await publish('A discussed essay', 'Something "to" & discuss.');
     const res = await t.http
       .post(`/api/articles/${essay.slug}/comments`)
       .set('Authorization', bearer(reader.token))
-      .send({ body: 'I *disagree* <script>alert(1)</script> with "this".' });
+      .send({
+        body: 'I *disagree* <script>alert(1)</script> with "this".',
+        quote: { source: 'article', blockId: essay.blocks[0].id, text: 'Something "to" & discuss' },
+      });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const { id } = res.body as { id: string };
     const html = (await t.http.get(`/comments/${id}`).expect(200)).text;
@@ -174,6 +181,10 @@ describe('pages whose html carries their content, robots.txt and the sitemap', (
     assertSafeHead(page.head, 'comment');
     assertSafeHtml(page.app, 'comment');
     assert.match(page.app, /<em>disagree<\/em>/);
+    assert.match(
+      page.app,
+      /<blockquote class="comment-quote"><p>Something &quot;to&quot; &amp; discuss<\/p><\/blockquote>/,
+    );
     assert.ok(page.app.includes(`<a href="${publicUrl}/articles/${essay.slug}">A discussed essay</a>`), page.app);
   });
 
