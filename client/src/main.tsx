@@ -17,4 +17,8 @@ startModerationCounts();
 void loadSession();
 // Logged out elsewhere, or expired: the live connection was closed; ask who is signed in now.
 onSessionEnded(() => void loadSession());
-render(<App />, document.getElementById('app') as HTMLElement);
+// The server puts an essay's or a comment's text in #app for readers and crawlers without JavaScript: the app takes
+// its place rather than reusing its elements.
+const root = document.getElementById('app') as HTMLElement;
+root.replaceChildren();
+render(<App />, root);

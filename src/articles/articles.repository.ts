@@ -98,6 +98,15 @@ export class ArticlesRepository {
     return qb.getMany();
   }
 
+  /** The most recently listed essays' slugs, each with when its page last changed: the essay or its latest comment. */
+  findSitemapEntries(limit: number): Promise<{ slug: string; modifiedAt: Date | string }[]> {
+    return this.dataSource.query(
+      `SELECT slug, GREATEST(updated_at, last_comment_at) AS "modifiedAt"
+         FROM articles ORDER BY listed_at DESC, id DESC LIMIT $1`,
+      [limit],
+    );
+  }
+
   /** The essay at this address on the publisher's site; when two name the same one, the one listed last. */
   async findSlugByCanonicalUrl(url: string): Promise<string | null> {
     const rows: { slug: string }[] = await this.dataSource.query(

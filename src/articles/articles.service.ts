@@ -18,6 +18,7 @@ import {
   type UpdateArticleDto,
 } from './dto/update-article.dto.js';
 import { toUserDto } from '../users/dto/user.dto.js';
+import { type ArticleBlockEntity } from './article-block.entity.js';
 import { type ArticleEntity } from './article.entity.js';
 import { type ArticleChanges, type ArticlePosition, ArticlesRepository } from './articles.repository.js';
 import {
@@ -58,6 +59,12 @@ export interface FeedEssay {
   updatedAt: Date;
 }
 
+/** An essay's forum page as a sitemap lists it: when the page last changed (the essay, or a comment on it). */
+export interface SitemapEssay {
+  slug: string;
+  modifiedAt: Date;
+}
+
 @Injectable()
 export class ArticlesService {
   constructor(
@@ -90,6 +97,12 @@ export class ArticlesService {
     }));
   }
 
+  /** The latest essays' forum pages, newest first as listed, with when each last changed. */
+  async sitemapEntries(limit: number): Promise<SitemapEssay[]> {
+    const rows = await this.articles.findSitemapEntries(limit);
+    return rows.map((row) => ({ slug: row.slug, modifiedAt: new Date(row.modifiedAt) }));
+  }
+
   /** The slug of the essay published at `url` on the publisher's site; 404 when none is. */
   async slugAt(url: string): Promise<string> {
     const slug = await this.articles.findSlugByCanonicalUrl(url);
@@ -112,6 +125,14 @@ export class ArticlesService {
         await this.articles.findBlocks(article.id, tx),
         await this.highlights(article.id, tx),
       );
+    });
+  }
+
+  /** The essay and its blocks, without its margin counts: what its page shows before any script runs (404 unknown). */
+  readable(slug: string): Promise<{ article: ArticleEntity; blocks: ArticleBlockEntity[] }> {
+    return this.uow.snapshot(async (tx) => {
+      const article = await this.requireBySlug(slug, tx);
+      return { article, blocks: await this.articles.findBlocks(article.id, tx) };
     });
   }
 

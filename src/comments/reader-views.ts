@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { ArticlesRepository } from '../articles/articles.repository.js';
 import { ANONYMOUS, type Viewer } from '../auth/viewer.js';
+import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
+import { parseId } from '../common/ids.js';
 import { type Tx } from '../database/unit-of-work.js';
 import { CommentAccess } from './comment-access.js';
 import { CommentsRepository } from './comments.repository.js';
@@ -13,7 +16,25 @@ export class ReaderViews {
   constructor(
     private readonly comments: CommentsRepository,
     private readonly removalReasons: RemovalReasons,
+    private readonly articles: ArticlesRepository,
   ) {}
+
+  /**
+   * A comment as an anonymous reader sees it (a placeholder for one removed or deleted under replies), with the essay
+   * it is on; a 404, as the API answers anyone signed out, for a comment they may not see or none at all.
+   */
+  async forAnyone(
+    rawId: string,
+  ): Promise<{ comment: CommentDto; article: { slug: string; title: string; canonicalUrl: string | null } }> {
+    const id = parseId(rawId, ErrorCode.CommentNotFound, 'comment');
+    const row = await this.comments.findById(id);
+    const article = row && CommentAccess.canSee(row, ANONYMOUS) ? await this.articles.findById(row.articleId) : null;
+    if (!row || !article) throw new DomainError(ErrorCode.CommentNotFound, 'No such comment.');
+    return {
+      comment: toCommentDto(row, await this.comments.findQuotes([row.id]), ANONYMOUS, 0),
+      article: { slug: article.slug, title: article.title, canonicalUrl: article.canonicalUrl },
+    };
+  }
 
   /**
    * Among these comments, those readers can no longer read (removed, deleted, or sent back to review by an edit),

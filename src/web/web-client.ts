@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type INestApplication } from '@nestjs/common';
 import { type NextFunction, type Request, type Response } from 'express';
+import { ArticlesService } from '../articles/articles.service.js';
+import { ReaderViews } from '../comments/reader-views.js';
+import { AppConfig } from '../config/app-config.js';
+import { robotsTxt, sitemapXml } from './crawler-files.js';
+import { type PageContent, PublicPages } from './public-pages.js';
 
 /** Where `npm run build` puts the web client (client/dist at the project's root, beside dist/). */
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../../../client/dist', import.meta.url));
@@ -16,6 +22,9 @@ const PAGES = [
   /^\/users\/[^/]+\/?$/,
   /^\/(moderation|notifications|account|verify-email|reset-password|search)\/?$/,
 ];
+/** The pages whose html carries their content (the essay, the comment); `new` is the publish screen, not an essay. */
+const ARTICLE_PAGE = /^\/articles\/(?!new\/?$)([^/]+)\/?$/;
+const COMMENT_PAGE = /^\/comments\/([^/]+)\/?$/;
 /** Vite's output: content-hashed names, so they can be kept for a year. */
 const ASSET = /^\/assets\/[A-Za-z0-9_.-]+\.(js|css|svg|png|woff2)$/;
 
@@ -36,17 +45,40 @@ export function isClientPage(pathname: string): boolean {
   return PAGES.some((page) => page.test(pathname));
 }
 
+/** What the essay and comment pages, robots.txt and the sitemap are made from. */
+export interface PageSources {
+  pages: PublicPages;
+  articles: ArticlesService;
+  publicUrl: string;
+}
+
 /**
  * Serves the built web client beside the API: its hashed assets (cached for a year) and index.html (revalidated every
- * time) for each of the client's pages. Nothing under /api or /socket.io is ever answered here (Socket.IO takes its
- * path before Express sees it anyway). When the client is not built the pages answer a plain 503 and the API is
+ * time) for each of the client's pages, the essay and comment pages with their content in it (PublicPages), and the
+ * crawlers' robots.txt and sitemap. Nothing under /api or /socket.io is ever answered here (Socket.IO takes its path
+ * before Express sees it anyway). When the client is not built the pages answer a plain 503 and the API is
  * unaffected.
  */
-export function webClientMiddleware(root = DEFAULT_CLIENT_DIR) {
+export function webClientMiddleware(root = DEFAULT_CLIENT_DIR, sources?: PageSources) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const pathname = req.path;
     if (pathname === '/api' || pathname.startsWith('/api/') || pathname.startsWith('/socket.io')) return next();
+    if (sources && pathname === '/robots.txt') {
+      res.setHeader('Cache-Control', 'public, max-age=3600');
+      res.type('text/plain').send(robotsTxt(sources.publicUrl));
+      return;
+    }
+    if (sources && pathname === '/sitemap.xml') {
+      sitemapXml(sources.articles, sources.publicUrl).then(
+        (xml) => {
+          res.setHeader('Cache-Control', 'public, max-age=300');
+          res.type('application/xml').send(xml);
+        },
+        () => res.status(503).type('text/plain').send('The sitemap could not be read; try again later.'),
+      );
+      return;
+    }
     if (ASSET.test(pathname)) {
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.sendFile(pathname.slice(1), { root, dotfiles: 'deny', maxAge: '365d', immutable: true }, (error?: Error) => {
@@ -64,13 +96,52 @@ export function webClientMiddleware(root = DEFAULT_CLIENT_DIR) {
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'same-origin');
+    const article = ARTICLE_PAGE.exec(pathname)?.[1];
+    const comment = COMMENT_PAGE.exec(pathname)?.[1];
+    if (sources && (article !== undefined || comment !== undefined)) {
+      void withContent(
+        root,
+        article !== undefined ? sources.pages.article(article) : sources.pages.comment(comment!),
+        res,
+      );
+      return;
+    }
     res.sendFile('index.html', { root, dotfiles: 'deny' }, (error?: Error) => {
       if (error && !res.headersSent) res.status(503).type('text/plain').send('The web client could not be read.');
     });
   };
 }
 
+/**
+ * index.html with the page's head and content in it, read afresh each time (a new build replaces it; nothing is kept).
+ * When the content cannot be read (the database is away), the bare shell answers 503: the client says what it can.
+ */
+async function withContent(root: string, content: Promise<PageContent>, res: Response): Promise<void> {
+  let shell: string;
+  try {
+    shell = await readFile(path.join(root, 'index.html'), 'utf8');
+  } catch {
+    res.status(503).type('text/plain').send('The web client could not be read.');
+    return;
+  }
+  let page: PageContent;
+  try {
+    page = await content;
+  } catch {
+    res.status(503).type('html').send(shell);
+    return;
+  }
+  // Replaced through functions: a `$` in an essay's text must not be read as a replacement pattern.
+  const html = shell
+    .replace(/<title>[^<]*<\/title>/, () => page.head)
+    .replace('<div id="app"></div>', () => `<div id="app">${page.body}</div>`);
+  res.status(page.status).type('html').send(html);
+}
+
 /** Wires the client into the Express app, ahead of Nest's routes (which all live under /api). */
 export function serveWebClient(app: INestApplication, root?: string): void {
-  app.use(webClientMiddleware(root));
+  const articles = app.get(ArticlesService);
+  const publicUrl = app.get(AppConfig).publicUrl;
+  const pages = new PublicPages(articles, app.get(ReaderViews), publicUrl);
+  app.use(webClientMiddleware(root, { pages, articles, publicUrl }));
 }

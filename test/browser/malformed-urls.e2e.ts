@@ -23,7 +23,7 @@ describe('addresses whose percent-encoding is malformed', { skip: browserSkipRea
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       const res = await page.goto(`${t.baseUrl}${path}`);
-      assert.equal(res?.status(), 200, 'the server answers the client page');
+      assert.equal(res?.status(), 404, 'the server answers the client page, saying it names nothing');
       await page.getByRole('heading', { name: 'Not found' }).waitFor();
       assert.match(await page.locator('main').innerText(), /There is nothing at this address\./);
       assert.equal(await page.title(), 'Not found · Essay forum');
