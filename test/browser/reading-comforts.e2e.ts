@@ -169,8 +169,9 @@ describe('reading comforts in the thread', { skip: browserSkipReason() }, () => 
     await page.goto(url(article));
     const item = commentArticle(page, name);
     await item.getByRole('button', { name: 'Copy link' }).click();
-    const status = item.getByRole('status');
-    await status.getByText('Link copied').waitFor();
+    const said = item.getByText('Link copied');
+    await said.waitFor();
+    assert.equal(await said.getAttribute('aria-live'), 'polite');
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${t.baseUrl}/comments/${comment.id}`);
     // The link copied opens the comment.
     await page.goto(await page.evaluate(() => navigator.clipboard.readText()));

@@ -247,7 +247,8 @@ export function CopyLink({ id }: { id: string }) {
       >
         Copy link
       </button>
-      <span class="copied" role="status">
+      {/* Polite, like a status, without the role: the report's thanks is this comment's status message. */}
+      <span class="copied" aria-live="polite">
         {said}
       </span>
     </>

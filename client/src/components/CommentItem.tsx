@@ -106,6 +106,12 @@ function Quote({ node, slug }: { node: CommentNode; slug: string }) {
   );
 }
 
+/** One observer for every comment body on the page (a long thread has hundreds), each with its own measure. */
+const measures = new WeakMap<Element, () => void>();
+const resizes = new ResizeObserver((entries) => {
+  for (const entry of entries) measures.get(entry.target)?.();
+});
+
 /**
  * The comment's text, clipped to about twenty lines (by the stylesheet, from the first paint: a short comment never
  * moves) with a fade and "Read more" when it runs longer. Focus landing on a link in the clipped part opens it whole.
@@ -120,9 +126,12 @@ function CommentBody({ id, html }: { id: string; html: string }) {
     const measure = () => setLong(el.scrollHeight > el.clientHeight + 1);
     measure();
     // The width (a turned phone, a resized window) decides how many lines the text takes.
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
+    measures.set(el, measure);
+    resizes.observe(el);
+    return () => {
+      resizes.unobserve(el);
+      measures.delete(el);
+    };
   }, [html, open]);
   const bodyId = `body-${id}`;
   return (
