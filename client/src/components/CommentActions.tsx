@@ -219,8 +219,10 @@ function shareable(): boolean {
  */
 export function CopyLink({ id }: { id: string }) {
   const [said, setSaid] = useState('');
-  const href = new URL(`/comments/${encodeURIComponent(id)}`, window.location.origin).href;
+  // Made when asked for: the page's own address is the base.
+  const link = () => new URL(`/comments/${encodeURIComponent(id)}`, window.location.href).href;
   const copy = async () => {
+    const href = link();
     try {
       await navigator.clipboard.writeText(href);
       setSaid('Link copied');
@@ -229,7 +231,7 @@ export function CopyLink({ id }: { id: string }) {
     }
   };
   const share = () =>
-    navigator.share({ url: href }).catch(() => {
+    navigator.share({ url: link() }).catch(() => {
       // Closed without sharing: nothing to say.
     });
   return (
