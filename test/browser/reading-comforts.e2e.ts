@@ -240,6 +240,44 @@ describe('reading comforts in the thread', { skip: browserSkipReason() }, () => 
     await context.close();
   });
 
+  it('a vote refused for a ban the page missed says so, and shuts the buttons, without a script error', async () => {
+    const article = await fixtures.newArticle();
+    const author = uniqueName('voted');
+    await fixtures.newComment({ article, authorId: await commenter(author), body: 'Vote on me.' });
+    const reader = await newUser(t, uniqueName('absent'), { displayName: 'Abe Absent' });
+    const { context, page } = await newReader(browser);
+    const errors: Error[] = [];
+    page.on('pageerror', (error) => errors.push(error));
+    await page.goto(url(article));
+    await signInThroughForm(page, reader.username, reader.password);
+    await page.getByText(/^\d+ following$/).waitFor();
+
+    // The ban comes while the connection is down: the live notice never reaches this page.
+    await context.setOffline(true);
+    await page.getByText('Reconnecting…').waitFor();
+    await t.http
+      .post(`/api/moderation/users/${reader.id}/ban`)
+      .set('Authorization', bearer(moderator.token))
+      .send({ reason: 'Spamming links' })
+      .expect(200);
+    await context.setOffline(false);
+    await page.getByText(/^\d+ following$/).waitFor();
+
+    const item = commentArticle(page, author);
+    const up = item.getByRole('button', { name: 'Upvote' });
+    assert.equal(await up.isDisabled(), false);
+    await up.click();
+    await item
+      .getByRole('alert')
+      .filter({ hasText: /banned/ })
+      .waitFor();
+    assert.equal(await up.isDisabled(), true);
+    assert.equal(await item.getByRole('button', { name: 'Report' }).isDisabled(), true);
+    assert.match(await item.locator('.score').innerText(), /^Score\s+0\s/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('shows no score on a deleted reply’s placeholder', async () => {
     const article = await fixtures.newArticle();
     const parentName = uniqueName('asker');
