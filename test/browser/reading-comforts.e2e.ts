@@ -120,7 +120,8 @@ describe('reading comforts in the thread', { skip: browserSkipReason() }, () => 
     const longName = uniqueName('long');
     const shortName = uniqueName('short');
     const paragraphs = Array.from({ length: 30 }, (_, i) => `Paragraph ${i + 1} of a very long comment.`);
-    await fixtures.newComment({ article, authorId: await commenter(longName), body: paragraphs.join('\n\n') });
+    const source = `${paragraphs.join('\n\n')}\n\n[A link at the end](https://example.org/end).`;
+    await fixtures.newComment({ article, authorId: await commenter(longName), body: source });
     await fixtures.newComment({ article, authorId: await commenter(shortName), body: 'Short and sweet.' });
     const { context, page } = await newReader(browser);
     await page.goto(url(article));
@@ -148,6 +149,11 @@ describe('reading comforts in the thread', { skip: browserSkipReason() }, () => 
     await more.click();
     const less = long.getByRole('button', { name: 'Show less' });
     assert.equal(await less.getAttribute('aria-expanded'), 'true');
+    // Clipped again, a link in the hidden part reached with the keyboard opens the comment whole.
+    await less.click();
+    await more.waitFor();
+    await long.getByRole('link', { name: 'A link at the end' }).focus();
+    await less.waitFor();
     const whole = await body.evaluate((el) => ({ shown: el.clientHeight, whole: el.scrollHeight }));
     assert.equal(whole.shown, whole.whole);
 
