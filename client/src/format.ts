@@ -1,6 +1,21 @@
 const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
+// The time zone named too: a short ban ends within the day, and the reader may not be where the moderator is.
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+});
+
+/** "December 2, 2026 at 3:15 PM GMT+1", in the reader's own time zone and language. */
+export function formatDateTime(iso: string): string {
+  return dateTimeFormat.format(new Date(iso));
+}
+
 export function formatDate(iso: string | null): string {
   return iso ? dateFormat.format(new Date(iso)) : '';
 }

@@ -62,6 +62,36 @@ function putStanceInAddress(stance: Stance | null): void {
   history.replaceState(history.state, '', url.pathname + url.search + url.hash);
 }
 
+/** The sort the address names (`?sort=new`), or null for none or one the server does not know. */
+function sortInAddress(): ThreadSort | null {
+  const value = queryParameter('sort');
+  return SORTS.find((sort) => sort === value) ?? null;
+}
+
+const SORT_KEY = 'essay-forum.sort';
+
+/** The reader's last chosen sort, for an essay opened without one in its address; Best when there is none. */
+function rememberedSort(): ThreadSort {
+  try {
+    const value = localStorage.getItem(SORT_KEY);
+    return SORTS.find((sort) => sort === value) ?? 'best';
+  } catch {
+    return 'best'; // storage refused (private mode, blocked cookies)
+  }
+}
+
+/** A chosen sort goes in the address (a reload or a shared link keeps it) and is remembered for the next essay. */
+function keepSort(sort: ThreadSort): void {
+  const url = new URL(window.location.href);
+  url.searchParams.set('sort', sort);
+  history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+  try {
+    localStorage.setItem(SORT_KEY, sort);
+  } catch {
+    // Kept in the address only.
+  }
+}
+
 /**
  * The reading view. The essay and the thread are each read at some event number (`seq`); live events after it are
  * applied to them, including the ones that arrived while they were loading, and the first `join` asks for everything
@@ -71,7 +101,7 @@ export function ArticleView({ slug }: { slug: string }) {
   const me = useStore(session);
   const [article, setArticle] = useState<Article | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [sort, setSort] = useState<ThreadSort>('best');
+  const [sort, setSort] = useState<ThreadSort>(() => sortInAddress() ?? rememberedSort());
   const [featuredVersion, setFeaturedVersion] = useState(0);
   const [blockId, setBlockId] = useState<string | null>(null);
   const [stance, setStance] = useState<Stance | null>(stanceInAddress);
@@ -315,7 +345,10 @@ export function ArticleView({ slug }: { slug: string }) {
         presence={presence}
         status={status}
         sorts={SORTS}
-        onSort={setSort}
+        onSort={(chosen) => {
+          keepSort(chosen);
+          setSort(chosen);
+        }}
         filter={blockId}
         onClearFilter={() => setBlockId(null)}
         stances={article.stances}

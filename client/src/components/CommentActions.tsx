@@ -206,3 +206,53 @@ export function ReportForm({ node, onDone }: { node: CommentNode; onDone: () => 
     </form>
   );
 }
+
+/** Phones share through the system's sheet (messages, mail…); wider screens copy, where a link is pasted. */
+function shareable(): boolean {
+  return typeof navigator.share === 'function' && window.matchMedia('(max-width: 40rem)').matches;
+}
+
+/**
+ * "Copy link": the comment's own address (`/comments/:id`, absolute) on the clipboard, and a short confirmation read
+ * out politely. On a narrow screen that can share, "Share" stands beside it. Where the clipboard is refused (an
+ * insecure origin, a denied permission) the address is shown to copy by hand.
+ */
+export function CopyLink({ id }: { id: string }) {
+  const [said, setSaid] = useState('');
+  // Made when asked for: the page's own address is the base.
+  const link = () => new URL(`/comments/${encodeURIComponent(id)}`, window.location.href).href;
+  const copy = async () => {
+    const href = link();
+    try {
+      await navigator.clipboard.writeText(href);
+      setSaid('Link copied');
+    } catch {
+      setSaid(`Copy this link: ${href}`);
+    }
+  };
+  const share = () =>
+    navigator.share({ url: link() }).catch(() => {
+      // Closed without sharing: nothing to say.
+    });
+  return (
+    <>
+      {shareable() && (
+        <button type="button" class="link" onClick={() => void share()}>
+          Share
+        </button>
+      )}
+      <button
+        type="button"
+        class="link"
+        onClick={() => void copy()}
+        onBlur={() => said === 'Link copied' && setSaid('')}
+      >
+        Copy link
+      </button>
+      {/* Polite, like a status, without the role: the report's thanks is this comment's status message. */}
+      <span class="copied" aria-live="polite">
+        {said}
+      </span>
+    </>
+  );
+}

@@ -1,14 +1,15 @@
-import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { accountApi, api, ApiError, type Comment, type CommentNode } from '../api.js';
 import { hasDraft } from '../drafts.js';
 import { plural, timeAgo } from '../format.js';
 import { ban, isModerator } from '../session.js';
 import { quoteRequest } from '../quoting.js';
 import { askToSignIn } from '../ui.js';
-import { EditedHistory, EditForm, ReportForm } from './CommentActions.js';
+import { CopyLink, EditedHistory, EditForm, ReportForm } from './CommentActions.js';
 import { ReplyBox } from './ReplyBox.js';
 import { stancePhrase, stanceTargetOf, THREAD_DEPTH, ThreadContext } from './thread-context.js';
 import { Votes } from './Votes.js';
+import { BAN_NOTE_ID, banSummary } from './Notices.js';
 import { AuthorName } from './AuthorName.js';
 import { useStore } from '../store.js';
 import { FormError } from './FormError.js';
@@ -105,6 +106,59 @@ function Quote({ node, slug }: { node: CommentNode; slug: string }) {
   );
 }
 
+/** One observer for every comment body on the page (a long thread has hundreds), each with its own measure. */
+const measures = new WeakMap<Element, () => void>();
+const resizes = new ResizeObserver((entries) => {
+  for (const entry of entries) measures.get(entry.target)?.();
+});
+
+/**
+ * The comment's text, clipped to about twenty lines (by the stylesheet, from the first paint: a short comment never
+ * moves) with a fade and "Read more" when it runs longer. Focus landing on a link in the clipped part opens it whole.
+ */
+function CommentBody({ id, html }: { id: string; html: string }) {
+  const body = useRef<HTMLDivElement>(null);
+  const [long, setLong] = useState(false);
+  const [open, setOpen] = useState(false);
+  useLayoutEffect(() => {
+    const el = body.current;
+    if (!el || open) return;
+    const measure = () => setLong(el.scrollHeight > el.clientHeight + 1);
+    measure();
+    // The width (a turned phone, a resized window) decides how many lines the text takes.
+    measures.set(el, measure);
+    resizes.observe(el);
+    return () => {
+      resizes.unobserve(el);
+      measures.delete(el);
+    };
+  }, [html, open]);
+  const bodyId = `body-${id}`;
+  return (
+    <>
+      {/* The server's sanitised rendering of the comment's Markdown: the only html a comment brings. */}
+      <div
+        id={bodyId}
+        ref={body}
+        class={open ? 'comment-body' : long ? 'comment-body clamped clipped' : 'comment-body clamped'}
+        onFocusIn={() => long && setOpen(true)}
+        dangerouslySetInnerHTML={{ __html: html }}
+      />
+      {long && (
+        <button
+          type="button"
+          class="link read-more"
+          aria-expanded={open}
+          aria-controls={bodyId}
+          onClick={() => setOpen(!open)}
+        >
+          {open ? 'Show less' : 'Read more'}
+        </button>
+      )}
+    </>
+  );
+}
+
 /** `parent`: the comment this one replies to, when the page shows it (its stance names the parent's author). */
 export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comment | null }) {
   const t = useContext(ThreadContext);
@@ -115,6 +169,7 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
   const [loading, setLoading] = useState(false);
   const [mode, setMode] = useState<'read' | 'edit' | 'report'>('read');
   const [problem, setProblem] = useState<string | null>(null);
+  const [collapsed, setCollapsed] = useState(false);
   const banned = useStore(ban);
   const request = useStore(quoteRequest);
   const editButton = useRef<HTMLButtonElement>(null);
@@ -203,12 +258,12 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
         ) : (
           <>
             <Quote node={node} slug={t.slug} />
-            {/* The server's sanitised rendering of the comment's Markdown: the only html a comment brings. */}
-            <div class="comment-body" dangerouslySetInnerHTML={{ __html: node.html ?? '' }} />
+            <CommentBody id={node.id} html={node.html ?? ''} />
           </>
         )}
         <footer class="comment-actions">
-          <Votes node={node} />
+          {/* A placeholder keeps no score: nothing is left there to vote on. */}
+          {!gone && <Votes node={node} />}
           {!gone && !t.locked && !banned && node.status !== 'pending' && (
             <button
               ref={replyButton}
@@ -254,15 +309,30 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
               type="button"
               class="link"
               ref={reportButton}
-              aria-expanded={mode === 'report'}
-              onClick={() => setMode(mode === 'report' ? 'read' : 'report')}
+              {...(banned
+                ? { 'aria-disabled': true, title: banSummary(banned), 'aria-describedby': BAN_NOTE_ID }
+                : { 'aria-expanded': mode === 'report' })}
+              onClick={() => !banned && setMode(mode === 'report' ? 'read' : 'report')}
             >
               Report
             </button>
           )}
+          {node.replies.length > 0 && (
+            <button
+              type="button"
+              class="link collapse"
+              aria-expanded={!collapsed}
+              aria-controls={`replies-${node.id}`}
+              onClick={() => setCollapsed(!collapsed)}
+            >
+              {`${collapsed ? 'Show' : 'Hide'} replies (${node.replies.length + node.moreReplies})`}
+            </button>
+          )}
+          {/* Last: its confirmation follows it without a gap in the row. */}
+          {!gone && node.status === 'visible' && <CopyLink id={node.id} />}
         </footer>
         <FormError message={problem} />
-        {mode === 'report' && (
+        {mode === 'report' && !banned && (
           <ReportForm
             node={node}
             onDone={() => {
@@ -284,13 +354,14 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
         )}
       </article>
       {node.replies.length > 0 && (
-        <ol class="replies">
+        <ol class="replies" id={`replies-${node.id}`} hidden={collapsed}>
           {node.replies.map((reply) => (
             <CommentItem key={reply.id} node={reply} parent={node} />
           ))}
         </ol>
       )}
       {node.moreReplies > 0 &&
+        !collapsed &&
         (continueHere ? (
           <a class="more continue" href={`/comments/${encodeURIComponent(node.id)}`}>
             Continue this thread ({plural(node.moreReplies, 'reply', 'replies')}) →

@@ -8,6 +8,7 @@ import { ReplyBox } from './ReplyBox.js';
 import { ThreadContext, type ThreadContextValue } from './thread-context.js';
 import { FormError } from './FormError.js';
 import { type StanceCounts, StanceTally } from './Stances.js';
+import { ThreadBanNote } from './Notices.js';
 
 const SORT_LABELS: Record<ThreadSort, string> = {
   best: 'Best',
@@ -99,6 +100,7 @@ export function ThreadSection(props: Props) {
           </p>
         ) : null}
         {props.featured}
+        <ThreadBanNote />
         <div class="sort" role="group" aria-label="Sort comments">
           {props.sorts.map((sort) => (
             <button key={sort} type="button" aria-pressed={sort === t.sort} onClick={() => props.onSort(sort)}>
