@@ -105,6 +105,19 @@ describe('a reader’s own comments, reports and notices in the web client', { s
       'The first paragraph is too long.',
       'On reflection, the second paragraph is too long.',
     ]);
+    // Each version says what the edit after it changed, word by word, in the Markdown as written.
+    const first = seenVersions.getByRole('listitem').nth(0);
+    await first.getByText('What the next edit changed').click();
+    const firstDiff = first.locator('.diff');
+    await firstDiff.locator('ins').first().waitFor();
+    assert.deepEqual(await firstDiff.locator('del').allInnerTexts(), ['The first']);
+    assert.deepEqual(await firstDiff.locator('ins').allInnerTexts(), ['On reflection, the *second*']);
+    assert.equal(await firstDiff.innerText(), 'The firstOn reflection, the *second* paragraph is too long.');
+    const last = seenVersions.getByRole('listitem').nth(1);
+    await last.getByText('What the next edit changed').click();
+    await last.locator('.diff ins').first().waitFor();
+    assert.deepEqual(await last.locator('.diff ins').allInnerTexts(), ['Both paragraphs could go.']);
+    await seenVersions.screenshot({ path: '/tmp/i-edit-diff-desktop.png' });
 
     await writer.context.close();
     await watcher.context.close();

@@ -10,6 +10,7 @@ import {
   type Revision,
 } from '../api.js';
 import { timeAgo } from '../format.js';
+import type { DiffPart } from '../text-diff.js';
 import type { ThreadContextValue } from './thread-context.js';
 import { FormError } from './FormError.js';
 import { MentionTextarea } from './MentionTextarea.js';
@@ -33,7 +34,16 @@ function focusOnce(el: HTMLElement | null): void {
  * "edited", opening onto the earlier versions (loaded when first opened, a page at a time). Readers get only the
  * versions they could once read; the author and moderators also get those written while the comment was held, marked.
  */
-export function EditedHistory({ id, summary = 'edited' }: { id: string; summary?: string }) {
+export function EditedHistory({
+  id,
+  summary = 'edited',
+  current,
+}: {
+  id: string;
+  summary?: string;
+  /** The comment's Markdown now, when the viewer may read it: the last edit's changes are shown against it. */
+  current?: string | null;
+}) {
   const [items, setItems] = useState<Revision[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState(false);
@@ -71,6 +81,7 @@ export function EditedHistory({ id, summary = 'edited' }: { id: string; summary?
                 )}
               </p>
               <div class="comment-body" dangerouslySetInnerHTML={{ __html: v.html }} />
+              <EditChanges before={v.body} after={items[i + 1]?.body ?? (cursor === null ? current : null)} />
             </li>
           ))}
         </ol>
@@ -79,6 +90,42 @@ export function EditedHistory({ id, summary = 'edited' }: { id: string; summary?
         <button type="button" class="link" onClick={() => void load(cursor)}>
           Later versions
         </button>
+      )}
+    </details>
+  );
+}
+
+/**
+ * What the next edit changed in a version's Markdown, words struck out and words added, opened on demand. Text only:
+ * the parts are rendered as text, never as html. Nothing when the next version is not known (a page not loaded yet).
+ */
+function EditChanges({ before, after }: { before: string; after: string | null | undefined }) {
+  const [parts, setParts] = useState<DiffPart[] | null>(null);
+  if (after === null || after === undefined || after === before) return null;
+  return (
+    <details
+      class="edit-changes"
+      onToggle={(e) => {
+        // The comparison (and fast-diff with it) is loaded the first time a reader asks for it.
+        if (!e.currentTarget.open || parts) return;
+        void import('../text-diff.js').then(({ textDiff }) => setParts(textDiff(before, after)));
+      }}
+    >
+      <summary>What the next edit changed</summary>
+      {parts ? (
+        <p class="diff">
+          {parts.map((part, i) =>
+            part.kind === 'added' ? (
+              <ins key={i}>{part.text}</ins>
+            ) : part.kind === 'removed' ? (
+              <del key={i}>{part.text}</del>
+            ) : (
+              <span key={i}>{part.text}</span>
+            ),
+          )}
+        </p>
+      ) : (
+        <p class="muted">Loading…</p>
       )}
     </details>
   );

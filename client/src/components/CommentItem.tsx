@@ -237,7 +237,7 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
             <time dateTime={node.createdAt}>{timeAgo(node.createdAt)}</time>
           </a>
           {/* Keyed by the edit: a later edit must not leave an earlier, shorter history on show. */}
-          {node.editedAt && !gone && <EditedHistory key={node.editedAt} id={node.id} />}
+          {node.editedAt && !gone && <EditedHistory key={node.editedAt} id={node.id} current={node.body} />}
           {node.featured && !gone && <span class="badge featured-badge">Featured</span>}
           {node.status === 'pending' && <span class="badge">awaiting moderation</span>}
           {node.status === 'removed' && !gone && <span class="badge">removed</span>}

@@ -63,7 +63,7 @@ export function ModerationQueueItem({
         )}
         <div class="comment-body" dangerouslySetInnerHTML={{ __html: item.html ?? '' }} />
         {/* Every earlier version, held ones included: what the author wrote before this text matters to the decision. */}
-        {item.editedAt && <EditedHistory key={item.editedAt} id={item.id} summary="Edit history" />}
+        {item.editedAt && <EditedHistory key={item.editedAt} id={item.id} summary="Edit history" current={item.body} />}
         {item.reports.length > 0 && (
           <ul class="reports" aria-label="Reports">
             {item.reports.map((r) => (
