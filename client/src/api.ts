@@ -27,7 +27,7 @@ import type {
   RevisionPreviewDto,
   RevisionSummaryDto,
 } from '../../src/articles/dto/update-article.dto.js';
-import type { HistoryDto, RevisionDto } from '../../src/comments/dto/write-comment.dto.js';
+import type { CommentPreviewDto, HistoryDto, RevisionDto } from '../../src/comments/dto/write-comment.dto.js';
 import type { MentionSuggestionsDto } from '../../src/comments/dto/mention-suggestions.dto.js';
 import type { Stance } from '../../src/comments/comment.entity.js';
 import type { ThreadSort } from '../../src/comments/thread-sort.js';
@@ -230,6 +230,7 @@ export const api = {
       `/comments/${encodeURIComponent(id)}/vote`,
       { value },
     ),
+  previewComment: (body: string) => request<CommentPreviewDto>('POST', '/comments/preview', { body }),
   editComment: (id: string, body: string) =>
     request<CommentDto>('PATCH', `/comments/${encodeURIComponent(id)}`, { body }),
   deleteComment: (id: string) => request<void>('DELETE', `/comments/${encodeURIComponent(id)}`),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type ArticleEntity } from '../articles/article.entity.js';
 import { ArticlesRepository, type CountedComment } from '../articles/articles.repository.js';
 import { ArticlesService } from '../articles/articles.service.js';
-import { type Viewer, isModerator, requireWriter } from '../auth/viewer.js';
+import { type Viewer, isModerator, requireSignedIn, requireWriter } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
@@ -19,6 +19,7 @@ import { type CommentRow, CommentsRepository, type NewQuote, type QuoteRow } fro
 import { type CommentDto } from './dto/comment.dto.js';
 import { toCommentDto } from './dto/comment.mapper.js';
 import {
+  type CommentPreviewDto,
   type CreateCommentDto,
   type HistoryDto,
   type HistoryQueryDto,
@@ -212,6 +213,15 @@ export class CommentWritesService {
       })),
       nextCursor: page.nextCursor,
     };
+  }
+
+  /**
+   * What a body would look like posted, writing nothing: the reply box's preview. Signed-in readers only (a banned
+   * one too: reading their own draft harms nobody).
+   */
+  async preview(body: string, viewer: Viewer): Promise<CommentPreviewDto> {
+    requireSignedIn(viewer);
+    return { html: await this.render(body) };
   }
 
   /** A body's html, its `@names` of existing users linked (names are looked up now: an edit renders them again). */

@@ -11,11 +11,17 @@ import { SignedIn } from '../auth/signed-in.guard.js';
 import { CurrentViewer, type Viewer } from '../auth/viewer.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
 import { IdempotencyKey } from '../common/idempotency/idempotency-key.decorator.js';
-import { RateLimited } from '../common/rate-limit/rate-limit.js';
+import { LookupRateLimited, RateLimited } from '../common/rate-limit/rate-limit.js';
 import { CommentWritesService } from './comment-writes.service.js';
 import { CommentsService } from './comments.service.js';
 import { CommentDto, PermalinkDto, RepliesPageDto, ThreadPageDto } from './dto/comment.dto.js';
-import { CreateCommentDto, EditCommentDto, HistoryDto, HistoryQueryDto } from './dto/write-comment.dto.js';
+import {
+  CommentPreviewDto,
+  CreateCommentDto,
+  EditCommentDto,
+  HistoryDto,
+  HistoryQueryDto,
+} from './dto/write-comment.dto.js';
 import { PermalinkQueryDto, RepliesQueryDto, ThreadQueryDto } from './dto/thread-query.dto.js';
 
 @ApiTags('comments')
@@ -25,6 +31,20 @@ export class CommentsController {
     private readonly comments: CommentsService,
     private readonly writes: CommentWritesService,
   ) {}
+
+  @Post('comments/preview')
+  @HttpCode(200)
+  @SignedIn()
+  @LookupRateLimited()
+  @ApiOperation({
+    summary: 'A comment body as it would be shown, posting nothing (the reply box’s preview)',
+    description: 'Checked as an edit’s body is. Limited like the lookups made while typing (120 a minute).',
+  })
+  @ApiOkResponse({ type: CommentPreviewDto })
+  @ApiErrorResponses(400, 401, 429)
+  preview(@Body() body: EditCommentDto, @CurrentViewer() viewer: Viewer): Promise<CommentPreviewDto> {
+    return this.writes.preview(body.body, viewer);
+  }
 
   @Post('articles/:slug/comments')
   @SignedIn()

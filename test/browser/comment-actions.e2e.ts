@@ -52,6 +52,31 @@ describe('a reader’s own comments, reports and notices in the web client', { s
     await page.getByText(/^\d+ following$/).waitFor();
   }
 
+  it('previews a comment as it will show, with formatting help, and drops a preview the next keystroke makes stale', async () => {
+    const article = await fixtures.newArticle();
+    const author = await newUser(t, uniqueName('previewer'), { displayName: 'Pia Preview' });
+    const writer = await newReader(browser);
+    await writer.page.goto(url(article));
+    await signInThroughForm(writer.page, author.username, author.password);
+    const box = writer.page.locator('form.reply-box').first();
+    assert.equal(await box.getByRole('button', { name: 'Preview' }).count(), 0, 'nothing to preview yet');
+    await box.getByText('Formatting help').click();
+    await box.getByText('@username tells that reader').waitFor();
+    await writer.page
+      .getByLabel('Your comment on the essay')
+      .fill('Some **bold** words and a [link](https://example.org).');
+    await box.getByRole('button', { name: 'Preview' }).click();
+    const preview = box.getByRole('region', { name: 'Preview' });
+    assert.equal(await preview.locator('strong').innerText(), 'bold');
+    assert.equal(await preview.getByRole('link', { name: 'link' }).getAttribute('href'), 'https://example.org');
+    await writer.page.screenshot({ path: '/tmp/i-comment-preview-desktop.png' });
+    await writer.page.getByLabel('Your comment on the essay').press('End');
+    await writer.page.keyboard.type(' More.');
+    await preview.waitFor({ state: 'detached' });
+    await box.getByRole('button', { name: 'Preview' }).waitFor();
+    await writer.context.close();
+  });
+
   it('edits one’s own comment: the new text and an "edited" mark show, the earlier version is kept, another reader sees it live', async () => {
     const article = await fixtures.newArticle();
     const author = await newUser(t, uniqueName('editor'), { displayName: 'Eda Editor' });

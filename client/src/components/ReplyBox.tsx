@@ -64,6 +64,11 @@ export function ReplyBox({
   );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The body as the server would show it, for the words typed when it was asked (cleared by the next keystroke).
+  const [preview, setPreview] = useState<string | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const latestBody = useRef(body);
+  latestBody.current = body;
   const banned = useStore(ban);
   const request = useStore(quoteRequest);
   const id = useRef(`reply-${++boxes}`).current;
@@ -89,7 +94,10 @@ export function ReplyBox({
   // Every keystroke is kept at once (not after the next paint): a reload right after typing loses nothing.
   const keep = (next: Partial<Draft>) => {
     const draft = { body, stance, quote, ...next };
-    if (next.body !== undefined) setBody(next.body);
+    if (next.body !== undefined) {
+      setBody(next.body);
+      setPreview(null);
+    }
     if (next.stance !== undefined) setStance(next.stance);
     if (next.quote !== undefined) setQuote(next.quote);
     if (slug) saveDraft(slug, draftKey, draft);
@@ -150,6 +158,18 @@ export function ReplyBox({
   // Moderators are exempt from both rules, and are told nothing.
   const rules =
     t.rules && !isModerator(t.me) && (t.rules.premoderation || t.rules.slowModeSeconds > 0) ? t.rules : null;
+  const showPreview = async () => {
+    setPreviewError(null);
+    try {
+      const shown = body;
+      const { html } = await api.previewComment(shown);
+      // Typed on meanwhile: this preview is of words no longer there.
+      if (latestBody.current === shown) setPreview(html);
+    } catch (e) {
+      setPreviewError(e instanceof ApiError ? e.message : 'The preview could not be made; try again.');
+    }
+  };
+
   const label = parent
     ? `Reply to ${parent.author?.displayName ?? 'this comment'}`
     : passage
@@ -204,6 +224,30 @@ export function ReplyBox({
           You cannot write while you are banned.
         </p>
       )}
+      <details class="markdown-help">
+        <summary>Formatting help</summary>
+        <ul>
+          <li>
+            <code>*italic*</code>, <code>**bold**</code>, <code>`code`</code>
+          </li>
+          <li>
+            <code>[a link](https://example.org)</code>
+          </li>
+          <li>
+            <code>&gt; a quotation</code> and <code>- a list</code>, each at the start of a line
+          </li>
+          <li>
+            <code>@username</code> tells that reader
+          </li>
+        </ul>
+      </details>
+      {preview !== null && (
+        <section class="comment-preview" aria-label="Preview">
+          {/* The server's sanitised rendering, as the posted comment will show it. */}
+          <div class="comment-body" dangerouslySetInnerHTML={{ __html: preview }} />
+        </section>
+      )}
+      <FormError message={previewError} />
       <div class="reply-tools">
         <label class="stance-picker">
           Stance{' '}
@@ -217,6 +261,16 @@ export function ReplyBox({
           </select>
         </label>
         <span class="spacer" />
+        {body.trim() !== '' &&
+          (preview === null ? (
+            <button type="button" class="link" onClick={() => void showPreview()}>
+              Preview
+            </button>
+          ) : (
+            <button type="button" class="link" onClick={() => setPreview(null)}>
+              Hide preview
+            </button>
+          ))}
         {onDone && (
           <button type="button" class="link" onClick={cancel}>
             Cancel

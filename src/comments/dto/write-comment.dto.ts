@@ -118,6 +118,11 @@ export class EditCommentDto {
   body: string;
 }
 
+export class CommentPreviewDto {
+  @ApiProperty({ description: 'The body as a comment would show it: the sanitised html, `@names` of users linked' })
+  html: string;
+}
+
 export class RevisionDto {
   @ApiProperty()
   body: string;
