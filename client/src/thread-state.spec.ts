@@ -11,6 +11,7 @@ import {
   markGone,
   RecentEvents,
   toNode,
+  touchesFeatured,
 } from './thread-state.js';
 
 const author = { id: 'u1', username: 'ada', displayName: 'Ada', role: 'reader' as const };
@@ -341,5 +342,37 @@ describe('the viewer’s own facts and the moderators’ decisions', () => {
     assert.equal(sut[0].html, null);
     assert.equal(applyDecision(tree, decision('reply', comment('p'))), tree);
     assert.equal(applyDecision(tree, decision('approved', null)), tree);
+  });
+});
+
+describe('touchesFeatured', () => {
+  const shown = new Set(['f']);
+
+  it('reads the featured list again for a featuring, a comment coming back featured, or a change to one on it', () => {
+    assert.equal(
+      touchesFeatured({ ...envelope(5), type: 'comment.featured', commentId: 'x', featured: false }, shown),
+      true,
+    );
+    assert.equal(
+      touchesFeatured({ ...envelope(5), type: 'comment.restored', comment: comment('x', { featured: true }) }, shown),
+      true,
+    );
+    assert.equal(touchesFeatured({ ...envelope(5), type: 'comment.updated', comment: comment('f') }, shown), true);
+    assert.equal(touchesFeatured({ ...envelope(5), type: 'comment.removed', commentId: 'f' }, shown), true);
+    assert.equal(touchesFeatured({ ...envelope(5), type: 'comment.deleted', commentId: 'f' }, shown), true);
+  });
+
+  it('leaves it alone for everything else: a busy thread does not make every page read it at each edit', () => {
+    assert.equal(touchesFeatured({ ...envelope(5), type: 'comment.updated', comment: comment('x') }, shown), false);
+    assert.equal(touchesFeatured({ ...envelope(5), type: 'comment.removed', commentId: 'x' }, shown), false);
+    assert.equal(touchesFeatured({ ...envelope(5), type: 'comment.restored', comment: comment('x') }, shown), false);
+    assert.equal(touchesFeatured({ ...envelope(5), type: 'comment.created', comment: comment('x') }, shown), false);
+    assert.equal(
+      touchesFeatured(
+        { ...envelope(5), type: 'comment.voted', commentId: 'f', score: 1, upvotes: 1, downvotes: 0 },
+        shown,
+      ),
+      false,
+    );
   });
 });

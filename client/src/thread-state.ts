@@ -211,3 +211,24 @@ export function applyDecision(nodes: CommentNode[], notification: Notification):
       return nodes;
   }
 }
+
+/**
+ * Whether a live event can change the featured list a page shows (`shown`: the ids on it): a comment featured or not
+ * any more, one coming back featured, or a change to a comment on the list. Any other event leaves it as it is, so a
+ * busy thread does not make every open page read the list again at each edit.
+ */
+export function touchesFeatured(event: LiveEvent, shown: ReadonlySet<string>): boolean {
+  switch (event.type) {
+    case 'comment.featured':
+      return true;
+    case 'comment.restored':
+      return event.comment.featured || shown.has(event.comment.id);
+    case 'comment.updated':
+      return shown.has(event.comment.id);
+    case 'comment.removed':
+    case 'comment.deleted':
+      return shown.has(event.commentId);
+    default:
+      return false;
+  }
+}

@@ -25,6 +25,7 @@ import {
   contains,
   markGone,
   quotedBlocks,
+  touchesFeatured,
   RecentEvents,
   replaceComment,
   toNode,
@@ -38,15 +39,6 @@ import { useTree } from './use-tree.js';
 import { PageNotice } from './PageNotice.js';
 
 const PAGE = 20;
-
-/** Events that may change which comments are featured, or what a featured one shows: its list is read again. */
-const FEATURED_CHANGES = new Set<LiveEvent['type']>([
-  'comment.featured',
-  'comment.updated',
-  'comment.removed',
-  'comment.deleted',
-  'comment.restored',
-]);
 
 /** The stance filter the address names (`?stance=agree`), or null for none or one the server does not know. */
 function stanceInAddress(): Stance | null {
@@ -103,6 +95,8 @@ export function ArticleView({ slug }: { slug: string }) {
   const [error, setError] = useState<string | null>(null);
   const [sort, setSort] = useState<ThreadSort>(() => sortInAddress() ?? rememberedSort());
   const [featuredVersion, setFeaturedVersion] = useState(0);
+  /** The ids the featured list shows, so that only events about them (or a featuring) read it again. */
+  const featuredIds = useRef<ReadonlySet<string>>(new Set());
   const [blockId, setBlockId] = useState<string | null>(null);
   const [stance, setStance] = useState<Stance | null>(stanceInAddress);
   const tree = useTree(sort, 0);
@@ -199,7 +193,7 @@ export function ArticleView({ slug }: { slug: string }) {
 
   const onEvent = (event: LiveEvent) => {
     recent.current.add(event);
-    if (FEATURED_CHANGES.has(event.type)) setFeaturedVersion((n) => n + 1);
+    if (touchesFeatured(event, featuredIds.current)) setFeaturedVersion((n) => n + 1);
     const seq = event.seq ?? 0;
     if (seq > seqs.current.article) {
       setArticle((a) => a && applyToArticle(a, event));
@@ -370,7 +364,13 @@ export function ArticleView({ slug }: { slug: string }) {
         }}
         hasMore={cursor !== null}
         onMore={() => void loadThread(cursor)}
-        featured={<FeaturedComments slug={slug} version={featuredVersion} />}
+        featured={
+          <FeaturedComments
+            slug={slug}
+            version={featuredVersion}
+            onShown={(ids) => (featuredIds.current = new Set(ids))}
+          />
+        }
         follow={
           me ? (
             <FollowButton

@@ -8,15 +8,27 @@ const SHOWN = 5;
 /**
  * The comments a moderator featured, first in the discussion: each its author, its text (cut to a few lines) and a
  * link to it in the thread. Read with the thread's own `?featured=true` filter; read again whenever `version` moves
- * (a live `comment.featured`, or a featured comment removed, deleted, restored or edited). Nothing shows when none is
- * featured.
+ * (a live `comment.featured`, or a featured comment removed, deleted, restored or edited: see touchesFeatured); the
+ * ids shown are told to `onShown`. Nothing shows when none is featured.
  */
-export function FeaturedComments({ slug, version }: { slug: string; version: number }) {
+export function FeaturedComments({
+  slug,
+  version,
+  onShown,
+}: {
+  slug: string;
+  version: number;
+  onShown: (ids: string[]) => void;
+}) {
   const [items, setItems] = useState<Comment[]>([]);
   useEffect(() => {
     let live = true;
     api.thread(slug, { featured: true, depth: 0, limit: SHOWN, sort: 'new' }).then(
-      (page) => live && setItems(page.items),
+      (page) => {
+        if (!live) return;
+        setItems(page.items);
+        onShown(page.items.map((c) => c.id));
+      },
       // The thread below says when the server cannot be reached; this is an extra.
       () => undefined,
     );
