@@ -295,8 +295,10 @@ export class CommentWritesService {
     return { id: parent.id, path: parent.path, authorId: parent.authorId };
   }
 
-  /** A quote whose text stands in its source as it is now; 422 otherwise. */
-  /** The quote as it will be stored, and for an article quote the essay's revision it was checked against. */
+  /**
+   * A quote whose text stands in its source as it is now (422 otherwise), as it will be stored, and for an article
+   * quote the essay's revision it was checked against.
+   */
   private async verifiedQuote(
     tx: Tx,
     quote: QuoteInputDto,

@@ -300,7 +300,12 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
             />
           )}
           {isModerator(t.me) && !banned && node.parentId === null && node.status === 'visible' && (
-            <button type="button" class="link" aria-pressed={node.featured} onClick={() => void feature()}>
+            <button
+              type="button"
+              class="link feature-toggle"
+              aria-pressed={node.featured}
+              onClick={() => void feature()}
+            >
               Feature
             </button>
           )}
