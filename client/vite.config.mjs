@@ -14,6 +14,8 @@ export default defineConfig({
     assetsDir: 'assets',
     sourcemap: false,
     reportCompressedSize: false,
+    // .vite/manifest.json: which chunks the page loads at once and which on demand (client:size reads it).
+    manifest: true,
   },
   server: {
     // `npx vite client` during development: the API and live updates from a running `npm start`.
