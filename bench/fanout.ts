@@ -41,6 +41,8 @@ const TARGET_THROUGHPUT_RATIO = 0.5;
 const TARGET_LATENCY_P99_RATIO = 2;
 const TARGET_EMIT_P99_RATIO = 1.5;
 const TARGET_RSS_MB = 250;
+/** Connecting and joining the followers, app against raw (issue 19). */
+const TARGET_CONNECT_RATIO = 1.5;
 /** The raw server's one room, and the event name of the synthetic emits of (b) on both servers. */
 const RAW_ROOM = 'article:raw';
 const SYNTHETIC_EVENT = 'bench.fanout';
@@ -376,11 +378,12 @@ class OrderCheck {
 
 type Connect = (url: string, options: Partial<ManagerOptions & SocketOptions>) => Socket;
 
-/** FOLLOWERS websocket connections, each joined to the article (`join` acknowledged), CONNECT_BATCH at a time. */
+/** `count` websocket connections, each joined to the article (`join` acknowledged), all at once. */
 async function connectFollowers(
   connect: Connect,
   url: string,
   slug: string,
+  count: number,
   deliveries: Deliveries,
   order?: OrderCheck,
 ): Promise<Socket[]> {
@@ -398,9 +401,7 @@ async function connectFollowers(
     const ack = await socket.timeout(30_000).emitWithAck('join', { article: slug });
     if (ack?.ok !== true) throw new Error(`join ${slug} answered ${JSON.stringify(ack)}`);
   };
-  for (let i = 0; i < FOLLOWERS; i += CONNECT_BATCH) {
-    await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, FOLLOWERS - i) }, one));
-  }
+  await Promise.all(Array.from({ length: count }, one));
   return sockets;
 }
 
@@ -515,12 +516,22 @@ async function main(): Promise<void> {
     const { io } = await import('socket.io-client');
     const deliveries = new Deliveries();
     const order = new OrderCheck();
-    let connectStarted = now();
-    sockets.push(...(await connectFollowers(io, app.url, article.slug, deliveries, order)));
-    const appConnectMs = now() - connectStarted;
-    connectStarted = now();
-    sockets.push(...(await connectFollowers(io, raw.url, article.slug, deliveries)));
-    const rawConnectMs = now() - connectStarted;
+    // CONNECT_BATCH followers at a time, a batch for one side then one for the other (alternating which goes first),
+    // so that both sides connect on the same machine at the same moments; each side's time is the sum of its batches.
+    const connectMs: Record<Side, number> = { app: 0, raw: 0 };
+    for (let i = 0, batch = 0; i < FOLLOWERS; i += CONNECT_BATCH, batch++) {
+      const count = Math.min(CONNECT_BATCH, FOLLOWERS - i);
+      const sides: Side[] = batch % 2 === 0 ? ['app', 'raw'] : ['raw', 'app'];
+      for (const side of sides) {
+        const started = now();
+        sockets.push(
+          ...(side === 'app'
+            ? await connectFollowers(io, app.url, article.slug, count, deliveries, order)
+            : await connectFollowers(io, raw.url, article.slug, count, deliveries)),
+        );
+        connectMs[side] += now() - started;
+      }
+    }
     // Presence goes out at most once a second: let the last announcement pass.
     await sleep(2_000);
     const withFollowers = { app: await app.memory(), raw: await raw.memory() };
@@ -601,7 +612,7 @@ async function main(): Promise<void> {
         article: article.slug,
         payloadBytes,
         processes: 'app server and raw server: one child process each; the 2 × 1,000 followers: the bench process',
-        connectMs: { app: Math.round(appConnectMs), raw: Math.round(rawConnectMs) },
+        connectMs: { app: Math.round(connectMs.app), raw: Math.round(connectMs.raw) },
         rawPoolSize: poolSize,
       },
       runs: { sequential, concurrent, emits },
@@ -681,6 +692,7 @@ function summarize({ runs, ...facts }: RunFacts) {
       p50: ratio(emits.app.toLast.median, emits.raw.toLast.median),
       p99: ratio(emits.app.toLast.p99, emits.raw.toLast.p99),
     },
+    connect: ratio(facts.setup.connectMs.app, facts.setup.connectMs.raw),
   };
   return {
     date: new Date().toISOString(),
@@ -697,6 +709,7 @@ function summarize({ runs, ...facts }: RunFacts) {
       latencyP99Ratio: TARGET_LATENCY_P99_RATIO,
       emitP99Ratio: TARGET_EMIT_P99_RATIO,
       rssMb: TARGET_RSS_MB,
+      connectRatio: TARGET_CONNECT_RATIO,
     },
     verdict: {
       throughputSequential: ratios.sequential.throughput >= TARGET_THROUGHPUT_RATIO,
@@ -705,6 +718,7 @@ function summarize({ runs, ...facts }: RunFacts) {
       p99Concurrent: ratios.concurrent.p99 <= TARGET_LATENCY_P99_RATIO,
       emitP99: ratios.emit.p99 <= TARGET_EMIT_P99_RATIO,
       rss: facts.memory.withFollowers.app.rssMb <= TARGET_RSS_MB,
+      connect: ratios.connect <= TARGET_CONNECT_RATIO,
     },
   };
 }
@@ -727,7 +741,7 @@ function print(r: ReturnType<typeof summarize>): void {
 Fan-out: one comment to ${r.setup.followers.toLocaleString('en-US')} followers (socket.io-client, websocket), app against raw pg + socket.io
   ${r.setup.payloadBytes}-byte comment.created payload; ${r.machine.cpus} CPUs, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}
   ${r.setup.processes}
-  connect + join ${r.setup.followers.toLocaleString('en-US')} followers: app ${(r.setup.connectMs.app / 1000).toFixed(1)} s, raw ${(r.setup.connectMs.raw / 1000).toFixed(1)} s
+  connect + join ${r.setup.followers.toLocaleString('en-US')} followers (${CONNECT_BATCH} at a time, sides interleaved): app ${(r.setup.connectMs.app / 1000).toFixed(1)} s, raw ${(r.setup.connectMs.raw / 1000).toFixed(1)} s
 
 (a) POST → persisted → the last follower has it (${r.rounds} interleaved rounds of ${r.perRound} per side)
 ${header}
@@ -763,6 +777,7 @@ Targets:
   (a) p99 app/raw ≤ ${TARGET_LATENCY_P99_RATIO}×, ${r.inFlight} in flight:         ${holds(v.p99Concurrent)} (${r.ratios.concurrent.p99.toFixed(2)}×)
   (b) p99 app/raw ≤ ${TARGET_EMIT_P99_RATIO}×:                     ${holds(v.emitP99)} (${r.ratios.emit.p99.toFixed(2)}×)
   (c) app RSS with followers ≤ ${TARGET_RSS_MB} MB:     ${holds(v.rss)} (${mb(m.withFollowers.app.rssMb)})
+  connect + join app/raw ≤ ${TARGET_CONNECT_RATIO}×:         ${holds(v.connect)} (${r.ratios.connect.toFixed(2)}×)
 
 Order: comment.created deliveries to app followers with a lower seq than one already received:
   sequential ${r.ordering.outOfOrderSequential}, ${r.inFlight} in flight ${r.ordering.outOfOrderConcurrent}${r.ordering.inversions
