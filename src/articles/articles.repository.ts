@@ -129,6 +129,11 @@ export class ArticlesRepository {
     return tx.getRepository(ArticleEntity).findOneBy({ slug });
   }
 
+  async findIdBySlug(slug: string): Promise<string | null> {
+    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM articles WHERE slug = $1', [slug]);
+    return rows[0]?.id ?? null;
+  }
+
   /** Inside a transaction, pass it: a second connection taken while holding one can starve the pool under load. */
   findById(id: string, tx: EntityManager = this.dataSource.manager): Promise<ArticleEntity | null> {
     return tx.getRepository(ArticleEntity).findOneBy({ id });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConsoleLogger, Logger } from '@nestjs/common';
-import { type ArticlesRepository } from '../articles/articles.repository.js';
+import { type ArticleIds } from '../articles/article-ids.js';
 import { type MetricsService } from '../metrics/metrics.service.js';
 import { type JoinAck } from './event-map.js';
 import { Follows, MAX_FOLLOWED_ARTICLES, MAX_JOINS_IN_FLIGHT, REFUSED } from './follows.js';
@@ -32,13 +32,13 @@ function fakeSocket() {
 function setUp(options: { allow?: boolean; catchUp?: CatchUp; failLookup?: boolean } = {}) {
   const changes: string[] = [];
   const lookups = { count: 0, gate: Promise.resolve() };
-  const articles = {
-    findBySlug: async (slug: string) => {
+  const articleIds = {
+    of: async (slug: string) => {
       lookups.count++;
       await lookups.gate;
       if (options.failLookup) throw new Error('connection terminated');
       const n = /^essay-(\d+)$/.exec(slug)?.[1];
-      return n ? { id: `id-${n}`, slug } : null;
+      return n ? `id-${n}` : null;
     },
   };
   const catchUps = {
@@ -54,7 +54,7 @@ function setUp(options: { allow?: boolean; catchUp?: CatchUp; failLookup?: boole
   const sut = new Follows(
     catchUps as unknown as CatchUps,
     presence as unknown as Presence,
-    articles as unknown as ArticlesRepository,
+    articleIds as unknown as ArticleIds,
     limits as unknown as JoinLimits,
     { followed: () => undefined } as unknown as ArticleStream,
     metrics as unknown as MetricsService,

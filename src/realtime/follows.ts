@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ArticlesRepository } from '../articles/articles.repository.js';
+import { ArticleIds } from '../articles/article-ids.js';
 import { isArticleSlug } from '../articles/free-slug.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ArticleStream } from './article-stream.js';
@@ -47,7 +47,7 @@ export class Follows {
   constructor(
     private readonly catchUps: CatchUps,
     private readonly presence: Presence,
-    private readonly articles: ArticlesRepository,
+    private readonly articleIds: ArticleIds,
     private readonly joinLimits: JoinLimits,
     private readonly stream: ArticleStream,
     private readonly metrics: MetricsService,
@@ -108,16 +108,16 @@ export class Follows {
   }
 
   private async follow(socket: ForumSocket, slug: string, since: number | undefined): Promise<JoinAck> {
-    const article = await this.articles.findBySlug(slug);
-    if (!article) return refuse(REFUSED.noArticle);
+    const articleId = await this.articleIds.of(slug);
+    if (articleId === null) return refuse(REFUSED.noArticle);
     const { following } = socket.data;
     if (!following.has(slug) && following.size >= MAX_FOLLOWED_ARTICLES) return refuse(REFUSED.followsTooMany);
-    following.set(slug, article.id);
-    await socket.join(articleRoom(article.id));
-    const catchUp = await this.catchUps.since(article.id, since);
-    const count = this.presence.known(article.id);
-    this.presence.changed(article.id, slug);
-    this.stream.followed(article.id, catchUp.seq);
+    following.set(slug, articleId);
+    await socket.join(articleRoom(articleId));
+    const catchUp = await this.catchUps.since(articleId, since);
+    const count = this.presence.known(articleId);
+    this.presence.changed(articleId, slug);
+    this.stream.followed(articleId, catchUp.seq);
     return 'resync' in catchUp
       ? { ok: true, seq: catchUp.seq, presence: count, resync: true }
       : {
