@@ -47,9 +47,13 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     return res.body.id as string;
   };
 
-  /** A page at `path`, signed in as `who` (by the session cookie) or anonymous. */
-  async function open(urlPath: string, who?: Account, width = 1280): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: width > 600 ? 900 : 844 } });
+  /** A page at `path`, signed in as `who` (by the session cookie) or anonymous, in a time zone (UTC unless given). */
+  async function open(urlPath: string, who?: Account, width = 1280, timezoneId = 'UTC'): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width, height: width > 600 ? 900 : 844 },
+      locale: 'en-US',
+      timezoneId,
+    });
     contexts.push(context);
     if (who) await context.addCookies([{ name: 'forum_session', value: who.token, url: t.baseUrl }]);
     const page = await context.newPage();
@@ -66,12 +70,13 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
 
     const reader = await open(`/articles/${article.slug}`);
     await commentArticle(reader, 'Wendy Writer').getByText('A rude comment that will go.').waitFor();
-    const wendyPage = await open(`/articles/${article.slug}`, wendy);
+    // Wendy reads in Tokyo, the moderator in New York: each sees the ban's end in their own time.
+    const wendyPage = await open(`/articles/${article.slug}`, wendy, 1280, 'Asia/Tokyo');
     const otto = commentArticle(wendyPage, 'Otto Other');
     await otto.getByRole('button', { name: 'Report' }).waitFor();
     assert.equal(await wendyPage.getByRole('button', { name: 'Moderate' }).count(), 0, 'readers have no menu');
 
-    const page = await open(`/articles/${article.slug}`, moderator);
+    const page = await open(`/articles/${article.slug}`, moderator, 1280, 'America/New_York');
     const comment = commentArticle(page, 'Wendy Writer');
     await comment.getByRole('button', { name: 'Moderate' }).click();
     const menu = comment.getByRole('group', { name: 'Moderate the comment by Wendy Writer' });
@@ -106,30 +111,39 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     const ban = comment.getByRole('form', { name: 'Ban Wendy Writer' });
     await ban.getByLabel('Reason for the ban').fill('Cool off for an hour');
     await ban.getByRole('radio', { name: 'An hour' }).check();
-    await ban.getByText(/^Ends .* \d{1,2}:\d{2}/).waitFor();
+    await ban.getByText(/^Ends .* \d{1,2}:\d{2} [AP]M E[SD]T\.$/).waitFor();
     await comment.screenshot({ path: path.join(shots, 'moderation-menu-ban-desktop.png') });
     await ban.getByRole('button', { name: 'Ban Wendy Writer' }).click();
-    await comment
-      .getByRole('status')
-      .getByText(/^Wendy Writer is banned until .+\d{1,2}:\d{2}/)
-      .waitFor();
-
-    // Wendy's page: vote and report shut, with the end's date and time.
-    const report = otto.getByRole('button', { name: 'Report' });
-    await wendyPage
-      .locator('#thread-ban-note')
-      .getByText(/until .+\d{1,2}:\d{2}/)
-      .waitFor();
-    assert.equal(await report.getAttribute('aria-disabled'), 'true');
-    assert.match((await report.getAttribute('title')) ?? '', /until .+\d{1,2}:\d{2}.*Cool off for an hour/);
-    assert.equal(await otto.getByRole('button', { name: 'Upvote' }).getAttribute('aria-disabled'), 'true');
-
+    const done = comment.getByRole('status').getByText(/^Wendy Writer is banned until /);
+    await done.waitFor();
     const bans = await t.http.get('/api/moderation/bans?limit=100').set(as(moderator)).expect(200);
     const stored = (bans.body.items as { user: { id: string }; until: string | null }[]).find(
       (b) => b.user.id === wendy.id,
     );
-    const hour = new Date(stored?.until ?? 0).getTime() - Date.now();
-    assert.ok(hour > 50 * 60_000 && hour <= 3_600_000, `an hour's ban: ${stored?.until}`);
+    assert.ok(stored?.until, 'the ban has an end');
+    const hour = new Date(stored.until).getTime() - Date.now();
+    assert.ok(hour > 50 * 60_000 && hour <= 3_600_000, `an hour's ban: ${stored.until}`);
+    const inZone = (timeZone: string) =>
+      new Intl.DateTimeFormat('en-US', {
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: '2-digit',
+        timeZoneName: 'short',
+        timeZone,
+      }).format(new Date(stored.until as string));
+    assert.equal(await done.innerText(), `Wendy Writer is banned until ${inZone('America/New_York')}.`);
+
+    // Wendy's page: vote and report shut, with the end's date and time in her own zone.
+    const report = otto.getByRole('button', { name: 'Report' });
+    const tokyo = inZone('Asia/Tokyo');
+    assert.match(tokyo, /GMT\+9$/);
+    await wendyPage.locator('#thread-ban-note').getByText(`until ${tokyo}`).waitFor();
+    assert.equal(await report.getAttribute('aria-disabled'), 'true');
+    const title = (await report.getAttribute('title')) ?? '';
+    assert.ok(title.includes(`until ${tokyo}.`) && title.includes('Cool off for an hour'), title);
+    assert.equal(await otto.getByRole('button', { name: 'Upvote' }).getAttribute('aria-disabled'), 'true');
     await t.http.delete(`/api/moderation/users/${wendy.id}/ban`).set(as(moderator)).expect(204);
   });
 
