@@ -47,12 +47,19 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     return res.body.id as string;
   };
 
-  /** A page at `path`, signed in as `who` (by the session cookie) or anonymous, in a time zone (UTC unless given). */
-  async function open(urlPath: string, who?: Account, width = 1280, timezoneId = 'UTC'): Promise<Page> {
+  /** A page at `path`, signed in as `who` (by the session cookie) or anonymous, in a time zone and colour scheme. */
+  async function open(
+    urlPath: string,
+    who?: Account,
+    width = 1280,
+    timezoneId = 'UTC',
+    colorScheme: 'light' | 'dark' = 'light',
+  ): Promise<Page> {
     const context = await browser.newContext({
       viewport: { width, height: width > 600 ? 900 : 844 },
       locale: 'en-US',
       timezoneId,
+      colorScheme,
     });
     contexts.push(context);
     if (who) await context.addCookies([{ name: 'forum_session', value: who.token, url: t.baseUrl }]);
@@ -188,7 +195,7 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
         .send({ reason: i === 0 ? 'off-topic' : 'spam', note })
         .expect(201);
     }
-    const page = await open(`/articles/${article.slug}`, moderator);
+    const page = await open(`/articles/${article.slug}`, moderator, 1280, 'UTC', 'dark');
     const comment = commentArticle(page, 'Rita Reported');
     await comment.getByRole('button', { name: 'Moderate' }).click();
     await comment.getByRole('button', { name: 'See reports' }).click();
@@ -199,7 +206,7 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     assert.match(texts[0], /^Spam, by Reporter 1 .*Spam, surely/);
     assert.match(texts[1], /^Off topic, by Reporter 0 .*Nothing to do with the essay/);
     await comment.getByText('2 reports open.').waitFor();
-    await comment.screenshot({ path: path.join(shots, 'moderation-menu-reports-desktop.png') });
+    await comment.screenshot({ path: path.join(shots, 'moderation-menu-reports-dark-desktop.png') });
 
     await comment.getByRole('button', { name: 'Dismiss the open reports' }).click();
     await comment.getByRole('status').getByText('Reports dismissed: the comment stays.').waitFor();
