@@ -199,7 +199,9 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     const comment = commentArticle(page, 'Rita Reported');
     await comment.getByRole('button', { name: 'Moderate' }).click();
     await comment.getByRole('button', { name: 'See reports' }).click();
-    const reports = comment.getByRole('list', { name: 'Reports' });
+    const panel = comment.getByRole('region', { name: 'Reports on the comment by Rita Reported' });
+    assert.equal(await panel.evaluate((el) => el === document.activeElement), true, 'the focus moves to the reports');
+    const reports = panel.getByRole('list', { name: 'Reports' });
     await reports.getByText('Nothing to do with the essay').waitFor();
     const texts = await reports.getByRole('listitem').allInnerTexts();
     assert.equal(texts.length, 2);

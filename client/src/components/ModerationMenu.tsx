@@ -39,6 +39,14 @@ export function ModerationMenu({ node, t }: { node: CommentNode; t: ThreadContex
     setOpen(false);
     queueMicrotask(() => toggle.current?.focus());
   };
+  const closePanel = () => {
+    setPanel(null);
+    close();
+  };
+  const openMenu = () => {
+    setOpen(true);
+    setSaid(null);
+  };
   /** Says what happened, where the focus then goes: the result is read out and the reader stays on the comment. */
   const tell = (text: string) => {
     setSaid(text);
@@ -87,7 +95,7 @@ export function ModerationMenu({ node, t }: { node: CommentNode; t: ThreadContex
         class="link moderate"
         aria-expanded={open}
         aria-controls={menuId}
-        onClick={() => (open ? close() : (setOpen(true), setSaid(null)))}
+        onClick={open ? close : openMenu}
       >
         Moderate
       </button>
@@ -161,7 +169,7 @@ export function ModerationMenu({ node, t }: { node: CommentNode; t: ThreadContex
           </label>
           <div class="reply-tools">
             <span class="spacer" />
-            <button type="button" class="link" onClick={() => (setPanel(null), close())}>
+            <button type="button" class="link" onClick={closePanel}>
               Cancel
             </button>
             <button type="submit" class="danger" disabled={busy}>
@@ -183,12 +191,12 @@ export function ModerationMenu({ node, t }: { node: CommentNode; t: ThreadContex
         </div>
       )}
       {panel === 'reports' && (
-        <section class="mod-panel" aria-label={`Reports on the comment by ${name}`}>
+        <section class="mod-panel" aria-label={`Reports on the comment by ${name}`} tabIndex={-1} ref={focusOnce}>
           <CommentReports
             id={node.id}
             onDismiss={node.status === 'visible' ? () => act('approve', undefined, true) : undefined}
           />
-          <button type="button" class="link" onClick={() => (setPanel(null), close())}>
+          <button type="button" class="link" onClick={closePanel}>
             Close the reports
           </button>
         </section>
