@@ -86,6 +86,16 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     const page = await open(`/articles/${article.slug}`, moderator, 1280, 'America/New_York');
     const comment = commentArticle(page, 'Wendy Writer');
     await comment.getByRole('button', { name: 'Moderate' }).click();
+    // The menu's code came as a chunk of its own, which neither reader's page fetched.
+    const scripts = (p: Page) =>
+      p.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+    assert.ok((await scripts(page)).some((s) => /\/assets\/ModerationMenu-[\w-]+\.js$/.test(s)));
+    for (const readerPage of [reader, wendyPage])
+      assert.deepEqual(
+        (await scripts(readerPage)).filter((s) => /Moderation/.test(s)),
+        [],
+        'a reader downloads no moderator code',
+      );
     const menu = comment.getByRole('group', { name: 'Moderate the comment by Wendy Writer' });
     await menu.waitFor();
     // The focus moves into the list; Escape closes it and gives the focus back.
