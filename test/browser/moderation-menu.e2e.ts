@@ -192,6 +192,40 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     await commentArticle(reader, 'Rae Replier').getByText('A reply that waits for a moderator.').waitFor();
     const stored = await t.http.get(`/api/comments/${reply}`).expect(200);
     assert.equal(stored.body.comment.status, 'visible');
+
+    // The ban form on a phone; cancelled, it gives the focus back to the menu's button.
+    const toggle = comment.getByRole('button', { name: 'Moderate' });
+    await toggle.click();
+    await comment.getByRole('button', { name: 'Ban Rae Replier…' }).click();
+    const ban = comment.getByRole('form', { name: 'Ban Rae Replier' });
+    await ban.getByRole('radio', { name: 'A week' }).check();
+    await ban.getByText(/^Ends /).waitFor();
+    await comment.screenshot({ path: path.join(shots, 'moderation-menu-ban-phone.png') });
+    await ban.getByRole('button', { name: 'Cancel' }).click();
+    await ban.waitFor({ state: 'detached' });
+    assert.equal(await toggle.evaluate((b) => b === document.activeElement), true);
+  });
+
+  it('restores a removed comment from the thread: it comes back on a reader’s page live', async () => {
+    const author = await newUser(t, uniqueName('restored'), { displayName: 'Rosa Restored' });
+    const id = await post(author, 'Removed in haste, restored on reflection.');
+    await t.http.post(`/api/moderation/comments/${id}/remove`).set(as(moderator)).send({}).expect(200);
+    const reader = await open(`/articles/${article.slug}`);
+    // Joined to the live room (the follower count comes with the join) before the restoration.
+    await reader.getByText(/^\d+ following$/).waitFor();
+    const page = await open(`/articles/${article.slug}`, moderator);
+    const comment = commentArticle(page, 'Rosa Restored');
+    await comment.getByText('removed', { exact: true }).waitFor();
+    await comment.getByRole('button', { name: 'Moderate' }).click();
+    assert.equal(
+      await comment.getByRole('button', { name: 'Remove…' }).count(),
+      0,
+      'a removed comment is not removed again',
+    );
+    await comment.getByRole('button', { name: 'Restore', exact: true }).click();
+    await comment.getByRole('status').getByText('Restored: readers see it again.').waitFor();
+    assert.equal(await comment.getByText('removed', { exact: true }).count(), 0);
+    await commentArticle(reader, 'Rosa Restored').getByText('Removed in haste, restored on reflection.').waitFor();
   });
 
   it('shows a comment’s reports from the thread, and dismisses them', async () => {
