@@ -18,8 +18,8 @@ import { ThemeToggle } from './ThemeToggle.js';
 import { ResetPasswordView, VerifyEmailView } from './TokenPages.js';
 
 /**
- * A page loaded as a chunk of its own on first use (profiles, search, the moderators' view), so the reading view's bundle does not carry
- * it. `load` gives the module's component; until it arrives the page says it is loading.
+ * A page loaded as a chunk of its own on first use (profiles, search, the moderators' view), so the reading view's
+ * bundle does not carry it. `load` gives the module's component; until it arrives the page says it is loading.
  */
 function Lazy<P extends object>({ load, props }: { load: () => Promise<ComponentType<P>>; props: P }) {
   const [Page, setPage] = useState<ComponentType<P> | null>(null);
