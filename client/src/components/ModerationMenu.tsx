@@ -141,7 +141,11 @@ export function ModerationMenu({ node, t }: { node: CommentNode; t: ThreadContex
               Ban {name}…
             </button>
           )}
-          <button type="button" onClick={() => choose('reports')}>
+          <button
+            type="button"
+            ref={node.status === 'deleted' && !canBan ? focusOnce : undefined}
+            onClick={() => choose('reports')}
+          >
             See reports
           </button>
           <button type="button" class="link" onClick={close}>
