@@ -45,8 +45,11 @@ import type {
 import type { BanResultDto, QueueItemDto, QueuePageDto, Queue } from '../../src/moderation/dto/moderation.dto.js';
 import type { ReportReason } from '../../src/moderation/report.entity.js';
 import type {
+  AuthorRecordDto,
   BannedUserDto,
   BansPageDto,
+  CommentReportsPageDto,
+  QueueReportDto,
   BannedWordsListDto,
   LogEntryDto,
   LogPageDto,
@@ -255,7 +258,15 @@ export const api = {
 };
 
 // The moderators' lists and tools beyond the queues: bans in force, the banned-word list, the moderation log.
-export type { BannedUserDto as BannedUser, LogEntryDto as LogEntry, ModerationSummaryDto as QueueCounts };
+export type {
+  AuthorRecordDto as AuthorRecord,
+  BannedUserDto as BannedUser,
+  CommentReportsPageDto as CommentReportsPage,
+  LogEntryDto as LogEntry,
+  LogPageDto as LogPage,
+  ModerationSummaryDto as QueueCounts,
+  QueueReportDto as QueueReport,
+};
 
 export const moderationApi = {
   summary: () => request<ModerationSummaryDto>('GET', '/moderation/summary'),
@@ -264,6 +275,22 @@ export const moderationApi = {
   bannedWords: () => request<BannedWordsListDto>('GET', '/moderation/banned-words'),
   saveBannedWords: (words: string[]) => request<BannedWordsListDto>('PUT', '/moderation/banned-words', { words }),
   log: (cursor?: string | null) => request<LogPageDto>('GET', withQuery('/moderation/log', { cursor, limit: 20 })),
+  /** One comment's reports (open and closed), what moderators did to it, and its author's record: beside a comment. */
+  commentReports: (id: string, cursor?: string | null) =>
+    request<CommentReportsPageDto>(
+      'GET',
+      withQuery(`/moderation/comments/${encodeURIComponent(id)}/reports`, { cursor, limit: 10 }),
+    ),
+  commentHistory: (id: string, cursor?: string | null) =>
+    request<LogPageDto>(
+      'GET',
+      withQuery(`/moderation/comments/${encodeURIComponent(id)}/history`, { cursor, limit: 10 }),
+    ),
+  authorRecord: (userId: string, cursor?: string | null) =>
+    request<AuthorRecordDto>(
+      'GET',
+      withQuery(`/moderation/users/${encodeURIComponent(userId)}/record`, { cursor, limit: 10 }),
+    ),
 };
 
 export interface AccountChange {

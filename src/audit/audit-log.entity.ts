@@ -35,6 +35,9 @@ export type AuditAction = ModerationAction | AccountAction;
 @Index('moderation_log_user_ban_idx', ['userId', 'id'], { where: `"action" = 'user.ban'` })
 /** The latest removal of a comment (its author and moderators see the reason on the comment). */
 @Index('moderation_log_comment_remove_idx', ['commentId', 'id'], { where: `"action" = 'comment.remove'` })
+/** One comment's history and one user's record (moderators read them beside a queued comment). */
+@Index('moderation_log_comment_idx', ['commentId', 'id'], { where: '"comment_id" IS NOT NULL' })
+@Index('moderation_log_user_idx', ['userId', 'id'], { where: '"user_id" IS NOT NULL' })
 @Check(
   'moderation_log_action_check',
   `"action" IN ('comment.approve', 'comment.remove', 'comment.restore', 'user.ban', 'user.unban', 'user.role', 'banned-words.update', 'article.settings', 'article.create', 'account.password-change', 'account.password-reset', 'account.email-change', 'article.revise', 'comment.feature', 'comment.unfeature', 'account.delete')`,

@@ -7,11 +7,13 @@ import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { RateLimited } from '../common/rate-limit/rate-limit.js';
 import { CommentDto } from '../comments/dto/comment.dto.js';
 import {
+  AuthorRecordDto,
   BanDto,
   BannedWordsDto,
   BannedWordsListDto,
   BanResultDto,
   BansPageDto,
+  CommentReportsPageDto,
   LogPageDto,
   ModerationSummaryDto,
   QueuePageDto,
@@ -22,6 +24,7 @@ import { BansService } from './bans.service.js';
 import { ModerationAdminService } from './moderation-admin.service.js';
 import { ModerationSummary } from './moderation-summary.js';
 import { ModerationService } from './moderation.service.js';
+import { ReportsService } from './reports.service.js';
 
 @ApiTags('moderation')
 @Controller('moderation')
@@ -32,6 +35,7 @@ export class ModerationController {
     private readonly banning: BansService,
     private readonly admin: ModerationAdminService,
     private readonly summaries: ModerationSummary,
+    private readonly reports: ReportsService,
   ) {}
 
   @Get('summary')
@@ -98,6 +102,44 @@ export class ModerationController {
   @ApiErrorResponses(400, 401, 403, 404)
   unfeature(@Param('id') id: string, @CurrentViewer() viewer: Viewer): Promise<CommentDto> {
     return this.moderation.feature(id, false, viewer);
+  }
+
+  @Get('comments/:id/reports')
+  @ApiOperation({ summary: 'A comment’s reports, open and closed, newest first, with how many are open' })
+  @ApiOkResponse({ type: CommentReportsPageDto })
+  @ApiErrorResponses(400, 401, 403, 404)
+  commentReports(
+    @Param('id') id: string,
+    @Query() query: PageQueryDto,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<CommentReportsPageDto> {
+    return this.reports.forComment(id, query.limit ?? 20, query.cursor, viewer);
+  }
+
+  @Get('comments/:id/history')
+  @ApiOperation({ summary: 'What moderators did to a comment (the log’s entries for it), newest first' })
+  @ApiOkResponse({ type: LogPageDto })
+  @ApiErrorResponses(400, 401, 403, 404)
+  commentHistory(
+    @Param('id') id: string,
+    @Query() query: PageQueryDto,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<LogPageDto> {
+    return this.admin.commentHistory(id, query.limit ?? 20, query.cursor, viewer);
+  }
+
+  @Get('users/:id/record')
+  @ApiOperation({
+    summary: 'A user’s moderation record: removals of their comments and bans (counts, the ban in force, the entries)',
+  })
+  @ApiOkResponse({ type: AuthorRecordDto })
+  @ApiErrorResponses(400, 401, 403, 404)
+  authorRecord(
+    @Param('id') id: string,
+    @Query() query: PageQueryDto,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<AuthorRecordDto> {
+    return this.admin.authorRecord(id, query.limit ?? 20, query.cursor, viewer);
   }
 
   @Post('users/:id/ban')

@@ -14,9 +14,9 @@ import { RemovalReasons } from '../comments/removal-reasons.js';
 import { ViewerFollows } from '../comments/viewer-follows.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { EventBus } from '../events/event-bus.js';
-import { toUserDto } from '../users/dto/user.dto.js';
 import { type CommentAction, transition } from './comment-transitions.js';
 import { type Queue, type QueueItemDto, type QueuePageDto, type QueueQueryDto } from './dto/moderation.dto.js';
+import { toQueueReportDto } from './dto/report.mapper.js';
 import { type ModerationDecision } from './moderation.events.js';
 import { ModerationQueueRepository } from './moderation-queue.repository.js';
 import { ReportsRepository } from './reports.repository.js';
@@ -73,21 +73,7 @@ export class ModerationService {
         reasons.get(row.id) ?? null,
       ),
       articleSlug: row.articleSlug,
-      reports: reports
-        .filter((r) => r.commentId === row.id)
-        .map((r) => ({
-          id: r.id,
-          reason: r.reason,
-          note: r.note,
-          status: r.status,
-          createdAt: r.createdAt.toISOString(),
-          reporter: toUserDto({
-            id: r.reporterId,
-            username: r.reporterUsername,
-            displayName: r.reporterDisplayName,
-            role: r.reporterRole,
-          }),
-        })),
+      reports: reports.filter((r) => r.commentId === row.id).map(toQueueReportDto),
     }));
     return { items, nextCursor };
   }

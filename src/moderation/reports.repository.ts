@@ -27,6 +27,9 @@ export interface ReportRow {
   createdAt: Date;
 }
 
+const QUEUE_REPORT_COLUMNS = `r.id, r.comment_id AS "commentId", r.reason, r.note, r.status, r.created_at AS "createdAt",
+  u.id AS "reporterId", u.username AS "reporterUsername", u.display_name AS "reporterDisplayName", u.role AS "reporterRole"`;
+
 /** Every query on reports. */
 @Injectable()
 export class ReportsRepository {
@@ -46,12 +49,30 @@ export class ReportsRepository {
   findForComments(commentIds: string[]): Promise<QueueReportRow[]> {
     if (commentIds.length === 0) return Promise.resolve([]);
     return this.dataSource.query(
-      `SELECT r.id, r.comment_id AS "commentId", r.reason, r.note, r.status, r.created_at AS "createdAt",
-              u.id AS "reporterId", u.username AS "reporterUsername", u.display_name AS "reporterDisplayName", u.role AS "reporterRole"
+      `SELECT ${QUEUE_REPORT_COLUMNS}
          FROM reports r JOIN users u ON u.id = r.reporter_id
         WHERE r.comment_id = ANY($1::bigint[]) ORDER BY r.id`,
       [commentIds],
     );
+  }
+
+  /** A page of one comment's reports, newest first, with their reporters. */
+  findPageForComment(commentId: string, limit: number, beforeId: string | null): Promise<QueueReportRow[]> {
+    return this.dataSource.query(
+      `SELECT ${QUEUE_REPORT_COLUMNS}
+         FROM reports r JOIN users u ON u.id = r.reporter_id
+        WHERE r.comment_id = $1 AND ($3::bigint IS NULL OR r.id < $3::bigint) ORDER BY r.id DESC LIMIT $2`,
+      [commentId, limit, beforeId],
+    );
+  }
+
+  /** How many of the comment's reports are still open. */
+  async countOpen(commentId: string): Promise<number> {
+    const rows: { open: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS open FROM reports WHERE comment_id = $1 AND status = 'open'`,
+      [commentId],
+    );
+    return rows[0].open;
   }
 
   /** Files a report; null when this reader already reported this comment (the unique index decides). */

@@ -29,6 +29,7 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
   let admin: Account;
   let reader: Account;
   let commentId: string;
+  let reportedId: string;
 
   before(async () => {
     [t, browser] = await Promise.all([startTestApp({ seed: true, env: ADMIN_ENV }), launchBrowser()]);
@@ -43,6 +44,7 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
       .set('Authorization', bearer(reader.token))
       .send({ body: 'A comment to report.' })
       .expect(201);
+    reportedId = posted.body.id as string;
     await t.http
       .post(`/api/comments/${posted.body.id}/reports`)
       .set('Authorization', bearer(admin.token))
@@ -127,6 +129,28 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
       await page.getByRole('button', { name: 'Reported' }).click();
       await page.getByText('A comment to report.').first().waitFor();
       await audit(page, `${name}${scheme}: the moderators' view`);
+      const queued = page.getByRole('list', { name: 'Reported comments' }).getByRole('article').first();
+      await queued.getByText('History and the author’s record').click();
+      await queued.getByText(/removed, \d+ bans? over all time\./).waitFor();
+      await audit(page, `${name}${scheme}: a queued comment's history and its author's record`);
+      // The moderator's menu on a comment, open, then each of its panels (the reported comment's permalink).
+      await page.goto(`${t.baseUrl}/comments/${reportedId}`);
+      const comment = page.getByRole('article', { name: 'Comment by Ada Access' });
+      await comment.getByRole('button', { name: 'Moderate' }).click();
+      await comment.getByRole('group', { name: 'Moderate the comment by Ada Access' }).waitFor();
+      await audit(page, `${name}${scheme}: a comment's moderator menu, open`);
+      await comment.getByRole('button', { name: 'See reports' }).click();
+      await comment.getByRole('list', { name: 'Reports' }).waitFor();
+      await audit(page, `${name}${scheme}: a comment's reports, from the thread`);
+      await comment.getByRole('button', { name: 'Moderate' }).click();
+      await comment.getByRole('button', { name: 'Ban Ada Access…' }).click();
+      await comment.getByRole('form', { name: 'Ban Ada Access' }).waitFor();
+      await audit(page, `${name}${scheme}: the ban form, from the thread`);
+      await comment.getByRole('button', { name: 'Cancel' }).click();
+      await comment.getByRole('button', { name: 'Moderate' }).click();
+      await comment.getByRole('button', { name: 'Remove…' }).click();
+      await comment.getByRole('form', { name: 'Remove the comment by Ada Access' }).waitFor();
+      await audit(page, `${name}${scheme}: the removal form, from the thread`);
       await page.goto(`${t.baseUrl}/articles/${SLUG}/edit`);
       await page.getByLabel('Markdown source').waitFor();
       await audit(page, `${name}${scheme}: an admin's edit screen`);

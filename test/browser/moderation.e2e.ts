@@ -294,8 +294,9 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     await page.goto(`${t.baseUrl}/articles/${article.slug}`);
     await signIn(page, moderator);
     const comment = page.getByRole('article', { name: 'Comment by Fiona Featured' });
-    await comment.getByRole('button', { name: 'Feature', pressed: false }).click();
-    await comment.getByRole('button', { name: 'Feature', pressed: true }).waitFor();
+    await comment.getByRole('button', { name: 'Moderate' }).click();
+    await comment.getByRole('button', { name: 'Feature', exact: true, pressed: false }).click();
+    await comment.getByRole('button', { name: 'Feature', exact: true, pressed: true }).waitFor();
     await comment.getByText('Featured', { exact: true }).waitFor();
 
     // The reader's page: the mark on the comment and the list above the discussion, without a reload.
@@ -318,8 +319,8 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     assert.equal(stored.body.comment.featured, true);
 
     // Taken off: the list goes from the reader's page.
-    await comment.getByRole('button', { name: 'Feature', pressed: true }).click();
-    await comment.getByRole('button', { name: 'Feature', pressed: false }).waitFor();
+    await comment.getByRole('button', { name: 'Feature', exact: true, pressed: true }).click();
+    await comment.getByRole('button', { name: 'Feature', exact: true, pressed: false }).waitFor();
     await featured.waitFor({ state: 'detached' });
     await context.close();
     await reader.close();
@@ -341,7 +342,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     await section.getByRole('button', { name: 'Find' }).click();
     const form = section.getByRole('form', { name: 'Ban Nora Named' });
     await form.getByLabel('Reason for the ban').fill('Named in a complaint');
-    await form.getByLabel(/Until/).fill('2099-06-01T12:30');
+    await form.getByLabel('Until (date and time)').fill('2099-06-01T12:30');
     await page.locator('#bans').screenshot({ path: '/tmp/i-ban-by-name-phone.png' });
     await form.getByRole('button', { name: 'Ban Nora Named' }).click();
     await section

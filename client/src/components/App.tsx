@@ -8,7 +8,6 @@ import { EssayEditor } from './EssayEditor.js';
 import { EssayPublisher } from './EssayPublisher.js';
 import { RevisionView } from './RevisionView.js';
 import { Header } from './Header.js';
-import { ModerationView } from './ModerationView.js';
 import { Notices } from './Notices.js';
 import { PermalinkView } from './PermalinkView.js';
 import { QuoteButton } from './QuoteButton.js';
@@ -19,8 +18,8 @@ import { ThemeToggle } from './ThemeToggle.js';
 import { ResetPasswordView, VerifyEmailView } from './TokenPages.js';
 
 /**
- * A page loaded as a chunk of its own on first use (profiles, search), so the reading view's bundle does not carry
- * it. `load` gives the module's component; until it arrives the page says it is loading.
+ * A page loaded as a chunk of its own on first use (profiles, search, the moderators' view), so the reading view's
+ * bundle does not carry it. `load` gives the module's component; until it arrives the page says it is loading.
  */
 function Lazy<P extends object>({ load, props }: { load: () => Promise<ComponentType<P>>; props: P }) {
   const [Page, setPage] = useState<ComponentType<P> | null>(null);
@@ -37,6 +36,7 @@ function Lazy<P extends object>({ load, props }: { load: () => Promise<Component
 
 const loadProfile = () => import('./ProfileView.js').then((m) => m.ProfileView);
 const loadSearch = () => import('./SearchView.js').then((m) => m.SearchView);
+const loadModeration = () => import('./ModerationView.js').then((m) => m.ModerationView);
 
 export function App() {
   const { path } = useStore(location);
@@ -61,7 +61,7 @@ export function App() {
           <RevisionView key={`${route.slug}/${route.revision}`} slug={route.slug} revision={route.revision} />
         )}
         {route.page === 'comment' && <PermalinkView key={route.id} id={route.id} />}
-        {route.page === 'moderation' && <ModerationView />}
+        {route.page === 'moderation' && <Lazy load={loadModeration} props={{}} />}
         {route.page === 'notifications' && <NotificationsView />}
         {route.page === 'account' && <AccountView />}
         {route.page === 'verify-email' && <VerifyEmailView />}

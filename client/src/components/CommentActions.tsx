@@ -15,7 +15,8 @@ import type { ThreadContextValue } from './thread-context.js';
 import { FormError } from './FormError.js';
 import { MentionTextarea } from './MentionTextarea.js';
 
-const REASONS: Record<ReportReason, string> = {
+/** A report's reason as readers pick it, and as moderators read it. */
+export const REPORT_REASON_LABELS: Record<ReportReason, string> = {
   spam: 'Spam',
   abuse: 'Abuse or harassment',
   'off-topic': 'Off topic',
@@ -23,7 +24,7 @@ const REASONS: Record<ReportReason, string> = {
 };
 
 /** Focus a field the first time it appears (a ref callback runs on every render). */
-function focusOnce(el: HTMLElement | null): void {
+export function focusOnce(el: HTMLElement | null): void {
   if (el && !el.dataset.focused) {
     el.dataset.focused = '1';
     el.focus();
@@ -227,7 +228,7 @@ export function ReportForm({ node, onDone }: { node: CommentNode; onDone: () => 
         >
           {REPORT_REASONS.map((r) => (
             <option key={r} value={r}>
-              {REASONS[r]}
+              {REPORT_REASON_LABELS[r]}
             </option>
           ))}
         </select>

@@ -15,6 +15,7 @@ import { useStore } from '../store.js';
 import { FormError } from './FormError.js';
 import { FollowButton } from './FollowButton.js';
 import { decisions } from '../inbox.js';
+import { loadModeratorTools, moderatorTools } from '../moderator-tools.js';
 
 function Placeholder({ node }: { node: CommentNode }) {
   const decision = useStore(decisions)[node.id];
@@ -175,9 +176,14 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
   const editButton = useRef<HTMLButtonElement>(null);
   const reportButton = useRef<HTMLButtonElement>(null);
   const placeholder = useRef<HTMLDivElement>(null);
+  const tools = useStore(moderatorTools);
+  const moderating = isModerator(t?.me) && !banned;
   useEffect(() => {
     if (request?.parentId === node.id) setReplying(true);
   }, [request]);
+  useEffect(() => {
+    if (moderating) loadModeratorTools();
+  }, [moderating]);
   if (!t) return null;
   const mine = !!t.me && node.author?.id === t.me.id;
   const canWrite = !!t.me && !banned;
@@ -197,16 +203,6 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
       queueMicrotask(() => placeholder.current?.focus());
     } catch (e) {
       setProblem(e instanceof ApiError ? e.message : 'The comment could not be deleted; try again.');
-    }
-  };
-  /** A moderator features the comment, or takes the mark off (the button is pressed while it is featured). */
-  const feature = async () => {
-    setProblem(null);
-    try {
-      const changed = await api.feature(node.id, !node.featured);
-      t.updated({ ...node, featured: changed.featured });
-    } catch (e) {
-      setProblem(e instanceof ApiError ? e.message : 'The comment could not be featured; try again.');
     }
   };
   const gone = node.html === null;
@@ -299,16 +295,6 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
               }}
             />
           )}
-          {isModerator(t.me) && !banned && node.parentId === null && node.status === 'visible' && (
-            <button
-              type="button"
-              class="link feature-toggle"
-              aria-pressed={node.featured}
-              onClick={() => void feature()}
-            >
-              Feature
-            </button>
-          )}
           {!mine && !gone && t.me && !frozen && node.status === 'visible' && (
             <button
               type="button"
@@ -333,8 +319,9 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
               {`${collapsed ? 'Show' : 'Hide'} replies (${node.replies.length + node.moreReplies})`}
             </button>
           )}
-          {/* Last: its confirmation follows it without a gap in the row. */}
+          {/* Its confirmation follows it without a gap in the row; only the moderators' menu comes after it. */}
           {!gone && node.status === 'visible' && <CopyLink id={node.id} />}
+          {moderating && tools && <tools.Menu node={node} t={t} />}
         </footer>
         <FormError message={problem} />
         {mode === 'report' && !banned && (

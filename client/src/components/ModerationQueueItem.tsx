@@ -6,6 +6,7 @@ import { EditedHistory } from './CommentActions.js';
 import { FormError } from './FormError.js';
 import { announceChange, errorMessage } from './moderation-shared.js';
 import { BanForm } from './ModerationBanForm.js';
+import { QueueHistory } from './ModerationRecords.js';
 
 const ACTS: Record<Queue, ModerationAct[]> = {
   pending: ['approve', 'remove'],
@@ -75,6 +76,7 @@ export function ModerationQueueItem({
             ))}
           </ul>
         )}
+        <QueueHistory item={item} />
         <div class="mod-actions">
           <label>
             Reason <span class="hint">(optional)</span>

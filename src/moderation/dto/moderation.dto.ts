@@ -205,3 +205,46 @@ export class BansPageDto {
   @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
 }
+
+export class CommentReportsPageDto {
+  @ApiProperty({ type: [QueueReportDto], description: 'Newest first, open and closed' })
+  items: QueueReportDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+
+  @ApiProperty({ description: 'How many of the comment’s reports are open (on every page)' })
+  open: number;
+}
+
+export class RecordBanDto {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null: a ban without end' })
+  until: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  reason: string | null;
+}
+
+export class AuthorRecordDto {
+  @ApiProperty({ type: UserDto })
+  user: UserDto;
+
+  @ApiProperty({ description: 'How many times a moderator removed one of their comments, over all time' })
+  removals: number;
+
+  @ApiProperty({ description: 'How many bans they were given, over all time' })
+  bans: number;
+
+  @ApiProperty({ type: RecordBanDto, nullable: true, description: 'The ban in force now, if any' })
+  ban: RecordBanDto | null;
+
+  @ApiProperty({
+    type: [LogEntryDto],
+    description:
+      'Newest first: bans, unbans and role changes made to them, removals and restorations of their comments',
+  })
+  items: LogEntryDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}
