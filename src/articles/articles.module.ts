@@ -5,11 +5,12 @@ import { EventsModule } from '../events/events.module.js';
 import { ArticlesRepository } from './articles.repository.js';
 import { ArticlesService } from './articles.service.js';
 import { EssayRevisionHooks } from './essay-revision-hooks.js';
+import { ReaderCache } from './reader-cache.js';
 
 /** Essays as the other domains build on them; the HTTP routes are in ArticlesApiModule, composed at the root. */
 @Module({
   imports: [CommonModule, AuditModule, EventsModule],
-  providers: [ArticlesRepository, ArticlesService, EssayRevisionHooks],
-  exports: [ArticlesRepository, ArticlesService, EssayRevisionHooks],
+  providers: [ArticlesRepository, ArticlesService, EssayRevisionHooks, ReaderCache],
+  exports: [ArticlesRepository, ArticlesService, EssayRevisionHooks, ReaderCache],
 })
 export class ArticlesModule {}
