@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import zlib from 'node:zlib';
 import { ANONYMOUS } from '../src/auth/viewer.js';
 import { CommentsService } from '../src/comments/comments.service.js';
 import { ADMIN_ENV, type Account, bearer, newUser, signInAdmin, withRole } from './helpers/accounts.js';
 import { type AppProcess, startAppProcess } from './helpers/app-process.js';
 import { type ArticleFixture, Fixtures, flattenThread } from './helpers/fixtures.js';
 import { countQueries } from './helpers/query-counter.js';
+import { type RawAnswer, rawGet, varyOf } from './helpers/raw-get.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-
-interface RawAnswer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  /** The bytes as they came over the wire (compressed when Content-Encoding says so). */
-  wire: Buffer;
-  /** The body decoded. */
-  text: string;
-}
 
 interface CommentJson {
   id: string;
@@ -27,31 +17,6 @@ interface CommentJson {
   author: { displayName: string } | null;
   replies: CommentJson[];
 }
-
-/** A GET that leaves the body as it came (supertest and fetch decompress it by themselves). */
-function rawGet(baseUrl: string, path: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(`${baseUrl}${path}`, { headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const wire = Buffer.concat(chunks);
-          const coding = res.headers['content-encoding'];
-          const plain =
-            coding === 'br' ? zlib.brotliDecompressSync(wire) : coding === 'gzip' ? zlib.gunzipSync(wire) : wire;
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, wire, text: plain.toString('utf8') });
-        });
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
-}
-
-const varyOf = (answer: RawAnswer) =>
-  String(answer.headers.vary ?? '')
-    .split(',')
-    .map((v) => v.trim().toLowerCase());
 
 describe('anonymous readers served from a cache the event numbers keep exact', () => {
   let t: TestApp;
