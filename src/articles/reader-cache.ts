@@ -90,7 +90,7 @@ export class ReaderCache {
       res.send(answer.json);
       return;
     }
-    const body = this.cache ? await this.cache.encoded(key, answer, coding) : await encode(answer.json, coding);
+    const body = this.cache ? await this.cache.encoded(key, answer, coding) : await encode(answer.json, coding, 'made');
     res.setHeader('Content-Encoding', coding);
     res.send(body);
   }

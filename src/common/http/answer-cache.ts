@@ -49,7 +49,7 @@ export class AnswerCache {
   encoded(key: string, answer: StoredAnswer, coding: ContentCoding): Promise<Buffer> {
     const kept = answer.codings[coding];
     if (kept) return kept;
-    const made = encode(answer.json, coding);
+    const made = encode(answer.json, coding, 'kept');
     answer.codings[coding] = made;
     void made.then(
       (bytes) => {

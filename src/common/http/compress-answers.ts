@@ -21,7 +21,7 @@ export function compressAnswers() {
       res.vary('Accept-Encoding');
       const coding = preferredCoding(req.headers['accept-encoding']);
       if (!coding) return send(body);
-      encode(bytes, coding).then(
+      encode(bytes, coding, 'made').then(
         (encoded) => {
           res.setHeader('Content-Encoding', coding);
           send(encoded);
