@@ -72,13 +72,19 @@ export class ReaderCache {
     }
     const key = `${ANSWER_FORMAT}:${read.kind}:${article.id}:${article.eventSeq}:${article.namesVersion}:${read.query}`;
     const etag = etagOf(key);
+    const revalidated = matchesEtag(req.headers['if-none-match'], etag);
+    // Made (or found) before the headers are set: a read that fails (a 400, a 404) is no answer to keep or revalidate.
+    const answer = revalidated
+      ? null
+      : this.cache
+        ? await this.cache.answer(key, () => make(article))
+        : unstoredAnswer(await make(article));
     res.setHeader('Cache-Control', PUBLIC_CACHE_CONTROL);
     res.setHeader('ETag', etag);
-    if (matchesEtag(req.headers['if-none-match'], etag)) {
+    if (!answer) {
       res.status(304).end();
       return;
     }
-    const answer = this.cache ? await this.cache.answer(key, () => make(article)) : unstoredAnswer(await make(article));
     await this.send(req, res, key, answer);
   }
 
