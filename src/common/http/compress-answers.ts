@@ -2,7 +2,8 @@ import { type NextFunction, type Request, type Response } from 'express';
 import { COMPRESSION_THRESHOLD, encode, preferredCoding } from './content-coding.js';
 
 /** Answers worth compressing: JSON (the API), and the text of the client's pages, the feeds and the crawler files. */
-const COMPRESSIBLE = /^(application\/(json|xml|javascript|[a-z0-9.-]+\+(json|xml))|text\/[a-z-]+|image\/svg\+xml)\s*(;|$)/i;
+const COMPRESSIBLE =
+  /^(application\/(json|xml|javascript|[a-z0-9.-]+\+(json|xml))|text\/[a-z-]+|image\/svg\+xml)\s*(;|$)/i;
 
 /**
  * Compresses every answer sent whole through `res.send` (Nest's JSON answers, the client's pages, the sitemap) in the
