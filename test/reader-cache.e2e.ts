@@ -213,6 +213,20 @@ describe('anonymous readers served from a cache the event numbers keep exact', (
     const first = await rawGet(t.baseUrl, `/api/articles/${article.slug}`);
     assert.equal(first.status, 200);
     assert.equal(first.headers['cache-control'], 'public, no-cache');
+    // An essay is kept once hot: made again at its second reading (and kept then), from the cache at the third.
+    const essayReads = [];
+    for (let i = 0; i < 2; i++) {
+      let again: RawAnswer | undefined;
+      essayReads.push(
+        await countQueries(t.dataSource, async () => {
+          again = await rawGet(t.baseUrl, `/api/articles/${article.slug}`);
+        }),
+      );
+      assert.equal(again?.text, first.text);
+      assert.equal(again?.headers.etag, first.headers.etag);
+    }
+    assert.ok(essayReads[0] > 1, `made again at the second reading (${essayReads[0]} statements)`);
+    assert.equal(essayReads[1], 1, 'the third from the cache');
     assert.equal(
       (await rawGet(t.baseUrl, `/api/articles/${article.slug}`, { 'If-None-Match': String(first.headers.etag) }))
         .status,

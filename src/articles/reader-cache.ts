@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { applyDecorators, Injectable } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
+import { LRUCache } from 'lru-cache';
 import { type Viewer } from '../auth/viewer.js';
 import { AppConfig } from '../config/app-config.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
@@ -16,6 +17,9 @@ import { isArticleSlug } from './free-slug.js';
  * with any such change.
  */
 const ANSWER_FORMAT = 1;
+
+/** Essays asked for once that are remembered, to keep them at their second reading: keys only, about a megabyte. */
+const ESSAYS_REMEMBERED = 10_000;
 
 /** The reads answered from the cache, each with its own keys. */
 export type CachedRead = 'thread' | 'article';
@@ -43,6 +47,8 @@ const VARY = 'Accept-Encoding, Authorization, Cookie';
 @Injectable()
 export class ReaderCache {
   private readonly cache: AnswerCache | null;
+  /** The keys of essays asked for once and not kept (see worthKeeping): keys only, the most recent ones. */
+  private readonly askedOnce = new LRUCache<string, true>({ max: ESSAYS_REMEMBERED });
 
   constructor(
     private readonly articles: ArticlesRepository,
@@ -76,7 +82,7 @@ export class ReaderCache {
     // Made (or found) before the headers are set: a read that fails (a 400, a 404) is no answer to keep or revalidate.
     const answer = revalidated
       ? null
-      : this.cache
+      : this.cache && this.worthKeeping(read.kind, key)
         ? await this.cache.answer(key, () => make(article))
         : unstoredAnswer(await make(article));
     res.setHeader('Cache-Control', PUBLIC_CACHE_CONTROL);
@@ -86,6 +92,17 @@ export class ReaderCache {
       return;
     }
     await this.send(req, res, key, answer);
+  }
+
+  /**
+   * Thread pages are kept at once: a reader of a thread reads its first page, and its readers come together. An essay
+   * is kept once it is hot: the second time its current version is asked for (a crawler walking every essay once, or
+   * one visitor to an old essay, pushes no thread out of the cache), each version a whole essay's weight.
+   */
+  private worthKeeping(kind: CachedRead, key: string): boolean {
+    if (kind === 'thread' || this.askedOnce.has(key)) return true;
+    this.askedOnce.set(key, true);
+    return false;
   }
 
   /** The answer in the coding the client prefers (kept with it once made), or as it is when small. */
