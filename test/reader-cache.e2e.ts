@@ -14,7 +14,7 @@ interface CommentJson {
   body: string | null;
   status: string;
   myVote: number;
-  author: { displayName: string } | null;
+  author: { displayName: string; role: string } | null;
   replies: CommentJson[];
 }
 
@@ -133,18 +133,25 @@ describe('anonymous readers served from a cache the event numbers keep exact', (
     );
   });
 
-  it('shows a renamed author by their new name: names move a number of their own', async () => {
+  it('shows a renamed author by their new name, and their new role: names move a number of their own', async () => {
     const article = await fx.newArticle();
     const author = await newUser(t, undefined, { displayName: 'Before Rename' });
     await post(author, article, 'Signed with my name.');
-    assert.equal(items(await rawGet(t.baseUrl, threadPath(article)))[0].author?.displayName, 'Before Rename');
+    const authorOf = async (baseUrl: string) => items(await rawGet(baseUrl, threadPath(article)))[0].author;
+    assert.equal((await authorOf(t.baseUrl))?.displayName, 'Before Rename');
     await t.http
       .patch('/api/auth/me')
       .set('Authorization', bearer(author.token))
       .send({ displayName: 'After Rename' })
       .expect(200);
-    assert.equal(items(await rawGet(second.baseUrl, threadPath(article)))[0].author?.displayName, 'After Rename');
-    assert.equal(items(await rawGet(t.baseUrl, threadPath(article)))[0].author?.displayName, 'After Rename');
+    assert.equal((await authorOf(second.baseUrl))?.displayName, 'After Rename');
+    assert.equal((await authorOf(t.baseUrl))?.displayName, 'After Rename');
+    await t.http
+      .patch(`/api/admin/users/${author.id}`)
+      .set('Authorization', bearer(admin.token))
+      .send({ role: 'moderator' })
+      .expect(200);
+    assert.equal((await authorOf(t.baseUrl))?.role, 'moderator');
   });
 
   it('never gives a signed-in reader a cached answer, nor anyone else their votes', async () => {
