@@ -19,6 +19,7 @@ import { METRICS_PATH } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { answerClientErrors } from './common/errors/client-errors.js';
+import { compressAnswers } from './common/http/compress-answers.js';
 import { jsonGuard } from './common/json-guard.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 import { ForumIoAdapter } from './realtime/forum-io.adapter.js';
@@ -63,6 +64,8 @@ export async function createApp(
     app.use(httpLogging(logger));
     app.use(app.get(MetricsService).observeHttp());
   }
+  // Before everything that answers (the web client's pages, the API): each answer sent whole is compressed when worth it.
+  app.use(compressAnswers());
   app.use(cookieParser());
   // Publishing an essay (admins only) reads a larger body, but only once the gate has found an admin behind the
   // request's credentials (one session look-up; anyone else gets 401/403 with the body unread). The essay parser comes
@@ -83,7 +86,8 @@ export async function createApp(
   // Security headers on every answer. The client's pages carry their own Content-Security-Policy (src/web); the API
   // answers JSON, and /api/docs (Swagger UI) needs its inline bootstrap, so no global CSP here.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
-  // The API's answers change with every comment; hashing each (large) thread page for an ETag is wasted work.
+  // Hashing each (large) answer for an ETag is wasted work: the reads worth revalidating (an essay, its thread) make
+  // theirs from what they are current to, without reading the answer (src/articles/reader-cache.ts).
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   // The web client's pages and assets; never a path under /api or /socket.io.

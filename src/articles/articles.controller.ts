@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Request, type Response } from 'express';
 import { SignedIn } from '../auth/signed-in.guard.js';
 import { CurrentViewer, type Viewer } from '../auth/viewer.js';
 import { LookupRateLimited, RateLimited } from '../common/rate-limit/rate-limit.js';
@@ -7,6 +8,7 @@ import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { ArticleReader } from './article-reader.js';
 import { ArticlesService } from './articles.service.js';
+import { CACHED_READ_HEADERS, CachedForReaders, ReaderCache } from './reader-cache.js';
 import { ArticleDto, ArticlePageDto, ArticleSettingsDto, UpdateSettingsDto } from './dto/article.dto.js';
 import { CreateArticleDto } from './dto/create-article.dto.js';
 import { ByUrlQueryDto, CommentCountsDto, CountsQueryDto } from './dto/publisher-lookup.dto.js';
@@ -26,6 +28,7 @@ export class ArticlesController {
   constructor(
     private readonly articles: ArticlesService,
     private readonly reader: ArticleReader,
+    private readonly readers: ReaderCache,
   ) {}
 
   @Get()
@@ -102,11 +105,23 @@ export class ArticlesController {
   }
 
   @Get(':slug')
-  @ApiOperation({ summary: 'An article with its blocks and settings' })
-  @ApiOkResponse({ type: ArticleDto })
+  @ApiOperation({
+    summary: 'An article with its blocks and settings',
+    description:
+      'Anonymous readers’ answers are cached by the article’s event number and carry an ETag (304 on a matching If-None-Match).',
+  })
+  @ApiOkResponse({ type: ArticleDto, headers: CACHED_READ_HEADERS })
+  @CachedForReaders()
   @ApiErrorResponses(404)
-  get(@Param('slug') slug: string, @CurrentViewer() viewer: Viewer): Promise<ArticleDto> {
-    return this.reader.get(slug, viewer);
+  get(
+    @Param('slug') slug: string,
+    @CurrentViewer() viewer: Viewer,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.readers.answer(req, res, viewer, { kind: 'article', slug, query: '' }, () =>
+      this.reader.get(slug, viewer),
+    );
   }
 
   @Patch(':slug')

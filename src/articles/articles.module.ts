@@ -6,11 +6,12 @@ import { ArticleIds } from './article-ids.js';
 import { ArticlesRepository } from './articles.repository.js';
 import { ArticlesService } from './articles.service.js';
 import { EssayRevisionHooks } from './essay-revision-hooks.js';
+import { ReaderCache } from './reader-cache.js';
 
 /** Essays as the other domains build on them; the HTTP routes are in ArticlesApiModule, composed at the root. */
 @Module({
   imports: [CommonModule, AuditModule, EventsModule],
-  providers: [ArticleIds, ArticlesRepository, ArticlesService, EssayRevisionHooks],
-  exports: [ArticleIds, ArticlesRepository, ArticlesService, EssayRevisionHooks],
+  providers: [ArticleIds, ArticlesRepository, ArticlesService, EssayRevisionHooks, ReaderCache],
+  exports: [ArticleIds, ArticlesRepository, ArticlesService, EssayRevisionHooks, ReaderCache],
 })
 export class ArticlesModule {}

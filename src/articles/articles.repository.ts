@@ -28,6 +28,16 @@ export interface CountedComment {
   topLevel: boolean;
 }
 
+/** What an answer about an article is current to (ArticlesRepository.findReadKey). */
+export interface ArticleReadKey {
+  id: string;
+  /** The article's latest event number: every change to its thread moves it. */
+  eventSeq: string;
+  commentCount: number;
+  /** Moves with every author's public name or role, which no article's number follows. */
+  namesVersion: string;
+}
+
 export interface ArticlePosition {
   listedAt: string;
   id: string;
@@ -132,6 +142,21 @@ export class ArticlesRepository {
   async findIdBySlug(slug: string): Promise<string | null> {
     const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM articles WHERE slug = $1', [slug]);
     return rows[0]?.id ?? null;
+  }
+
+  /**
+   * What an answer about the article is current to, in one indexed read: its id, its latest event number, its visible
+   * comments, and the number that moves with every author's name and role (AuthorNamesVersionEntity). Null: no such
+   * article.
+   */
+  async findReadKey(slug: string): Promise<ArticleReadKey | null> {
+    const rows: ArticleReadKey[] = await this.dataSource.query(
+      `SELECT a.id, a.event_seq AS "eventSeq", a.comment_count AS "commentCount",
+              COALESCE((SELECT n.version FROM author_names_version n WHERE n.id = 1), 0)::text AS "namesVersion"
+         FROM articles a WHERE a.slug = $1`,
+      [slug],
+    );
+    return rows[0] ?? null;
   }
 
   /** Inside a transaction, pass it: a second connection taken while holding one can starve the pool under load. */

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiHeader,
@@ -7,13 +7,15 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { type Request, type Response } from 'express';
+import { CACHED_READ_HEADERS, CachedForReaders, ReaderCache } from '../articles/reader-cache.js';
 import { SignedIn } from '../auth/signed-in.guard.js';
 import { CurrentViewer, type Viewer } from '../auth/viewer.js';
 import { ApiErrorResponses } from '../common/errors/api-error-responses.js';
 import { IdempotencyKey } from '../common/idempotency/idempotency-key.decorator.js';
 import { LookupRateLimited, RateLimited } from '../common/rate-limit/rate-limit.js';
 import { CommentWritesService } from './comment-writes.service.js';
-import { CommentsService } from './comments.service.js';
+import { CommentsService, threadQueryKey } from './comments.service.js';
 import { CommentDto, PermalinkDto, RepliesPageDto, ThreadPageDto } from './dto/comment.dto.js';
 import {
   CommentPreviewDto,
@@ -30,6 +32,7 @@ export class CommentsController {
   constructor(
     private readonly comments: CommentsService,
     private readonly writes: CommentWritesService,
+    private readonly readers: ReaderCache,
   ) {}
 
   @Post('comments/preview')
@@ -107,15 +110,24 @@ export class CommentsController {
   }
 
   @Get('articles/:slug/comments')
-  @ApiOperation({ summary: 'An article’s thread: a page of top-level comments with nested replies' })
-  @ApiOkResponse({ type: ThreadPageDto })
+  @ApiOperation({
+    summary: 'An article’s thread: a page of top-level comments with nested replies',
+    description:
+      'Anonymous readers’ answers are cached by the article’s event number and carry an ETag (304 on a matching If-None-Match); signed-in readers’ are made for them (their votes and follows).',
+  })
+  @ApiOkResponse({ type: ThreadPageDto, headers: CACHED_READ_HEADERS })
+  @CachedForReaders()
   @ApiErrorResponses(400, 404)
   thread(
     @Param('slug') slug: string,
     @Query() query: ThreadQueryDto,
     @CurrentViewer() viewer: Viewer,
-  ): Promise<ThreadPageDto> {
-    return this.comments.thread(slug, query, viewer);
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.readers.answer(req, res, viewer, { kind: 'thread', slug, query: threadQueryKey(query) }, (article) =>
+      this.comments.threadOf(article, query, viewer),
+    );
   }
 
   @Get('comments/:id')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ArticlesRepository } from '../articles/articles.repository.js';
+import { type ArticleReadKey, ArticlesRepository } from '../articles/articles.repository.js';
 import { ArticlesService } from '../articles/articles.service.js';
 import { type Viewer } from '../auth/viewer.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
@@ -56,7 +56,18 @@ export class CommentsService {
   ) {}
 
   async thread(slug: string, query: ThreadQueryDto, viewer: Viewer): Promise<ThreadPageDto> {
-    const article = await this.articles.requireBySlug(slug);
+    return this.threadOf(await this.articles.requireBySlug(slug), query, viewer);
+  }
+
+  /**
+   * A page of the thread of an article already read (the answer cache reads it first, for its key): the answer's
+   * `seq` and `total` are the ones read with it.
+   */
+  async threadOf(
+    article: Pick<ArticleReadKey, 'id' | 'eventSeq' | 'commentCount'>,
+    query: ThreadQueryDto,
+    viewer: Viewer,
+  ): Promise<ThreadPageDto> {
     const shape = treeShape(query);
     const limit = query.limit ?? DEFAULT_LIMIT;
     if (query.blockId && !(await this.articleRows.findBlock(article.id, query.blockId))) {
@@ -256,6 +267,24 @@ export class CommentsService {
       return keyOk && typeof id === 'string' ? { key: key as number | string, id } : null;
     });
   }
+}
+
+/**
+ * A thread query with every default filled in, as the answer cache keys it: two requests that ask for the same page
+ * in different words (`limit` left out or given as 50) share one answer.
+ */
+export function threadQueryKey(query: ThreadQueryDto): string {
+  const shape = treeShape(query);
+  return new URLSearchParams({
+    sort: shape.sort,
+    depth: String(shape.depth),
+    replyLimit: String(shape.replyLimit),
+    limit: String(query.limit ?? DEFAULT_LIMIT),
+    cursor: query.cursor ?? '',
+    blockId: query.blockId ?? '',
+    stance: query.stance ?? '',
+    featured: query.featured === 'true' ? 'true' : 'false',
+  }).toString();
 }
 
 function treeShape(query: { sort?: ThreadSort; depth?: number; replyLimit?: number }): TreeShape {

@@ -141,6 +141,13 @@ class EnvironmentVariables {
   @Max(1000)
   DATABASE_POOL_SIZE?: number;
 
+  /** Megabytes of anonymous readers' answers kept per process (0: none kept; ETags and 304s still answer). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(16 * 1024)
+  ANSWER_CACHE_MB?: number;
+
   @IsOptional()
   @IsString()
   @MaxLength(2048)
@@ -234,6 +241,8 @@ export class AppConfig {
   readonly httpKeepAliveTimeoutMs: number;
   /** Connections of the app's database pool (the live fan-out holds a few more of its own). */
   readonly databasePoolSize: number;
+  /** The anonymous readers' answer cache's bound, in bytes (0: no cache). */
+  readonly answerCacheBytes: number;
   /** Where mail is sent (`smtp://` or `smtps://`, with user and password when needed); null: no mail at all. */
   readonly smtpUrl: string | null;
   /** The From of every mail. */
@@ -270,6 +279,7 @@ const NUMERIC = [
   'SHUTDOWN_GRACE_MS',
   'HTTP_KEEP_ALIVE_TIMEOUT_MS',
   'DATABASE_POOL_SIZE',
+  'ANSWER_CACHE_MB',
   'NOTIFICATION_MAIL_DELAY_SECONDS',
   'DIGEST_HOUR',
   'DIGEST_HOUR_UTC',
@@ -335,6 +345,7 @@ export function loadConfig(
     metricsToken: parsed.METRICS_TOKEN ?? null,
     httpKeepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 65_000,
     databasePoolSize: parsed.DATABASE_POOL_SIZE ?? 20,
+    answerCacheBytes: (parsed.ANSWER_CACHE_MB ?? 64) * 1024 * 1024,
     smtpUrl: parsed.SMTP_URL ?? null,
     mailFrom: parsed.MAIL_FROM ?? defaultMailFrom(publicUrl),
     publicUrl,
@@ -381,6 +392,7 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   METRICS_TOKEN = true as const;
   HTTP_KEEP_ALIVE_TIMEOUT_MS = true as const;
   DATABASE_POOL_SIZE = true as const;
+  ANSWER_CACHE_MB = true as const;
   SMTP_URL = true as const;
   MAIL_FROM = true as const;
   PUBLIC_URL = true as const;

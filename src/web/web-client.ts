@@ -6,6 +6,7 @@ import { type INestApplication } from '@nestjs/common';
 import { type NextFunction, type Request, type Response } from 'express';
 import { ArticlesService } from '../articles/articles.service.js';
 import { ReaderViews } from '../comments/reader-views.js';
+import { type ContentCoding, preferredCoding } from '../common/http/content-coding.js';
 import { AppConfig } from '../config/app-config.js';
 import { robotsTxt, sitemapXml } from './crawler-files.js';
 import { type PageContent, PublicPages } from './public-pages.js';
@@ -27,6 +28,10 @@ const ARTICLE_PAGE = /^\/articles\/(?!new\/?$)([^/]+)\/?$/;
 const COMMENT_PAGE = /^\/comments\/([^/]+)\/?$/;
 /** Vite's output: content-hashed names, so they can be kept for a year. */
 const ASSET = /^\/assets\/[A-Za-z0-9_.-]+\.(js|css|svg|png|woff2)$/;
+
+/** The assets the build leaves a Brotli and a gzip copy of (client/scripts/precompress.mjs): text, not images. */
+const PRECOMPRESSED = /\.(js|css|svg)$/;
+const COPY_EXTENSION = { br: '.br', gzip: '.gz' } as const;
 
 /** The pages' own policy: scripts and styles only from this server, data only from this server (API, socket). */
 const CONTENT_SECURITY_POLICY = [
@@ -81,9 +86,9 @@ export function webClientMiddleware(root = DEFAULT_CLIENT_DIR, sources?: PageSou
     }
     if (ASSET.test(pathname)) {
       res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.sendFile(pathname.slice(1), { root, dotfiles: 'deny', maxAge: '365d', immutable: true }, (error?: Error) => {
-        if (error && !res.headersSent) res.status(404).type('text/plain').send('Not found');
-      });
+      const text = PRECOMPRESSED.test(pathname);
+      if (text) res.vary('Accept-Encoding');
+      sendAsset(res, root, pathname.slice(1), text ? preferredCoding(req.headers['accept-encoding']) : null);
       return;
     }
     if (!isClientPage(pathname)) return next();
@@ -110,6 +115,28 @@ export function webClientMiddleware(root = DEFAULT_CLIENT_DIR, sources?: PageSou
       if (error && !res.headersSent) res.status(503).type('text/plain').send('The web client could not be read.');
     });
   };
+}
+
+/**
+ * An asset, in the coding given when the build left a copy in it (the copy's type is the asset's, its coding said),
+ * else as it is: a file too small to be worth compressing has no copy. 404 when there is no such asset.
+ */
+function sendAsset(res: Response, root: string, file: string, coding: ContentCoding | null): void {
+  const options = { root, dotfiles: 'deny' as const, maxAge: '365d', immutable: true };
+  if (!coding) {
+    res.sendFile(file, options, (error?: Error) => {
+      if (error && !res.headersSent) res.status(404).type('text/plain').send('Not found');
+    });
+    return;
+  }
+  res.type(path.extname(file));
+  res.setHeader('Content-Encoding', coding);
+  res.sendFile(`${file}${COPY_EXTENSION[coding]}`, options, (error?: Error) => {
+    if (!error || res.headersSent) return;
+    res.removeHeader('Content-Encoding');
+    res.removeHeader('Content-Type');
+    sendAsset(res, root, file, null);
+  });
 }
 
 /**

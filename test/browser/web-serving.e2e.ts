@@ -9,6 +9,7 @@ import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { assertErrorBody } from '../helpers/accounts.js';
 import { Fixtures } from '../helpers/fixtures.js';
+import { rawGet, varyOf } from '../helpers/raw-get.js';
 import { newTestDatabase, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('serving the web client beside the API', () => {
@@ -60,6 +61,33 @@ describe('serving the web client beside the API', () => {
       .expect('content-type', /text\/css/);
     await t.http.get('/assets/missing-0000.js').expect(404);
     await t.http.get('/assets/..%2Fpackage.json').expect(404);
+  });
+
+  it('sends scripts and style sheets in the precompressed coding the browser takes, and as they are to others', async () => {
+    const html = (await t.http.get('/').expect(200)).text;
+    const assets = [/src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1], /href="(\/assets\/[^"]+\.css)"/.exec(html)?.[1]];
+    for (const asset of assets) {
+      assert.ok(asset, html);
+      const plain = await rawGet(t.baseUrl, asset);
+      assert.equal(plain.headers['content-encoding'], undefined, asset);
+      assert.ok(varyOf(plain).includes('accept-encoding'), asset);
+      for (const [accept, coding] of [
+        ['gzip, deflate, br', 'br'],
+        ['gzip', 'gzip'],
+      ] as const) {
+        const coded = await rawGet(t.baseUrl, asset, { 'Accept-Encoding': accept });
+        assert.equal(coded.headers['content-encoding'], coding, `${asset} ${accept}`);
+        assert.equal(coded.headers['content-type'], plain.headers['content-type'], `${asset} ${accept}`);
+        assert.equal(coded.headers['cache-control'], 'public, max-age=31536000, immutable');
+        assert.ok(varyOf(coded).includes('accept-encoding'));
+        assert.equal(Number(coded.headers['content-length']), coded.wire.length);
+        assert.ok(coded.wire.length < plain.wire.length / 2, `${asset} ${accept}: ${coded.wire.length} bytes`);
+        assert.equal(coded.text, plain.text, `${asset} ${accept}`);
+      }
+    }
+    // The copies are no assets of their own, and a missing asset is missing in every coding.
+    assert.equal((await rawGet(t.baseUrl, `${assets[0]}.br`)).status, 404);
+    assert.equal((await rawGet(t.baseUrl, '/assets/missing-0000.js', { 'Accept-Encoding': 'br' })).status, 404);
   });
 
   it('never shadows the API or Socket.IO', async () => {
