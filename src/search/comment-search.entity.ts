@@ -12,6 +12,7 @@ import { type CommentStatus } from '../comments/comment.entity.js';
  */
 @Entity({ name: 'comment_search' })
 @Index('comment_search_vector_idx', ['searchVector'], { type: 'gin' })
+@Index('comment_search_article_idx', ['articleId', 'commentId'])
 export class CommentSearchEntity {
   @PrimaryColumn({ name: 'comment_id', type: 'bigint' })
   commentId: string;
