@@ -21,7 +21,7 @@ import { SearchAndProfiles1764765000000 } from './1764765000000-search-and-profi
 import { FeaturedComments1764766000000 } from './1764766000000-featured-comments.js';
 import { CanonicalUrlIndex1764766100000 } from './1764766100000-canonical-url-index.js';
 import { AccountDeletion1764767000000 } from './1764767000000-account-deletion.js';
-import { SearchNewestByEssay1764774000000 } from './1764774000000-search-newest-by-essay.js';
+import { SearchSpeed1764774000000 } from './1764774000000-search-speed.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
 export const MIGRATIONS = [
@@ -48,5 +48,5 @@ export const MIGRATIONS = [
   FeaturedComments1764766000000,
   CanonicalUrlIndex1764766100000,
   AccountDeletion1764767000000,
-  SearchNewestByEssay1764774000000,
+  SearchSpeed1764774000000,
 ];

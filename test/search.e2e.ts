@@ -125,6 +125,27 @@ describe('GET /api/search', () => {
     assert.deepEqual(await found(null, 'the and of'), [], 'stop words alone find nothing');
   });
 
+  it('finds a phrase only where its words stand side by side, in order, whatever surrounds it', async () => {
+    const [a, b, c, d] = [word(), word(), word(), word()];
+    const body = async (text: string) => (await fx.newComment({ article: essay, body: text })).id;
+    const adjacent = await body(`Some ${a} ${b} ${c} here.`);
+    const hyphen = await body(`A ${a}-${b} and then ${d}.`);
+    const across = await body(`End with ${a}. ${b} starts the next.`);
+    const reversed = await body(`${b} ${a} in the wrong order`);
+    const apart = await body(`${a} stands apart from ${b}`);
+    const gap = await body(`the ${a} of ${b}`);
+    const all = (q: string) => found(null, q).then((items) => new Set(commentIds(items)));
+    // Punctuation between words is no gap; a stop word is (and the phrase with the stop word finds that gap).
+    assert.deepEqual(await all(`"${a} ${b}"`), new Set([adjacent, hyphen, across]));
+    assert.deepEqual(await all(`"${a} ${b} ${c}"`), new Set([adjacent]));
+    assert.deepEqual(await all(`"${a} of ${b}"`), new Set([gap]));
+    assert.deepEqual(await all(`"${a} ${b}" ${d}`), new Set([hyphen]));
+    assert.deepEqual(await all(`"${b} ${a}" -"${a} ${b}"`), new Set([reversed]));
+    assert.deepEqual(await all(`"${a} ${b}" or "${b} ${a}"`), new Set([adjacent, hyphen, across, reversed]));
+    assert.deepEqual(await all(`${a} -"${a} ${b}"`), new Set([reversed, apart, gap]));
+    assert.deepEqual(await all(`"${b} ${c}" "${a} ${b}"`), new Set([adjacent]));
+  });
+
   it('ranks the better match first, and finds an essay by words anywhere in it', async () => {
     const w = word();
     const once = (await fx.newComment({ article: essay, body: `${w} once, among many other words said here` })).id;

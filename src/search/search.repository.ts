@@ -46,6 +46,11 @@ const COMMON_WINDOW_FACTOR = 5;
  * least `cap` (SEARCH_COMMON_CAP) of the newest `5 × cap` comments the viewer may read in the search's scope match,
  * only the `cap` newest matching comments are ranked, and older matches are not listed. Telling costs one backward
  * read of at most `5 × cap` narrow rows; any other query ranks every match, as before. Essays are never bounded.
+ *
+ * A phrase needs the words' positions, which the vector index does not hold: when the query is words and phrases
+ * joined by AND, the comments holding each pair of the phrases' neighbouring words come from the pairs index (see
+ * the migration SearchSpeed), and only they are checked against the whole query. The `OFFSET 0` keeps PostgreSQL from
+ * also scanning the vector index for the same rows: that index would have it recheck every row, recomputing the pairs.
  */
 @Injectable()
 export class SearchRepository {
@@ -77,7 +82,9 @@ export class SearchRepository {
       : 'TRUE';
     const inScope = essay ? `c.article_id = ${essay}` : 'TRUE';
     return this.dataSource.query(
-      `WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('${CONFIG}', $1) AS query),
+      `WITH q AS MATERIALIZED (
+         SELECT w.query, search_pairs_query(w.query) AS pairs FROM (SELECT websearch_to_tsquery('${CONFIG}', $1) AS query) w
+       ),
        newest AS MATERIALIZED (
          SELECT r.comment_id, r.article_id, ts_rank(r.search_vector, q.query) AS rank
            FROM (SELECT c.comment_id, c.article_id, c.search_vector FROM comment_search c
@@ -96,8 +103,15 @@ export class SearchRepository {
            UNION ALL
            SELECT 0, c.comment_id, c.article_id, ts_rank(c.search_vector, q.query)
              FROM comment_search c, q
-            WHERE (SELECT count(*) FROM newest) < $3::int
+            WHERE (SELECT count(*) FROM newest) < $3::int AND (SELECT pairs FROM q) IS NULL
               AND c.search_vector @@ q.query AND ${inScope} AND ${readable}
+           UNION ALL
+           SELECT 0, c.comment_id, c.article_id, ts_rank(c.search_vector, q.query)
+             FROM (SELECT c.comment_id, c.article_id, c.search_vector FROM comment_search c, q
+                    WHERE search_pairs(c.search_vector) @@ q.pairs AND ${inScope} AND ${readable}
+                   OFFSET 0) c, q
+            WHERE (SELECT count(*) FROM newest) < $3::int AND (SELECT pairs FROM q) IS NOT NULL
+              AND c.search_vector @@ q.query
          ) m
          WHERE ${keyset}
          ORDER BY m.rank DESC, m.kind_order DESC, m.id DESC
