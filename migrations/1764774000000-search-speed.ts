@@ -25,7 +25,7 @@ export class SearchSpeed1764774000000 implements MigrationInterface {
           JOIN (SELECT u.lexeme, p FROM unnest(vector) u, unnest(u.positions) p) b ON b.p = a.p + 1
       $$`);
     // Reads the query's text form: lexemes are quoted ('it''s'), so a character of an operator inside one only
-    // makes the function give up (NULL), never find fewer comments.
+    // makes the function give up (NULL), never find fewer comments; so does a pair its own text form cannot carry.
     await q.query(`CREATE FUNCTION search_pairs_query(query tsquery) RETURNS tsquery
       LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
         DECLARE
@@ -46,6 +46,8 @@ export class SearchSpeed1764774000000 implements MigrationInterface {
             RETURN NULL;
           END IF;
           RETURN array_to_string(pairs, ' & ')::tsquery;
+        EXCEPTION WHEN syntax_error THEN
+          RETURN NULL;
         END
       $$`);
     await q.query(
