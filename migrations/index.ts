@@ -22,6 +22,7 @@ import { FeaturedComments1764766000000 } from './1764766000000-featured-comments
 import { CanonicalUrlIndex1764766100000 } from './1764766100000-canonical-url-index.js';
 import { AccountDeletion1764767000000 } from './1764767000000-account-deletion.js';
 import { ModerationHistoryIndexes1764773000000 } from './1764773000000-moderation-history-indexes.js';
+import { SearchSpeed1764774000000 } from './1764774000000-search-speed.js';
 import { AuthorNamesVersion1764776000000 } from './1764776000000-author-names-version.js';
 
 /** Every migration in order. The app, the CLI and the tests run this list; nothing is loaded by file glob. */
@@ -50,5 +51,6 @@ export const MIGRATIONS = [
   CanonicalUrlIndex1764766100000,
   AccountDeletion1764767000000,
   ModerationHistoryIndexes1764773000000,
+  SearchSpeed1764774000000,
   AuthorNamesVersion1764776000000,
 ];

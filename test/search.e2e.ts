@@ -125,6 +125,27 @@ describe('GET /api/search', () => {
     assert.deepEqual(await found(null, 'the and of'), [], 'stop words alone find nothing');
   });
 
+  it('finds a phrase only where its words stand side by side, in order, whatever surrounds it', async () => {
+    const [a, b, c, d] = [word(), word(), word(), word()];
+    const body = async (text: string) => (await fx.newComment({ article: essay, body: text })).id;
+    const adjacent = await body(`Some ${a} ${b} ${c} here.`);
+    const hyphen = await body(`A ${a}-${b} and then ${d}.`);
+    const across = await body(`End with ${a}. ${b} starts the next.`);
+    const reversed = await body(`${b} ${a} in the wrong order`);
+    const apart = await body(`${a} stands apart from ${b}`);
+    const gap = await body(`the ${a} of ${b}`);
+    const all = (q: string) => found(null, q).then((items) => new Set(commentIds(items)));
+    // Punctuation between words is no gap; a stop word is (and the phrase with the stop word finds that gap).
+    assert.deepEqual(await all(`"${a} ${b}"`), new Set([adjacent, hyphen, across]));
+    assert.deepEqual(await all(`"${a} ${b} ${c}"`), new Set([adjacent]));
+    assert.deepEqual(await all(`"${a} of ${b}"`), new Set([gap]));
+    assert.deepEqual(await all(`"${a} ${b}" ${d}`), new Set([hyphen]));
+    assert.deepEqual(await all(`"${b} ${a}" -"${a} ${b}"`), new Set([reversed]));
+    assert.deepEqual(await all(`"${a} ${b}" or "${b} ${a}"`), new Set([adjacent, hyphen, across, reversed]));
+    assert.deepEqual(await all(`${a} -"${a} ${b}"`), new Set([reversed, apart, gap]));
+    assert.deepEqual(await all(`"${b} ${c}" "${a} ${b}"`), new Set([adjacent]));
+  });
+
   it('ranks the better match first, and finds an essay by words anywhere in it', async () => {
     const w = word();
     const once = (await fx.newComment({ article: essay, body: `${w} once, among many other words said here` })).id;
@@ -215,5 +236,81 @@ describe('GET /api/search', () => {
       assertErrorBody(await search(null, query).expect(400), 400);
     }
     await search(null, { q: 'x'.repeat(200) }).expect(200);
+  });
+});
+
+describe('GET /api/search, a very common query', () => {
+  // SEARCH_COMMON_CAP=3: a query matching at least 3 of the 15 newest comments one may read ranks its 3 newest matches.
+  let t: TestApp;
+  let fx: Fixtures;
+
+  const found = async (q: string, extra: Record<string, string | number> = {}) =>
+    (
+      await t.http
+        .get('/api/search')
+        .query({ q, limit: 100, ...extra })
+        .expect(200)
+    ).body.items as ResultJson[];
+  const commentIds = (items: ResultJson[]) => items.map((i) => i.comment?.id);
+  const fillers = async (article: ArticleFixture, n: number) => {
+    for (let i = 0; i < n; i++) await fx.newComment({ article, body: `filler ${word()}` });
+  };
+
+  before(async () => {
+    t = await startTestApp({ env: { SEARCH_COMMON_CAP: '3' } });
+    fx = new Fixtures(t.app);
+  });
+
+  after(() => t.close());
+
+  it('ranks only the newest matches when enough of the newest comments match, and pages within them', async () => {
+    const essay = await fx.newArticle();
+    const w = word();
+    const oldBest = (await fx.newComment({ article: essay, body: `${w} ${w} ${w} ${w}` })).id;
+    const [once, twice, latest] = [
+      (await fx.newComment({ article: essay, body: `${w} once` })).id,
+      (await fx.newComment({ article: essay, body: `${w} and ${w} again` })).id,
+      (await fx.newComment({ article: essay, body: `${w} at last` })).id,
+    ];
+    // Four of the newest fifteen match: the three newest are ranked, the best and oldest is not listed.
+    assert.deepEqual(commentIds(await found(w)), [twice, latest, once]);
+    assert.ok(!commentIds(await found(w)).includes(oldBest));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 5; pages++) {
+      const res = await t.http
+        .get('/api/search')
+        .query({ q: w, limit: 2, ...(cursor ? { cursor } : {}) })
+        .expect(200);
+      seen.push(...commentIds(res.body.items as ResultJson[]).map(String));
+      cursor = res.body.nextCursor ?? undefined;
+      if (!cursor) break;
+    }
+    assert.deepEqual(seen, [twice, latest, once], 'two pages, each match once');
+  });
+
+  it('ranks every match, however old, when fewer of the newest comments match', async () => {
+    const essay = await fx.newArticle();
+    const w = word();
+    const oldBest = (await fx.newComment({ article: essay, body: `${w} ${w} ${w}` })).id;
+    const oldOnce = (await fx.newComment({ article: essay, body: `${w} long ago` })).id;
+    await fillers(essay, 15);
+    const recent = (await fx.newComment({ article: essay, body: `${w} lately` })).id;
+    // Three matches in all (as many as the cap), but only one among the newest fifteen: not a common query.
+    assert.deepEqual(commentIds(await found(w)), [oldBest, recent, oldOnce]);
+  });
+
+  it('tells a common query within the searched essay and among the comments the viewer may read', async () => {
+    const [essay, other] = [await fx.newArticle(), await fx.newArticle()];
+    const w = word();
+    const oldBest = (await fx.newComment({ article: essay, body: `${w} ${w} ${w}` })).id;
+    const weak: string[] = [];
+    for (let i = 0; i < 3; i++) weak.push((await fx.newComment({ article: essay, body: `${w} number ${i}` })).id);
+    for (let i = 0; i < 3; i++) await fx.newComment({ article: other, status: 'pending', body: `${w} held ${i}` });
+    await fillers(other, 15);
+    // Across every essay the newest fifteen are the other essay's, and its pending matches are not the reader's:
+    // every match is ranked. Within the essay, four of its newest comments match: its three newest are ranked.
+    assert.deepEqual(commentIds(await found(w)), [oldBest, ...[...weak].reverse()]);
+    assert.deepEqual(commentIds(await found(w, { article: essay.slug })), [...weak].reverse());
   });
 });

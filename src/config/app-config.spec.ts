@@ -138,4 +138,11 @@ describe('loadConfig', () => {
     for (const name of ['DIGEST_HOUR', 'DIGEST_HOUR_UTC'])
       assert.throws(() => loadConfig({ [name]: '24' }), new RegExp(`^  ${name}=24`, 'm'));
   });
+
+  it('bounds a very common search by SEARCH_COMMON_CAP, a whole number from 1 to 100,000', () => {
+    assert.equal(loadConfig({}).searchCommonCap, 1000);
+    assert.equal(loadConfig({ SEARCH_COMMON_CAP: '25' }).searchCommonCap, 25);
+    for (const bad of ['0', '100001', '2.5', 'many'])
+      assert.throws(() => loadConfig({ SEARCH_COMMON_CAP: bad }), /^ {2}SEARCH_COMMON_CAP=/m);
+  });
 });

@@ -187,6 +187,12 @@ class EnvironmentVariables {
   @Min(0)
   @Max(23)
   DIGEST_HOUR_UTC?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  SEARCH_COMMON_CAP?: number;
 }
 
 export class ConfigError extends Error {}
@@ -259,6 +265,12 @@ export class AppConfig {
    * none).
    */
   readonly digestHour: number;
+  /**
+   * Search's bound on a very common query (SEARCH_COMMON_CAP, 1,000 by default): when at least this many of the
+   * newest `5 ×` this many comments the viewer may read in the search's scope match, only this many newest matching
+   * comments are ranked (see SearchRepository).
+   */
+  readonly searchCommonCap: number;
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -283,6 +295,7 @@ const NUMERIC = [
   'NOTIFICATION_MAIL_DELAY_SECONDS',
   'DIGEST_HOUR',
   'DIGEST_HOUR_UTC',
+  'SEARCH_COMMON_CAP',
 ] as const;
 
 /**
@@ -351,6 +364,7 @@ export function loadConfig(
     publicUrl,
     notificationMailDelaySeconds: parsed.NOTIFICATION_MAIL_DELAY_SECONDS ?? 30,
     digestHour: parsed.DIGEST_HOUR ?? parsed.DIGEST_HOUR_UTC ?? 7,
+    searchCommonCap: parsed.SEARCH_COMMON_CAP ?? 1000,
   });
 }
 
@@ -399,4 +413,5 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   NOTIFICATION_MAIL_DELAY_SECONDS = true as const;
   DIGEST_HOUR = true as const;
   DIGEST_HOUR_UTC = true as const;
+  SEARCH_COMMON_CAP = true as const;
 }

@@ -14,7 +14,7 @@ export class SearchController {
   @ApiOperation({
     summary: 'Full-text search of essays and comments, best match first',
     description:
-      'Comments are searched only where the viewer may read them (visible ones; one’s own pending ones; removed ones for moderators). A new or edited comment is found at once.',
+      'Comments are searched only where the viewer may read them (visible ones; one’s own pending ones; removed ones for moderators). A new or edited comment is found at once. A very common query (one that SEARCH_COMMON_CAP, by default 1,000, of the newest 5 × that many readable comments in scope match) ranks and lists only its SEARCH_COMMON_CAP newest matching comments.',
   })
   @ApiOkResponse({ type: SearchPageDto })
   @ApiErrorResponses(400, 404)

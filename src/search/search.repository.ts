@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type Viewer } from '../auth/viewer.js';
+import { AppConfig } from '../config/app-config.js';
 import { readableBodySql } from '../comments/comments.repository.js';
+import { type SearchKind } from './dto/search.dto.js';
 import { HEADLINE_OPTIONS, withoutMarkers } from './snippet.js';
 
 /** The text search configuration of every vector and query (the forum's essays and comments are English). */
 const CONFIG = 'english';
-
-export type SearchKind = 'article' | 'comment';
 
 /** One match: an essay (commentId null) or a comment, its rank, its essay, and its snippet as ts_headline wrote it. */
 export interface SearchMatchRow {
@@ -32,14 +32,36 @@ export interface SearchPosition {
   id: string;
 }
 
+/** The newest comments a search reads first, as a multiple of the common-query cap, to tell a very common query. */
+const COMMON_WINDOW_FACTOR = 5;
+
 /**
  * Full-text search over essays (title and text: articles.search_vector) and comments (body: the comment_search table),
  * through the GIN indexes on their vectors (see the migration SearchAndProfiles). `websearch_to_tsquery` reads the query as people type it: plain
  * words all required, "quoted phrases", -excluded words, `or`.
+ *
+ * Ranking must read the vector of every comment it ranks, and the GIN index only says which comments hold the
+ * words: a word in a quarter of 100,000 comments meant reading and ranking 26,000 vectors (about 25 ms of CPU, three
+ * to four times that in wall time on a loaded machine) for every page. So a very common query is bounded: when at
+ * least `cap` (SEARCH_COMMON_CAP) of the newest `5 × cap` comments the viewer may read in the search's scope match,
+ * only the `cap` newest matching comments are ranked, and older matches are not listed. Telling costs one backward
+ * read of at most `5 × cap` narrow rows; any other query ranks every match, as before. Essays are never bounded.
+ *
+ * A phrase needs the words' positions, which the vector index does not hold: when the query is words and phrases
+ * joined by AND, the comments holding each pair of the phrases' neighbouring words come from the pairs index (see
+ * the migration SearchSpeed), and only they are checked against the whole query. The `OFFSET 0` keeps PostgreSQL from
+ * also scanning the vector index for the same rows: that index would have it recheck every row, recomputing the pairs.
  */
 @Injectable()
 export class SearchRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly cap: number;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: AppConfig,
+  ) {
+    this.cap = config.searchCommonCap;
+  }
 
   /**
    * A page of matches best first, comments only those whose body the viewer may read; `articleId` keeps one essay.
@@ -52,26 +74,48 @@ export class SearchRepository {
     limit: number,
     after: SearchPosition | null,
   ): Promise<SearchMatchRow[]> {
-    const params: unknown[] = [query, articleId, limit];
+    const params: unknown[] = [query, limit, this.cap, this.cap * COMMON_WINDOW_FACTOR];
     const readable = readableBodySql(viewer, params);
+    const essay = articleId === null ? null : `$${params.push(articleId)}::bigint`;
     const keyset = after
       ? `(m.rank, m.kind_order, m.id) < ($${params.push(after.rank)}::real, $${params.push(after.kindOrder)}::int, $${params.push(after.id)}::bigint)`
       : 'TRUE';
+    const inScope = essay ? `c.article_id = ${essay}` : 'TRUE';
     return this.dataSource.query(
-      `WITH q AS (SELECT websearch_to_tsquery('${CONFIG}', $1) AS query),
+      `WITH q AS MATERIALIZED (
+         SELECT w.query, search_pairs_query(w.query) AS pairs FROM (SELECT websearch_to_tsquery('${CONFIG}', $1) AS query) w
+       ),
+       newest AS MATERIALIZED (
+         SELECT r.comment_id, r.article_id, ts_rank(r.search_vector, q.query) AS rank
+           FROM (SELECT c.comment_id, c.article_id, c.search_vector FROM comment_search c
+                  WHERE ${inScope} AND ${readable}
+                  ORDER BY c.comment_id DESC LIMIT $4::int) r, q
+          WHERE r.search_vector @@ q.query
+          ORDER BY r.comment_id DESC LIMIT $3::int
+       ),
        page AS (
          SELECT m.* FROM (
            SELECT 1 AS kind_order, a.id, a.id AS article_id, ts_rank(a.search_vector, q.query) AS rank
              FROM articles a, q
-            WHERE a.search_vector @@ q.query AND ($2::bigint IS NULL OR a.id = $2::bigint)
+            WHERE a.search_vector @@ q.query AND ${essay ? `a.id = ${essay}` : 'TRUE'}
+           UNION ALL
+           SELECT 0, n.comment_id, n.article_id, n.rank FROM newest n WHERE (SELECT count(*) FROM newest) = $3::int
            UNION ALL
            SELECT 0, c.comment_id, c.article_id, ts_rank(c.search_vector, q.query)
              FROM comment_search c, q
-            WHERE c.search_vector @@ q.query AND ($2::bigint IS NULL OR c.article_id = $2::bigint) AND ${readable}
+            WHERE (SELECT count(*) FROM newest) < $3::int AND (SELECT pairs FROM q) IS NULL
+              AND c.search_vector @@ q.query AND ${inScope} AND ${readable}
+           UNION ALL
+           SELECT 0, c.comment_id, c.article_id, ts_rank(c.search_vector, q.query)
+             FROM (SELECT c.comment_id, c.article_id, c.search_vector FROM comment_search c, q
+                    WHERE search_pairs(c.search_vector) @@ q.pairs AND ${inScope} AND ${readable}
+                   OFFSET 0) c, q
+            WHERE (SELECT count(*) FROM newest) < $3::int AND (SELECT pairs FROM q) IS NOT NULL
+              AND c.search_vector @@ q.query
          ) m
          WHERE ${keyset}
          ORDER BY m.rank DESC, m.kind_order DESC, m.id DESC
-         LIMIT $3
+         LIMIT $2
        )
        SELECT CASE p.kind_order WHEN 1 THEN 'article' ELSE 'comment' END AS kind, p.article_id AS "articleId",
               CASE p.kind_order WHEN 1 THEN NULL ELSE p.id END AS "commentId", p.rank,

@@ -5,7 +5,9 @@ import { ArticleRefDto } from '../../articles/dto/article.dto.js';
 import { CommentDto } from '../../comments/dto/comment.dto.js';
 import { SEARCH_QUERY_MAX } from '../../common/limits.js';
 import { PageCursor, PageLimit } from '../../common/pagination/page-query.dto.js';
-import { type SearchKind } from '../search.repository.js';
+
+/** What a match is: an essay (its title and text) or a comment. */
+export type SearchKind = 'article' | 'comment';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
