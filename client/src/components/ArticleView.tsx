@@ -384,7 +384,18 @@ export function ArticleView({ slug }: { slug: string }) {
               }}
             />
           ) : me === null ? (
-            <button type="button" class="link follow" onClick={askToSignIn}>
+            <button
+              type="button"
+              class="link follow"
+              aria-haspopup="dialog"
+              onClick={(e) =>
+                askToSignIn(e, {
+                  purpose: 'To follow this essay, sign in or create an account.',
+                  // The Follow button that took this one's place: one more press follows.
+                  then: () => document.querySelector<HTMLElement>('#discussion .discussion-head .follow')?.focus(),
+                })
+              }
+            >
               Sign in to follow
             </button>
           ) : null
