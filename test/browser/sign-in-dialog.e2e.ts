@@ -37,6 +37,9 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
   let article: ArticleFixture;
   /** The comment the reader answers: the last of the thread, below the whole essay. */
   let target: { id: string; author: string };
+  /** An essay with more top-level comments than a page, and the last of them, on the second page under Oldest. */
+  let paged: ArticleFixture;
+  let pagedTarget: { id: string; author: string };
 
   before(async () => {
     [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
@@ -53,6 +56,18 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
       });
     const comment = await fixtures.newComment({ article, authorId: author.id, body: 'The last word, for now.' });
     target = { id: comment.id, author: author.username };
+
+    paged = await fixtures.newArticle();
+    for (let i = 0; i < 21; i++)
+      await fixtures.newComment({ article: paged, createdAt: new Date(Date.UTC(2025, 1, 1, 0, i)) });
+    const late = await fixtures.newUser(uniqueName('late'));
+    const last = await fixtures.newComment({
+      article: paged,
+      authorId: late.id,
+      body: 'Only on the second page.',
+      createdAt: new Date(Date.UTC(2025, 1, 2)),
+    });
+    pagedTarget = { id: last.id, author: late.username };
   });
 
   after(async () => {
@@ -209,6 +224,25 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
     await fillSignIn(page, reader.username, reader.password);
     await page.locator('#discussion textarea:focus').waitFor();
     assert.equal(await focusedLabel(page), 'Your comment on the essay');
+    await context.close();
+  });
+
+  it('keeps a comment reached with "More comments" on the page when the reader signs in to answer it', async () => {
+    const reader = await newUser(t, uniqueName('pager'));
+    const { context, page } = await newReader(browser);
+    await page.goto(`${t.baseUrl}/articles/${paged.slug}?sort=old`);
+    const comment = commentArticle(page, pagedTarget.author);
+    await page.getByRole('button', { name: 'More comments' }).click();
+    await comment.getByRole('button', { name: 'Reply', exact: true }).click();
+    await fillSignIn(page, reader.username, reader.password);
+    // The thread is read again for the signed-in reader, as far as it was shown: the box is still open, in use.
+    await comment.locator('textarea:focus').waitFor();
+    await comment.getByLabel(`Reply to ${pagedTarget.author}`).fill('Answered from the second page.');
+    await comment.getByRole('button', { name: 'Post reply' }).click();
+    await page
+      .locator(`#comment-${pagedTarget.id} ol.replies li.comment`)
+      .filter({ hasText: 'Answered from the second page.' })
+      .waitFor();
     await context.close();
   });
 
