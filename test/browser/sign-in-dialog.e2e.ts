@@ -128,9 +128,11 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
     const box = comment.getByLabel(`Reply to ${target.author}`);
     await box.fill('Written before signing in, and kept.');
     await assertStillThere(page, before);
+    await page.screenshot({ path: '/tmp/sign-in-reply-box-anonymous.png' });
 
     await comment.getByRole('button', { name: 'Sign in to post' }).click();
     await dialog.waitFor();
+    await page.screenshot({ path: '/tmp/sign-in-dialog-to-post.png' });
     // Where the reader is as they sign in (pressing the button scrolled it into view, as a reader would have).
     const asked = await placeOf(page);
     await fillSignIn(page, reader.username, reader.password);
@@ -139,6 +141,7 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
     await comment.locator('textarea:focus').waitFor();
     assert.equal(await box.inputValue(), 'Written before signing in, and kept.');
     await assertStillThere(page, asked);
+    await page.screenshot({ path: '/tmp/sign-in-reply-box-back.png' });
     await comment.getByRole('button', { name: 'Post reply' }).click();
     await page
       .locator(`#comment-${target.id} ol.replies li.comment`)
@@ -175,6 +178,7 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
     assert.match(await descriptionOf(username), /Username must be 3 to 32 characters/);
     assert.match(await descriptionOf(password), /Password must be at least 8 characters/);
     assert.equal(await focusedLabel(page), 'Username', 'the first field refused takes the focus');
+    await page.screenshot({ path: '/tmp/sign-in-dialog-refused.png' });
 
     // A taken name comes back from the server, beside the username too.
     const taken = await newUser(t, uniqueName('taken'));
