@@ -231,6 +231,22 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
     await context.close();
   });
 
+  it('a passage’s reply button in the margin opens its box once the reader is signed in, the cursor in it', async () => {
+    const reader = await newUser(t, uniqueName('margin'));
+    const { context, page } = await newReader(browser);
+    await page.goto(`${t.baseUrl}/articles/${article.slug}`);
+    const block = page.locator(`[data-block-id="${article.blocks[60].id}"]`);
+    await block.getByRole('button', { name: 'Reply to this passage' }).click();
+    assert.match(
+      await page.getByRole('dialog', { name: 'Sign in', exact: true }).innerText(),
+      /To comment on this passage/,
+    );
+    await fillSignIn(page, reader.username, reader.password);
+    await block.locator('textarea:focus').waitFor();
+    assert.equal(await focusedLabel(page), 'Your comment on this passage');
+    await context.close();
+  });
+
   it('keeps a comment reached with "More comments" on the page when the reader signs in to answer it', async () => {
     const reader = await newUser(t, uniqueName('pager'));
     const { context, page } = await newReader(browser);
