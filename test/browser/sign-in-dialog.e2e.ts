@@ -129,6 +129,10 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
     await box.fill('Written before signing in, and kept.');
     await assertStillThere(page, before);
     await page.screenshot({ path: '/tmp/sign-in-reply-box-anonymous.png' });
+    // Kept as any draft is: after a reload the box is open again with it.
+    await page.reload();
+    await box.waitFor();
+    assert.equal(await box.inputValue(), 'Written before signing in, and kept.');
 
     await comment.getByRole('button', { name: 'Sign in to post' }).click();
     await dialog.waitFor();

@@ -162,8 +162,9 @@ function CommentBody({ id, html }: { id: string; html: string }) {
 /** `parent`: the comment this one replies to, when the page shows it (its stance names the parent's author). */
 export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comment | null }) {
   const t = useContext(ThreadContext);
-  // A reply box with a draft in it is open again after a reload or a re-sort.
-  const [replying, setReplying] = useState(() => !!t?.me && hasDraft(t.slug, node.id));
+  // A reply box with a draft in it is open again after a reload or a re-sort (signed in or not: a signed-out reader
+  // may write first, and signs in to post).
+  const [replying, setReplying] = useState(() => !!t && hasDraft(t.slug, node.id));
   /** Bumped when the reply box should take the focus: opened by Reply, or the reader back from signing in. */
   const [focusReply, setFocusReply] = useState(0);
   const replyButton = useRef<HTMLButtonElement>(null);
