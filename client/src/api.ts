@@ -85,8 +85,10 @@ export {
   DISPLAY_NAME_MAX,
   EMAIL_MAX,
   EMAIL_NOTIFICATIONS,
+  LOGIN_USERNAME_MAX,
   MENTION_PREFIX_MIN,
   MODERATION_REASON_MAX,
+  PAGE_LIMIT_MAX,
   PASSWORD_MAX,
   PASSWORD_MIN,
   QUEUES,
@@ -96,8 +98,10 @@ export {
   REPORT_REASONS,
   STANCES,
   THREAD_SORTS as SORTS,
+  USERNAME_CHARACTERS,
   USERNAME_MAX,
   USERNAME_MIN,
+  USERNAME_PATTERN,
 } from '../../src/common/limits.js';
 
 /** An answer other than 2xx, with the contract's error body. */

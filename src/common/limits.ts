@@ -9,6 +9,8 @@
 export const USERNAME_MIN = 3;
 export const USERNAME_MAX = 32;
 export const USERNAME_PATTERN = `^[A-Za-z0-9_-]{${USERNAME_MIN},${USERNAME_MAX}}$`;
+/** The pattern's characters in words: the sign-up form shows them before a refusal says them again. */
+export const USERNAME_CHARACTERS = 'A-Z, a-z, 0-9, _ and -';
 /** What the sign-in form accepts as a username (longer than a valid one, so an old or odd name still gets an answer). */
 export const LOGIN_USERNAME_MAX = 64;
 export const PASSWORD_MIN = 8;

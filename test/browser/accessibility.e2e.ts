@@ -100,6 +100,16 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
       await page.goto(`${t.baseUrl}/articles/${SLUG}`);
       await page.getByText(/^\d+ following$/).waitFor();
       await audit(page, `${name}${scheme}: the reading view, signed out`);
+      // The sign-up dialog over it, with its rules, then with a refusal under each field.
+      await page.getByRole('navigation', { name: 'Account' }).getByRole('button', { name: 'Sign up' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Create an account' });
+      await dialog.getByLabel('Username').waitFor();
+      await audit(page, `${name}${scheme}: the sign-up dialog`);
+      await dialog.getByRole('button', { name: 'Sign up', exact: true }).click();
+      await dialog.getByText('Username is missing.').waitFor();
+      await audit(page, `${name}${scheme}: the sign-up dialog, its fields refused`);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
       await page.goto(`${t.baseUrl}/comments/${commentId}`);
       await page.getByRole('link', { name: /Why anti-socialists/ }).waitFor();
       await audit(page, `${name}${scheme}: a permalink`);

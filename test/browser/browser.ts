@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { DEFAULT_CLIENT_DIR } from '../../src/web/web-client.js';
+import { PASSWORD, uniqueName } from '../helpers/accounts.js';
 
 /** Debian's Chromium (`apt-get install chromium`); no browser is ever downloaded. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -55,13 +56,37 @@ export async function newReader(browser: Browser): Promise<{ context: BrowserCon
   return { context, page };
 }
 
-/** Signs in through the page's own form, as a person would, and waits until the header says so. */
+/** Signs in through the header's dialog, as a person would, and waits until the header says so. */
 export async function signInThroughForm(page: Page, username: string, password: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Account' }).getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('form', { name: 'Sign in', exact: true }).getByRole('button', { name: 'Sign in' }).click();
+  await fillSignIn(page, username, password);
+}
+
+/** Fills and sends the open sign-in dialog, and waits until the dialog is gone and the header names the reader. */
+export async function fillSignIn(page: Page, username: string, password: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'Sign in', exact: true });
+  await dialog.getByLabel('Username').fill(username);
+  await dialog.getByLabel('Password').fill(password);
+  await dialog.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByText('Signed in as').waitFor();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** Signs up through the header's dialog with a fresh username, and waits until the header names the new reader. */
+export async function signUpThroughForm(
+  page: Page,
+  displayName: string,
+  username = uniqueName('reader'),
+  password = PASSWORD,
+): Promise<void> {
+  await page.getByRole('navigation', { name: 'Account' }).getByRole('button', { name: 'Sign up' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create an account' });
+  await dialog.getByLabel('Username').fill(username);
+  await dialog.getByLabel('Display name').fill(displayName);
+  await dialog.getByLabel('Password').fill(password);
+  await dialog.getByRole('button', { name: 'Sign up', exact: true }).click();
+  await page.getByText('Signed in as').waitFor();
+  await dialog.waitFor({ state: 'detached' });
 }
 
 /** A comment's own `<article>` (its header, body, actions and forms; not its replies), by its author's name. */

@@ -4,17 +4,13 @@ import { type Browser, type Page } from 'playwright-core';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser } from './browser.js';
+import { browserSkipReason, launchBrowser, signInThroughForm } from './browser.js';
 
 const TIMEOUT = 10_000;
 
-/** Signs in through the page's form, as a person would. */
-async function signIn(page: Page, account: Account): Promise<void> {
-  await page.getByRole('button', { name: 'Sign in' }).first().click();
-  await page.getByLabel('Username').fill(account.username);
-  await page.getByLabel('Password').fill(account.password);
-  await page.locator('form.auth-form').getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText('Signed in as').waitFor();
+/** Signs in through the page's dialog, as a person would. */
+function signIn(page: Page, account: Account): Promise<void> {
+  return signInThroughForm(page, account.username, account.password);
 }
 
 describe('the moderators’ view: bans, banned words, log', { skip: browserSkipReason() }, () => {

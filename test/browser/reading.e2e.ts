@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { bearer, newUser, uniqueName } from '../helpers/accounts.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, newReader, TIMEOUT } from './browser.js';
+import { browserSkipReason, launchBrowser, newReader, signUpThroughForm, TIMEOUT } from './browser.js';
 
 const ESSAY = 'bolshevism-vs-stalinism';
 const THREAD_ARTICLE = 'why-anti-socialists-talk-about-lenin-even-more-than-socialists';
@@ -81,13 +81,7 @@ describe('the web client in Chromium', { skip: browserSkipReason() }, () => {
   it('signs up, replies to a comment with a stance, and the reply appears under it', async () => {
     const { context, page } = await newReader(browser);
     await page.goto(`${t.baseUrl}/articles/${THREAD_ARTICLE}`);
-    const name = uniqueName('reader');
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.getByLabel('Username').fill(name);
-    await page.getByLabel('Display name').fill('Ada Reader');
-    await page.getByLabel('Password').fill('correct-horse-battery');
-    await page.locator('form.auth-form').getByRole('button', { name: 'Sign up' }).click();
-    await page.getByText('Signed in as').waitFor();
+    await signUpThroughForm(page, 'Ada Reader');
 
     const rochat = commentBy(page, 'Rochat');
     await rochat.locator(':scope > article').getByRole('button', { name: 'Reply' }).click();
@@ -161,12 +155,7 @@ describe('the web client in Chromium', { skip: browserSkipReason() }, () => {
 
     // A reply written in the first context appears in place in the second, without a click.
     await writer.page.goto(`${t.baseUrl}/articles/${THREAD_ARTICLE}`);
-    await writer.page.getByRole('button', { name: 'Sign up' }).click();
-    await writer.page.getByLabel('Username').fill(uniqueName('writer'));
-    await writer.page.getByLabel('Display name').fill('Live Writer');
-    await writer.page.getByLabel('Password').fill('correct-horse-battery');
-    await writer.page.locator('form.auth-form').getByRole('button', { name: 'Sign up' }).click();
-    await writer.page.getByText('Signed in as').waitFor();
+    await signUpThroughForm(writer.page, 'Live Writer');
     const writerStewart = commentBy(writer.page, 'Stewart');
     await writerStewart.locator(':scope > article').getByRole('button', { name: 'Reply' }).click();
     const draft = writer.page.getByLabel('Reply to Stewart');

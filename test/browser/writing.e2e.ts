@@ -3,19 +3,16 @@ import { after, before, describe, it } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, newReader, signInThroughForm, TIMEOUT } from './browser.js';
+import {
+  browserSkipReason,
+  launchBrowser,
+  newReader,
+  signInThroughForm,
+  signUpThroughForm,
+  TIMEOUT,
+} from './browser.js';
 
 const ARTICLE = 'why-anti-socialists-talk-about-lenin-even-more-than-socialists';
-
-/** Signs up through the page's own form, as a person would. */
-async function signUp(page: Page, displayName: string): Promise<void> {
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByLabel('Username').fill(uniqueName('reader'));
-  await page.getByLabel('Display name').fill(displayName);
-  await page.getByLabel('Password').fill('correct-horse-battery');
-  await page.locator('form.auth-form').getByRole('button', { name: 'Sign up' }).click();
-  await page.getByText('Signed in as').waitFor();
-}
 
 /** Selects `phrase` inside the essay block, the way a mouse drag over it would leave the selection. */
 async function selectInBlock(page: Page, blockId: string, phrase: string): Promise<void> {
@@ -73,7 +70,7 @@ describe('writing in the web client: quotes, drafts, moderation', { skip: browse
 
     const writer = await newReader(browser);
     await writer.page.goto(`${t.baseUrl}/articles/${ARTICLE}`);
-    await signUp(writer.page, 'Quote Taker');
+    await signUpThroughForm(writer.page, 'Quote Taker');
     await selectInBlock(writer.page, block.id, phrase);
     await writer.page.getByRole('button', { name: 'Quote' }).click();
 
@@ -110,7 +107,7 @@ describe('writing in the web client: quotes, drafts, moderation', { skip: browse
   it('keeps a reply being written across a reload and a re-sort, and forgets it once posted', async () => {
     const { context, page } = await newReader(browser);
     await page.goto(`${t.baseUrl}/articles/${ARTICLE}`);
-    await signUp(page, 'Draft Keeper');
+    await signUpThroughForm(page, 'Draft Keeper');
     const top = page.getByLabel('Your comment on the essay');
     await top.fill('A first thought, not finished');
 

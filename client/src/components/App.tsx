@@ -7,7 +7,7 @@ import { ArticleView } from './ArticleView.js';
 import { EssayEditor } from './EssayEditor.js';
 import { EssayPublisher } from './EssayPublisher.js';
 import { RevisionView } from './RevisionView.js';
-import { Header } from './Header.js';
+import { Header, SignInDialog } from './Header.js';
 import { Notices } from './Notices.js';
 import { PermalinkView } from './PermalinkView.js';
 import { QuoteButton } from './QuoteButton.js';
@@ -76,6 +76,7 @@ export function App() {
         <ThemeToggle />
       </footer>
       {(route.page === 'article' || route.page === 'comment') && <QuoteButton />}
+      <SignInDialog />
     </>
   );
 }

@@ -6,6 +6,7 @@ import {
   type Article,
   type Comment,
   type CommentNode,
+  PAGE_LIMIT_MAX,
   SORTS,
   type Stance,
   STANCES,
@@ -149,7 +150,8 @@ export function ArticleView({ slug }: { slug: string }) {
     setWaiting((queued) => (queued.some((c) => c.id === comment.id) ? queued : [...queued, comment]));
   };
 
-  const loadThread = async (from: string | null = null) => {
+  /** The first page (`from` null) or the next; `limit`: more than a page, to keep the comments already shown. */
+  const loadThread = async (from: string | null = null, limit = PAGE) => {
     const run = ++generation.current;
     try {
       const page = await api.thread(slug, {
@@ -157,7 +159,7 @@ export function ArticleView({ slug }: { slug: string }) {
         blockId: now.current.blockId,
         stance: now.current.stance,
         depth: THREAD_DEPTH,
-        limit: PAGE,
+        limit,
         cursor: from,
       });
       if (run !== generation.current) return;
@@ -274,12 +276,14 @@ export function ArticleView({ slug }: { slug: string }) {
     void loadThread();
   }, [sort, blockId, stance]);
 
-  // Signed in or out on this page: the thread and the essay's `following` are the new reader's.
+  // Signed in or out on this page: the thread and the essay's `following` are the new reader's. As many top-level
+  // comments are read again as were shown: one the reader had reached with "More comments" (and was replying to,
+  // having signed in for it) stays on the page.
   const reader = useRef(me?.id);
   useEffect(() => {
     if (me === undefined || reader.current === me?.id) return;
     reader.current = me?.id;
-    void loadThread();
+    void loadThread(null, Math.min(PAGE_LIMIT_MAX, Math.max(PAGE, now.current.items.length)));
     void refreshArticle();
   }, [me?.id]);
 
@@ -384,7 +388,18 @@ export function ArticleView({ slug }: { slug: string }) {
               }}
             />
           ) : me === null ? (
-            <button type="button" class="link follow" onClick={askToSignIn}>
+            <button
+              type="button"
+              class="link follow"
+              aria-haspopup="dialog"
+              onClick={(e) =>
+                askToSignIn(e, {
+                  purpose: 'To follow this essay, sign in or create an account.',
+                  // The Follow button that took this one's place: one more press follows.
+                  then: () => document.querySelector<HTMLElement>('#discussion .discussion-head .follow')?.focus(),
+                })
+              }
+            >
               Sign in to follow
             </button>
           ) : null

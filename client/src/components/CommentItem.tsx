@@ -163,9 +163,11 @@ function CommentBody({ id, html }: { id: string; html: string }) {
 /** `parent`: the comment this one replies to, when the page shows it (its stance names the parent's author). */
 export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comment | null }) {
   const t = useContext(ThreadContext);
-  // A reply box with a draft in it is open again after a reload or a re-sort.
-  const [replying, setReplying] = useState(() => !!t?.me && hasDraft(t.slug, node.id));
-  const [openedHere, setOpenedHere] = useState(false);
+  // A reply box with a draft in it is open again after a reload or a re-sort (signed in or not: a signed-out reader
+  // may write first, and signs in to post).
+  const [replying, setReplying] = useState(() => !!t && hasDraft(t.slug, node.id));
+  /** Bumped when the reply box should take the focus: opened by Reply, or the reader back from signing in. */
+  const [focusReply, setFocusReply] = useState(0);
   const replyButton = useRef<HTMLButtonElement>(null);
   const [loading, setLoading] = useState(false);
   const [mode, setMode] = useState<'read' | 'edit' | 'report'>('read');
@@ -266,9 +268,16 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
               type="button"
               class="link"
               aria-expanded={replying}
-              onClick={() => {
-                if (!t.me) return askToSignIn();
-                setOpenedHere(!replying);
+              onClick={(e) => {
+                if (!t.me && !replying) {
+                  // The box opens behind the dialog: closed without signing in, it is there to write in first.
+                  setReplying(true);
+                  return askToSignIn(e, {
+                    purpose: 'To reply, sign in or create an account. You come back to this comment.',
+                    then: () => setFocusReply((n) => n + 1),
+                  });
+                }
+                if (!replying) setFocusReply((n) => n + 1);
                 setReplying(!replying);
               }}
             >
@@ -336,7 +345,7 @@ export function CommentItem({ node, parent }: { node: CommentNode; parent?: Comm
         {replying && (
           <ReplyBox
             parent={node}
-            focus={openedHere}
+            focus={focusReply}
             onDone={() => {
               setReplying(false);
               // Back where the reader was: the focus does not fall to the top of the page with the closed box.

@@ -146,11 +146,18 @@ export function Essay({
                       if (button) replyButtons.current.set(block.id, button);
                       else replyButtons.current.delete(block.id);
                     }}
-                    onClick={() => {
-                      if (!t?.me) return askToSignIn();
+                    onClick={(e) => {
+                      const openBox = () => {
+                        setOpened(block.id);
+                        setOpen((ids) => (ids.includes(block.id) ? ids : [...ids, block.id]));
+                      };
+                      if (!t?.me)
+                        return askToSignIn(e, {
+                          purpose: 'To comment on this passage, sign in or create an account.',
+                          then: openBox,
+                        });
                       if (replying) return close(block.id);
-                      setOpened(block.id);
-                      setOpen((ids) => [...ids, block.id]);
+                      openBox();
                     }}
                   >
                     <span aria-hidden="true">↩</span>

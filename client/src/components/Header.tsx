@@ -1,11 +1,32 @@
+import { useEffect, useState } from 'preact/hooks';
 import { unreadCount } from '../inbox.js';
 import { queueCounts, waiting } from '../moderation-counts.js';
+import { notify } from '../notices.js';
 import { isModerator, session, signOut } from '../session.js';
 import { location } from '../router.js';
 import { useStore } from '../store.js';
-import { authPanel } from '../ui.js';
-import { AuthForm, ForgotPasswordForm } from './AuthForm.js';
+import { askToSignIn, authDialog } from '../ui.js';
 import { SearchForm } from './SearchForm.js';
+
+type AuthDialogModule = typeof import('./AuthDialog.js');
+
+/**
+ * The sign-in dialog, whenever something asks for it. Its code is a chunk of its own, loaded the first time: a reader
+ * who never signs in never downloads it.
+ */
+export function SignInDialog() {
+  const request = useStore(authDialog);
+  const [loaded, setLoaded] = useState<AuthDialogModule | null>(null);
+  useEffect(() => {
+    if (!request || loaded) return;
+    import('./AuthDialog.js').then(setLoaded, () => {
+      authDialog.set(null);
+      request.opener?.focus({ preventScroll: true });
+      notify('The sign-in form could not be loaded. Check the connection and try again.');
+    });
+  }, [request]);
+  return request && loaded ? <loaded.AuthDialog request={request} /> : null;
+}
 
 /** The bell: how many notifications are unread, in words for screen readers and as a number on the bell. */
 function Bell() {
@@ -41,7 +62,6 @@ function ModerationLink() {
 
 export function Header() {
   const user = useStore(session);
-  const panel = useStore(authPanel);
   // On the results page the box holds what was searched, to refine it.
   const { path, search } = useStore(location);
   const searched = path === '/search' ? search : '';
@@ -71,19 +91,14 @@ export function Header() {
             </>
           ) : (
             <>
-              <button
-                type="button"
-                class="link"
-                aria-expanded={panel === 'sign-in'}
-                onClick={() => authPanel.set(panel === 'sign-in' ? 'closed' : 'sign-in')}
-              >
+              <button type="button" class="link" aria-haspopup="dialog" onClick={(e) => askToSignIn(e)}>
                 Sign in
               </button>
               <button
                 type="button"
                 class="link"
-                aria-expanded={panel === 'sign-up'}
-                onClick={() => authPanel.set(panel === 'sign-up' ? 'closed' : 'sign-up')}
+                aria-haspopup="dialog"
+                onClick={(e) => askToSignIn(e, { mode: 'sign-up' })}
               >
                 Sign up
               </button>
@@ -91,8 +106,6 @@ export function Header() {
           )}
         </nav>
       </div>
-      {!user && panel === 'forgot' && <ForgotPasswordForm />}
-      {!user && (panel === 'sign-in' || panel === 'sign-up') && <AuthForm mode={panel} />}
     </header>
   );
 }

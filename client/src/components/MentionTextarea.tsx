@@ -19,6 +19,8 @@ interface Props {
   name?: string;
   disabled?: boolean;
   describedBy?: string;
+  /** Whether to look names up: the server suggests them to signed-in writers only. */
+  suggest?: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export function MentionTextarea({
   name,
   disabled,
   describedBy,
+  suggest = true,
 }: Props) {
   const listId = useRef(`mentions-${++fields}`).current;
   const area = useRef<HTMLTextAreaElement | null>(null);
@@ -51,7 +54,7 @@ export function MentionTextarea({
   // Asks for the names once typing pauses; an answer to an earlier prefix is dropped.
   useEffect(() => {
     const ask = ++asked.current;
-    if (!typed || typed.prefix.length < MENTION_PREFIX_MIN) {
+    if (!suggest || !typed || typed.prefix.length < MENTION_PREFIX_MIN) {
       setUsers([]);
       return;
     }
@@ -68,7 +71,7 @@ export function MentionTextarea({
       );
     }, LOOKUP_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [typed?.start, typed?.prefix]);
+  }, [typed?.start, typed?.prefix, suggest]);
 
   /** Where the caret is now: in a name being typed, or not. */
   const follow = (field: HTMLTextAreaElement) => {

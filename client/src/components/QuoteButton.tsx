@@ -61,9 +61,15 @@ export function QuoteButton() {
     };
   }, []);
   if (!offer) return null;
-  const quote = () => {
-    if (!session.value) return askToSignIn();
-    requestQuote(offer.quote, offer.parentId);
+  const quote = (event: Event) => {
+    const { quote: passage, parentId } = offer;
+    // Signed in, the passage lands in its reply box as if Quote had been pressed then.
+    if (!session.value)
+      return askToSignIn(event, {
+        purpose: 'To quote this passage, sign in or create an account.',
+        then: () => requestQuote(passage, parentId),
+      });
+    requestQuote(passage, parentId);
     document.getSelection()?.removeAllRanges();
     setOffer(null);
   };

@@ -13,6 +13,7 @@ import { clearDraft, type Draft, loadDraft, passageDraftKey, saveDraft } from '.
 import { ban, isModerator } from '../session.js';
 import { quoteRequest, takeQuote } from '../quoting.js';
 import { useStore } from '../store.js';
+import { askToSignIn } from '../ui.js';
 import { ThreadContext } from './thread-context.js';
 import { FormError } from './FormError.js';
 import { MentionTextarea } from './MentionTextarea.js';
@@ -38,8 +39,11 @@ export interface Passage {
  * Idempotency-Key until then, so a retry cannot post twice. Escape closes a box that can close, keeping its draft;
  * Cancel throws the draft away.
  *
- * `focus`: the reader just opened this box (a Reply button), so the cursor goes into it; a box restored from a draft
- * when the page loads does not take the focus.
+ * `focus`: the reader just opened this box (a Reply button), or came back to it signed in, so the cursor goes into
+ * it: each new truthy value moves it there again. A box restored from a draft when the page loads does not take it.
+ *
+ * A reader who is not signed in may open a reply box and write: the draft is kept as anyone's is, and posting opens the
+ * sign-in dialog, after which the box is as they left it, the cursor in it.
  */
 export function ReplyBox({
   parent,
@@ -50,7 +54,7 @@ export function ReplyBox({
   parent?: Comment;
   passage?: Passage;
   onDone?: () => void;
-  focus?: boolean;
+  focus?: boolean | number;
 }) {
   const t = useContext(ThreadContext);
   const parentId = parent?.id ?? null;
@@ -78,7 +82,7 @@ export function ReplyBox({
 
   useEffect(() => {
     if (focus) area.current?.focus();
-  }, []);
+  }, [focus]);
 
   // A passage quoted from a selection lands here when it is for this box (the essay's own or a comment's: a passage's
   // box in the margin has its quote).
@@ -107,6 +111,13 @@ export function ReplyBox({
 
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (!t.me) {
+      askToSignIn(event, {
+        purpose: 'To post, sign in or create an account. What you wrote stays in the box.',
+        then: () => area.current?.focus(),
+      });
+      return;
+    }
     const text = body.trim();
     if (!text) {
       setError('Write something first.');
@@ -216,9 +227,18 @@ export function ReplyBox({
         maxLength={COMMENT_BODY_MAX}
         value={body}
         disabled={!!banned}
-        describedBy={[banned ? `${id}-banned` : '', rules ? `${id}-rules` : ''].join(' ').trim() || undefined}
+        describedBy={
+          [banned ? `${id}-banned` : '', rules ? `${id}-rules` : '', t.me ? '' : `${id}-signed-out`].join(' ').trim() ||
+          undefined
+        }
+        suggest={!!t.me}
         onValue={(text) => keep({ body: text })}
       />
+      {!t.me && (
+        <p class="hint" id={`${id}-signed-out`}>
+          Write now if you like: posting asks you to sign in, and keeps what you wrote.
+        </p>
+      )}
       {banned && (
         <p class="hint" id={`${id}-banned`}>
           You cannot write while you are banned.
@@ -261,7 +281,9 @@ export function ReplyBox({
           </select>
         </label>
         <span class="spacer" />
+        {/* The server renders the preview for a signed-in writer only. */}
         {body.trim() !== '' &&
+          !!t.me &&
           (preview === null ? (
             <button type="button" class="link" onClick={() => void showPreview()}>
               Preview
@@ -277,7 +299,7 @@ export function ReplyBox({
           </button>
         )}
         <button type="submit" class="primary" disabled={busy || !!banned}>
-          {busy ? 'Posting…' : parent ? 'Post reply' : 'Post comment'}
+          {!t.me ? 'Sign in to post' : busy ? 'Posting…' : parent ? 'Post reply' : 'Post comment'}
         </button>
       </div>
       <FormError message={error} />

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { type Comment, type CommentNode, type Stance, STANCES, type ThreadSort } from '../api.js';
 import type { LiveStatus } from '../live.js';
 import { plural } from '../format.js';
@@ -65,6 +66,8 @@ interface Props {
  */
 export function ThreadSection(props: Props) {
   const { context: t } = props;
+  /** Bumped when the reader is back from signing in to comment: the box that took the button's place takes the focus. */
+  const [focusBox, setFocusBox] = useState(0);
   return (
     <ThreadContext.Provider value={t}>
       <section class="discussion" id="discussion" aria-labelledby="discussion-title">
@@ -91,10 +94,20 @@ export function ThreadSection(props: Props) {
         {t.locked ? (
           <p class="notice-inline">This discussion is locked: no new comments.</p>
         ) : t.me ? (
-          <ReplyBox />
+          <ReplyBox focus={focusBox} />
         ) : t.me === null ? (
           <p class="join">
-            <button type="button" class="primary" onClick={askToSignIn}>
+            <button
+              type="button"
+              class="primary"
+              aria-haspopup="dialog"
+              onClick={(e) =>
+                askToSignIn(e, {
+                  purpose: 'To comment, sign in or create an account. The comment box opens right here.',
+                  then: () => setFocusBox((n) => n + 1),
+                })
+              }
+            >
               Sign in to comment
             </button>
           </p>

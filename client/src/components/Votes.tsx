@@ -21,8 +21,9 @@ export function Votes({ node }: { node: CommentNode }) {
     </span>
   );
   if (!t || mine || node.status === 'deleted') return <span class="votes">{score}</span>;
-  const cast = async (value: 1 | -1) => {
-    if (!t.me) return askToSignIn();
+  const cast = async (value: 1 | -1, event: Event) => {
+    // Signed in, the reader is back at this comment, the focus on the button they pressed: one more press votes.
+    if (!t.me) return askToSignIn(event, { purpose: 'To vote, sign in or create an account. You come back here.' });
     if (banned) return;
     setBusy(true);
     setProblem(null);
@@ -50,7 +51,7 @@ export function Votes({ node }: { node: CommentNode }) {
         aria-label="Upvote"
         aria-pressed={node.myVote === 1}
         {...shut}
-        onClick={() => void cast(1)}
+        onClick={(e) => void cast(1, e)}
       >
         ▲
       </button>
@@ -61,7 +62,7 @@ export function Votes({ node }: { node: CommentNode }) {
         aria-label="Downvote"
         aria-pressed={node.myVote === -1}
         {...shut}
-        onClick={() => void cast(-1)}
+        onClick={(e) => void cast(-1, e)}
       >
         ▼
       </button>

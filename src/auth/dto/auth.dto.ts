@@ -7,6 +7,7 @@ import {
   PASSWORD_MAX,
   PASSWORD_MIN,
   USERNAME_MAX,
+  USERNAME_CHARACTERS,
   USERNAME_MIN,
   USERNAME_PATTERN,
 } from '../../common/limits.js';
@@ -21,7 +22,7 @@ export class RegisterDto {
   @ApiProperty({ minLength: USERNAME_MIN, maxLength: USERNAME_MAX, pattern: USERNAME_PATTERN })
   @IsString()
   @Matches(new RegExp(USERNAME_PATTERN), {
-    message: `username must be ${USERNAME_MIN}-${USERNAME_MAX} characters of A-Z, a-z, 0-9, _ and -`,
+    message: `username must be ${USERNAME_MIN}-${USERNAME_MAX} characters of ${USERNAME_CHARACTERS}`,
   })
   username: string;
 
