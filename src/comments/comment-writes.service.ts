@@ -68,7 +68,7 @@ export class CommentWritesService {
         await this.enforceSlowMode(tx, article.id, userId, article.slowModeSeconds);
       const held = !isModerator(viewer) && (article.premoderation || banned !== null);
       const status: CommentStatus = held ? 'pending' : 'visible';
-      const inserted = await this.comments.insertComment(
+      const row = await this.comments.insertComment(
         tx,
         {
           articleId: article.id,
@@ -81,7 +81,6 @@ export class CommentWritesService {
         },
         quote ? [quote] : [],
       );
-      const row = (await this.comments.findById(inserted.id, tx)) as CommentRow;
       const quotes: QuoteRow[] = quote
         ? [
             {

@@ -401,18 +401,18 @@ export class CommentsRepository {
 
   /**
    * Inserts a comment with its materialised path (the parent's path plus its own id, taken from the sequence in the
-   * same statement) and its quotes. The caller owns the transaction and the counters.
+   * same statement) and its quotes, and answers the row as findById reads it: in the insert's own statement, since a
+   * new comment's transaction is one every writer of the essay may end up waiting for. The caller owns the
+   * transaction and the counters.
    */
-  async insertComment(
-    manager: EntityManager,
-    comment: NewComment,
-    quotes: NewQuote[],
-  ): Promise<{ id: string; path: string[] }> {
-    const rows: { id: string; path: string[] }[] = await manager.query(
-      `WITH next AS (SELECT nextval(pg_get_serial_sequence('comments', 'id')) AS id)
-       INSERT INTO comments (id, article_id, parent_id, path, depth, author_id, body, html, status, published, stance, created_at, import_key)
-       SELECT next.id, $1, $2, $3::bigint[] || next.id, $4, $5, $6, $7, $8::varchar, $8::varchar <> 'pending', $9, coalesce($10::timestamptz, now()), $11 FROM next
-       RETURNING id, path`,
+  async insertComment(manager: EntityManager, comment: NewComment, quotes: NewQuote[]): Promise<CommentRow> {
+    const rows: CommentRow[] = await manager.query(
+      `WITH next AS (SELECT nextval(pg_get_serial_sequence('comments', 'id')) AS id), c AS (
+         INSERT INTO comments (id, article_id, parent_id, path, depth, author_id, body, html, status, published, stance, created_at, import_key)
+         SELECT next.id, $1, $2, $3::bigint[] || next.id, $4, $5, $6, $7, $8::varchar, $8::varchar <> 'pending', $9, coalesce($10::timestamptz, now()), $11 FROM next
+         RETURNING *
+       )
+       SELECT ${COMMENT_COLUMNS} FROM c JOIN users u ON u.id = c.author_id`,
       [
         comment.articleId,
         comment.parent?.id ?? null,

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Injectable, type INestApplicationContext, Module, type OnModuleInit } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { eventually } from '../../test/helpers/entry-point.js';
 import { untilJobsDone } from '../../test/helpers/jobs.js';
 import { newTestDatabase } from '../../test/helpers/test-app.js';
 import { DatabaseToolsModule } from '../database/database-tools.module.js';
@@ -17,6 +19,9 @@ import { JobsModule } from './jobs.module.js';
 class Jobs implements OnModuleInit {
   readonly runs: string[] = [];
   private readonly waiting: { name: string; times: number; resolve: () => void }[] = [];
+  /** A job named `hold` ends only when this is resolved. */
+  private releaseHeld?: () => void;
+  private readonly held = new Promise<void>((resolve) => (this.releaseHeld = resolve));
 
   constructor(
     private readonly queue: JobQueue,
@@ -30,17 +35,36 @@ class Jobs implements OnModuleInit {
       if (name === 'cut' && this.timesRun(name) === 1) {
         // As a database restart does: the worker's connections (its LISTEN, the one that would mark this job done)
         // end under it, and no new one is let in for a moment, so the job's end cannot be written.
-        const database: { name: string }[] = await this.dataSource.query('SELECT current_database() AS name');
-        const name = `"${database[0].name}"`;
-        await this.dataSource.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-        await this.dataSource.query(
+        // From the server's maintenance database: PostgreSQL refuses to close the current database to connections.
+        const url = new URL((this.dataSource.options as { url: string }).url);
+        const databaseName = decodeURIComponent(url.pathname.slice(1));
+        const database = pg.escapeIdentifier(databaseName);
+        url.pathname = '/postgres';
+        const admin = new pg.Client({ connectionString: url.toString() });
+        await admin.connect();
+        await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
+        await admin.query(
           `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-            WHERE application_name = 'essay-forum-jobs' AND datname = current_database()`,
+            WHERE application_name = 'essay-forum-jobs' AND datname = $1`,
+          [databaseName],
         );
-        setTimeout(() => void this.dataSource.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`), 500);
+        setTimeout(
+          () =>
+            void admin
+              .query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`)
+              .finally(() => admin.end())
+              .catch(() => undefined),
+          500,
+        );
       }
       for (const waiter of this.waiting) if (this.timesRun(waiter.name) >= waiter.times) waiter.resolve();
+      if (name === 'hold') await this.held;
     });
+  }
+
+  /** Lets the `hold` job end. */
+  release(): void {
+    this.releaseHeld?.();
   }
 
   timesRun(name: string): number {
@@ -57,21 +81,26 @@ class Jobs implements OnModuleInit {
 @Module({ imports: [JobsModule], providers: [Jobs] })
 class JobsSpecModule {}
 
+/** What one app process holds of the queue: its own JobQueue and its own pools, on the given database. */
+async function processOn(url: string): Promise<INestApplicationContext> {
+  @Module({ imports: [DatabaseModule.forRoot(url), DatabaseToolsModule, JobsSpecModule] })
+  class SpecModule {}
+  return NestFactory.createApplicationContext(SpecModule, { logger: false });
+}
+
 describe('JobQueue (on the real database)', () => {
   let context: INestApplicationContext;
-  let drop: () => Promise<void>;
+  const cleanups: (() => Promise<void>)[] = [];
 
   before(async () => {
     const database = await newTestDatabase();
-    drop = () => database.drop();
-    @Module({ imports: [DatabaseModule.forRoot(database.url), DatabaseToolsModule, JobsSpecModule] })
-    class SpecModule {}
-    context = await NestFactory.createApplicationContext(SpecModule, { logger: false });
+    cleanups.push(() => database.drop());
+    context = await processOn(database.url);
+    cleanups.push(() => context.close());
   });
 
   after(async () => {
-    await context?.close();
-    await drop?.();
+    for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
   it(
@@ -128,5 +157,63 @@ describe('JobQueue (on the real database)', () => {
     );
     assert.deepEqual(held, [{ lockedBy: 'worker-alive' }], 'a job of a worker seen within the minute stays with it');
     assert.equal(jobs.timesRun('held'), 0);
+  });
+
+  it('keeps a job in hand with its pool, alive, however long it runs', async () => {
+    const queue = context.get(JobQueue);
+    const jobs = context.get(Jobs);
+    const dataSource = context.get(DataSource);
+    await context.get(UnitOfWork).run((tx) => queue.enqueue(tx, 'spec.cut', { name: 'hold' }));
+    await jobs.ran('hold');
+    try {
+      // Locked for more than a minute by this process's pool, which says it is alive: not taken for dead.
+      await dataSource.query(
+        `UPDATE graphile_worker._private_jobs SET locked_at = now() - interval '2 minutes'
+          WHERE locked_at IS NOT NULL AND payload->>'name' = 'hold'`,
+      );
+      assert.deepEqual(await queue.beat(60), []);
+      const locked: { lockedBy: string }[] = await dataSource.query(
+        `SELECT j.locked_by AS "lockedBy" FROM graphile_worker._private_jobs j JOIN job_workers w ON w.worker_id = j.locked_by
+          WHERE j.payload->>'name' = 'hold'`,
+      );
+      assert.equal(locked.length, 1, 'the job is locked under the id the heartbeat registers');
+    } finally {
+      jobs.release();
+    }
+    const done = await eventually(async () => {
+      const left: unknown[] = await dataSource.query(
+        `SELECT 1 FROM graphile_worker._private_jobs WHERE payload->>'name' = 'hold'`,
+      );
+      return left.length === 0;
+    }, 10_000);
+    assert.ok(done, 'the job ended and was marked done');
+    assert.equal(jobs.timesRun('hold'), 1, 'it ran once');
+  });
+
+  it('runs the worker in one process at a time; another takes over when it stops', { timeout: 30_000 }, async () => {
+    const database = await newTestDatabase();
+    cleanups.push(() => database.drop());
+    const first = await processOn(database.url);
+    let firstOpen = true;
+    cleanups.push(async () => {
+      if (firstOpen) await first.close();
+    });
+    const second = await processOn(database.url);
+    cleanups.push(() => second.close());
+    assert.equal(first.get(JobQueue).isRunner, true, 'the first process runs the worker');
+    assert.equal(second.get(JobQueue).isRunner, false, 'the second one waits');
+    // Jobs queued by the second process run in the first, and only there.
+    for (const name of ['one', 'two', 'three'])
+      await second.get(UnitOfWork).run((tx) => second.get(JobQueue).enqueue(tx, 'spec.cut', { name }));
+    await untilJobsDone(second.get(DataSource), 10_000);
+    assert.deepEqual(second.get(Jobs).runs, []);
+    assert.deepEqual(first.get(Jobs).runs, ['one', 'two', 'three']);
+
+    firstOpen = false;
+    await first.close();
+    const tookOver = await eventually(() => Promise.resolve(second.get(JobQueue).isRunner), 10_000);
+    assert.ok(tookOver, 'the second process took the lock once the first stopped');
+    await second.get(UnitOfWork).run((tx) => second.get(JobQueue).enqueue(tx, 'spec.cut', { name: 'handed over' }));
+    await second.get(Jobs).ran('handed over');
   });
 });

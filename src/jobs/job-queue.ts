@@ -44,10 +44,10 @@ const POLL_INTERVAL_MS = 1000;
 const JOB_CONCURRENCY = 2;
 
 /**
- * Every 15 s each process says its workers are alive, and releases the jobs of workers that have not said so for 60 s
- * (a process killed mid-job): such a job runs again within about a minute and a quarter, instead of after
- * graphile-worker's own four-hour lock. 60 s is four heartbeats: a loaded process that misses one is not taken for
- * dead, and a job that runs long (a slow SMTP server) is not taken from a worker that is alive.
+ * Every 15 s the process running the worker says its worker pool is alive, and every process releases the jobs of
+ * pools that have not said so for 60 s (a process killed mid-job): such a job runs again within about a minute and a
+ * quarter, instead of after graphile-worker's own four-hour lock. 60 s is four heartbeats: a loaded process that misses
+ * one is not taken for dead, and a job that runs long (a slow SMTP server) is not taken from a pool that is alive.
  */
 export const JOB_WORKER_HEARTBEAT_MS = 15_000;
 export const JOB_WORKER_STALE_SECONDS = 60;
@@ -57,14 +57,27 @@ const RESTART_FIRST_DELAY_MS = 1_000;
 const RESTART_MAX_DELAY_MS = 30_000;
 
 /**
+ * How often a process that does not run the worker asks for the runner's lock: with the time PostgreSQL takes to see
+ * a dead process's session end (at once for a killed process on a live host), how long the queue can go without a
+ * worker. A new job waits at most that long, and the ask is one cheap statement.
+ */
+export const JOB_RUNNER_ELECTION_MS = 2_000;
+
+/**
  * The durable job queue: graphile-worker on our own PostgreSQL. Domains add jobs with {@link enqueue} in their own
  * transaction (the job is queued if and only if their write commits); providers register a handler per task in their
- * onModuleInit. The worker starts with the app when at least one task has a handler (no handler: no worker, no
- * connections), runs up to JOB_CONCURRENCY jobs at a time on a pool of its own (one more connection listens for new jobs), retries a
- * failed job with exponential backoff, and stops with the app after the job in hand ends. A worker whose database
- * went away is replaced, and the jobs it held are released. A process killed in the middle of a job leaves it locked;
- * the workers' heartbeat (job_workers) lets any other process release it about a minute later, so a crash delays
- * that job but loses none.
+ * onModuleInit.
+ *
+ * One process at a time runs the worker: the one holding the runner's advisory lock, on a connection of its own. Each
+ * new job's NOTIFY makes every listening worker look for it, so with a worker in each of three processes, three
+ * fetches raced for every job (two found nothing): with one runner, one does. The others ask for the lock every
+ * {@link JOB_RUNNER_ELECTION_MS} and one takes over when the runner's session ends (its process stopped or died, or its
+ * connection was lost, after which that process stops its worker). The worker starts when at least one task has a
+ * handler (no handler: no worker, no connections), runs up to JOB_CONCURRENCY jobs at a time on a pool of its own (one
+ * more connection listens for new jobs), retries a failed job with exponential backoff, and stops with the app after
+ * the job in hand ends. A worker whose database went away is replaced, and the jobs it held are released. A process
+ * killed in the middle of a job leaves it locked; the heartbeat (job_workers) lets any other process release it about
+ * a minute later, so a crash delays that job but loses none.
  */
 @Injectable()
 export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
@@ -76,8 +89,14 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
   private pool?: pg.Pool;
   private stopping = false;
   private restartTimer?: NodeJS.Timeout;
-  /** The running worker's ids (graphile-worker's), for the heartbeat. */
-  private workerIds: string[] = [];
+  /** The session holding (or asking for) the runner's lock; the lock is ours while `leading`. */
+  private session?: pg.Client;
+  private leading = false;
+  private electionTimer?: NodeJS.Timeout;
+  /** The running worker pool's id (graphile-worker's: the id it locks jobs under), for the heartbeat. */
+  private poolIds: string[] = [];
+  /** Pools of this process that stopped without a clean end: their jobs are released before the next one starts. */
+  private orphanedPoolIds: string[] = [];
   private readonly heartbeat = new PeriodicTask('job worker heartbeat', JOB_WORKER_HEARTBEAT_MS, () =>
     this.beat(JOB_WORKER_STALE_SECONDS),
   );
@@ -101,26 +120,31 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Who runs a task's jobs; one handler per task, registered before the app starts (in onModuleInit). */
   register(task: string, handler: JobHandler): void {
-    if (this.runner) throw new Error(`The job runner has started: register ${task} in onModuleInit.`);
+    if (this.pool) throw new Error(`The job runner has started: register ${task} in onModuleInit.`);
     if (this.handlers.has(task)) throw new Error(`Task ${task} has a handler already.`);
     this.handlers.set(task, handler);
   }
 
   /**
    * Queues a registered task on a schedule: `pattern` is a cron pattern in UTC (minute hour day month weekday).
-   * graphile-worker queues each run once however many processes run a worker (its job key is the schedule and the
-   * time), and after a stop it still queues a run missed within the hour before (`fill`).
+   * graphile-worker queues each run once however many workers run (its job key is the schedule and the time), and
+   * after a stop it still queues a run missed within the hour before (`fill`).
    */
   schedule(task: string, pattern: string): void {
-    if (this.runner) throw new Error(`The job runner has started: schedule ${task} in onModuleInit.`);
+    if (this.pool) throw new Error(`The job runner has started: schedule ${task} in onModuleInit.`);
     if (!/^(\S+ ){4}\S+$/.test(pattern)) throw new Error(`Not a cron pattern: ${pattern}`);
     this.schedules.push({ task, match: pattern, options: { backfillPeriod: 3_600_000 } });
+  }
+
+  /** Whether this process runs the worker now (it holds the runner's lock). */
+  get isRunner(): boolean {
+    return this.leading;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.handlers.size === 0) return;
     this.pool = new pg.Pool({
-      connectionString: (this.dataSource.options as { url: string }).url,
+      connectionString: this.databaseUrl(),
       max: JOB_CONCURRENCY + 1,
       application_name: 'essay-forum-jobs',
     });
@@ -128,35 +152,113 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
     const lost = (error: Error) => this.logger.warn(`job queue connection: ${error.message}`);
     this.pool.on('error', lost);
     this.pool.on('connect', (client) => client.on('error', lost));
-    await this.startRunner(this.pool);
     this.heartbeat.start();
+    // The first ask is awaited: a single process starts with its worker running.
+    await this.campaign();
   }
 
   /**
-   * One heartbeat: this process's workers are alive; the jobs of workers not seen for `staleSeconds` are released.
+   * One heartbeat: this process's worker pool is alive; the jobs of pools not seen for `staleSeconds` are released.
    * Run by the periodic task; public for tests.
    */
   async beat(staleSeconds: number): Promise<string[]> {
-    await this.jobs.heartbeat(this.workerIds);
+    await this.jobs.heartbeat(this.poolIds);
     const released = await this.jobs.releaseLostWorkers(staleSeconds);
     if (released.length > 0)
-      this.logger.warn(`released the jobs of ${released.length} job worker(s) that stopped answering`);
+      this.logger.warn(`released the jobs of ${released.length} job worker pool(s) that stopped answering`);
     return released;
   }
 
-  /** Stops taking jobs and waits for the one in hand (a mail being sent) to end, then closes the pool. */
+  /** Stops taking jobs and waits for the one in hand (a mail being sent) to end, then lets the lock and pool go. */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    clearTimeout(this.electionTimer);
     this.heartbeat.stop();
-    const runner = this.runner;
-    this.runner = undefined;
     try {
-      await runner?.stop();
-      await this.jobs.forgetWorkers(this.workerIds).catch(() => undefined);
+      await this.stopRunner();
     } finally {
+      this.leading = false;
+      await this.session?.end().catch(() => undefined);
+      this.session = undefined;
       await this.pool?.end();
       this.pool = undefined;
+    }
+  }
+
+  private databaseUrl(): string {
+    return (this.dataSource.options as { url: string }).url;
+  }
+
+  /**
+   * Asks for the runner's lock. Got: the worker starts (or, left from before the lock was lost, keeps running).
+   * Another process holds it: a worker left running here stops after its jobs in hand. Asked again every
+   * JOB_RUNNER_ELECTION_MS until the lock is ours; a failure (no database) is logged and asked again likewise.
+   */
+  private async campaign(): Promise<void> {
+    this.electionTimer = undefined;
+    if (this.stopping || this.leading) return;
+    try {
+      const session = this.session ?? (await this.openSession());
+      const taken = await this.jobs.tryTakeRunnerLock(session);
+      if (this.stopping || this.session !== session) return;
+      if (taken) {
+        this.leading = true;
+        if (!this.runner && !this.restartTimer) await this.restart(1);
+      } else if (this.runner) {
+        this.logger.warn('another process runs the job worker now; this one stops its own');
+        await this.stopRunner();
+      }
+    } catch (error) {
+      this.logger.warn(`could not ask for the job runner's lock: ${messageOf(error)}`);
+    } finally {
+      if (!this.leading && !this.stopping && !this.electionTimer)
+        this.electionTimer = setTimeout(() => void this.campaign(), JOB_RUNNER_ELECTION_MS);
+    }
+  }
+
+  private async openSession(): Promise<pg.Client> {
+    const session = new pg.Client({ connectionString: this.databaseUrl(), application_name: 'essay-forum-jobs' });
+    session.on('error', (error: Error) => this.sessionLost(session, error.message));
+    session.on('end', () => this.sessionLost(session, 'the connection ended'));
+    await session.connect();
+    if (this.stopping) {
+      await session.end().catch(() => undefined);
+      throw new Error('the app is stopping');
+    }
+    this.session = session;
+    return session;
+  }
+
+  /**
+   * The lock's session is gone, and with it the lock: this process asks for it again. Its worker is left alone
+   * meanwhile: when the database went away it stops by itself (and is started again only under the lock), and when
+   * only the session was lost it keeps running until another process is found holding the lock.
+   */
+  private sessionLost(session: pg.Client, reason: string): void {
+    if (this.session !== session) return;
+    this.session = undefined;
+    session.end().catch(() => undefined);
+    if (this.stopping) return;
+    if (this.leading) this.logger.warn(`the job runner's lock was lost (${reason}); asking for it again`);
+    this.leading = false;
+    clearTimeout(this.electionTimer);
+    this.electionTimer = setTimeout(() => void this.campaign(), JOB_RUNNER_ELECTION_MS);
+  }
+
+  /** Stops the running worker after its jobs in hand; its pool leaves the registry (its jobs are released if not). */
+  private async stopRunner(): Promise<void> {
+    const runner = this.runner;
+    const poolIds = this.poolIds;
+    this.runner = undefined;
+    this.poolIds = [];
+    if (!runner) return;
+    try {
+      await runner.stop();
+      await this.jobs.forgetWorkers(poolIds);
+    } catch (error) {
+      this.orphanedPoolIds.push(...poolIds);
+      this.logger.warn(`the job worker did not stop cleanly: ${messageOf(error)}`);
     }
   }
 
@@ -168,10 +270,10 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
   private async startRunner(pool: pg.Pool): Promise<void> {
     const taskList: Record<string, Task> = {};
     for (const [task, handler] of this.handlers) taskList[task] = (payload) => handler(payload);
-    // Its workers' ids, to release what they held should it stop: heard from the start (run() creates them).
-    const workerIds: string[] = [];
+    // Its pool's id, to release what it held should it stop: heard from the start (run() creates the pool).
+    const poolIds: string[] = [];
     const events: WorkerEvents = new EventEmitter();
-    events.on('worker:create', ({ worker }) => workerIds.push(worker.workerId));
+    events.on('pool:create', ({ workerPool }) => poolIds.push(workerPool.id));
     const runner = await run({
       pgPool: pool,
       events,
@@ -185,43 +287,47 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
       logger: new WorkerLogger(() => (level, message) => this.log(level, message)),
     });
     this.runner = runner;
-    this.workerIds = workerIds;
-    // Not fatal: the next heartbeat registers them.
-    await this.jobs.heartbeat(workerIds).catch(() => undefined);
+    this.poolIds = poolIds;
+    // Not fatal: the next heartbeat registers it.
+    await this.jobs.heartbeat(poolIds).catch(() => undefined);
     runner.promise.then(
-      () => this.ended(runner, workerIds, null),
-      (error: unknown) => this.ended(runner, workerIds, error),
+      () => this.ended(runner, poolIds, null),
+      (error: unknown) => this.ended(runner, poolIds, error),
     );
   }
 
-  /** A worker that ends while the app is not stopping (its database went away) is replaced. */
-  private ended(runner: Runner, workerIds: string[], error: unknown): void {
+  /** A worker that ends while the app is not stopping (its database went away) is replaced while this process leads. */
+  private ended(runner: Runner, poolIds: string[], error: unknown): void {
     if (this.stopping || this.runner !== runner) return;
     this.runner = undefined;
     // No longer said to be alive: should this process fail to start another, other processes release its jobs.
-    this.workerIds = [];
+    this.poolIds = [];
+    this.orphanedPoolIds.push(...poolIds);
     const cause = error instanceof Error ? error.message.split('\n')[0] : 'its database went away';
     this.logger.warn(`the job worker stopped (${cause}); starting another`);
-    this.restartTimer = setTimeout(() => void this.restart(workerIds, 1), RESTART_FIRST_DELAY_MS);
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => void this.restart(1), RESTART_FIRST_DELAY_MS);
   }
 
   /**
-   * Starts a new worker once the database answers: first the jobs the stopped one held are released (a job whose end
-   * could not be written stays locked for four hours otherwise; it runs again, which its handler allows), then the
-   * worker starts. A failure is tried again with a doubling delay.
+   * Starts a worker while this process holds the runner's lock, once the database answers: first the jobs of its
+   * earlier pools that stopped are released (a job whose end could not be written stays locked for four hours
+   * otherwise; it runs again, which its handler allows), then the worker starts. A failure is tried again with a
+   * doubling delay.
    */
-  private async restart(deadWorkerIds: string[], attempt: number): Promise<void> {
-    if (this.stopping || !this.pool) return;
+  private async restart(attempt: number): Promise<void> {
+    this.restartTimer = undefined;
+    if (this.stopping || !this.pool || !this.leading || this.runner) return;
     try {
-      await this.jobs.unlockWorkers(deadWorkerIds);
+      const orphaned = this.orphanedPoolIds;
+      await this.jobs.unlockWorkers(orphaned);
+      this.orphanedPoolIds = this.orphanedPoolIds.filter((id) => !orphaned.includes(id));
       await this.startRunner(this.pool);
-      this.logger.log('the job worker runs again');
+      if (attempt > 1 || orphaned.length > 0) this.logger.log('the job worker runs again');
     } catch (error) {
       const delay = Math.min(RESTART_MAX_DELAY_MS, RESTART_FIRST_DELAY_MS * 2 ** attempt);
-      this.logger.warn(
-        `the job worker could not start (${error instanceof Error ? error.message : String(error)}); again in ${delay} ms`,
-      );
-      if (!this.stopping) this.restartTimer = setTimeout(() => void this.restart(deadWorkerIds, attempt + 1), delay);
+      this.logger.warn(`the job worker could not start (${messageOf(error)}); again in ${delay} ms`);
+      if (!this.stopping) this.restartTimer = setTimeout(() => void this.restart(attempt + 1), delay);
     }
   }
 
@@ -237,4 +343,8 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
     else if (name === 'warning') this.logger.warn(line);
     else this.logger.debug(line);
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

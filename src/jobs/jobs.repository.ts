@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { type Tx } from '../database/unit-of-work.js';
+
+/** The session-level advisory lock of the one process that runs the job worker (beside migrate.ts's 7_204_113). */
+const JOB_RUNNER_LOCK = 7_204_115;
 
 export interface NewJob {
   task: string;
@@ -20,8 +24,8 @@ export interface NewJob {
 export type JobKeyMode = 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
 
 /**
- * The job queue's queries of our own: adding a job (in the caller's transaction), the registry of live workers, and
- * releasing the jobs of a worker that stopped or died.
+ * The job queue's queries of our own: adding a job (in the caller's transaction), the runner's lock, the registry of
+ * live worker pools, and releasing the jobs of a pool that stopped or died.
  */
 @Injectable()
 export class JobsRepository {
@@ -38,33 +42,47 @@ export class JobsRepository {
     );
   }
 
-  /** Releases the jobs these workers (of a worker that stopped) held, so that another worker runs them now. */
-  async unlockWorkers(workerIds: string[]): Promise<void> {
-    if (workerIds.length === 0) return;
-    await this.dataSource.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [workerIds]);
-  }
-
-  /** These workers are alive now (registered, or seen again). */
-  async heartbeat(workerIds: string[]): Promise<void> {
-    if (workerIds.length === 0) return;
-    await this.dataSource.query(
-      `INSERT INTO job_workers (worker_id, seen_at) SELECT unnest($1::text[]), now()
-       ON CONFLICT (worker_id) DO UPDATE SET seen_at = excluded.seen_at`,
-      [workerIds],
-    );
-  }
-
-  /** These workers stopped (a clean stop): out of the registry. */
-  async forgetWorkers(workerIds: string[]): Promise<void> {
-    if (workerIds.length === 0) return;
-    await this.dataSource.query('DELETE FROM job_workers WHERE worker_id = ANY($1::text[])', [workerIds]);
+  /**
+   * Takes the runner's lock on `session`, a connection of its own, unless another session holds it: true when taken.
+   * It is held until `session` ends, which PostgreSQL notices at once when the process holding it dies.
+   */
+  async tryTakeRunnerLock(session: pg.ClientBase): Promise<boolean> {
+    const result = await session.query<{ taken: boolean }>('SELECT pg_try_advisory_lock($1) AS taken', [
+      JOB_RUNNER_LOCK,
+    ]);
+    return result.rows[0]?.taken === true;
   }
 
   /**
-   * Releases the jobs held by workers that are not alive: locked more than `staleSeconds` ago by a worker not seen
+   * Releases the jobs these worker pools (that stopped) held, so that another pool runs them now. graphile-worker
+   * locks a job under its pool's id (`pool-…`), whichever of the pool's workers runs it.
+   */
+  async unlockWorkers(poolIds: string[]): Promise<void> {
+    if (poolIds.length === 0) return;
+    await this.dataSource.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [poolIds]);
+  }
+
+  /** These worker pools are alive now (registered, or seen again). */
+  async heartbeat(poolIds: string[]): Promise<void> {
+    if (poolIds.length === 0) return;
+    await this.dataSource.query(
+      `INSERT INTO job_workers (worker_id, seen_at) SELECT unnest($1::text[]), now()
+       ON CONFLICT (worker_id) DO UPDATE SET seen_at = excluded.seen_at`,
+      [poolIds],
+    );
+  }
+
+  /** These worker pools stopped (a clean stop): out of the registry. */
+  async forgetWorkers(poolIds: string[]): Promise<void> {
+    if (poolIds.length === 0) return;
+    await this.dataSource.query('DELETE FROM job_workers WHERE worker_id = ANY($1::text[])', [poolIds]);
+  }
+
+  /**
+   * Releases the jobs held by worker pools that are not alive: locked more than `staleSeconds` ago by a pool not seen
    * in the registry for that long (its process was killed, or it predates the registry). graphile-worker's view of
    * the jobs and its own `force_unlock_workers`; registry rows older than a day are dropped on the way. Returns the
-   * workers whose jobs were released.
+   * pools whose jobs were released.
    */
   async releaseLostWorkers(staleSeconds: number): Promise<string[]> {
     await this.dataSource.query(`DELETE FROM job_workers WHERE seen_at < now() - interval '1 day'`);
