@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { ADMIN_ENV, type Account, bearer, newUser, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, TIMEOUT } from './browser.js';
+import { browserSkipReason, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
 
 interface AxeViolation {
   id: string;
@@ -24,14 +24,14 @@ const SLUG = 'why-anti-socialists-talk-about-lenin-even-more-than-socialists';
  */
 describe('accessibility of the web client (axe-core)', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let axeSource: string;
   let admin: Account;
   let reader: Account;
   let commentId: string;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp({ seed: true, env: ADMIN_ENV }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ seed: true, env: ADMIN_ENV }), openBrowser()]);
     axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     admin = await signInAdmin(t);
     reader = await newUser(t, uniqueName('a11y'), { displayName: 'Ada Access' });
