@@ -64,8 +64,11 @@ async function main(): Promise<number> {
     console.error('No test files found under dist/: run `npm run build` first.');
     return 1;
   }
-  // Only e2e suites start the app as a process (test/helpers/app-process.ts), from this bundle.
-  const appBundle = files.some((file) => file.endsWith('.e2e.js')) ? await ensureAppBundle(console.log) : null;
+  // Only e2e suites start the app as a process (test/helpers/app-process.ts), from this bundle. It is built while
+  // PostgreSQL starts and the template is migrated, which mostly wait on a server, not on this process.
+  const bundling = files.some((file) => file.endsWith('.e2e.js')) ? ensureAppBundle(console.log) : null;
+  // Awaited below; a database that fails to start first must not leave its failure unhandled.
+  bundling?.catch(() => undefined);
   const externalServer = process.env.DATABASE_URL;
   const scratch = externalServer ? null : await mkdtemp(path.join(tmpdir(), 'forum-test-pg-'));
   const server = scratch
@@ -80,7 +83,7 @@ async function main(): Promise<number> {
   const serverUrl = server ? server.serverUrl : (externalServer as string);
   const template = await prepareTemplate(serverUrl);
   try {
-    return await runNodeTests(files, serverUrl, template, times, appBundle);
+    return await runNodeTests(files, serverUrl, template, times, await bundling);
   } finally {
     if (template && !server) await dropDatabase(serverUrl, template);
     await server?.stop();
