@@ -28,7 +28,7 @@ describe('a database restart under load', () => {
   });
 
   it('answers 503 while the database is down, reconnects by itself, and loses no accepted comment', async () => {
-    server = await startEmbeddedPostgres({ dataDir, port: 0, persistent: true, log: () => undefined });
+    server = await startEmbeddedPostgres({ dataDir, port: 0, persistent: true, throwaway: true, log: () => undefined });
     const port = Number(new URL(server.serverUrl).port);
     const databaseUrl = await ensureDatabase(server.serverUrl, 'restart_check');
     await prepareDatabase(databaseUrl, () => undefined);
@@ -103,7 +103,7 @@ describe('a database restart under load', () => {
     await until(() => accepted.size >= 10, 20_000);
     await server.stop();
     await until(() => (statuses.get(503) ?? 0) >= 3, 20_000);
-    server = await startEmbeddedPostgres({ dataDir, port, persistent: true, log: () => undefined });
+    server = await startEmbeddedPostgres({ dataDir, port, persistent: true, throwaway: true, log: () => undefined });
     const acceptedBeforeRestart = accepted.size;
     await until(() => accepted.size >= acceptedBeforeRestart + 10, 30_000);
     stop = true;

@@ -34,7 +34,7 @@ describe('live updates when the fan-out loses its database connection', () => {
 
   before(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'forum-fanout-'));
-    server = await startEmbeddedPostgres({ dataDir, port: 0, persistent: true, log: () => undefined });
+    server = await startEmbeddedPostgres({ dataDir, port: 0, persistent: true, throwaway: true, log: () => undefined });
     port = Number(new URL(server.serverUrl).port);
     databaseUrl = await ensureDatabase(server.serverUrl, 'fanout_check');
     await prepareDatabase(databaseUrl, () => undefined);
@@ -214,7 +214,7 @@ describe('live updates when the fan-out loses its database connection', () => {
     await untilEventsFlow('before the restart', a, [onA, onB]);
     await server.stop();
     const down = await readiness(a); // asserted once events flow again
-    server = await startEmbeddedPostgres({ dataDir, port, persistent: true, log: () => undefined });
+    server = await startEmbeddedPostgres({ dataDir, port, persistent: true, throwaway: true, log: () => undefined });
     const local = await untilEventsFlow('local, after the restart', a, [onA]);
     const across = await untilEventsFlow('across, after the restart', a, [onA, onB]);
     await flowsNow('across, steady after the restart', a, [onA, onB]);

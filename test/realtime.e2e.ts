@@ -238,25 +238,24 @@ describe('live updates', () => {
     assert.equal(ack.seq, seq);
   });
 
-  /** Posts `count` comments of `body(i)` to the article, a few at a time. */
-  async function postMany(slug: string, count: number, body: (i: number) => string): Promise<void> {
-    for (let i = 0; i < count; i += 10) {
-      await Promise.all(
-        Array.from({ length: Math.min(10, count - i) }, (_, k) => post(alice, { body: body(i + k) }, slug)),
-      );
-    }
-  }
+  /** `count` comments of `body(i)` by alice, written as posting writes them (their events included), in one go. */
+  const postMany = (room: ArticleFixture, count: number, body: (i: number) => string) =>
+    fx.postComments(
+      room,
+      alice.id,
+      Array.from({ length: count }, (_, i) => body(i)),
+    );
 
   it(`answers a catch-up of at most ${MAX_CATCH_UP_BYTES} bytes of events; beyond, a resync instead of megabytes`, async () => {
     const room = await fx.newArticle();
     const { seq: start } = (await (await follower()).join(room.slug)) as { seq: number };
     // About 20 kB per event (the body and its html): 30 of them fit, 60 do not.
     const long = (i: number) => `${i} ${'word '.repeat(MAX_BODY / 5)}`.slice(0, MAX_BODY);
-    await postMany(room.slug, 30, long);
+    await postMany(room, 30, long);
     const f = await follower();
     const fits = (await f.join(room.slug, start)) as { seq: number; missed: unknown[] };
     assert.equal(fits.missed.length, 30);
-    await postMany(room.slug, 30, long);
+    await postMany(room, 30, long);
     const over = await f.join(room.slug, start);
     assert.deepEqual([over.ok, over.seq, over.resync, over.missed], [true, start + 60, true, undefined]);
     assert.ok(JSON.stringify(over).length < 200, 'the resync answer is small');
@@ -268,7 +267,7 @@ describe('live updates', () => {
   it(`answers a catch-up of at most ${MAX_CATCH_UP_EVENTS} events; beyond, a resync`, async () => {
     const room = await fx.newArticle();
     const { seq: start } = (await (await follower()).join(room.slug)) as { seq: number };
-    await postMany(room.slug, MAX_CATCH_UP_EVENTS, (i) => `short ${i}`);
+    await postMany(room, MAX_CATCH_UP_EVENTS, (i) => `short ${i}`);
     const f = await follower();
     const all = (await f.join(room.slug, start)) as { missed: { seq: number }[] };
     assert.deepEqual(

@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { type Account, newUser, PASSWORD } from '../helpers/accounts.js';
 import { Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, newReader } from './browser.js';
+import { browserSkipReason, openBrowser, newReader, type TestBrowser } from './browser.js';
 
 /** The account page's "Your data" and "Delete my account", as a person uses them. */
 describe('the account page: my data', { skip: browserSkipReason() }, () => {
   let t: TestApp;
   let fx: Fixtures;
-  let browser: Browser;
+  let browser: TestBrowser;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp(), openBrowser()]);
     fx = new Fixtures(t.app);
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import {
   type Account,
   ADMIN_ENV,
@@ -13,7 +13,7 @@ import {
 } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, newReader } from './browser.js';
+import { browserSkipReason, openBrowser, newReader, type TestBrowser } from './browser.js';
 
 /** The header of a comment's own `<article>` (not its replies'), by the comment's id. */
 function headerOf(page: Page, commentId: string): Locator {
@@ -25,7 +25,7 @@ describe(
   { skip: browserSkipReason() },
   () => {
     let t: TestApp;
-    let browser: Browser;
+    let browser: TestBrowser;
     let admin: Account;
     let impostor: Account;
     let moderator: Account;
@@ -47,7 +47,7 @@ describe(
     }
 
     before(async () => {
-      [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), launchBrowser()]);
+      [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), openBrowser()]);
       admin = await signInAdmin(t);
       assert.equal(admin.displayName, 'admin', 'the real admin is called "admin"');
       // A reader who chose the real admin's name as their display name.

@@ -1,8 +1,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { DEFAULT_CLIENT_DIR } from '../../src/web/web-client.js';
 import { PASSWORD, uniqueName } from '../helpers/accounts.js';
+import { closeAtProcessEnd, processScopeOpen } from '../harness/process-scope.js';
 
 /** Debian's Chromium (`apt-get install chromium`); no browser is ever downloaded. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -25,9 +33,58 @@ function requireBuiltClient(): void {
     throw new Error(`The web client is not built (${DEFAULT_CLIENT_DIR}): run \`npm run build\` first.`);
 }
 
-/** Headless Chromium as this machine needs it: no sandbox (root), no background traffic, a fresh profile. */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * What a browser suite holds of the browser: the contexts it opens (each with its own cookies, storage and cache, as
+ * a separate profile has) and `close()`, which closes them. Inside the harness's groups the Chromium behind it is
+ * shared by the group's browser suites, one after another: a launch cost about a CPU-second, a context a few
+ * hundredths. Run on its own, a suite has a Chromium of its own, which `close()` closes.
+ */
+export interface TestBrowser {
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+let shared: Promise<Browser> | null = null;
+
+/** A browser for a suite (see TestBrowser): the group's Chromium, launched by its first browser suite. */
+export async function openBrowser(): Promise<TestBrowser> {
   requireBuiltClient();
+  if (!processScopeOpen()) return lease(await launchChromium(), true);
+  if (!shared) {
+    shared = launchChromium();
+    closeAtProcessEnd(async () => {
+      const browser = await shared?.catch(() => null);
+      shared = null;
+      await browser?.close();
+    });
+  }
+  let browser = await shared;
+  // One that crashed under an earlier suite is replaced, for this suite not to fail for another's sake.
+  if (!browser.isConnected()) {
+    shared = launchChromium();
+    browser = await shared;
+  }
+  return lease(browser, false);
+}
+
+function lease(browser: Browser, own: boolean): TestBrowser {
+  const contexts = new Set<BrowserContext>();
+  return {
+    async newContext(options) {
+      const context = await browser.newContext(options);
+      contexts.add(context);
+      context.once('close', () => contexts.delete(context));
+      return context;
+    },
+    async close() {
+      if (own) await browser.close();
+      else await Promise.all([...contexts].map((context) => context.close()));
+    },
+  };
+}
+
+/** Headless Chromium as this machine needs it: no sandbox (root), no background traffic, a fresh profile. */
+function launchChromium(): Promise<Browser> {
   // playwright-core gives every launch a new, empty --user-data-dir of its own.
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -49,7 +106,7 @@ export async function launchBrowser(): Promise<Browser> {
 export const TIMEOUT = 10_000;
 
 /** A reader's page: a fresh browser context (its own cookies and storage), the default timeout shortened. */
-export async function newReader(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+export async function newReader(browser: TestBrowser): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);

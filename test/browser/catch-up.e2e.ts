@@ -1,21 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type INestApplication } from '@nestjs/common';
-import { type Browser } from 'playwright-core';
 import supertest from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { bearer, newUser, uniqueName } from '../helpers/accounts.js';
 import { Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser } from './browser.js';
+import { browserSkipReason, openBrowser, type TestBrowser } from './browser.js';
 
 describe('the web client catching up after its server restarts', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   const others: INestApplication[] = [];
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp(), openBrowser()]);
   });
 
   after(async () => {

@@ -1,20 +1,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { ADMIN_ENV, type Account, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { REPORT_NOTE_MAX } from '../../src/common/limits.js';
-import { browserSkipReason, commentArticle, launchBrowser, newReader, signInThroughForm } from './browser.js';
+import {
+  browserSkipReason,
+  commentArticle,
+  openBrowser,
+  newReader,
+  signInThroughForm,
+  type TestBrowser,
+} from './browser.js';
 
 describe('a reader’s own comments, reports and notices in the web client', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let fixtures: Fixtures;
   let moderator: Account;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), openBrowser()]);
     fixtures = new Fixtures(t.app);
     moderator = await withRole(t, (await signInAdmin(t)).token, 'moderator');
   });

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser } from 'playwright-core';
 import { type Account, bearer, register, uniqueName } from '../helpers/accounts.js';
 import { type ArticleFixture, type CommentFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, TIMEOUT } from './browser.js';
+import { browserSkipReason, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
 
 /** The ancestors a permalink answer carries at most (README, "Threads"). */
 const MAX_ANCESTORS = 20;
@@ -16,7 +15,7 @@ describe(
   { skip: browserSkipReason() },
   () => {
     let t: TestApp;
-    let browser: Browser;
+    let browser: TestBrowser;
     let article: ArticleFixture;
     let writer: Account;
     /** chain[d] is the id of the comment at depth d. */
@@ -25,7 +24,7 @@ describe(
     const DEPTH = 2 * (MAX_ANCESTORS + 1) + 3;
 
     before(async () => {
-      [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+      [t, browser] = await Promise.all([startTestApp(), openBrowser()]);
       article = await new Fixtures(t.app).newArticle();
       writer = await register(t, uniqueName('deep'), { displayName: 'Dee Per' });
       for (let d = 0; d < DEPTH; d++) {

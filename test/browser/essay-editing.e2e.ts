@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { ADMIN_ENV, type Account, bearer, newUser, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { eventually } from '../helpers/entry-point.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, newReader } from './browser.js';
+import { browserSkipReason, openBrowser, newReader, type TestBrowser } from './browser.js';
 
 const SCREENSHOTS = process.env.SCREENSHOT_DIR;
 
 describe('an admin edits an essay in the web client', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let admin: Account;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), openBrowser()]);
     admin = await signInAdmin(t);
   });
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { Fixtures } from '../helpers/fixtures.js';
 import { untilJobsDone } from '../helpers/jobs.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, TIMEOUT } from './browser.js';
+import { browserSkipReason, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
 
 /** Where one of the header's items is, and whether its text holds on one line. */
 interface ItemBox {
@@ -43,12 +43,12 @@ const LONG_NAME = 'Maximiliana-Wilhelmina-Fitzgerald-Montgomery-Abernathy-Ravens
  */
 describe('the site header at every width', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let reader: Account;
   let moderator: Account;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), openBrowser()]);
     const admin = await signInAdmin(t);
     reader = await newUser(t, uniqueName('longname'), { displayName: LONG_NAME });
     moderator = await withRole(t, admin.token, 'moderator');

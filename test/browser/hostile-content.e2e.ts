@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { ADMIN_ENV, type Account, bearer, newUser, register, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { XSS } from '../helpers/hostile-strings.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, newReader, TIMEOUT } from './browser.js';
+import { browserSkipReason, openBrowser, newReader, TIMEOUT, type TestBrowser } from './browser.js';
 
 /**
  * What the server stores as text, the client shows as text: the whole XSS corpus as comment bodies, quotes, display
@@ -14,13 +14,13 @@ import { browserSkipReason, launchBrowser, newReader, TIMEOUT } from './browser.
  */
 describe('hostile content in the web client', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let admin: Account;
   let slug: string;
   const commentIds: string[] = [];
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), openBrowser()]);
     admin = await signInAdmin(t);
     const essay = await t.http
       .post('/api/articles')

@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser } from 'playwright-core';
 import { bearer, register, uniqueName } from '../helpers/accounts.js';
 import { Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser } from './browser.js';
+import { browserSkipReason, openBrowser, type TestBrowser } from './browser.js';
 
 /** The server's refusal of a join over its rate limits (src/realtime/follows.ts). */
 const TOO_OFTEN = 'Too many joins: wait a minute before joining again.';
 
 describe('the web client when the server refuses its live join', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp(), openBrowser()]);
   });
 
   after(async () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import { generateLargeThread, type LargeThreadResult } from '../../seeds/large-thread.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, newReader, TIMEOUT } from './browser.js';
+import { browserSkipReason, openBrowser, newReader, TIMEOUT, type TestBrowser } from './browser.js';
 
 const COMMENTS = 10_000;
 /** The client's page: top-level comments per page and levels of replies under them (ArticleView, THREAD_DEPTH). */
@@ -42,11 +42,11 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what:
 
 describe('the 10,000-comment thread in the web client', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let thread: LargeThreadResult;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp(), openBrowser()]);
     thread = await generateLargeThread(t.app, { comments: COMMENTS, seed: 1, progress: false });
   });
 

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, newReader } from './browser.js';
+import { browserSkipReason, openBrowser, newReader, type TestBrowser } from './browser.js';
 
 describe('addresses whose percent-encoding is malformed', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp(), openBrowser()]);
   });
 
   after(async () => {

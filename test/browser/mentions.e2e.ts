@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser } from 'playwright-core';
 import { newUser } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, TIMEOUT } from './browser.js';
+import { browserSkipReason, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
 
 /**
  * `@` autocomplete in the comment composer: the names listed under the box as one types, picked with the keyboard
@@ -12,11 +11,11 @@ import { browserSkipReason, launchBrowser, TIMEOUT } from './browser.js';
  */
 describe('@ autocomplete in the composer', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let article: ArticleFixture;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp(), openBrowser()]);
     article = await new Fixtures(t.app).newArticle();
     await newUser(t, 'ada_lovelace', { displayName: 'Ada Lovelace' });
     await newUser(t, 'adam_smith', { displayName: 'Adam Smith' });

@@ -3,21 +3,27 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser } from 'playwright-core';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, commentArticle, launchBrowser, newReader, signInThroughForm } from './browser.js';
+import {
+  browserSkipReason,
+  commentArticle,
+  openBrowser,
+  newReader,
+  signInThroughForm,
+  type TestBrowser,
+} from './browser.js';
 
 describe('the edit history of a held comment', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let moderator: Account;
   let writer: Account;
   let article: ArticleFixture;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), openBrowser()]);
     const admin = await signInAdmin(t);
     moderator = await withRole(t, admin.token, 'moderator');
     writer = await newUser(t, uniqueName('writer'), { displayName: 'Wendy Writer' });

@@ -3,11 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, commentArticle, launchBrowser, TIMEOUT } from './browser.js';
+import { browserSkipReason, commentArticle, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
 
 const shots = path.join(tmpdir(), 'forum-screenshots');
 
@@ -18,13 +18,13 @@ const shots = path.join(tmpdir(), 'forum-screenshots');
  */
 describe('moderating from the thread, and the history in the queue', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let moderator: Account;
   let article: ArticleFixture;
   const contexts: BrowserContext[] = [];
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), openBrowser()]);
     const admin = await signInAdmin(t);
     moderator = await withRole(t, admin.token, 'moderator');
     article = await new Fixtures(t.app).newArticle();

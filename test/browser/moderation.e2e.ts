@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, signInThroughForm } from './browser.js';
+import { browserSkipReason, openBrowser, signInThroughForm, type TestBrowser } from './browser.js';
 
 const TIMEOUT = 10_000;
 
@@ -15,13 +15,13 @@ function signIn(page: Page, account: Account): Promise<void> {
 
 describe('the moderators’ view: bans, banned words, log', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let admin: Account;
   let moderator: Account;
   let article: ArticleFixture;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), openBrowser()]);
     admin = await signInAdmin(t);
     moderator = await newUser(t, uniqueName('mod'), { displayName: 'Morgan Moderator' });
     await t.http

@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { TestSmtp, tokenIn } from '../helpers/smtp.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, commentArticle, launchBrowser, newReader, signInThroughForm } from './browser.js';
+import {
+  browserSkipReason,
+  commentArticle,
+  openBrowser,
+  newReader,
+  signInThroughForm,
+  type TestBrowser,
+} from './browser.js';
 
 /**
  * The notifications in the web client: the bell counting live, the inbox opening the comment, follows, the author's
@@ -13,13 +20,13 @@ import { browserSkipReason, commentArticle, launchBrowser, newReader, signInThro
  */
 describe('notifications, follows and the account in the web client', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let smtp: TestSmtp;
   let fixtures: Fixtures;
 
   before(async () => {
     smtp = await TestSmtp.start();
-    [t, browser] = await Promise.all([startTestApp({ env: { ...ADMIN_ENV, SMTP_URL: smtp.url } }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ env: { ...ADMIN_ENV, SMTP_URL: smtp.url } }), openBrowser()]);
     fixtures = new Fixtures(t.app);
   });
 

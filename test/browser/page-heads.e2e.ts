@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { type Browser } from 'playwright-core';
 import { AppConfig } from '../../src/config/app-config.js';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin } from '../helpers/accounts.js';
 import { Fixtures } from '../helpers/fixtures.js';
 import { assertSafeHtml, XSS } from '../helpers/hostile-strings.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, newReader, TIMEOUT } from './browser.js';
+import { browserSkipReason, openBrowser, newReader, TIMEOUT, type TestBrowser } from './browser.js';
 
 /** Text as a browser reads it out of html: the entities the server writes decoded. */
 const decode = (html: string) =>
@@ -69,7 +68,7 @@ describe('pages whose html carries their content, robots.txt and the sitemap', (
   let admin: Account;
   let reader: Account;
   let publicUrl: string;
-  let browser: Browser | undefined;
+  let browser: TestBrowser | undefined;
 
   const publish = async (
     title: string,
@@ -89,7 +88,7 @@ describe('pages whose html carries their content, robots.txt and the sitemap', (
     publicUrl = t.app.get(AppConfig).publicUrl;
     admin = await signInAdmin(t);
     reader = await newUser(t);
-    if (!browserSkipReason()) browser = await launchBrowser();
+    if (!browserSkipReason()) browser = await openBrowser();
   });
 
   after(async () => {

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { ESSAY_AFTER_REVISION, ESSAY_BEFORE_REVISION } from '../helpers/revision-corpus.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, commentArticle, launchBrowser, newReader, signInThroughForm, TIMEOUT } from './browser.js';
+import {
+  browserSkipReason,
+  commentArticle,
+  openBrowser,
+  newReader,
+  signInThroughForm,
+  TIMEOUT,
+  type TestBrowser,
+} from './browser.js';
 
 /**
  * The essay's passages in the reading view: the quoted words marked in the text (and the reader's choice to hide the
@@ -28,11 +36,11 @@ async function waitForCount(locator: Locator, count: number): Promise<void> {
 
 describe('passages of the essay in the reading view', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let admin: Account;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), openBrowser()]);
     admin = await signInAdmin(t);
   });
 

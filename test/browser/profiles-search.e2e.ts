@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser } from 'playwright-core';
 import { type Account, bearer, newUser } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, commentArticle, launchBrowser, newReader } from './browser.js';
+import { browserSkipReason, commentArticle, openBrowser, newReader, type TestBrowser } from './browser.js';
 
 describe('profiles and search in the browser', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let fx: Fixtures;
   let article: ArticleFixture;
 
@@ -22,7 +21,7 @@ describe('profiles and search in the browser', { skip: browserSkipReason() }, ()
   }
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp(), openBrowser()]);
     fx = new Fixtures(t.app);
     article = await fx.newArticle();
   });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import { bearer, newUser, uniqueName } from '../helpers/accounts.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, newReader, signUpThroughForm, TIMEOUT } from './browser.js';
+import { browserSkipReason, openBrowser, newReader, signUpThroughForm, TIMEOUT, type TestBrowser } from './browser.js';
 
 const ESSAY = 'bolshevism-vs-stalinism';
 const THREAD_ARTICLE = 'why-anti-socialists-talk-about-lenin-even-more-than-socialists';
@@ -27,10 +27,10 @@ function commentBy(page: Page, name: string) {
 
 describe('the web client in Chromium', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp({ seed: true }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ seed: true }), openBrowser()]);
   });
 
   after(async () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import { newUser, PASSWORD, uniqueName } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, commentArticle, fillSignIn, launchBrowser, newReader } from './browser.js';
+import { browserSkipReason, commentArticle, fillSignIn, openBrowser, newReader, type TestBrowser } from './browser.js';
 
 /** A paragraph of some length: 140 of them make an essay of more than 20,000 pixels at desktop width. */
 const PARAGRAPH =
@@ -33,7 +33,7 @@ const PLACE_OF = (id: string) => `(() => {
  */
 describe('the sign-in dialog brings the reader back where they were', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let article: ArticleFixture;
   /** The comment the reader answers: the last of the thread, below the whole essay. */
   let target: { id: string; author: string };
@@ -42,7 +42,7 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
   let pagedTarget: { id: string; author: string };
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp(), openBrowser()]);
     const fixtures = new Fixtures(t.app);
     article = await fixtures.newArticle(Array.from({ length: 140 }, (_, i) => `${i + 1}. ${PARAGRAPH}`));
     const author = await fixtures.newUser(uniqueName('answered'));

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { ESSAY_AFTER_REVISION, ESSAY_BEFORE_REVISION } from '../helpers/revision-corpus.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, commentArticle, launchBrowser, newReader, TIMEOUT } from './browser.js';
+import { browserSkipReason, commentArticle, openBrowser, newReader, TIMEOUT, type TestBrowser } from './browser.js';
 
 interface Block {
   id: string;
@@ -32,7 +32,7 @@ function marginStances(page: Page, blockId: string): Locator {
 
 describe('stances and quote anchors in the reading view', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
   let admin: Account;
   let slug: string;
   let blocks: Block[];
@@ -53,7 +53,7 @@ describe('stances and quote anchors in the reading view', { skip: browserSkipRea
   }
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), openBrowser()]);
     admin = await signInAdmin(t);
     const res = await t.http
       .post('/api/articles')

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, launchBrowser, TIMEOUT } from './browser.js';
+import { browserSkipReason, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
 
 /** The page's background as a relative luminance (0 black, 1 white), read from the computed style. */
 async function backgroundLuminance(page: Page): Promise<number> {
@@ -21,10 +21,10 @@ async function backgroundLuminance(page: Page): Promise<number> {
  */
 describe('the colour scheme', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp(), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp(), openBrowser()]);
   });
 
   after(async () => {

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import {
   browserSkipReason,
-  launchBrowser,
+  openBrowser,
   newReader,
   signInThroughForm,
   signUpThroughForm,
   TIMEOUT,
+  type TestBrowser,
 } from './browser.js';
 
 const ARTICLE = 'why-anti-socialists-talk-about-lenin-even-more-than-socialists';
@@ -39,10 +40,10 @@ const SELECT_IN_BLOCK = String.raw`function (blockId, phrase) {
 
 describe('writing in the web client: quotes, drafts, moderation', { skip: browserSkipReason() }, () => {
   let t: TestApp;
-  let browser: Browser;
+  let browser: TestBrowser;
 
   before(async () => {
-    [t, browser] = await Promise.all([startTestApp({ seed: true, env: ADMIN_ENV }), launchBrowser()]);
+    [t, browser] = await Promise.all([startTestApp({ seed: true, env: ADMIN_ENV }), openBrowser()]);
   });
 
   after(async () => {

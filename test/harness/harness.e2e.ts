@@ -57,4 +57,14 @@ describe('the test harness', () => {
     assert.match(table, /^ +\d+\.\d s {2}dist\/src\/common\/semaphore\.spec\.js$/m);
     assert.match(table, /^ +\d+\.\d s {2}dist\/src\/events\/in-order\.spec\.js$/m);
   });
+
+  it('prints the CPU time of the hungriest files and tests, and of the whole run', async () => {
+    const { code, out } = await runHarness(['src/common/semaphore.spec']);
+    assert.equal(code, 0, out);
+    const files = out.slice(out.indexOf('Most CPU-hungry test files'));
+    assert.match(files, /^ +\d+\.\d s {2}dist\/src\/common\/semaphore\.spec\.js$/m);
+    const tests = out.slice(out.indexOf('Most CPU-hungry tests:'));
+    assert.match(tests, /^ +\d+\.\d s {2}dist\/src\/common\/semaphore\.spec\.js: frees its slot when the work fails$/m);
+    assert.match(out, /^The whole run used \d+\.\d CPU-s /m);
+  });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -7,6 +7,7 @@ import { dropDatabase, ensureDatabase, freezeAsTemplate } from '../../src/databa
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { prepareDatabase } from '../../src/database/prepare-database.js';
 import { ensureAppBundle } from './app-bundle.js';
+import { treeCpuMs } from './cpu-time.js';
 
 /**
  * `npm test`: starts one throwaway embedded PostgreSQL (or uses DATABASE_URL's server), then runs every compiled unit
@@ -16,7 +17,9 @@ import { ensureAppBundle } from './app-bundle.js';
  * migrations.
  *
  * The server build is incremental, so dist/ keeps the output of a test file that was deleted or renamed since: only
- * compiled files whose TypeScript source still exists are run. After the run it prints the slowest files.
+ * compiled files whose TypeScript source still exists are run. After the run it prints the slowest files, the files
+ * and tests that used the most CPU, and the CPU time of the whole run; TEST_CPU_RECORD=<file> keeps the CPU time of
+ * every file and test there (lines of JSON), to compare two runs.
  *
  * Test files run in a few processes, not one each: a process per file spent about a second of CPU loading the app's
  * modules (Nest, TypeORM, Socket.IO, playwright) before its first test, half the CPU of a small e2e suite. The files
@@ -61,8 +64,11 @@ async function main(): Promise<number> {
     console.error('No test files found under dist/: run `npm run build` first.');
     return 1;
   }
-  // Only e2e suites start the app as a process (test/helpers/app-process.ts), from this bundle.
-  const appBundle = files.some((file) => file.endsWith('.e2e.js')) ? await ensureAppBundle(console.log) : null;
+  // Only e2e suites start the app as a process (test/helpers/app-process.ts), from this bundle. It is built while
+  // PostgreSQL starts and the template is migrated, which mostly wait on a server, not on this process.
+  const bundling = files.some((file) => file.endsWith('.e2e.js')) ? ensureAppBundle(console.log) : null;
+  // Awaited below; a database that fails to start first must not leave its failure unhandled.
+  bundling?.catch(() => undefined);
   const externalServer = process.env.DATABASE_URL;
   const scratch = externalServer ? null : await mkdtemp(path.join(tmpdir(), 'forum-test-pg-'));
   const server = scratch
@@ -77,11 +83,14 @@ async function main(): Promise<number> {
   const serverUrl = server ? server.serverUrl : (externalServer as string);
   const template = await prepareTemplate(serverUrl);
   try {
-    return await runNodeTests(files, serverUrl, template, times, appBundle);
+    return await runNodeTests(files, serverUrl, template, times, await bundling);
   } finally {
     if (template && !server) await dropDatabase(serverUrl, template);
     await server?.stop();
     if (scratch) await rm(scratch, { recursive: true, force: true });
+    console.log(
+      `\nThe whole run used ${(treeCpuMs() / 1000).toFixed(1)} CPU-s (the harness, bundling, PostgreSQL, every test process).`,
+    );
   }
 }
 
@@ -168,6 +177,7 @@ async function runNodeTests(
     const measured = await readMeasured(timesFile);
     printSlowest(measured);
     printHungriest(await readCpu(cpuFile));
+    if (process.env.TEST_CPU_RECORD) await copyFile(cpuFile, process.env.TEST_CPU_RECORD).catch(() => undefined);
     for (const { file, ms } of measured) times[path.relative(repoRoot, file)] = Math.round(ms);
     await writeTimesRecord(times);
     return code;
@@ -193,23 +203,40 @@ function printSlowest(measured: { file: string; ms: number }[]): void {
   }
 }
 
-async function readCpu(cpuFile: string): Promise<{ file: string; cpuMs: number }[]> {
+interface CpuLine {
+  file: string;
+  /** A test's own name; none on the line of the whole file. */
+  test?: string;
+  cpuMs: number;
+}
+
+async function readCpu(cpuFile: string): Promise<CpuLine[]> {
   const text = await readFile(cpuFile, 'utf8').catch(() => '');
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as { file: string; cpuMs: number });
+    .map((line) => JSON.parse(line) as CpuLine);
 }
 
-/** The files that used the most CPU (the suite is CPU-bound on a small machine: this is where its time goes). */
-function printHungriest(measured: { file: string; cpuMs: number }[]): void {
-  if (measured.length === 0) return;
-  const total = measured.reduce((sum, { cpuMs }) => sum + cpuMs, 0);
+/**
+ * The files, and the tests, that used the most CPU (the suite is CPU-bound on a small machine: this is where its time
+ * goes). A file's time less its tests' is its hooks' (an app started, a browser launched, fixtures made once).
+ */
+function printHungriest(measured: CpuLine[]): void {
+  const files = measured.filter((line) => line.test === undefined);
+  const tests = measured.filter((line) => line.test !== undefined);
+  if (files.length === 0) return;
+  const total = files.reduce((sum, { cpuMs }) => sum + cpuMs, 0);
   console.log(
     `\nMost CPU-hungry test files (${(total / 1000).toFixed(1)} CPU-s in test processes and their children):`,
   );
-  for (const { file, cpuMs } of [...measured].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, SLOWEST_SHOWN)) {
+  for (const { file, cpuMs } of [...files].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, SLOWEST_SHOWN)) {
     console.log(`  ${(cpuMs / 1000).toFixed(1).padStart(7)} s  ${file}`);
+  }
+  if (tests.length === 0) return;
+  console.log(`\nMost CPU-hungry tests:`);
+  for (const { file, test, cpuMs } of [...tests].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, SLOWEST_SHOWN)) {
+    console.log(`  ${(cpuMs / 1000).toFixed(1).padStart(7)} s  ${file}: ${test}`);
   }
 }
 
@@ -265,31 +292,11 @@ function dealIntoGroups(files: string[], times: Record<string, number>, count: n
 }
 
 /**
- * The CPU time this process and the children it has reaped (a spawned app, a browser) used so far, in ms: on Linux
- * from /proc/self/stat (user, system, and reaped children's user and system time, in clock ticks of 10 ms), elsewhere
- * this process's own. Source text, written into each group's entry file.
- */
-const CPU_READER = [
-  `const cpuMs = () => {`,
-  `  try {`,
-  `    const stat = readFileSync('/proc/self/stat', 'utf8');`,
-  `    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');`,
-  `    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;`,
-  `  } catch {`,
-  `    const { user, system } = process.cpuUsage();`,
-  `    return (user + system) / 1000;`,
-  `  }`,
-  `};`,
-].join('\n');
-
-/**
- * One entry file per group, in `dir`: it imports the group's test files one after another, each inside a suite
- * named after the file (dist/test/x.e2e.js), which the durations reporter times and the spec reporter shows. Each
- * suite also writes the CPU time its tests and hooks took in this process and the children it reaped (a line of JSON
- * to `cpuFile`): from its first hook to its last, so loading the modules (shared by the group's files, all imported
- * when the group starts) and the database server's work are not counted.
+ * One entry file per group, in `dir`, which runs the group's files in one process (test/harness/test-group.ts) and
+ * has it write their CPU times to `cpuFile`.
  */
 async function writeGroups(groups: string[][], dir: string, cpuFile: string): Promise<string[]> {
+  const runner = pathToFileURL(path.join(distRoot, 'test', 'harness', 'test-group.js')).href;
   const entries: string[] = [];
   for (const [index, group] of groups.entries()) {
     const files = group.map((file) => [path.relative(repoRoot, file), pathToFileURL(file).href]);
@@ -297,16 +304,8 @@ async function writeGroups(groups: string[][], dir: string, cpuFile: string): Pr
     await writeFile(
       entry,
       [
-        `import { after, before, describe } from 'node:test';`,
-        `import { appendFileSync, readFileSync } from 'node:fs';`,
-        CPU_READER,
-        `const files = ${JSON.stringify(files)};`,
-        `for (const [name, url] of files) describe(name, async () => {`,
-        `  let start = 0;`,
-        `  before(() => (start = cpuMs()));`,
-        `  await import(url);`,
-        `  after(() => appendFileSync(${JSON.stringify(cpuFile)}, JSON.stringify({ file: name, cpuMs: cpuMs() - start }) + '\\n'));`,
-        `});`,
+        `import { runGroup } from ${JSON.stringify(runner)};`,
+        `runGroup(${JSON.stringify(files)}, ${JSON.stringify(cpuFile)});`,
         '',
       ].join('\n'),
     );

@@ -21,7 +21,13 @@ export function startAppProcess(env: Record<string, string>): Promise<AppProcess
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${output}`)), 60_000);
+    let timedOut = false;
+    // A start that hangs is killed: left running, it held its DATA_DIR against the suite's next starts and kept the
+    // test process from ever ending.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listens on http:\/\/localhost:(\d+)/.exec(output);
@@ -42,7 +48,9 @@ export function startAppProcess(env: Record<string, string>): Promise<AppProcess
     child.stderr.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`exited with ${code} before listening:\n${output}`));
+      reject(
+        new Error(timedOut ? `no start within 60 s:\n${output}` : `exited with ${code} before listening:\n${output}`),
+      );
     });
   });
 }

@@ -5,8 +5,12 @@ import { buildBlocks, excerptOf } from '../../src/articles/article-blocks.js';
 import { ArticlesRepository } from '../../src/articles/articles.repository.js';
 import { renderMarkdown } from '../../src/common/markdown/markdown.js';
 import { type CommentStatus } from '../../src/comments/comment.entity.js';
-import { CommentsRepository, type NewQuote } from '../../src/comments/comments.repository.js';
+import { CommentEvents } from '../../src/comments/comment-events.js';
+import { counterDeltas } from '../../src/comments/comment-rules.js';
+import { type CommentRow, CommentsRepository, type NewQuote } from '../../src/comments/comments.repository.js';
+import { toCommentDto } from '../../src/comments/dto/comment.mapper.js';
 import { locateQuote } from '../../src/comments/quote-anchoring.js';
+import { UnitOfWork } from '../../src/database/unit-of-work.js';
 import { UsersRepository } from '../../src/users/users.repository.js';
 
 export interface ArticleFixture {
@@ -109,6 +113,47 @@ export class Fixtures {
       await comments.recountReplies(manager, options.article.id);
       await this.app.get(ArticlesRepository).recountComments(manager, options.article.id);
       return row;
+    });
+  }
+
+  /**
+   * Top-level comments by `authorId`, each written as posting writes a visible one (CommentWritesService.create): its
+   * row, the article's counters, and its numbered `comment.created` event with the `comment.published` fact, handed
+   * to the live listeners once committed. All in one transaction and without a request's checks: for tests about what
+   * follows many comments (a long catch-up), where posting them one request at a time took seconds.
+   */
+  async postComments(article: ArticleFixture, authorId: string, bodies: string[]): Promise<CommentFixture[]> {
+    const comments = this.app.get(CommentsRepository);
+    const articles = this.app.get(ArticlesRepository);
+    const events = this.app.get(CommentEvents);
+    const author = { userId: authorId, role: 'reader' as const, ban: null };
+    return this.app.get(UnitOfWork).run(async (tx) => {
+      const posted: CommentFixture[] = [];
+      for (const body of bodies) {
+        const inserted = await comments.insertComment(
+          tx,
+          {
+            articleId: article.id,
+            parent: null,
+            authorId,
+            body,
+            html: renderMarkdown(body),
+            status: 'visible',
+            stance: null,
+          },
+          [],
+        );
+        const row = (await comments.findById(inserted.id, tx)) as CommentRow;
+        const delta = counterDeltas(null, row.status, row.published);
+        const counters = articles.commentCounterChange(article.id, delta.visible, {
+          createdAt: row.createdAt,
+          stance: row.stance,
+          topLevel: true,
+        });
+        await events.posted(tx, row, [], toCommentDto(row, [], author, 0), null, counters);
+        posted.push(inserted);
+      }
+      return posted;
     });
   }
 }
