@@ -138,4 +138,24 @@ describe('loadConfig', () => {
     for (const name of ['DIGEST_HOUR', 'DIGEST_HOUR_UTC'])
       assert.throws(() => loadConfig({ [name]: '24' }), new RegExp(`^  ${name}=24`, 'm'));
   });
+
+  it('lets nobody frame the forum by default, and reads EMBED_ORIGINS as exact http(s) origins', () => {
+    assert.deepEqual(loadConfig({}).embedOrigins, []);
+    assert.deepEqual(
+      loadConfig({ EMBED_ORIGINS: 'https://blog.example.org, http://localhost:4000,https://blog.example.org' })
+        .embedOrigins,
+      ['https://blog.example.org', 'http://localhost:4000'],
+    );
+    for (const value of [
+      'https://*.example.org',
+      'https://blog.example.org/',
+      'https://blog.example.org/essays',
+      'ftp://blog.example.org',
+      "https://blog.example.org 'unsafe-inline'",
+      'https://blog.example.org;script-src *',
+      'blog.example.org',
+      'https://BLOG.example.org',
+    ])
+      assert.throws(() => loadConfig({ EMBED_ORIGINS: value }), /^ {2}EMBED_ORIGINS=/m, value);
+  });
 });
