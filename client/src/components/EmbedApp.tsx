@@ -90,6 +90,14 @@ function SignInPopup() {
       setError(e instanceof ApiError ? e.message : 'Something went wrong; try again.');
     }
   };
+  // The form's Cancel: nothing to sign in to here, so the popup goes (a sign-in also closes the panel, signed in).
+  useEffect(
+    () =>
+      authPanel.subscribe((state) => {
+        if (state === 'closed' && session.value === null) window.close();
+      }),
+    [],
+  );
   // Signed in with the form just now: that was the reader's consent, go on at once.
   useEffect(() => {
     if (before.current === null && user) void handOver();
