@@ -13,10 +13,15 @@ import { browserSkipReason, launchBrowser, TIMEOUT } from './browser.js';
  * name and an IP address are different sites, so the forum's frame is third-party there). `scheme` sets the page's
  * own background, which embed.js reads as its colour scheme.
  */
-function hostPage(forum: string, script: string, scheme: 'light' | 'dark' = 'light'): string {
+function hostPage(
+  forum: string,
+  script: string,
+  scheme: 'light' | 'dark' = 'light',
+  essay = '<p>Its text.</p>',
+): string {
   const colours = scheme === 'dark' ? 'background:#15171a;color:#ddd' : 'background:#fff;color:#222';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A publisher's blog</title></head>
-<body style="${colours}"><h1>An essay on the publisher's own site</h1><p>Its text.</p>
+<body style="${colours}"><h1>An essay on the publisher's own site</h1>${essay}
 <script src="${forum}/embed.js" async ${script}></script>
 <p id="after">The page goes on.</p></body></html>`;
 }
@@ -100,7 +105,7 @@ describe('the discussion embedded on a publisher’s page', { skip: browserSkipR
 
   /** An essay with one comment, and the host page that embeds it (by slug, or by its canonical address). */
   async function embedded(
-    options: { byUrl?: boolean; scheme?: 'light' | 'dark' } = {},
+    options: { byUrl?: boolean; scheme?: 'light' | 'dark'; essay?: (essay: ArticleFixture) => string } = {},
   ): Promise<{ essay: ArticleFixture; url: string; first: { id: string } }> {
     const essay = await fixtures.newArticle();
     const first = await fixtures.newComment({ article: essay, body: 'The first word on it.' });
@@ -111,7 +116,7 @@ describe('the discussion embedded on a publisher’s page', { skip: browserSkipR
       script = `data-url="${canonical}"`;
     }
     const path = `/?${essay.slug}`;
-    pages.set(path, hostPage(t.baseUrl, script, options.scheme));
+    pages.set(path, hostPage(t.baseUrl, script, options.scheme, options.essay?.(essay)));
     return { essay, url: `${host.origin}${path}`, first };
   }
 
@@ -239,6 +244,86 @@ describe('the discussion embedded on a publisher’s page', { skip: browserSkipR
       cookies.filter((c) => c.name === 'forum_session').every((c) => c.sameSite === 'Lax'),
       'never a cross-site cookie',
     );
+    await context.close();
+  });
+
+  /** The essay's two paragraphs as a publisher's page has them: other white space, a paragraph of its own between. */
+  const publishersCopy = () => `<article data-forum-essay>
+    <p>The first
+      paragraph of a test essay.</p>
+    <p>A paragraph the forum does not have.</p>
+    <p>A second paragraph, <em>to</em> quote.</p>
+  </article>`;
+
+  it('shows each matching paragraph’s comment count on the host page, and follows it live', async () => {
+    const { context, page } = await readerBlockingThirdPartyCookies(browser);
+    const { essay, url } = await embedded({ essay: publishersCopy });
+    await page.goto(url);
+    await discussion(page);
+    const second = page.locator('[data-forum-essay] p').nth(2);
+    await second.getByRole('button', { name: '0 comments' }).waitFor();
+    await page.locator('[data-forum-essay] p').first().getByRole('button', { name: '0 comments' }).waitFor();
+    assert.equal(
+      await page.locator('[data-forum-essay] p').nth(1).getByRole('button').count(),
+      0,
+      'a paragraph the essay does not have gets no count',
+    );
+    const quoted = await t.http
+      .post(`/api/articles/${essay.slug}/comments`)
+      .set('Authorization', bearer(writer.token))
+      .send({ body: 'On the second.', quote: { source: 'article', blockId: essay.blocks[1].id, text: 'to quote' } });
+    assert.equal(quoted.status, 201, JSON.stringify(quoted.body));
+    await second.getByRole('button', { name: '1 comment' }).waitFor();
+    // Pressed, the count shows that passage's comments in the frame.
+    await second.getByRole('button', { name: '1 comment' }).click();
+    const frame = page.frameLocator('iframe[title="Discussion"]');
+    await frame.getByText(/Showing the comments on/).waitFor();
+    assert.equal(await frame.getByText('The first word on it.').count(), 0);
+    await frame.getByText('On the second.').waitFor();
+    await context.close();
+  });
+
+  it('quotes a passage selected on the host page in a comment of the frame, verified by the forum', async () => {
+    const { context, page } = await readerBlockingThirdPartyCookies(browser);
+    const { essay, url } = await embedded({ essay: publishersCopy });
+    const reader = await newUser(t, undefined, { displayName: 'Quoting Reader' });
+    await page.goto(url);
+    const frame = await discussion(page);
+    const [popup] = await Promise.all([
+      context.waitForEvent('page'),
+      frame.getByRole('navigation', { name: 'Account' }).getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    await popup.getByLabel('Username').fill(reader.username);
+    await popup.getByLabel('Password').fill(reader.password);
+    await Promise.all([
+      popup.waitForEvent('close'),
+      popup.getByRole('form', { name: 'Sign in' }).getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    await frame.getByText('Signed in as').waitFor();
+    const second = page.locator('[data-forum-essay] p').nth(2);
+    await second.getByRole('button', { name: '0 comments' }).waitFor();
+    // The reader selects "second paragraph, to" on the page (across the <em>).
+    await second.evaluate((paragraph) => {
+      const start = paragraph.firstChild as Text;
+      const end = paragraph.querySelector('em')?.firstChild as Text;
+      const range = document.createRange();
+      range.setStart(start, start.data.indexOf('second'));
+      range.setEnd(end, end.data.length);
+      document.getSelection()?.removeAllRanges();
+      document.getSelection()?.addRange(range);
+    });
+    await page.getByRole('button', { name: 'Quote', exact: true }).click();
+    await frame.locator('.quote-draft').getByText('second paragraph, to').waitFor();
+    await frame.getByLabel('Your comment on the essay').fill('Quoted from the publisher’s page.');
+    await frame.getByRole('button', { name: 'Post comment' }).click();
+    await frame.getByText('Quoted from the publisher’s page.').waitFor();
+    const thread = await t.http.get(`/api/articles/${essay.slug}/comments?sort=new`);
+    const mine = thread.body.items.find((c: { author: { id: string } | null }) => c.author?.id === reader.id);
+    assert.equal(mine?.quote?.source, 'article');
+    assert.equal(mine?.quote?.blockId, essay.blocks[1].id);
+    assert.equal(mine?.quote?.text, 'second paragraph, to');
+    assert.equal(mine?.quote?.verified, true);
+    await second.getByRole('button', { name: '1 comment' }).waitFor();
     await context.close();
   });
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
+import { tellHostBlocks } from '../embed/frame.js';
 import { SIGNED_IN_MESSAGE } from '../embed/protocol.js';
 import { unreadCount } from '../inbox.js';
 import { queryParameter } from '../router.js';
@@ -66,7 +67,7 @@ function EmbedThread({ slug }: { slug: string }) {
     );
   }, []);
   if (error) return <PageNotice title={error} />;
-  return resolved === null ? <p class="muted">Loading…</p> : <ArticleView slug={resolved} embedded />;
+  return resolved === null ? <p class="muted">Loading…</p> : <ArticleView slug={resolved} embedded={tellHostBlocks} />;
 }
 
 /**

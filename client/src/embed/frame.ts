@@ -9,7 +9,42 @@ import { restoreBearerToken, setBearerToken } from '../bearer.js';
 import { reconnectLive } from '../live.js';
 import { loadSession } from '../session.js';
 import { signInWith } from '../ui.js';
-import { HEIGHT_MESSAGE, SCHEME_MESSAGE, SIGNED_IN_MESSAGE } from './protocol.js';
+import type { Article } from '../api.js';
+import { MAX_QUOTE } from '../api.js';
+import { requestQuote } from '../quoting.js';
+import { Store } from '../store.js';
+import {
+  BLOCKS_MESSAGE,
+  foldWhiteSpace,
+  HEIGHT_MESSAGE,
+  PASSAGE_MESSAGE,
+  QUOTE_MESSAGE,
+  SCHEME_MESSAGE,
+  SIGNED_IN_MESSAGE,
+} from './protocol.js';
+
+/** A passage of the host page whose comments the reader asked to see (its count pressed there); the view filters. */
+export const passageRequest = new Store<{ blockId: string } | null>(null);
+
+/** The host page's origin once checked (startFrame); null: the frame tells its parent nothing. */
+let host: string | null = null;
+
+/** Tells the host page the essay's blocks and their counts, for its paragraphs' counts and quotes. */
+export function tellHostBlocks(article: Article): void {
+  if (!host) return;
+  const blocks = article.blocks.map((b) => ({ id: b.id, text: foldWhiteSpace(b.text), count: b.commentCount }));
+  window.parent.postMessage({ type: BLOCKS_MESSAGE, blocks }, host);
+}
+
+/** What the host page asks of the discussion: a quote of one of the essay's passages, or a passage's comments. */
+function fromHost(data: { type?: unknown; blockId?: unknown; text?: unknown }): void {
+  if (typeof data.blockId !== 'string') return;
+  if (data.type === PASSAGE_MESSAGE) passageRequest.set({ blockId: data.blockId });
+  if (data.type !== QUOTE_MESSAGE || typeof data.text !== 'string') return;
+  // The server checks the quote against the block, as it checks every quote.
+  const text = data.text.trim();
+  if (text && text.length <= MAX_QUOTE) requestQuote({ source: 'article', blockId: data.blockId, text }, null);
+}
 
 /** The host page's origin, when it passed the checks; null: the frame says nothing to its parent. */
 function hostOrigin(): string | null {
@@ -74,10 +109,12 @@ export function startFrame(): void {
   const origin = hostOrigin();
   if (!origin) return;
   applyScheme(new URLSearchParams(window.location.search).get('scheme'));
+  host = origin;
   window.addEventListener('message', (event) => {
-    const data = event.data as { type?: unknown; scheme?: unknown } | null;
-    if (event.source === window.parent && event.origin === origin && data?.type === SCHEME_MESSAGE)
-      applyScheme(data.scheme);
+    const data = event.data as { type?: unknown; scheme?: unknown; blockId?: unknown; text?: unknown } | null;
+    if (event.source !== window.parent || event.origin !== origin || !data) return;
+    if (data.type === SCHEME_MESSAGE) applyScheme(data.scheme);
+    else fromHost(data);
   });
   reportHeight(origin);
 }
