@@ -142,9 +142,10 @@ describe('loadConfig', () => {
   it('lets nobody frame the forum by default, and reads EMBED_ORIGINS as exact http(s) origins', () => {
     assert.deepEqual(loadConfig({}).embedOrigins, []);
     assert.deepEqual(
-      loadConfig({ EMBED_ORIGINS: 'https://blog.example.org, http://localhost:4000,https://blog.example.org' })
-        .embedOrigins,
-      ['https://blog.example.org', 'http://localhost:4000'],
+      loadConfig({
+        EMBED_ORIGINS: 'https://blog.example.org, http://localhost:4000,https://blog.example.org,http://[::1]:8080',
+      }).embedOrigins,
+      ['https://blog.example.org', 'http://localhost:4000', 'http://[::1]:8080'],
     );
     for (const value of [
       'https://*.example.org',
@@ -155,6 +156,8 @@ describe('loadConfig', () => {
       'https://blog.example.org;script-src *',
       'blog.example.org',
       'https://BLOG.example.org',
+      'https://blog.example.org:443',
+      'https://*',
     ])
       assert.throws(() => loadConfig({ EMBED_ORIGINS: value }), /^ {2}EMBED_ORIGINS=/m, value);
   });

@@ -371,6 +371,8 @@ export function loadConfig(
  * A comma-separated list of origins, each exactly as a browser serialises it (so that it can stand in a CSP header as
  * it is: no quote, semicolon or space can get in), or null when one is not. Spaces around the commas are allowed.
  */
+const ORIGIN_SHAPE = /^https?:\/\/([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/;
+
 function originList(value: string): string[] | null {
   const origins = value
     .split(',')
@@ -379,7 +381,9 @@ function originList(value: string): string[] | null {
   const exact = origins.every((item) => {
     try {
       const url = new URL(item);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === item;
+      // The URL parser takes `*` in a host name, which CSP would read as a wildcard: only letters, digits, dots and
+      // hyphens (or a bracketed IPv6 address) may name a host here.
+      return ORIGIN_SHAPE.test(item) && url.origin === item;
     } catch {
       return false;
     }
