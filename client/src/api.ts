@@ -33,7 +33,7 @@ import type { Stance } from '../../src/comments/comment.entity.js';
 import type { ThreadSort } from '../../src/comments/thread-sort.js';
 import type { UserDto } from '../../src/users/dto/user.dto.js';
 import type { AuthResultDto } from '../../src/auth/dto/auth.dto.js';
-import { bearerToken, setBearerToken } from './bearer.js';
+import { bearerRefused, bearerToken } from './bearer.js';
 import type { ProfileCommentDto, ProfileCommentsPageDto, ProfileDto } from '../../src/profiles/dto/profile.dto.js';
 import type { SearchPageDto, SearchResultDto } from '../../src/search/dto/search.dto.js';
 import type { MeDto, OwnBanDto } from '../../src/auth/dto/auth.dto.js';
@@ -149,7 +149,7 @@ async function request<T>(
   }
   if (res.status === 401 && token !== null && token === bearerToken()) {
     // The embedded session ended (signed out elsewhere, expired): the frame reads on as anonymous.
-    setBearerToken(null);
+    bearerRefused();
     if (method === 'GET') return request<T>(method, path, body, headers, signal);
   }
   if (res.status === 204) return undefined as T;

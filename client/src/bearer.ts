@@ -3,7 +3,8 @@
  * blocks third-party cookies (as current ones do), so the sign-in popup hands the frame a token of its own, which it
  * sends as `Authorization: Bearer` and in the live connection's handshake. It lives in the frame's memory and in its
  * sessionStorage (partitioned by the host site, gone with the tab) so that a reload of the host page keeps the reader
- * signed in; where storage is refused, memory alone. Outside a frame the cookie does all this and no token is held.
+ * signed in; where storage is refused (Chromium refuses it to a third-party frame when it blocks third-party
+ * cookies), in memory alone. Outside a frame the cookie does all this and no token is held.
  */
 const KEY = 'essay-forum.embed-token';
 
@@ -31,4 +32,17 @@ export function setBearerToken(value: string | null): void {
   } catch {
     // Kept in memory only.
   }
+}
+
+const refusedListeners: (() => void)[] = [];
+
+/** Runs when the server refused the token (see bearerRefused): the frame asks who is signed in now. */
+export function onBearerRefused(listener: () => void): void {
+  refusedListeners.push(listener);
+}
+
+/** The server no longer knows the token (logged out elsewhere, expired): it is forgotten and listeners are told. */
+export function bearerRefused(): void {
+  setBearerToken(null);
+  for (const listener of refusedListeners) listener();
 }

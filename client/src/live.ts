@@ -16,7 +16,7 @@ import { ROOM_EVENT_TYPES } from '../../src/realtime/event-map.js';
 import type { CommentDto } from '../../src/comments/dto/comment.dto.js';
 import type { LiveEvent } from './live-event.js';
 import { type FollowStep, SeqFollower } from './seq-follow.js';
-import { bearerToken, setBearerToken } from './bearer.js';
+import { bearerRefused, bearerToken } from './bearer.js';
 
 export type { LiveEvent } from './live-event.js';
 
@@ -91,8 +91,7 @@ function socket(): ForumSocket {
   // A token the server refuses ended on the server (logged out, expired): forget it and follow on as a reader.
   created.on('connect_error', () => {
     if (bearerToken() === null || created.active) return;
-    setBearerToken(null);
-    for (const listener of sessionEndedListeners) listener();
+    bearerRefused();
     created.connect();
   });
   created.on('disconnect', (reason) => {

@@ -244,6 +244,13 @@ describe('the discussion embedded on a publisher’s page', { skip: browserSkipR
       cookies.filter((c) => c.name === 'forum_session').every((c) => c.sameSite === 'Lax'),
       'never a cross-site cookie',
     );
+    // Its session ends elsewhere: the server closes the frame's live connection and the frame reads on as an
+    // anonymous reader, offering to sign in again.
+    const token = authorizations.find((a) => a.startsWith('Bearer '))?.slice('Bearer '.length);
+    assert.ok(token);
+    assert.equal((await t.http.post('/api/auth/logout').set('Authorization', bearer(token)).send()).status, 204);
+    await frame.getByRole('navigation', { name: 'Account' }).getByRole('button', { name: 'Sign in' }).waitFor();
+    await frame.getByRole('button', { name: 'Sign in to comment' }).waitFor();
     await context.close();
   });
 
@@ -263,10 +270,11 @@ describe('the discussion embedded on a publisher’s page', { skip: browserSkipR
     const second = page.locator('[data-forum-essay] p').nth(2);
     await second.getByRole('button', { name: '0 comments' }).waitFor();
     await page.locator('[data-forum-essay] p').first().getByRole('button', { name: '0 comments' }).waitFor();
+    const unknown = page.locator('[data-forum-essay] p').nth(1);
     assert.equal(
-      await page.locator('[data-forum-essay] p').nth(1).getByRole('button').count(),
+      await unknown.getByRole('button').count(),
       0,
-      'a paragraph the essay does not have gets no count',
+      `a paragraph the essay does not have gets no count: ${await unknown.evaluate((p) => p.outerHTML)}`,
     );
     const quoted = await t.http
       .post(`/api/articles/${essay.slug}/comments`)

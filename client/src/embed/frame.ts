@@ -5,7 +5,7 @@
  * holds the frame. It posts its height only there, and takes the colour scheme only from that window at that origin.
  * Sign-in goes through a first-party popup of the forum, which hands back a token (see bearer.ts).
  */
-import { restoreBearerToken, setBearerToken } from '../bearer.js';
+import { onBearerRefused, restoreBearerToken, setBearerToken } from '../bearer.js';
 import { reconnectLive } from '../live.js';
 import { loadSession } from '../session.js';
 import { signInWith } from '../ui.js';
@@ -106,6 +106,8 @@ export function startFrame(): void {
   if (window.parent === window) return;
   restoreBearerToken();
   signInWith(openSignIn);
+  // The live connection follows by itself: the server closes a connection whose session ended.
+  onBearerRefused(() => void loadSession());
   const origin = hostOrigin();
   if (!origin) return;
   applyScheme(new URLSearchParams(window.location.search).get('scheme'));
