@@ -251,6 +251,16 @@ describe('the discussion embedded on a publisher’s page', { skip: browserSkipR
     assert.equal((await t.http.post('/api/auth/logout').set('Authorization', bearer(token)).send()).status, 204);
     await frame.getByRole('navigation', { name: 'Account' }).getByRole('button', { name: 'Sign in' }).waitFor();
     await frame.getByRole('button', { name: 'Sign in to comment' }).waitFor();
+    // Still signed in on the forum itself (the popup's own session went on): signing in again is one press.
+    const [again] = await Promise.all([
+      context.waitForEvent('page'),
+      frame.getByRole('navigation', { name: 'Account' }).getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    await Promise.all([
+      again.waitForEvent('close'),
+      again.getByRole('button', { name: 'Continue as Framed Reader' }).click(),
+    ]);
+    await frame.getByText('Signed in as').waitFor();
     await context.close();
   });
 
