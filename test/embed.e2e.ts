@@ -48,7 +48,7 @@ describe('the embedded discussion: who may frame it, and its sessions', () => {
     });
 
     it('keeps every other page unframeable, the sign-in popup included', async () => {
-      for (const address of ['/', `/articles/${essay.slug}`, '/moderation', '/embed/sign-in']) {
+      for (const address of ['/', `/articles/${essay.slug}`, '/moderation', '/sign-in']) {
         const res = await t.http.get(address);
         assert.equal(res.status, 200, address);
         assert.deepEqual(frameAncestors(res.headers['content-security-policy']), ["'none'"], address);
@@ -58,7 +58,7 @@ describe('the embedded discussion: who may frame it, and its sessions', () => {
     });
 
     it('lets the sign-in popup keep its opener, and only it and the frame', async () => {
-      assert.equal((await t.http.get('/embed/sign-in')).headers['cross-origin-opener-policy'], 'unsafe-none');
+      assert.equal((await t.http.get('/sign-in')).headers['cross-origin-opener-policy'], 'unsafe-none');
       assert.equal((await t.http.get('/')).headers['cross-origin-opener-policy'], 'same-origin');
     });
 
@@ -73,7 +73,7 @@ describe('the embedded discussion: who may frame it, and its sessions', () => {
     it('lets nobody frame anything when EMBED_ORIGINS is empty', async () => {
       const closed = await startTestApp();
       try {
-        for (const address of [`/embed/articles/${essay.slug}`, '/', '/embed/sign-in']) {
+        for (const address of [`/embed/articles/${essay.slug}`, '/', '/sign-in']) {
           const res = await closed.http.get(address);
           assert.deepEqual(frameAncestors(res.headers['content-security-policy']), ["'none'"], address);
         }

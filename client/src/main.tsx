@@ -12,8 +12,8 @@ import { startRouter } from './router.js';
 import { loadSession } from './session.js';
 import './styles.css';
 
-// The discussion in a frame on a publisher's page (or its sign-in popup): one view, no in-page navigation.
-const embedded = window.location.pathname.startsWith('/embed/');
+// The discussion in a frame on a publisher's page, or the sign-in popup it opens: one view, no in-page navigation.
+const embedded = window.location.pathname.startsWith('/embed/') || /^\/sign-in\/?$/.test(window.location.pathname);
 if (embedded) startFrame();
 else startRouter();
 startPersonalEvents();

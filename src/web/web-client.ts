@@ -48,11 +48,12 @@ function contentSecurityPolicy(frameAncestors: readonly string[]): string {
 }
 
 /**
- * The embedded discussion, the one page a publisher's site may frame (EMBED_ORIGINS), and the sign-in popup it opens:
- * a first-party window, so that it may keep `window.opener` (see embedHeaders).
+ * The embedded discussion, the one page (all of /embed/) a publisher's site may frame (EMBED_ORIGINS), and the forum's
+ * sign-in page that it opens as a popup: a first-party window, never framed, that keeps `window.opener` (see
+ * embedHeaders).
  */
 const EMBED_THREAD = /^\/embed\/articles\/[^/]+\/?$/;
-const EMBED_SIGN_IN = /^\/embed\/sign-in\/?$/;
+const EMBED_SIGN_IN = /^\/sign-in\/?$/;
 /** The script a publisher's page loads; its name is fixed (publishers' pages name it), so it is kept only briefly. */
 const EMBED_SCRIPT = '/embed.js';
 

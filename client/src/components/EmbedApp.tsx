@@ -140,11 +140,11 @@ function decoded(segment: string): string | null {
   }
 }
 
-/** The client in a frame on a publisher's page (`/embed/articles/:slug`), or in the sign-in popup it opens. */
+/** The client in a frame on a publisher's page (`/embed/articles/:slug`), or in the sign-in popup it opens (`/sign-in`). */
 export function EmbedApp() {
   const path = window.location.pathname;
   const article = /^\/embed\/articles\/([^/]+)\/?$/.exec(path);
-  if (/^\/embed\/sign-in\/?$/.test(path)) {
+  if (/^\/sign-in\/?$/.test(path)) {
     return (
       <main id="main" class="embed-popup">
         <SignInPopup />

@@ -77,7 +77,7 @@ function reportHeight(origin: string): void {
 
 /** Opens the forum's sign-in page in a popup and takes the token it posts back (only from that window, of this origin). */
 function openSignIn(): void {
-  const popup = window.open('/embed/sign-in', 'essay-forum-sign-in', 'popup,width=480,height=640');
+  const popup = window.open('/sign-in', 'essay-forum-sign-in', 'popup,width=480,height=640');
   if (!popup) {
     window.alert('Allow pop-up windows for this page to sign in to the discussion.');
     return;
