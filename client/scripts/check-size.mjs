@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // The client's size budget. The reading view (the page's entry chunk and every chunk it imports statically) must stay
 // within 60 KB gzipped; chunks loaded on demand (moderation tools, search, profiles, the diff) are listed with their
-// sizes but do not count against it, since a reader of an essay never downloads them.
+// sizes but do not count against it, since a reader of an essay never downloads them. The embedded discussion is the
+// same entry (in its embedded mode), so the same budget holds for it. /embed.js, which publishers' pages load, is
+// built apart and has a budget of its own: 8 KB gzipped.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const READING_VIEW_BUDGET = 60 * 1024;
+const EMBED_SCRIPT_BUDGET = 8 * 1024;
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 
 const manifest = await readFile(new URL('.vite/manifest.json', `file://${dist}`), 'utf8')
@@ -45,4 +48,11 @@ console.log(`all client JavaScript: ${kb(everything)} gzipped`);
 console.log(
   `reading view: ${kb(readingTotal)} gzipped, ${within ? 'within' : 'OVER'} its budget of ${kb(READING_VIEW_BUDGET)}`,
 );
-process.exit(within ? 0 : 1);
+const embedScript = await gzippedSize('embed.js').catch(() => null);
+const embedWithin = embedScript !== null && embedScript <= EMBED_SCRIPT_BUDGET;
+console.log(
+  embedScript === null
+    ? 'embed.js: missing (run `npm run build`)'
+    : `embed.js: ${kb(embedScript)} gzipped, ${embedWithin ? 'within' : 'OVER'} its budget of ${kb(EMBED_SCRIPT_BUDGET)}`,
+);
+process.exit(within && embedWithin ? 0 : 1);

@@ -2,7 +2,7 @@
  * The one door to the server's public API (openapi.json, docs/api-conventions.md). Types come from the server's own
  * DTOs, imported as types only: nothing of the server reaches the bundle. The session is the httpOnly cookie that
  * register and login set; `same-origin` fetches send it, and the browser adds the Origin header that the server
- * checks on cookie writes.
+ * checks on cookie writes. In the embedded discussion the session is a bearer token instead (bearer.ts).
  */
 import type {
   ArticleDto,
@@ -32,6 +32,8 @@ import type { MentionSuggestionsDto } from '../../src/comments/dto/mention-sugge
 import type { Stance } from '../../src/comments/comment.entity.js';
 import type { ThreadSort } from '../../src/comments/thread-sort.js';
 import type { UserDto } from '../../src/users/dto/user.dto.js';
+import type { AuthResultDto } from '../../src/auth/dto/auth.dto.js';
+import { bearerRefused, bearerToken } from './bearer.js';
 import type { ProfileCommentDto, ProfileCommentsPageDto, ProfileDto } from '../../src/profiles/dto/profile.dto.js';
 import type { SearchPageDto, SearchResultDto } from '../../src/search/dto/search.dto.js';
 import type { MeDto, OwnBanDto } from '../../src/auth/dto/auth.dto.js';
@@ -135,10 +137,11 @@ async function request<T>(
   headers: Record<string, string> = {},
   signal?: AbortSignal,
 ): Promise<T> {
+  const token = bearerToken();
   const init: RequestInit = {
     method,
     credentials: 'same-origin',
-    headers: { Accept: 'application/json', ...headers },
+    headers: { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
     signal,
   };
   if (body !== undefined) {
@@ -150,6 +153,11 @@ async function request<T>(
     res = await fetch(`/api${path}`, init);
   } catch {
     throw new ApiError(0, 'network', 'The server could not be reached. Check the connection and try again.', null);
+  }
+  if (res.status === 401 && token !== null && token === bearerToken()) {
+    // The embedded session ended (signed out elsewhere, expired): the frame reads on as anonymous.
+    bearerRefused();
+    if (method === 'GET') return request<T>(method, path, body, headers, signal);
   }
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => null)) as unknown;
@@ -207,9 +215,12 @@ export const api = {
     }),
   login: (username: string, password: string) => request<MeDto>('POST', '/auth/login', { username, password }),
   logout: () => request<void>('POST', '/auth/logout'),
+  /** A session with a token of its own, which the sign-in popup hands to the embedded discussion. */
+  openSession: () => request<AuthResultDto>('POST', '/auth/sessions'),
 
   articles: (cursor?: string | null) => request<ArticlePageDto>('GET', withQuery('/articles', { cursor })),
   article: (slug: string) => request<ArticleDto>('GET', `/articles/${encodeURIComponent(slug)}`),
+  articleByUrl: (url: string) => request<ArticleDto>('GET', withQuery('/articles/by-url', { url })),
 
   thread: (
     slug: string,

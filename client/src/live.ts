@@ -16,6 +16,7 @@ import { ROOM_EVENT_TYPES } from '../../src/realtime/event-map.js';
 import type { CommentDto } from '../../src/comments/dto/comment.dto.js';
 import type { LiveEvent } from './live-event.js';
 import { type FollowStep, SeqFollower } from './seq-follow.js';
+import { bearerRefused, bearerToken } from './bearer.js';
 
 export type { LiveEvent } from './live-event.js';
 
@@ -81,6 +82,17 @@ function socket(): ForumSocket {
     withCredentials: true,
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
+    // The embedded discussion's token (bearer.ts), read at every connection: a sign-in or out reconnects.
+    auth: (send) => {
+      const token = bearerToken();
+      send(token ? { token } : {});
+    },
+  });
+  // A token the server refuses ended on the server (logged out, expired): forget it and follow on as a reader.
+  created.on('connect_error', () => {
+    if (bearerToken() === null || created.active) return;
+    bearerRefused();
+    created.connect();
   });
   created.on('disconnect', (reason) => {
     if (reason !== 'io server disconnect') return;

@@ -2,6 +2,8 @@
 import './theme.js';
 import { render } from 'preact';
 import { App } from './components/App.js';
+import { EmbedApp } from './components/EmbedApp.js';
+import { startFrame } from './embed/frame.js';
 import { startInbox } from './inbox.js';
 import { onSessionEnded } from './live.js';
 import { startModerationCounts } from './moderation-counts.js';
@@ -10,7 +12,10 @@ import { startRouter } from './router.js';
 import { loadSession } from './session.js';
 import './styles.css';
 
-startRouter();
+// The discussion in a frame on a publisher's page, or the sign-in popup it opens: one view, no in-page navigation.
+const embedded = window.location.pathname.startsWith('/embed/') || /^\/sign-in\/?$/.test(window.location.pathname);
+if (embedded) startFrame();
+else startRouter();
 startPersonalEvents();
 startInbox();
 startModerationCounts();
@@ -21,4 +26,4 @@ onSessionEnded(() => void loadSession());
 // its place rather than reusing its elements.
 const root = document.getElementById('app') as HTMLElement;
 root.replaceChildren();
-render(<App />, root);
+render(embedded ? <EmbedApp /> : <App />, root);

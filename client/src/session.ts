@@ -1,4 +1,5 @@
 import { type Account, api, type OwnBan, type User } from './api.js';
+import { setBearerToken } from './bearer.js';
 import { reconnectLive } from './live.js';
 import { Store } from './store.js';
 
@@ -48,6 +49,7 @@ export async function signUp(username: string, password: string, displayName?: s
 
 export async function signOut(): Promise<void> {
   await api.logout().catch(() => undefined);
+  setBearerToken(null);
   ban.set(null);
   account.set(null);
   session.set(null);

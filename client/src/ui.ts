@@ -2,6 +2,13 @@ import { Store } from './store.js';
 
 export type AuthMode = 'sign-in' | 'sign-up' | 'forgot';
 
+/** How this page signs a reader in instead of the dialog: the embedded discussion opens its sign-in popup. */
+let signInElsewhere: (() => void) | null = null;
+
+export function signInWith(open: () => void): void {
+  signInElsewhere = open;
+}
+
 /**
  * A reader asked to sign in (or was asked to, by an action that needs an account): the dialog opens over the page
  * where they are, and they stay there.
@@ -32,6 +39,7 @@ export function askToSignIn(
     purpose = null,
   }: { mode?: AuthMode; then?: (() => void) | null; purpose?: string | null } = {},
 ): void {
+  if (signInElsewhere) return signInElsewhere();
   const submitter = from && 'submitter' in from ? (from as SubmitEvent).submitter : null;
   const target = submitter ?? from?.currentTarget ?? document.activeElement;
   const opener = target instanceof HTMLElement && target !== document.body ? target : null;

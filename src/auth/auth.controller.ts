@@ -78,6 +78,22 @@ export class AuthController {
     res.clearCookie(SESSION_COOKIE, { ...this.cookieOptions(req), maxAge: undefined });
   }
 
+  @Post('auth/sessions')
+  @SignedIn()
+  @PasswordRateLimited()
+  @ApiOperation({
+    summary: 'Open another session for yourself, with a token of its own',
+    description:
+      'For the sign-in popup of an embedded discussion, which hands the token to its frame: a frame on another ' +
+      'site cannot rely on the session cookie. The new session lasts as long as a sign-in’s and ends on its own ' +
+      'logout; as for every cookie write, a request with the cookie must come from one of the forum’s own pages.',
+  })
+  @ApiCreatedResponse({ type: AuthResultDto })
+  @ApiErrorResponses(401, 403, 429)
+  openSession(@CurrentViewer() viewer: Viewer): Promise<AuthResultDto> {
+    return this.auth.openAnotherSession(viewer);
+  }
+
   @Get('auth/me')
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: MeDto })

@@ -16,7 +16,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import { EventBus } from '../events/event-bus.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { hashToken, newToken, TOKEN_PATTERN } from './tokens.js';
-import { type Viewer, requireWriter } from './viewer.js';
+import { type Viewer, requireSignedIn, requireWriter } from './viewer.js';
 
 export interface Session {
   viewer: Viewer;
@@ -104,6 +104,23 @@ export class AuthService {
     const account = session && (await this.users.findById(session.user.id));
     if (!session || !account) throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
     return { user: session.user, ban: toOwnBanDto(session.viewer.ban), account: toAccountDto(account) };
+  }
+
+  /**
+   * A second session for the signed-in user, with a token of its own and the usual lifetime: what the sign-in popup of
+   * an embedded discussion hands to its frame (which cannot use the cookie on another site's page). Ending either
+   * session leaves the other.
+   */
+  async openAnotherSession(viewer: Viewer): Promise<AuthResultDto> {
+    const userId = requireSignedIn(viewer);
+    const account = await this.users.findById(userId);
+    if (!account) throw new DomainError(ErrorCode.Unauthenticated, 'Not signed in.');
+    return {
+      user: toUserDto(account),
+      ban: toOwnBanDto(viewer.ban),
+      token: await this.openSession(userId),
+      account: toAccountDto(account),
+    };
   }
 
   /** Admins change roles; nobody changes their own (so the last admin cannot lock everyone out by mistake). */

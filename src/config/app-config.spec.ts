@@ -145,4 +145,27 @@ describe('loadConfig', () => {
     for (const bad of ['0', '100001', '2.5', 'many'])
       assert.throws(() => loadConfig({ SEARCH_COMMON_CAP: bad }), /^ {2}SEARCH_COMMON_CAP=/m);
   });
+
+  it('lets nobody frame the forum by default, and reads EMBED_ORIGINS as exact http(s) origins', () => {
+    assert.deepEqual(loadConfig({}).embedOrigins, []);
+    assert.deepEqual(
+      loadConfig({
+        EMBED_ORIGINS: 'https://blog.example.org, http://localhost:4000,https://blog.example.org,http://[::1]:8080',
+      }).embedOrigins,
+      ['https://blog.example.org', 'http://localhost:4000', 'http://[::1]:8080'],
+    );
+    for (const value of [
+      'https://*.example.org',
+      'https://blog.example.org/',
+      'https://blog.example.org/essays',
+      'ftp://blog.example.org',
+      "https://blog.example.org 'unsafe-inline'",
+      'https://blog.example.org;script-src *',
+      'blog.example.org',
+      'https://BLOG.example.org',
+      'https://blog.example.org:443',
+      'https://*',
+    ])
+      assert.throws(() => loadConfig({ EMBED_ORIGINS: value }), /^ {2}EMBED_ORIGINS=/m, value);
+  });
 });

@@ -93,6 +93,11 @@ class EnvironmentVariables {
   PUBLIC_ORIGINS?: string;
 
   @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  EMBED_ORIGINS?: string;
+
+  @IsOptional()
   @IsIn(['true', 'false'])
   TRUST_PROXY?: 'true' | 'false';
 
@@ -222,6 +227,11 @@ export class AppConfig {
    * Cookie-authenticated writes from any other origin are refused (CSRF).
    */
   readonly publicOrigins: string[];
+  /**
+   * Origins (scheme://host[:port], exactly: no wildcard, no path) whose pages may frame the embedded discussion
+   * (/embed/*): its CSP frame-ancestors. Empty: nobody may, like every other page of the forum.
+   */
+  readonly embedOrigins: string[];
   /** Behind a load balancer: take the client's address from X-Forwarded-For. */
   readonly trustProxy: boolean;
   /** Set: live events fan out between processes through Redis streams instead of PostgreSQL. */
@@ -325,6 +335,19 @@ export function loadConfig(
         Object.assign(new ValidationError(), { property, value, constraints: { url: `${property} is not a URL` } }),
       );
   }
+  const embedOrigins = parsed.EMBED_ORIGINS === undefined ? [] : originList(parsed.EMBED_ORIGINS);
+  if (embedOrigins === null)
+    errors.push(
+      Object.assign(new ValidationError(), {
+        property: 'EMBED_ORIGINS',
+        value: parsed.EMBED_ORIGINS,
+        constraints: {
+          origins:
+            'EMBED_ORIGINS must be a comma-separated list of exact http:// or https:// origins such as ' +
+            'https://blog.example.org (no wildcard, no path, no trailing slash)',
+        },
+      }),
+    );
   if (errors.length > 0) {
     const lines = errors.map((e) => {
       const detail = Object.values(e.constraints ?? {}).join('; ');
@@ -347,6 +370,7 @@ export function loadConfig(
     sessionTtlHours: parsed.SESSION_TTL_HOURS ?? 24 * 30,
     liveConnectionsPerAddress: parsed.LIVE_CONNECTIONS_PER_ADDRESS ?? 200,
     publicOrigins: parsed.PUBLIC_ORIGINS ? parsed.PUBLIC_ORIGINS.split(',') : [],
+    embedOrigins: embedOrigins ?? [],
     trustProxy: parsed.TRUST_PROXY === 'true',
     redisUrl: parsed.REDIS_URL ?? null,
     passwordHashing: {
@@ -366,6 +390,30 @@ export function loadConfig(
     digestHour: parsed.DIGEST_HOUR ?? parsed.DIGEST_HOUR_UTC ?? 7,
     searchCommonCap: parsed.SEARCH_COMMON_CAP ?? 1000,
   });
+}
+
+/**
+ * A comma-separated list of origins, each exactly as a browser serialises it (so that it can stand in a CSP header as
+ * it is: no quote, semicolon or space can get in), or null when one is not. Spaces around the commas are allowed.
+ */
+const ORIGIN_SHAPE = /^https?:\/\/([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?$/;
+
+function originList(value: string): string[] | null {
+  const origins = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  const exact = origins.every((item) => {
+    try {
+      const url = new URL(item);
+      // The URL parser takes `*` in a host name, which CSP would read as a wildcard: only letters, digits, dots and
+      // hyphens (or a bracketed IPv6 address) may name a host here.
+      return ORIGIN_SHAPE.test(item) && url.origin === item;
+    } catch {
+      return false;
+    }
+  });
+  return exact ? [...new Set(origins)] : null;
 }
 
 function canParseUrl(value: string): boolean {
@@ -397,6 +445,7 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, tru
   SESSION_TTL_HOURS = true as const;
   LIVE_CONNECTIONS_PER_ADDRESS = true as const;
   PUBLIC_ORIGINS = true as const;
+  EMBED_ORIGINS = true as const;
   TRUST_PROXY = true as const;
   REDIS_URL = true as const;
   PASSWORD_HASH_MEMORY_KIB = true as const;

@@ -8,6 +8,7 @@ import { ArticlesService } from '../articles/articles.service.js';
 import { ReaderViews } from '../comments/reader-views.js';
 import { type ContentCoding, preferredCoding } from '../common/http/content-coding.js';
 import { AppConfig } from '../config/app-config.js';
+import { escapeHtml } from '../common/markdown/markdown.js';
 import { robotsTxt, sitemapXml } from './crawler-files.js';
 import { type PageContent, PublicPages } from './public-pages.js';
 
@@ -33,21 +34,36 @@ const ASSET = /^\/assets\/[A-Za-z0-9_.-]+\.(js|css|svg|png|woff2)$/;
 const PRECOMPRESSED = /\.(js|css|svg)$/;
 const COPY_EXTENSION = { br: '.br', gzip: '.gz' } as const;
 
-/** The pages' own policy: scripts and styles only from this server, data only from this server (API, socket). */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * The pages' own policy: scripts and styles only from this server, data only from this server (API, socket), framed
+ * by `frameAncestors` (nobody, but for the embedded discussion).
+ */
+function contentSecurityPolicy(frameAncestors: readonly string[]): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors ${frameAncestors.length > 0 ? frameAncestors.join(' ') : "'none'"}`,
+  ].join('; ');
+}
+
+/**
+ * The embedded discussion, the one page (all of /embed/) a publisher's site may frame (EMBED_ORIGINS), and the forum's
+ * sign-in page that it opens as a popup: a first-party window, never framed, that keeps `window.opener` (see
+ * embedHeaders).
+ */
+const EMBED_THREAD = /^\/embed\/articles\/[^/]+\/?$/;
+const EMBED_SIGN_IN = /^\/sign-in\/?$/;
+/** The script a publisher's page loads; its name is fixed (publishers' pages name it), so it is kept only briefly. */
+const EMBED_SCRIPT = '/embed.js';
 
 export function isClientPage(pathname: string): boolean {
-  return PAGES.some((page) => page.test(pathname));
+  return PAGES.some((page) => page.test(pathname)) || EMBED_THREAD.test(pathname) || EMBED_SIGN_IN.test(pathname);
 }
 
 /** What the essay and comment pages, robots.txt and the sitemap are made from. */
@@ -64,7 +80,11 @@ export interface PageSources {
  * before Express sees it anyway). When the client is not built the pages answer a plain 503 and the API is
  * unaffected.
  */
-export function webClientMiddleware(root = DEFAULT_CLIENT_DIR, sources?: PageSources) {
+export function webClientMiddleware(
+  root = DEFAULT_CLIENT_DIR,
+  sources?: PageSources,
+  embedOrigins: readonly string[] = [],
+) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const pathname = req.path;
@@ -84,6 +104,15 @@ export function webClientMiddleware(root = DEFAULT_CLIENT_DIR, sources?: PageSou
       );
       return;
     }
+    if (pathname === EMBED_SCRIPT) {
+      // Loaded by other sites' pages: helmet's same-origin resource policy would make the browser refuse it there.
+      res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.sendFile(pathname.slice(1), { root, dotfiles: 'deny', maxAge: '5m' }, (error?: Error) => {
+        if (error && !res.headersSent) res.status(404).type('text/plain').send('Not found');
+      });
+      return;
+    }
     if (ASSET.test(pathname)) {
       res.setHeader('X-Content-Type-Options', 'nosniff');
       const text = PRECOMPRESSED.test(pathname);
@@ -98,9 +127,14 @@ export function webClientMiddleware(root = DEFAULT_CLIENT_DIR, sources?: PageSou
       return;
     }
     res.setHeader('Cache-Control', 'no-cache');
-    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'same-origin');
+    if (EMBED_THREAD.test(pathname) || EMBED_SIGN_IN.test(pathname)) {
+      embedHeaders(res, EMBED_THREAD.test(pathname) ? embedOrigins : []);
+      void withHead(root, embedHead(embedOrigins), res);
+      return;
+    }
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy([]));
     const article = ARTICLE_PAGE.exec(pathname)?.[1];
     const comment = COMMENT_PAGE.exec(pathname)?.[1];
     if (sources && (article !== undefined || comment !== undefined)) {
@@ -165,10 +199,41 @@ async function withContent(root: string, content: Promise<PageContent>, res: Res
   res.status(page.status).type('html').send(html);
 }
 
+/**
+ * The embedded pages' headers. The thread may be framed by exactly `frameAncestors` (CSP; helmet's X-Frame-Options
+ * would refuse them all, and a browser that reads only that header then refuses the frame, which is the safe side).
+ * The sign-in popup keeps its opener: helmet's Cross-Origin-Opener-Policy: same-origin would cut a popup opened from a
+ * frame on another site off its opener (the opener's top page is of another origin), and the token could not be
+ * handed back. Neither page is ever framed by anyone else.
+ */
+function embedHeaders(res: Response, frameAncestors: readonly string[]): void {
+  res.setHeader('Content-Security-Policy', contentSecurityPolicy(frameAncestors));
+  if (frameAncestors.length > 0) res.removeHeader('X-Frame-Options');
+  res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
+}
+
+/** What the embedded pages' head adds: the origins that may frame them, which the frame posts its height to. */
+function embedHead(embedOrigins: readonly string[]): string {
+  return [
+    '<title>Discussion · Essay forum</title>',
+    `<meta name="forum-embed-origins" content="${escapeHtml(embedOrigins.join(' '))}" />`,
+  ].join('\n    ');
+}
+
+/** index.html with its title replaced by `head`, read afresh each time. */
+async function withHead(root: string, head: string, res: Response): Promise<void> {
+  try {
+    const shell = await readFile(path.join(root, 'index.html'), 'utf8');
+    res.type('html').send(shell.replace(/<title>[^<]*<\/title>/, () => head));
+  } catch {
+    res.status(503).type('text/plain').send('The web client could not be read.');
+  }
+}
+
 /** Wires the client into the Express app, ahead of Nest's routes (which all live under /api). */
 export function serveWebClient(app: INestApplication, root?: string): void {
   const articles = app.get(ArticlesService);
   const publicUrl = app.get(AppConfig).publicUrl;
   const pages = new PublicPages(articles, app.get(ReaderViews), publicUrl);
-  app.use(webClientMiddleware(root, { pages, articles, publicUrl }));
+  app.use(webClientMiddleware(root, { pages, articles, publicUrl }, app.get(AppConfig).embedOrigins));
 }

@@ -31,6 +31,7 @@ import {
   replaceComment,
   toNode,
 } from '../thread-state.js';
+import { passageRequest } from '../embed/frame.js';
 import { Essay } from './Essay.js';
 import { FeaturedComments } from './FeaturedComments.js';
 import { FollowButton } from './FollowButton.js';
@@ -88,9 +89,11 @@ function keepSort(sort: ThreadSort): void {
 /**
  * The reading view. The essay and the thread are each read at some event number (`seq`); live events after it are
  * applied to them, including the ones that arrived while they were loading, and the first `join` asks for everything
- * after the older of the two, so a comment written between the reads and the join is not missed.
+ * after the older of the two, so a comment written between the reads and the join is not missed. `embedded`: the
+ * discussion alone, in a frame on the publisher's page, which shows the essay itself; it is told the essay (its blocks'
+ * counts) at every change, for the page's passages.
  */
-export function ArticleView({ slug }: { slug: string }) {
+export function ArticleView({ slug, embedded }: { slug: string; embedded?: (article: Article) => void }) {
   const me = useStore(session);
   const [article, setArticle] = useState<Article | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -287,6 +290,19 @@ export function ArticleView({ slug }: { slug: string }) {
     void refreshArticle();
   }, [me?.id]);
 
+  useEffect(() => {
+    if (article && embedded) embedded(article);
+  }, [article]);
+  // The host page asked for one passage's comments.
+  useEffect(
+    () =>
+      embedded &&
+      passageRequest.subscribe((request) => {
+        if (request) setBlockId(request.blockId);
+      }),
+    [],
+  );
+
   // An address like /articles/x#block-y: scroll to the passage once the essay is there.
   const { hash } = useStore(location);
   useEffect(() => {
@@ -325,16 +341,18 @@ export function ArticleView({ slug }: { slug: string }) {
 
   return (
     <div class="reading">
-      {me?.role === 'admin' && (
+      {me?.role === 'admin' && !embedded && (
         <p class="essay-admin">
           <a href={`/articles/${encodeURIComponent(slug)}/edit`}>Edit essay</a>
           <span class="muted"> · revision {article.revision}</span>
         </p>
       )}
       {/* The essay's margin writes comments too (at a passage): it posts into this thread. */}
-      <ThreadContext.Provider value={context}>
-        <Essay article={article} filter={blockId} onFilter={filter} />
-      </ThreadContext.Provider>
+      {!embedded && (
+        <ThreadContext.Provider value={context}>
+          <Essay article={article} filter={blockId} onFilter={filter} />
+        </ThreadContext.Provider>
+      )}
       <ThreadSection
         context={context}
         items={tree.items}
