@@ -203,6 +203,7 @@ async function main(): Promise<void> {
       outcomes,
       previewing,
       previewed,
+      targetMs: TARGET_MS,
     });
   } finally {
     await app?.close();

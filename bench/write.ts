@@ -218,7 +218,7 @@ async function main(): Promise<void> {
         `(${os.cpus().length} cores, Node ${process.version}, PostgreSQL ${await postgresVersion(scratch.databaseUrl)}); ` +
         `the raw baseline sends the app's ${statements} statements of a post`,
     );
-    const results: Record<string, unknown> = { statements, rounds: ROUNDS, perRound: PER_ROUND };
+    const results: Record<string, unknown> = { statements, rounds: ROUNDS, perRound: PER_ROUND, target: TARGET_RATIO };
     for (const level of LEVELS) {
       const app_: Figures = figures(side(`app-${level}`).latencies);
       const raw: Figures = figures(side(`raw-${level}`).latencies);
