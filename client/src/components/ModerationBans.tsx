@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { ApiError, type BannedUser, findApi, moderationApi, type User } from '../api.js';
+import { ApiError, type BannedUser, findApi, LOGIN_USERNAME_MAX, moderationApi, type User } from '../api.js';
 import { timeAgo } from '../format.js';
 import { AuthorName } from './AuthorName.js';
 import { BanForm } from './ModerationBanForm.js';
@@ -88,7 +88,7 @@ function BanByUsername({ onBanned }: { onBanned: (text: string) => void }) {
           Username
           <input
             value={username}
-            maxLength={64}
+            maxLength={LOGIN_USERNAME_MAX}
             autocomplete="off"
             onInput={(e) => {
               setUsername(e.currentTarget.value);
