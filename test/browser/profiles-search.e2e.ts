@@ -46,6 +46,8 @@ describe('profiles and search in the browser', { skip: browserSkipReason() }, ()
       await page.getByRole('heading', { name: 'Rosa Profile', level: 1 }).waitFor();
       await page.getByText('2 comments').waitFor();
       const items = page.locator('.profile-comment');
+      // The count in the heading can come before the list: the list is waited for, then counted.
+      await items.nth(1).waitFor();
       assert.equal(await items.count(), 2);
       assert.match(await items.nth(0).innerText(), /And a second one, later\./);
       assert.match(await items.nth(1).innerText(), /My first thought on this essay\./);
