@@ -272,8 +272,11 @@ describe('GET /api/search, a very common query', () => {
       (await fx.newComment({ article: essay, body: `${w} and ${w} again` })).id,
       (await fx.newComment({ article: essay, body: `${w} at last` })).id,
     ];
-    // Four of the newest fifteen match: the three newest are ranked, the best and oldest is not listed.
+    // Four of the newest fifteen match: the three newest are ranked, the best and oldest is not listed, and the
+    // answer says so.
     assert.deepEqual(commentIds(await found(w)), [twice, latest, once]);
+    const answer = await t.http.get('/api/search').query({ q: w }).expect(200);
+    assert.equal(answer.body.newestMatchesOnly, 3);
     assert.ok(!commentIds(await found(w)).includes(oldBest));
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -298,6 +301,7 @@ describe('GET /api/search, a very common query', () => {
     const recent = (await fx.newComment({ article: essay, body: `${w} lately` })).id;
     // Three matches in all (as many as the cap), but only one among the newest fifteen: not a common query.
     assert.deepEqual(commentIds(await found(w)), [oldBest, recent, oldOnce]);
+    assert.equal((await t.http.get('/api/search').query({ q: w }).expect(200)).body.newestMatchesOnly, null);
   });
 
   it('tells a common query within the searched essay and among the comments the viewer may read', async () => {

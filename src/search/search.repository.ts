@@ -19,6 +19,8 @@ export interface SearchMatchRow {
   articleSlug: string;
   articleTitle: string;
   headline: string;
+  /** The cap when only the newest matching comments were ranked (a very common query), else null. */
+  newestOnly: number | null;
 }
 
 /**
@@ -125,7 +127,8 @@ export class SearchRepository {
                   WHEN 1 THEN ${withoutMarkers(`a.title || E'\\n' || coalesce((SELECT string_agg(b.text, E'\\n' ORDER BY b.position) FROM article_blocks b WHERE b.article_id = a.id), '')`)}
                   ELSE (SELECT ${withoutMarkers('c.body')} FROM comments c WHERE c.id = p.id)
                 END,
-                q.query, '${HEADLINE_OPTIONS}') AS headline
+                q.query, '${HEADLINE_OPTIONS}') AS headline,
+              CASE WHEN (SELECT count(*) FROM newest) = $3::int THEN $3::int END AS "newestOnly"
          FROM page p CROSS JOIN q JOIN articles a ON a.id = p.article_id
         ORDER BY p.rank DESC, p.kind_order DESC, p.id DESC`,
       params,

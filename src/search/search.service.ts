@@ -53,6 +53,8 @@ export class SearchService {
         snippet: snippetHtml(row.headline),
       })),
       nextCursor: page.nextCursor,
+      // Told by any row of the page; a page past the last match has none, and then nothing is left to tell of.
+      newestMatchesOnly: rows[0]?.newestOnly ?? null,
     };
   }
 }

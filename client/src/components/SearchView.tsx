@@ -45,6 +45,7 @@ export function SearchView() {
   const q = (queryParameter('q') ?? '').trim();
   const [results, setResults] = useState<SearchResult[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
+  const [newestOnly, setNewestOnly] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const load = async (from: string | null) => {
@@ -52,6 +53,7 @@ export function SearchView() {
       const page = await findApi.search(q, from);
       setResults((shown) => [...(from ? (shown ?? []) : []), ...page.items]);
       setCursor(page.nextCursor);
+      if (!from) setNewestOnly(page.newestMatchesOnly);
       setError(null);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'The search could not be done.');
@@ -62,6 +64,7 @@ export function SearchView() {
     document.title = q ? `${q} · Search · Essay forum` : 'Search · Essay forum';
     setResults(null);
     setCursor(null);
+    setNewestOnly(null);
     setError(null);
     if (q) void load(null);
   }, [search]);
@@ -75,6 +78,12 @@ export function SearchView() {
       <FormError message={error} />
       {q && results === null && !error && <p class="muted">Searching…</p>}
       {results && results.length === 0 && <p class="muted">Nothing found.</p>}
+      {results && newestOnly !== null && (
+        <p class="search-newest-only">
+          {`So many comments match that only the newest ${newestOnly.toLocaleString('en-US')} are listed, best first. ` +
+            'Add a word or a “phrase” to reach older ones.'}
+        </p>
+      )}
       {results && results.length > 0 && (
         <ol class="plain search-results" aria-label="Results">
           {results.map((r) => (

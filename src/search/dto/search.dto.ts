@@ -64,4 +64,13 @@ export class SearchPageDto {
 
   @ApiProperty({ type: String, nullable: true })
   nextCursor: string | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Null, or how many comments were ranked when the query is so common that only its newest matching comments are ' +
+      'listed (SEARCH_COMMON_CAP of them; essays are always all listed): a reader may add words to reach older ones',
+  })
+  newestMatchesOnly: number | null;
 }
