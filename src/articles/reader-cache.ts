@@ -14,9 +14,14 @@ import { isArticleSlug } from './free-slug.js';
 /**
  * The format of the cached answers: part of every key and ETag, so that a deploy that changes what an answer holds
  * for the same data (a new field, another mapping) never answers 304 to a copy made by the code before it. Raise it
- * with any such change.
+ * with any such change (the shape's changes are caught by a spec: ANSWER_SCHEMAS_DIGEST).
  */
 const ANSWER_FORMAT = 1;
+/**
+ * The digest of the cached answers' schemas (in openapi.json) when ANSWER_FORMAT was last raised: a spec fails when
+ * they change shape and it was not (reader-cache-format.spec.ts), and names the new digest.
+ */
+export const ANSWER_SCHEMAS_DIGEST = '5d07625139f34f49';
 
 /** Essays asked for once that are remembered, to keep them at their second reading: keys only, about a megabyte. */
 const ESSAYS_REMEMBERED = 10_000;
