@@ -13,6 +13,7 @@ import {
   withRole,
 } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
+import { untilJobsDone } from './helpers/jobs.js';
 import { Follower } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -66,6 +67,8 @@ describe('my data: GET /api/auth/me/export and DELETE /api/auth/me', () => {
     await vote(alice, bobs.id, -1);
     await t.http.post(`/api/comments/${bobs.id}/reports`).set(auth(alice)).send({ reason: 'spam' }).expect(201);
     await t.http.put(`/api/articles/${essay.slug}/follow`).set(auth(alice)).expect(204);
+    // The reply's notification is written by a job after the reply commits: every job has run before the export.
+    await untilJobsDone(t.dataSource);
 
     const { res, data } = await exportOf(alice);
     assert.equal(res.headers['content-disposition'], `attachment; filename="essay-forum-${alice.username}.json"`);
