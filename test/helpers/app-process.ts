@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHEAP_PASSWORD_HASHING } from './test-env.js';
 
+const START_DEADLINE_MS = 180_000;
+
 export interface AppProcess {
   child: ChildProcess;
   baseUrl: string;
@@ -23,11 +25,12 @@ export function startAppProcess(env: Record<string, string>): Promise<AppProcess
   return new Promise((resolve, reject) => {
     let timedOut = false;
     // A start that hangs is killed: left running, it held its DATA_DIR against the suite's next starts and kept the
-    // test process from ever ending.
+    // test process from ever ending. The bound is for a hang, not a slow start: 60 s was once too short for a start
+    // that printed nothing yet on a machine at a load average of 30.
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, 60_000);
+    }, START_DEADLINE_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listens on http:\/\/localhost:(\d+)/.exec(output);
@@ -49,7 +52,11 @@ export function startAppProcess(env: Record<string, string>): Promise<AppProcess
     void exited.then((code) => {
       clearTimeout(timer);
       reject(
-        new Error(timedOut ? `no start within 60 s:\n${output}` : `exited with ${code} before listening:\n${output}`),
+        new Error(
+          timedOut
+            ? `no start within ${START_DEADLINE_MS / 1000} s:\n${output}`
+            : `exited with ${code} before listening:\n${output}`,
+        ),
       );
     });
   });
