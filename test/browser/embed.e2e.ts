@@ -394,6 +394,41 @@ describe('the discussion embedded on a publisher’s page', { skip: browserSkipR
     await context.close();
   });
 
+  it('carries a passage of a comment, quoted in the frame before signing in, into the reply once signed in', async () => {
+    const { context, page } = await readerBlockingThirdPartyCookies(browser);
+    const { essay, url, first } = await embedded();
+    const reader = await newUser(t, undefined, { displayName: 'Comment Quoter' });
+    await page.goto(url);
+    const frame = await discussion(page);
+    const body = frame.locator(`[data-comment-id="${first.id}"] .comment-body`).first();
+    await body.getByText('The first word on it.').waitFor();
+    await body.evaluate((element) => {
+      const text = element.querySelector('p')?.firstChild as Text;
+      const range = document.createRange();
+      range.setStart(text, text.data.indexOf('first word'));
+      range.setEnd(text, text.data.indexOf(' on it'));
+      document.getSelection()?.removeAllRanges();
+      document.getSelection()?.addRange(range);
+    });
+    await signInThroughPopup(context, frame, reader, () => frame.getByRole('button', { name: /Quote$/ }).click());
+    // Without the sign-in's continuation the reply box would stay closed: nothing asked for it but the Quote.
+    const box = frame.getByLabel(/^Reply to /);
+    const reply = frame.locator('li.comment').filter({ has: box });
+    await reply.locator('.quote-draft').getByText('first word').waitFor();
+    await box.fill('Quoting a comment from inside the frame.');
+    await reply.getByRole('button', { name: 'Post reply' }).click();
+    await frame.getByText('Quoting a comment from inside the frame.').waitFor();
+    const thread = await t.http.get(`/api/articles/${essay.slug}/comments?sort=old`);
+    const posted = thread.body.items[0].replies.find(
+      (c: { body: string }) => c.body === 'Quoting a comment from inside the frame.',
+    );
+    assert.equal(posted?.author.id, reader.id);
+    assert.equal(posted?.quote?.source, 'comment');
+    assert.equal(posted?.quote?.text, 'first word');
+    assert.equal(posted?.quote?.verified, true);
+    await context.close();
+  });
+
   it('signs a new reader up through the popup, and the frame writes as them', async () => {
     const { context, page } = await readerBlockingThirdPartyCookies(browser);
     const { essay, url } = await embedded();
