@@ -497,6 +497,10 @@ describe('the discussion embedded on a publisher’s page', { skip: browserSkipR
     // Back to the discussion: the thread is as it was.
     await frame.getByRole('button', { name: 'Back to the discussion' }).click();
     await frame.getByText('What the reader said.').waitFor();
+    await accountBar(frame)
+      .getByRole('button', { name: 'Notifications, none unread' })
+      .and(frame.locator(':focus'))
+      .waitFor();
     assert.equal(await inbox.count(), 0);
     // Signed out, the bell goes with the list.
     await accountBar(frame).getByRole('button', { name: 'Sign out' }).click();
@@ -565,6 +569,18 @@ describe('the discussion embedded on a publisher’s page', { skip: browserSkipR
     assert.equal(tab.url(), `${t.baseUrl}/articles/${essay.slug}#block-${essay.blocks[0].id}`);
     assert.equal(await tab.evaluate(() => window.opener), null, 'opened with rel=noopener');
     await tab.locator(`#block-${essay.blocks[0].id}`).waitFor();
+    // The comment's own quoted passage goes to the same place, the same way.
+    const [again] = await Promise.all([
+      context.waitForEvent('page'),
+      frame
+        .locator('li.comment')
+        .filter({ hasText: 'On the first passage.' })
+        .getByRole('link', { name: 'from the essay' })
+        .click(),
+    ]);
+    await again.waitForLoadState('domcontentloaded');
+    assert.equal(again.url(), `${t.baseUrl}/articles/${essay.slug}#block-${essay.blocks[0].id}`);
+    assert.equal(await again.evaluate(() => window.opener), null, 'opened with rel=noopener');
     await context.close();
   });
 

@@ -193,7 +193,15 @@ function EmbedFrame({ slug }: { slug: string | null }) {
         {open && (
           <div id="embed-inbox" class="embed-inbox">
             <NotificationsView />
-            <button type="button" class="link" onClick={() => setInbox(false)}>
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                setInbox(false);
+                // The button goes with the list: the focus goes back to the bell that opened it.
+                document.querySelector<HTMLElement>('.embed-bar .bell')?.focus();
+              }}
+            >
               Back to the discussion
             </button>
           </div>
