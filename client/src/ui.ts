@@ -2,10 +2,13 @@ import { Store } from './store.js';
 
 export type AuthMode = 'sign-in' | 'sign-up' | 'forgot';
 
-/** How this page signs a reader in instead of the dialog: the embedded discussion opens its sign-in popup. */
-let signInElsewhere: (() => void) | null = null;
+/**
+ * How this page signs a reader in instead of the dialog: the embedded discussion opens its sign-in popup, in the mode
+ * asked, and resumes `then` once the popup has signed the frame in.
+ */
+let signInElsewhere: ((request: { mode: AuthMode; then: (() => void) | null }) => void) | null = null;
 
-export function signInWith(open: () => void): void {
+export function signInWith(open: (request: { mode: AuthMode; then: (() => void) | null }) => void): void {
   signInElsewhere = open;
 }
 
@@ -39,7 +42,7 @@ export function askToSignIn(
     purpose = null,
   }: { mode?: AuthMode; then?: (() => void) | null; purpose?: string | null } = {},
 ): void {
-  if (signInElsewhere) return signInElsewhere();
+  if (signInElsewhere) return signInElsewhere({ mode, then });
   const submitter = from && 'submitter' in from ? (from as SubmitEvent).submitter : null;
   const target = submitter ?? from?.currentTarget ?? document.activeElement;
   const opener = target instanceof HTMLElement && target !== document.body ? target : null;

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type BrowserContext, type Frame, type FrameLocator, type Page } from 'playwright-core';
-import { type Account, bearer, newUser } from '../helpers/accounts.js';
+import { type Account, bearer, newUser, PASSWORD, uniqueName } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
@@ -56,6 +56,29 @@ async function discussion(page: Page): Promise<FrameLocator> {
   await frame.getByRole('heading', { name: /^Discussion/ }).waitFor();
   return frame;
 }
+
+/**
+ * Signs `reader` in through the forum's popup, which `press` (a click in the frame) opens; resolves once the popup has
+ * closed and the frame shows the reader signed in.
+ */
+async function signInThroughPopup(
+  context: BrowserContext,
+  frame: FrameLocator,
+  reader: Account,
+  press: () => Promise<void>,
+): Promise<void> {
+  const [popup] = await Promise.all([context.waitForEvent('page'), press()]);
+  await popup.getByLabel('Username').fill(reader.username);
+  await popup.getByLabel('Password').fill(reader.password);
+  await Promise.all([
+    popup.waitForEvent('close'),
+    popup.getByRole('form', { name: 'Sign in' }).getByRole('button', { name: 'Sign in' }).click(),
+  ]);
+  await frame.getByText('Signed in as').waitFor();
+}
+
+/** The frame's bar: its Sign in and Sign up, the bell, who is signed in. */
+const accountBar = (frame: FrameLocator) => frame.getByRole('navigation', { name: 'Account' });
 
 /** The frame element's height on the host page, in CSS pixels. */
 const frameHeight = (page: Page) =>
@@ -343,6 +366,221 @@ describe('the discussion embedded on a publisher’s page', { skip: browserSkipR
     assert.equal(mine?.quote?.text, 'second paragraph, to');
     assert.equal(mine?.quote?.verified, true);
     await second.getByRole('button', { name: '1 comment' }).waitFor();
+    await context.close();
+  });
+
+  it('resumes the reply a reader started before signing in through the popup: the box, its draft, the focus', async () => {
+    const { context, page } = await readerBlockingThirdPartyCookies(browser);
+    const { essay, url } = await embedded();
+    const reader = await newUser(t, undefined, { displayName: 'Resuming Reader' });
+    await page.goto(url);
+    const frame = await discussion(page);
+    const first = frame.locator('li.comment').filter({ hasText: 'The first word on it.' });
+    const box = frame.getByLabel(/^Reply to /);
+    await signInThroughPopup(context, frame, reader, async () => {
+      await first.locator(':scope > article').getByRole('button', { name: 'Reply' }).click();
+      // The box opened behind the popup: the reader writes there, then goes to the popup (the box loses the focus).
+      await box.fill('Drafted before signing in.');
+      await box.evaluate((area) => area.blur());
+    });
+    // Signed in, the frame takes the reader back to the box, as the dialog does on the forum itself.
+    await box.and(frame.locator('textarea:focus')).waitFor();
+    assert.equal(await box.inputValue(), 'Drafted before signing in.');
+    await first.getByRole('button', { name: 'Post reply' }).click();
+    await frame.locator('li.comment li.comment').getByText('Drafted before signing in.').waitFor();
+    const thread = await t.http.get(`/api/articles/${essay.slug}/comments?sort=old`);
+    const reply = thread.body.items[0].replies.find((c: { body: string }) => c.body === 'Drafted before signing in.');
+    assert.equal(reply?.author.id, reader.id);
+    await context.close();
+  });
+
+  it('carries a passage of a comment, quoted in the frame before signing in, into the reply once signed in', async () => {
+    const { context, page } = await readerBlockingThirdPartyCookies(browser);
+    const { essay, url, first } = await embedded();
+    const reader = await newUser(t, undefined, { displayName: 'Comment Quoter' });
+    await page.goto(url);
+    const frame = await discussion(page);
+    const body = frame.locator(`[data-comment-id="${first.id}"] .comment-body`).first();
+    await body.getByText('The first word on it.').waitFor();
+    await body.evaluate((element) => {
+      const text = element.querySelector('p')?.firstChild as Text;
+      const range = document.createRange();
+      range.setStart(text, text.data.indexOf('first word'));
+      range.setEnd(text, text.data.indexOf(' on it'));
+      document.getSelection()?.removeAllRanges();
+      document.getSelection()?.addRange(range);
+    });
+    await signInThroughPopup(context, frame, reader, () => frame.getByRole('button', { name: /Quote$/ }).click());
+    // Without the sign-in's continuation the reply box would stay closed: nothing asked for it but the Quote.
+    const box = frame.getByLabel(/^Reply to /);
+    const reply = frame.locator('li.comment').filter({ has: box });
+    await reply.locator('.quote-draft').getByText('first word').waitFor();
+    await box.fill('Quoting a comment from inside the frame.');
+    await reply.getByRole('button', { name: 'Post reply' }).click();
+    await frame.getByText('Quoting a comment from inside the frame.').waitFor();
+    const thread = await t.http.get(`/api/articles/${essay.slug}/comments?sort=old`);
+    const posted = thread.body.items[0].replies.find(
+      (c: { body: string }) => c.body === 'Quoting a comment from inside the frame.',
+    );
+    assert.equal(posted?.author.id, reader.id);
+    assert.equal(posted?.quote?.source, 'comment');
+    assert.equal(posted?.quote?.text, 'first word');
+    assert.equal(posted?.quote?.verified, true);
+    await context.close();
+  });
+
+  it('signs a new reader up through the popup, and the frame writes as them', async () => {
+    const { context, page } = await readerBlockingThirdPartyCookies(browser);
+    const { essay, url } = await embedded();
+    await page.goto(url);
+    const frame = await discussion(page);
+    const username = uniqueName('framed');
+    const [popup] = await Promise.all([
+      context.waitForEvent('page'),
+      accountBar(frame).getByRole('button', { name: 'Sign up' }).click(),
+    ]);
+    const form = popup.getByRole('dialog', { name: 'Create an account' });
+    await form.getByLabel('Username').fill(username);
+    await form.getByLabel('Password').fill(PASSWORD);
+    await form.getByLabel('Display name').fill('Newly Framed');
+    await Promise.all([
+      popup.waitForEvent('close'),
+      form.getByRole('button', { name: 'Sign up', exact: true }).click(),
+    ]);
+    await accountBar(frame).getByText('Newly Framed').waitFor();
+    await frame.getByLabel('Your comment on the essay').fill('My first words, from a publisher’s page.');
+    await frame.getByRole('button', { name: 'Post comment' }).click();
+    await frame.getByText('My first words, from a publisher’s page.').waitFor();
+    const thread = await t.http.get(`/api/articles/${essay.slug}/comments?sort=new`);
+    const mine = thread.body.items.find((c: { body: string }) => c.body === 'My first words, from a publisher’s page.');
+    assert.equal(mine?.author.username, username, 'posted by the account the popup created');
+    await context.close();
+  });
+
+  it('shows the signed-in reader their notifications in the frame, live, and marks them read', async () => {
+    const { context, page } = await readerBlockingThirdPartyCookies(browser);
+    const { essay, url } = await embedded();
+    const reader = await newUser(t, undefined, { displayName: 'Notified Reader' });
+    const other = await newUser(t, undefined, { displayName: 'Someone Else' });
+    const mine = await fixtures.newComment({ article: essay, authorId: reader.id, body: 'What the reader said.' });
+    const theirs = await fixtures.newComment({ article: essay, authorId: other.id, body: 'What another said.' });
+    await page.goto(url);
+    const frame = await discussion(page);
+    await signInThroughPopup(context, frame, reader, () =>
+      accountBar(frame).getByRole('button', { name: 'Sign in' }).click(),
+    );
+    await accountBar(frame).getByRole('button', { name: 'Notifications, none unread' }).waitFor();
+    // A reply to the other reader first, then to this one: the bell counts only this one's, live over the frame's
+    // own connection (its token).
+    await post(essay.slug, 'An answer for someone else.', theirs.id);
+    await post(essay.slug, 'An answer for the framed reader.', mine.id);
+    const bell = accountBar(frame).getByRole('button', { name: 'Notifications, 1 unread' });
+    await bell.click();
+    const inbox = frame.getByRole('region', { name: 'Notifications' });
+    const item = inbox.locator('li.notification');
+    await item.getByText('An answer for the framed reader.').waitFor();
+    assert.equal(await item.count(), 1, 'only the reader’s own notification');
+    assert.equal(await inbox.getByText('An answer for someone else.').count(), 0);
+    assert.match(await item.innerText(), /Elsewhere Writer[\s\S]*replied to your comment/);
+    // A notification that comes while the list is open joins it at the top.
+    await post(essay.slug, 'A second answer for the framed reader.', mine.id);
+    await item.first().getByText('A second answer for the framed reader.').waitFor();
+    await accountBar(frame).getByRole('button', { name: 'Notifications, 2 unread' }).waitFor();
+    await item.first().getByRole('button', { name: 'Mark read' }).click();
+    await accountBar(frame).getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
+    await inbox.getByRole('button', { name: 'Mark all read' }).click();
+    await accountBar(frame).getByRole('button', { name: 'Notifications, none unread' }).waitFor();
+    const server = await t.http.get('/api/notifications').set('Authorization', bearer(reader.token));
+    assert.equal(server.status, 200);
+    assert.equal(server.body.unreadCount, 0, 'read on the server');
+    assert.equal(server.body.items.length, 2);
+    // Back to the discussion: the thread is as it was.
+    await frame.getByRole('button', { name: 'Back to the discussion' }).click();
+    await frame.getByText('What the reader said.').waitFor();
+    await accountBar(frame)
+      .getByRole('button', { name: 'Notifications, none unread' })
+      .and(frame.locator(':focus'))
+      .waitFor();
+    assert.equal(await inbox.count(), 0);
+    // Signed out, the bell goes with the list.
+    await accountBar(frame).getByRole('button', { name: 'Sign out' }).click();
+    await accountBar(frame).getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.equal(
+      await accountBar(frame)
+        .getByRole('button', { name: /^Notifications/ })
+        .count(),
+      0,
+    );
+    await context.close();
+  });
+
+  it('keeps a passage an anonymous reader quoted on the host page until they sign in, then posts it', async () => {
+    const { context, page } = await readerBlockingThirdPartyCookies(browser);
+    const { essay, url } = await embedded({ essay: publishersCopy });
+    const reader = await newUser(t, undefined, { displayName: 'Late Quoter' });
+    await page.goto(url);
+    const frame = await discussion(page);
+    const second = page.locator('[data-forum-essay] p').nth(2);
+    await second.getByRole('button', { name: '0 comments' }).waitFor();
+    await second.evaluate((paragraph) => {
+      const text = paragraph.firstChild as Text;
+      const range = document.createRange();
+      range.setStart(text, text.data.indexOf('second'));
+      range.setEnd(text, text.data.indexOf(','));
+      document.getSelection()?.removeAllRanges();
+      document.getSelection()?.addRange(range);
+    });
+    await page.getByRole('button', { name: 'Quote', exact: true }).click();
+    // Not signed in: the frame shows the passage kept above its sign-in button.
+    const join = frame.locator('.join');
+    await join.getByText('second paragraph').waitFor();
+    await join.getByText(/Your quote waits here/).waitFor();
+    await signInThroughPopup(context, frame, reader, () =>
+      frame.getByRole('button', { name: 'Sign in to comment' }).click(),
+    );
+    const box = frame.getByLabel('Your comment on the essay');
+    await frame.locator('form .quote-draft').getByText('second paragraph').waitFor();
+    await box.fill('Quoted before I had an account here.');
+    await frame.getByRole('button', { name: 'Post comment' }).click();
+    await frame.getByText('Quoted before I had an account here.').waitFor();
+    const thread = await t.http.get(`/api/articles/${essay.slug}/comments?sort=new`);
+    const mine = thread.body.items.find((c: { author: { id: string } | null }) => c.author?.id === reader.id);
+    assert.equal(mine?.quote?.blockId, essay.blocks[1].id);
+    assert.equal(mine?.quote?.text, 'second paragraph');
+    assert.equal(mine?.quote?.verified, true, 'verified by the forum');
+    await second.getByRole('button', { name: '1 comment' }).waitFor();
+    await context.close();
+  });
+
+  it('opens the forum’s essay at the passage, in a new tab without an opener, from the frame’s passage filter', async () => {
+    const { context, page } = await readerBlockingThirdPartyCookies(browser);
+    const { essay, url } = await embedded({ essay: publishersCopy });
+    await fixtures.newComment({ article: essay, body: 'On the first passage.', quoteBlockId: essay.blocks[0].id });
+    await page.goto(url);
+    const frame = await discussion(page);
+    const firstParagraph = page.locator('[data-forum-essay] p').first();
+    await firstParagraph.getByRole('button', { name: '1 comment' }).click();
+    await frame.getByText(/Showing the comments on/).waitFor();
+    const [tab] = await Promise.all([
+      context.waitForEvent('page'),
+      frame.getByRole('link', { name: 'one passage' }).click(),
+    ]);
+    await tab.waitForLoadState('domcontentloaded');
+    assert.equal(tab.url(), `${t.baseUrl}/articles/${essay.slug}#block-${essay.blocks[0].id}`);
+    assert.equal(await tab.evaluate(() => window.opener), null, 'opened with rel=noopener');
+    await tab.locator(`#block-${essay.blocks[0].id}`).waitFor();
+    // The comment's own quoted passage goes to the same place, the same way.
+    const [again] = await Promise.all([
+      context.waitForEvent('page'),
+      frame
+        .locator('li.comment')
+        .filter({ hasText: 'On the first passage.' })
+        .getByRole('link', { name: 'from the essay' })
+        .click(),
+    ]);
+    await again.waitForLoadState('domcontentloaded');
+    assert.equal(again.url(), `${t.baseUrl}/articles/${essay.slug}#block-${essay.blocks[0].id}`);
+    assert.equal(await again.evaluate(() => window.opener), null, 'opened with rel=noopener');
     await context.close();
   });
 

@@ -26,8 +26,11 @@ function Placeholder({ node }: { node: CommentNode }) {
   return <p class="placeholder">{reason ? `Removed by a moderator: ${reason}` : 'Removed by a moderator.'}</p>;
 }
 
-/** Scrolls to the quoted passage when it is on this page and marks it for a moment; otherwise the link navigates. */
-function showSource(event: MouseEvent, targetId: string): void {
+/**
+ * Scrolls to the quoted passage when it is on this page and marks it for a moment; otherwise the link navigates (in
+ * the embedded discussion, which has no essay text, to the essay on the forum, in a new tab: see frame.ts).
+ */
+export function showSource(event: MouseEvent, targetId: string): void {
   const target = document.getElementById(targetId);
   if (!target) return;
   event.preventDefault();

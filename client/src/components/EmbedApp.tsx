@@ -10,13 +10,19 @@ import { askToSignIn, authDialog } from '../ui.js';
 import { ArticleView } from './ArticleView.js';
 import { SignInDialog } from './Header.js';
 import { Notices } from './Notices.js';
+import { NotificationsView } from './NotificationsView.js';
 import { PageNotice } from './PageNotice.js';
 import { QuoteButton } from './QuoteButton.js';
 
-/** The frame's bar: whose discussion this is, and the reader's account (signing in opens the forum's popup). */
-function EmbedBar() {
+/**
+ * The frame's bar: whose discussion this is, and the reader's account (signing in or up opens the forum's popup). The
+ * bell opens the reader's notifications inside the frame, where the token is: the forum's own page, in a tab beside
+ * the publisher's, may not know them (it signs in by a cookie, and a reader may have signed in only here).
+ */
+function EmbedBar({ inbox, onInbox }: { inbox: boolean; onInbox: () => void }) {
   const user = useStore(session);
   const unread = useStore(unreadCount);
+  const label = unread ? `Notifications, ${unread} unread` : 'Notifications, none unread';
   return (
     <header class="site-header embed-bar">
       <div class="bar">
@@ -26,7 +32,18 @@ function EmbedBar() {
         <nav aria-label="Account" class="account">
           {user === undefined ? null : user ? (
             <>
-              {unread ? <a href="/notifications">{`${unread} unread`}</a> : null}
+              <button
+                type="button"
+                class={unread ? 'bell unread' : 'bell'}
+                aria-label={label}
+                title={label}
+                aria-expanded={inbox}
+                aria-controls="embed-inbox"
+                onClick={onInbox}
+              >
+                <span class="bell-icon" aria-hidden="true" />
+                {unread ? <span class="bell-count">{unread > 99 ? '99+' : unread}</span> : null}
+              </button>
               <span class="whoami">
                 <span class="whoami-label">Signed in as </span>
                 <span title={user.displayName}>{user.displayName}</span>
@@ -36,9 +53,14 @@ function EmbedBar() {
               </button>
             </>
           ) : (
-            <button type="button" class="link" onClick={(event) => askToSignIn(event)}>
-              Sign in
-            </button>
+            <>
+              <button type="button" class="link" onClick={(event) => askToSignIn(event)}>
+                Sign in
+              </button>
+              <button type="button" class="link" onClick={(event) => askToSignIn(event, { mode: 'sign-up' })}>
+                Sign up
+              </button>
+            </>
           )}
         </nav>
       </div>
@@ -94,7 +116,10 @@ function SignInPopup() {
   // there is nothing else to do here.
   useEffect(() => {
     if (user !== null || !window.opener) return;
-    askToSignIn(null, { purpose: 'To join the discussion, sign in or create an account. This window then closes.' });
+    askToSignIn(null, {
+      mode: queryParameter('mode') === 'sign-up' ? 'sign-up' : 'sign-in',
+      purpose: 'To join the discussion, sign in or create an account. This window then closes.',
+    });
     return authDialog.subscribe((request) => {
       if (request === null && session.value === null) window.close();
     });
@@ -152,12 +177,36 @@ export function EmbedApp() {
     );
   }
   const slug = article && decoded(article[1]);
+  return <EmbedFrame slug={slug} />;
+}
+
+/** The discussion, and the signed-in reader's notifications above it when they open them (the thread stays as it was). */
+function EmbedFrame({ slug }: { slug: string | null }) {
+  const user = useStore(session);
+  const [inbox, setInbox] = useState(false);
+  const open = inbox && !!user;
   return (
     <>
-      <EmbedBar />
+      <EmbedBar inbox={open} onInbox={() => setInbox(!open)} />
       <Notices />
       <main id="main" tabIndex={-1}>
-        {slug ? <EmbedThread slug={slug} /> : <PageNotice title="Not found" />}
+        {open && (
+          <div id="embed-inbox" class="embed-inbox">
+            <NotificationsView />
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                setInbox(false);
+                // The button goes with the list: the focus goes back to the bell that opened it.
+                document.querySelector<HTMLElement>('.embed-bar .bell')?.focus();
+              }}
+            >
+              Back to the discussion
+            </button>
+          </div>
+        )}
+        <div hidden={open}>{slug ? <EmbedThread slug={slug} /> : <PageNotice title="Not found" />}</div>
       </main>
       <QuoteButton />
     </>

@@ -155,6 +155,15 @@ export function NotificationsView() {
     }
   };
 
+  // Another reader signed in on this page (signed out, then in with another account): nothing of the one before
+  // stays on screen while their own list loads.
+  const reader = useRef(me?.id);
+  useEffect(() => {
+    if (reader.current === me?.id) return;
+    reader.current = me?.id;
+    setItems(null);
+    setCursor(null);
+  }, [me?.id]);
   useEffect(() => {
     if (!me) return;
     void load(null);

@@ -3,8 +3,10 @@ import { useState } from 'preact/hooks';
 import { type Comment, type CommentNode, type Stance, STANCES, type ThreadSort } from '../api.js';
 import type { LiveStatus } from '../live.js';
 import { plural } from '../format.js';
+import { quoteRequest } from '../quoting.js';
+import { useStore } from '../store.js';
 import { askToSignIn } from '../ui.js';
-import { CommentItem } from './CommentItem.js';
+import { CommentItem, showSource } from './CommentItem.js';
 import { ReplyBox } from './ReplyBox.js';
 import { ThreadContext, type ThreadContextValue } from './thread-context.js';
 import { FormError } from './FormError.js';
@@ -68,6 +70,10 @@ export function ThreadSection(props: Props) {
   const { context: t } = props;
   /** Bumped when the reader is back from signing in to comment: the box that took the button's place takes the focus. */
   const [focusBox, setFocusBox] = useState(0);
+  // A passage quoted for the essay's box before the reader signed in (from a publisher's page, around the embedded
+  // discussion): kept, and shown, until the box that takes it opens.
+  const quoted = useStore(quoteRequest);
+  const waiting = quoted?.parentId === null ? quoted : null;
   return (
     <ThreadContext.Provider value={t}>
       <section class="discussion" id="discussion" aria-labelledby="discussion-title">
@@ -96,7 +102,15 @@ export function ThreadSection(props: Props) {
         ) : t.me ? (
           <ReplyBox focus={focusBox} />
         ) : t.me === null ? (
-          <p class="join">
+          <div class="join">
+            {waiting && (
+              <figure class="quote-draft">
+                <blockquote>
+                  <p>{waiting.quote.text}</p>
+                </blockquote>
+                <figcaption>Your quote waits here: sign in, and it is in your comment.</figcaption>
+              </figure>
+            )}
             <button
               type="button"
               class="primary"
@@ -110,7 +124,7 @@ export function ThreadSection(props: Props) {
             >
               Sign in to comment
             </button>
-          </p>
+          </div>
         ) : null}
         {props.featured}
         <ThreadBanNote />
@@ -149,7 +163,14 @@ export function ThreadSection(props: Props) {
         )}
         {props.filter && (
           <p class="filter-note">
-            Showing the comments on <a href={`#block-${props.filter}`}>one passage</a>.{' '}
+            Showing the comments on{' '}
+            <a
+              href={`/articles/${encodeURIComponent(t.slug)}#block-${props.filter}`}
+              onClick={(e) => showSource(e, `block-${props.filter}`)}
+            >
+              one passage
+            </a>
+            .{' '}
             <button type="button" class="link" onClick={props.onClearFilter}>
               Show all comments
             </button>

@@ -7,8 +7,8 @@
  */
 import { onBearerRefused, restoreBearerToken, setBearerToken } from '../bearer.js';
 import { reconnectLive } from '../live.js';
-import { loadSession } from '../session.js';
-import { signInWith } from '../ui.js';
+import { loadSession, session } from '../session.js';
+import { type AuthMode, signInWith } from '../ui.js';
 import type { Article } from '../api.js';
 import { MAX_QUOTE } from '../api.js';
 import { requestQuote } from '../quoting.js';
@@ -75,24 +75,40 @@ function reportHeight(origin: string): void {
   post();
 }
 
-/** Opens the forum's sign-in page in a popup and takes the token it posts back (only from that window, of this origin). */
-function openSignIn(): void {
-  const popup = window.open('/sign-in', 'essay-forum-sign-in', 'popup,width=480,height=640');
+/**
+ * Opens the forum's sign-in page in a popup (its sign-up form when that was asked) and takes the token it posts back
+ * (only from that window, of this origin). What the reader had started (`then`: their reply box, a quote) resumes once
+ * the frame shows them signed in, as it does after the dialog in the forum itself; closed without signing in, nothing
+ * resumes.
+ */
+function openSignIn({ mode, then }: { mode: AuthMode; then: (() => void) | null }): void {
+  const popup = window.open(
+    mode === 'sign-up' ? '/sign-in?mode=sign-up' : '/sign-in',
+    'essay-forum-sign-in',
+    'popup,width=480,height=640',
+  );
   if (!popup) {
     window.alert('Allow pop-up windows for this page to sign in to the discussion.');
     return;
   }
-  const receive = (event: MessageEvent) => {
+  window.removeEventListener('message', waiting);
+  waiting = (event: MessageEvent) => {
     const data = event.data as { type?: unknown; token?: unknown } | null;
     if (event.origin !== window.location.origin || event.source !== popup || data?.type !== SIGNED_IN_MESSAGE) return;
-    window.removeEventListener('message', receive);
+    window.removeEventListener('message', waiting);
     if (typeof data.token !== 'string') return;
     setBearerToken(data.token);
     reconnectLive();
-    void loadSession();
+    void loadSession().then(() => {
+      // After the page has drawn the signed-in reader (the reply box in place of "Sign in to comment").
+      if (then && session.value) setTimeout(then);
+    });
   };
-  window.addEventListener('message', receive);
+  window.addEventListener('message', waiting);
 }
+
+/** The listener for the popup opened last: a second press of Sign in replaces the first popup's, and its `then`. */
+let waiting: (event: MessageEvent) => void = () => undefined;
 
 /** Starts an embedded page: in a frame, its session, its links (to the forum, in a new tab), its height and colour scheme, its sign-in. */
 export function startFrame(): void {
@@ -100,7 +116,9 @@ export function startFrame(): void {
   // The frame shows one discussion: every link (a permalink, a profile) opens the forum beside the host page.
   document.addEventListener('click', (event) => {
     const anchor = (event.target as Element | null)?.closest?.('a');
-    if (anchor && !anchor.target && !anchor.getAttribute('href')?.startsWith('#')) anchor.target = '_blank';
+    if (!anchor || anchor.target || anchor.getAttribute('href')?.startsWith('#')) return;
+    anchor.target = '_blank';
+    anchor.rel = 'noopener';
   });
   // Not in a frame (the sign-in popup, or a visit to the address itself): the forum's cookie is first-party there.
   if (window.parent === window) return;
