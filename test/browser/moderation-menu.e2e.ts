@@ -346,6 +346,8 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
       .getByRole('list', { name: 'Reported comments' })
       .getByRole('article', { name: 'Comment by Reggie Record' });
     await item.getByText('Back again, edited, and reported again.').waitFor();
+    // The report's reason in words, as the thread's reports panel says it.
+    await item.getByText('Abuse or harassment', { exact: true }).waitFor();
     await item.getByText('History and the author’s record').click();
     const history = item.getByRole('list', { name: 'Moderation of this comment' });
     await history.getByText('(the author) edited it').waitFor();
