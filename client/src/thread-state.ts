@@ -13,6 +13,15 @@ export function contains(nodes: readonly CommentNode[], id: string): boolean {
   return nodes.some((n) => n.id === id || contains(n.replies, id));
 }
 
+export function findNode(nodes: readonly CommentNode[], id: string): CommentNode | undefined {
+  for (const node of nodes) {
+    if (node.id === id) return node;
+    const inner = findNode(node.replies, id);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
 /** Applies `change` to the node with this id, wherever it is; the same array when it is not there. */
 export function updateNode(
   nodes: CommentNode[],

@@ -135,8 +135,16 @@ describe('accessibility of the web client (axe-core)', { skip: browserSkipReason
     await dialog.getByRole('button', { name: 'Sign up', exact: true }).click();
     await dialog.getByText('Username is missing.').waitFor();
     await auditInEveryMode(page, 'the sign-up dialog, its fields refused');
+    // Its sign-in side, a wrong password refused by the server.
+    await dialog.getByRole('button', { name: 'Sign in instead' }).click();
+    const signIn = page.getByRole('dialog', { name: 'Sign in', exact: true });
+    await signIn.getByLabel('Username').fill(reader.username);
+    await signIn.getByLabel('Password').fill('not-the-password');
+    await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signIn.getByText('Wrong username or password.').waitFor();
+    await auditInEveryMode(page, 'the sign-in dialog, the password refused');
     await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached' });
+    await signIn.waitFor({ state: 'detached' });
     await page.goto(`${t.baseUrl}/comments/${commentId}`);
     await page.getByRole('link', { name: /Why anti-socialists/ }).waitFor();
     await auditInEveryMode(page, 'a permalink');

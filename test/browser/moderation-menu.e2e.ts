@@ -206,6 +206,37 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     assert.equal(await toggle.evaluate((b) => b === document.activeElement), true);
   });
 
+  it('approving a held top-level comment from the thread counts it once in “Discussion (n)”', async () => {
+    const held = await new Fixtures(t.app).newArticle();
+    const author = await newUser(t, uniqueName('counted'), { displayName: 'Cora Counted' });
+    const first = await post(author, 'A comment from before premoderation.', undefined, held.slug);
+    await t.http
+      .patch(`/api/articles/${held.slug}/settings`)
+      .set(as(moderator))
+      .send({ premoderation: true })
+      .expect(200);
+    const waiting = await newUser(t, uniqueName('waiting'), { displayName: 'Walt Waiting' });
+    await post(waiting, 'A top-level comment that waits.', undefined, held.slug);
+
+    const page = await open(`/articles/${held.slug}`, moderator);
+    const heading = page.getByRole('heading', { name: /^Discussion/ });
+    // A moderator's count has the held comment in it already.
+    await heading.getByText('(2)').waitFor();
+    const comment = commentArticle(page, 'Walt Waiting');
+    await comment.getByRole('button', { name: 'Moderate' }).click();
+    await comment.getByRole('button', { name: 'Approve' }).click();
+    await comment.getByRole('status').getByText('Approved: readers see it now.').waitFor();
+
+    // A vote after the approval: its live event is numbered after the approval's, so the page has taken the approval
+    // in when the vote shows.
+    const voter = await newUser(t, uniqueName('voter'));
+    await t.http.put(`/api/comments/${first}/vote`).set(as(voter)).send({ value: 1 }).expect(200);
+    await commentArticle(page, 'Cora Counted').locator('.score[title="1 up, 0 down"]').waitFor();
+    assert.equal(await heading.innerText(), 'Discussion (2)');
+    await page.reload();
+    await heading.getByText('(2)').waitFor();
+  });
+
   it('restores a removed comment from the thread: it comes back on a reader’s page live', async () => {
     const author = await newUser(t, uniqueName('restored'), { displayName: 'Rosa Restored' });
     const id = await post(author, 'Removed in haste, restored on reflection.');
@@ -254,6 +285,18 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     await comment.getByText('2 reports open.').waitFor();
     await comment.screenshot({ path: path.join(shots, 'moderation-menu-reports-dark-desktop.png') });
 
+    // A report made while the panel is open appears in it, first, without a reload.
+    const late = await newUser(t, uniqueName('reporter'), { displayName: 'Reporter 2' });
+    await t.http
+      .post(`/api/comments/${id}/reports`)
+      .set(as(late))
+      .send({ reason: 'abuse', note: 'Reported while the panel was open' })
+      .expect(201);
+    await reports.getByText('Reported while the panel was open').waitFor();
+    await comment.getByText('3 reports open.').waitFor();
+    assert.match((await reports.getByRole('listitem').allInnerTexts())[0], /^Abuse or harassment, by Reporter 2 /);
+    assert.equal(await reports.getByRole('listitem').count(), 3);
+
     await comment.getByRole('button', { name: 'Dismiss the open reports' }).click();
     await comment.getByRole('status').getByText('Reports dismissed: the comment stays.').waitFor();
     await comment.getByText('Every report is closed.').waitFor();
@@ -285,6 +328,12 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
       .set(as(moderator))
       .send({ reason: 'On second thought, fine' })
       .expect(200);
+    // The author's edit, between the restoration and the report: the history shows it in its place.
+    await t.http
+      .patch(`/api/comments/${id}`)
+      .set(as(author))
+      .send({ body: 'Back again, edited, and reported again.' })
+      .expect(200);
     const reporter = await newUser(t, uniqueName('reporter'));
     await t.http.post(`/api/comments/${id}/reports`).set(as(reporter)).send({ reason: 'abuse' }).expect(201);
 
@@ -296,14 +345,17 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     const item = page
       .getByRole('list', { name: 'Reported comments' })
       .getByRole('article', { name: 'Comment by Reggie Record' });
-    await item.getByText('Back again, and reported again.').waitFor();
+    await item.getByText('Back again, edited, and reported again.').waitFor();
+    // The report's reason in words, as the thread's reports panel says it.
+    await item.getByText('Abuse or harassment', { exact: true }).waitFor();
     await item.getByText('History and the author’s record').click();
     const history = item.getByRole('list', { name: 'Moderation of this comment' });
-    await history.getByText('On second thought, fine').waitFor();
+    await history.getByText('(the author) edited it').waitFor();
     const lines = await history.getByRole('listitem').allInnerTexts();
-    assert.equal(lines.length, 2);
-    assert.match(lines[0], /restored it: “On second thought, fine”$/);
-    assert.match(lines[1], /removed it: “Hasty”$/);
+    assert.equal(lines.length, 3);
+    assert.match(lines[0], /Reggie Record \(the author\) edited it$/);
+    assert.match(lines[1], /restored it: “On second thought, fine”$/);
+    assert.match(lines[2], /removed it: “Hasty”$/);
 
     const record = item.getByRole('region', { name: 'Reggie Record’s record' });
     await record.getByText('2 comments removed, 1 ban over all time.').waitFor();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Locator, type Page } from 'playwright-core';
-import { newUser, PASSWORD, uniqueName } from '../helpers/accounts.js';
-import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
+import { bearer, newUser, PASSWORD, uniqueName } from '../helpers/accounts.js';
+import { type ArticleFixture, type CommentFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, commentArticle, fillSignIn, openBrowser, newReader, type TestBrowser } from './browser.js';
 
@@ -26,6 +26,23 @@ const PLACE_OF = (id: string) => `(() => {
   return { top: box.top, bottom: box.bottom, viewport: window.innerHeight, scrollY: window.scrollY };
 })()`;
 
+/** Selects `phrase` in a comment's body, as a reader dragging over it would (run in the page). */
+const SELECT_IN_COMMENT = String.raw`function (commentId, phrase) {
+  const root = document.querySelector('#comment-' + commentId + ' > article .comment-body');
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.textContent.indexOf(phrase);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + phrase.length);
+    document.getSelection().removeAllRanges();
+    document.getSelection().addRange(range);
+    return;
+  }
+  throw new Error('the phrase is not in one text node of comment ' + commentId);
+}`;
+
 /**
  * Signing in where the reader is: from the end of a long essay, Reply, Upvote and "Sign in to comment" open the
  * sign-in dialog over the page; closed, it gives the focus back; signed in or up, the reader is at the same comment
@@ -40,10 +57,11 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
   /** An essay with more top-level comments than a page, and the last of them, on the second page under Oldest. */
   let paged: ArticleFixture;
   let pagedTarget: { id: string; author: string };
+  let fixtures: Fixtures;
 
   before(async () => {
     [t, browser] = await Promise.all([startTestApp(), openBrowser()]);
-    const fixtures = new Fixtures(t.app);
+    fixtures = new Fixtures(t.app);
     article = await fixtures.newArticle(Array.from({ length: 140 }, (_, i) => `${i + 1}. ${PARAGRAPH}`));
     const author = await fixtures.newUser(uniqueName('answered'));
     // Older comments first, so that the answered one (the newest, with no votes) comes last under Best.
@@ -267,6 +285,97 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
       .locator(`#comment-${pagedTarget.id} ol.replies li.comment`)
       .filter({ hasText: 'Answered from the second page.' })
       .waitFor();
+    await context.close();
+  });
+
+  it('a passage quoted from a comment before signing in lands in its reply box with the draft; posting works', async () => {
+    const quoted = await fixtures.newArticle();
+    const author = await fixtures.newUser(uniqueName('quoted'));
+    const phrase = 'the objection it never answers';
+    const comment = await fixtures.newComment({
+      article: quoted,
+      authorId: author.id,
+      body: `A fair summary, but it leaves out ${phrase}, which is the heart of the matter.`,
+    });
+    const reader = await newUser(t, uniqueName('quoter'));
+    const { context, page } = await newReader(browser);
+    await page.goto(`${t.baseUrl}/articles/${quoted.slug}`);
+    const item = commentArticle(page, author.username);
+    // Reply asks to sign in; the reader writes first (the box stays open behind the dialog).
+    await item.getByRole('button', { name: 'Reply', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Sign in', exact: true });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    const box = item.getByLabel(`Reply to ${author.username}`);
+    await box.fill('Written before quoting, and kept.');
+
+    // Anonymous, the reader selects the phrase in the comment (the click that starts the drag leaves the box) and
+    // presses Quote: the dialog asks them to sign in.
+    await item.locator('.comment-body').click();
+    await page.evaluate(`(${SELECT_IN_COMMENT})(${JSON.stringify(comment.id)}, ${JSON.stringify(phrase)})`);
+    await page.getByRole('button', { name: 'Quote' }).click();
+    assert.match(await dialog.innerText(), /To quote this passage, sign in/);
+    await fillSignIn(page, reader.username, reader.password);
+
+    // Signed in: the quote stands in the comment's reply box, the draft under it, the cursor in it.
+    await item.locator('textarea:focus').waitFor();
+    const form = item.locator('form.reply-box');
+    await form.locator('.quote-draft blockquote').getByText(phrase, { exact: true }).waitFor();
+    assert.equal(await form.locator('.quote-draft figcaption').innerText(), 'Quoting the comment · Remove the quote');
+    assert.equal(await box.inputValue(), 'Written before quoting, and kept.');
+    await form.getByRole('button', { name: 'Post reply' }).click();
+    const posted = page
+      .locator(`#comment-${comment.id} ol.replies li.comment`)
+      .filter({ hasText: 'Written before quoting, and kept.' });
+    await posted.waitFor();
+    assert.equal(await posted.locator('.comment-quote p').innerText(), phrase);
+    await context.close();
+  });
+
+  it('keeps the replies the reader had opened, at the same place, each with the signed-in reader’s vote', async () => {
+    // A comment with more replies than the thread includes (10): the last ones are reached with "Load more replies".
+    const branchy = await fixtures.newArticle();
+    const root = await fixtures.newComment({ article: branchy, body: 'A comment many answered.' });
+    const replies: CommentFixture[] = [];
+    for (let i = 0; i < 14; i++)
+      replies.push(
+        await fixtures.newComment({
+          article: branchy,
+          parent: root,
+          body: `Answer number ${i + 1}.`,
+          createdAt: new Date(Date.UTC(2025, 2, 1, 0, i)),
+        }),
+      );
+    const reader = await newUser(t, uniqueName('brancher'));
+    // The reader voted on one of the opened replies before, elsewhere: signed in here, the page says so.
+    await t.http
+      .put(`/api/comments/${replies[11].id}/vote`)
+      .set({ Authorization: bearer(reader.token) })
+      .send({ value: 1 })
+      .expect(200);
+
+    const { context, page } = await newReader(browser);
+    await page.goto(`${t.baseUrl}/articles/${branchy.slug}?sort=old`);
+    const reply = (n: number) => page.locator(`#comment-${replies[n - 1].id} > article`);
+    await page.getByRole('button', { name: 'Load 4 more replies' }).click();
+    await reply(13).waitFor();
+    await page.evaluate(
+      `window.scrollBy(0, document.querySelector('#comment-${replies[12].id}').getBoundingClientRect().top - 300)`,
+    );
+    const placeOfReply = () => page.evaluate<Place>(PLACE_OF(replies[12].id));
+    const upvote = reply(13).getByRole('button', { name: 'Upvote' });
+    await upvote.click();
+    const before = await placeOfReply();
+    await fillSignIn(page, reader.username, reader.password);
+
+    // The reader's vote on reply 12 arrives with the thread read for them: the opened replies were read again.
+    await reply(12).locator('button.vote.up[aria-pressed="true"]').waitFor();
+    for (const n of [11, 13, 14]) assert.equal(await reply(n).count(), 1, `reply ${n} is still on the page`);
+    assert.equal(await page.getByRole('button', { name: /Load \d+ more repl/ }).count(), 0);
+    await reply(13).locator('button.vote.up:focus').waitFor();
+    const now = await placeOfReply();
+    assert.ok(Math.abs(now.top - before.top) < 80, `the reply stayed put on screen (${before.top} -> ${now.top})`);
     await context.close();
   });
 

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
   accountApi,
-  ApiError,
   DISPLAY_NAME_MAX,
   EMAIL_MAX,
   EMAIL_NOTIFICATIONS,
@@ -14,36 +13,13 @@ import { useStore } from '../store.js';
 import { askToSignIn } from '../ui.js';
 import { FormError } from './FormError.js';
 import { NewPasswordField } from './NewPasswordField.js';
+import { useForm } from './use-form.js';
 
 const SETTINGS: Record<EmailNotifications, { label: string; explained: string }> = {
   off: { label: 'Off', explained: 'No mail: your notifications wait for you here.' },
   instant: { label: 'Instant', explained: 'A mail within a minute of each notification (a few at once share one).' },
   daily: { label: 'Daily', explained: 'One digest a day of what is still unread.' },
 };
-
-function problem(e: unknown, fallback: string): string {
-  return e instanceof ApiError ? e.message : fallback;
-}
-
-/** One form of the page: its own busy state, error and confirmation. */
-function useForm() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const run = async (work: () => Promise<string>, fallback: string) => {
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
-      setDone(await work());
-    } catch (e) {
-      setError(problem(e, fallback));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, done, run };
-}
 
 function Done({ message }: { message: string | null }) {
   return message ? (

@@ -24,6 +24,7 @@ import {
   applyLiveEvent,
   applyToArticle,
   contains,
+  findNode,
   markGone,
   quotedBlocks,
   touchesFeatured,
@@ -124,6 +125,18 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
    * answer after it, with the state from before; the change made here then stands.
    */
   const followChanges = useRef(0);
+  /**
+   * Comments held for moderation that `total` already counts: the server counts what the viewer sees, so a
+   * moderator's total has every held comment and a reader's has their own. The approval's `comment.created` adds
+   * nothing for these; it may come after the page has shown the approval (the moderator's own, or the author's
+   * notification), when the tree no longer says the comment was held.
+   */
+  const heldCounted = useRef(new Set<string>());
+  const counted = (id: string) => heldCounted.current.has(id) || findNode(now.current.items, id)?.status === 'pending';
+  /** A comment of the tree changed here: held until now, it stays counted once approved. */
+  const keepCounted = (comment: Comment) => {
+    if (findNode(now.current.items, comment.id)?.status === 'pending') heldCounted.current.add(comment.id);
+  };
 
   const refreshArticle = async () => {
     try {
@@ -153,8 +166,12 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
     setWaiting((queued) => (queued.some((c) => c.id === comment.id) ? queued : [...queued, comment]));
   };
 
-  /** The first page (`from` null) or the next; `limit`: more than a page, to keep the comments already shown. */
-  const loadThread = async (from: string | null = null, limit = PAGE) => {
+  /**
+   * The first page (`from` null) or the next. `shown`: the comments on the page, read again for a new viewer: as many
+   * top-level ones as were shown and the replies they had open, so the reader loses neither their place nor what they
+   * had opened.
+   */
+  const loadThread = async (from: string | null = null, shown?: CommentNode[]) => {
     const run = ++generation.current;
     try {
       const page = await api.thread(slug, {
@@ -162,17 +179,20 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
         blockId: now.current.blockId,
         stance: now.current.stance,
         depth: THREAD_DEPTH,
-        limit,
+        limit: shown ? Math.min(PAGE_LIMIT_MAX, Math.max(PAGE, shown.length)) : PAGE,
         cursor: from,
       });
       if (run !== generation.current) return;
+      const read = shown ? await tree.reopen(page.items, shown) : page.items;
+      if (run !== generation.current) return;
       const later = recent.current.after(page.seq);
       const moderator = isModerator(now.current.me);
-      const items = later.reduce((nodes, event) => applyLiveEvent(nodes, event, moderator), page.items);
+      const items = later.reduce((nodes, event) => applyLiveEvent(nodes, event, moderator), read);
       if (from) {
         setItems((shown) => [...shown, ...items.filter((n) => !contains(shown, n.id))]);
       } else {
         seqs.current.thread = page.seq;
+        heldCounted.current.clear();
         setItems(items);
         tree.resetCursors();
         setWaiting([]);
@@ -188,6 +208,11 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
   };
 
   const insertOwn = (comment: Comment) => {
+    // The reader's own held comment counts for them (as it will after a reload), once.
+    if (comment.status === 'pending' && !counted(comment.id)) {
+      heldCounted.current.add(comment.id);
+      setTotal((n) => (n === null ? n : n + 1));
+    }
     if (comment.parentId === null) {
       setItems((nodes) => (contains(nodes, comment.id) ? nodes : [toNode(comment), ...nodes]));
       setWaiting((queued) => queued.filter((c) => c.id !== comment.id));
@@ -211,7 +236,8 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
     switch (event.type) {
       case 'comment.created': {
         const comment = event.comment;
-        setTotal((n) => (n === null ? n : n + 1));
+        if (counted(comment.id)) heldCounted.current.delete(comment.id);
+        else setTotal((n) => (n === null ? n : n + 1));
         if (comment.parentId !== null) {
           setItems((nodes) => addReply(nodes, comment));
           // A reply to a comment still waiting behind "N new comments": it is counted there, and loads once shown.
@@ -268,7 +294,14 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
   }, [slug]);
 
   // A moderator decided on one of the reader's own comments: it changes here at once, without a reload.
-  useEffect(() => onNotification((notification) => setItems((nodes) => applyDecision(nodes, notification))), []);
+  useEffect(
+    () =>
+      onNotification((notification) => {
+        if (notification.comment) keepCounted(notification.comment);
+        setItems((nodes) => applyDecision(nodes, notification));
+      }),
+    [],
+  );
 
   const first = useRef(true);
   useEffect(() => {
@@ -279,14 +312,14 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
     void loadThread();
   }, [sort, blockId, stance]);
 
-  // Signed in or out on this page: the thread and the essay's `following` are the new reader's. As many top-level
-  // comments are read again as were shown: one the reader had reached with "More comments" (and was replying to,
-  // having signed in for it) stays on the page.
+  // Signed in or out on this page: the thread and the essay's `following` are the new reader's. What was shown is read
+  // again: a comment the reader had reached with "More comments" or "Load more replies" (and was answering or voting
+  // on, having signed in for it) stays on the page, where it was.
   const reader = useRef(me?.id);
   useEffect(() => {
     if (me === undefined || reader.current === me?.id) return;
     reader.current = me?.id;
-    void loadThread(null, Math.min(PAGE_LIMIT_MAX, Math.max(PAGE, now.current.items.length)));
+    void loadThread(null, now.current.items);
     void refreshArticle();
   }, [me?.id]);
 
@@ -318,7 +351,10 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
       baseDepth: 0,
       me,
       posted: insertOwn,
-      updated: (comment) => setItems((nodes) => replaceComment(nodes, comment)),
+      updated: (comment) => {
+        keepCounted(comment);
+        setItems((nodes) => replaceComment(nodes, comment));
+      },
       deleted: (id) => {
         setItems((nodes) => markGone(nodes, id, 'deleted', false));
         void refreshArticle();

@@ -1,14 +1,6 @@
 import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import {
-  accountApi,
-  ApiError,
-  DISPLAY_NAME_MAX,
-  EMAIL_MAX,
-  LOGIN_USERNAME_MAX,
-  PASSWORD_MAX,
-  USERNAME_MAX,
-} from '../api.js';
+import { accountApi, DISPLAY_NAME_MAX, EMAIL_MAX, LOGIN_USERNAME_MAX, PASSWORD_MAX, USERNAME_MAX } from '../api.js';
 import {
   type AuthField,
   checkFields,
@@ -20,6 +12,7 @@ import {
 import { signIn, signUp } from '../session.js';
 import { type AuthMode, type AuthRequest, authDialog } from '../ui.js';
 import { FormError } from './FormError.js';
+import { useForm } from './use-form.js';
 
 const TITLES: Record<AuthMode, string> = {
   'sign-in': 'Sign in',
@@ -274,15 +267,15 @@ function AccountForm({
         <button type="button" class="link" onClick={() => onMode(signingUp ? 'sign-in' : 'sign-up')}>
           {signingUp ? 'Sign in instead' : 'Create an account'}
         </button>
-        {!signingUp && (
-          <>
-            {' · '}
-            <button type="button" class="link" onClick={() => onMode('forgot')}>
-              Forgot your password?
-            </button>
-          </>
-        )}
       </p>
+      {/* A line of its own: beside the other, it wrapped in the narrow dialog and left a separator at a line's end. */}
+      {!signingUp && (
+        <p class="auth-switch">
+          <button type="button" class="link" onClick={() => onMode('forgot')}>
+            Forgot your password?
+          </button>
+        </p>
+      )}
     </form>
   );
 }
@@ -293,28 +286,21 @@ function AccountForm({
  */
 function ForgotPasswordForm({ onMode, onCancel }: { onMode: (mode: AuthMode) => void; onCancel: () => void }) {
   const [email, setEmail] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [sent, setSent] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const form = useForm();
+  const sent = form.done !== null;
   const field = useRef<HTMLInputElement>(null);
   useEffect(() => field.current?.focus(), []);
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void form.run(async () => {
       await accountApi.requestReset(email.trim());
-      setSent(true);
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Something went wrong; try again.');
-    } finally {
-      setBusy(false);
-    }
+      return 'If an account has this verified address, a link is on its way. It works once, for one hour.';
+    }, 'Something went wrong; try again.');
   };
   return (
-    <form class="auth-form" onSubmit={(e) => void submit(e)} aria-labelledby="auth-title">
+    <form class="auth-form" onSubmit={submit} aria-labelledby="auth-title">
       {sent ? (
-        <p role="status">If an account has this verified address, a link is on its way. It works once, for one hour.</p>
+        <p role="status">{form.done}</p>
       ) : (
         <label>
           The e-mail address of your account
@@ -330,10 +316,10 @@ function ForgotPasswordForm({ onMode, onCancel }: { onMode: (mode: AuthMode) => 
           />
         </label>
       )}
-      <FormError message={error} />
+      <FormError message={form.error} />
       <div class="actions">
         {!sent && (
-          <button type="submit" class="primary" disabled={busy}>
+          <button type="submit" class="primary" disabled={form.busy}>
             Send me a link
           </button>
         )}

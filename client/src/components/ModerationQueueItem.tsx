@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, MODERATION_REASON_MAX, type ModerationAct, type Queue, type QueueItem } from '../api.js';
 import { plural, timeAgo } from '../format.js';
 import { AuthorName, UsernameAndRole } from './AuthorName.js';
-import { EditedHistory } from './CommentActions.js';
+import { EditedHistory, REPORT_REASON_LABELS } from './CommentActions.js';
 import { FormError } from './FormError.js';
 import { announceChange, errorMessage } from './moderation-shared.js';
 import { BanForm } from './ModerationBanForm.js';
@@ -69,7 +69,8 @@ export function ModerationQueueItem({
           <ul class="reports" aria-label="Reports">
             {item.reports.map((r) => (
               <li key={r.id}>
-                <strong>{r.reason}</strong> by {r.reporter.displayName} <UsernameAndRole user={r.reporter} />
+                <strong>{REPORT_REASON_LABELS[r.reason]}</strong> by {r.reporter.displayName}{' '}
+                <UsernameAndRole user={r.reporter} />
                 {r.note && <>: “{r.note}”</>}
                 {r.status === 'closed' && <span class="muted"> (closed)</span>}
               </li>

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
-import { type AuthorRecord, type LogEntry, moderationApi, type QueueItem, type User } from '../api.js';
+import { useEffect, useState } from 'preact/hooks';
+import { listen } from '../live.js';
+import { api, type AuthorRecord, type LogEntry, moderationApi, type QueueItem, type User } from '../api.js';
 import { plural } from '../format.js';
 import { AuthorName } from './AuthorName.js';
 import { REPORT_REASON_LABELS } from './CommentActions.js';
@@ -9,7 +10,8 @@ import { dateTime, usePagedList } from './moderation-shared.js';
 
 /**
  * A comment's reports, newest first, open and closed, with what each reporter said; `onDismiss` (when the comment is
- * visible) closes the open ones, keeping the comment.
+ * visible) closes the open ones, keeping the comment. A report made while they are shown appears: the moderators'
+ * connections hear of each (`moderation.queued`), and the first page is read again, keeping the pages below it.
  */
 export function CommentReports({ id, onDismiss }: { id: string; onDismiss?: () => Promise<void> }) {
   const [open, setOpen] = useState<number | null>(null);
@@ -21,6 +23,15 @@ export function CommentReports({ id, onDismiss }: { id: string; onDismiss?: () =
         return page;
       }),
     'reports',
+    (r) => r.id,
+  );
+  const { reload } = list;
+  useEffect(
+    () =>
+      listen('moderation.queued', ({ comment }) => {
+        if (comment.id === id) reload();
+      }),
+    [id],
   );
   const { items } = list;
   const dismiss = async () => {
@@ -107,38 +118,71 @@ function said(entry: LogEntry, about: 'comment' | 'author'): ComponentChildren {
   }
 }
 
-/** Log entries as short lines: when, who, what, why. */
-function Entries({ items, label, about }: { items: LogEntry[]; label: string; about: 'comment' | 'author' }) {
+/** A line of a history: a moderator's log entry, or an edit by the comment's author (null: a deleted account). */
+type Line = { at: string } & ({ entry: LogEntry } | { edit: User | null });
+
+/** Log entries (and edits) as short lines: when, who, what, why. */
+function Entries({ lines, label, about }: { lines: Line[]; label: string; about: 'comment' | 'author' }) {
   return (
     <ol class="plain mod-entries" aria-label={label}>
-      {items.map((entry) => (
-        <li key={entry.id}>
-          <time class="muted" dateTime={entry.createdAt}>
-            {dateTime(entry.createdAt)}
+      {lines.map((line) => (
+        <li key={'entry' in line ? line.entry.id : `edit-${line.at}`}>
+          <time class="muted" dateTime={line.at}>
+            {dateTime(line.at)}
           </time>{' '}
-          {entry.actor.displayName} {said(entry, about)}
-          {entry.reason && <span class="mod-reason">: “{entry.reason}”</span>}
+          {'entry' in line ? (
+            <>
+              {line.entry.actor.displayName} {said(line.entry, about)}
+              {line.entry.reason && <span class="mod-reason">: “{line.entry.reason}”</span>}
+            </>
+          ) : (
+            `${line.edit?.displayName ?? 'The author'} (the author) edited it`
+          )}
         </li>
       ))}
     </ol>
   );
 }
 
-/** What moderators did to the comment, newest first. */
-function CommentHistory({ id }: { id: string }) {
+/**
+ * When the author edited the comment, oldest first, from its edit history (every earlier version, which moderators
+ * read whole: at most MAX_EDITS, one page): each version gave way at the next one's date, the last at `editedAt`.
+ */
+async function editTimes(item: QueueItem): Promise<string[]> {
+  if (!item.editedAt) return [];
+  const versions = await api.history(item.id);
+  return [...versions.items.slice(1).map((v) => v.createdAt), item.editedAt];
+}
+
+/**
+ * What moderators did to the comment, newest first, and where the author's edits fall among their actions (an edit
+ * may be what put it back in a queue). An edit shows once the page of actions reaches its date.
+ */
+function CommentHistory({ item }: { item: QueueItem }) {
+  const { id } = item;
   const list = usePagedList(
     (cursor) => moderationApi.commentHistory(id, cursor),
     'history',
     (e) => e.id,
   );
+  const [edits, setEdits] = useState<string[]>([]);
+  useEffect(() => {
+    editTimes(item).then(setEdits, () => setEdits([]));
+  }, [id, item.editedAt]);
   const { items } = list;
+  const reached = items && list.cursor ? items.at(-1)?.createdAt : undefined;
+  const shownEdits = items ? edits.filter((at) => !reached || at >= reached) : [];
+  const lines: Line[] = [
+    ...(items ?? []).map((entry) => ({ at: entry.createdAt, entry })),
+    ...shownEdits.map((at) => ({ at, edit: item.author })),
+  ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   return (
     <section class="mod-history-part" aria-label="What moderators did to this comment">
       <h3>This comment</h3>
       <FormError message={list.error} />
       {items === null && !list.error && <p class="muted">Loading…</p>}
-      {items?.length === 0 && <p class="muted">No moderator has acted on it yet.</p>}
-      {items && items.length > 0 && <Entries items={items} label="Moderation of this comment" about="comment" />}
+      {items?.length === 0 && shownEdits.length === 0 && <p class="muted">No moderator has acted on it yet.</p>}
+      {lines.length > 0 && <Entries lines={lines} label="Moderation of this comment" about="comment" />}
       {list.cursor && (
         <button type="button" class="link" disabled={list.loading} onClick={list.more}>
           Earlier actions
@@ -178,7 +222,13 @@ function AuthorRecordView({ author }: { author: User }) {
         </p>
       )}
       {items === null && !list.error && <p class="muted">Loading…</p>}
-      {items && items.length > 0 && <Entries items={items} label={`${author.displayName}’s record`} about="author" />}
+      {items && items.length > 0 && (
+        <Entries
+          lines={items.map((entry) => ({ at: entry.createdAt, entry }))}
+          label={`${author.displayName}’s record`}
+          about="author"
+        />
+      )}
       {list.cursor && (
         <button type="button" class="link" disabled={list.loading} onClick={list.more}>
           Earlier entries
@@ -199,7 +249,7 @@ export function QueueHistory({ item }: { item: QueueItem }) {
       <summary>{item.author ? 'History and the author’s record' : 'History'}</summary>
       {open && (
         <>
-          <CommentHistory id={item.id} />
+          <CommentHistory item={item} />
           {item.author && <AuthorRecordView author={item.author} />}
         </>
       )}

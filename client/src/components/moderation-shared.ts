@@ -74,5 +74,5 @@ export function usePagedList<T>(
     void load(null);
   }, [changes]);
 
-  return { items, setItems, cursor, error, loading, more: () => void load(cursor) };
+  return { items, setItems, cursor, error, loading, more: () => void load(cursor), reload: () => void load(null) };
 }
