@@ -210,6 +210,18 @@ describe('GET /api/search', () => {
     }
   });
 
+  it('shows an ellipsis where a snippet leaves out the start or the end of a comment, and none where it does not', async () => {
+    const w = word();
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => `filler${i}`).join(' ');
+    const middle = await fx.newComment({ article: essay, body: `${filler(60)} the ${w} stands here. ${filler(60)}` });
+    const whole = await fx.newComment({ article: essay, body: `The ${w} ended.` });
+    const opening = await fx.newComment({ article: essay, body: `${w} opens this one. ${filler(60)}` });
+    const snippets = new Map((await found(null, w)).map((item) => [item.comment?.id, item.snippet]));
+    assert.match(snippets.get(middle.id) ?? '', new RegExp(`^… .*<mark>${w}</mark>.* …$`));
+    assert.equal(snippets.get(whole.id), `The <mark>${w}</mark> ended`);
+    assert.match(snippets.get(opening.id) ?? '', new RegExp(`^<mark>${w}</mark> opens this one.* …$`));
+  });
+
   it('answers a hostile query with a page or a 400, never an error of its own', async () => {
     for (const [label, hostile] of CORPUS) {
       const res = await search(null, { q: [...hostile].slice(0, 200).join('') });

@@ -5,7 +5,7 @@ import { type Viewer } from '../auth/viewer.js';
 import { AppConfig } from '../config/app-config.js';
 import { readableBodySql } from '../comments/comments.repository.js';
 import { type SearchKind } from './dto/search.dto.js';
-import { HEADLINE_OPTIONS, withoutMarkers } from './snippet.js';
+import { HEADLINE_OPTIONS, SOURCE_EDGE_CHARS, withoutMarkers } from './snippet.js';
 
 /** The text search configuration of every vector and query (the forum's essays and comments are English). */
 const CONFIG = 'english';
@@ -19,6 +19,9 @@ export interface SearchMatchRow {
   articleSlug: string;
   articleTitle: string;
   headline: string;
+  /** The first and last SOURCE_EDGE_CHARS characters of the text the headline was made from. */
+  textStart: string;
+  textEnd: string;
   /** The cap when only the newest matching comments were ranked (a very common query), else null. */
   newestOnly: number | null;
 }
@@ -122,14 +125,14 @@ export class SearchRepository {
        SELECT CASE p.kind_order WHEN 1 THEN 'article' ELSE 'comment' END AS kind, p.article_id AS "articleId",
               CASE p.kind_order WHEN 1 THEN NULL ELSE p.id END AS "commentId", p.rank,
               a.slug AS "articleSlug", a.title AS "articleTitle",
-              ts_headline('${CONFIG}',
-                CASE p.kind_order
-                  WHEN 1 THEN ${withoutMarkers(`a.title || E'\\n' || coalesce((SELECT string_agg(b.text, E'\\n' ORDER BY b.position) FROM article_blocks b WHERE b.article_id = a.id), '')`)}
-                  ELSE (SELECT ${withoutMarkers('c.body')} FROM comments c WHERE c.id = p.id)
-                END,
-                q.query, '${HEADLINE_OPTIONS}') AS headline,
+              ts_headline('${CONFIG}', source.text, q.query, '${HEADLINE_OPTIONS}') AS headline,
+              left(source.text, ${SOURCE_EDGE_CHARS}) AS "textStart", right(source.text, ${SOURCE_EDGE_CHARS}) AS "textEnd",
               CASE WHEN (SELECT count(*) FROM newest) = $3::int THEN $3::int END AS "newestOnly"
          FROM page p CROSS JOIN q JOIN articles a ON a.id = p.article_id
+        CROSS JOIN LATERAL (SELECT CASE p.kind_order
+                  WHEN 1 THEN ${withoutMarkers(`a.title || E'\\n' || coalesce((SELECT string_agg(b.text, E'\\n' ORDER BY b.position) FROM article_blocks b WHERE b.article_id = a.id), '')`)}
+                  ELSE (SELECT ${withoutMarkers('c.body')} FROM comments c WHERE c.id = p.id)
+                END AS text) source
         ORDER BY p.rank DESC, p.kind_order DESC, p.id DESC`,
       params,
     );

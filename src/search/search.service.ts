@@ -9,7 +9,7 @@ import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
 import { type SearchPageDto, type SearchQueryDto } from './dto/search.dto.js';
 import { type SearchMatchRow, type SearchPosition, SearchRepository } from './search.repository.js';
-import { snippetHtml } from './snippet.js';
+import { cutEnds, snippetHtml } from './snippet.js';
 
 /**
  * Full-text search of essays and comments, best match first, each comment as the viewer may see it in its thread
@@ -50,7 +50,7 @@ export class SearchService {
         kind: row.kind,
         article: { id: row.articleId, slug: row.articleSlug, title: row.articleTitle },
         comment: row.commentId ? (byId.get(row.commentId) ?? null) : null,
-        snippet: snippetHtml(row.headline),
+        snippet: snippetHtml(row.headline, cutEnds(row.headline, row.textStart, row.textEnd)),
       })),
       nextCursor: page.nextCursor,
       // Told by any row of the page; a page past the last match has none, and then nothing is left to tell of.

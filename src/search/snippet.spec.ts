@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MARK_END, MARK_START, snippetHtml } from './snippet.js';
+import { cutEnds, MARK_END, MARK_START, snippetHtml } from './snippet.js';
 
 describe('snippetHtml', () => {
   const marked = (word: string) => `${MARK_START}${word}${MARK_END}`;
@@ -22,5 +22,34 @@ describe('snippetHtml', () => {
   it('keeps the marks balanced whatever the markers', () => {
     assert.equal(snippetHtml(`${MARK_END}a${MARK_START}${MARK_START}b`), 'a<mark>b</mark>');
     assert.equal(snippetHtml(''), '');
+  });
+});
+
+describe('cutEnds', () => {
+  const text = 'The revolution ended. Then came the long winter of the archives, and nobody read them again for years.';
+
+  it('sees a headline that is the whole text, whatever punctuation it dropped at the ends', () => {
+    const headline = `The ${MARK_START}revolution${MARK_END} ended. Then came the long winter of the archives, and nobody read them again for years`;
+    assert.deepEqual(cutEnds(headline, text, text), { before: false, after: false });
+  });
+
+  it('sees what a headline leaves out before and after', () => {
+    assert.deepEqual(cutEnds('came the long winter of the archives', text, text), { before: true, after: true });
+    assert.deepEqual(cutEnds('The revolution ended. Then came', text, text), { before: false, after: true });
+    assert.deepEqual(cutEnds('nobody read them again for years', text, text), { before: true, after: false });
+  });
+
+  it('takes the first and last fragments of a headline of several', () => {
+    assert.deepEqual(cutEnds('The revolution ended … read them again for years', text, text), {
+      before: false,
+      after: false,
+    });
+  });
+
+  it('puts an ellipsis where the text was cut', () => {
+    assert.equal(
+      snippetHtml(`the ${MARK_START}winter${MARK_END}`, { before: true, after: true }),
+      '… the <mark>winter</mark> …',
+    );
   });
 });

@@ -53,7 +53,7 @@ export class SearchResultDto {
 
   @ApiProperty({
     description:
-      'A short passage around the matches: html whose only markup is <mark> around the matched words (everything else escaped)',
+      'A short passage around the matches: html whose only markup is <mark> around the matched words (everything else escaped); it begins or ends with "…" where it leaves out the start or end of the text',
   })
   snippet: string;
 }
