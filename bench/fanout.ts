@@ -391,6 +391,8 @@ class OrderCheck {
 
 /** Events (not acknowledgements) the followers of each side have received: presence announcements while connecting. */
 const eventsReceived: Record<Side, number> = { app: 0, raw: 0 };
+/** The highest follower count the app's presence announcements have told. */
+let presenceCount = 0;
 
 type Connect = (url: string, options: Partial<ManagerOptions & SocketOptions>) => Socket;
 
@@ -415,7 +417,10 @@ async function connectFollowers(
     socket.on('comment.created', (payload: EventPayload) => deliveries.receive(payload, now()));
     socket.on(SYNTHETIC_EVENT, (payload: EventPayload) => deliveries.receive(payload, now()));
     order?.follow(socket);
-    socket.onAny(() => eventsReceived[side]++);
+    socket.onAny((event: string, payload: unknown) => {
+      eventsReceived[side]++;
+      if (event === 'presence') presenceCount = Math.max(presenceCount, (payload as { count: number }).count);
+    });
     const ack = await socket.timeout(30_000).emitWithAck('join', { article: slug });
     if (ack?.ok !== true) throw new Error(`join ${slug} answered ${JSON.stringify(ack)}`);
   };
@@ -569,9 +574,15 @@ async function main(connectOnly = false): Promise<void> {
         serverCpuMs[side] += (await server.cpuMs()) - cpuBefore;
       }
     }
-    // Presence goes out at most once a second: let the last announcement pass (and PostgreSQL's statistics, which
-    // backends report at most once a second).
-    await sleep(2_000);
+    // The app's presence announcements are spaced out (more in a large room): until one has told every follower, the
+    // next one is still to come, and would land in the measurements below. PostgreSQL's statistics meanwhile (backends
+    // report them at most once a second).
+    const presenceDeadline = now() + DELIVERY_TIMEOUT_MS;
+    while (presenceCount < FOLLOWERS) {
+      if (now() > presenceDeadline) throw new Error(`presence told ${presenceCount} followers, not ${FOLLOWERS}`);
+      await sleep(100);
+    }
+    await sleep(1_000);
     const connectTransactions = Math.max(
       0,
       Math.round(
