@@ -43,6 +43,8 @@ const TARGET_EMIT_P99_RATIO = 1.5;
 const TARGET_RSS_MB = 250;
 /** Connecting and joining the followers, app against raw (issue 19). */
 const TARGET_CONNECT_RATIO = 1.5;
+/** How long the app's background database work is sampled before the followers connect. */
+const IDLE_SAMPLE_MS = 3_000;
 /** The raw server's one room, and the event name of the synthetic emits of (b) on both servers. */
 const RAW_ROOM = 'article:raw';
 const SYNTHETIC_EVENT = 'bench.fanout';
@@ -54,6 +56,9 @@ const FILLER =
   'institution whose history it records, then the absence of dissenting letters is not evidence that there was no ' +
   'dissent. It is evidence of the curation. I would like to see the essay take that seriously before it draws the ' +
   'conclusion in its last paragraph, which otherwise rests on silence.';
+
+/** USER_HZ: the unit of the CPU times in /proc/<pid>/stat (100 on every Linux architecture Node runs on). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 const SELF = fileURLToPath(import.meta.url);
 type Side = 'app' | 'raw';
@@ -286,6 +291,14 @@ class ServerChild {
     });
   }
 
+  /** CPU time (user + system) the child has used so far, in ms: utime and stime of /proc/<pid>/stat. */
+  async cpuMs(): Promise<number> {
+    const stat = await readFile(`/proc/${this.child.pid}/stat`, 'utf8');
+    // The fields after the command name (which may hold spaces) start after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  }
+
   /** VmRSS and VmHWM (the peak) of the child, in MB. */
   async memory(): Promise<{ rssMb: number; peakMb: number }> {
     const status = await readFile(`/proc/${this.child.pid}/status`, 'utf8');
@@ -376,10 +389,16 @@ class OrderCheck {
   }
 }
 
+/** Events (not acknowledgements) the followers of each side have received: presence announcements while connecting. */
+const eventsReceived: Record<Side, number> = { app: 0, raw: 0 };
+/** The highest follower count the app's presence announcements have told. */
+let presenceCount = 0;
+
 type Connect = (url: string, options: Partial<ManagerOptions & SocketOptions>) => Socket;
 
 /** `count` websocket connections, each joined to the article (`join` acknowledged), all at once. */
 async function connectFollowers(
+  side: Side,
   connect: Connect,
   url: string,
   slug: string,
@@ -398,6 +417,10 @@ async function connectFollowers(
     socket.on('comment.created', (payload: EventPayload) => deliveries.receive(payload, now()));
     socket.on(SYNTHETIC_EVENT, (payload: EventPayload) => deliveries.receive(payload, now()));
     order?.follow(socket);
+    socket.onAny((event: string, payload: unknown) => {
+      eventsReceived[side]++;
+      if (event === 'presence') presenceCount = Math.max(presenceCount, (payload as { count: number }).count);
+    });
     const ack = await socket.timeout(30_000).emitWithAck('join', { article: slug });
     if (ack?.ok !== true) throw new Error(`join ${slug} answered ${JSON.stringify(ack)}`);
   };
@@ -482,7 +505,8 @@ async function interleaved(runs: Record<Side, () => Promise<Run>>): Promise<Reco
   return all;
 }
 
-async function main(): Promise<void> {
+/** `connectOnly`: the connection phase alone, printed (`node dist/bench/fanout.js connect`: to profile or compare it). */
+async function main(connectOnly = false): Promise<void> {
   const { dataSourceOptions } = await import('../src/database/data-source-options.js');
   const { openScratchDatabase, postgresVersion } = await import('./support/scratch-database.js');
   let scratch: Awaited<ReturnType<typeof openScratchDatabase>> | null = null;
@@ -516,25 +540,69 @@ async function main(): Promise<void> {
     const { io } = await import('socket.io-client');
     const deliveries = new Deliveries();
     const order = new OrderCheck();
+    const transactions = new TransactionCounter(databaseUrl);
+    // The app's own background work (the job queue's polling, the listeners' pings), to tell apart from the joins'.
+    const idleStarted = now();
+    const idleBefore = await transactions.read();
+    await sleep(IDLE_SAMPLE_MS);
+    const idleTransactions = (await transactions.read()) - idleBefore;
+    const idleMs = now() - idleStarted;
     // CONNECT_BATCH followers at a time, a batch for one side then one for the other (alternating which goes first),
-    // so that both sides connect on the same machine at the same moments; each side's time is the sum of its batches.
+    // so that both sides connect on the same machine at the same moments; each side's time is the sum of its batches,
+    // and so is the CPU each server process and this one (the followers' side) used meanwhile.
     const connectMs: Record<Side, number> = { app: 0, raw: 0 };
+    const serverCpuMs: Record<Side, number> = { app: 0, raw: 0 };
+    const followersCpuMs: Record<Side, number> = { app: 0, raw: 0 };
+    const connectStarted = now();
+    const transactionsBefore = await transactions.read();
     for (let i = 0, batch = 0; i < FOLLOWERS; i += CONNECT_BATCH, batch++) {
       const count = Math.min(CONNECT_BATCH, FOLLOWERS - i);
       const sides: Side[] = batch % 2 === 0 ? ['app', 'raw'] : ['raw', 'app'];
       for (const side of sides) {
+        const server = side === 'app' ? app : raw;
+        const cpuBefore = await server.cpuMs();
+        const ownBefore = process.cpuUsage();
         const started = now();
         sockets.push(
           ...(side === 'app'
-            ? await connectFollowers(io, app.url, article.slug, count, deliveries, order)
-            : await connectFollowers(io, raw.url, article.slug, count, deliveries)),
+            ? await connectFollowers('app', io, app.url, article.slug, count, deliveries, order)
+            : await connectFollowers('raw', io, raw.url, article.slug, count, deliveries)),
         );
         connectMs[side] += now() - started;
+        const own = process.cpuUsage(ownBefore);
+        followersCpuMs[side] += (own.user + own.system) / 1000;
+        serverCpuMs[side] += (await server.cpuMs()) - cpuBefore;
       }
     }
-    // Presence goes out at most once a second: let the last announcement pass.
-    await sleep(2_000);
+    // The app's presence announcements are spaced out (more in a large room): until one has told every follower, the
+    // next one is still to come, and would land in the measurements below. PostgreSQL's statistics meanwhile (backends
+    // report them at most once a second).
+    const presenceDeadline = now() + DELIVERY_TIMEOUT_MS;
+    while (presenceCount < FOLLOWERS) {
+      if (now() > presenceDeadline) throw new Error(`presence told ${presenceCount} followers, not ${FOLLOWERS}`);
+      await sleep(100);
+    }
+    await sleep(1_000);
+    const connectTransactions = Math.max(
+      0,
+      Math.round(
+        (await transactions.read()) - transactionsBefore - (idleTransactions * (now() - connectStarted)) / idleMs,
+      ),
+    );
+    await transactions.close();
     const withFollowers = { app: await app.memory(), raw: await raw.memory() };
+    const connect: ConnectFacts = {
+      ms: { app: Math.round(connectMs.app), raw: Math.round(connectMs.raw) },
+      serverCpuMs: { app: Math.round(serverCpuMs.app), raw: Math.round(serverCpuMs.raw) },
+      followersCpuMs: { app: Math.round(followersCpuMs.app), raw: Math.round(followersCpuMs.raw) },
+      transactions: connectTransactions,
+      eventsReceived: { ...eventsReceived },
+      loadAverage: os.loadavg()[0],
+    };
+    if (connectOnly) {
+      printConnect(connect);
+      return;
+    }
 
     let serial = 0;
     const postOnce = (side: Side) => async (): Promise<Sample> => {
@@ -612,7 +680,7 @@ async function main(): Promise<void> {
         article: article.slug,
         payloadBytes,
         processes: 'app server and raw server: one child process each; the 2 × 1,000 followers: the bench process',
-        connectMs: { app: Math.round(connectMs.app), raw: Math.round(connectMs.raw) },
+        connect,
         rawPoolSize: poolSize,
       },
       runs: { sequential, concurrent, emits },
@@ -642,7 +710,7 @@ interface RunFacts {
     article: string;
     payloadBytes: number;
     processes: string;
-    connectMs: Record<Side, number>;
+    connect: ConnectFacts;
     rawPoolSize: number;
   };
   runs: { sequential: Record<Side, Run>; concurrent: Record<Side, Run>; emits: Record<Side, Run> };
@@ -692,7 +760,7 @@ function summarize({ runs, ...facts }: RunFacts) {
       p50: ratio(emits.app.toLast.median, emits.raw.toLast.median),
       p99: ratio(emits.app.toLast.p99, emits.raw.toLast.p99),
     },
-    connect: ratio(facts.setup.connectMs.app, facts.setup.connectMs.raw),
+    connect: ratio(facts.setup.connect.ms.app, facts.setup.connect.ms.raw),
   };
   return {
     date: new Date().toISOString(),
@@ -723,6 +791,66 @@ function summarize({ runs, ...facts }: RunFacts) {
   };
 }
 
+/** The connection phase: followers connected and joined, per side, and what it cost whom. */
+interface ConnectFacts {
+  /** Wall time, the sum of the side's batches. */
+  ms: Record<Side, number>;
+  /** CPU of the server process meanwhile (user + system). */
+  serverCpuMs: Record<Side, number>;
+  /** CPU of this process (the followers' socket.io-client side) meanwhile. */
+  followersCpuMs: Record<Side, number>;
+  /** Transactions the database committed during the phase beyond the app's background rate (the raw side makes none). */
+  transactions: number;
+  /** Events the followers received meanwhile (the app's presence announcements). */
+  eventsReceived: Record<Side, number>;
+  /** One-minute load average at the end of the phase. */
+  loadAverage: number;
+}
+
+function connectLines(c: ConnectFacts): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const perFollower = (ms: number) => `${(ms / FOLLOWERS).toFixed(2)} ms`;
+  return [
+    `  connect + join ${FOLLOWERS.toLocaleString('en-US')} followers (${CONNECT_BATCH} at a time, sides interleaved, load average ${c.loadAverage.toFixed(1)}):`,
+    `    wall: app ${s(c.ms.app)}, raw ${s(c.ms.raw)} (${ratio(c.ms.app, c.ms.raw).toFixed(2)}×)`,
+    `    server CPU: app ${perFollower(c.serverCpuMs.app)}, raw ${perFollower(c.serverCpuMs.raw)} a follower (${ratio(c.serverCpuMs.app, c.serverCpuMs.raw).toFixed(2)}×)`,
+    `    followers' CPU (this process): app ${perFollower(c.followersCpuMs.app)}, raw ${perFollower(c.followersCpuMs.raw)} a follower`,
+    `    events the followers received meanwhile: app ${c.eventsReceived.app.toLocaleString('en-US')}, raw ${c.eventsReceived.raw.toLocaleString('en-US')}`,
+    `    database transactions beyond the app's background: ${c.transactions.toLocaleString('en-US')} (${(c.transactions / FOLLOWERS).toFixed(2)} a follower)`,
+  ].join('\n');
+}
+
+function printConnect(c: ConnectFacts): void {
+  console.log(`\nFan-out, the connection phase only\n${connectLines(c)}\n`);
+}
+
+/** The database's committed and rolled-back transactions so far, as its statistics report them. */
+class TransactionCounter {
+  private readonly client: pg.Client;
+  private readonly connected: Promise<void>;
+  private reads = 0;
+
+  constructor(databaseUrl: string) {
+    this.client = new pg.Client({ connectionString: databaseUrl });
+    this.connected = this.client.connect().then(() => undefined);
+  }
+
+  async read(): Promise<number> {
+    await this.connected;
+    // Statistics are read once per transaction and kept: cleared so that each reading is fresh.
+    await this.client.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await this.client.query<{ n: string }>(
+      'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()',
+    );
+    // This reading's own two statements are not the app's.
+    return Number(rows[0].n) - 2 * this.reads++;
+  }
+
+  close(): Promise<void> {
+    return this.client.end();
+  }
+}
+
 function print(r: ReturnType<typeof summarize>): void {
   const ms = (v: number) => `${v.toFixed(2)} ms`.padStart(11);
   const x = (v: number) => `${v.toFixed(2)}×`.padStart(11);
@@ -741,7 +869,7 @@ function print(r: ReturnType<typeof summarize>): void {
 Fan-out: one comment to ${r.setup.followers.toLocaleString('en-US')} followers (socket.io-client, websocket), app against raw pg + socket.io
   ${r.setup.payloadBytes}-byte comment.created payload; ${r.machine.cpus} CPUs, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}
   ${r.setup.processes}
-  connect + join ${r.setup.followers.toLocaleString('en-US')} followers (${CONNECT_BATCH} at a time, sides interleaved): app ${(r.setup.connectMs.app / 1000).toFixed(1)} s, raw ${(r.setup.connectMs.raw / 1000).toFixed(1)} s
+${connectLines(r.setup.connect)}
 
 (a) POST → persisted → the last follower has it (${r.rounds} interleaved rounds of ${r.perRound} per side)
 ${header}
@@ -788,15 +916,19 @@ Order: comment.created deliveries to app followers with a lower seq than one alr
 
 const [role, ...args] = process.argv.slice(2);
 const start =
-  role === 'app' ? () => runAppServer(args[0]) : role === 'raw' ? () => runRawServer(args[0], Number(args[1])) : main;
+  role === 'app'
+    ? () => runAppServer(args[0])
+    : role === 'raw'
+      ? () => runRawServer(args[0], Number(args[1]))
+      : () => main(role === 'connect');
 start().then(
   () => {
     // The children keep running (they exit on `stop`); the orchestrator is done.
-    if (!role) process.exit(0);
+    if (role !== 'app' && role !== 'raw') process.exit(0);
   },
   (error: unknown) => {
     console.error(
-      `bench:fanout${role ? ` (${role} server)` : ''} failed:`,
+      `bench:fanout${role === 'app' || role === 'raw' ? ` (${role} server)` : ''} failed:`,
       error instanceof Error ? (error.stack ?? error.message) : error,
     );
     process.exit(1);

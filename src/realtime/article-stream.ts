@@ -171,9 +171,24 @@ export class ArticleStream implements OnModuleInit, BeforeApplicationShutdown {
     line.last ??= seq;
   }
 
+  /**
+   * The number of the last event this process sent to the article's followers, when every later one is sure to follow
+   * it to them: the announcements are being received, and none was lost since the article's line was last known to be
+   * current (a line that fell behind while nobody followed is dropped on recovery, below). Null: only the log can say.
+   * A connection that is already in the article's room and gets this number misses nothing after it: the events after
+   * it are sent to the room, in order, from now on (read from the log where an announcement went missing).
+   */
+  lastSent(articleId: string): number | null {
+    if (this.stopping || !this.listener?.listening) return null;
+    return this.lines.get(articleId)?.last ?? null;
+  }
+
   /** The connection is back: announcements may have been lost meanwhile, for any followed article. */
   private catchUpAll(): void {
-    const ids = [...this.lines.keys()].filter((id) => this.followedHere(id));
+    // A line nobody follows here is not caught up: it may have missed announcements, so it is forgotten (its next
+    // follower's join reads the log) rather than trusted by lastSent.
+    for (const id of this.lines.keys()) if (!this.followedHere(id)) this.lines.delete(id);
+    const ids = [...this.lines.keys()];
     if (ids.length === 0) return;
     this.log.latestOf(ids).then(
       (latest) => {

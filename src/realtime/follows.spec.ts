@@ -29,7 +29,7 @@ function fakeSocket() {
 }
 
 /** The service with simple fakes: articles named `essay-N` exist (id `id-N`); lookups wait for `lookups.gate`. */
-function setUp(options: { allow?: boolean; catchUp?: CatchUp; failLookup?: boolean } = {}) {
+function setUp(options: { allow?: boolean; catchUp?: CatchUp; failLookup?: boolean; lastSent?: number } = {}) {
   const changes: string[] = [];
   const lookups = { count: 0, gate: Promise.resolve() };
   const articleIds = {
@@ -41,8 +41,17 @@ function setUp(options: { allow?: boolean; catchUp?: CatchUp; failLookup?: boole
       return n ? `id-${n}` : null;
     },
   };
+  const reads: (number | undefined)[] = [];
   const catchUps = {
-    since: (_id: string, since?: number) => Promise.resolve(options.catchUp ?? { seq: since ?? 7, missed: [] }),
+    since: (_id: string, since?: number) => {
+      reads.push(since);
+      return Promise.resolve(options.catchUp ?? { seq: since ?? 7, missed: [] });
+    },
+  };
+  // What the stream says it last sent to the article's room, asked once the connection is in that room.
+  const stream = {
+    followed: () => undefined,
+    lastSent: () => (connection.rooms.size > 0 ? (options.lastSent ?? null) : 'asked before joining the room'),
   };
   const presence = {
     known: () => 3,
@@ -56,12 +65,12 @@ function setUp(options: { allow?: boolean; catchUp?: CatchUp; failLookup?: boole
     presence as unknown as Presence,
     articleIds as unknown as ArticleIds,
     limits as unknown as JoinLimits,
-    { followed: () => undefined } as unknown as ArticleStream,
+    stream as unknown as ArticleStream,
     metrics as unknown as MetricsService,
   );
   const connection = fakeSocket();
   sut.open(connection.socket);
-  return { sut, ...connection, changes, lookups, counted };
+  return { sut, ...connection, changes, lookups, counted, reads };
 }
 
 const refused = (error: string): JoinAck => ({ ok: false, error });
@@ -190,5 +199,28 @@ describe('Follows', () => {
     disconnect();
 
     assert.deepEqual(changes.sort(), ['id-1:essay-1', 'id-2:essay-2']);
+  });
+  it('starts a follower at the number the stream last sent, without reading the log, when that is all it asks for', async () => {
+    const { sut, socket, reads } = setUp({ lastSent: 12, catchUp: { seq: 14, missed: [] } });
+
+    assert.deepEqual(await sut.join(socket, { article: 'essay-1' }), { ok: true, seq: 12, presence: 3, missed: [] });
+    assert.deepEqual(await sut.join(socket, { article: 'essay-1', since: 12 }), {
+      ok: true,
+      seq: 12,
+      presence: 3,
+      missed: [],
+    });
+    assert.deepEqual(reads, []);
+    // Behind or ahead of what was sent here: only the log can tell what was missed, or that it is from the future.
+    await sut.join(socket, { article: 'essay-1', since: 11 });
+    await sut.join(socket, { article: 'essay-1', since: 13 });
+    assert.deepEqual(reads, [11, 13]);
+  });
+
+  it('reads the log when the stream cannot vouch for a number', async () => {
+    const { sut, socket, reads } = setUp({ catchUp: { seq: 14, missed: [] } });
+
+    assert.deepEqual(await sut.join(socket, { article: 'essay-1' }), { ok: true, seq: 14, presence: 3, missed: [] });
+    assert.deepEqual(reads, [undefined]);
   });
 });

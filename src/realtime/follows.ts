@@ -6,7 +6,7 @@ import { ArticleStream } from './article-stream.js';
 import { type JoinAck } from './event-map.js';
 import { type ForumSocket } from './forum-socket.js';
 import { JoinLimits, newJoinWindow } from './join-limits.js';
-import { CatchUps } from './catch-up.js';
+import { type CatchUp, CatchUps } from './catch-up.js';
 import { Presence } from './presence.js';
 import { articleRoom } from './rooms.js';
 
@@ -114,7 +114,13 @@ export class Follows {
     if (!following.has(slug) && following.size >= MAX_FOLLOWED_ARTICLES) return refuse(REFUSED.followsTooMany);
     following.set(slug, articleId);
     await socket.join(articleRoom(articleId));
-    const catchUp = await this.catchUps.since(articleId, since);
+    // In the room from here: when this process is sending the article's events to it, the last one it sent is where
+    // the connection starts, and a follower already there (no `since`, or `since` at that number) needs no read.
+    const sent = this.stream.lastSent(articleId);
+    const catchUp: CatchUp =
+      sent !== null && (since === undefined || since === sent)
+        ? { seq: sent, missed: [] }
+        : await this.catchUps.since(articleId, since);
     const count = this.presence.known(articleId);
     this.presence.changed(articleId, slug);
     this.stream.followed(articleId, catchUp.seq);

@@ -92,6 +92,14 @@ export class ForumIoAdapter extends IoAdapter {
     return server;
   }
 
+  /**
+   * The gateway takes its connections' events itself (RealtimeGateway): with no handler to bind, Nest's binding would
+   * still build a disconnect stream for every connection.
+   */
+  override bindMessageHandlers(...args: Parameters<IoAdapter['bindMessageHandlers']>): void {
+    if (args[1].length > 0) super.bindMessageHandlers(...args);
+  }
+
   override async close(server: Server): Promise<void> {
     await super.close(server);
     while (this.closers.length > 0) {

@@ -3,12 +3,18 @@ import { type Server } from 'socket.io';
 import { articleRoom } from './rooms.js';
 
 const MIN_INTERVAL_MS = 1_000;
+/**
+ * An announcement is one write per follower: in a larger room it waits this long per follower of this process (at
+ * 1,000 followers, 10 s), so that a room's announcements cost a process about a hundred writes a second at most,
+ * however many come and go. A joining follower still gets the count at once, in its join's answer.
+ */
+const INTERVAL_MS_PER_FOLLOWER = 10;
 /** The question one process asks the others (a server-side event of the adapter): how many of yours follow this? */
 const COUNT_QUESTION = 'presence.count';
 
 /**
  * How many follow an article, counted across processes (the adapter asks the others), announced to the room as
- * `presence` at most once a second per article. Each process answers with its own number (a server-side event with
+ * `presence` at most once a second per article (less often in a room of more than a hundred followers). Each process answers with its own number (a server-side event with
  * an acknowledgement: a few bytes per process, where fetchSockets carried every socket's data). A join is answered with the count known at once (never waiting for
  * the other processes, so a join never fails because they could not be asked); the announcement that the join
  * triggers brings the exact one within a second.
@@ -69,13 +75,17 @@ export class Presence implements BeforeApplicationShutdown {
     this.state.clear();
   }
 
-  /** Followers came or went: announce the new count soon, but not more than once a second. */
+  /**
+   * Followers came or went: announce the new count soon, but not more than once a second, and in a larger room not
+   * more than once per INTERVAL_MS_PER_FOLLOWER times its followers here.
+   */
   changed(articleId: string, slug: string): void {
     if (this.stopping) return;
     const entry = this.state.get(articleId) ?? { lastAt: 0 };
     this.state.set(articleId, entry);
     if (entry.timer) return;
-    const wait = Math.max(0, entry.lastAt + MIN_INTERVAL_MS - Date.now());
+    const interval = Math.max(MIN_INTERVAL_MS, this.localCount(articleId) * INTERVAL_MS_PER_FOLLOWER);
+    const wait = Math.max(0, entry.lastAt + interval - Date.now());
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       entry.lastAt = Date.now();

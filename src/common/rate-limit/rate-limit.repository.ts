@@ -17,26 +17,26 @@ export class RateLimitRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Counts one hit for `key` in one statement, race-free across processes (the row's lock orders them): a new window
-   * of `windowMs` when the last one ended; over `limit` in a window, the key is blocked for `blockMs` and hits are not
-   * counted while it is.
+   * Counts one hit for `key` (or `count` at once) in one statement, race-free across processes (the row's lock orders
+   * them): a new window of `windowMs` when the last one ended; over `limit` in a window, the key is blocked for
+   * `blockMs` and hits are not counted while it is.
    */
-  async hit(key: string, windowMs: number, limit: number, blockMs: number): Promise<HitCount> {
+  async hit(key: string, windowMs: number, limit: number, blockMs: number, count = 1): Promise<HitCount> {
     const rows: { hits: number; windowLeftMs: number; blockedLeftMs: number }[] = await this.dataSource.query(
       `INSERT INTO rate_limit_hits AS r (key, hits, window_ends, blocked_until)
-       VALUES ($1, 1, now() + make_interval(secs => $2 / 1000.0), NULL)
+       VALUES ($1, $5, now() + make_interval(secs => $2 / 1000.0), NULL)
        ON CONFLICT (key) DO UPDATE SET
-         hits = CASE WHEN r.blocked_until > now() THEN r.hits WHEN r.window_ends <= now() THEN 1 ELSE r.hits + 1 END,
+         hits = CASE WHEN r.blocked_until > now() THEN r.hits WHEN r.window_ends <= now() THEN $5 ELSE r.hits + $5 END,
          window_ends = CASE WHEN r.blocked_until > now() OR r.window_ends > now() THEN r.window_ends
                             ELSE now() + make_interval(secs => $2 / 1000.0) END,
          blocked_until = CASE
            WHEN r.blocked_until > now() THEN r.blocked_until
-           WHEN (CASE WHEN r.window_ends <= now() THEN 1 ELSE r.hits + 1 END) > $3 THEN now() + make_interval(secs => $4 / 1000.0)
+           WHEN (CASE WHEN r.window_ends <= now() THEN $5 ELSE r.hits + $5 END) > $3 THEN now() + make_interval(secs => $4 / 1000.0)
            ELSE NULL END
        RETURNING hits,
                  greatest(0, ceil(extract(epoch FROM window_ends - now()) * 1000))::float8 AS "windowLeftMs",
                  greatest(0, coalesce(ceil(extract(epoch FROM blocked_until - now()) * 1000), 0))::float8 AS "blockedLeftMs"`,
-      [key, windowMs, limit, blockMs],
+      [key, windowMs, limit, blockMs, count],
     );
     return rows[0];
   }
