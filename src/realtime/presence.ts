@@ -9,15 +9,18 @@ const MIN_INTERVAL_MS = 1_000;
  * however many come and go. A joining follower still gets the count at once, in its join's answer.
  */
 const INTERVAL_MS_PER_FOLLOWER = 10;
+/** However large the room, a count shown is never older than this (past 1,500 followers, more writes a second). */
+const MAX_INTERVAL_MS = 15_000;
 /** The question one process asks the others (a server-side event of the adapter): how many of yours follow this? */
 const COUNT_QUESTION = 'presence.count';
 
 /**
  * How many follow an article, counted across processes (the adapter asks the others), announced to the room as
- * `presence` at most once a second per article (less often in a room of more than a hundred followers). Each process answers with its own number (a server-side event with
- * an acknowledgement: a few bytes per process, where fetchSockets carried every socket's data). A join is answered with the count known at once (never waiting for
- * the other processes, so a join never fails because they could not be asked); the announcement that the join
- * triggers brings the exact one within a second.
+ * `presence` at most once a second per article (less often in a room of more than a hundred followers here, at least
+ * every MAX_INTERVAL_MS). Each process answers with its own number (a server-side event with an acknowledgement: a
+ * few bytes per process, where fetchSockets carried every socket's data). A join is answered with the count known at
+ * once (never waiting for the other processes, so a join never fails because they could not be asked); the
+ * announcement that the join triggers brings the exact one within a second, or within the room's interval.
  */
 @Injectable()
 export class Presence implements BeforeApplicationShutdown {
@@ -84,7 +87,10 @@ export class Presence implements BeforeApplicationShutdown {
     const entry = this.state.get(articleId) ?? { lastAt: 0 };
     this.state.set(articleId, entry);
     if (entry.timer) return;
-    const interval = Math.max(MIN_INTERVAL_MS, this.localCount(articleId) * INTERVAL_MS_PER_FOLLOWER);
+    const interval = Math.min(
+      MAX_INTERVAL_MS,
+      Math.max(MIN_INTERVAL_MS, this.localCount(articleId) * INTERVAL_MS_PER_FOLLOWER),
+    );
     const wait = Math.max(0, entry.lastAt + interval - Date.now());
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
