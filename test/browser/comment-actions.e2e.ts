@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Page } from 'playwright-core';
-import { ADMIN_ENV, type Account, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
+import {
+  ADMIN_ENV,
+  type Account,
+  bearer,
+  newSession,
+  newUser,
+  signInAdmin,
+  uniqueName,
+  withRole,
+} from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { REPORT_NOTE_MAX } from '../../src/common/limits.js';
@@ -11,6 +20,7 @@ import {
   openBrowser,
   newReader,
   signInThroughForm,
+  signedInReaderAt,
   type TestBrowser,
 } from './browser.js';
 
@@ -62,9 +72,7 @@ describe('a reader’s own comments, reports and notices in the web client', { s
   it('previews a comment as it will show, with formatting help, and drops a preview the next keystroke makes stale', async () => {
     const article = await fixtures.newArticle();
     const author = await newUser(t, uniqueName('previewer'), { displayName: 'Pia Preview' });
-    const writer = await newReader(browser);
-    await writer.page.goto(url(article));
-    await signInThroughForm(writer.page, author.username, author.password);
+    const writer = await signedInReaderAt(browser, author, url(article));
     const box = writer.page.locator('form.reply-box').first();
     assert.equal(await box.getByRole('button', { name: 'Preview' }).count(), 0, 'nothing to preview yet');
     await box.getByText('Formatting help').click();
@@ -87,9 +95,7 @@ describe('a reader’s own comments, reports and notices in the web client', { s
   it('edits one’s own comment: the new text and an "edited" mark show, the earlier version is kept, another reader sees it live', async () => {
     const article = await fixtures.newArticle();
     const author = await newUser(t, uniqueName('editor'), { displayName: 'Eda Editor' });
-    const writer = await newReader(browser);
-    await writer.page.goto(url(article));
-    await signInThroughForm(writer.page, author.username, author.password);
+    const writer = await signedInReaderAt(browser, author, url(article));
     await postThroughPage(writer.page, 'Eda Editor', 'The first paragraph is too long.');
 
     const watcher = await newReader(browser);
@@ -159,9 +165,7 @@ describe('a reader’s own comments, reports and notices in the web client', { s
     const article = await fixtures.newArticle();
     const author = await newUser(t, uniqueName('deleter'), { displayName: 'Del Author' });
     const replier = await newUser(t, uniqueName('replier'), { displayName: 'Ray Replier' });
-    const writer = await newReader(browser);
-    await writer.page.goto(url(article));
-    await signInThroughForm(writer.page, author.username, author.password);
+    const writer = await signedInReaderAt(browser, author, url(article));
     const id = await postThroughPage(writer.page, 'Del Author', 'A thought I will regret.');
     await postAs(replier, article, 'An answer that should outlive it.', id);
     await commentArticle(writer.page, 'Ray Replier').waitFor();
@@ -263,9 +267,7 @@ describe('a reader’s own comments, reports and notices in the web client', { s
       .send({ reason: 'other', note: 'x'.repeat(REPORT_NOTE_MAX + 1) })
       .expect(400);
 
-    const { context, page } = await newReader(browser);
-    await page.goto(url(article));
-    await signInThroughForm(page, reader.username, reader.password);
+    const { context, page } = await signedInReaderAt(browser, reader, url(article));
     const theirs = commentArticle(page, 'Long Poster');
     await theirs.getByRole('button', { name: 'Report' }).click();
     const form = theirs.getByRole('form', { name: 'Report this comment' });
@@ -294,9 +296,7 @@ describe('a reader’s own comments, reports and notices in the web client', { s
     const article = await fixtures.newArticle();
     const reader = await newUser(t, uniqueName('asker'), { displayName: 'Ann Asker' });
     const answerer = await newUser(t, uniqueName('answerer'), { displayName: 'Abe Answerer' });
-    const { context, page } = await newReader(browser);
-    await page.goto(url(article));
-    await signInThroughForm(page, reader.username, reader.password);
+    const { context, page } = await signedInReaderAt(browser, reader, url(article));
     const id = await postThroughPage(page, 'Ann Asker', 'Has anyone read the sources?');
     await following(page);
 
@@ -333,9 +333,7 @@ describe('a reader’s own comments, reports and notices in the web client', { s
     await postAs(other, article, 'A calm remark.');
     await postAs(reader, article, 'My earlier comment.');
 
-    const { context, page } = await newReader(browser);
-    await page.goto(url(article));
-    await signInThroughForm(page, reader.username, reader.password);
+    const { context, page } = await signedInReaderAt(browser, reader, url(article));
     const calm = commentArticle(page, 'Cal Calm');
     await calm.getByRole('button', { name: 'Reply', exact: true }).click();
     await page.getByLabel('Reply to Cal Calm').fill('You are all wrong and');
@@ -380,9 +378,7 @@ describe('a reader’s own comments, reports and notices in the web client', { s
   it('a ban missed while offline: the refused post shows the server’s reason, keeps the text and shuts writing', async () => {
     const article = await fixtures.newArticle();
     const reader = await newUser(t, uniqueName('absent'), { displayName: 'Abe Absent' });
-    const { context, page } = await newReader(browser);
-    await page.goto(url(article));
-    await signInThroughForm(page, reader.username, reader.password);
+    const { context, page } = await signedInReaderAt(browser, reader, url(article));
     await following(page);
 
     // The ban comes while the reader's connection is down: the live notice never reaches this page.
@@ -414,9 +410,7 @@ describe('a reader’s own comments, reports and notices in the web client', { s
     const article = await fixtures.newArticle();
     const reader = await newUser(t, uniqueName('cooling'), { displayName: 'Coe Cooling' });
     await postAs(reader, article, 'Written before the ban.');
-    const { context, page } = await newReader(browser);
-    await page.goto(url(article));
-    await signInThroughForm(page, reader.username, reader.password);
+    const { context, page } = await signedInReaderAt(browser, reader, url(article));
     await following(page);
     const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
     await t.http
@@ -446,9 +440,8 @@ describe('a reader’s own comments, reports and notices in the web client', { s
   it('signing out in one tab signs the other tab out too: its live connection is closed, and it carries on as a guest', async () => {
     const article = await fixtures.newArticle();
     const reader = await newUser(t, uniqueName('twotabs'), { displayName: 'Tabitha Two' });
-    const { context, page: first } = await newReader(browser);
-    await first.goto(url(article));
-    await signInThroughForm(first, reader.username, reader.password);
+    // A session of its own: signing out ends it, and the reader still posts below with the fixture's token.
+    const { context, page: first } = await signedInReaderAt(browser, await newSession(t, reader), url(article));
     const second = await context.newPage();
     await second.goto(url(article));
     await second.getByText('Signed in as').waitFor();

@@ -6,14 +6,7 @@ import { createApp } from '../../src/app.factory.js';
 import { bearer, newUser, uniqueName } from '../helpers/accounts.js';
 import { Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app.js';
-import {
-  browserSkipReason,
-  commentArticle,
-  openBrowser,
-  newReader,
-  signInThroughForm,
-  type TestBrowser,
-} from './browser.js';
+import { browserSkipReason, commentArticle, openBrowser, signedInReaderAt, type TestBrowser } from './browser.js';
 
 describe('a reply being written while the server restarts', { skip: browserSkipReason() }, () => {
   let t: TestApp;
@@ -40,9 +33,7 @@ describe('a reply being written while the server restarts', { skip: browserSkipR
       .expect(201);
     const reader = await newUser(t, uniqueName('writer'), { displayName: 'Wes Writer' });
 
-    const { context, page } = await newReader(browser);
-    await page.goto(`${t.baseUrl}/articles/${article.slug}`);
-    await signInThroughForm(page, reader.username, reader.password);
+    const { context, page } = await signedInReaderAt(browser, reader, `${t.baseUrl}/articles/${article.slug}`);
     await page.getByText(/^\d+ following$/).waitFor();
     const olga = commentArticle(page, 'Olga Other');
     await olga.getByRole('button', { name: 'Reply', exact: true }).click();

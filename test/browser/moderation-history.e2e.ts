@@ -11,7 +11,7 @@ import {
   commentArticle,
   openBrowser,
   newReader,
-  signInThroughForm,
+  signedInReaderAt,
   type TestBrowser,
 } from './browser.js';
 
@@ -53,9 +53,7 @@ describe('the edit history of a held comment', { skip: browserSkipReason() }, ()
     await t.http.patch(`/api/comments/${held.id}`).set(as).send({ body: 'A calm and polite version.' }).expect(200);
 
     // The moderator sees the current text in the pending queue and opens the history beside it.
-    const mod = await newReader(browser);
-    await mod.page.goto(`${t.baseUrl}/moderation`);
-    await signInThroughForm(mod.page, moderator.username, moderator.password);
+    const mod = await signedInReaderAt(browser, moderator, `${t.baseUrl}/moderation`);
     const card = mod.page
       .getByRole('list', { name: 'Pending comments' })
       .getByRole('article', { name: 'Comment by Wendy Writer' });
@@ -102,12 +100,8 @@ describe('the edit history of a held comment', { skip: browserSkipReason() }, ()
       .set('Authorization', bearer(moderator.token))
       .send({ locked: true })
       .expect(200);
-    const { context, page } = await newReader(browser);
-    await page.goto(`${t.baseUrl}/`);
-    await signInThroughForm(page, writer.username, writer.password);
-    // Load the locked thread already signed in: the header and the thread render from the same session.
-    await page.goto(`${t.baseUrl}/articles/${locked.slug}`);
-    await page.getByText('Signed in as').waitFor();
+    // The locked thread loaded already signed in: the header and the thread render from the same session.
+    const { context, page } = await signedInReaderAt(browser, writer, `${t.baseUrl}/articles/${locked.slug}`);
     await page.getByText('This discussion is locked').waitFor();
     const own = commentArticle(page, 'Wendy Writer');
     await own.getByText('Written before the lock.').waitFor();

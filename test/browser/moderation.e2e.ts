@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Page } from 'playwright-core';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, openBrowser, signInThroughForm, type TestBrowser } from './browser.js';
+import { browserSkipReason, openBrowser, openSignedIn, type TestBrowser } from './browser.js';
 
 const TIMEOUT = 10_000;
-
-/** Signs in through the page's dialog, as a person would. */
-function signIn(page: Page, account: Account): Promise<void> {
-  return signInThroughForm(page, account.username, account.password);
-}
 
 describe('the moderators’ view: bans, banned words, log', { skip: browserSkipReason() }, () => {
   let t: TestApp;
@@ -60,8 +54,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${t.baseUrl}/moderation`);
-    await signIn(page, moderator);
+    await openSignedIn(page, moderator, `${t.baseUrl}/moderation`);
     await page.getByRole('heading', { name: 'Moderation', level: 1 }).waitFor();
 
     // The bans: both banned users, with reason and end; Rowdy's ban is lifted from the page, by keyboard.
@@ -180,8 +173,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${t.baseUrl}/moderation`);
-    await signIn(page, moderator);
+    await openSignedIn(page, moderator, `${t.baseUrl}/moderation`);
 
     const banItems = page.getByRole('list', { name: 'Banned users' }).getByRole('listitem');
     await banItems.nth(19).waitFor();
@@ -227,8 +219,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${t.baseUrl}/moderation`);
-    await signIn(page, moderator);
+    await openSignedIn(page, moderator, `${t.baseUrl}/moderation`);
     const tabs = page.getByRole('group', { name: 'Queue' });
     // Pending is empty: the page opens on the reports, with each tab's count.
     await tabs.getByRole('button', { name: `Reported (${start.reported})`, pressed: true }).waitFor();
@@ -287,8 +278,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${t.baseUrl}/articles/${article.slug}`);
-    await signIn(page, moderator);
+    await openSignedIn(page, moderator, `${t.baseUrl}/articles/${article.slug}`);
     const comment = page.getByRole('article', { name: 'Comment by Fiona Featured' });
     await comment.getByRole('button', { name: 'Moderate' }).click();
     await comment.getByRole('button', { name: 'Feature', exact: true, pressed: false }).click();
@@ -326,8 +316,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${t.baseUrl}/moderation`);
-    await signIn(page, moderator);
+    await openSignedIn(page, moderator, `${t.baseUrl}/moderation`);
     const section = page.locator('#bans');
     await section.getByText('Ban someone by username').click();
     await section.getByLabel('Username').fill('nobody-has-this-name');
@@ -371,8 +360,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
-    await page.goto(`${t.baseUrl}/articles/${ruled.slug}`);
-    await signIn(page, writer);
+    await openSignedIn(page, writer, `${t.baseUrl}/articles/${ruled.slug}`);
     const box = page.getByLabel('Your comment on the essay');
     await box.waitFor();
     const rules = page.locator('form.reply-box').first().locator('.writing-rules');
@@ -393,8 +381,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
 
     // Moderators are exempt from both, and are told of neither.
     await context.clearCookies();
-    await page.goto(`${t.baseUrl}/articles/${ruled.slug}`);
-    await signIn(page, moderator);
+    await openSignedIn(page, moderator, `${t.baseUrl}/articles/${ruled.slug}`);
     await page.getByLabel('Your comment on the essay').waitFor();
     assert.equal(await page.locator('.writing-rules').count(), 0);
     await context.close();

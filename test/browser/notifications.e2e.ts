@@ -5,14 +5,7 @@ import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, with
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { TestSmtp, tokenIn } from '../helpers/smtp.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import {
-  browserSkipReason,
-  commentArticle,
-  openBrowser,
-  newReader,
-  signInThroughForm,
-  type TestBrowser,
-} from './browser.js';
+import { browserSkipReason, commentArticle, openBrowser, signedInReaderAt, type TestBrowser } from './browser.js';
 
 /**
  * The notifications in the web client: the bell counting live, the inbox opening the comment, follows, the author's
@@ -47,9 +40,7 @@ describe('notifications, follows and the account in the web client', { skip: bro
 
   /** A signed-in reader's page at `path`. */
   async function readerAt(who: Account, path: string): Promise<{ page: Page; close: () => Promise<void> }> {
-    const { context, page } = await newReader(browser);
-    await page.goto(`${t.baseUrl}${path}`);
-    await signInThroughForm(page, who.username, who.password);
+    const { context, page } = await signedInReaderAt(browser, who, `${t.baseUrl}${path}`);
     return { page, close: () => context.close() };
   }
 

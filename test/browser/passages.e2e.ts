@@ -9,7 +9,7 @@ import {
   commentArticle,
   openBrowser,
   newReader,
-  signInThroughForm,
+  signedInReaderAt,
   TIMEOUT,
   type TestBrowser,
 } from './browser.js';
@@ -157,9 +157,7 @@ describe('passages of the essay in the reading view', { skip: browserSkipReason(
     const essay = await publish('Replied');
     const [, soviets, art, summer] = essay.blocks;
     const reader = await newUser(t, uniqueName('margin'));
-    const { context, page } = await newReader(browser);
-    await page.goto(`${t.baseUrl}/articles/${essay.slug}`);
-    await signInThroughForm(page, reader.username, reader.password);
+    const { context, page } = await signedInReaderAt(browser, reader, `${t.baseUrl}/articles/${essay.slug}`);
 
     const block = page.locator(`#block-${summer.id}`);
     await block.hover();

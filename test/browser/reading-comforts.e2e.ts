@@ -9,6 +9,7 @@ import {
   commentArticle,
   openBrowser,
   newReader,
+  openSignedIn,
   signInThroughForm,
   TIMEOUT,
   type TestBrowser,
@@ -262,8 +263,7 @@ describe('reading comforts in the thread', { skip: browserSkipReason() }, () => 
     const { context, page } = await newReader(browser);
     const errors: Error[] = [];
     page.on('pageerror', (error) => errors.push(error));
-    await page.goto(url(article));
-    await signInThroughForm(page, reader.username, reader.password);
+    await openSignedIn(page, reader, url(article));
     await page.getByText(/^\d+ following$/).waitFor();
 
     // The ban comes while the connection is down: the live notice never reaches this page.

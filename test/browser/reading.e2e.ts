@@ -3,7 +3,15 @@ import { after, before, describe, it } from 'node:test';
 import { type Locator, type Page } from 'playwright-core';
 import { bearer, newUser, uniqueName } from '../helpers/accounts.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, openBrowser, newReader, signUpThroughForm, TIMEOUT, type TestBrowser } from './browser.js';
+import {
+  browserSkipReason,
+  openBrowser,
+  openSignedIn,
+  newReader,
+  signUpThroughForm,
+  TIMEOUT,
+  type TestBrowser,
+} from './browser.js';
 
 const ESSAY = 'bolshevism-vs-stalinism';
 const THREAD_ARTICLE = 'why-anti-socialists-talk-about-lenin-even-more-than-socialists';
@@ -154,8 +162,8 @@ describe('the web client in Chromium', { skip: browserSkipReason() }, () => {
     assert.equal(await arrived.locator('.comment-quote p').innerText(), passage);
 
     // A reply written in the first context appears in place in the second, without a click.
-    await writer.page.goto(`${t.baseUrl}/articles/${THREAD_ARTICLE}`);
-    await signUpThroughForm(writer.page, 'Live Writer');
+    const liveWriter = await newUser(t, uniqueName('writer'), { displayName: 'Live Writer' });
+    await openSignedIn(writer.page, liveWriter, `${t.baseUrl}/articles/${THREAD_ARTICLE}`);
     const writerStewart = commentBy(writer.page, 'Stewart');
     await writerStewart.locator(':scope > article').getByRole('button', { name: 'Reply' }).click();
     const draft = writer.page.getByLabel('Reply to Stewart');

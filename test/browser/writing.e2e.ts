@@ -8,7 +8,7 @@ import {
   openBrowser,
   newReader,
   signInThroughForm,
-  signUpThroughForm,
+  signedInReaderAt,
   TIMEOUT,
   type TestBrowser,
 } from './browser.js';
@@ -69,9 +69,9 @@ describe('writing in the web client: quotes, drafts, moderation', { skip: browse
       .getByRole('button', { name: /on this passage/ });
     assert.equal(await margin.count(), 0);
 
-    const writer = await newReader(browser);
-    await writer.page.goto(`${t.baseUrl}/articles/${ARTICLE}`);
-    await signUpThroughForm(writer.page, 'Quote Taker');
+    const taker = await newUser(t, uniqueName('quoter'), { displayName: 'Quote Taker' });
+    const writer = await signedInReaderAt(browser, taker, `${t.baseUrl}/articles/${ARTICLE}`);
+    await writer.page.locator(`[data-block-id="${block.id}"] .block-text`).waitFor();
     await selectInBlock(writer.page, block.id, phrase);
     await writer.page.getByRole('button', { name: 'Quote' }).click();
 
@@ -106,9 +106,8 @@ describe('writing in the web client: quotes, drafts, moderation', { skip: browse
   });
 
   it('keeps a reply being written across a reload and a re-sort, and forgets it once posted', async () => {
-    const { context, page } = await newReader(browser);
-    await page.goto(`${t.baseUrl}/articles/${ARTICLE}`);
-    await signUpThroughForm(page, 'Draft Keeper');
+    const keeper = await newUser(t, uniqueName('keeper'), { displayName: 'Draft Keeper' });
+    const { context, page } = await signedInReaderAt(browser, keeper, `${t.baseUrl}/articles/${ARTICLE}`);
     const top = page.getByLabel('Your comment on the essay');
     await top.fill('A first thought, not finished');
 
