@@ -93,6 +93,8 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
   private session?: pg.Client;
   private leading = false;
   private electionTimer?: NodeJS.Timeout;
+  /** A worker's start in progress ({@link restart}), awaited by the shutdown. */
+  private starting?: Promise<void>;
   /** The running worker pool's id (graphile-worker's: the id it locks jobs under), for the heartbeat. */
   private poolIds: string[] = [];
   /** Pools of this process that stopped without a clean end: their jobs are released before the next one starts. */
@@ -176,6 +178,9 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
     clearTimeout(this.electionTimer);
     this.heartbeat.stop();
     try {
+      // A worker being started now is stopped once started: left to run, it would find its pool ended below and try
+      // again and again, keeping the process alive.
+      await this.starting;
       await this.stopRunner();
     } finally {
       this.leading = false;
@@ -315,14 +320,23 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
    * otherwise; it runs again, which its handler allows), then the worker starts. A failure is tried again with a
    * doubling delay.
    */
-  private async restart(attempt: number): Promise<void> {
+  private restart(attempt: number): Promise<void> {
     this.restartTimer = undefined;
-    if (this.stopping || !this.pool || !this.leading || this.runner) return;
+    if (this.stopping || !this.pool || !this.leading || this.runner || this.starting) return Promise.resolve();
+    const starting = this.startAgain(this.pool, attempt).finally(() => {
+      this.starting = undefined;
+    });
+    this.starting = starting;
+    return starting;
+  }
+
+  /** {@link restart}'s work; it never fails (a failure is logged and tried again later). */
+  private async startAgain(pool: pg.Pool, attempt: number): Promise<void> {
     try {
       const orphaned = this.orphanedPoolIds;
       await this.jobs.unlockWorkers(orphaned);
       this.orphanedPoolIds = this.orphanedPoolIds.filter((id) => !orphaned.includes(id));
-      await this.startRunner(this.pool);
+      await this.startRunner(pool);
       if (attempt > 1 || orphaned.length > 0) this.logger.log('the job worker runs again');
     } catch (error) {
       const delay = Math.min(RESTART_MAX_DELAY_MS, RESTART_FIRST_DELAY_MS * 2 ** attempt);
