@@ -8,7 +8,6 @@ import { AppConfig } from '../config/app-config.js';
 import { DomainError, ErrorCode } from '../common/errors/domain-error.js';
 import { AnswerCache, type StoredAnswer, unstoredAnswer } from '../common/http/answer-cache.js';
 import { COMPRESSION_THRESHOLD, encode, preferredCoding } from '../common/http/content-coding.js';
-import { jsonBytes } from '../common/http/json-bytes.js';
 import { type ArticleReadKey, ArticlesRepository } from './articles.repository.js';
 import { isArticleSlug } from './free-slug.js';
 
@@ -34,7 +33,6 @@ export type CachedRead = 'thread' | 'article';
 const PUBLIC_CACHE_CONTROL = 'public, no-cache';
 const PRIVATE_CACHE_CONTROL = 'private, no-store';
 const VARY = 'Accept-Encoding, Authorization, Cookie';
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Anonymous readers' answers about an article (its thread pages, the essay itself) kept by what they are current to:
@@ -79,11 +77,8 @@ export class ReaderCache {
     if (!article) throw new DomainError(ErrorCode.ArticleNotFound, 'No such article.');
     res.setHeader('Vary', VARY);
     if (viewer.userId !== null) {
-      const json = jsonBytes(await make(article));
       res.setHeader('Cache-Control', PRIVATE_CACHE_CONTROL);
-      // Bytes: a string given to res.json would be encoded twice, by compressAnswers and by Express.
-      res.setHeader('Content-Type', JSON_TYPE);
-      res.send(json);
+      res.json(await make(article));
       return;
     }
     const key = `${ANSWER_FORMAT}:${read.kind}:${article.id}:${article.eventSeq}:${article.namesVersion}:${read.query}`;
@@ -117,7 +112,7 @@ export class ReaderCache {
 
   /** The answer in the coding the client prefers (kept with it once made), or as it is when small. */
   private async send(req: Request, res: Response, key: string, answer: StoredAnswer): Promise<void> {
-    res.setHeader('Content-Type', JSON_TYPE);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
     const coding = answer.json.length >= COMPRESSION_THRESHOLD ? preferredCoding(req.headers['accept-encoding']) : null;
     if (!coding) {
       res.send(answer.json);

@@ -1,6 +1,5 @@
 import { LRUCache } from 'lru-cache';
 import { type ContentCoding, encode } from './content-coding.js';
-import { jsonBytes } from './json-bytes.js';
 
 /** An answer as it goes out: its JSON once serialised, and each coding of it once compressed. */
 export interface StoredAnswer {
@@ -18,7 +17,7 @@ const LARGEST_SHARE = 8;
 
 /** An answer that is kept nowhere (no cache): serialised for this one request. */
 export function unstoredAnswer(value: object): StoredAnswer {
-  return { json: jsonBytes(value), codings: {}, codedBytes: 0 };
+  return { json: Buffer.from(JSON.stringify(value)), codings: {}, codedBytes: 0 };
 }
 
 /**
