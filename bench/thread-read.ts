@@ -10,6 +10,7 @@ import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { writeResults } from './support/results.js';
 import { openScratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
 import { type Figures, figures, ratio } from './support/stats.js';
+import { COMMENT_COLUMNS } from '../src/comments/comments.repository.js';
 import { generateLargeThread } from '../seeds/large-thread.js';
 import { countQueries } from '../test/helpers/query-counter.js';
 import { getPage, time } from './support/http-timing.js';
@@ -33,33 +34,36 @@ const REPLY_LIMIT = 10;
 const TARGET_RATIO = 1.3;
 const TARGET_MEDIAN_MS = 20;
 
-/** The SQL of one thread page, written out by hand in the shape CommentsRepository sends it. */
-const COLUMNS = `
-  c.id, c.article_id AS "articleId", c.parent_id AS "parentId", c.path, c.depth,
-  c.author_id AS "authorId", u.username AS "authorUsername", u.display_name AS "authorDisplayName", u.role AS "authorRole",
-  c.body, c.html, c.status, c.stance, c.created_at AS "createdAt", c.edited_at AS "editedAt",
-  c.upvotes, c.downvotes, c.score, c.best_score AS "bestScore", c.controversy, c.reply_count AS "replyCount"`;
-const ARTICLE_SQL = `SELECT * FROM articles WHERE slug = $1 LIMIT 1`;
-const TOP_LEVEL_SQL = `SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-  WHERE c.article_id = $1 AND c.parent_id IS NULL AND c.status <> 'pending' AND TRUE
+/**
+ * The SQL of one thread page as the app sends it for an anonymous reader (ArticlesRepository.findReadKey, then
+ * ThreadRepository and CommentsRepository), written out by hand but for the comment columns, which are the app's own.
+ */
+const ARTICLE_SQL = `SELECT a.id, a.event_seq AS "eventSeq", a.comment_count AS "commentCount",
+       COALESCE((SELECT n.version FROM author_names_version n WHERE n.id = 1), 0)::text AS "namesVersion"
+  FROM articles a WHERE a.slug = $1`;
+const TOP_LEVEL_SQL = `SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+  WHERE c.article_id = $1 AND c.parent_id IS NULL AND c.published AND TRUE AND TRUE AND TRUE
   ORDER BY c.best_score DESC, c.id DESC
   LIMIT $2`;
 const REPLIES_SQL = `SELECT r.* FROM unnest($2::bigint[]) WITH ORDINALITY AS p(id, n)
   CROSS JOIN LATERAL (
-    SELECT ${COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
-     WHERE c.article_id = $1 AND c.parent_id = p.id AND c.status <> 'pending'
+    SELECT ${COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+     WHERE c.article_id = $1 AND c.parent_id = p.id AND c.published
      ORDER BY c.best_score DESC, c.id DESC
      LIMIT $3
   ) r
   ORDER BY p.n`;
 const QUOTES_SQL = `SELECT comment_id AS "commentId", ordinal, source, block_id AS "blockId",
-        quoted_comment_id AS "quotedCommentId", text, verified
+        quoted_comment_id AS "quotedCommentId", text, verified, start_offset AS "startOffset",
+        end_offset AS "endOffset", anchor, current_text AS "currentText", revision
    FROM comment_quotes WHERE comment_id = ANY($1::bigint[])
   ORDER BY comment_id, ordinal`;
 
 interface RawResult {
   statements: number;
   rows: number;
+  /** What was read: every comment of the page, level after level, and their quotes. */
+  read: { comments: unknown[]; quotes: unknown[] };
 }
 
 /** What the app does for the page, minus everything but the SQL: article, top level, one query per level, quotes. */
@@ -67,17 +71,41 @@ async function readPageRaw(pool: pg.Pool, slug: string): Promise<RawResult> {
   const article = await pool.query<{ id: string }>(ARTICLE_SQL, [slug]);
   const articleId = article.rows[0].id;
   const top = await pool.query<{ id: string }>(TOP_LEVEL_SQL, [articleId, PAGE_LIMIT + 1]);
-  const all = top.rows.slice(0, PAGE_LIMIT).map((r) => r.id);
+  const comments = top.rows.slice(0, PAGE_LIMIT);
+  const all = comments.map((r) => r.id);
   let level = all;
   let statements = 2;
   for (let d = 0; d < DEPTH && level.length > 0; d++) {
     const children = await pool.query<{ id: string }>(REPLIES_SQL, [articleId, level, REPLY_LIMIT]);
     statements += 1;
+    comments.push(...children.rows);
     level = children.rows.map((r) => r.id);
     all.push(...level);
   }
-  await pool.query(QUOTES_SQL, [all]);
-  return { statements: statements + 1, rows: all.length };
+  const quotes = await pool.query(QUOTES_SQL, [all]);
+  return { statements: statements + 1, rows: all.length, read: { comments, quotes: quotes.rows } };
+}
+
+/**
+ * The raw side behind a bare HTTP server: the same statements, their rows as they come (no nesting, no mapping)
+ * serialised with JSON.stringify and sent whole. What any JSON-over-HTTP server of this page costs at least, beyond
+ * the database: the serialisation of the half megabyte and its trip through a socket.
+ */
+async function startRawHttp(pool: pg.Pool, slug: string): Promise<http.Server> {
+  const server = http.createServer((_req, res) => {
+    readPageRaw(pool, slug).then(
+      ({ read }) => {
+        const body = Buffer.from(JSON.stringify(read));
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
+        res.end(body);
+      },
+      (error: unknown) => {
+        res.writeHead(500).end(String(error));
+      },
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
 }
 
 function countNodes(items: { replies: unknown[] }[]): number {
@@ -88,7 +116,9 @@ async function main(): Promise<void> {
   let scratch: ScratchDatabase | null = null;
   let app: INestApplication | null = null;
   let pool: pg.Pool | null = null;
+  let rawHttp: http.Server | null = null;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const rawAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     scratch = await openScratchDatabase('bench_thread');
     const { databaseUrl } = scratch;
@@ -123,27 +153,39 @@ async function main(): Promise<void> {
     if (raw.rows !== appNodes)
       throw new Error(`The raw queries read ${raw.rows} comments, the app answered ${appNodes}`);
 
+    rawHttp = await startRawHttp(rawPool, generated.slug);
+    const rawUrl = `http://127.0.0.1:${(rawHttp.address() as { port: number }).port}/`;
+    const rawBytes = (await getPage(rawAgent, rawUrl)).length;
+
     const appOnce = () => getPage(agent, url);
     const rawOnce = () => readPageRaw(rawPool, generated.slug);
+    const rawHttpOnce = () => getPage(rawAgent, rawUrl);
 
     // In a row: each side warmed up, then timed alone.
     await time(WARM_UP, appOnce);
     const appInRow = await time(TIMED, appOnce);
     await time(WARM_UP, rawOnce);
     const rawInRow = await time(TIMED, rawOnce);
+    await time(WARM_UP, rawHttpOnce);
 
     // Interleaved: alternate rounds (and which side goes first) so that noise on the machine hits both alike.
     const appMixed: number[] = [];
     const rawMixed: number[] = [];
+    const rawHttpMixed: number[] = [];
+    const sides = [
+      { samples: appMixed, once: appOnce, cpuMs: 0 },
+      { samples: rawMixed, once: rawOnce, cpuMs: 0 },
+      { samples: rawHttpMixed, once: rawHttpOnce, cpuMs: 0 },
+    ];
     for (let round = 0; round < ROUNDS; round++) {
-      if (round % 2 === 0) {
-        appMixed.push(...(await time(PER_ROUND, appOnce)));
-        rawMixed.push(...(await time(PER_ROUND, rawOnce)));
-      } else {
-        rawMixed.push(...(await time(PER_ROUND, rawOnce)));
-        appMixed.push(...(await time(PER_ROUND, appOnce)));
+      for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
+        const cpu = process.cpuUsage();
+        side.samples.push(...(await time(PER_ROUND, side.once)));
+        const used = process.cpuUsage(cpu);
+        side.cpuMs += (used.user + used.system) / 1000;
       }
     }
+    const [appCpu, rawCpu, rawHttpCpu] = sides.map((side) => side.cpuMs / side.samples.length);
 
     const postgres = (await rawPool.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
     const results = summarize({
@@ -160,14 +202,19 @@ async function main(): Promise<void> {
         topLevel: page.items.length,
         comments: appNodes,
         bytes: firstBody.length,
+        rawHttpBytes: rawBytes,
         statements: { app: appStatements, raw: raw.statements },
       },
-      samples: { appInRow, rawInRow, appMixed, rawMixed },
+      samples: { appInRow, rawInRow, appMixed, rawMixed, rawHttpMixed },
+      cpuMsPerRequest: { app: appCpu, raw: rawCpu, rawHttp: rawHttpCpu },
+      loadAverage: os.loadavg()[0],
     });
     print(results);
     await writeResults('thread-read', results);
   } finally {
     agent.destroy();
+    rawAgent.destroy();
+    rawHttp?.close();
     await app?.close();
     await pool?.end();
     await scratch?.close();
@@ -182,9 +229,14 @@ interface RunFacts {
     topLevel: number;
     comments: number;
     bytes: number;
+    rawHttpBytes: number;
     statements: { app: number; raw: number };
   };
-  samples: { appInRow: number[]; rawInRow: number[]; appMixed: number[]; rawMixed: number[] };
+  samples: { appInRow: number[]; rawInRow: number[]; appMixed: number[]; rawMixed: number[]; rawHttpMixed: number[] };
+  /** This process's CPU time (user and system) per request in the interleaved rounds: the client's share included. */
+  cpuMsPerRequest: { app: number; raw: number; rawHttp: number };
+  /** The machine's load average over the last minute, at the end of the run. */
+  loadAverage: number;
 }
 
 /** The figures of both phases, their ratios, and whether the targets hold (judged on the interleaved phase). */
@@ -195,12 +247,17 @@ function summarize({ samples, ...facts }: RunFacts) {
     perRound: PER_ROUND,
     app: figures(samples.appMixed),
     raw: figures(samples.rawMixed),
+    rawHttp: figures(samples.rawHttpMixed),
   };
   const ratios = {
     inRow: { median: ratio(inRow.app.median, inRow.raw.median), p99: ratio(inRow.app.p99, inRow.raw.p99) },
     interleaved: {
       median: ratio(interleaved.app.median, interleaved.raw.median),
       p99: ratio(interleaved.app.p99, interleaved.raw.p99),
+    },
+    overRawHttp: {
+      median: ratio(interleaved.app.median, interleaved.rawHttp.median),
+      p99: ratio(interleaved.app.p99, interleaved.rawHttp.p99),
     },
   };
   return {
@@ -236,10 +293,14 @@ ${row('app, in a row', r.inRow.app)}
 ${row('raw SQL, in a row', r.inRow.raw)}
 ${row(`app, interleaved`, r.interleaved.app)}
 ${row(`raw SQL, interleaved`, r.interleaved.raw)}
+${row(`raw SQL + JSON + HTTP, interl.`, r.interleaved.rawHttp)}
 
 ${''.padEnd(30)}${'median'.padStart(10)}${'p99'.padStart(10)}
 ${'app / raw, in a row'.padEnd(30)}${x(r.ratios.inRow.median)}${x(r.ratios.inRow.p99)}
 ${'app / raw, interleaved'.padEnd(30)}${x(r.ratios.interleaved.median)}${x(r.ratios.interleaved.p99)}
+${'app / raw + HTTP, interleaved'.padEnd(30)}${x(r.ratios.overRawHttp.median)}${x(r.ratios.overRawHttp.p99)}
+  (raw + HTTP: the raw rows as JSON, ${(r.request.rawHttpBytes / 1024).toFixed(0)} KiB, through a bare http server; for information, not a target)
+  CPU of this process per request, interleaved (the client's share included): app ${r.cpuMsPerRequest.app.toFixed(2)} ms, raw ${r.cpuMsPerRequest.raw.toFixed(2)} ms, raw + HTTP ${r.cpuMsPerRequest.rawHttp.toFixed(2)} ms; load average ${r.loadAverage.toFixed(1)}
 
 Targets (interleaved figures):
   median app/raw ≤ ${TARGET_RATIO}×: ${holds(verdict.medianRatio)} (${r.ratios.interleaved.median.toFixed(2)}×)

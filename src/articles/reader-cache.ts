@@ -33,6 +33,7 @@ export type CachedRead = 'thread' | 'article';
 const PUBLIC_CACHE_CONTROL = 'public, no-cache';
 const PRIVATE_CACHE_CONTROL = 'private, no-store';
 const VARY = 'Accept-Encoding, Authorization, Cookie';
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Anonymous readers' answers about an article (its thread pages, the essay itself) kept by what they are current to:
@@ -77,8 +78,11 @@ export class ReaderCache {
     if (!article) throw new DomainError(ErrorCode.ArticleNotFound, 'No such article.');
     res.setHeader('Vary', VARY);
     if (viewer.userId !== null) {
+      const json = Buffer.from(JSON.stringify(await make(article)));
       res.setHeader('Cache-Control', PRIVATE_CACHE_CONTROL);
-      res.json(await make(article));
+      // Bytes: a string given to res.json would be encoded twice, by compressAnswers and again by Express.
+      res.setHeader('Content-Type', JSON_TYPE);
+      res.send(json);
       return;
     }
     const key = `${ANSWER_FORMAT}:${read.kind}:${article.id}:${article.eventSeq}:${article.namesVersion}:${read.query}`;
@@ -112,7 +116,7 @@ export class ReaderCache {
 
   /** The answer in the coding the client prefers (kept with it once made), or as it is when small. */
   private async send(req: Request, res: Response, key: string, answer: StoredAnswer): Promise<void> {
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Type', JSON_TYPE);
     const coding = answer.json.length >= COMPRESSION_THRESHOLD ? preferredCoding(req.headers['accept-encoding']) : null;
     if (!coding) {
       res.send(answer.json);
