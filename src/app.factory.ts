@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { type IncomingMessage } from 'node:http';
-import { type INestApplication, type LogLevel as NestLogLevel } from '@nestjs/common';
+import { type INestApplication, type LogLevel as NestLogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { type Logger } from 'pino';
@@ -21,7 +21,6 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { answerClientErrors } from './common/errors/client-errors.js';
 import { compressAnswers } from './common/http/compress-answers.js';
 import { jsonGuard } from './common/json-guard.js';
-import { AppValidationPipe } from './common/plain-query.js';
 import { setUpOpenApi } from './openapi/openapi.js';
 import { ForumIoAdapter } from './realtime/forum-io.adapter.js';
 import { LiveFanoutStatus } from './common/live-fanout-status.js';
@@ -96,7 +95,7 @@ export async function createApp(
   app.set('query parser', 'simple');
   // Probes, metrics and feeds answer at the root, where orchestrators and scrapers look for them (CONTRACT.md, Operation).
   app.setGlobalPrefix('api', { exclude: [...HEALTH_PATHS, METRICS_PATH, ...FEED_PATHS] });
-  app.useGlobalPipes(new AppValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new AllExceptionsFilter());
   setUpOpenApi(app);
   if (!options.preview) {
