@@ -169,7 +169,7 @@ describe('EventBus (on the real database)', () => {
     await uow.run(async (tx) => {
       await sut.recordForArticleAtCommit(tx, articleId, {
         type: 'article.updated',
-        payload: { settings } as never,
+        payload: { settings },
       });
       const locked: unknown[] = await dataSource.query('SELECT id FROM articles WHERE id = $1 FOR UPDATE NOWAIT', [
         articleId,
@@ -189,8 +189,7 @@ describe('EventBus (on the real database)', () => {
   it('rolls the whole transaction back when the statement sent with COMMIT fails', async () => {
     const dataSource = context.get(DataSource);
     const titleOf = async () =>
-      ((await dataSource.query('SELECT title FROM articles WHERE id = $1', [articleId])) as { title: string }[])[0]
-        .title;
+      (await dataSource.query<{ title: string }[]>('SELECT title FROM articles WHERE id = $1', [articleId]))[0].title;
     const title = await titleOf();
     await assert.rejects(
       uow.run(async (tx) => {
