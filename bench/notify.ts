@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { Fixtures } from '../test/helpers/fixtures.js';
+import { postComment } from './support/comment-post.js';
 import { writeResults } from './support/results.js';
 import { benchAppConfig } from './support/bench-config.js';
 import { openScratchDatabase, postgresVersion, type ScratchDatabase } from './support/scratch-database.js';
@@ -45,46 +46,6 @@ interface Side {
   throughputs: number[];
 }
 
-function post(
-  agent: http.Agent,
-  port: number,
-  slug: string,
-  token: string,
-  body: string,
-  parentId: string | null,
-): Promise<void> {
-  const payload = JSON.stringify(parentId ? { body, parentId } : { body });
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: `/api/articles/${slug}/comments`,
-        method: 'POST',
-        agent,
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(payload),
-          Authorization: `Bearer ${token}`,
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          if (response.statusCode === 201) resolve();
-          else
-            reject(
-              new Error(`POST answered ${response.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`),
-            );
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
-}
-
 /** `count` posts by WRITERS writers at once; the latency of each and the round's posts per second. */
 async function round(
   agent: http.Agent,
@@ -102,7 +63,7 @@ async function round(
       while (next < count) {
         next += 1;
         const sent = performance.now();
-        await post(agent, port, slug, token, `${BODY} (${next})`, parentId);
+        await postComment(agent, port, slug, token, { body: `${BODY} (${next})`, parentId });
         latencies.push(performance.now() - sent);
       }
     }),
@@ -166,7 +127,7 @@ async function main(): Promise<void> {
     let posted = WARM_UP;
     await drained(dataSource, followed.id, posted);
     // The thread the replies go to: a top-level comment of the followed essay (its 1,000 notifications counted too).
-    await post(agent, port, followed.slug, tokens[0], BODY, null);
+    await postComment(agent, port, followed.slug, tokens[0], { body: BODY });
     posted += 1;
     const threadRows: { id: string }[] = await dataSource.query(
       'SELECT id FROM comments WHERE article_id = $1 AND parent_id IS NULL ORDER BY id DESC LIMIT 1',
@@ -175,7 +136,7 @@ async function main(): Promise<void> {
     const thread = threadRows[0].id;
     await round(agent, port, followed.slug, tokens, WARM_UP, thread);
     // And its baseline: replies in a thread of the essay nobody follows, by the same author.
-    await post(agent, port, plain.slug, tokens[0], BODY, null);
+    await postComment(agent, port, plain.slug, tokens[0], { body: BODY });
     const plainRows: { id: string }[] = await dataSource.query(
       'SELECT id FROM comments WHERE article_id = $1 AND parent_id IS NULL ORDER BY id DESC LIMIT 1',
       [plain.id],

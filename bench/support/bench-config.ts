@@ -6,12 +6,14 @@ import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
  * adds or overrides variables.
  */
 export function benchAppConfig(extra: Record<string, string> = {}): AppConfig {
-  return loadConfig({
-    LOG_LEVEL: 'error',
-    SEED_ON_START: 'false',
-    RATE_LIMIT_FACTOR: '100000',
-    PASSWORD_HASH_MEMORY_KIB: '1024',
-    PASSWORD_HASH_PASSES: '1',
-    ...extra,
-  });
+  return loadConfig({ ...BENCH_ENVIRONMENT, ...extra });
 }
+
+/** {@link benchAppConfig}'s variables, for another checkout's own loadConfig (bench:write's --baseline-dir). */
+export const BENCH_ENVIRONMENT: Readonly<Record<string, string>> = {
+  LOG_LEVEL: 'error',
+  SEED_ON_START: 'false',
+  RATE_LIMIT_FACTOR: '100000',
+  PASSWORD_HASH_MEMORY_KIB: '1024',
+  PASSWORD_HASH_PASSES: '1',
+};

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { STANCES, type Stance } from '../common/limits.js';
+import { type Statement } from '../database/unit-of-work.js';
 import { type ArticleRowChange } from '../events/article-event-log.repository.js';
 import { type UserRole } from '../users/user.entity.js';
 import { ArticleBlockEntity, type BlockKind } from './article-block.entity.js';
@@ -382,12 +383,18 @@ export class ArticlesRepository {
     delta: number,
     stance: Stance | null,
   ): Promise<void> {
-    if (delta === 0 || blockIds.length === 0) return;
-    await tx.query(
-      `UPDATE article_blocks SET comment_count = comment_count + $2, ${stanceMoves('$2', '$3')}
+    const change = this.blockCounterChange(blockIds, delta, stance);
+    if (change) await tx.query(change.text, change.values);
+  }
+
+  /** {@link adjustBlockCounters}' statement, for a caller that sends it itself (null: nothing moves). */
+  blockCounterChange(blockIds: string[], delta: number, stance: Stance | null): Statement | null {
+    if (delta === 0 || blockIds.length === 0) return null;
+    return {
+      text: `UPDATE article_blocks SET comment_count = comment_count + $2, ${stanceMoves('$2', '$3')}
         WHERE id = ANY($1::varchar[])`,
-      [blockIds, delta, stance],
-    );
+      values: [blockIds, delta, stance],
+    };
   }
 
   /**

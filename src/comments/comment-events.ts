@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ANONYMOUS } from '../auth/viewer.js';
-import { type Tx } from '../database/unit-of-work.js';
+import { type Statement, type Tx } from '../database/unit-of-work.js';
 import { type ArticleRowChange } from '../events/article-event-log.repository.js';
 import { EventBus } from '../events/event-bus.js';
 import { type CommentRow, CommentsRepository, type QuoteRow } from './comments.repository.js';
@@ -21,8 +21,9 @@ export class CommentEvents {
   ) {}
 
   /**
-   * A new comment: visible to readers at once, or held for a moderator. A visible one's `articleCounters` (the
-   * article row's counters it moves) change in the statement that numbers its event: see EventBus.recordForArticle.
+   * A new comment: visible to readers at once, or held for a moderator. A visible one's event is numbered in the
+   * round trip that commits (EventBus.recordForArticleAtCommit), its `articleCounters` (the article row's counters it
+   * moves) changed in that statement and `blockCounters` (its quoted block's) just after it.
    */
   async posted(
     tx: Tx,
@@ -31,6 +32,7 @@ export class CommentEvents {
     authorView: CommentDto,
     parentAuthorId: string | null,
     articleCounters: ArticleRowChange,
+    blockCounters: Statement | null,
   ): Promise<void> {
     if (row.status === 'pending') {
       this.bus.record(tx, {
@@ -39,7 +41,18 @@ export class CommentEvents {
       });
       return;
     }
-    await this.published(tx, row, quotes, parentAuthorId, true, articleCounters);
+    const comment = readerView(row, quotes);
+    await this.bus.recordForArticleAtCommit(
+      tx,
+      row.articleId,
+      { type: 'comment.created', payload: { comment } },
+      {
+        type: 'comment.published',
+        payload: { articleId: row.articleId, comment, authorId: row.authorId, parentAuthorId, isNew: true },
+      },
+      articleCounters,
+      blockCounters ? [blockCounters] : [],
+    );
   }
 
   /** An edit: readers see the new text, or (sent back to review) lose the comment until a moderator approves it. */
@@ -114,7 +127,7 @@ export class CommentEvents {
       return;
     }
     const parent = row.parentId ? await this.comments.findById(row.parentId, tx) : null;
-    await this.published(tx, row, quotes, parent?.authorId ?? null, false);
+    await this.published(tx, row, quotes, parent?.authorId ?? null);
   }
 
   /** A reader reported a visible comment: the moderators' queue hears of it. */
@@ -122,14 +135,8 @@ export class CommentEvents {
     this.bus.record(tx, { type: 'comment.reported', payload: { articleId: row.articleId, comment: moderatorView } });
   }
 
-  private async published(
-    tx: Tx,
-    row: CommentRow,
-    quotes: QuoteRow[],
-    parentAuthorId: string | null,
-    isNew: boolean,
-    articleCounters?: ArticleRowChange,
-  ): Promise<void> {
+  /** A comment readers never saw, approved (or restored) by a moderator: it arrives as new to them. */
+  private async published(tx: Tx, row: CommentRow, quotes: QuoteRow[], parentAuthorId: string | null): Promise<void> {
     const comment = readerView(row, quotes);
     await this.bus.recordForArticle(
       tx,
@@ -137,9 +144,8 @@ export class CommentEvents {
       { type: 'comment.created', payload: { comment } },
       {
         type: 'comment.published',
-        payload: { articleId: row.articleId, comment, authorId: row.authorId, parentAuthorId, isNew },
+        payload: { articleId: row.articleId, comment, authorId: row.authorId, parentAuthorId, isNew: false },
       },
-      articleCounters,
     );
   }
 }

@@ -96,14 +96,16 @@ export class CommentWritesService {
         : [];
       const dto = toCommentDto(row, quotes, viewer, 0);
       if (request) await this.idempotency.remember(tx, request, 201, dto);
-      // Last, and in one statement, the writes to the article row (its event number, its counters): every writer of
-      // the article waits for that row's lock from then until this transaction commits. The parent's reply count
-      // moves before it; a quoted block's counters after it, as a revision locks the article before its blocks.
+      // Last, in the round trip that commits, the writes to the article row (its event number, its counters): every
+      // writer of the article waits for that row's lock from then until this transaction commits. The parent's reply
+      // count moves before it; a quoted block's counters after it, as a revision locks the article before its blocks.
       const delta = counterDeltas(null, status, row.published);
       if (parent) await this.comments.adjustReplyCount(tx, parent.id, delta.replies);
       const articleCounters = this.articleRows.commentCounterChange(article.id, delta.visible, countedAs(row));
-      await this.events.posted(tx, row, quotes, dto, parent?.authorId ?? null, articleCounters);
-      if (quote?.blockId) await this.articleRows.adjustBlockCounters(tx, [quote.blockId], delta.visible, row.stance);
+      const blockCounters = quote?.blockId
+        ? this.articleRows.blockCounterChange([quote.blockId], delta.visible, row.stance)
+        : null;
+      await this.events.posted(tx, row, quotes, dto, parent?.authorId ?? null, articleCounters, blockCounters);
       return dto;
     });
   }

@@ -103,6 +103,9 @@ export class CommentsService {
    */
   async create(slug: string, input: CreateCommentDto, viewer: Viewer, idempotencyKey?: string): Promise<CommentDto> {
     const created = await this.writes.create(slug, input, viewer, idempotencyKey);
+    // Without a key the comment was just posted, and nobody follows a comment before it exists (a follow names one
+    // already posted; ids are never reused): false, without a query.
+    if (!idempotencyKey) return { ...created, following: false };
     return { ...created, following: (await this.myFollows(viewer, [created.id])).has(created.id) };
   }
 

@@ -1,13 +1,27 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** A database transaction, handed from a service to repositories; services never touch it themselves. */
 export type Tx = EntityManager;
 
+/** One SQL statement and its values (`$1`, `$2`, ...), as a repository writes it. */
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+interface Closing {
+  statement: Statement;
+  /** Given the statement's rows once the transaction has committed (before the after-commit hooks). */
+  read?: (rows: Record<string, unknown>[]) => void;
+}
+
 interface Hooks {
   /** Work that belongs to the transaction but is best done once, at its end (e.g. queueing jobs for its events). */
   beforeCommit: ((tx: Tx) => Promise<void>)[];
+  closing: Closing[];
   commit: (() => void)[];
   rollback: (() => void)[];
 }
@@ -21,21 +35,27 @@ export class UnitOfWork {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    let current: Tx | undefined;
+    const runner = this.dataSource.createQueryRunner();
+    const tx = runner.manager;
     let result: T;
     try {
       // PostgreSQL's default isolation (READ COMMITTED): no extra SET TRANSACTION round trip.
-      result = await this.dataSource.transaction(async (tx) => {
-        current = tx;
-        const value = await work(tx);
-        await this.runBeforeCommit(tx);
-        return value;
-      });
+      await runner.startTransaction();
+      result = await work(tx);
+      await this.runBeforeCommit(tx);
+      const closing = this.hooks.get(tx)?.closing ?? [];
+      if (closing.length === 0) await runner.commitTransaction();
+      else await this.commitClosing(runner.connect() as Promise<pg.PoolClient>, closing);
     } catch (error) {
-      if (current) this.runHooks(current, 'rollback');
+      // A failed statement leaves the transaction aborted (or, when COMMIT itself failed, already ended): either way
+      // ROLLBACK ends it, and its own failure says nothing more than the error thrown.
+      if (runner.isTransactionActive) await runner.query('ROLLBACK').catch(() => undefined);
+      this.runHooks(tx, 'rollback');
       throw error;
+    } finally {
+      await runner.release();
     }
-    if (current) this.runHooks(current, 'commit');
+    this.runHooks(tx, 'commit');
     return result;
   }
 
@@ -58,6 +78,16 @@ export class UnitOfWork {
     this.hooksOf(tx).beforeCommit.push(hook);
   }
 
+  /**
+   * Sends `statement` last, after the work and the before-commit hooks, in the same round trip as COMMIT (after any
+   * closing statement added before it); `read` gets its rows once committed. For a statement that takes a lock every
+   * writer of a row waits for (numbering an article's event): held from then until COMMIT, it is then held for no
+   * round trip to the app at all. Its rows cannot be read inside the transaction, which has ended by then.
+   */
+  closeWith(tx: Tx, statement: Statement, read?: (rows: Record<string, unknown>[]) => void): void {
+    this.hooksOf(tx).closing.push({ statement, read });
+  }
+
   /** Runs `hook` once the transaction has committed, in the order the hooks were added (e.g. to hand events on). */
   afterCommit(tx: Tx, hook: () => void): void {
     this.hooksOf(tx).commit.push(hook);
@@ -71,7 +101,7 @@ export class UnitOfWork {
   private hooksOf(tx: Tx): Hooks {
     let hooks = this.hooks.get(tx);
     if (!hooks) {
-      hooks = { beforeCommit: [], commit: [], rollback: [] };
+      hooks = { beforeCommit: [], closing: [], commit: [], rollback: [] };
       this.hooks.set(tx, hooks);
     }
     return hooks;
@@ -82,6 +112,18 @@ export class UnitOfWork {
     const hooks = this.hooks.get(tx)?.beforeCommit;
     if (!hooks) return;
     for (let index = 0; index < hooks.length; index += 1) await hooks[index](tx);
+  }
+
+  /**
+   * The closing statements and COMMIT as one simple query (one round trip): the protocol's multi-statement form, which
+   * takes no parameters, so the values are written into the text as literals, escaped by the driver. A statement that
+   * fails aborts the transaction and skips what follows it, COMMIT included.
+   */
+  private async commitClosing(connecting: Promise<pg.PoolClient>, closing: Closing[]): Promise<void> {
+    const client = await connecting;
+    const texts = closing.map(({ statement }) => withLiterals(client, statement));
+    const results = (await client.query([...texts, 'COMMIT'].join(';\n'))) as unknown as pg.QueryResult[];
+    closing.forEach(({ read }, index) => read?.(results[index].rows as Record<string, unknown>[]));
   }
 
   /** A hook that throws is logged: the transaction's outcome stands, and the other hooks still run. */
@@ -97,4 +139,37 @@ export class UnitOfWork {
       }
     }
   }
+}
+
+/**
+ * The statement with each `$n` replaced by its value as a literal: the text a repository wrote has no `$` elsewhere.
+ * Values keep the meaning they have as parameters: an untyped literal, its type inferred from where it stands.
+ */
+function withLiterals(client: pg.PoolClient, { text, values }: Statement): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => {
+    const index = Number(n) - 1;
+    if (index >= values.length) throw new Error(`No value for $${n} in a closing statement.`);
+    return literal(client, values[index]);
+  });
+}
+
+function literal(client: pg.PoolClient, value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error('A closing statement takes finite numbers only.');
+    return `'${value}'`;
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value instanceof Date) return client.escapeLiteral(value.toISOString());
+  if (typeof value === 'string') return client.escapeLiteral(value);
+  if (Array.isArray(value)) return client.escapeLiteral(`{${value.map((item) => arrayItem(item)).join(',')}}`);
+  throw new Error(`A closing statement takes no value of type ${typeof value}.`);
+}
+
+/** An element of an array literal (`{"a","b"}`): quoted, its quotes and backslashes escaped. */
+function arrayItem(value: unknown): string {
+  if (value === null) return 'NULL';
+  if (typeof value !== 'string' && typeof value !== 'number')
+    throw new Error('A closing statement takes arrays of strings or numbers only.');
+  return `"${String(value).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }

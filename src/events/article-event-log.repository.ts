@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { changedCount } from '../database/query-results.js';
-import { type Tx } from '../database/unit-of-work.js';
+import { type Statement, type Tx } from '../database/unit-of-work.js';
 
 /**
  * The PostgreSQL channel on which each article event is announced, by NOTIFY in the transaction that logs it: every
@@ -50,7 +50,8 @@ export class ArticleEventLog {
    * rollback. One statement rather than three because every writer of the article waits for that lock: each round trip
    * to the app while holding it is time that all of them wait (measured: with ten writers on one essay, most of a
    * comment's answer time was spent waiting for it). For the same reason `alsoChange` moves the caller's own columns of
-   * the row (a comment's counters) in this statement, so that COMMIT is the only round trip left under the lock.
+   * the row (a comment's counters) in this statement. A caller that needs nothing of the transaction after it sends
+   * {@link appendStatement} with COMMIT instead (UnitOfWork.closeWith), holding the lock for no round trip at all.
    */
   async append(
     tx: Tx,
@@ -59,15 +60,23 @@ export class ArticleEventLog {
     payload: object,
     alsoChange?: ArticleRowChange,
   ): Promise<{ seq: number; at: Date }> {
-    const params: unknown[] = [articleId, type, JSON.stringify(payload), ARTICLE_EVENTS_CHANNEL, MAX_ANNOUNCED_BYTES];
-    const bind = (value: unknown) => `$${params.push(value)}`;
+    const { text, values } = this.appendStatement(articleId, type, payload, alsoChange);
+    return numberedOf(await tx.query(text, values));
+  }
+
+  /**
+   * {@link append}'s statement, to be sent by the caller's unit of work; {@link numberedOf} reads its rows. An article
+   * that does not exist fails it (no number for the event's row), so that it never commits without its event.
+   */
+  appendStatement(articleId: string, type: string, payload: object, alsoChange?: ArticleRowChange): Statement {
+    const values: unknown[] = [articleId, type, JSON.stringify(payload), ARTICLE_EVENTS_CHANNEL, MAX_ANNOUNCED_BYTES];
+    const bind = (value: unknown) => `$${values.push(value)}`;
     const more = alsoChange ? `, ${alsoChange(bind)}` : '';
-    const rows: { seq: string; at: Date }[] = await tx.query(
-      `WITH numbered AS (
-         UPDATE articles SET event_seq = event_seq + 1${more} WHERE id = $1 RETURNING id, event_seq
+    const text = `WITH numbered AS (
+         UPDATE articles SET event_seq = event_seq + 1${more} WHERE id = $1 RETURNING event_seq
        ), logged AS (
          INSERT INTO article_events (article_id, seq, type, payload)
-         SELECT id, event_seq, $2::text, $3::json FROM numbered
+         VALUES ($1, (SELECT event_seq FROM numbered), $2::text, $3::json)
          RETURNING article_id, seq, type, payload, created_at
        ), announced AS (
          SELECT seq, created_at,
@@ -78,11 +87,8 @@ export class ArticleEventLog {
        )
        SELECT seq, created_at AS at,
               pg_notify($4, CASE WHEN octet_length(whole) <= $5 THEN whole ELSE reference END)
-         FROM announced`,
-      params,
-    );
-    if (rows.length === 0) throw new Error(`No article ${articleId} to record an event for.`);
-    return { seq: Number(rows[0].seq), at: rows[0].at };
+         FROM announced`;
+    return { text, values };
   }
 
   /** The latest number and the oldest one still kept (null when none is kept). */
@@ -147,4 +153,10 @@ export class ArticleEventLog {
       ),
     );
   }
+}
+
+/** The number and time {@link ArticleEventLog.appendStatement} gave its event, from its rows. */
+export function numberedOf(rows: Record<string, unknown>[]): { seq: number; at: Date } {
+  const [row] = rows as { seq: string; at: Date | string }[];
+  return { seq: Number(row.seq), at: new Date(row.at) };
 }

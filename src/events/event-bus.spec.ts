@@ -158,6 +158,53 @@ describe('EventBus (on the real database)', () => {
     assert.deepEqual(heard.log, [`article comment.voted #${seq} of ${articleId}`, 'session s2']);
   });
 
+  it('numbers an event in the round trip that commits: the article row stays unlocked until then', async () => {
+    const dataSource = context.get(DataSource);
+    const [{ latest }]: { latest: string }[] = await dataSource.query(
+      'SELECT event_seq AS latest FROM articles WHERE id = $1',
+      [articleId],
+    );
+    // Values that a literal must carry intact: quotes, a backslash, a placeholder's look, a line break, non-ASCII.
+    const settings = { locked: true, premoderation: false, slowModeSeconds: 0, note: `it's \\ "$1" \n naïve ✓` };
+    await uow.run(async (tx) => {
+      await sut.recordForArticleAtCommit(tx, articleId, {
+        type: 'article.updated',
+        payload: { settings },
+      });
+      const locked: unknown[] = await dataSource.query('SELECT id FROM articles WHERE id = $1 FOR UPDATE NOWAIT', [
+        articleId,
+      ]);
+      assert.equal(locked.length, 1, 'another transaction takes the row lock at once: the event is not numbered yet');
+      assert.deepEqual(heard.log, []);
+    });
+    const seq = Number(latest) + 1;
+    assert.deepEqual(heard.log, [`article article.updated #${seq} of ${articleId}`, `settings #${seq}`]);
+    const stored: { payload: { settings: typeof settings } }[] = await dataSource.query(
+      'SELECT payload FROM article_events WHERE article_id = $1 AND seq = $2',
+      [articleId, seq],
+    );
+    assert.deepEqual(stored[0].payload.settings, settings);
+  });
+
+  it('rolls the whole transaction back when the statement sent with COMMIT fails', async () => {
+    const dataSource = context.get(DataSource);
+    const titleOf = async () =>
+      (await dataSource.query<{ title: string }[]>('SELECT title FROM articles WHERE id = $1', [articleId]))[0].title;
+    const title = await titleOf();
+    await assert.rejects(
+      uow.run(async (tx) => {
+        await tx.query(`UPDATE articles SET title = 'changed' WHERE id = $1`, [articleId]);
+        sut.record(tx, { type: 'session.ended', payload: { sessionId: 'never' } });
+        // No such article: the event cannot be numbered, and nothing of the transaction may commit without it.
+        await sut.recordForArticleAtCommit(tx, '999999999', vote);
+      }),
+    );
+    assert.equal(await titleOf(), title);
+    assert.deepEqual(heard.log, []);
+    const next = await uow.run((tx) => sut.recordForArticle(tx, articleId, vote));
+    assert.deepEqual(heard.log, [`article comment.voted #${next.seq} of ${articleId}`]);
+  });
+
   it('keeps the write and the other listeners when one listener fails', async () => {
     heard.failNext = true;
     const numbered = await uow.run((tx) =>

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
-import { type ArticleRowChange, ArticleEventLog } from './article-event-log.repository.js';
+import { type Statement, type Tx, UnitOfWork } from '../database/unit-of-work.js';
+import { type ArticleRowChange, ArticleEventLog, numberedOf } from './article-event-log.repository.js';
 import {
   type ArticleEvent,
   type ArticleEventType,
@@ -9,7 +9,7 @@ import {
   type DomainEventType,
   type NumberedArticleEvent,
 } from './domain-events.js';
-import { InOrder } from './in-order.js';
+import { InOrder, type Ticket } from './in-order.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { type DomainListenerMetadata, ON_ARTICLE_EVENT, ON_DOMAIN_EVENT } from './on-event.decorator.js';
 
@@ -63,7 +63,7 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.order.close();
+    this.order.stop();
   }
 
   /**
@@ -81,19 +81,57 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
     alongside?: DomainEvent<A>,
     articleRow?: ArticleRowChange,
   ): Promise<NumberedArticleEvent<T>> {
-    if (alongside)
-      for (const task of this.durableTasksOf(alongside.type)) await this.queue.enqueue(tx, task, alongside.payload);
+    await this.queueAlongside(tx, alongside);
+    const ticket = this.takeTicket(tx, articleId);
     const { seq, at } = await this.log.append(tx, articleId, event.type, event.payload, articleRow);
     const numbered = { ...event, articleId, seq, at: at.toISOString() } as NumberedArticleEvent<T>;
-    // Followers hear of article events from the database's announcement (realtime/article-stream.ts), not from here:
-    // with no listener in this process, there is nothing to hold in order.
-    if (this.articleListeners.length > 0) {
-      this.order.taken(articleId, seq);
-      this.uow.onRollback(tx, () => this.order.forget(articleId, seq));
-      this.uow.afterCommit(tx, () => this.order.ready(articleId, seq, numbered as NumberedArticleEvent));
-    }
+    if (ticket) this.order.numbered(ticket, seq);
+    if (ticket) this.uow.afterCommit(tx, () => this.order.ready(ticket, seq, numbered as NumberedArticleEvent));
     if (alongside) this.hearAfterCommit(tx, alongside);
     return numbered;
+  }
+
+  /**
+   * As {@link recordForArticle}, but the event is numbered last, in the round trip that commits the transaction
+   * (UnitOfWork.closeWith): the article row stays unlocked until then, so writers of one article wait for each other
+   * only while PostgreSQL runs that statement and commits, never for a round trip to the app. For a write whose
+   * transaction reads nothing of the article row after the event (the number is not known before commit); `andThen`,
+   * statements that must run after the row is locked (a quoted block's counters: a revision locks the article before
+   * its blocks), go in the same round trip behind it.
+   */
+  async recordForArticleAtCommit<T extends ArticleEventType, A extends DomainEventType = never>(
+    tx: Tx,
+    articleId: string,
+    event: ArticleEvent<T>,
+    alongside?: DomainEvent<A>,
+    articleRow?: ArticleRowChange,
+    andThen: Statement[] = [],
+  ): Promise<void> {
+    await this.queueAlongside(tx, alongside);
+    const ticket = this.takeTicket(tx, articleId);
+    this.uow.closeWith(tx, this.log.appendStatement(articleId, event.type, event.payload, articleRow), (rows) => {
+      const { seq, at } = numberedOf(rows);
+      const numbered = { ...event, articleId, seq, at: at.toISOString() } as NumberedArticleEvent;
+      if (ticket) this.uow.afterCommit(tx, () => this.order.ready(ticket, seq, numbered));
+      if (alongside) this.hearAfterCommit(tx, alongside);
+    });
+    for (const statement of andThen) this.uow.closeWith(tx, statement);
+  }
+
+  private async queueAlongside<A extends DomainEventType>(tx: Tx, alongside?: DomainEvent<A>): Promise<void> {
+    if (alongside)
+      for (const task of this.durableTasksOf(alongside.type)) await this.queue.enqueue(tx, task, alongside.payload);
+  }
+
+  /**
+   * Followers hear of article events from the database's announcement (realtime/article-stream.ts), not from here:
+   * with no listener in this process, there is nothing to hold in order.
+   */
+  private takeTicket(tx: Tx, articleId: string): Ticket | null {
+    if (this.articleListeners.length === 0) return null;
+    const ticket = this.order.take(articleId);
+    this.uow.onRollback(tx, () => this.order.forget(ticket));
+    return ticket;
   }
 
   /**

@@ -41,7 +41,7 @@ export class VotesService {
       const article = await this.articles.findById(comment.articleId, tx);
       if (article?.locked && !isModerator(viewer))
         throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
-      const counters = await this.setVote(tx, comment.articleId, id, userId, value);
+      const counters = await this.setVote(tx, comment.articleId, id, userId, value, true);
       return { ...counters, myVote: value };
     });
   }
@@ -61,23 +61,27 @@ export class VotesService {
     return count;
   }
 
-  /** The one way a vote changes: the row, the comment's counters and the live event, in the caller's transaction. */
+  /**
+   * The one way a vote changes: the row, the comment's counters and the live event, in the caller's transaction.
+   * `last`: nothing follows in the transaction, so the event is numbered in the round trip that commits (the essay's
+   * row, which every writer of the essay waits for, is then locked for no round trip to the app).
+   */
   private async setVote(
     tx: Tx,
     articleId: string,
     commentId: string,
     userId: string,
     value: -1 | 0 | 1,
+    last = false,
   ): Promise<Omit<VoteResultDto, 'myVote'>> {
     const previous = await this.votes.setVote(tx, commentId, userId, value);
     const up = Number(value === 1) - Number(previous === 1);
     const down = Number(value === -1) - Number(previous === -1);
     const counters = await this.comments.applyVoteCounters(tx, commentId, up, down);
     if (up !== 0 || down !== 0) {
-      await this.bus.recordForArticle(tx, articleId, {
-        type: 'comment.voted',
-        payload: { commentId, ...counters },
-      });
+      const event = { type: 'comment.voted' as const, payload: { commentId, ...counters } };
+      if (last) await this.bus.recordForArticleAtCommit(tx, articleId, event);
+      else await this.bus.recordForArticle(tx, articleId, event);
     }
     return counters;
   }
