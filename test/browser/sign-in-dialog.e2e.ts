@@ -4,7 +4,15 @@ import { type Locator, type Page } from 'playwright-core';
 import { bearer, newUser, PASSWORD, uniqueName } from '../helpers/accounts.js';
 import { type ArticleFixture, type CommentFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, commentArticle, fillSignIn, openBrowser, newReader, type TestBrowser } from './browser.js';
+import {
+  browserSkipReason,
+  commentArticle,
+  fillSignIn,
+  openBrowser,
+  newReader,
+  type TestBrowser,
+  TIMEOUT,
+} from './browser.js';
 
 /** A paragraph of some length: 140 of them make an essay of more than 20,000 pixels at desktop width. */
 const PARAGRAPH =
@@ -123,8 +131,17 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
     assert.ok(Math.abs(now.top - before.top) < 80, `the comment stayed put on screen (${before.top} -> ${now.top})`);
   }
 
-  const focusedLabel = (page: Page) =>
-    page.evaluate<string>(`document.activeElement?.labels?.[0]?.textContent?.trim() ?? ''`);
+  const FOCUSED_LABEL = `document.activeElement?.labels?.[0]?.textContent?.trim() ?? ''`;
+  /**
+   * The label of the field with the focus, once it is `expected` or the wait ends: the dialog moves the focus after it
+   * is drawn, which a loaded machine may not have done yet when the test looks.
+   */
+  const focusedLabel = async (page: Page, expected: string) => {
+    await page
+      .waitForFunction(`(${FOCUSED_LABEL}) === ${JSON.stringify(expected)}`, undefined, { timeout: TIMEOUT })
+      .catch(() => undefined);
+    return page.evaluate<string>(FOCUSED_LABEL);
+  };
   const focusedText = (page: Page) => page.evaluate<string>(`document.activeElement?.textContent?.trim() ?? ''`);
 
   it('Reply opens the dialog; closed, the reader writes first, signs in, and is back in the box with the draft', async () => {
@@ -137,7 +154,7 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
     const dialog = page.getByRole('dialog', { name: 'Sign in', exact: true });
     await dialog.waitFor();
     assert.match(await dialog.innerText(), /To reply, sign in or create an account/);
-    assert.equal(await focusedLabel(page), 'Username', 'the focus is in the dialog, on its first field');
+    assert.equal(await focusedLabel(page, 'Username'), 'Username', 'the focus is in the dialog, on its first field');
 
     // Escape closes it; the focus is back on Reply, and the box it opened is there to write in.
     await page.keyboard.press('Escape');
@@ -186,7 +203,7 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
     // The rules, before anything is typed, are each field's description.
     const username = dialog.getByLabel('Username');
     const password = dialog.getByLabel('Password');
-    assert.equal(await focusedLabel(page), 'Username');
+    assert.equal(await focusedLabel(page, 'Username'), 'Username');
     assert.equal(await username.inputValue(), '');
     assert.match(await descriptionOf(username), /^3 to 32 characters: A-Z, a-z, 0-9, _ and -\.$/);
     assert.match(await descriptionOf(password), /^At least 8 characters\.$/);
@@ -199,7 +216,7 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
     assert.equal(await username.getAttribute('aria-invalid'), 'true');
     assert.match(await descriptionOf(username), /Username must be 3 to 32 characters/);
     assert.match(await descriptionOf(password), /Password must be at least 8 characters/);
-    assert.equal(await focusedLabel(page), 'Username', 'the first field refused takes the focus');
+    assert.equal(await focusedLabel(page, 'Username'), 'Username', 'the first field refused takes the focus');
     await page.screenshot({ path: '/tmp/sign-in-dialog-refused.png' });
 
     // A taken name comes back from the server, beside the username too.
@@ -249,7 +266,7 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
     await join.click();
     await fillSignIn(page, reader.username, reader.password);
     await page.locator('#discussion textarea:focus').waitFor();
-    assert.equal(await focusedLabel(page), 'Your comment on the essay');
+    assert.equal(await focusedLabel(page, 'Your comment on the essay'), 'Your comment on the essay');
     await context.close();
   });
 
@@ -265,7 +282,7 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
     );
     await fillSignIn(page, reader.username, reader.password);
     await block.locator('textarea:focus').waitFor();
-    assert.equal(await focusedLabel(page), 'Your comment on this passage');
+    assert.equal(await focusedLabel(page, 'Your comment on this passage'), 'Your comment on this passage');
     await context.close();
   });
 
