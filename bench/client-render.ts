@@ -137,7 +137,13 @@ async function bundle(): Promise<{ js: string; css: string }> {
         load: (id) => (id === '\0bench' ? ENTRY : null),
       },
     ],
-    build: { write: false, outDir: path.join(os.tmpdir(), 'bench-client'), rollupOptions: { input: 'virtual:bench' } },
+    build: {
+      write: false,
+      outDir: path.join(os.tmpdir(), 'bench-client'),
+      // One script: the page is set from a string, where a chunk the entry imports (a lazy component's, one shared
+      // with it) could not be fetched.
+      rollupOptions: { input: 'virtual:bench', output: { inlineDynamicImports: true } },
+    },
   })) as Rollup.RollupOutput | Rollup.RollupOutput[];
   const outputs = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output);
   const js = outputs.find((o): o is Rollup.OutputChunk => o.type === 'chunk' && o.isEntry)?.code;
