@@ -84,11 +84,8 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
     await this.queueAlongside(tx, alongside);
     const ticket = this.takeTicket(tx, articleId);
     const { seq, at } = await this.log.append(tx, articleId, event.type, event.payload, articleRow);
-    const numbered = { ...event, articleId, seq, at: at.toISOString() } as NumberedArticleEvent<T>;
     if (ticket) this.order.numbered(ticket, seq);
-    if (ticket) this.uow.afterCommit(tx, () => this.order.ready(ticket, seq, numbered as NumberedArticleEvent));
-    if (alongside) this.hearAfterCommit(tx, alongside);
-    return numbered;
+    return this.handOnAfterCommit(tx, articleId, event, { seq, at }, ticket, alongside);
   }
 
   /**
@@ -110,12 +107,24 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
     await this.queueAlongside(tx, alongside);
     const ticket = this.takeTicket(tx, articleId);
     this.uow.closeWith(tx, this.log.appendStatement(articleId, event.type, event.payload, articleRow), (rows) => {
-      const { seq, at } = numberedOf(rows);
-      const numbered = { ...event, articleId, seq, at: at.toISOString() } as NumberedArticleEvent;
-      if (ticket) this.uow.afterCommit(tx, () => this.order.ready(ticket, seq, numbered));
-      if (alongside) this.hearAfterCommit(tx, alongside);
+      this.handOnAfterCommit(tx, articleId, event, numberedOf(rows), ticket, alongside);
     });
     for (const statement of andThen) this.uow.closeWith(tx, statement);
+  }
+
+  /** The numbered event, handed to the article listeners in order once committed, and `alongside` to its own. */
+  private handOnAfterCommit<T extends ArticleEventType, A extends DomainEventType>(
+    tx: Tx,
+    articleId: string,
+    event: ArticleEvent<T>,
+    { seq, at }: { seq: number; at: Date },
+    ticket: Ticket | null,
+    alongside?: DomainEvent<A>,
+  ): NumberedArticleEvent<T> {
+    const numbered = { ...event, articleId, seq, at: at.toISOString() } as NumberedArticleEvent<T>;
+    if (ticket) this.uow.afterCommit(tx, () => this.order.ready(ticket, seq, numbered as NumberedArticleEvent));
+    if (alongside) this.hearAfterCommit(tx, alongside);
+    return numbered;
   }
 
   private async queueAlongside<A extends DomainEventType>(tx: Tx, alongside?: DomainEvent<A>): Promise<void> {
