@@ -5,6 +5,8 @@ import { newUser } from './helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from './helpers/fixtures.js';
 import { Follower, sleep } from './helpers/sockets.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { type Notification } from 'pg';
+import { ArticleStream } from '../src/realtime/article-stream.js';
 import { ROOM_EVENT_TYPES } from '../src/realtime/event-map.js';
 import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS } from '../src/realtime/catch-up.js';
 import { MAX_BODY } from '../src/comments/dto/write-comment.dto.js';
@@ -210,6 +212,32 @@ describe('live updates', () => {
         'anything early is a duplicate of the catch-up',
       );
     }
+  });
+
+  it('answers a join right after one’s own write with that write, while its announcement is still on its way', async () => {
+    const room = await fx.newArticle();
+    const watcher = await follower();
+    const { seq } = (await watcher.join(room.slug)) as { seq: number };
+    // This process's announcements of the database's events are held (as a slow listening connection would).
+    const stream: { announced: (n: Notification) => void } = t.app.get<unknown>(ArticleStream) as never;
+    const announced = stream.announced;
+    const held: Notification[] = [];
+    stream.announced = (notification) => held.push(notification);
+    try {
+      const mine = (await post(alice, { body: 'mine, just now' }, room.slug)).body as { id: string };
+      const ack = (await (await follower()).join(room.slug, seq)) as { seq: number; missed: Record<string, unknown>[] };
+      assert.deepEqual(
+        ack.missed.map((m) => [m.seq, (m.comment as { id: string }).id]),
+        [[seq + 1, mine.id]],
+      );
+      assert.equal(ack.seq, seq + 1);
+      assert.ok(held.length > 0, 'its announcement was held');
+    } finally {
+      stream.announced = announced;
+      for (const notification of held) announced.call(stream, notification);
+    }
+    const [live] = await watcher.waitFor(1, 'comment.created');
+    assert.equal(live.payload.seq, seq + 1, 'released, the announcement reaches those already following');
   });
 
   it('sends no removed body in catch-up', async () => {

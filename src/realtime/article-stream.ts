@@ -9,6 +9,8 @@ import {
   type AnnouncedEvent,
   ArticleEventLog,
 } from '../events/article-event-log.repository.js';
+import { type NumberedArticleEvent } from '../events/domain-events.js';
+import { OnArticleEvent } from '../events/on-event.decorator.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { CatchUps } from './catch-up.js';
 import { PgListener } from './pg-listener.js';
@@ -34,6 +36,8 @@ interface Line {
   waiting: Map<number, LiveEvent | null>;
   /** The work on this article, one piece after another. */
   work: Promise<void>;
+  /** The highest number this process committed for the article while it was followed here (null: none). */
+  committedHere: number | null;
   gapTimer?: NodeJS.Timeout;
 }
 
@@ -180,7 +184,18 @@ export class ArticleStream implements OnModuleInit, BeforeApplicationShutdown {
    */
   lastSent(articleId: string): number | null {
     if (this.stopping || !this.listener?.listening) return null;
-    return this.lines.get(articleId)?.last ?? null;
+    const line = this.lines.get(articleId);
+    if (!line || line.last === null) return null;
+    // An event this process committed and has not sent yet (its announcement is on its way): a writer that joins
+    // right after its own write reads it in the join's answer, not later, live.
+    return line.committedHere !== null && line.committedHere > line.last ? null : line.last;
+  }
+
+  /** This process committed an article event: see lastSent. */
+  @OnArticleEvent()
+  committed(event: NumberedArticleEvent): void {
+    const line = this.lines.get(event.articleId);
+    if (line && (line.committedHere === null || event.seq > line.committedHere)) line.committedHere = event.seq;
   }
 
   /** The connection is back: announcements may have been lost meanwhile, for any followed article. */
@@ -216,7 +231,7 @@ export class ArticleStream implements OnModuleInit, BeforeApplicationShutdown {
   private lineOf(articleId: string): Line {
     let line = this.lines.get(articleId);
     if (!line) {
-      line = { last: null, waiting: new Map(), work: Promise.resolve() };
+      line = { last: null, waiting: new Map(), work: Promise.resolve(), committedHere: null };
       this.lines.set(articleId, line);
     }
     return line;
