@@ -48,7 +48,14 @@ export class CommentEvents {
       { type: 'comment.created', payload: { comment } },
       {
         type: 'comment.published',
-        payload: { articleId: row.articleId, comment, authorId: row.authorId, parentAuthorId, isNew: true },
+        payload: {
+          articleId: row.articleId,
+          comment,
+          authorId: row.authorId,
+          parentAuthorId,
+          isNew: true,
+          at: comment.createdAt,
+        },
       },
       articleCounters,
       blockCounters ? [blockCounters] : [],
@@ -144,7 +151,14 @@ export class CommentEvents {
       { type: 'comment.created', payload: { comment } },
       {
         type: 'comment.published',
-        payload: { articleId: row.articleId, comment, authorId: row.authorId, parentAuthorId, isNew: false },
+        payload: {
+          articleId: row.articleId,
+          comment,
+          authorId: row.authorId,
+          parentAuthorId,
+          isNew: false,
+          at: new Date().toISOString(),
+        },
       },
     );
   }

@@ -35,6 +35,8 @@ export interface CommentPublished {
   parentAuthorId: string | null;
   /** Just posted (true), or approved or restored by a moderator after it waited (false). */
   isNew: boolean;
+  /** When readers could first see it (ISO 8601): when it was posted, or approved. What a notification of it shows. */
+  at: string;
 }
 
 /** A comment waits for a moderator: a new one held by premoderation or a banned word, or one sent back by an edit. */

@@ -17,8 +17,8 @@ export class NotificationTriggers {
 
   /** Readers can see a comment for the first time: posted, or approved or restored after it waited. */
   @OnDomainEvent('comment.published', { durable: true })
-  async published({ comment }: CommentPublished): Promise<void> {
-    await this.notifications.notifyAboutComment(comment.id, 'everyone');
+  async published({ comment, at }: CommentPublished): Promise<void> {
+    await this.notifications.notifyAboutComment(comment.id, 'everyone', at);
   }
 
   /** An edit readers see: a name it adds is told (one already told of this comment is not told again). */

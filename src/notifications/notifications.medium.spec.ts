@@ -45,7 +45,7 @@ describe('notification rules (the fan-out and the inbox on the real database)', 
     extra: { parentId?: string; quote?: { source: 'comment'; commentId: string; text: string } } = {},
   ): Promise<CommentDto> {
     const comment = await writes.create(article.slug, { body, ...extra }, who.viewer);
-    await sut.notifyAboutComment(comment.id);
+    await sut.notifyAboutComment(comment.id, 'everyone', comment.createdAt);
     return comment;
   }
 
@@ -91,6 +91,22 @@ describe('notification rules (the fan-out and the inbox on the real database)', 
     assert.equal(notification.reason, null);
     assert.equal(notification.readAt, null);
     assert.deepEqual(await about(ben, reply.id), [], 'nobody is told of their own comment');
+  });
+
+  it('dates a notification when readers first saw the comment, however late its fan-out runs', async () => {
+    const article = await fx.newArticle();
+    const [ann, ben] = [await reader(), await reader()];
+    const parent = await writes.create(article.slug, { body: 'Answer me.' }, ann.viewer);
+    const replies: CommentDto[] = [];
+    for (const body of ['First.', 'Second.', 'Third.'])
+      replies.push(await writes.create(article.slug, { body, parentId: parent.id }, ben.viewer));
+    // The fan-outs run in the reverse order (as concurrent jobs may): the inbox still lists the newest reply first.
+    for (const reply of [...replies].reverse()) await sut.notifyAboutComment(reply.id, 'everyone', reply.createdAt);
+    const listed = (await inbox(ann)).items.filter((n) => replies.some((r) => r.id === n.comment?.id));
+    assert.deepEqual(
+      listed.map((n) => [n.comment?.id, n.createdAt]),
+      [...replies].reverse().map((r) => [r.id, r.createdAt]),
+    );
   });
 
   it('gives each recipient one notification per comment, by precedence: reply, mention, quote, followed', async () => {

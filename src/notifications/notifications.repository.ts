@@ -65,13 +65,14 @@ export class NotificationsRepository {
    * quotes (`quote`), and the followers of its essay (a top-level comment) or of any comment above it (`followed`);
    * each recipient once, by that order of precedence, never its own author. A recipient who already has one of these
    * for the comment gets no second (the partial unique index), so running this again adds only what is new. Nothing
-   * when the comment is not visible now. Returns the notifications inserted.
+   * when the comment is not visible now. Their time is `at` (null: now). Returns the notifications inserted.
    */
   insertForComment(
     tx: Tx,
     commentId: string,
     mentionedNames: string[],
     audience: CommentAudience,
+    at: string | null,
   ): Promise<{ id: string; recipientId: string }[]> {
     return tx.query(
       `WITH c AS (
@@ -91,14 +92,14 @@ export class NotificationsRepository {
          SELECT f.user_id, 4, 'followed' FROM c JOIN follows f ON f.comment_id = ANY(c.path) AND f.comment_id <> c.id
           WHERE $3
        )
-       INSERT INTO notifications (recipient_id, kind, comment_id)
-       SELECT DISTINCT ON (k.recipient_id) k.recipient_id, k.kind, c.id
+       INSERT INTO notifications (recipient_id, kind, comment_id, created_at)
+       SELECT DISTINCT ON (k.recipient_id) k.recipient_id, k.kind, c.id, coalesce($4::timestamptz, now())
          FROM candidates k CROSS JOIN c
         WHERE k.recipient_id <> c.author_id
         ORDER BY k.recipient_id, k.precedence
        ON CONFLICT DO NOTHING
        RETURNING id, recipient_id AS "recipientId"`,
-      [commentId, mentionedNames, audience === 'everyone'],
+      [commentId, mentionedNames, audience === 'everyone', at ?? null],
     );
   }
 

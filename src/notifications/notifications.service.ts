@@ -50,14 +50,20 @@ export class NotificationsService {
    * A comment readers can see: notifies its parent's author, the users it mentions, the authors it quotes and (with
    * `everyone`, for a comment readers see for the first time) the followers of its essay or thread; each recipient at
    * most once per comment, its author never, nobody while the comment is not visible. After an edit (`named`) that
-   * leaves only the names it adds. Returns how many were notified now.
+   * leaves only the names it adds. `at`: when readers could first see it, the time its notifications carry (and are
+   * listed by), whenever the fan-out runs; none (an edit's new names, or a job queued without it): now. Returns how
+   * many were notified now.
    */
-  async notifyAboutComment(commentId: string, audience: CommentAudience = 'everyone'): Promise<number> {
+  async notifyAboutComment(
+    commentId: string,
+    audience: CommentAudience = 'everyone',
+    at: string | null = null,
+  ): Promise<number> {
     const comment = await this.comments.findById(commentId);
     if (!comment || comment.status !== 'visible') return 0;
     const names = mentionedNames(comment.html);
     return this.uow.run(async (tx) => {
-      const inserted = await this.notifications.insertForComment(tx, commentId, names, audience);
+      const inserted = await this.notifications.insertForComment(tx, commentId, names, audience, at);
       await this.announce(tx, inserted);
       return inserted.length;
     });
