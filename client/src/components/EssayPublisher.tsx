@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { essayApi } from '../api.js';
 import { changeOf, type Draft, EMPTY_DRAFT, errorsOf, type Field, FIELDS } from '../essay-form.js';
 import { navigate } from '../router.js';
@@ -28,9 +28,13 @@ export function EssayPublisher() {
   }, []);
 
   // The draft outlives a reload or a crash of the tab, kept once typing pauses (an essay is too long to write at
-  // every keystroke); publishing clears it.
+  // every keystroke); publishing clears it, and a pause that ends after the essay is published (the screen stays
+  // until the essay's page is drawn) keeps nothing.
+  const published = useRef(false);
   useEffect(() => {
-    const timer = setTimeout(() => storeDraft(draft), PREVIEW_DELAY_MS);
+    const timer = setTimeout(() => {
+      if (!published.current) storeDraft(draft);
+    }, PREVIEW_DELAY_MS);
     return () => clearTimeout(timer);
   }, [draft]);
 
@@ -51,6 +55,7 @@ export function EssayPublisher() {
     setFieldErrors({});
     try {
       const article = await essayApi.publish(changeOf(draft));
+      published.current = true;
       storeDraft(EMPTY_DRAFT);
       navigate(`/articles/${encodeURIComponent(article.slug)}`);
     } catch (error) {
