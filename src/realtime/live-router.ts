@@ -45,12 +45,12 @@ export class LiveRouter implements BeforeApplicationShutdown {
   @OnDomainEvent('comment.held')
   held({ articleId, comment, authorId, isNew }: CommentHeld): void {
     if (isNew) this.toUser(authorId, articleId, 'comment.created', { comment });
-    this.toModerators(articleId, 'moderation.queued', { comment });
+    this.toModerators(articleId, 'moderation.queued', { comment, cause: isNew ? 'posted' : 'edited' });
   }
 
   @OnDomainEvent('comment.reported')
   reported({ articleId, comment }: CommentReported): void {
-    this.toModerators(articleId, 'moderation.queued', { comment });
+    this.toModerators(articleId, 'moderation.queued', { comment, cause: 'reported' });
   }
 
   /** The banned user's connections are told, and a moderator's stop receiving the queue at once. */
