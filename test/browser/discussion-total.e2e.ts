@@ -167,4 +167,39 @@ describe('the discussion’s total, live', { skip: browserSkipReason() }, () => 
     assert.deepEqual([await total(reader), await total(mod)], ['Discussion (28)', 'Discussion (28)']);
     await expectReloadsAgree(pages);
   });
+
+  it('follows the author’s own edit sent back to review and their held comment withdrawn, made on their page', async () => {
+    votes = 0;
+    const article = await fx.newArticle();
+    const bea = await newUser(t, uniqueName('barrier'), { displayName: 'Bea Barrier' });
+    const alice = await newUser(t, uniqueName('alice'), { displayName: 'Alice Author' });
+    const barrierId = await post(bea, article.slug, 'A comment that readers vote on.');
+    const edited = await post(alice, article.slug, 'Written before the essay was premoderated.');
+    await premoderate(article);
+
+    const [reader, author] = [await open(article), await open(article, alice)];
+    const pages = [reader, author];
+    author.on('dialog', (dialog) => void dialog.accept());
+    const expect = async (r: number, a: number) => {
+      await barrier(pages, barrierId, 'Bea Barrier');
+      assert.deepEqual([await total(reader), await total(author)], [`Discussion (${r})`, `Discussion (${a})`]);
+    };
+    await expect(2, 2);
+
+    // Edited under premoderation, it waits for a moderator again: readers lose it, its author still counts it.
+    const mine = author.locator(`#comment-${edited} > article`);
+    await mine.getByRole('button', { name: 'Edit', exact: true }).click();
+    await mine.getByLabel('Edit your comment').fill('Written before, and edited since.');
+    await mine.getByRole('button', { name: 'Save', exact: true }).click();
+    await mine.getByText('awaiting moderation').waitFor();
+    await expect(1, 2);
+
+    // Held, then withdrawn by its author: nobody else was ever told of it, so no event takes it off their total.
+    const held = await post(alice, article.slug, 'A second thought, soon withdrawn.');
+    await expectTotal(author, 3);
+    await author.locator(`#comment-${held} > article`).getByRole('button', { name: 'Delete', exact: true }).click();
+    await expectTotal(author, 2);
+    await expect(1, 2);
+    await expectReloadsAgree(pages);
+  });
 });
