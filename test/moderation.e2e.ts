@@ -1525,6 +1525,22 @@ describe('moderation', () => {
       for (const socket of readers) await socket.expectNoneBefore('moderation.queued', isAbout(barrier.id));
     });
 
+    it('tells every connected moderator, and no reader, that its author withdrew a held comment', async () => {
+      const article = await w.premoderatedArticle();
+      const { moderators } = await sockets();
+      const author = await w.reader();
+      const readers = [(await w.followerOf(article.slug, reader)).socket, (await w.followerOf(article.slug)).socket];
+      const pending = await w.comment(author, article.slug, { body: unique('Held, then withdrawn') });
+      for (const socket of moderators) await waitForEvent(socket, 'moderation.queued', about(pending.id));
+      await w.t.http.delete(`/api/comments/${pending.id}`).set('Authorization', bearer(author.token)).expect(204);
+      for (const socket of moderators) {
+        const withdrawn = await waitForEvent(socket, 'moderation.withdrawn', about(pending.id));
+        assert.deepEqual([withdrawn.payload.articleId, withdrawn.payload.seq], [article.id, null]);
+      }
+      const barrier = await w.comment(moderator, article.slug, { body: unique('Published at once') });
+      for (const socket of readers) await socket.expectNoneBefore('moderation.withdrawn', isAbout(barrier.id));
+    });
+
     it('reaches every connected moderator when a visible comment is reported, and no reader', async () => {
       const article = await w.fx.newArticle();
       const [author, reporter] = [await w.reader(), await w.reader()];

@@ -64,6 +64,8 @@ export interface PrivateEventPayloads {
    * reported (`reported`); a moderator's total of the article's comments grows by the first only.
    */
   'moderation.queued': { comment: CommentDto; cause: QueueCause };
+  /** A held comment left the queue unseen by readers: its author deleted it. */
+  'moderation.withdrawn': { commentId: string };
   'user.banned': { until: string | null; reason: string };
   'user.unbanned': Record<string, never>;
   /** A new notification in the user's inbox, as they see it, and their unread count with it. */
@@ -132,6 +134,7 @@ export interface ServerToClientEvents {
   'article.revised': Emit<EventEnvelope & RoomEventPayloads['article.revised']>;
   'reply.received': Emit<EventEnvelope & PrivateEventPayloads['reply.received']>;
   'moderation.queued': Emit<EventEnvelope & PrivateEventPayloads['moderation.queued']>;
+  'moderation.withdrawn': Emit<EventEnvelope & PrivateEventPayloads['moderation.withdrawn']>;
   'user.banned': Emit<AccountEnvelope & PrivateEventPayloads['user.banned']>;
   'user.unbanned': Emit<AccountEnvelope & PrivateEventPayloads['user.unbanned']>;
   notification: Emit<AccountEnvelope & PrivateEventPayloads['notification']>;
@@ -146,6 +149,7 @@ const SERVER_EVENT_SET: Record<keyof ServerToClientEvents, true> = {
   ...ROOM_EVENT_SET,
   'reply.received': true,
   'moderation.queued': true,
+  'moderation.withdrawn': true,
   'moderation.counts': true,
   'user.banned': true,
   'user.unbanned': true,

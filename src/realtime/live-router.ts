@@ -48,6 +48,12 @@ export class LiveRouter implements BeforeApplicationShutdown {
     this.toModerators(articleId, 'moderation.queued', { comment, cause: isNew ? 'posted' : 'edited' });
   }
 
+  /** A held comment its author deleted: the moderators' pages stop counting it. */
+  @OnDomainEvent('comment.withdrawn')
+  withdrawn({ articleId, commentId }: DomainEvents['comment.withdrawn']): void {
+    this.toModerators(articleId, 'moderation.withdrawn', { commentId });
+  }
+
   @OnDomainEvent('comment.reported')
   reported({ articleId, comment }: CommentReported): void {
     this.toModerators(articleId, 'moderation.queued', { comment, cause: 'reported' });

@@ -177,29 +177,33 @@ describe('the discussion’s total, live', { skip: browserSkipReason() }, () => 
     const edited = await post(alice, article.slug, 'Written before the essay was premoderated.');
     await premoderate(article);
 
-    const [reader, author] = [await open(article), await open(article, alice)];
-    const pages = [reader, author];
+    const [reader, author, mod] = [await open(article), await open(article, alice), await open(article, moderator)];
+    const pages = [reader, author, mod];
     author.on('dialog', (dialog) => void dialog.accept());
-    const expect = async (r: number, a: number) => {
+    const expect = async (r: number, a: number, m: number) => {
       await barrier(pages, barrierId, 'Bea Barrier');
-      assert.deepEqual([await total(reader), await total(author)], [`Discussion (${r})`, `Discussion (${a})`]);
+      assert.deepEqual(
+        [await total(reader), await total(author), await total(mod)],
+        [`Discussion (${r})`, `Discussion (${a})`, `Discussion (${m})`],
+      );
     };
-    await expect(2, 2);
+    await expect(2, 2, 2);
 
-    // Edited under premoderation, it waits for a moderator again: readers lose it, its author still counts it.
+    // Edited under premoderation, it waits for a moderator again: readers lose it, its author and moderators still
+    // count it.
     const mine = author.locator(`#comment-${edited} > article`);
     await mine.getByRole('button', { name: 'Edit', exact: true }).click();
     await mine.getByLabel('Edit your comment').fill('Written before, and edited since.');
     await mine.getByRole('button', { name: 'Save', exact: true }).click();
     await mine.getByText('awaiting moderation').waitFor();
-    await expect(1, 2);
+    await expect(1, 2, 2);
 
-    // Held, then withdrawn by its author: nobody else was ever told of it, so no event takes it off their total.
+    // Held, then withdrawn by its author: no reader was ever told of it; moderators are told it left the queue.
     const held = await post(alice, article.slug, 'A second thought, soon withdrawn.');
-    await expectTotal(author, 3);
+    await Promise.all([expectTotal(author, 3), expectTotal(mod, 3)]);
     await author.locator(`#comment-${held} > article`).getByRole('button', { name: 'Delete', exact: true }).click();
-    await expectTotal(author, 2);
-    await expect(1, 2);
+    await Promise.all([expectTotal(author, 2), expectTotal(mod, 2)]);
+    await expect(1, 2, 2);
     await expectReloadsAgree(pages);
   });
 });

@@ -319,18 +319,23 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
     [],
   );
 
-  // A moderator's total counts every held comment: a new one counts from the moment it is held.
-  useEffect(
-    () =>
+  // A moderator's total counts every held comment: a new one from the moment it is held, until its author withdraws it.
+  const moderating = (articleId: string) => now.current.article?.id === articleId && isModerator(now.current.me);
+  useEffect(() => {
+    const offs = [
       listen('moderation.queued', ({ articleId, comment, cause }) => {
-        const shown = now.current.article;
-        if (cause !== 'posted' || !shown || shown.id !== articleId || !isModerator(now.current.me)) return;
-        if (counted(comment.id)) return;
+        if (cause !== 'posted' || !moderating(articleId) || counted(comment.id)) return;
         heldCounted.current.add(comment.id);
         addToTotal(1);
       }),
-    [],
-  );
+      listen('moderation.withdrawn', ({ articleId, commentId }) => {
+        if (!moderating(articleId)) return;
+        heldCounted.current.delete(commentId);
+        addToTotal(-1);
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }, []);
 
   const first = useRef(true);
   useEffect(() => {
@@ -390,8 +395,9 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
         setItems((nodes) => replaceComment(nodes, comment));
       },
       deleted: (id) => {
-        // Readers never saw a held comment go: no room event takes it off the total.
-        if (counted(id)) {
+        // Readers never saw a held comment go: no room event takes it off the total (a moderator's page is told by
+        // `moderation.withdrawn`, as every moderator's is).
+        if (counted(id) && !isModerator(now.current.me)) {
           heldCounted.current.delete(id);
           addToTotal(-1);
         }
