@@ -798,6 +798,8 @@ describe('moderation', () => {
       assert.equal(created.payload.seq, seq + 1);
       assert.equal(created.payload.articleId, article.id);
       assert.deepEqual([commentOf(created).body, commentOf(created).status], [body, 'visible']);
+      // What it was until then: a moderator's page (and its author's) counted it already.
+      assert.equal(created.payload.previousStatus, 'pending');
       const reply = await waitForEvent(parentSocket, 'reply.received', about(pending.id));
       assert.equal(commentOf(reply).body, body);
     });
@@ -892,6 +894,7 @@ describe('moderation', () => {
       const restored = await waitForEvent(room, 'comment.restored', about(target.id));
       assert.equal(restored.payload.seq, seq + 1);
       assert.deepEqual([commentOf(restored).status, commentOf(restored).body], ['visible', body]);
+      assert.equal(restored.payload.previousStatus, 'removed');
     });
 
     it('approving or removing closes the comment’s open reports: it leaves the reported queue', async () => {
@@ -1330,6 +1333,7 @@ describe('moderation', () => {
       assert.equal(removed.payload.seq, seq + 2);
       const queued = await waitForEvent(moderatorSocket, 'moderation.queued', about(target.id));
       assert.equal(commentOf(queued).body, 'You knave');
+      assert.equal(queued.payload.cause, 'edited', 'sent back to review: a moderator’s total counted it already');
       const next = await w.comment(other, article.slug, { body: 'A later, clean remark' });
       await room.expectNoneBefore(
         (r) => JSON.stringify(r).includes('You knave'),
@@ -1515,9 +1519,26 @@ describe('moderation', () => {
         const queued = await waitForEvent(socket, 'moderation.queued', about(pending.id));
         assert.deepEqual([commentOf(queued).body, commentOf(queued).status], [body, 'pending']);
         assert.equal(queued.payload.articleId, article.id);
+        assert.equal(queued.payload.cause, 'posted');
       }
       const barrier = await w.comment(moderator, article.slug, { body: unique('Published at once') });
       for (const socket of readers) await socket.expectNoneBefore('moderation.queued', isAbout(barrier.id));
+    });
+
+    it('tells every connected moderator, and no reader, that its author withdrew a held comment', async () => {
+      const article = await w.premoderatedArticle();
+      const { moderators } = await sockets();
+      const author = await w.reader();
+      const readers = [(await w.followerOf(article.slug, reader)).socket, (await w.followerOf(article.slug)).socket];
+      const pending = await w.comment(author, article.slug, { body: unique('Held, then withdrawn') });
+      for (const socket of moderators) await waitForEvent(socket, 'moderation.queued', about(pending.id));
+      await w.t.http.delete(`/api/comments/${pending.id}`).set('Authorization', bearer(author.token)).expect(204);
+      for (const socket of moderators) {
+        const withdrawn = await waitForEvent(socket, 'moderation.withdrawn', about(pending.id));
+        assert.deepEqual([withdrawn.payload.articleId, withdrawn.payload.seq], [article.id, null]);
+      }
+      const barrier = await w.comment(moderator, article.slug, { body: unique('Published at once') });
+      for (const socket of readers) await socket.expectNoneBefore('moderation.withdrawn', isAbout(barrier.id));
     });
 
     it('reaches every connected moderator when a visible comment is reported, and no reader', async () => {
@@ -1534,6 +1555,7 @@ describe('moderation', () => {
       for (const socket of moderators) {
         const queued = await waitForEvent(socket, 'moderation.queued', about(target.id));
         assert.equal(commentOf(queued).id, target.id);
+        assert.equal(queued.payload.cause, 'reported');
       }
       const barrier = await w.comment(author, article.slug, { body: unique('After the report') });
       for (const socket of readers) await socket.expectNoneBefore('moderation.queued', isAbout(barrier.id));

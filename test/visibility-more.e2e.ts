@@ -295,6 +295,7 @@ describe('visibility of what readers never saw', () => {
           'comment.restored',
         );
         assert.match(String((back.payload.comment as CommentJson).body), new RegExp(bannedWord));
+        assert.equal(back.payload.previousStatus, 'pending', 'back from review, not from a removal');
       } finally {
         follower.close();
       }

@@ -104,7 +104,13 @@ function socket(): ForumSocket {
 }
 
 type PrivateEvent =
-  'reply.received' | 'moderation.queued' | 'moderation.counts' | 'user.banned' | 'user.unbanned' | 'notification';
+  | 'reply.received'
+  | 'moderation.queued'
+  | 'moderation.withdrawn'
+  | 'moderation.counts'
+  | 'user.banned'
+  | 'user.unbanned'
+  | 'notification';
 
 /** Follows one of the events sent to this user's (or the moderators') connections; returns the way to stop. */
 export function listen<K extends PrivateEvent>(event: K, handler: ServerToClientEvents[K]): () => void {

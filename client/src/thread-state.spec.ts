@@ -11,6 +11,8 @@ import {
   markGone,
   RecentEvents,
   toNode,
+  totalChange,
+  type TotalViewer,
   touchesFeatured,
 } from './thread-state.js';
 
@@ -48,7 +50,12 @@ function node(id: string, fields: Partial<CommentNode> = {}): CommentNode {
 }
 
 const envelope = (seq: number) => ({ seq, articleId: 'a1', at: '2026-01-01T00:00:00.000Z' });
-const created = (seq: number, c: Comment): LiveEvent => ({ ...envelope(seq), type: 'comment.created', comment: c });
+const created = (seq: number, c: Comment): LiveEvent => ({
+  ...envelope(seq),
+  type: 'comment.created',
+  comment: c,
+  previousStatus: null,
+});
 
 /** A thread of one top-level comment `t` with one loaded reply `r`. */
 function thread(): CommentNode[] {
@@ -133,7 +140,11 @@ describe('thread state: live events on a loaded tree', () => {
   it('brings a restored comment back with its content', () => {
     const removed = markGone(thread(), 'r', 'removed', false);
     const restored = comment('r', { parentId: 't', depth: 1 });
-    const sut = applyLiveEvent(removed, { ...envelope(6), type: 'comment.restored', comment: restored }, false);
+    const sut = applyLiveEvent(
+      removed,
+      { ...envelope(6), type: 'comment.restored', comment: restored, previousStatus: 'removed' },
+      false,
+    );
     const r = find(sut, 'r') as CommentNode;
     assert.equal(r.status, 'visible');
     assert.equal(r.body, 'Body of r');
@@ -315,7 +326,13 @@ describe('the viewer’s own facts and the moderators’ decisions', () => {
   it('keeps the reader’s follow and vote when a live event (the same for every reader) brings the comment again', () => {
     for (const type of ['comment.updated', 'comment.restored', 'comment.created'] as const) {
       const tree = [node('t', { following: true, myVote: 1, score: 1, upvotes: 1 })];
-      const again: LiveEvent = { ...envelope(2), type, comment: comment('t', { body: 'New', score: 1, upvotes: 1 }) };
+      const brought = comment('t', { body: 'New', score: 1, upvotes: 1 });
+      const again: LiveEvent =
+        type === 'comment.updated'
+          ? { ...envelope(2), type, comment: brought }
+          : type === 'comment.restored'
+            ? { ...envelope(2), type, comment: brought, previousStatus: 'removed' }
+            : { ...envelope(2), type, comment: brought, previousStatus: null };
       const sut = applyLiveEvent(tree, again, false);
       assert.equal(sut[0].following, true, type);
       assert.equal(sut[0].myVote, 1, `and the reader’s vote (${type})`);
@@ -354,7 +371,15 @@ describe('touchesFeatured', () => {
       true,
     );
     assert.equal(
-      touchesFeatured({ ...envelope(5), type: 'comment.restored', comment: comment('x', { featured: true }) }, shown),
+      touchesFeatured(
+        {
+          ...envelope(5),
+          type: 'comment.restored',
+          comment: comment('x', { featured: true }),
+          previousStatus: 'removed',
+        },
+        shown,
+      ),
       true,
     );
     assert.equal(touchesFeatured({ ...envelope(5), type: 'comment.updated', comment: comment('f') }, shown), true);
@@ -365,8 +390,17 @@ describe('touchesFeatured', () => {
   it('leaves it alone for everything else: a busy thread does not make every page read it at each edit', () => {
     assert.equal(touchesFeatured({ ...envelope(5), type: 'comment.updated', comment: comment('x') }, shown), false);
     assert.equal(touchesFeatured({ ...envelope(5), type: 'comment.removed', commentId: 'x' }, shown), false);
-    assert.equal(touchesFeatured({ ...envelope(5), type: 'comment.restored', comment: comment('x') }, shown), false);
-    assert.equal(touchesFeatured({ ...envelope(5), type: 'comment.created', comment: comment('x') }, shown), false);
+    assert.equal(
+      touchesFeatured(
+        { ...envelope(5), type: 'comment.restored', comment: comment('x'), previousStatus: 'removed' },
+        shown,
+      ),
+      false,
+    );
+    assert.equal(
+      touchesFeatured({ ...envelope(5), type: 'comment.created', comment: comment('x'), previousStatus: null }, shown),
+      false,
+    );
     assert.equal(
       touchesFeatured(
         { ...envelope(5), type: 'comment.voted', commentId: 'f', score: 1, upvotes: 1, downvotes: 0 },
@@ -374,5 +408,49 @@ describe('touchesFeatured', () => {
       ),
       false,
     );
+  });
+});
+
+describe('totalChange', () => {
+  const reader: TotalViewer = { moderator: false, userId: 'u9', countsHeld: () => false };
+  const ada: TotalViewer = { moderator: false, userId: author.id, countsHeld: () => false };
+  const moderator: TotalViewer = { moderator: true, userId: 'm1', countsHeld: () => false };
+  const viewers = [reader, ada, moderator];
+  const changes = (event: LiveEvent) => viewers.map((viewer) => totalChange(event, viewer));
+  const of = (previousStatus: 'pending' | 'removed' | null): LiveEvent => ({
+    ...envelope(2),
+    type: 'comment.created',
+    comment: comment('c'),
+    previousStatus,
+  });
+
+  it('counts a comment as each viewer’s total does: readers the visible ones, authors their held ones, moderators all', () => {
+    assert.deepEqual(changes(of(null)), [1, 1, 1], 'posted');
+    assert.deepEqual(changes(of('pending')), [1, 0, 0], 'approved: its author and moderators counted it while held');
+    assert.deepEqual(changes(of('removed')), [1, 1, 0], 'restored, never seen: only moderators counted it removed');
+    const restored = (previousStatus: 'pending' | 'removed'): LiveEvent => ({
+      ...envelope(2),
+      type: 'comment.restored',
+      comment: comment('c'),
+      previousStatus,
+    });
+    assert.deepEqual(changes(restored('removed')), [1, 1, 0]);
+    assert.deepEqual(changes(restored('pending')), [1, 0, 0], 'back from review');
+    assert.deepEqual(changes({ ...envelope(2), type: 'comment.removed', commentId: 'c' }), [-1, -1, 0]);
+    assert.deepEqual(changes({ ...envelope(2), type: 'comment.deleted', commentId: 'c' }), [-1, -1, -1]);
+    const vote: LiveEvent = {
+      ...envelope(2),
+      type: 'comment.voted',
+      commentId: 'c',
+      score: 1,
+      upvotes: 1,
+      downvotes: 0,
+    };
+    assert.deepEqual(changes(vote), [0, 0, 0]);
+  });
+
+  it('keeps counting the author’s comment that their own edit sent back to review', () => {
+    const held: TotalViewer = { ...ada, countsHeld: (id) => id === 'c' };
+    assert.equal(totalChange({ ...envelope(2), type: 'comment.removed', commentId: 'c' }, held), 0);
   });
 });

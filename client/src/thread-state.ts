@@ -144,6 +144,39 @@ export function applyLiveEvent(nodes: CommentNode[], event: LiveEvent, keepRemov
   }
 }
 
+/** Who reads the thread, as far as its total is concerned. */
+export interface TotalViewer {
+  moderator: boolean;
+  userId: string | null;
+  /** Whether the total counts this comment as held: the reader's own held comment, any held one for a moderator. */
+  countsHeld(id: string): boolean;
+}
+
+/**
+ * How a room event changes the thread's total, counted as the server counts it for this viewer: a reader counts the
+ * visible comments and their own held ones; a moderator the held and removed ones too (not the deleted ones). A
+ * comment approved or restored was already counted when it was held (by a moderator, or by its author) or removed
+ * (by a moderator): the event says what it was.
+ */
+export function totalChange(event: LiveEvent, viewer: TotalViewer): number {
+  switch (event.type) {
+    case 'comment.created':
+    case 'comment.restored': {
+      const { previousStatus, comment } = event;
+      if (viewer.moderator) return previousStatus ? 0 : 1;
+      const own = viewer.userId !== null && comment.author?.id === viewer.userId;
+      return own && (previousStatus === 'pending' || viewer.countsHeld(comment.id)) ? 0 : 1;
+    }
+    case 'comment.removed':
+      // Removed or sent back to review, it stays in a moderator's count, and in its author's while held.
+      return viewer.moderator || viewer.countsHeld(event.commentId) ? 0 : -1;
+    case 'comment.deleted':
+      return -1;
+    default:
+      return 0;
+  }
+}
+
 /** Distinct essay blocks a comment quotes. */
 export function quotedBlocks(comment: Comment): Set<string> {
   return new Set(comment.quotes.flatMap((q) => (q.source === 'article' && q.blockId ? [q.blockId] : [])));

@@ -45,7 +45,7 @@ export class CommentEvents {
     await this.bus.recordForArticleAtCommit(
       tx,
       row.articleId,
-      { type: 'comment.created', payload: { comment } },
+      { type: 'comment.created', payload: { comment, previousStatus: null } },
       {
         type: 'comment.published',
         payload: {
@@ -126,15 +126,17 @@ export class CommentEvents {
         await this.bus.recordForArticle(tx, row.articleId, { type: 'comment.removed', payload: { commentId: row.id } });
       return;
     }
+    // Only a held or a removed comment becomes visible (approving a visible one changes nothing).
+    if (before.status !== 'pending' && before.status !== 'removed') return;
     if (before.published) {
       await this.bus.recordForArticle(tx, row.articleId, {
         type: 'comment.restored',
-        payload: { comment: readerView(row, quotes) },
+        payload: { comment: readerView(row, quotes), previousStatus: before.status },
       });
       return;
     }
     const parent = row.parentId ? await this.comments.findById(row.parentId, tx) : null;
-    await this.published(tx, row, quotes, parent?.authorId ?? null);
+    await this.published(tx, row, before.status, quotes, parent?.authorId ?? null);
   }
 
   /** A reader reported a visible comment: the moderators' queue hears of it. */
@@ -143,12 +145,18 @@ export class CommentEvents {
   }
 
   /** A comment readers never saw, approved (or restored) by a moderator: it arrives as new to them. */
-  private async published(tx: Tx, row: CommentRow, quotes: QuoteRow[], parentAuthorId: string | null): Promise<void> {
+  private async published(
+    tx: Tx,
+    row: CommentRow,
+    previousStatus: 'pending' | 'removed',
+    quotes: QuoteRow[],
+    parentAuthorId: string | null,
+  ): Promise<void> {
     const comment = readerView(row, quotes);
     await this.bus.recordForArticle(
       tx,
       row.articleId,
-      { type: 'comment.created', payload: { comment } },
+      { type: 'comment.created', payload: { comment, previousStatus } },
       {
         type: 'comment.published',
         payload: {

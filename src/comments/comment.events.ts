@@ -3,16 +3,19 @@ import { type CommentDto } from './dto/comment.dto.js';
 /** What happens to comments, as the comments and moderation domains record it (see src/events/domain-events.ts). */
 declare module '../events/domain-events.js' {
   interface ArticleEvents {
-    /** A comment readers had not seen before is visible: posted, approved, or restored after a removal. */
-    'comment.created': { comment: CommentDto };
+    /**
+     * A comment readers had not seen before is visible: posted (`previousStatus` null), approved, or restored after a
+     * removal (what it was until then).
+     */
+    'comment.created': { comment: CommentDto; previousStatus: 'pending' | 'removed' | null };
     /** A visible comment's new text. */
     'comment.updated': { comment: CommentDto };
     /** Its author deleted a comment readers saw: it stays as a placeholder. */
     'comment.deleted': { commentId: string };
     /** A comment readers saw is hidden from them: a moderator removed it, or an edit sent it back to review. */
     'comment.removed': { commentId: string };
-    /** A comment readers see as a placeholder is visible again. */
-    'comment.restored': { comment: CommentDto };
+    /** A comment readers see as a placeholder is visible again: it was removed, or sent back to review (pending). */
+    'comment.restored': { comment: CommentDto; previousStatus: 'pending' | 'removed' };
   }
 
   interface DomainEvents {

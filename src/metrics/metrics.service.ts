@@ -19,6 +19,7 @@ export const LIVE_EVENT_TYPES = [
   'article.revised',
   'reply.received',
   'moderation.queued',
+  'moderation.withdrawn',
   'moderation.counts',
   'user.banned',
   'user.unbanned',

@@ -15,13 +15,21 @@ export interface EventEnvelope {
   at: string;
 }
 
+/**
+ * What a comment was before readers could see it (again): a client keeping a total of what its viewer may see needs it
+ * (a moderator's total already counted a held or removed comment, its author's their own held one).
+ */
+export type PreviousStatus = 'pending' | 'removed';
+
 /** Numbered room events, as stored in the catch-up log. */
 export interface RoomEventPayloads {
-  'comment.created': { comment: CommentDto };
+  /** `previousStatus`: null for a comment just posted, else what it was until a moderator approved or restored it. */
+  'comment.created': { comment: CommentDto; previousStatus: PreviousStatus | null };
   'comment.updated': { comment: CommentDto };
   'comment.deleted': { commentId: string };
   'comment.removed': { commentId: string };
-  'comment.restored': { comment: CommentDto };
+  /** `previousStatus`: removed by a moderator, or sent back to review (`pending`) by an edit. */
+  'comment.restored': { comment: CommentDto; previousStatus: PreviousStatus };
   'comment.voted': { commentId: string; score: number; upvotes: number; downvotes: number };
   'comment.featured': { commentId: string; featured: boolean };
   'article.updated': { settings: ArticleSettingsDto };
@@ -51,7 +59,13 @@ export interface PrivateEventPayloads {
   /** The author's own pending comment (only they and moderators see it). */
   'comment.created': { comment: CommentDto };
   'reply.received': { comment: CommentDto };
-  'moderation.queued': { comment: CommentDto };
+  /**
+   * `cause`: a new comment held (`posted`), one sent back to review by its author's edit (`edited`), or a visible one
+   * reported (`reported`); a moderator's total of the article's comments grows by the first only.
+   */
+  'moderation.queued': { comment: CommentDto; cause: QueueCause };
+  /** A held comment left the queue unseen by readers: its author deleted it. */
+  'moderation.withdrawn': { commentId: string };
   'user.banned': { until: string | null; reason: string };
   'user.unbanned': Record<string, never>;
   /** A new notification in the user's inbox, as they see it, and their unread count with it. */
@@ -95,6 +109,9 @@ export interface PresencePayload {
   count: number;
 }
 
+/** Why a comment entered the moderators' queue. */
+export type QueueCause = 'posted' | 'edited' | 'reported';
+
 type Emit<P> = (payload: P) => void;
 
 /** The envelope of an event about the user's own account: about no article, and not numbered. */
@@ -106,7 +123,7 @@ export interface AccountEnvelope {
 }
 
 export interface ServerToClientEvents {
-  'comment.created': Emit<EventEnvelope & { comment: CommentDto }>;
+  'comment.created': Emit<EventEnvelope & RoomEventPayloads['comment.created']>;
   'comment.updated': Emit<EventEnvelope & RoomEventPayloads['comment.updated']>;
   'comment.deleted': Emit<EventEnvelope & RoomEventPayloads['comment.deleted']>;
   'comment.removed': Emit<EventEnvelope & RoomEventPayloads['comment.removed']>;
@@ -117,6 +134,7 @@ export interface ServerToClientEvents {
   'article.revised': Emit<EventEnvelope & RoomEventPayloads['article.revised']>;
   'reply.received': Emit<EventEnvelope & PrivateEventPayloads['reply.received']>;
   'moderation.queued': Emit<EventEnvelope & PrivateEventPayloads['moderation.queued']>;
+  'moderation.withdrawn': Emit<EventEnvelope & PrivateEventPayloads['moderation.withdrawn']>;
   'user.banned': Emit<AccountEnvelope & PrivateEventPayloads['user.banned']>;
   'user.unbanned': Emit<AccountEnvelope & PrivateEventPayloads['user.unbanned']>;
   notification: Emit<AccountEnvelope & PrivateEventPayloads['notification']>;
@@ -131,6 +149,7 @@ const SERVER_EVENT_SET: Record<keyof ServerToClientEvents, true> = {
   ...ROOM_EVENT_SET,
   'reply.received': true,
   'moderation.queued': true,
+  'moderation.withdrawn': true,
   'moderation.counts': true,
   'user.banned': true,
   'user.unbanned': true,

@@ -45,12 +45,18 @@ export class LiveRouter implements BeforeApplicationShutdown {
   @OnDomainEvent('comment.held')
   held({ articleId, comment, authorId, isNew }: CommentHeld): void {
     if (isNew) this.toUser(authorId, articleId, 'comment.created', { comment });
-    this.toModerators(articleId, 'moderation.queued', { comment });
+    this.toModerators(articleId, 'moderation.queued', { comment, cause: isNew ? 'posted' : 'edited' });
+  }
+
+  /** A held comment its author deleted: the moderators' pages stop counting it. */
+  @OnDomainEvent('comment.withdrawn')
+  withdrawn({ articleId, commentId }: DomainEvents['comment.withdrawn']): void {
+    this.toModerators(articleId, 'moderation.withdrawn', { commentId });
   }
 
   @OnDomainEvent('comment.reported')
   reported({ articleId, comment }: CommentReported): void {
-    this.toModerators(articleId, 'moderation.queued', { comment });
+    this.toModerators(articleId, 'moderation.queued', { comment, cause: 'reported' });
   }
 
   /** The banned user's connections are told, and a moderator's stop receiving the queue at once. */

@@ -30,19 +30,22 @@ describe('cutEnds', () => {
 
   it('sees a headline that is the whole text, whatever punctuation it dropped at the ends', () => {
     const headline = `The ${MARK_START}revolution${MARK_END} ended. Then came the long winter of the archives, and nobody read them again for years`;
-    assert.deepEqual(cutEnds(headline, text, text), { before: false, after: false });
+    assert.deepEqual(cutEnds(headline, text, text), { before: false, after: false, lead: '', tail: '.' });
   });
 
   it('sees what a headline leaves out before and after', () => {
-    assert.deepEqual(cutEnds('came the long winter of the archives', text, text), { before: true, after: true });
-    assert.deepEqual(cutEnds('The revolution ended. Then came', text, text), { before: false, after: true });
-    assert.deepEqual(cutEnds('nobody read them again for years', text, text), { before: true, after: false });
+    const ends = (headline: string) => cutEnds(headline, text, text);
+    assert.deepEqual(ends('came the long winter of the archives'), { before: true, after: true, lead: '', tail: '' });
+    assert.deepEqual(ends('The revolution ended. Then came'), { before: false, after: true, lead: '', tail: '' });
+    assert.deepEqual(ends('nobody read them again for years'), { before: true, after: false, lead: '', tail: '.' });
   });
 
   it('takes the first and last fragments of a headline of several', () => {
     assert.deepEqual(cutEnds('The revolution ended … read them again for years', text, text), {
       before: false,
       after: false,
+      lead: '',
+      tail: '.',
     });
   });
 
@@ -51,5 +54,17 @@ describe('cutEnds', () => {
       snippetHtml(`the ${MARK_START}winter${MARK_END}`, { before: true, after: true }),
       '… the <mark>winter</mark> …',
     );
+  });
+
+  it('gives back the punctuation ts_headline dropped at an end the snippet keeps, escaped', () => {
+    const quoted = '“Ended <here> & now?”';
+    const headline = `Ended here & ${MARK_START}now${MARK_END}`;
+    const ends = cutEnds(headline, quoted, quoted);
+    assert.deepEqual(ends, { before: false, after: false, lead: '“', tail: '?”' });
+    assert.equal(snippetHtml(headline, ends), '“Ended here &amp; <mark>now</mark>?”');
+    // Not twice, when the headline kept it.
+    assert.equal(snippetHtml('years.', { before: false, after: false, tail: '.' }), 'years.');
+    // Nor a long run of symbols.
+    assert.equal(cutEnds('years', 'years', 'years !!!!!!!!').tail, '');
   });
 });

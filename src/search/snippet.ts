@@ -31,28 +31,61 @@ function wordsOf(text: string): string[] {
 /** Words compared at each end: enough that a phrase repeated in the text rarely misleads. */
 const EDGE_WORDS = 6;
 
+/** Where a headline leaves the text out, and the punctuation it dropped at the ends it keeps. */
+export interface SnippetEnds {
+  /** Text left out before the first fragment. */
+  before: boolean;
+  /** Text left out after the last fragment. */
+  after: boolean;
+  /** What the text has before its first word (an opening quotation mark, say), when the headline starts the text. */
+  lead?: string;
+  /** What the text has after its last word (its full stop), when the headline ends the text. */
+  tail?: string;
+}
+
+/** The most punctuation put back at an end: a closing quote and a full stop, not a line of symbols. */
+const MAX_EDGE_MARKS = 4;
+
+/** The characters of `edge` that are not words, trimmed; nothing when there are more than a few. */
+function marksOf(edge: string): string {
+  const marks = edge.trim();
+  return [...marks].length <= MAX_EDGE_MARKS ? marks : '';
+}
+
 /**
  * Whether the headline leaves out text before its first fragment and after its last one, from the text's first and
  * last {@link SOURCE_EDGE_CHARS} characters: a fragment starts the text when the text's first words are the
- * fragment's (punctuation aside: ts_headline drops it at the ends).
+ * fragment's (punctuation aside: ts_headline drops it at the ends, and the ends it keeps get it back, so that a
+ * snippet that is a whole sentence reads as one: "The revolution ended.", not "The revolution ended").
  */
-export function cutEnds(headline: string, textStart: string, textEnd: string): { before: boolean; after: boolean } {
+export function cutEnds(headline: string, textStart: string, textEnd: string): SnippetEnds {
   const fragments = headline.split(FRAGMENT_DELIMITER);
   const first = wordsOf(fragments[0]).slice(0, EDGE_WORDS);
   const last = wordsOf(fragments[fragments.length - 1]).slice(-EDGE_WORDS);
   const start = wordsOf(textStart).slice(0, first.length);
   const end = last.length > 0 ? wordsOf(textEnd).slice(-last.length) : [];
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((word, i) => word === b[i]);
-  return { before: first.length > 0 && !same(first, start), after: last.length > 0 && !same(last, end) };
+  const before = first.length > 0 && !same(first, start);
+  const after = last.length > 0 && !same(last, end);
+  return {
+    before,
+    after,
+    lead: before ? '' : marksOf(/^[^\p{L}\p{N}]*/u.exec(textStart)?.[0] ?? ''),
+    tail: after ? '' : marksOf(/[^\p{L}\p{N}]*$/u.exec(textEnd)?.[0] ?? ''),
+  };
 }
 
 /**
  * ts_headline's output as html: everything escaped (its output is text, which may hold anything a comment held), the
  * markers turned into `<mark>` and `</mark>`, always balanced (a stray end is dropped, an open mark closed); an
- * ellipsis where the headline leaves out the text's start or end ({@link cutEnds}).
+ * ellipsis where the headline leaves out the text's start or end, and the punctuation it dropped at an end it keeps
+ * ({@link cutEnds}).
  */
-export function snippetHtml(headline: string, cut: { before: boolean; after: boolean } = NOT_CUT): string {
-  let html = cut.before ? '… ' : '';
+export function snippetHtml(headline: string, cut: SnippetEnds = NOT_CUT): string {
+  const plain = [...headline].filter((ch) => ch !== MARK_START && ch !== MARK_END).join('');
+  const lead = cut.lead && !plain.startsWith(cut.lead) ? cut.lead : '';
+  const tail = cut.tail && !plain.endsWith(cut.tail) ? cut.tail : '';
+  let html = cut.before ? '… ' : escape(lead);
   let open = false;
   for (const ch of headline) {
     if (ch === MARK_START) {
@@ -62,11 +95,15 @@ export function snippetHtml(headline: string, cut: { before: boolean; after: boo
       if (open) html += '</mark>';
       open = false;
     } else {
-      html += ESCAPES[ch] ?? ch;
+      html += escape(ch);
     }
   }
   if (open) html += '</mark>';
-  return cut.after ? `${html} …` : html;
+  return cut.after ? `${html} …` : html + escape(tail);
 }
 
-const NOT_CUT = { before: false, after: false };
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]);
+}
+
+const NOT_CUT: SnippetEnds = { before: false, after: false };

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Account, bearer, newUser } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, commentArticle, openBrowser, newReader, type TestBrowser } from './browser.js';
+import { browserSkipReason, commentArticle, openBrowser, newReader, type TestBrowser, TIMEOUT } from './browser.js';
 
 describe('profiles and search in the browser', { skip: browserSkipReason() }, () => {
   let t: TestApp;
@@ -86,6 +86,46 @@ describe('profiles and search in the browser', { skip: browserSkipReason() }, ()
       await page.waitForURL(`**/comments/${best}`);
     } finally {
       await context.close();
+    }
+  });
+
+  it('lists results flush with the heading, unnumbered, their snippets whole sentences and within a phone’s width', async () => {
+    const word = `beacon${Date.now().toString(36)}`;
+    const long = `${word}${'x'.repeat(90)}`;
+    const writer = await newUser(t, undefined, { displayName: 'Bea Beacon' });
+    await comment(writer, `Is the ${word} lit?`);
+    await comment(writer, `The ${word} has a name: ${long}.`);
+    for (const [width, colorScheme] of [
+      [1280, 'light'],
+      [390, 'dark'],
+    ] as const) {
+      const context = await browser.newContext({ viewport: { width, height: 844 }, colorScheme });
+      try {
+        const page = await context.newPage();
+        page.setDefaultTimeout(TIMEOUT);
+        await page.goto(`${t.baseUrl}/search?q=${word}`);
+        const results = page.getByRole('list', { name: 'Results' });
+        const items = results.getByRole('listitem');
+        await items.nth(1).waitFor();
+        await page.getByText(`Is the ${word} lit?`, { exact: true }).waitFor();
+        const style = await page.evaluate<{ marker: string; left: number; heading: number; overflow: number }>(`(() => {
+          const list = document.querySelector('.search-results');
+          return {
+            marker: getComputedStyle(list).listStyleType,
+            left: list.getBoundingClientRect().left,
+            heading: document.querySelector('#search-title').getBoundingClientRect().left,
+            overflow: document.documentElement.scrollWidth - window.innerWidth,
+          };
+        })()`);
+        assert.equal(style.marker, 'none', `no numbers before the results (${width} px)`);
+        assert.equal(style.left, style.heading, `the results start where the heading does (${width} px)`);
+        assert.ok(
+          style.overflow <= 0,
+          `a long word does not widen the page (${style.overflow} px more at ${width} px)`,
+        );
+      } finally {
+        await context.close();
+      }
     }
   });
 });

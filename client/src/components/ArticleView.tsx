@@ -12,7 +12,7 @@ import {
   STANCES,
   type ThreadSort,
 } from '../api.js';
-import { connectLive, LiveArticle, type LiveEvent, type LiveStatus } from '../live.js';
+import { connectLive, listen, LiveArticle, type LiveEvent, type LiveStatus } from '../live.js';
 import { location, queryParameter } from '../router.js';
 import { isModerator, session } from '../session.js';
 import { useStore } from '../store.js';
@@ -28,6 +28,7 @@ import {
   markGone,
   quotedBlocks,
   touchesFeatured,
+  totalChange,
   RecentEvents,
   replaceComment,
   toNode,
@@ -114,8 +115,8 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
   const [status, setStatus] = useState<LiveStatus>('live');
 
   // What the live handlers (set up once per article) need to read now.
-  const now = useRef({ blockId, stance, me, sort, items: tree.items });
-  now.current = { blockId, stance, me, sort, items: tree.items };
+  const now = useRef({ blockId, stance, me, sort, items: tree.items, article });
+  now.current = { blockId, stance, me, sort, items: tree.items, article };
   const recent = useRef(new RecentEvents());
   /** The event numbers the shown essay and thread are current to (-1: not loaded). */
   const seqs = useRef({ article: -1, thread: -1 });
@@ -126,16 +127,27 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
    */
   const followChanges = useRef(0);
   /**
-   * Comments held for moderation that `total` already counts: the server counts what the viewer sees, so a
-   * moderator's total has every held comment and a reader's has their own. The approval's `comment.created` adds
-   * nothing for these; it may come after the page has shown the approval (the moderator's own, or the author's
-   * notification), when the tree no longer says the comment was held.
+   * Comments held for moderation that `total` counts and that the tree may not show as held (a moderator's held comment
+   * on a page not loaded, the reader's own comment held here since): the server counts what the viewer sees, so a
+   * moderator's total has every held comment and a reader's has their own.
    */
   const heldCounted = useRef(new Set<string>());
-  const counted = (id: string) => heldCounted.current.has(id) || findNode(now.current.items, id)?.status === 'pending';
-  /** A comment of the tree changed here: held until now, it stays counted once approved. */
-  const keepCounted = (comment: Comment) => {
-    if (findNode(now.current.items, comment.id)?.status === 'pending') heldCounted.current.add(comment.id);
+  const counted = (id: string, tree = now.current.items) =>
+    heldCounted.current.has(id) || findNode(tree, id)?.status === 'pending';
+  const addToTotal = (change: number) => {
+    if (change !== 0) setTotal((n) => (n === null ? n : n + change));
+  };
+  /** A room event's change to the total, `tree` being the comments loaded; one no longer held is not counted as held. */
+  const countEvent = (event: LiveEvent, tree: CommentNode[]): number => {
+    const change = totalChange(event, {
+      moderator: isModerator(now.current.me),
+      userId: now.current.me?.id ?? null,
+      countsHeld: (id) => counted(id, tree),
+    });
+    if (event.type === 'comment.created' || event.type === 'comment.restored')
+      heldCounted.current.delete(event.comment.id);
+    if (event.type === 'comment.deleted') heldCounted.current.delete(event.commentId);
+    return change;
   };
 
   const refreshArticle = async () => {
@@ -196,7 +208,7 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
         setItems(items);
         tree.resetCursors();
         setWaiting([]);
-        setTotal(page.total + later.filter((e) => e.type === 'comment.created').length);
+        setTotal(later.reduce((n, event) => n + countEvent(event, read), page.total));
         for (const event of later) if (event.type === 'comment.created') queue(event.comment, items);
       }
       setCursor(page.nextCursor);
@@ -211,7 +223,7 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
     // The reader's own held comment counts for them (as it will after a reload), once.
     if (comment.status === 'pending' && !counted(comment.id)) {
       heldCounted.current.add(comment.id);
-      setTotal((n) => (n === null ? n : n + 1));
+      addToTotal(1);
     }
     if (comment.parentId === null) {
       setItems((nodes) => (contains(nodes, comment.id) ? nodes : [toNode(comment), ...nodes]));
@@ -233,11 +245,10 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
     }
     if (seq <= seqs.current.thread) return;
     const { me: viewer } = now.current;
+    addToTotal(countEvent(event, now.current.items));
     switch (event.type) {
       case 'comment.created': {
         const comment = event.comment;
-        if (counted(comment.id)) heldCounted.current.delete(comment.id);
-        else setTotal((n) => (n === null ? n : n + 1));
         if (comment.parentId !== null) {
           setItems((nodes) => addReply(nodes, comment));
           // A reply to a comment still waiting behind "N new comments": it is counted there, and loads once shown.
@@ -293,15 +304,38 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
     };
   }, [slug]);
 
-  // A moderator decided on one of the reader's own comments: it changes here at once, without a reload.
+  // A moderator decided on one of the reader's own comments: it changes here at once, without a reload. A held one
+  // removed leaves their total (readers were never told of it); one approved or restored is counted by its room event.
   useEffect(
     () =>
       onNotification((notification) => {
-        if (notification.comment) keepCounted(notification.comment);
+        const comment = notification.comment;
+        if (notification.kind === 'removed' && comment && counted(comment.id)) {
+          heldCounted.current.delete(comment.id);
+          addToTotal(-1);
+        }
         setItems((nodes) => applyDecision(nodes, notification));
       }),
     [],
   );
+
+  // A moderator's total counts every held comment: a new one from the moment it is held, until its author withdraws it.
+  const moderating = (articleId: string) => now.current.article?.id === articleId && isModerator(now.current.me);
+  useEffect(() => {
+    const offs = [
+      listen('moderation.queued', ({ articleId, comment, cause }) => {
+        if (cause !== 'posted' || !moderating(articleId) || counted(comment.id)) return;
+        heldCounted.current.add(comment.id);
+        addToTotal(1);
+      }),
+      listen('moderation.withdrawn', ({ articleId, commentId }) => {
+        if (!moderating(articleId)) return;
+        heldCounted.current.delete(commentId);
+        addToTotal(-1);
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }, []);
 
   const first = useRef(true);
   useEffect(() => {
@@ -352,10 +386,21 @@ export function ArticleView({ slug, embedded }: { slug: string; embedded?: (arti
       me,
       posted: insertOwn,
       updated: (comment) => {
-        keepCounted(comment);
+        // The reader's edit sent their comment back to review: still theirs to count, held now. Its room event
+        // (`comment.removed`) took it off the total if it came first (the tree shows it removed then).
+        if (comment.status === 'pending' && !counted(comment.id)) {
+          heldCounted.current.add(comment.id);
+          if (findNode(now.current.items, comment.id)?.status === 'removed') addToTotal(1);
+        }
         setItems((nodes) => replaceComment(nodes, comment));
       },
       deleted: (id) => {
+        // Readers never saw a held comment go: no room event takes it off the total (a moderator's page is told by
+        // `moderation.withdrawn`, as every moderator's is).
+        if (counted(id) && !isModerator(now.current.me)) {
+          heldCounted.current.delete(id);
+          addToTotal(-1);
+        }
         setItems((nodes) => markGone(nodes, id, 'deleted', false));
         void refreshArticle();
       },

@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, type Comment } from '../api.js';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type Comment, type CommentNode } from '../api.js';
 import { LiveArticle } from '../live.js';
 import { isModerator, session } from '../session.js';
 import { useStore } from '../store.js';
@@ -21,18 +21,27 @@ export function PermalinkView({ id }: { id: string }) {
   const [depth, setDepth] = useState(0);
   const tree = useTree('best', depth);
   const { setItems } = tree;
+  /** The comment shown and its replies as drawn: a sign-in (or out) here reads them again for the new reader. */
+  const shown = useRef<{ id: string; items: CommentNode[] }>({ id, items: [] });
+  shown.current.items = tree.items;
 
   useEffect(() => {
     let live: LiveArticle | null = null;
     let cancelled = false;
+    // The same comment for another reader: the replies opened with "Load more replies" are read again and stay open.
+    const before = shown.current.id === id ? shown.current.items : [];
+    shown.current = { id, items: before };
     void (async () => {
       try {
         const answer = await api.comment(id, { depth: THREAD_DEPTH });
         if (cancelled) return;
+        if (before.length === 0) tree.resetCursors();
+        const read = before.length > 0 ? await tree.reopen([answer.comment], before) : [answer.comment];
+        if (cancelled) return;
         setAncestors(answer.ancestors);
         setMoreAncestors(answer.moreAncestors);
         setDepth(answer.comment.depth);
-        setItems([answer.comment]);
+        setItems(read);
         setArticle(answer.article);
         document.title = `A comment on ${answer.article.title} · Essay forum`;
         // Everything after the answer's seq: a reply written while it loaded is handed over by the first join.
