@@ -14,7 +14,7 @@ import { expectStatus, request } from './soak/http.js';
 import { atExit, nameProgram, onStop, runToEnd, stopEverything, wasInterrupted } from './soak/stopping.js';
 import { writeResults } from './support/results.js';
 import { openScratchDatabase, postgresVersion } from './support/scratch-database.js';
-import { type SessionWaits, SessionWaitSampler } from './support/session-waits.js';
+import { type LockWait, type SessionWaits, SessionWaitSampler } from './support/session-waits.js';
 import { type Figures, figures, ratio } from './support/stats.js';
 
 /**
@@ -43,6 +43,8 @@ const SETTLE_TIMEOUT_MS = 30_000;
 /** Besides the write windows: how long starting, settling and stopping may take before the bench gives up. */
 const WATCHDOG_EXTRA_PER_ROUND_MS = 120_000;
 const TARGET_THROUGHPUT_RATIO = 1.0;
+/** The lock waits printed per setup, most frequent first (bench/results/scale.json has them all). */
+const LOCK_KINDS_SHOWN = 4;
 const TARGET_DELIVERY_P99_RATIO = 1.5;
 const ADMIN_PASSWORD = randomBytes(18).toString('base64url');
 /** Linux counts utime and stime in /proc/<pid>/stat in clock ticks of 1/100 s (USER_HZ). */
@@ -186,24 +188,44 @@ async function write(baseUrl: string, slug: string, writers: Writer[], untilMs: 
   );
 }
 
-/** CPU time (user + system) each process has used so far, in seconds; a process that is gone is left out. */
-async function cpuSeconds(pids: number[]): Promise<Map<number, number>> {
-  const seconds = new Map<number, number>();
+/** What a process has used so far: CPU seconds in user and in kernel mode, and context switches. */
+interface ProcessUse {
+  user: number;
+  system: number;
+  switches: number;
+}
+
+/** Each process's use so far; a process that is gone is left out. */
+async function processUse(pids: number[]): Promise<Map<number, ProcessUse>> {
+  const used = new Map<number, ProcessUse>();
   for (const pid of pids) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-    if (stat === null) continue;
+    const [stat, status] = await Promise.all([
+      readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null),
+      readFile(`/proc/${pid}/status`, 'utf8').catch(() => null),
+    ]);
+    if (stat === null || status === null) continue;
     // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 14th and
     // 15th fields of the line, the 12th and 13th after it.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
+    const switches = [...status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)];
+    used.set(pid, {
+      user: Number(fields[11]) / CLOCK_TICKS_PER_SECOND,
+      system: Number(fields[12]) / CLOCK_TICKS_PER_SECOND,
+      switches: switches.reduce((sum, match) => sum + Number(match[1]), 0),
+    });
   }
-  return seconds;
+  return used;
 }
 
-/** CPU seconds used between two readings, summed; a process that started in between counts from zero. */
-function cpuUsedSince(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+/** What the processes used between two readings, summed; a process that started in between counts from zero. */
+function usedSince(before: Map<number, ProcessUse>, after: Map<number, ProcessUse>): ProcessUse {
+  const total = { user: 0, system: 0, switches: 0 };
+  for (const [pid, now] of after) {
+    const then = before.get(pid) ?? { user: 0, system: 0, switches: 0 };
+    total.user += now.user - then.user;
+    total.system += now.system - then.system;
+    total.switches += now.switches - then.switches;
+  }
   return total;
 }
 
@@ -260,6 +282,10 @@ interface RoundResult extends Counts {
    * database (summed), this process.
    */
   appCpuSeconds: number;
+  /** Of appCpuSeconds, the time in the kernel (socket writes and reads, wake-ups): the rest ran JavaScript. */
+  appSystemSeconds: number;
+  /** Context switches of the app processes, summed: each one a wake-up or a preemption. */
+  appSwitches: number;
   databaseCpuSeconds: number;
   benchCpuSeconds: number;
   /** This process's event-loop delay p99 over the window: a busy client adds to every latency. */
@@ -310,8 +336,8 @@ async function round(
 
   const pids = cluster.pids();
   const cpuBefore = {
-    app: await cpuSeconds(pids),
-    database: await cpuSeconds(await databaseBackends(databaseUrl)),
+    app: await processUse(pids),
+    database: await processUse(await databaseBackends(databaseUrl)),
     bench: process.cpuUsage(),
   };
   const sampler = await SessionWaitSampler.start(database.serverUrl, new URL(databaseUrl).pathname.slice(1));
@@ -328,8 +354,8 @@ async function round(
   const seq = await latestSeq(cluster.baseUrl, slug);
   const settleMs = await audience.current(seq, SETTLE_TIMEOUT_MS);
   // After the delivery of the last comments, which is part of the work the posts caused.
-  const appCpuSeconds = cpuUsedSince(cpuBefore.app, await cpuSeconds(pids));
-  const databaseCpuSeconds = cpuUsedSince(cpuBefore.database, await cpuSeconds(await databaseBackends(databaseUrl)));
+  const app = usedSince(cpuBefore.app, await processUse(pids));
+  const db = usedSince(cpuBefore.database, await processUse(await databaseBackends(databaseUrl)));
   const benchCpu = process.cpuUsage(cpuBefore.bench);
 
   const accepted = new Set([...warmUp.posts, ...tally.posts].map((post) => post.id));
@@ -365,8 +391,10 @@ async function round(
     disconnects: sum((r) => r.disconnects),
     resyncs: sum((r) => r.resyncs),
     settleMs,
-    appCpuSeconds,
-    databaseCpuSeconds,
+    appCpuSeconds: app.user + app.system,
+    appSystemSeconds: app.system,
+    appSwitches: app.switches,
+    databaseCpuSeconds: db.user + db.system,
     benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     waits,
@@ -388,6 +416,9 @@ interface Setup extends Counts {
   postLatency: Figures;
   delivery: Figures;
   appCpuMsPerPost: number;
+  /** Of appCpuMsPerPost, the kernel's part. */
+  appSystemMsPerPost: number;
+  appSwitchesPerPost: number;
   databaseCpuMsPerPost: number;
   appCoresBusy: number;
   databaseCoresBusy: number;
@@ -414,6 +445,8 @@ function setup(label: string, rounds: RoundResult[]): Setup {
     postLatency: figures(posts.map((p) => p.postMs)),
     delivery: figures(rounds.flatMap((r) => r.deliveryMs)),
     appCpuMsPerPost: Math.round((appCpu / posts.length) * 1000 * 100) / 100,
+    appSystemMsPerPost: Math.round((total((r) => r.appSystemSeconds) / posts.length) * 1000 * 100) / 100,
+    appSwitchesPerPost: round1(total((r) => r.appSwitches) / posts.length),
     databaseCpuMsPerPost: Math.round((databaseCpu / posts.length) * 1000 * 100) / 100,
     // Over the windows and the delivery after them, roughly the windows.
     appCoresBusy: Math.round((appCpu / windowS) * 100) / 100,
@@ -426,17 +459,30 @@ function setup(label: string, rounds: RoundResult[]): Setup {
   };
 }
 
-/** The rounds' session states, each weighted by its number of samples. */
+/** The rounds' session states, each weighted by its number of samples; the lock waits merged by kind. */
 function meanWaits(rounds: SessionWaits[]): SessionWaits {
   const samples = rounds.reduce((sum, w) => sum + w.samples, 0);
+  const weighted = (values: { value: number; samples: number }[]) =>
+    samples === 0 ? 0 : values.reduce((sum, v) => sum + v.value * v.samples, 0) / samples;
   const mean = (pick: (w: SessionWaits) => number) =>
-    samples === 0 ? 0 : Math.round((rounds.reduce((sum, w) => sum + pick(w) * w.samples, 0) / samples) * 100) / 100;
+    Math.round(weighted(rounds.map((w) => ({ value: pick(w), samples: w.samples }))) * 100) / 100;
+  const locks = new Map<string, { wait: LockWait; values: { value: number; samples: number }[] }>();
+  for (const w of rounds)
+    for (const lock of w.locks) {
+      const key = [lock.lock, lock.waiting, lock.holder].join('\u0000');
+      const seen = locks.get(key) ?? { wait: lock, values: [] };
+      seen.values.push({ value: lock.sessions, samples: w.samples });
+      locks.set(key, seen);
+    }
   return {
     samples,
     lock: mean((w) => w.lock),
     app: mean((w) => w.app),
     wal: mean((w) => w.wal),
     running: mean((w) => w.running),
+    locks: [...locks.values()]
+      .map(({ wait, values }) => ({ ...wait, sessions: weighted(values) }))
+      .sort((a, b) => b.sessions - a.sessions),
   };
 }
 
@@ -501,6 +547,20 @@ function print(r: ReturnType<typeof summarize>): void {
     `${p.label.padEnd(22)}${String(p.posts).padStart(7)}${p.postsPerSecond.toFixed(1).padStart(8)}${ms(p.postLatency.median)}${ms(p.postLatency.p99)}${ms(p.delivery.median)}${ms(p.delivery.p99)}${ms(p.appCpuMsPerPost)}${ms(p.databaseCpuMsPerPost)}${`${p.appCoresBusy.toFixed(2)}+${p.databaseCoresBusy.toFixed(2)}`.padStart(14)}`;
   const waits = (p: Setup) =>
     `${p.label.padEnd(22)}${[p.waits.lock, p.waits.app, p.waits.wal, p.waits.running].map((v) => v.toFixed(2).padStart(12)).join('')}`;
+  const appUse = (p: Setup) =>
+    `${p.label.padEnd(22)}${ms(p.appCpuMsPerPost)}${ms(p.appCpuMsPerPost - p.appSystemMsPerPost)}${ms(p.appSystemMsPerPost)}${p.appSwitchesPerPost.toFixed(1).padStart(11)}`;
+  const lockWaits = (p: Setup) =>
+    p.waits.locks.length === 0
+      ? `  ${p.label}: none`
+      : [
+          `  ${p.label}:`,
+          ...p.waits.locks
+            .slice(0, LOCK_KINDS_SHOWN)
+            .map(
+              (l) =>
+                `    ${l.sessions.toFixed(2).padStart(5)}  ${l.lock}\n           waiting: ${l.waiting}\n           holder:  ${l.holder}`,
+            ),
+        ].join('\n');
   const checks = (p: Setup) =>
     `${p.label.padEnd(22)}${[p.reorders, p.lost, p.missing, p.duplicated, p.unexpected, p.joinFailures, p.joinRefusals, p.disconnects, p.retries, p.failures].map((v) => String(v).padStart(10)).join('')}`;
   const roundLine = (round: (typeof r.rounds)[number], index: number) =>
@@ -526,6 +586,16 @@ ${waits(r.one)}
 ${waits(r.three)}
   lock wait: waiting for another transaction's lock (the essay's row: one writer at a time numbers its events);
   app (in tx): in a transaction, waiting for the app's next statement; commit WAL: flushing the commit
+
+Lock waits by kind (mean sessions; the waiting statement, and the last statement of the session holding the lock)
+${lockWaits(r.one)}
+${lockWaits(r.three)}
+
+App processes per post (summed over the processes)
+${''.padEnd(22)}${['CPU', 'user', 'kernel', 'switches'].map((h) => h.padStart(11)).join('')}
+${appUse(r.one)}
+${appUse(r.three)}
+  kernel: system time (socket writes and reads, wake-ups); switches: context switches, voluntary or not
 
 REORDERS (target 0): ${r.one.reorders} with 1 process, ${r.three.reorders} with 3
 ${''.padEnd(22)}${['reorders', 'lost', 'missing', 'dup.', 'unexp.', 'join fail', 'refused', 'disconn.', 'retried', 'failed'].map((h) => h.padStart(10)).join('')}
