@@ -33,9 +33,16 @@ import { type Figures, figures, ratio } from './support/stats.js';
  * machine's other cores with it. Linux only: CPU time comes from /proc/<pid>/stat.
  */
 
-const DEFAULTS = { seconds: 20, readers: 150, writers: 10, rounds: 2 };
-/** Unmeasured writes at the start of each round, so that both setups are measured with their code warmed up. */
-const WARM_UP_MS = 2_000;
+const DEFAULTS = { seconds: 20, readers: 150, writers: 10, rounds: 2, warmUp: 500 };
+/**
+ * Unmeasured comments at the start of each round, per app process (`--warm-up`), so that both setups are measured
+ * with their code warmed up: every process compiles and optimises its own code, and through the balancer each of
+ * three processes answers a third of the posts. A warm-up of a fixed time (it was 2 s) warmed each of three processes
+ * a third as much as the one, and their CPU per post still fell for 1,000 posts and more.
+ */
+const WARM_UP_LIMIT = 100_000;
+/** For the watchdog: the slowest warm-up expected, per post (10 posts a second). */
+const WARM_UP_SLOWEST_MS_PER_POST = 100;
 /** How long a comment answered 5xx (or not at all) is sent again before it counts as a failure. */
 const RETRY_FOR_MS = 30_000;
 /** After the writers stop: how long readers get to be current. */
@@ -64,6 +71,7 @@ function readSettings(): Settings {
       readers: { type: 'string', default: String(DEFAULTS.readers) },
       writers: { type: 'string', default: String(DEFAULTS.writers) },
       rounds: { type: 'string', default: String(DEFAULTS.rounds) },
+      'warm-up': { type: 'string', default: String(DEFAULTS.warmUp) },
       redis: { type: 'boolean', default: false },
     },
   });
@@ -78,6 +86,7 @@ function readSettings(): Settings {
     readers: positive('readers', values.readers, 5_000),
     writers: positive('writers', values.writers, 500),
     rounds: positive('rounds', values.rounds, 20),
+    warmUp: positive('warm-up', values['warm-up'], WARM_UP_LIMIT),
     redis: values.redis,
   };
 }
@@ -158,12 +167,18 @@ interface Writer {
   agent: http.Agent;
 }
 
-/** Every writer posts one comment after the other, each as soon as the previous one was answered, until `untilMs`. */
-async function write(baseUrl: string, slug: string, writers: Writer[], untilMs: number, tally: Tally): Promise<void> {
+/** Every writer posts one comment after the other, each as soon as the previous one was answered, while `more()`. */
+async function write(
+  baseUrl: string,
+  slug: string,
+  writers: Writer[],
+  more: () => boolean,
+  tally: Tally,
+): Promise<void> {
   const url = `${baseUrl}/api/articles/${slug}/comments`;
   await Promise.all(
     writers.map(async (writer, index) => {
-      for (let n = 0; performance.now() < untilMs && !wasInterrupted(); n++) {
+      for (let n = 0; more() && !wasInterrupted(); n++) {
         const key = randomUUID();
         const sentAt = Date.now();
         const started = performance.now();
@@ -331,7 +346,8 @@ async function round(
 
   // Warm-up: the same load, unmeasured, then every reader current, so that the window starts from a quiet cluster.
   const warmUp = new Tally();
-  await write(cluster.baseUrl, slug, writers, performance.now() + WARM_UP_MS, warmUp);
+  const warmUpPosts = settings.warmUp * nodes;
+  await write(cluster.baseUrl, slug, writers, () => warmUp.posts.length < warmUpPosts, warmUp);
   await audience.current(await latestSeq(cluster.baseUrl, slug), SETTLE_TIMEOUT_MS);
 
   const pids = cluster.pids();
@@ -345,7 +361,8 @@ async function round(
   loopDelay.enable();
   const tally = new Tally();
   const startedAt = performance.now();
-  await write(cluster.baseUrl, slug, writers, startedAt + settings.seconds * 1000, tally);
+  const endsAt = startedAt + settings.seconds * 1000;
+  await write(cluster.baseUrl, slug, writers, () => performance.now() < endsAt, tally);
   const windowMs = performance.now() - startedAt;
   loopDelay.disable();
   const waits = await sampler.stop();
@@ -517,7 +534,7 @@ function summarize(settings: Settings, machine: Record<string, unknown>, rounds:
   return {
     date: new Date().toISOString(),
     machine,
-    settings: { ...settings, warmUpMs: WARM_UP_MS },
+    settings,
     rounds: rounds.map(({ posts, deliveryMs, ...r }) => ({
       ...r,
       posts: posts.length,
@@ -568,7 +585,7 @@ function print(r: ReturnType<typeof summarize>): void {
   const v = r.verdict;
   console.log(`
 Scale: the same load against 1 and 3 app processes behind HAProxy, in one run
-  ${s.readers} readers (websocket, through the balancer), ${s.writers} writers (flat out, keep-alive, Idempotency-Key), ${s.seconds} s a round after ${s.warmUpMs / 1000} s of warm-up
+  ${s.readers} readers (websocket, through the balancer), ${s.writers} writers (flat out, keep-alive, Idempotency-Key), ${s.seconds} s a round after a warm-up of ${s.warmUp} posts per process
   rounds ${r.rounds.map((round) => round.nodes).join(', ')}; live fan-out between processes through ${s.redis ? 'Redis' : 'PostgreSQL'}
   ${String(r.machine.cpus)} CPUs, Node ${String(r.machine.node)}, PostgreSQL ${String(r.machine.postgres)}; readers and writers in this one process
 ${r.rounds.map(roundLine).join('\n')}
@@ -616,7 +633,10 @@ ${r.failures.length > 0 ? `\nFAILED:\n${r.failures.map((f) => `  ${f}`).join('\n
 
 async function main(): Promise<number> {
   const settings = readSettings();
-  const watchdogMs = settings.rounds * 2 * (settings.seconds * 1000 + WARM_UP_MS + WATCHDOG_EXTRA_PER_ROUND_MS);
+  // A warm-up is given up to WARM_UP_SLOWEST_MS_PER_POST a post; a round pair warms 1 + 3 processes.
+  const watchdogMs =
+    settings.rounds *
+    (2 * (settings.seconds * 1000 + WATCHDOG_EXTRA_PER_ROUND_MS) + 4 * settings.warmUp * WARM_UP_SLOWEST_MS_PER_POST);
   const watchdog = setTimeout(() => {
     console.error(`bench:scale: not done after ${Math.round(watchdogMs / 1000)} s: giving up`);
     void stopEverything().finally(() => process.exit(1));
