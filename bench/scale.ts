@@ -203,29 +203,41 @@ async function write(
   );
 }
 
-/** What a process has used so far: CPU seconds in user and in kernel mode, and context switches. */
+/**
+ * What a process has used so far: CPU seconds in user and in kernel mode (all its threads), of those its main
+ * thread's (the event loop; the rest is V8's compiler and garbage collector threads and libuv's pool), and context
+ * switches.
+ */
 interface ProcessUse {
   user: number;
   system: number;
+  mainThread: number;
   switches: number;
+}
+
+/** utime + stime (the 14th and 15th fields) of a /proc stat line, and the two apart, in seconds. */
+function cpuOfStat(stat: string): { user: number; system: number } {
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and
+  // 13th after it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) / CLOCK_TICKS_PER_SECOND, system: Number(fields[12]) / CLOCK_TICKS_PER_SECOND };
 }
 
 /** Each process's use so far; a process that is gone is left out. */
 async function processUse(pids: number[]): Promise<Map<number, ProcessUse>> {
   const used = new Map<number, ProcessUse>();
   for (const pid of pids) {
-    const [stat, status] = await Promise.all([
+    const [stat, mainStat, status] = await Promise.all([
       readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null),
+      readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8').catch(() => null),
       readFile(`/proc/${pid}/status`, 'utf8').catch(() => null),
     ]);
-    if (stat === null || status === null) continue;
-    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 14th and
-    // 15th fields of the line, the 12th and 13th after it.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (stat === null || mainStat === null || status === null) continue;
+    const main = cpuOfStat(mainStat);
     const switches = [...status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)];
     used.set(pid, {
-      user: Number(fields[11]) / CLOCK_TICKS_PER_SECOND,
-      system: Number(fields[12]) / CLOCK_TICKS_PER_SECOND,
+      ...cpuOfStat(stat),
+      mainThread: main.user + main.system,
       switches: switches.reduce((sum, match) => sum + Number(match[1]), 0),
     });
   }
@@ -234,11 +246,12 @@ async function processUse(pids: number[]): Promise<Map<number, ProcessUse>> {
 
 /** What the processes used between two readings, summed; a process that started in between counts from zero. */
 function usedSince(before: Map<number, ProcessUse>, after: Map<number, ProcessUse>): ProcessUse {
-  const total = { user: 0, system: 0, switches: 0 };
+  const total = { user: 0, system: 0, mainThread: 0, switches: 0 };
   for (const [pid, now] of after) {
-    const then = before.get(pid) ?? { user: 0, system: 0, switches: 0 };
+    const then = before.get(pid) ?? { user: 0, system: 0, mainThread: 0, switches: 0 };
     total.user += now.user - then.user;
     total.system += now.system - then.system;
+    total.mainThread += now.mainThread - then.mainThread;
     total.switches += now.switches - then.switches;
   }
   return total;
@@ -299,7 +312,9 @@ interface RoundResult extends Counts {
   appCpuSeconds: number;
   /** Of appCpuSeconds, the time in the kernel (socket writes and reads, wake-ups): the rest ran JavaScript. */
   appSystemSeconds: number;
-  /** Context switches of the app processes, summed: each one a wake-up or a preemption. */
+  /** Of appCpuSeconds, the main threads' (the event loops): the rest is V8's compiler and GC threads, libuv's pool. */
+  appMainThreadSeconds: number;
+  /** Context switches of the app processes' main threads, summed: each one a wake-up or a preemption. */
   appSwitches: number;
   databaseCpuSeconds: number;
   benchCpuSeconds: number;
@@ -410,6 +425,7 @@ async function round(
     settleMs,
     appCpuSeconds: app.user + app.system,
     appSystemSeconds: app.system,
+    appMainThreadSeconds: app.mainThread,
     appSwitches: app.switches,
     databaseCpuSeconds: db.user + db.system,
     benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
@@ -435,6 +451,7 @@ interface Setup extends Counts {
   appCpuMsPerPost: number;
   /** Of appCpuMsPerPost, the kernel's part. */
   appSystemMsPerPost: number;
+  appMainThreadMsPerPost: number;
   appSwitchesPerPost: number;
   databaseCpuMsPerPost: number;
   appCoresBusy: number;
@@ -463,6 +480,7 @@ function setup(label: string, rounds: RoundResult[]): Setup {
     delivery: figures(rounds.flatMap((r) => r.deliveryMs)),
     appCpuMsPerPost: Math.round((appCpu / posts.length) * 1000 * 100) / 100,
     appSystemMsPerPost: Math.round((total((r) => r.appSystemSeconds) / posts.length) * 1000 * 100) / 100,
+    appMainThreadMsPerPost: Math.round((total((r) => r.appMainThreadSeconds) / posts.length) * 1000 * 100) / 100,
     appSwitchesPerPost: round1(total((r) => r.appSwitches) / posts.length),
     databaseCpuMsPerPost: Math.round((databaseCpu / posts.length) * 1000 * 100) / 100,
     // Over the windows and the delivery after them, roughly the windows.
@@ -565,7 +583,7 @@ function print(r: ReturnType<typeof summarize>): void {
   const waits = (p: Setup) =>
     `${p.label.padEnd(22)}${[p.waits.lock, p.waits.app, p.waits.wal, p.waits.running].map((v) => v.toFixed(2).padStart(12)).join('')}`;
   const appUse = (p: Setup) =>
-    `${p.label.padEnd(22)}${ms(p.appCpuMsPerPost)}${ms(p.appCpuMsPerPost - p.appSystemMsPerPost)}${ms(p.appSystemMsPerPost)}${p.appSwitchesPerPost.toFixed(1).padStart(11)}`;
+    `${p.label.padEnd(22)}${ms(p.appCpuMsPerPost)}${ms(p.appCpuMsPerPost - p.appSystemMsPerPost)}${ms(p.appSystemMsPerPost)}${ms(p.appMainThreadMsPerPost)}${ms(p.appCpuMsPerPost - p.appMainThreadMsPerPost)}${p.appSwitchesPerPost.toFixed(1).padStart(11)}`;
   const lockWaits = (p: Setup) =>
     p.waits.locks.length === 0
       ? `  ${p.label}: none`
@@ -609,10 +627,11 @@ ${lockWaits(r.one)}
 ${lockWaits(r.three)}
 
 App processes per post (summed over the processes)
-${''.padEnd(22)}${['CPU', 'user', 'kernel', 'switches'].map((h) => h.padStart(11)).join('')}
+${''.padEnd(22)}${['CPU', 'user', 'kernel', 'event loop', 'helpers', 'switches'].map((h) => h.padStart(11)).join('')}
 ${appUse(r.one)}
 ${appUse(r.three)}
-  kernel: system time (socket writes and reads, wake-ups); switches: context switches, voluntary or not
+  kernel: system time (socket writes and reads, wake-ups); event loop: the main threads' CPU; helpers: the other
+  threads' (V8's compiler and garbage collector, libuv's pool); switches: the main threads' context switches
 
 REORDERS (target 0): ${r.one.reorders} with 1 process, ${r.three.reorders} with 3
 ${''.padEnd(22)}${['reorders', 'lost', 'missing', 'dup.', 'unexp.', 'join fail', 'refused', 'disconn.', 'retried', 'failed'].map((h) => h.padStart(10)).join('')}
