@@ -262,17 +262,37 @@ function usedSince(before: Map<number, ProcessUse>, after: Map<number, ProcessUs
  * is the database's share of the work, which the app's figure leaves out. The server's own background processes
  * (checkpointer, WAL writer) are not counted.
  */
-async function databaseBackends(databaseUrl: string): Promise<number[]> {
+async function databaseBackends(databaseUrl: string): Promise<Map<number, string>> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    const { rows } = await client.query<{ pid: number; name: string }>(
+      `SELECT pid, application_name AS name FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()`,
     );
-    return rows.map((row) => row.pid);
+    return new Map(rows.map((row) => [row.pid, row.name || '(unnamed)']));
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The backends' CPU seconds between two readings by the connections' application_name (the app's pool, its
+ * listening connections, the job worker's): what each kind of connection costs the database.
+ */
+function databaseUseByConnection(
+  before: Map<number, ProcessUse>,
+  after: Map<number, ProcessUse>,
+  names: Map<number, string>,
+): Record<string, number> {
+  const seconds: Record<string, number> = {};
+  for (const [pid, name] of names) {
+    const now = after.get(pid);
+    if (!now) continue;
+    const then = before.get(pid) ?? { user: 0, system: 0 };
+    seconds[name] = (seconds[name] ?? 0) + now.user - then.user + now.system - then.system;
+  }
+  return seconds;
 }
 
 /**
@@ -317,6 +337,8 @@ interface RoundResult extends Counts {
   /** Context switches of the app processes' main threads, summed: each one a wake-up or a preemption. */
   appSwitches: number;
   databaseCpuSeconds: number;
+  /** databaseCpuSeconds by the connections' application_name. */
+  databaseCpuByConnection: Record<string, number>;
   benchCpuSeconds: number;
   /** This process's event-loop delay p99 over the window: a busy client adds to every latency. */
   loopDelayP99Ms: number;
@@ -368,7 +390,7 @@ async function round(
   const pids = cluster.pids();
   const cpuBefore = {
     app: await processUse(pids),
-    database: await processUse(await databaseBackends(databaseUrl)),
+    database: await processUse([...(await databaseBackends(databaseUrl)).keys()]),
     bench: process.cpuUsage(),
   };
   const sampler = await SessionWaitSampler.start(database.serverUrl, new URL(databaseUrl).pathname.slice(1));
@@ -387,7 +409,9 @@ async function round(
   const settleMs = await audience.current(seq, SETTLE_TIMEOUT_MS);
   // After the delivery of the last comments, which is part of the work the posts caused.
   const app = usedSince(cpuBefore.app, await processUse(pids));
-  const db = usedSince(cpuBefore.database, await processUse(await databaseBackends(databaseUrl)));
+  const backends = await databaseBackends(databaseUrl);
+  const databaseAfter = await processUse([...backends.keys()]);
+  const db = usedSince(cpuBefore.database, databaseAfter);
   const benchCpu = process.cpuUsage(cpuBefore.bench);
 
   const accepted = new Set([...warmUp.posts, ...tally.posts].map((post) => post.id));
@@ -428,6 +452,7 @@ async function round(
     appMainThreadSeconds: app.mainThread,
     appSwitches: app.switches,
     databaseCpuSeconds: db.user + db.system,
+    databaseCpuByConnection: databaseUseByConnection(cpuBefore.database, databaseAfter, backends),
     benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     waits,
@@ -454,6 +479,8 @@ interface Setup extends Counts {
   appMainThreadMsPerPost: number;
   appSwitchesPerPost: number;
   databaseCpuMsPerPost: number;
+  /** databaseCpuMsPerPost by the connections' application_name. */
+  databaseMsPerPostByConnection: Record<string, number>;
   appCoresBusy: number;
   databaseCoresBusy: number;
   benchCoresBusy: number;
@@ -483,6 +510,7 @@ function setup(label: string, rounds: RoundResult[]): Setup {
     appMainThreadMsPerPost: Math.round((total((r) => r.appMainThreadSeconds) / posts.length) * 1000 * 100) / 100,
     appSwitchesPerPost: round1(total((r) => r.appSwitches) / posts.length),
     databaseCpuMsPerPost: Math.round((databaseCpu / posts.length) * 1000 * 100) / 100,
+    databaseMsPerPostByConnection: perPostByConnection(rounds, posts.length),
     // Over the windows and the delivery after them, roughly the windows.
     appCoresBusy: Math.round((appCpu / windowS) * 100) / 100,
     databaseCoresBusy: Math.round((databaseCpu / windowS) * 100) / 100,
@@ -492,6 +520,15 @@ function setup(label: string, rounds: RoundResult[]): Setup {
     failures: total((r) => r.failures.reduce((sum, f) => sum + f.count, 0)),
     ...(Object.fromEntries(COUNTS.map((count) => [count, total((r) => r[count])])) as Counts),
   };
+}
+
+/** The rounds' database CPU by connection, summed, in ms per post. */
+function perPostByConnection(rounds: RoundResult[], posts: number): Record<string, number> {
+  const ms: Record<string, number> = {};
+  for (const round of rounds)
+    for (const [name, seconds] of Object.entries(round.databaseCpuByConnection))
+      ms[name] = (ms[name] ?? 0) + (seconds / posts) * 1000;
+  return Object.fromEntries(Object.entries(ms).map(([name, v]) => [name, Math.round(v * 100) / 100]));
 }
 
 /** The rounds' session states, each weighted by its number of samples; the lock waits merged by kind. */
@@ -596,6 +633,11 @@ function print(r: ReturnType<typeof summarize>): void {
                 `    ${l.sessions.toFixed(2).padStart(5)}  ${l.lock}\n           waiting: ${l.waiting}\n           holder:  ${l.holder}`,
             ),
         ].join('\n');
+  const connections = [
+    ...new Set([r.one, r.three].flatMap((p) => Object.keys(p.databaseMsPerPostByConnection))),
+  ].sort();
+  const byConnection = (name: string) =>
+    `  ${name.padEnd(32)}${[r.one, r.three].map((p) => ms(p.databaseMsPerPostByConnection[name] ?? 0).padStart(12)).join('')}`;
   const checks = (p: Setup) =>
     `${p.label.padEnd(22)}${[p.reorders, p.lost, p.missing, p.duplicated, p.unexpected, p.joinFailures, p.joinRefusals, p.disconnects, p.retries, p.failures].map((v) => String(v).padStart(10)).join('')}`;
   const roundLine = (round: (typeof r.rounds)[number], index: number) =>
@@ -632,6 +674,10 @@ ${appUse(r.one)}
 ${appUse(r.three)}
   kernel: system time (socket writes and reads, wake-ups); event loop: the main threads' CPU; helpers: the other
   threads' (V8's compiler and garbage collector, libuv's pool); switches: the main threads' context switches
+
+Database CPU per post by connection (application_name), summed over the backends
+${''.padEnd(34)}${['1 process', '3 processes'].map((h) => h.padStart(12)).join('')}
+${connections.map(byConnection).join('\n')}
 
 REORDERS (target 0): ${r.one.reorders} with 1 process, ${r.three.reorders} with 3
 ${''.padEnd(22)}${['reorders', 'lost', 'missing', 'dup.', 'unexp.', 'join fail', 'refused', 'disconn.', 'retried', 'failed'].map((h) => h.padStart(10)).join('')}
