@@ -14,7 +14,7 @@ import { expectStatus, request } from './soak/http.js';
 import { atExit, nameProgram, onStop, runToEnd, stopEverything, wasInterrupted } from './soak/stopping.js';
 import { writeResults } from './support/results.js';
 import { openScratchDatabase, postgresVersion } from './support/scratch-database.js';
-import { type SessionWaits, SessionWaitSampler } from './support/session-waits.js';
+import { type LockWait, type SessionWaits, SessionWaitSampler } from './support/session-waits.js';
 import { type Figures, figures, ratio } from './support/stats.js';
 
 /**
@@ -33,9 +33,16 @@ import { type Figures, figures, ratio } from './support/stats.js';
  * machine's other cores with it. Linux only: CPU time comes from /proc/<pid>/stat.
  */
 
-const DEFAULTS = { seconds: 20, readers: 150, writers: 10, rounds: 2 };
-/** Unmeasured writes at the start of each round, so that both setups are measured with their code warmed up. */
-const WARM_UP_MS = 2_000;
+const DEFAULTS = { seconds: 20, readers: 150, writers: 10, rounds: 2, warmUp: 500 };
+/**
+ * Unmeasured comments at the start of each round, per app process (`--warm-up`), so that both setups are measured
+ * with their code warmed up: every process compiles and optimises its own code, and through the balancer each of
+ * three processes answers a third of the posts. A warm-up of a fixed time (it was 2 s) warmed each of three processes
+ * a third as much as the one, and their CPU per post still fell for 1,000 posts and more.
+ */
+const WARM_UP_LIMIT = 100_000;
+/** For the watchdog: the slowest warm-up expected, per post (10 posts a second). */
+const WARM_UP_SLOWEST_MS_PER_POST = 100;
 /** How long a comment answered 5xx (or not at all) is sent again before it counts as a failure. */
 const RETRY_FOR_MS = 30_000;
 /** After the writers stop: how long readers get to be current. */
@@ -43,6 +50,8 @@ const SETTLE_TIMEOUT_MS = 30_000;
 /** Besides the write windows: how long starting, settling and stopping may take before the bench gives up. */
 const WATCHDOG_EXTRA_PER_ROUND_MS = 120_000;
 const TARGET_THROUGHPUT_RATIO = 1.0;
+/** The lock waits printed per setup, most frequent first (bench/results/scale.json has them all). */
+const LOCK_KINDS_SHOWN = 4;
 const TARGET_DELIVERY_P99_RATIO = 1.5;
 const ADMIN_PASSWORD = randomBytes(18).toString('base64url');
 /** Linux counts utime and stime in /proc/<pid>/stat in clock ticks of 1/100 s (USER_HZ). */
@@ -62,6 +71,7 @@ function readSettings(): Settings {
       readers: { type: 'string', default: String(DEFAULTS.readers) },
       writers: { type: 'string', default: String(DEFAULTS.writers) },
       rounds: { type: 'string', default: String(DEFAULTS.rounds) },
+      'warm-up': { type: 'string', default: String(DEFAULTS.warmUp) },
       redis: { type: 'boolean', default: false },
     },
   });
@@ -76,6 +86,7 @@ function readSettings(): Settings {
     readers: positive('readers', values.readers, 5_000),
     writers: positive('writers', values.writers, 500),
     rounds: positive('rounds', values.rounds, 20),
+    warmUp: positive('warm-up', values['warm-up'], WARM_UP_LIMIT),
     redis: values.redis,
   };
 }
@@ -156,12 +167,18 @@ interface Writer {
   agent: http.Agent;
 }
 
-/** Every writer posts one comment after the other, each as soon as the previous one was answered, until `untilMs`. */
-async function write(baseUrl: string, slug: string, writers: Writer[], untilMs: number, tally: Tally): Promise<void> {
+/** Every writer posts one comment after the other, each as soon as the previous one was answered, while `more()`. */
+async function write(
+  baseUrl: string,
+  slug: string,
+  writers: Writer[],
+  more: () => boolean,
+  tally: Tally,
+): Promise<void> {
   const url = `${baseUrl}/api/articles/${slug}/comments`;
   await Promise.all(
     writers.map(async (writer, index) => {
-      for (let n = 0; performance.now() < untilMs && !wasInterrupted(); n++) {
+      for (let n = 0; more() && !wasInterrupted(); n++) {
         const key = randomUUID();
         const sentAt = Date.now();
         const started = performance.now();
@@ -186,24 +203,57 @@ async function write(baseUrl: string, slug: string, writers: Writer[], untilMs: 
   );
 }
 
-/** CPU time (user + system) each process has used so far, in seconds; a process that is gone is left out. */
-async function cpuSeconds(pids: number[]): Promise<Map<number, number>> {
-  const seconds = new Map<number, number>();
-  for (const pid of pids) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-    if (stat === null) continue;
-    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 14th and
-    // 15th fields of the line, the 12th and 13th after it.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
-  }
-  return seconds;
+/**
+ * What a process has used so far: CPU seconds in user and in kernel mode (all its threads), of those its main
+ * thread's (the event loop; the rest is V8's compiler and garbage collector threads and libuv's pool), and context
+ * switches.
+ */
+interface ProcessUse {
+  user: number;
+  system: number;
+  mainThread: number;
+  switches: number;
 }
 
-/** CPU seconds used between two readings, summed; a process that started in between counts from zero. */
-function cpuUsedSince(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+/** utime + stime (the 14th and 15th fields) of a /proc stat line, and the two apart, in seconds. */
+function cpuOfStat(stat: string): { user: number; system: number } {
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and
+  // 13th after it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) / CLOCK_TICKS_PER_SECOND, system: Number(fields[12]) / CLOCK_TICKS_PER_SECOND };
+}
+
+/** Each process's use so far; a process that is gone is left out. */
+async function processUse(pids: number[]): Promise<Map<number, ProcessUse>> {
+  const used = new Map<number, ProcessUse>();
+  for (const pid of pids) {
+    const [stat, mainStat, status] = await Promise.all([
+      readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null),
+      readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8').catch(() => null),
+      readFile(`/proc/${pid}/status`, 'utf8').catch(() => null),
+    ]);
+    if (stat === null || mainStat === null || status === null) continue;
+    const main = cpuOfStat(mainStat);
+    const switches = [...status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)];
+    used.set(pid, {
+      ...cpuOfStat(stat),
+      mainThread: main.user + main.system,
+      switches: switches.reduce((sum, match) => sum + Number(match[1]), 0),
+    });
+  }
+  return used;
+}
+
+/** What the processes used between two readings, summed; a process that started in between counts from zero. */
+function usedSince(before: Map<number, ProcessUse>, after: Map<number, ProcessUse>): ProcessUse {
+  const total = { user: 0, system: 0, mainThread: 0, switches: 0 };
+  for (const [pid, now] of after) {
+    const then = before.get(pid) ?? { user: 0, system: 0, mainThread: 0, switches: 0 };
+    total.user += now.user - then.user;
+    total.system += now.system - then.system;
+    total.mainThread += now.mainThread - then.mainThread;
+    total.switches += now.switches - then.switches;
+  }
   return total;
 }
 
@@ -212,17 +262,37 @@ function cpuUsedSince(before: Map<number, number>, after: Map<number, number>): 
  * is the database's share of the work, which the app's figure leaves out. The server's own background processes
  * (checkpointer, WAL writer) are not counted.
  */
-async function databaseBackends(databaseUrl: string): Promise<number[]> {
+async function databaseBackends(databaseUrl: string): Promise<Map<number, string>> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    const { rows } = await client.query<{ pid: number; name: string }>(
+      `SELECT pid, application_name AS name FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()`,
     );
-    return rows.map((row) => row.pid);
+    return new Map(rows.map((row) => [row.pid, row.name || '(unnamed)']));
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The backends' CPU seconds between two readings by the connections' application_name (the app's pool, its
+ * listening connections, the job worker's): what each kind of connection costs the database.
+ */
+function databaseUseByConnection(
+  before: Map<number, ProcessUse>,
+  after: Map<number, ProcessUse>,
+  names: Map<number, string>,
+): Record<string, number> {
+  const seconds: Record<string, number> = {};
+  for (const [pid, name] of names) {
+    const now = after.get(pid);
+    if (!now) continue;
+    const then = before.get(pid) ?? { user: 0, system: 0 };
+    seconds[name] = (seconds[name] ?? 0) + now.user - then.user + now.system - then.system;
+  }
+  return seconds;
 }
 
 /**
@@ -260,7 +330,15 @@ interface RoundResult extends Counts {
    * database (summed), this process.
    */
   appCpuSeconds: number;
+  /** Of appCpuSeconds, the time in the kernel (socket writes and reads, wake-ups): the rest ran JavaScript. */
+  appSystemSeconds: number;
+  /** Of appCpuSeconds, the main threads' (the event loops): the rest is V8's compiler and GC threads, libuv's pool. */
+  appMainThreadSeconds: number;
+  /** Context switches of the app processes' main threads, summed: each one a wake-up or a preemption. */
+  appSwitches: number;
   databaseCpuSeconds: number;
+  /** databaseCpuSeconds by the connections' application_name. */
+  databaseCpuByConnection: Record<string, number>;
   benchCpuSeconds: number;
   /** This process's event-loop delay p99 over the window: a busy client adds to every latency. */
   loopDelayP99Ms: number;
@@ -305,13 +383,14 @@ async function round(
 
   // Warm-up: the same load, unmeasured, then every reader current, so that the window starts from a quiet cluster.
   const warmUp = new Tally();
-  await write(cluster.baseUrl, slug, writers, performance.now() + WARM_UP_MS, warmUp);
+  const warmUpPosts = settings.warmUp * nodes;
+  await write(cluster.baseUrl, slug, writers, () => warmUp.posts.length < warmUpPosts, warmUp);
   await audience.current(await latestSeq(cluster.baseUrl, slug), SETTLE_TIMEOUT_MS);
 
   const pids = cluster.pids();
   const cpuBefore = {
-    app: await cpuSeconds(pids),
-    database: await cpuSeconds(await databaseBackends(databaseUrl)),
+    app: await processUse(pids),
+    database: await processUse([...(await databaseBackends(databaseUrl)).keys()]),
     bench: process.cpuUsage(),
   };
   const sampler = await SessionWaitSampler.start(database.serverUrl, new URL(databaseUrl).pathname.slice(1));
@@ -319,7 +398,8 @@ async function round(
   loopDelay.enable();
   const tally = new Tally();
   const startedAt = performance.now();
-  await write(cluster.baseUrl, slug, writers, startedAt + settings.seconds * 1000, tally);
+  const endsAt = startedAt + settings.seconds * 1000;
+  await write(cluster.baseUrl, slug, writers, () => performance.now() < endsAt, tally);
   const windowMs = performance.now() - startedAt;
   loopDelay.disable();
   const waits = await sampler.stop();
@@ -328,8 +408,10 @@ async function round(
   const seq = await latestSeq(cluster.baseUrl, slug);
   const settleMs = await audience.current(seq, SETTLE_TIMEOUT_MS);
   // After the delivery of the last comments, which is part of the work the posts caused.
-  const appCpuSeconds = cpuUsedSince(cpuBefore.app, await cpuSeconds(pids));
-  const databaseCpuSeconds = cpuUsedSince(cpuBefore.database, await cpuSeconds(await databaseBackends(databaseUrl)));
+  const app = usedSince(cpuBefore.app, await processUse(pids));
+  const backends = await databaseBackends(databaseUrl);
+  const databaseAfter = await processUse([...backends.keys()]);
+  const db = usedSince(cpuBefore.database, databaseAfter);
   const benchCpu = process.cpuUsage(cpuBefore.bench);
 
   const accepted = new Set([...warmUp.posts, ...tally.posts].map((post) => post.id));
@@ -365,8 +447,12 @@ async function round(
     disconnects: sum((r) => r.disconnects),
     resyncs: sum((r) => r.resyncs),
     settleMs,
-    appCpuSeconds,
-    databaseCpuSeconds,
+    appCpuSeconds: app.user + app.system,
+    appSystemSeconds: app.system,
+    appMainThreadSeconds: app.mainThread,
+    appSwitches: app.switches,
+    databaseCpuSeconds: db.user + db.system,
+    databaseCpuByConnection: databaseUseByConnection(cpuBefore.database, databaseAfter, backends),
     benchCpuSeconds: (benchCpu.user + benchCpu.system) / 1e6,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     waits,
@@ -388,7 +474,13 @@ interface Setup extends Counts {
   postLatency: Figures;
   delivery: Figures;
   appCpuMsPerPost: number;
+  /** Of appCpuMsPerPost, the kernel's part. */
+  appSystemMsPerPost: number;
+  appMainThreadMsPerPost: number;
+  appSwitchesPerPost: number;
   databaseCpuMsPerPost: number;
+  /** databaseCpuMsPerPost by the connections' application_name. */
+  databaseMsPerPostByConnection: Record<string, number>;
   appCoresBusy: number;
   databaseCoresBusy: number;
   benchCoresBusy: number;
@@ -414,7 +506,11 @@ function setup(label: string, rounds: RoundResult[]): Setup {
     postLatency: figures(posts.map((p) => p.postMs)),
     delivery: figures(rounds.flatMap((r) => r.deliveryMs)),
     appCpuMsPerPost: Math.round((appCpu / posts.length) * 1000 * 100) / 100,
+    appSystemMsPerPost: Math.round((total((r) => r.appSystemSeconds) / posts.length) * 1000 * 100) / 100,
+    appMainThreadMsPerPost: Math.round((total((r) => r.appMainThreadSeconds) / posts.length) * 1000 * 100) / 100,
+    appSwitchesPerPost: round1(total((r) => r.appSwitches) / posts.length),
     databaseCpuMsPerPost: Math.round((databaseCpu / posts.length) * 1000 * 100) / 100,
+    databaseMsPerPostByConnection: perPostByConnection(rounds, posts.length),
     // Over the windows and the delivery after them, roughly the windows.
     appCoresBusy: Math.round((appCpu / windowS) * 100) / 100,
     databaseCoresBusy: Math.round((databaseCpu / windowS) * 100) / 100,
@@ -426,17 +522,39 @@ function setup(label: string, rounds: RoundResult[]): Setup {
   };
 }
 
-/** The rounds' session states, each weighted by its number of samples. */
+/** The rounds' database CPU by connection, summed, in ms per post. */
+function perPostByConnection(rounds: RoundResult[], posts: number): Record<string, number> {
+  const ms: Record<string, number> = {};
+  for (const round of rounds)
+    for (const [name, seconds] of Object.entries(round.databaseCpuByConnection))
+      ms[name] = (ms[name] ?? 0) + (seconds / posts) * 1000;
+  return Object.fromEntries(Object.entries(ms).map(([name, v]) => [name, Math.round(v * 100) / 100]));
+}
+
+/** The rounds' session states, each weighted by its number of samples; the lock waits merged by kind. */
 function meanWaits(rounds: SessionWaits[]): SessionWaits {
   const samples = rounds.reduce((sum, w) => sum + w.samples, 0);
+  const weighted = (values: { value: number; samples: number }[]) =>
+    samples === 0 ? 0 : values.reduce((sum, v) => sum + v.value * v.samples, 0) / samples;
   const mean = (pick: (w: SessionWaits) => number) =>
-    samples === 0 ? 0 : Math.round((rounds.reduce((sum, w) => sum + pick(w) * w.samples, 0) / samples) * 100) / 100;
+    Math.round(weighted(rounds.map((w) => ({ value: pick(w), samples: w.samples }))) * 100) / 100;
+  const locks = new Map<string, { wait: LockWait; values: { value: number; samples: number }[] }>();
+  for (const w of rounds)
+    for (const lock of w.locks) {
+      const key = [lock.lock, lock.waiting, lock.holder].join('\u0000');
+      const seen = locks.get(key) ?? { wait: lock, values: [] };
+      seen.values.push({ value: lock.sessions, samples: w.samples });
+      locks.set(key, seen);
+    }
   return {
     samples,
     lock: mean((w) => w.lock),
     app: mean((w) => w.app),
     wal: mean((w) => w.wal),
     running: mean((w) => w.running),
+    locks: [...locks.values()]
+      .map(({ wait, values }) => ({ ...wait, sessions: weighted(values) }))
+      .sort((a, b) => b.sessions - a.sessions),
   };
 }
 
@@ -471,7 +589,7 @@ function summarize(settings: Settings, machine: Record<string, unknown>, rounds:
   return {
     date: new Date().toISOString(),
     machine,
-    settings: { ...settings, warmUpMs: WARM_UP_MS },
+    settings,
     rounds: rounds.map(({ posts, deliveryMs, ...r }) => ({
       ...r,
       posts: posts.length,
@@ -501,6 +619,25 @@ function print(r: ReturnType<typeof summarize>): void {
     `${p.label.padEnd(22)}${String(p.posts).padStart(7)}${p.postsPerSecond.toFixed(1).padStart(8)}${ms(p.postLatency.median)}${ms(p.postLatency.p99)}${ms(p.delivery.median)}${ms(p.delivery.p99)}${ms(p.appCpuMsPerPost)}${ms(p.databaseCpuMsPerPost)}${`${p.appCoresBusy.toFixed(2)}+${p.databaseCoresBusy.toFixed(2)}`.padStart(14)}`;
   const waits = (p: Setup) =>
     `${p.label.padEnd(22)}${[p.waits.lock, p.waits.app, p.waits.wal, p.waits.running].map((v) => v.toFixed(2).padStart(12)).join('')}`;
+  const appUse = (p: Setup) =>
+    `${p.label.padEnd(22)}${ms(p.appCpuMsPerPost)}${ms(p.appCpuMsPerPost - p.appSystemMsPerPost)}${ms(p.appSystemMsPerPost)}${ms(p.appMainThreadMsPerPost)}${ms(p.appCpuMsPerPost - p.appMainThreadMsPerPost)}${p.appSwitchesPerPost.toFixed(1).padStart(11)}`;
+  const lockWaits = (p: Setup) =>
+    p.waits.locks.length === 0
+      ? `  ${p.label}: none`
+      : [
+          `  ${p.label}:`,
+          ...p.waits.locks
+            .slice(0, LOCK_KINDS_SHOWN)
+            .map(
+              (l) =>
+                `    ${l.sessions.toFixed(2).padStart(5)}  ${l.lock}\n           waiting: ${l.waiting}\n           holder:  ${l.holder}`,
+            ),
+        ].join('\n');
+  const connections = [
+    ...new Set([r.one, r.three].flatMap((p) => Object.keys(p.databaseMsPerPostByConnection))),
+  ].sort();
+  const byConnection = (name: string) =>
+    `  ${name.padEnd(32)}${[r.one, r.three].map((p) => ms(p.databaseMsPerPostByConnection[name] ?? 0).padStart(12)).join('')}`;
   const checks = (p: Setup) =>
     `${p.label.padEnd(22)}${[p.reorders, p.lost, p.missing, p.duplicated, p.unexpected, p.joinFailures, p.joinRefusals, p.disconnects, p.retries, p.failures].map((v) => String(v).padStart(10)).join('')}`;
   const roundLine = (round: (typeof r.rounds)[number], index: number) =>
@@ -508,7 +645,7 @@ function print(r: ReturnType<typeof summarize>): void {
   const v = r.verdict;
   console.log(`
 Scale: the same load against 1 and 3 app processes behind HAProxy, in one run
-  ${s.readers} readers (websocket, through the balancer), ${s.writers} writers (flat out, keep-alive, Idempotency-Key), ${s.seconds} s a round after ${s.warmUpMs / 1000} s of warm-up
+  ${s.readers} readers (websocket, through the balancer), ${s.writers} writers (flat out, keep-alive, Idempotency-Key), ${s.seconds} s a round after a warm-up of ${s.warmUp} posts per process
   rounds ${r.rounds.map((round) => round.nodes).join(', ')}; live fan-out between processes through ${s.redis ? 'Redis' : 'PostgreSQL'}
   ${String(r.machine.cpus)} CPUs, Node ${String(r.machine.node)}, PostgreSQL ${String(r.machine.postgres)}; readers and writers in this one process
 ${r.rounds.map(roundLine).join('\n')}
@@ -526,6 +663,21 @@ ${waits(r.one)}
 ${waits(r.three)}
   lock wait: waiting for another transaction's lock (the essay's row: one writer at a time numbers its events);
   app (in tx): in a transaction, waiting for the app's next statement; commit WAL: flushing the commit
+
+Lock waits by kind (mean sessions; the waiting statement, and the last statement of the session holding the lock)
+${lockWaits(r.one)}
+${lockWaits(r.three)}
+
+App processes per post (summed over the processes)
+${''.padEnd(22)}${['CPU', 'user', 'kernel', 'event loop', 'helpers', 'switches'].map((h) => h.padStart(11)).join('')}
+${appUse(r.one)}
+${appUse(r.three)}
+  kernel: system time (socket writes and reads, wake-ups); event loop: the main threads' CPU; helpers: the other
+  threads' (V8's compiler and garbage collector, libuv's pool); switches: the main threads' context switches
+
+Database CPU per post by connection (application_name), summed over the backends
+${''.padEnd(34)}${['1 process', '3 processes'].map((h) => h.padStart(12)).join('')}
+${connections.map(byConnection).join('\n')}
 
 REORDERS (target 0): ${r.one.reorders} with 1 process, ${r.three.reorders} with 3
 ${''.padEnd(22)}${['reorders', 'lost', 'missing', 'dup.', 'unexp.', 'join fail', 'refused', 'disconn.', 'retried', 'failed'].map((h) => h.padStart(10)).join('')}
@@ -546,7 +698,10 @@ ${r.failures.length > 0 ? `\nFAILED:\n${r.failures.map((f) => `  ${f}`).join('\n
 
 async function main(): Promise<number> {
   const settings = readSettings();
-  const watchdogMs = settings.rounds * 2 * (settings.seconds * 1000 + WARM_UP_MS + WATCHDOG_EXTRA_PER_ROUND_MS);
+  // A warm-up is given up to WARM_UP_SLOWEST_MS_PER_POST a post; a round pair warms 1 + 3 processes.
+  const watchdogMs =
+    settings.rounds *
+    (2 * (settings.seconds * 1000 + WATCHDOG_EXTRA_PER_ROUND_MS) + 4 * settings.warmUp * WARM_UP_SLOWEST_MS_PER_POST);
   const watchdog = setTimeout(() => {
     console.error(`bench:scale: not done after ${Math.round(watchdogMs / 1000)} s: giving up`);
     void stopEverything().finally(() => process.exit(1));
