@@ -89,7 +89,6 @@ export class ForumIoAdapter extends IoAdapter {
     } as ServerOptions);
     if (this.adapterFactory) server.adapter(this.adapterFactory);
     identifyTransportRequests(server, this.log);
-    writeWaitingFramesTogether(server);
     return server;
   }
 
@@ -167,45 +166,4 @@ function identifyTransportRequests(server: Server, log: Logger): void {
     const { req } = error;
     log.log({ msg: `Socket.IO refused a ${req.method ?? ''} request: ${error.message}`, reqId: req.id });
   });
-}
-
-/** What {@link writeWaitingFramesTogether} needs of engine.io's connection and transport (not in its typings). */
-interface EngineConnection {
-  transport: EngineTransport;
-  on(event: 'upgrade', listener: (transport: EngineTransport) => void): void;
-}
-interface EngineTransport {
-  name: string;
-  send(packets: unknown[]): void;
-  socket?: { _socket?: { cork(): void; uncork(): void } };
-}
-
-/**
- * Frames that waited for a connection leave in one system call. While a connection's last frame is being written,
- * engine.io keeps what else is sent to it (a burst of live events: a busy process hears several in one turn of its
- * loop) and then hands the whole batch to the WebSocket transport, which writes each frame with its own `writev`: one
- * system call per frame and per follower, and as many wake-ups of the follower's side. Corked around the batch, the
- * TCP socket takes them in one. Nothing changes in what is sent or in its order; a single frame is written as before.
- * (In bench:scale, a quarter of the live frames went out in such batches.)
- */
-export function writeWaitingFramesTogether(server: Server): void {
-  server.engine.on('connection', (connection: EngineConnection) => {
-    batchFrames(connection.transport);
-    connection.on('upgrade', (transport) => batchFrames(transport));
-  });
-}
-
-function batchFrames(transport: EngineTransport): void {
-  const tcp = transport.socket?._socket;
-  if (transport.name !== 'websocket' || !tcp) return;
-  const send = transport.send.bind(transport);
-  transport.send = (packets) => {
-    if (packets.length < 2) return send(packets);
-    tcp.cork();
-    try {
-      send(packets);
-    } finally {
-      tcp.uncork();
-    }
-  };
 }
