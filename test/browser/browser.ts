@@ -144,8 +144,8 @@ function returnedOnClose(reader: KeptReader, idle: KeptReader[]): BrowserContext
  * its own script (a navigation the browser starts itself puts the blank page in a renderer process of its own, and
  * the next address in another), and the storage is cleared by the browser (Storage.clearDataForOrigin) for every
  * origin the context asked something of, where setStorageState opened a page on each one to clear it from inside.
- * Session storage, which belongs to the tab and outlives its pages, is cleared in each of the page's frames first:
- * the only session storage the client keeps is the embedded frame's.
+ * Session storage, which belongs to the tab and outlives its pages, is cleared in each of the page's frames first,
+ * and with it their local storage.
  */
 async function recycle(reader: KeptReader, idle: KeptReader[]): Promise<void> {
   const { context, page } = reader;
@@ -160,7 +160,7 @@ async function recycle(reader: KeptReader, idle: KeptReader[]): Promise<void> {
     page.removeAllListeners();
     await page.unrouteAll();
     await context.unrouteAll();
-    await Promise.all(page.frames().map((frame) => frame.evaluate(CLEAR_SESSION_STORAGE).catch(() => undefined)));
+    await Promise.all(page.frames().map((frame) => frame.evaluate(CLEAR_FRAME_STORAGE).catch(() => undefined)));
     await leave(page);
     await context.clearCookies();
     const cdp = await context.newCDPSession(page);
@@ -178,8 +178,12 @@ async function recycle(reader: KeptReader, idle: KeptReader[]): Promise<void> {
   }
 }
 
-/** Browser code as text: the tests' own TypeScript has no DOM types. An opaque origin has no storage to clear. */
-const CLEAR_SESSION_STORAGE = 'try { sessionStorage.clear(); } catch {}';
+/**
+ * Browser code as text (the tests' own TypeScript has no DOM types). A frame of another site than its page's keeps
+ * its storage apart from its site's own (partitioned, where the browser lets it have any), which clearing by origin
+ * may not reach. A frame refused storage, or of an opaque origin, has none to clear.
+ */
+const CLEAR_FRAME_STORAGE = 'try { sessionStorage.clear(); } catch {} try { localStorage.clear(); } catch {}';
 
 /** Goes to about:blank from the page's own script (see recycle), or as the browser would when the page has none. */
 async function leave(page: Page): Promise<void> {
