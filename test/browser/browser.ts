@@ -104,7 +104,11 @@ interface KeptReader extends Reader {
   origins: Set<string>;
 }
 
-/** A reader's page: a fresh browser context (its own cookies and storage), the default timeout shortened. */
+/**
+ * A reader's page: a fresh browser context (its own cookies and storage), the default timeout shortened. Close it with
+ * the context given here, which hands the page on to the suite's next test: `page.context()` is the browser's own,
+ * whose close() ends the page with it.
+ */
 export async function newReader(browser: TestBrowser): Promise<Reader> {
   const idle = idleReaders.get(browser);
   let reader = idle?.pop();
