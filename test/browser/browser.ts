@@ -4,6 +4,7 @@ import {
   chromium,
   type Browser,
   type BrowserContext,
+  type CDPSession,
   type BrowserContextOptions,
   type Locator,
   type Page,
@@ -102,14 +103,26 @@ interface Reader {
 interface KeptReader extends Reader {
   /** Every origin the context's pages and frames asked something of: the ones whose storage recycle clears. */
   origins: Set<string>;
+  /** The DevTools session that holds the test's time zone and locale (newReader's `place`), detached by recycle. */
+  emulation: CDPSession | null;
 }
 
 /**
- * A reader's page: a fresh browser context (its own cookies and storage), the default timeout shortened. Close it with
- * the context given here, which hands the page on to the suite's next test: `page.context()` is the browser's own,
- * whose close() ends the page with it.
+ * A reader's time zone and locale, as the context options of the same names set them for the page's dates and numbers
+ * (Intl's defaults). Unlike the context option, `locale` leaves navigator.language and the Accept-Language header as
+ * they are: the client reads neither.
  */
-export async function newReader(browser: TestBrowser): Promise<Reader> {
+export interface ReaderPlace {
+  timezoneId?: string;
+  locale?: string;
+}
+
+/**
+ * A reader's page: a fresh browser context (its own cookies and storage), the default timeout shortened, in `place`'s
+ * time zone and locale when given. Close it with the context given here, which hands the page on to the suite's next
+ * test: `page.context()` is the browser's own, whose close() ends the page with it.
+ */
+export async function newReader(browser: TestBrowser, place: ReaderPlace = {}): Promise<Reader> {
   const idle = idleReaders.get(browser);
   let reader = idle?.pop();
   while (reader && reader.page.isClosed()) reader = idle?.pop();
@@ -120,9 +133,16 @@ export async function newReader(browser: TestBrowser): Promise<Reader> {
       const { protocol, origin } = new URL(request.url());
       if (protocol === 'http:' || protocol === 'https:') origins.add(origin);
     });
-    reader = { context, page: await context.newPage(), origins };
+    reader = { context, page: await context.newPage(), origins, emulation: null };
   }
   reader.page.setDefaultTimeout(TIMEOUT);
+  if (place.timezoneId || place.locale) {
+    // What playwright sets for the context options, here for as long as this session stays attached.
+    reader.emulation = await reader.context.newCDPSession(reader.page);
+    if (place.timezoneId)
+      await reader.emulation.send('Emulation.setTimezoneOverride', { timezoneId: place.timezoneId });
+    if (place.locale) await reader.emulation.send('Emulation.setLocaleOverride', { locale: place.locale });
+  }
   return idle ? { context: returnedOnClose(reader, idle), page: reader.page } : reader;
 }
 
@@ -142,7 +162,7 @@ function returnedOnClose(reader: KeptReader, idle: KeptReader[]): BrowserContext
 /**
  * Leaves nothing of the test that used the page: its other tabs closed, its listeners and routes gone, the app's page
  * left (its live connection, its timers), cookies, storage and the HTTP cache emptied, back online at the reader's
- * size and colour scheme. A page that cannot be reset is closed with its context.
+ * size, colour scheme, time zone and locale. A page that cannot be reset is closed with its context.
  *
  * Cheaper than playwright's own reset, which cost more than the page it saved: the page leaves for about:blank by
  * its own script (a navigation the browser starts itself puts the blank page in a renderer process of its own, and
@@ -162,6 +182,8 @@ async function recycle(reader: KeptReader, idle: KeptReader[]): Promise<void> {
         .map((other) => other.close()),
     );
     page.removeAllListeners();
+    await reader.emulation?.detach();
+    reader.emulation = null;
     await page.unrouteAll();
     await context.unrouteAll();
     await Promise.all(page.frames().map((frame) => frame.evaluate(CLEAR_FRAME_STORAGE).catch(() => undefined)));

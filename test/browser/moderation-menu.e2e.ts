@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -21,8 +21,8 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
   let browser: TestBrowser;
   let moderator: Account;
   let article: ArticleFixture;
-  /** The pages a test opened, each with the DevTools session that holds its time zone and locale. */
-  const opened: { context: BrowserContext; emulation: CDPSession }[] = [];
+  /** The readers' pages a test opened. */
+  const contexts: BrowserContext[] = [];
 
   before(async () => {
     [t, browser] = await Promise.all([startTestApp({ env: ADMIN_ENV }), openBrowser()]);
@@ -32,15 +32,9 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     mkdirSync(shots, { recursive: true });
   });
 
-  /**
-   * The test's pages go back to the suite's readers (newReader) when it ends, their time zone and locale with the
-   * sessions that set them.
-   */
+  /** The test's pages go back to the suite's readers (newReader) when it ends. */
   afterEach(async () => {
-    for (const { context, emulation } of opened.splice(0)) {
-      await emulation.detach().catch(() => undefined);
-      await context.close();
-    }
+    for (const context of contexts.splice(0)) await context.close();
   });
 
   after(async () => {
@@ -66,12 +60,8 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     timezoneId = 'UTC',
     colorScheme: 'light' | 'dark' = 'light',
   ): Promise<Page> {
-    const { context, page } = await newReader(browser);
-    // What the context's options timezoneId and locale would set, for as long as this session stays attached.
-    const emulation = await context.newCDPSession(page);
-    await emulation.send('Emulation.setTimezoneOverride', { timezoneId });
-    await emulation.send('Emulation.setLocaleOverride', { locale: 'en-US' });
-    opened.push({ context, emulation });
+    const { context, page } = await newReader(browser, { timezoneId, locale: 'en-US' });
+    contexts.push(context);
     await page.setViewportSize({ width, height: width > 600 ? 900 : 844 });
     await page.emulateMedia({ colorScheme });
     if (who) await context.addCookies([{ name: 'forum_session', value: who.token, url: t.baseUrl }]);

@@ -79,4 +79,23 @@ describe('a reader’s page handed on to the next test', { skip: browserSkipReas
     assert.equal(heard, 0, 'no listener of the earlier test');
     await second.context.close();
   });
+
+  it('takes the time zone and locale it was asked for, and leaves them with the test that asked', async () => {
+    const fresh = await browser.newContext();
+    const place = `[Intl.DateTimeFormat().resolvedOptions().timeZone, Intl.DateTimeFormat().resolvedOptions().locale]`;
+    const unplaced = await (await fresh.newPage()).evaluate<[string, string]>(place);
+    await fresh.close();
+    assert.notDeepEqual(unplaced, ['Asia/Tokyo', 'de-DE'], 'the browser is elsewhere by itself');
+
+    const first = await newReader(browser, { timezoneId: 'Asia/Tokyo', locale: 'de-DE' });
+    await first.page.goto(`${t.baseUrl}/articles/${essay.slug}`);
+    assert.deepEqual(await first.page.evaluate(place), ['Asia/Tokyo', 'de-DE']);
+    await first.context.close();
+
+    const second = await newReader(browser);
+    assert.equal(second.page, first.page, 'the closed page is the one handed on');
+    await second.page.goto(`${t.baseUrl}/articles/${essay.slug}`);
+    assert.deepEqual(await second.page.evaluate(place), unplaced, 'where a new context is');
+    await second.context.close();
+  });
 });
