@@ -37,7 +37,7 @@ function requireBuiltClient(): void {
 
 /**
  * What a browser suite holds of the browser: the contexts it opens (each with its own cookies, storage and cache, as
- * a separate profile has) and `close()`, which closes them. Inside the harness's groups the Chromium behind it is
+ * a separate profile has) and `close()`, which closes them (but for the readers' pages handed back, see idleReaders). Inside the harness's groups the Chromium behind it is
  * shared by the group's browser suites, one after another: a launch cost about a CPU-second, a context a few
  * hundredths. Run on its own, a suite has a Chromium of its own, which `close()` closes.
  */
@@ -69,6 +69,9 @@ export async function openBrowser(): Promise<TestBrowser> {
   return lease(browser, false);
 }
 
+/** What newReader needs of a suite's TestBrowser: the Chromium behind it, and the contexts the suite holds. */
+const leases = new WeakMap<TestBrowser, { browser: Browser; contexts: Set<BrowserContext> }>();
+
 function lease(browser: Browser, own: boolean): TestBrowser {
   const contexts = new Set<BrowserContext>();
   const leased: TestBrowser = {
@@ -79,21 +82,24 @@ function lease(browser: Browser, own: boolean): TestBrowser {
       return context;
     },
     async close() {
-      idleReaders.delete(leased);
-      if (own) await browser.close();
-      else await Promise.all([...contexts].map((context) => context.close()));
+      if (own) return browser.close();
+      // The readers' pages its tests closed stay, reset, for the group's next suites; whatever else is open goes.
+      const idle = new Set(idleReaders.get(browser)?.map((reader) => reader.context));
+      await Promise.all([...contexts].filter((context) => !idle.has(context)).map((context) => context.close()));
     },
   };
-  idleReaders.set(leased, []);
+  leases.set(leased, { browser, contexts });
   return leased;
 }
 
 /**
- * The readers' pages (newReader) a suite's tests have closed, kept open to be handed to its next tests: a new page
- * starts a renderer process, which with the context it lives in cost about a CPU-second, where going to a new address
- * in an open one cost a quarter of that. Each is handed over reset (see recycle), as a fresh one would be.
+ * The readers' pages (newReader) that tests have closed, kept open to be handed to the next tests, by Chromium: the
+ * next ones of the suite, and inside the harness's groups those of the group's next suites too. A new page starts a
+ * renderer process, which with the context it lives in cost about a CPU-second, where going to a new address in an
+ * open one cost a quarter of that. Each is handed over reset (see recycle), as a fresh one would be: what recycle
+ * cannot undo must go with the test that did it (a DevTools session detached, an init script disposed).
  */
-const idleReaders = new WeakMap<TestBrowser, KeptReader[]>();
+const idleReaders = new WeakMap<Browser, KeptReader[]>();
 
 interface Reader {
   context: BrowserContext;
@@ -119,14 +125,20 @@ export interface ReaderPlace {
 
 /**
  * A reader's page: a fresh browser context (its own cookies and storage), the default timeout shortened, in `place`'s
- * time zone and locale when given. Close it with the context given here, which hands the page on to the suite's next
- * test: `page.context()` is the browser's own, whose close() ends the page with it.
+ * time zone and locale when given. Close it with the context given here, which hands the page on to the next test
+ * (see idleReaders): `page.context()` is the browser's own, whose close() ends the page with it.
  */
 export async function newReader(browser: TestBrowser, place: ReaderPlace = {}): Promise<Reader> {
-  const idle = idleReaders.get(browser);
-  let reader = idle?.pop();
-  while (reader && reader.page.isClosed()) reader = idle?.pop();
-  if (!reader) {
+  const held = leases.get(browser);
+  if (!held) throw new Error('newReader: not a TestBrowser from openBrowser()');
+  let idle = idleReaders.get(held.browser);
+  if (!idle) idleReaders.set(held.browser, (idle = []));
+  let reader = idle.pop();
+  while (reader && reader.page.isClosed()) reader = idle.pop();
+  if (reader) {
+    // Closed with the suite's other contexts if its test leaves it open.
+    held.contexts.add(reader.context);
+  } else {
     const context = await browser.newContext({ viewport: READER_VIEWPORT });
     const origins = new Set<string>();
     context.on('request', (request) => {
@@ -143,7 +155,7 @@ export async function newReader(browser: TestBrowser, place: ReaderPlace = {}): 
       await reader.emulation.send('Emulation.setTimezoneOverride', { timezoneId: place.timezoneId });
     if (place.locale) await reader.emulation.send('Emulation.setLocaleOverride', { locale: place.locale });
   }
-  return idle ? { context: returnedOnClose(reader, idle), page: reader.page } : reader;
+  return { context: returnedOnClose(reader, idle), page: reader.page };
 }
 
 const READER_VIEWPORT = { width: 1280, height: 900 };

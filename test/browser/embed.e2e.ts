@@ -37,8 +37,11 @@ async function startHost(pages: Map<string, string>): Promise<{ server: Server; 
   return { server, origin: `http://localhost:${(server.address() as AddressInfo).port}` };
 }
 
-/** The DevTools sessions that keep third-party cookies blocked, one per reader's page (kept for the next tests). */
-const cookieControls = new WeakMap<Page, CDPSession>();
+/**
+ * The DevTools sessions that keep third-party cookies blocked, one per reader's page, kept for the suite's next tests
+ * and detached after its last: the pages go on to other suites.
+ */
+const cookieControls = new Map<Page, CDPSession>();
 
 /**
  * A reader's page (newReader) as current browsers are: third-party cookies blocked. Chromium blocks them by its own
@@ -125,6 +128,8 @@ describe('the discussion embedded on a publisher’s page', { skip: browserSkipR
   });
 
   after(async () => {
+    for (const cdp of cookieControls.values()) await cdp.detach().catch(() => undefined);
+    cookieControls.clear();
     await browser?.close();
     await t?.close();
     host?.server.close();
