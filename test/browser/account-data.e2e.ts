@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { type Account, newUser, PASSWORD } from '../helpers/accounts.js';
 import { Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -23,19 +23,20 @@ describe('the account page: my data', { skip: browserSkipReason() }, () => {
     await t?.close();
   });
 
-  async function accountPage(account: Account): Promise<Page> {
-    const { context, page } = await newReader(browser);
-    await context.addCookies([{ name: 'forum_session', value: account.token, url: t.baseUrl }]);
-    await page.goto(`${t.baseUrl}/account`);
-    await page.getByRole('heading', { name: 'Your account' }).waitFor();
-    return page;
+  /** A reader's page at /account signed in as `account`; its context's close() hands the page on to the next test. */
+  async function accountPage(account: Account): Promise<{ context: BrowserContext; page: Page }> {
+    const reader = await newReader(browser);
+    await reader.context.addCookies([{ name: 'forum_session', value: account.token, url: t.baseUrl }]);
+    await reader.page.goto(`${t.baseUrl}/account`);
+    await reader.page.getByRole('heading', { name: 'Your account' }).waitFor();
+    return reader;
   }
 
   it('downloads the export as a JSON file holding the reader’s comments', async () => {
     const reader = await newUser(t);
     const essay = await fx.newArticle();
     await fx.newComment({ article: essay, authorId: reader.id, body: 'a thought worth keeping' });
-    const page = await accountPage(reader);
+    const { context, page } = await accountPage(reader);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Download my data' }).click(),
@@ -50,12 +51,12 @@ describe('the account page: my data', { skip: browserSkipReason() }, () => {
       data.comments.map((c) => c.body),
       ['a thought worth keeping'],
     );
-    await page.context().close();
+    await context.close();
   });
 
   it('deletes the account with the password, after a wrong one is refused, and signs the page out', async () => {
     const reader = await newUser(t);
-    const page = await accountPage(reader);
+    const { context, page } = await accountPage(reader);
     const form = page.getByRole('form', { name: 'Delete my account' });
     await form.getByLabel('Your password').fill('not my password');
     await form.getByLabel('I understand').check();
@@ -69,6 +70,6 @@ describe('the account page: my data', { skip: browserSkipReason() }, () => {
     await page.reload();
     await page.getByRole('button', { name: 'Sign in to see your account' }).waitFor();
     assert.equal((await t.http.get(`/api/users/${reader.username}`)).status, 404);
-    await page.context().close();
+    await context.close();
   });
 });

@@ -4,6 +4,7 @@ import {
   chromium,
   type Browser,
   type BrowserContext,
+  type CDPSession,
   type BrowserContextOptions,
   type Locator,
   type Page,
@@ -36,7 +37,7 @@ function requireBuiltClient(): void {
 
 /**
  * What a browser suite holds of the browser: the contexts it opens (each with its own cookies, storage and cache, as
- * a separate profile has) and `close()`, which closes them. Inside the harness's groups the Chromium behind it is
+ * a separate profile has) and `close()`, which closes them (but for the readers' pages handed back, see idleReaders). Inside the harness's groups the Chromium behind it is
  * shared by the group's browser suites, one after another: a launch cost about a CPU-second, a context a few
  * hundredths. Run on its own, a suite has a Chromium of its own, which `close()` closes.
  */
@@ -68,6 +69,9 @@ export async function openBrowser(): Promise<TestBrowser> {
   return lease(browser, false);
 }
 
+/** What newReader needs of a suite's TestBrowser: the Chromium behind it, and the contexts the suite holds. */
+const leases = new WeakMap<TestBrowser, { browser: Browser; contexts: Set<BrowserContext> }>();
+
 function lease(browser: Browser, own: boolean): TestBrowser {
   const contexts = new Set<BrowserContext>();
   const leased: TestBrowser = {
@@ -78,44 +82,86 @@ function lease(browser: Browser, own: boolean): TestBrowser {
       return context;
     },
     async close() {
-      idleReaders.delete(leased);
-      if (own) await browser.close();
-      else await Promise.all([...contexts].map((context) => context.close()));
+      if (own) return browser.close();
+      // The readers' pages its tests closed stay, reset, for the group's next suites; whatever else is open goes.
+      const idle = new Set(idleReaders.get(browser)?.map((reader) => reader.context));
+      await Promise.all([...contexts].filter((context) => !idle.has(context)).map((context) => context.close()));
     },
   };
-  idleReaders.set(leased, []);
+  leases.set(leased, { browser, contexts });
   return leased;
 }
 
 /**
- * The readers' pages (newReader) a suite's tests have closed, kept open to be handed to its next tests: a new page
- * starts a renderer process, which with the context it lives in cost about a CPU-second, where going to a new address
- * in an open one cost a third of that. Each is handed over reset (see recycle), as a fresh one would be.
+ * The readers' pages (newReader) that tests have closed, kept open to be handed to the next tests, by Chromium: the
+ * next ones of the suite, and inside the harness's groups those of the group's next suites too. A new page starts a
+ * renderer process, which with the context it lives in cost about a CPU-second, where going to a new address in an
+ * open one cost a quarter of that. Each is handed over reset (see recycle), as a fresh one would be: what recycle
+ * cannot undo must go with the test that did it (a DevTools session detached, an init script disposed).
  */
-const idleReaders = new WeakMap<TestBrowser, Reader[]>();
+const idleReaders = new WeakMap<Browser, KeptReader[]>();
 
 interface Reader {
   context: BrowserContext;
   page: Page;
 }
 
-/** A reader's page: a fresh browser context (its own cookies and storage), the default timeout shortened. */
-export async function newReader(browser: TestBrowser): Promise<Reader> {
-  const idle = idleReaders.get(browser);
-  let reader = idle?.pop();
-  while (reader && reader.page.isClosed()) reader = idle?.pop();
-  if (!reader) {
+interface KeptReader extends Reader {
+  /** Every origin the context's pages and frames asked something of: the ones whose storage recycle clears. */
+  origins: Set<string>;
+  /** The DevTools session that holds the test's time zone and locale (newReader's `place`), detached by recycle. */
+  emulation: CDPSession | null;
+}
+
+/**
+ * A reader's time zone and locale, as the context options of the same names set them for the page's dates and numbers
+ * (Intl's defaults). Unlike the context option, `locale` leaves navigator.language and the Accept-Language header as
+ * they are: the client reads neither.
+ */
+export interface ReaderPlace {
+  timezoneId?: string;
+  locale?: string;
+}
+
+/**
+ * A reader's page: a fresh browser context (its own cookies and storage), the default timeout shortened, in `place`'s
+ * time zone and locale when given. Close it with the context given here, which hands the page on to the next test
+ * (see idleReaders): `page.context()` is the browser's own, whose close() ends the page with it.
+ */
+export async function newReader(browser: TestBrowser, place: ReaderPlace = {}): Promise<Reader> {
+  const held = leases.get(browser);
+  if (!held) throw new Error('newReader: not a TestBrowser from openBrowser()');
+  let idle = idleReaders.get(held.browser);
+  if (!idle) idleReaders.set(held.browser, (idle = []));
+  let reader = idle.pop();
+  while (reader && reader.page.isClosed()) reader = idle.pop();
+  if (reader) {
+    // Closed with the suite's other contexts if its test leaves it open.
+    held.contexts.add(reader.context);
+  } else {
     const context = await browser.newContext({ viewport: READER_VIEWPORT });
-    reader = { context, page: await context.newPage() };
+    const origins = new Set<string>();
+    context.on('request', (request) => {
+      const { protocol, origin } = new URL(request.url());
+      if (protocol === 'http:' || protocol === 'https:') origins.add(origin);
+    });
+    reader = { context, page: await context.newPage(), origins, emulation: null };
   }
   reader.page.setDefaultTimeout(TIMEOUT);
-  return idle ? { context: returnedOnClose(reader, idle), page: reader.page } : reader;
+  if (place.timezoneId || place.locale) {
+    // What playwright sets for the context options, here for as long as this session stays attached.
+    reader.emulation = await reader.context.newCDPSession(reader.page);
+    if (place.timezoneId)
+      await reader.emulation.send('Emulation.setTimezoneOverride', { timezoneId: place.timezoneId });
+    if (place.locale) await reader.emulation.send('Emulation.setLocaleOverride', { locale: place.locale });
+  }
+  return { context: returnedOnClose(reader, idle), page: reader.page };
 }
 
 const READER_VIEWPORT = { width: 1280, height: 900 };
 
 /** The reader's context, whose `close()` gives its page back to the suite's idle readers instead. */
-function returnedOnClose(reader: Reader, idle: Reader[]): BrowserContext {
+function returnedOnClose(reader: KeptReader, idle: KeptReader[]): BrowserContext {
   return new Proxy(reader.context, {
     get(target, property) {
       if (property === 'close') return () => recycle(reader, idle);
@@ -127,10 +173,17 @@ function returnedOnClose(reader: Reader, idle: Reader[]): BrowserContext {
 
 /**
  * Leaves nothing of the test that used the page: its other tabs closed, its listeners and routes gone, the app's page
- * left (its live connection, its timers), cookies, local storage, IndexedDB and the HTTP cache emptied, back online
- * at the reader's size. A page that cannot be reset is closed with its context.
+ * left (its live connection, its timers), cookies, storage and the HTTP cache emptied, back online at the reader's
+ * size, colour scheme, time zone and locale. A page that cannot be reset is closed with its context.
+ *
+ * Cheaper than playwright's own reset, which cost more than the page it saved: the page leaves for about:blank by
+ * its own script (a navigation the browser starts itself puts the blank page in a renderer process of its own, and
+ * the next address in another), and the storage is cleared by the browser (Storage.clearDataForOrigin) for every
+ * origin the context asked something of, where setStorageState opened a page on each one to clear it from inside.
+ * Session storage, which belongs to the tab and outlives its pages, is cleared in each of the page's frames first,
+ * and with it their local storage.
  */
-async function recycle(reader: Reader, idle: Reader[]): Promise<void> {
+async function recycle(reader: KeptReader, idle: KeptReader[]): Promise<void> {
   const { context, page } = reader;
   try {
     if (page.isClosed()) throw new Error('closed');
@@ -141,19 +194,44 @@ async function recycle(reader: Reader, idle: Reader[]): Promise<void> {
         .map((other) => other.close()),
     );
     page.removeAllListeners();
+    await reader.emulation?.detach();
+    reader.emulation = null;
     await page.unrouteAll();
     await context.unrouteAll();
-    await page.goto('about:blank');
-    await context.setStorageState({ cookies: [], origins: [] });
+    await Promise.all(page.frames().map((frame) => frame.evaluate(CLEAR_FRAME_STORAGE).catch(() => undefined)));
+    await leave(page);
+    await context.clearCookies();
     const cdp = await context.newCDPSession(page);
+    for (const origin of reader.origins) await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
+    reader.origins.clear();
     await cdp.send('Network.clearBrowserCache');
     await cdp.detach();
     await context.clearPermissions();
     await context.setOffline(false);
     await page.setViewportSize(READER_VIEWPORT);
+    await page.emulateMedia({ media: null, colorScheme: 'light', reducedMotion: 'no-preference' });
     idle.push(reader);
   } catch {
     await context.close();
+  }
+}
+
+/**
+ * Browser code as text (the tests' own TypeScript has no DOM types). A frame of another site than its page's keeps
+ * its storage apart from its site's own (partitioned, where the browser lets it have any), which clearing by origin
+ * may not reach. A frame refused storage, or of an opaque origin, has none to clear.
+ */
+const CLEAR_FRAME_STORAGE = 'try { sessionStorage.clear(); } catch {} try { localStorage.clear(); } catch {}';
+
+/** Goes to about:blank from the page's own script (see recycle), or as the browser would when the page has none. */
+async function leave(page: Page): Promise<void> {
+  if (page.url() === 'about:blank') return;
+  try {
+    await page.evaluate(`location.href = 'about:blank'`);
+    // Nothing in the client holds a page back (no beforeunload); a test's page that does is left the other way.
+    await page.waitForURL('about:blank', { timeout: 2_000 });
+  } catch {
+    await page.goto('about:blank');
   }
 }
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Account, bearer, register, uniqueName } from '../helpers/accounts.js';
 import { type ArticleFixture, type CommentFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
+import { browserSkipReason, newReader, openBrowser, type TestBrowser } from './browser.js';
 
 /** The ancestors a permalink answer carries at most (README, "Threads"). */
 const MAX_ANCESTORS = 20;
@@ -47,9 +47,8 @@ describe(
       [390, 844, 'phone'],
     ] as const) {
       it(`shows "N earlier comments" above the nearest ancestors and follows such links to the top-level comment (${name})`, async () => {
-        const context = await browser.newContext({ viewport: { width, height } });
-        const page = await context.newPage();
-        page.setDefaultTimeout(TIMEOUT);
+        const { context, page } = await newReader(browser);
+        await page.setViewportSize({ width, height });
         const ancestors = page.getByRole('list', { name: 'The comments above' });
         const shown = page.getByRole('list', { name: 'Comment', exact: true });
 
@@ -110,10 +109,8 @@ describe(
       const cap: CommentFixture[] = [];
       for (let d = 0; d <= MAX_DEPTH; d++)
         cap.push(await fx.newComment({ article: deep, parent: cap[d - 1], authorId: author.id }));
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const { context, page } = await newReader(browser);
       await context.addCookies([{ name: 'forum_session', value: writer.token, url: t.baseUrl }]);
-      const page = await context.newPage();
-      page.setDefaultTimeout(TIMEOUT);
       await page.goto(`${t.baseUrl}/comments/${cap[MAX_DEPTH].id}`);
       await page.getByText('Signed in as').waitFor();
       const item = page.locator(`li[data-comment-id="${cap[MAX_DEPTH].id}"]`);

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { type BrowserContext, type Frame, type FrameLocator, type Page } from 'playwright-core';
+import { type BrowserContext, type CDPSession, type Frame, type FrameLocator, type Page } from 'playwright-core';
 import { type Account, bearer, newUser, PASSWORD, uniqueName } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
+import { browserSkipReason, newReader, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
 
 /**
  * A publisher's page on another site than the forum's: http://localhost:PORT against the forum on 127.0.0.1 (a host
@@ -38,15 +38,23 @@ async function startHost(pages: Map<string, string>): Promise<{ server: Server; 
 }
 
 /**
- * A reader's context as current browsers are: third-party cookies blocked. Chromium blocks them by its own setting in
- * an off-the-record context (what playwright's newContext gives); CDP's Network.setCookieControls states it outright.
+ * The DevTools sessions that keep third-party cookies blocked, one per reader's page, kept for the suite's next tests
+ * and detached after its last: the pages go on to other suites.
+ */
+const cookieControls = new Map<Page, CDPSession>();
+
+/**
+ * A reader's page (newReader) as current browsers are: third-party cookies blocked. Chromium blocks them by its own
+ * setting in an off-the-record context (what playwright's newContext gives); CDP's Network.setCookieControls states it
+ * outright, for as long as its session stays attached: once per page, which the suite's next tests are handed.
  */
 async function readerBlockingThirdPartyCookies(browser: TestBrowser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.setCookieControls', { enableThirdPartyCookieRestriction: true });
+  const { context, page } = await newReader(browser);
+  if (!cookieControls.has(page)) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.setCookieControls', { enableThirdPartyCookieRestriction: true });
+    cookieControls.set(page, cdp);
+  }
   return { context, page };
 }
 
@@ -120,6 +128,8 @@ describe('the discussion embedded on a publisher’s page', { skip: browserSkipR
   });
 
   after(async () => {
+    for (const cdp of cookieControls.values()) await cdp.detach().catch(() => undefined);
+    cookieControls.clear();
     await browser?.close();
     await t?.close();
     host?.server.close();
@@ -179,6 +189,7 @@ describe('the discussion embedded on a publisher’s page', { skip: browserSkipR
     await page.goto(`${t.baseUrl}/healthz`);
     const own = verdicts.find((v) => v.url === `${t.baseUrl}/healthz`);
     assert.deepEqual(own?.reasons, [], 'sent first-party');
+    await cdp.detach();
     await context.close();
   });
 

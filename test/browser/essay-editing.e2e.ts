@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { ADMIN_ENV, type Account, bearer, newUser, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { eventually } from '../helpers/entry-point.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -38,10 +38,11 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     return res.body.slug as string;
   }
 
-  async function pageAs(account: Account): Promise<Page> {
-    const { context, page } = await newReader(browser);
-    await context.addCookies([{ name: 'forum_session', value: account.token, url: t.baseUrl }]);
-    return page;
+  /** A reader's page signed in as `account`; its context's close() hands the page on to the next test. */
+  async function pageAs(account: Account): Promise<{ context: BrowserContext; page: Page }> {
+    const reader = await newReader(browser);
+    await reader.context.addCookies([{ name: 'forum_session', value: account.token, url: t.baseUrl }]);
+    return reader;
   }
 
   /** Both widths the client is drawn for, when SCREENSHOT_DIR asks for pictures to look at. */
@@ -56,7 +57,7 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
 
   it('opens the source from the essay, shows a refused field beside it, saves a new revision the essay then shows', async () => {
     const slug = await publish();
-    const page = await pageAs(admin);
+    const { context, page } = await pageAs(admin);
     await page.goto(`${t.baseUrl}/articles/${slug}`);
     await page.getByText('The second paragraph is about tulips').waitFor();
     await screenshots(page, 'essay-reading-admin');
@@ -118,7 +119,7 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     assert.equal(saved.title, 'Gardens through the year');
     assert.equal(saved.canonicalUrl, 'https://example.com/gardens');
     assert.deepEqual(saved.tags, ['gardens']);
-    await page.context().close();
+    await context.close();
   });
 
   it('lists the revisions and shows a past one read-only, at its own address too', async () => {
@@ -129,7 +130,7 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
       .send({ body: 'The first paragraph is about roses in July.\n\nThe second paragraph is about tulips in April.\n' })
       .expect(200);
 
-    const page = await pageAs(admin);
+    const { context, page } = await pageAs(admin);
     await page.goto(`${t.baseUrl}/articles/${slug}/edit`);
     const revisions = page.getByRole('region', { name: 'Revisions' }).getByRole('listitem');
     await revisions.nth(1).waitFor();
@@ -147,18 +148,18 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     await page.getByText('roses in July').waitFor();
 
     // The address loads by itself (the server answers the page), for anyone: revisions are public like the essay.
-    const { page: visitor } = await newReader(browser);
+    const { context: visitorContext, page: visitor } = await newReader(browser);
     await visitor.goto(`${t.baseUrl}/articles/${slug}/revisions/2`);
     await visitor.getByText('Revision 2, as the essay read then.').waitFor();
     await visitor.getByText('roses in July').waitFor();
     await visitor.goto(`${t.baseUrl}/articles/${slug}/revisions/9`);
     await visitor.getByRole('heading', { name: 'There is no such revision of this essay.' }).waitFor();
-    await visitor.context().close();
-    await page.context().close();
+    await visitorContext.close();
+    await context.close();
   });
 
   it('publishes an essay from the list with a live preview that follows the Markdown, keeping the draft on errors', async () => {
-    const page = await pageAs(admin);
+    const { context, page } = await pageAs(admin);
     // Every preview asked for, and each one the client gave up (a newer draft made it stale).
     const previews: string[] = [];
     const dropped: string[] = [];
@@ -246,7 +247,7 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     await page.goto(`${t.baseUrl}/articles/new`);
     await page.getByText('The essay appears here as you write it.').waitFor();
     assert.equal(await page.getByLabel('Title').inputValue(), '');
-    await page.context().close();
+    await context.close();
   });
 
   it('shows before saving what an edit does to the quotes: deleting a quoted paragraph orphans its quote', async () => {
@@ -276,7 +277,7 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     await quoteOf(blocks[0].id, 'the best hedge for a windy field');
     const doomed = await quoteOf(blocks[1].id, 'flowers before its leaves open');
 
-    const page = await pageAs(admin);
+    const { context, page } = await pageAs(admin);
     await page.goto(`${t.baseUrl}/articles/${slug}/edit`);
     const source = page.getByLabel('Markdown source');
     await page.getByRole('region', { name: 'As published (revision 1)' }).getByText('Blackthorn').waitFor();
@@ -311,13 +312,13 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     await page.getByRole('region', { name: 'As published (revision 2)' }).getByText('Holly').waitFor();
     const quote = (await t.http.get(`/api/comments/${doomed}`).expect(200)).body.comment.quote;
     assert.equal(quote.anchor, 'orphaned', 'the revision did what the preview said');
-    await page.context().close();
+    await context.close();
   });
 
   it('refuses a reader and a visitor: no link on the essay or the list, and the edit and publish addresses say only admins may', async () => {
     const slug = await publish();
     const reader = await newUser(t);
-    const page = await pageAs(reader);
+    const { context, page } = await pageAs(reader);
     await page.goto(`${t.baseUrl}/articles/${slug}`);
     await page.getByText('Signed in as').waitFor();
     await page.getByText('The second paragraph is about tulips').waitFor();
@@ -335,12 +336,12 @@ describe('an admin edits an essay in the web client', { skip: browserSkipReason(
     assert.equal(await page.getByRole('link', { name: 'Publish an essay' }).count(), 0);
     assert.equal(await page.getByLabel('Markdown source').count(), 0);
     await screenshots(page, 'essay-edit-refused-reader');
-    await page.context().close();
+    await context.close();
 
-    const { page: visitor } = await newReader(browser);
+    const { context: visitorContext, page: visitor } = await newReader(browser);
     await visitor.goto(`${t.baseUrl}/articles/${slug}/edit`);
     await visitor.getByRole('heading', { name: 'Only admins can edit essays' }).waitFor();
     await visitor.getByText('Sign in with an admin account to edit this essay.').waitFor();
-    await visitor.context().close();
+    await visitorContext.close();
   });
 });

@@ -5,7 +5,7 @@ import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, with
 import { Fixtures } from '../helpers/fixtures.js';
 import { untilJobsDone } from '../helpers/jobs.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
+import { browserSkipReason, newReader, openBrowser, type TestBrowser } from './browser.js';
 
 /** Where one of the header's items is, and whether its text holds on one line. */
 interface ItemBox {
@@ -84,9 +84,8 @@ describe('the site header at every width', { skip: browserSkipReason() }, () => 
 
   for (const who of ['nobody', 'reader', 'moderator'] as const) {
     it(`keeps every item whole and on the screen, signed ${who === 'nobody' ? 'out' : `in as a ${who}`}`, async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      const page = await context.newPage();
-      page.setDefaultTimeout(TIMEOUT);
+      const { context, page } = await newReader(browser);
+      await page.setViewportSize({ width: 1280, height: 800 });
       const account = who === 'reader' ? reader : who === 'moderator' ? moderator : null;
       if (account) await context.addCookies([{ name: 'forum_session', value: account.token, url: t.baseUrl }]);
       await page.goto(`${t.baseUrl}/`);

@@ -105,7 +105,8 @@ describe('hostile content in the web client', { skip: browserSkipReason() }, () 
       void dialog.dismiss();
     });
     // Browser code as text: the test's own TypeScript has no DOM types.
-    await page.addInitScript(`
+    // Disposed with the page's close: the page goes on to other tests (newReader), which must not run it.
+    const watch = await page.addInitScript(`
       window.__fired = [];
       for (const name of ['alert', 'confirm', 'prompt']) window[name] = (...args) => void window.__fired.push(name + '(' + args.join(',') + ')');
       document.addEventListener('securitypolicyviolation', (e) => window.__fired.push('csp: ' + e.violatedDirective + ' ' + e.blockedURI));
@@ -113,7 +114,10 @@ describe('hostile content in the web client', { skip: browserSkipReason() }, () 
     return {
       page,
       fired: async () => [...dialogs, ...(await page.evaluate<string[]>('window.__fired'))],
-      close: () => context.close(),
+      close: async () => {
+        await watch.dispose();
+        await context.close();
+      },
     };
   }
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { newUser } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
+import { browserSkipReason, newReader, openBrowser, type TestBrowser } from './browser.js';
 
 /**
  * `@` autocomplete in the comment composer: the names listed under the box as one types, picked with the keyboard
@@ -31,10 +31,9 @@ describe('@ autocomplete in the composer', { skip: browserSkipReason() }, () => 
   for (const width of [1280, 390]) {
     it(`lists, picks and links the names at ${width} px, with the keyboard or a click`, async () => {
       const writer = await newUser(t);
-      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const { context, page } = await newReader(browser);
+      await page.setViewportSize({ width, height: 900 });
       await context.addCookies([{ name: 'forum_session', value: writer.token, url: t.baseUrl }]);
-      const page = await context.newPage();
-      page.setDefaultTimeout(TIMEOUT);
       await page.goto(`${t.baseUrl}/articles/${article.slug}`);
       const box = page.getByLabel('Your comment on the essay');
       const list = page.getByRole('listbox', { name: 'People to mention' });

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { type BrowserContext, type Page } from 'playwright-core';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, commentArticle, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
+import { browserSkipReason, commentArticle, newReader, openBrowser, type TestBrowser } from './browser.js';
 
 const shots = path.join(tmpdir(), 'forum-screenshots');
 
@@ -21,6 +21,7 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
   let browser: TestBrowser;
   let moderator: Account;
   let article: ArticleFixture;
+  /** The readers' pages a test opened. */
   const contexts: BrowserContext[] = [];
 
   before(async () => {
@@ -31,8 +32,12 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     mkdirSync(shots, { recursive: true });
   });
 
+  /** The test's pages go back to the suite's readers (newReader) when it ends. */
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+
   after(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
     await browser?.close();
     await t?.close();
   });
@@ -55,16 +60,11 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
     timezoneId = 'UTC',
     colorScheme: 'light' | 'dark' = 'light',
   ): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width, height: width > 600 ? 900 : 844 },
-      locale: 'en-US',
-      timezoneId,
-      colorScheme,
-    });
+    const { context, page } = await newReader(browser, { timezoneId, locale: 'en-US' });
     contexts.push(context);
+    await page.setViewportSize({ width, height: width > 600 ? 900 : 844 });
+    await page.emulateMedia({ colorScheme });
     if (who) await context.addCookies([{ name: 'forum_session', value: who.token, url: t.baseUrl }]);
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
     await page.goto(`${t.baseUrl}${urlPath}`);
     return page;
   }

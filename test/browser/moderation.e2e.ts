@@ -3,9 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, openBrowser, openSignedIn, type TestBrowser } from './browser.js';
-
-const TIMEOUT = 10_000;
+import { browserSkipReason, newReader, openBrowser, openSignedIn, type TestBrowser } from './browser.js';
 
 describe('the moderators’ view: bans, banned words, log', { skip: browserSkipReason() }, () => {
   let t: TestApp;
@@ -51,9 +49,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
       t.http.post(`/api/articles/${article.slug}/comments`).set(as(who)).send({ body });
     assert.equal((await post(rowdy, 'Before the unban')).status, 403, 'the ban holds');
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    const { context, page } = await newReader(browser);
     await openSignedIn(page, moderator, `${t.baseUrl}/moderation`);
     await page.getByRole('heading', { name: 'Moderation', level: 1 }).waitFor();
 
@@ -170,9 +166,8 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     assert.ok(bansNow.length > 20 && bansNow.length <= 40, `two pages of bans: ${bansNow.length}`);
     assert.ok(logNow.length > 20 && logNow.length <= 40, `two pages of log: ${logNow.length}`);
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    const { context, page } = await newReader(browser);
+    await page.setViewportSize({ width: 390, height: 844 });
     await openSignedIn(page, moderator, `${t.baseUrl}/moderation`);
 
     const banItems = page.getByRole('list', { name: 'Banned users' }).getByRole('listitem');
@@ -216,9 +211,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
     };
     assert.equal(start.pending, 0, 'the earlier tests left nothing pending');
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    const { context, page } = await newReader(browser);
     await openSignedIn(page, moderator, `${t.baseUrl}/moderation`);
     const tabs = page.getByRole('group', { name: 'Queue' });
     // Pending is empty: the page opens on the reports, with each tab's count.
@@ -268,16 +261,12 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
       .set(as(writer))
       .send({ body: 'A comment worth reading first.' })
       .expect(201);
-    const reader = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const readerPage = await reader.newPage();
-    readerPage.setDefaultTimeout(TIMEOUT);
+    const { context: reader, page: readerPage } = await newReader(browser);
     await readerPage.goto(`${t.baseUrl}/articles/${article.slug}`);
     await readerPage.getByRole('article', { name: 'Comment by Fiona Featured' }).waitFor();
     assert.equal(await readerPage.getByRole('heading', { name: 'Featured by the moderators' }).count(), 0);
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    const { context, page } = await newReader(browser);
     await openSignedIn(page, moderator, `${t.baseUrl}/articles/${article.slug}`);
     const comment = page.getByRole('article', { name: 'Comment by Fiona Featured' });
     await comment.getByRole('button', { name: 'Moderate' }).click();
@@ -313,9 +302,8 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
   });
   it('bans someone by username, with a reason and an end, from the bans section', async () => {
     const target = await newUser(t, uniqueName('named'), { displayName: 'Nora Named' });
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    const { context, page } = await newReader(browser);
+    await page.setViewportSize({ width: 390, height: 844 });
     await openSignedIn(page, moderator, `${t.baseUrl}/moderation`);
     const section = page.locator('#bans');
     await section.getByText('Ban someone by username').click();
@@ -357,9 +345,7 @@ describe('the moderators’ view: bans, banned words, log', { skip: browserSkipR
       .send({ premoderation: true, slowModeSeconds: 120 })
       .expect(200);
     const writer = await newUser(t, uniqueName('ruled'), { displayName: 'Rula Writer' });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    const { context, page } = await newReader(browser);
     await openSignedIn(page, writer, `${t.baseUrl}/articles/${ruled.slug}`);
     const box = page.getByLabel('Your comment on the essay');
     await box.waitFor();

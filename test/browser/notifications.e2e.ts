@@ -5,7 +5,14 @@ import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, with
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { TestSmtp, tokenIn } from '../helpers/smtp.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, commentArticle, openBrowser, signedInReaderAt, type TestBrowser } from './browser.js';
+import {
+  browserSkipReason,
+  commentArticle,
+  newReader,
+  openBrowser,
+  signedInReaderAt,
+  type TestBrowser,
+} from './browser.js';
 
 /**
  * The notifications in the web client: the bell counting live, the inbox opening the comment, follows, the author's
@@ -299,9 +306,8 @@ describe('notifications, follows and the account in the web client', { skip: bro
 
   it('offers this device’s time zone first on the account page, and saves the zone the digest is timed by', async () => {
     const zoe = await newUser(t, uniqueName('zoe'), { displayName: 'Zoe Zoned' });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Tokyo' });
+    const { context, page } = await newReader(browser, { timezoneId: 'Asia/Tokyo' });
     await context.addCookies([{ name: 'forum_session', value: zoe.token, url: t.baseUrl }]);
-    const page = await context.newPage();
     await page.goto(`${t.baseUrl}/account`);
     const select = page.getByLabel('Your time zone');
     await select.waitFor();

@@ -11,7 +11,6 @@ import {
   newReader,
   openSignedIn,
   signInThroughForm,
-  TIMEOUT,
   type TestBrowser,
 } from './browser.js';
 
@@ -207,9 +206,7 @@ describe('reading comforts in the thread', { skip: browserSkipReason() }, () => 
       .expect(200);
 
     const timezoneId = 'America/New_York';
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId });
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    const { context, page } = await newReader(browser, { locale: 'en-US', timezoneId });
     const errors: Error[] = [];
     page.on('pageerror', (error) => errors.push(error));
     await page.goto(url(article));

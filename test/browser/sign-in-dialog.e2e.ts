@@ -403,8 +403,9 @@ describe('the sign-in dialog brings the reader back where they were', { skip: br
     [390, 844, 'dark'],
   ] as const) {
     it(`fits the window at ${width} px (${scheme}); Escape gives the focus back to the header’s button`, async () => {
-      const context = await browser.newContext({ viewport: { width, height }, colorScheme: scheme });
-      const page = await context.newPage();
+      const { context, page } = await newReader(browser);
+      await page.setViewportSize({ width, height });
+      await page.emulateMedia({ colorScheme: scheme });
       await page.goto(`${t.baseUrl}/articles/${article.slug}`);
       const open = page.getByRole('navigation', { name: 'Account' }).getByRole('button', { name: 'Sign up' });
       await open.click();

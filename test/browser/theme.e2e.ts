@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { browserSkipReason, openBrowser, TIMEOUT, type TestBrowser } from './browser.js';
+import { browserSkipReason, newReader, openBrowser, type TestBrowser } from './browser.js';
 
 /** The page's background as a relative luminance (0 black, 1 white), read from the computed style. */
 async function backgroundLuminance(page: Page): Promise<number> {
@@ -33,9 +33,9 @@ describe('the colour scheme', { skip: browserSkipReason() }, () => {
   });
 
   it('follows a dark system, switches to light and back, and keeps the choice over a reload', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    const { context, page } = await newReader(browser);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(`${t.baseUrl}/`);
     const schemes = page.getByRole('group', { name: 'Colour scheme' });
     const auto = schemes.getByRole('button', { name: 'Auto' });
@@ -67,9 +67,7 @@ describe('the colour scheme', { skip: browserSkipReason() }, () => {
   });
 
   it('lets a reader choose dark on a light system', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
+    const { context, page } = await newReader(browser);
     await page.goto(`${t.baseUrl}/`);
     const dark = page.getByRole('group', { name: 'Colour scheme' }).getByRole('button', { name: 'Dark' });
     await dark.waitFor();
