@@ -37,9 +37,10 @@ function requireBuiltClient(): void {
 
 /**
  * What a browser suite holds of the browser: the contexts it opens (each with its own cookies, storage and cache, as
- * a separate profile has) and `close()`, which closes them (but for the readers' pages handed back, see idleReaders). Inside the harness's groups the Chromium behind it is
- * shared by the group's browser suites, one after another: a launch cost about a CPU-second, a context a few
- * hundredths. Run on its own, a suite has a Chromium of its own, which `close()` closes.
+ * a separate profile has) and `close()`, which closes them (but for the readers' pages handed back, see
+ * idleReaders). Inside the harness's groups the Chromium behind it is shared by the group's browser suites, one after
+ * another: a launch cost about a CPU-second, a context a few hundredths. Run on its own, a suite has a Chromium of its
+ * own, which `close()` closes.
  */
 export interface TestBrowser {
   newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
