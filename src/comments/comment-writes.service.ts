@@ -105,7 +105,7 @@ export class CommentWritesService {
       const blockCounters = quote?.blockId
         ? this.articleRows.blockCounterChange([quote.blockId], delta.visible, row.stance)
         : null;
-      await this.events.posted(tx, row, quotes, dto, parent?.authorId ?? null, articleCounters, blockCounters);
+      this.events.posted(tx, row, quotes, dto, parent?.authorId ?? null, articleCounters, blockCounters);
       return dto;
     });
   }
