@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createApp } from '../src/app.factory.js';
 import { dropDatabase, ensureDatabase } from '../src/database/database-server.js';
 import { Fixtures } from '../test/helpers/fixtures.js';
-import { postComment } from './support/comment-post.js';
+import { MARKDOWN_COMMENT, postComment } from './support/comment-post.js';
 import { writeResults } from './support/results.js';
 import { BENCH_ENVIRONMENT, benchAppConfig } from './support/bench-config.js';
 import { openScratchDatabase, postgresVersion, type ScratchDatabase } from './support/scratch-database.js';
@@ -39,16 +39,6 @@ const WARM_UP = 80;
 const TARGET_RATIO = 0.5;
 /** The app's throughput against the code of issue 19's "today" (d46b393), given with --baseline-dir, at least. */
 const TARGET_AGAINST_OLD = 2;
-const BODY = [
-  'The essay treats the archive as **neutral**, but its own evidence shows that _somebody_ chose what to keep.',
-  '',
-  '> If the collection was curated by the institution whose history it records, silence is not evidence.',
-  '',
-  'Two things follow:',
-  '',
-  '1. the gaps are a record of decisions, see [the appendix](https://example.org/appendix#gaps);',
-  '2. the `finding aid` is itself an argument.',
-].join('\n');
 
 interface Recorded {
   text: string;
@@ -190,7 +180,7 @@ async function recordPosts(agent: http.Agent, target: Target, logs: Map<string, 
       target.port,
       target.slug,
       target.tokens[i],
-      { body: `${BODY} (recorded)` },
+      { body: `${MARKDOWN_COMMENT} (recorded)` },
       { 'X-Bench-Record': `${prefix}${i}` },
     );
     recorded.push(logs.get(`${prefix}${i}`)!);
@@ -250,7 +240,7 @@ async function main(): Promise<void> {
     pool = new pg.Pool({ connectionString: scratch.databaseUrl, max: writers });
 
     const postThrough = (target: Target) => (writer: number, n: number) =>
-      postComment(agent, target.port, target.slug, target.tokens[writer], { body: `${BODY} (${n})` });
+      postComment(agent, target.port, target.slug, target.tokens[writer], { body: `${MARKDOWN_COMMENT} (${n})` });
     const appPost = postThrough(current);
     // Warm up every path (JIT, pools, the job worker), then record each writer's post once.
     await round(writers, WARM_UP, appPost);
@@ -286,7 +276,7 @@ async function main(): Promise<void> {
     }
 
     console.log(
-      `\nPosting a Markdown comment (${Buffer.byteLength(BODY)} bytes), ${ROUNDS} interleaved rounds per side and level ` +
+      `\nPosting a Markdown comment (${Buffer.byteLength(MARKDOWN_COMMENT)} bytes), ${ROUNDS} interleaved rounds per side and level ` +
         `(${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)}, Node ${process.version}, PostgreSQL ` +
         `${await postgresVersion(scratch.databaseUrl)}); the raw baseline sends the app's ${statements} statements of a post`,
     );

@@ -1,5 +1,17 @@
 import http from 'node:http';
 
+/** The comment the write benches post: emphasis, a block quote, a numbered list, a link, inline code (369 bytes). */
+export const MARKDOWN_COMMENT = [
+  'The essay treats the archive as **neutral**, but its own evidence shows that _somebody_ chose what to keep.',
+  '',
+  '> If the collection was curated by the institution whose history it records, silence is not evidence.',
+  '',
+  'Two things follow:',
+  '',
+  '1. the gaps are a record of decisions, see [the appendix](https://example.org/appendix#gaps);',
+  '2. the `finding aid` is itself an argument.',
+].join('\n');
+
 /**
  * Posts a comment through the app's HTTP API on a keep-alive agent, and resolves once the whole answer has arrived
  * (rejects on anything but 201, with the start of the answer). `headers` adds to the request's own.

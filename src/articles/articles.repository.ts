@@ -29,6 +29,14 @@ export interface CountedComment {
   topLevel: boolean;
 }
 
+/** What decides who may post a comment in an article and how (ArticlesService.requirePostingRules). */
+export interface PostingRules {
+  id: string;
+  locked: boolean;
+  premoderation: boolean;
+  slowModeSeconds: number;
+}
+
 /** What an answer about an article is current to (ArticlesRepository.findReadKey). */
 export interface ArticleReadKey {
   id: string;
@@ -138,6 +146,15 @@ export class ArticlesRepository {
 
   findBySlug(slug: string, tx: EntityManager = this.dataSource.manager): Promise<ArticleEntity | null> {
     return tx.getRepository(ArticleEntity).findOneBy({ slug });
+  }
+
+  /** The article's id and the settings a new comment obeys, in a read of four columns (no entity to build). */
+  async findPostingRules(slug: string, tx: EntityManager): Promise<PostingRules | null> {
+    const rows: PostingRules[] = await tx.query(
+      `SELECT id, locked, premoderation, slow_mode_seconds AS "slowModeSeconds" FROM articles WHERE slug = $1`,
+      [slug],
+    );
+    return rows[0] ?? null;
   }
 
   async findIdBySlug(slug: string): Promise<string | null> {

@@ -20,7 +20,12 @@ import {
 import { toUserDto } from '../users/dto/user.dto.js';
 import { type ArticleBlockEntity } from './article-block.entity.js';
 import { type ArticleEntity } from './article.entity.js';
-import { type ArticleChanges, type ArticlePosition, ArticlesRepository } from './articles.repository.js';
+import {
+  type ArticleChanges,
+  type ArticlePosition,
+  ArticlesRepository,
+  type PostingRules,
+} from './articles.repository.js';
 import {
   type ArticleDto,
   type ArticlePageDto,
@@ -370,6 +375,13 @@ export class ArticlesService {
     const article = isArticleSlug(slug) ? await this.articles.findBySlug(slug, tx) : null;
     if (!article) throw new DomainError(ErrorCode.ArticleNotFound, 'No such article.');
     return article;
+  }
+
+  /** As {@link requireBySlug}, only what decides who may post in it and how (a post reads nothing else of it). */
+  async requirePostingRules(slug: string, tx: Tx): Promise<PostingRules> {
+    const rules = isArticleSlug(slug) ? await this.articles.findPostingRules(slug, tx) : null;
+    if (!rules) throw new DomainError(ErrorCode.ArticleNotFound, 'No such article.');
+    return rules;
   }
 }
 

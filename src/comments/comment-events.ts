@@ -25,7 +25,7 @@ export class CommentEvents {
    * round trip that commits (EventBus.recordForArticleAtCommit), its `articleCounters` (the article row's counters it
    * moves) changed in that statement and `blockCounters` (its quoted block's) just after it.
    */
-  async posted(
+  posted(
     tx: Tx,
     row: CommentRow,
     quotes: QuoteRow[],
@@ -33,7 +33,7 @@ export class CommentEvents {
     parentAuthorId: string | null,
     articleCounters: ArticleRowChange,
     blockCounters: Statement | null,
-  ): Promise<void> {
+  ): void {
     if (row.status === 'pending') {
       this.bus.record(tx, {
         type: 'comment.held',
@@ -42,7 +42,7 @@ export class CommentEvents {
       return;
     }
     const comment = readerView(row, quotes);
-    await this.bus.recordForArticleAtCommit(
+    this.bus.recordForArticleAtCommit(
       tx,
       row.articleId,
       { type: 'comment.created', payload: { comment, previousStatus: null } },

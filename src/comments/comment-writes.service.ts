@@ -59,7 +59,7 @@ export class CommentWritesService {
         const earlier = await this.idempotency.replay<CommentDto>(tx, request);
         if (earlier) return earlier;
       }
-      const article = await this.articles.requireBySlug(slug, tx);
+      const article = await this.articles.requirePostingRules(slug, tx);
       if (article.locked && !isModerator(viewer))
         throw new DomainError(ErrorCode.Forbidden, 'This discussion is locked.');
       const parent = input.parentId ? await this.requireParent(tx, input.parentId, article.id, viewer) : null;
@@ -105,7 +105,7 @@ export class CommentWritesService {
       const blockCounters = quote?.blockId
         ? this.articleRows.blockCounterChange([quote.blockId], delta.visible, row.stance)
         : null;
-      await this.events.posted(tx, row, quotes, dto, parent?.authorId ?? null, articleCounters, blockCounters);
+      this.events.posted(tx, row, quotes, dto, parent?.authorId ?? null, articleCounters, blockCounters);
       return dto;
     });
   }

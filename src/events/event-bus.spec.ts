@@ -167,7 +167,7 @@ describe('EventBus (on the real database)', () => {
     // Values that a literal must carry intact: quotes, a backslash, a placeholder's look, a line break, non-ASCII.
     const settings = { locked: true, premoderation: false, slowModeSeconds: 0, note: `it's \\ "$1" \n naïve ✓` };
     await uow.run(async (tx) => {
-      await sut.recordForArticleAtCommit(tx, articleId, {
+      sut.recordForArticleAtCommit(tx, articleId, {
         type: 'article.updated',
         payload: { settings },
       });
@@ -196,7 +196,7 @@ describe('EventBus (on the real database)', () => {
         await tx.query(`UPDATE articles SET title = 'changed' WHERE id = $1`, [articleId]);
         sut.record(tx, { type: 'session.ended', payload: { sessionId: 'never' } });
         // No such article: the event cannot be numbered, and nothing of the transaction may commit without it.
-        await sut.recordForArticleAtCommit(tx, '999999999', vote);
+        sut.recordForArticleAtCommit(tx, '999999999', vote);
       }),
     );
     assert.equal(await titleOf(), title);
@@ -249,6 +249,30 @@ describe('EventBus (on the real database)', () => {
       // Every job that exists has run: had the rolled-back transaction queued one, it would have been heard by now.
       await untilJobsDone(context.get(DataSource));
       assert.deepEqual(durable.log, ['committed']);
+    });
+
+    it('queues the jobs of an event alongside one numbered at commit in the round trip that commits', async () => {
+      const durable = context.get(DurablyHeard);
+      durable.log.length = 0;
+      await uow.run(async (tx) => {
+        sut.recordForArticleAtCommit(tx, articleId, vote, unbanned('at-commit'));
+        const queued: unknown[] = await tx.query(
+          `SELECT id FROM graphile_worker._private_jobs WHERE payload->>'userId' = 'at-commit'`,
+        );
+        assert.equal(queued.length, 0, 'no statement of its own before the transaction closes');
+      });
+      await durable.heardOf('at-commit');
+      await assert.rejects(
+        uow.run((tx) => {
+          // No such article: the closing round trip fails, and the job queued in it with it.
+          sut.recordForArticleAtCommit(tx, '999999999', vote, unbanned('never-numbered'));
+          return Promise.resolve();
+        }),
+      );
+      await uow.run((tx) => Promise.resolve(sut.record(tx, unbanned('after'))));
+      await durable.heardOf('after');
+      await untilJobsDone(context.get(DataSource));
+      assert.deepEqual(durable.log, ['at-commit', 'after']);
     });
 
     it('hears the event again when the listener failed: the job is retried', { timeout: 30_000 }, async () => {

@@ -94,17 +94,20 @@ export class EventBus implements OnModuleInit, OnModuleDestroy {
    * only while PostgreSQL runs that statement and commits, never for a round trip to the app. For a write whose
    * transaction reads nothing of the article row after the event (the number is not known before commit); `andThen`,
    * statements that must run after the row is locked (a quoted block's counters: a revision locks the article before
-   * its blocks), go in the same round trip behind it.
+   * its blocks), go in the same round trip behind it. The jobs of `alongside`'s durable listeners are queued in that
+   * round trip too, ahead of the numbering statement, so that they cost no round trip of their own and are still
+   * queued before the row is locked.
    */
-  async recordForArticleAtCommit<T extends ArticleEventType, A extends DomainEventType = never>(
+  recordForArticleAtCommit<T extends ArticleEventType, A extends DomainEventType = never>(
     tx: Tx,
     articleId: string,
     event: ArticleEvent<T>,
     alongside?: DomainEvent<A>,
     articleRow?: ArticleRowChange,
     andThen: Statement[] = [],
-  ): Promise<void> {
-    await this.queueAlongside(tx, alongside);
+  ): void {
+    if (alongside)
+      for (const task of this.durableTasksOf(alongside.type)) this.queue.enqueueAtCommit(tx, task, alongside.payload);
     const ticket = this.takeTicket(tx, articleId);
     this.uow.closeWith(tx, this.log.appendStatement(articleId, event.type, event.payload, articleRow), (rows) => {
       this.handOnAfterCommit(tx, articleId, event, numberedOf(rows), ticket, alongside);

@@ -14,7 +14,7 @@ import {
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { PeriodicTask } from '../common/periodic-task.js';
-import { type Tx } from '../database/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { type JobKeyMode, JobsRepository } from './jobs.repository.js';
 
 export interface EnqueueOptions {
@@ -105,6 +105,7 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly jobs: JobsRepository,
+    private readonly uow: UnitOfWork,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -118,6 +119,17 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
       jobKeyMode: options.jobKeyMode ?? null,
       maxAttempts: options.maxAttempts ?? null,
     });
+  }
+
+  /**
+   * Adds a job in the round trip that commits the caller's transaction (UnitOfWork.closeWith), ahead of the closing
+   * statements added after this: the job exists if and only if the transaction commits, at no round trip of its own.
+   */
+  enqueueAtCommit(tx: Tx, task: string, payload: unknown): void {
+    this.uow.closeWith(
+      tx,
+      this.jobs.addStatement({ task, payload, runAt: null, jobKey: null, jobKeyMode: null, maxAttempts: null }),
+    );
   }
 
   /** Who runs a task's jobs; one handler per task, registered before the app starts (in onModuleInit). */

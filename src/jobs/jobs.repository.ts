@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
-import { type Tx } from '../database/unit-of-work.js';
+import { type Statement, type Tx } from '../database/unit-of-work.js';
 
 /** The session-level advisory lock of the one process that runs the job worker (beside migrate.ts's 7_204_113). */
 const JOB_RUNNER_LOCK = 7_204_115;
@@ -36,10 +36,16 @@ export class JobsRepository {
    * the write that caused it commits, and its insert trigger's NOTIFY reaches the workers at that commit.
    */
   async add(tx: Tx, job: NewJob): Promise<void> {
-    await tx.query(
-      `SELECT graphile_worker.add_job($1, $2::json, run_at => $3, max_attempts => $4, job_key => $5, job_key_mode => coalesce($6, 'replace'))`,
-      [job.task, JSON.stringify(job.payload), job.runAt, job.maxAttempts, job.jobKey, job.jobKeyMode],
-    );
+    const { text, values } = this.addStatement(job);
+    await tx.query(text, values);
+  }
+
+  /** {@link add}'s statement, for a caller that sends it itself (UnitOfWork.closeWith, in the round trip that commits). */
+  addStatement(job: NewJob): Statement {
+    return {
+      text: `SELECT graphile_worker.add_job($1, $2::json, run_at => $3, max_attempts => $4, job_key => $5, job_key_mode => coalesce($6, 'replace'))`,
+      values: [job.task, JSON.stringify(job.payload), job.runAt, job.maxAttempts, job.jobKey, job.jobKeyMode],
+    };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { MENTION_LINK_PATTERN } from '../common/markdown/markdown.js';
 import { type Tx } from '../database/unit-of-work.js';
 import { type UserRole } from '../users/user.entity.js';
 import { COMMENT_KINDS, type NotificationKind } from './notification.entity.js';
@@ -61,27 +62,28 @@ export class NotificationsRepository {
 
   /**
    * The notifications a visible comment owes, inserted in one statement whatever the number of recipients: its
-   * parent's author (`reply`), the users it mentions (`mention`, by lower-case name), the authors of the comments it
-   * quotes (`quote`), and the followers of its essay (a top-level comment) or of any comment above it (`followed`);
-   * each recipient once, by that order of precedence, never its own author. A recipient who already has one of these
-   * for the comment gets no second (the partial unique index), so running this again adds only what is new. Nothing
-   * when the comment is not visible now. Their time is `at` (null: now). Returns the notifications inserted.
+   * parent's author (`reply`), the users its html links as mentions (`mention`: the links read from the stored html,
+   * by lower-case name), the authors of the comments it quotes (`quote`), and the followers of its essay (a top-level
+   * comment) or of any comment above it (`followed`); each recipient once, by that order of precedence, never its own
+   * author. A recipient who already has one of these for the comment gets no second (the partial unique index), so
+   * running this again adds only what is new. Nothing when the comment is not visible now (nor a query before this
+   * one: the fan-out is one statement). Their time is `at` (null: now). Returns the notifications inserted.
    */
   insertForComment(
     tx: Tx,
     commentId: string,
-    mentionedNames: string[],
     audience: CommentAudience,
     at: string | null,
   ): Promise<{ id: string; recipientId: string }[]> {
     return tx.query(
       `WITH c AS (
-         SELECT id, article_id, author_id, parent_id, path FROM comments WHERE id = $1 AND status = 'visible'
+         SELECT id, article_id, author_id, parent_id, path, html FROM comments WHERE id = $1 AND status = 'visible'
        ),
        candidates (recipient_id, precedence, kind) AS (
          SELECT p.author_id, 1, 'reply' FROM c JOIN comments p ON p.id = c.parent_id
          UNION ALL
-         SELECT u.id, 2, 'mention' FROM users u WHERE u.username_key = ANY($2::text[])
+         SELECT u.id, 2, 'mention'
+           FROM users u WHERE u.username_key IN (SELECT lower(m[1]) FROM c, regexp_matches(c.html, $2, 'g') AS m)
          UNION ALL
          SELECT s.author_id, 3, 'quote'
            FROM comment_quotes q JOIN comments s ON s.id = q.quoted_comment_id WHERE q.comment_id = $1
@@ -99,7 +101,7 @@ export class NotificationsRepository {
         ORDER BY k.recipient_id, k.precedence
        ON CONFLICT DO NOTHING
        RETURNING id, recipient_id AS "recipientId"`,
-      [commentId, mentionedNames, audience === 'everyone', at ?? null],
+      [commentId, MENTION_LINK_PATTERN, audience === 'everyone', at ?? null],
     );
   }
 

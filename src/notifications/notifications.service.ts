@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { requireSignedIn, type Viewer } from '../auth/viewer.js';
 import { isId } from '../common/ids.js';
-import { mentionedNames } from '../common/markdown/markdown.js';
 import { CursorCodec } from '../common/pagination/cursor-codec.js';
 import { pageOf, rowsFor } from '../common/pagination/keyset-page.js';
 import { DEFAULT_LIMIT } from '../common/pagination/page-query.dto.js';
-import { CommentsRepository } from '../comments/comments.repository.js';
 import { ReaderViews } from '../comments/reader-views.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { EventBus } from '../events/event-bus.js';
@@ -39,7 +37,6 @@ export class NotificationsService {
     private readonly uow: UnitOfWork,
     private readonly notifications: NotificationsRepository,
     private readonly follows: FollowsRepository,
-    private readonly comments: CommentsRepository,
     private readonly readerViews: ReaderViews,
     private readonly cursors: CursorCodec,
     private readonly bus: EventBus,
@@ -59,11 +56,8 @@ export class NotificationsService {
     audience: CommentAudience = 'everyone',
     at: string | null = null,
   ): Promise<number> {
-    const comment = await this.comments.findById(commentId);
-    if (!comment || comment.status !== 'visible') return 0;
-    const names = mentionedNames(comment.html);
     return this.uow.run(async (tx) => {
-      const inserted = await this.notifications.insertForComment(tx, commentId, names, audience, at);
+      const inserted = await this.notifications.insertForComment(tx, commentId, audience, at);
       await this.announce(tx, inserted);
       return inserted.length;
     });

@@ -80,7 +80,7 @@ export class VotesService {
     const counters = await this.comments.applyVoteCounters(tx, commentId, up, down);
     if (up !== 0 || down !== 0) {
       const event = { type: 'comment.voted' as const, payload: { commentId, ...counters } };
-      if (last) await this.bus.recordForArticleAtCommit(tx, articleId, event);
+      if (last) this.bus.recordForArticleAtCommit(tx, articleId, event);
       else await this.bus.recordForArticle(tx, articleId, event);
     }
     return counters;

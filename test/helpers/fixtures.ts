@@ -150,7 +150,7 @@ export class Fixtures {
           stance: row.stance,
           topLevel: true,
         });
-        await events.posted(tx, row, [], toCommentDto(row, [], author, 0), null, counters, null);
+        events.posted(tx, row, [], toCommentDto(row, [], author, 0), null, counters, null);
         posted.push(inserted);
       }
       return posted;

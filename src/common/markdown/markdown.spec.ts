@@ -4,7 +4,7 @@ import {
   escapeHtml,
   htmlToText,
   mentionCandidates,
-  mentionedNames,
+  MENTION_LINK_PATTERN,
   renderInlineMarkdown,
   renderMarkdown,
 } from './markdown.js';
@@ -85,7 +85,9 @@ describe('mentions', () => {
   });
 
   it('reads the mentioned names back from the html, and finds candidates in the source', () => {
-    assert.deepEqual(mentionedNames(renderMarkdown('@ada and @Ada and @bob_2', known)), ['ada', 'bob_2']);
+    const html = renderMarkdown('@ada and @Ada and @bob_2', known);
+    const linked = [...html.matchAll(new RegExp(MENTION_LINK_PATTERN, 'g'))].map((m) => m[1]);
+    assert.deepEqual(linked, ['Ada', 'Ada', 'bob_2'], 'each link names the user as registered');
     assert.deepEqual(mentionCandidates('@Ada, @ada; x@eve\n@carl'), ['ada', 'carl']);
   });
 

@@ -14,8 +14,11 @@ const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false
 const MENTION = new RegExp(`(^|\\s)@([A-Za-z0-9_-]{${USERNAME_MIN},${USERNAME_MAX}})(?![A-Za-z0-9_-])`, 'g');
 /** The class of a mention link: what the sanitiser lets through on a link, and what marks one in stored html. */
 const MENTION_CLASS = 'mention';
-/** A mention link in sanitised html (as renderMarkdown writes it), with the username it names. */
-const MENTION_LINK = /<a href="\/users\/([A-Za-z0-9_-]+)" class="mention">/g;
+/**
+ * A mention link in sanitised html (as renderMarkdown writes it), its group the username it names: a pattern that
+ * JavaScript and PostgreSQL read alike, for the notification fan-out reads the names of stored html in SQL.
+ */
+export const MENTION_LINK_PATTERN = '<a href="/users/([A-Za-z0-9_-]+)" class="mention">';
 
 interface RenderEnvironment {
   /** lower-case name -> the username as registered, for the names that may be linked. */
@@ -84,11 +87,6 @@ export function mentionCandidates(source: string): string[] {
     if (names.size === MENTIONS_MAX) break;
   }
   return [...names];
-}
-
-/** The usernames (lower case, each once) that sanitised html links as mentions. */
-export function mentionedNames(html: string): string[] {
-  return [...new Set([...html.matchAll(MENTION_LINK)].map((m) => m[1].toLowerCase()))];
 }
 
 const LINK_REL = 'nofollow ugc noopener';
