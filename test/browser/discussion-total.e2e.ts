@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { type Page } from 'playwright-core';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -35,6 +35,12 @@ describe('the discussion’s total, live', { skip: browserSkipReason() }, () => 
     await t?.close();
   });
 
+  /** The readers' pages a test opened, handed on to the next test when it ends (see newReader). */
+  const opened: BrowserContext[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((context) => context.close()));
+  });
+
   const as = (who: Account) => ({ Authorization: bearer(who.token) });
   const post = async (who: Account, slug: string, body: string, parentId?: string): Promise<string> => {
     const res = await t.http
@@ -51,7 +57,8 @@ describe('the discussion’s total, live', { skip: browserSkipReason() }, () => 
 
   /** The article's page, as `who` (or anonymous), once it follows the article live. */
   async function open(article: ArticleFixture, who?: Account, query = ''): Promise<Page> {
-    const { page } = await newReader(browser);
+    const { context, page } = await newReader(browser);
+    opened.push(context);
     const url = `${t.baseUrl}/articles/${article.slug}${query}`;
     if (who) await openSignedIn(page, who, url);
     else await page.goto(url);
