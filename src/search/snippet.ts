@@ -82,7 +82,7 @@ export function cutEnds(headline: string, textStart: string, textEnd: string): S
  * ({@link cutEnds}).
  */
 export function snippetHtml(headline: string, cut: SnippetEnds = NOT_CUT): string {
-  const plain = [...headline].filter((ch) => ch !== MARK_START && ch !== MARK_END).join('');
+  const plain = cut.lead || cut.tail ? [...headline].filter((ch) => ch !== MARK_START && ch !== MARK_END).join('') : '';
   const lead = cut.lead && !plain.startsWith(cut.lead) ? cut.lead : '';
   const tail = cut.tail && !plain.endsWith(cut.tail) ? cut.tail : '';
   let html = cut.before ? '… ' : escape(lead);
@@ -95,7 +95,7 @@ export function snippetHtml(headline: string, cut: SnippetEnds = NOT_CUT): strin
       if (open) html += '</mark>';
       open = false;
     } else {
-      html += escape(ch);
+      html += ESCAPES[ch] ?? ch;
     }
   }
   if (open) html += '</mark>';
