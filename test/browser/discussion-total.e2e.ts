@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { type BrowserContext, type Page } from 'playwright-core';
-import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
+import {
+  type Account,
+  ADMIN_ENV,
+  bearer,
+  newUser,
+  postComment,
+  signInAdmin,
+  uniqueName,
+  withRole,
+} from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import {
@@ -42,14 +51,8 @@ describe('the discussion’s total, live', { skip: browserSkipReason() }, () => 
   });
 
   const as = (who: Account) => ({ Authorization: bearer(who.token) });
-  const post = async (who: Account, slug: string, body: string, parentId?: string): Promise<string> => {
-    const res = await t.http
-      .post(`/api/articles/${slug}/comments`)
-      .set(as(who))
-      .send(parentId ? { body, parentId } : { body });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return res.body.id as string;
-  };
+  const post = (who: Account, slug: string, body: string, parentId?: string): Promise<string> =>
+    postComment(t, who, slug, body, parentId);
   const moderate = (id: string, action: 'approve' | 'remove' | 'restore') =>
     t.http.post(`/api/moderation/comments/${id}/${action}`).set(as(moderator)).send({}).expect(200);
   const premoderate = (article: ArticleFixture) =>
@@ -84,6 +87,22 @@ describe('the discussion’s total, live', { skip: browserSkipReason() }, () => 
     );
   }
 
+  /**
+   * The article open for an anonymous reader, for `alice` and for the moderator, and `expect`, which checks the three
+   * totals once every page has taken in what happened before it (see barrier).
+   */
+  async function threeReaders(article: ArticleFixture, alice: Account, barrierId: string) {
+    const [reader, author, mod] = [await open(article), await open(article, alice), await open(article, moderator)];
+    const expect = async (r: number, a: number, m: number) => {
+      await barrier([reader, author, mod], barrierId, 'Bea Barrier');
+      assert.deepEqual(
+        [await total(reader), await total(author), await total(mod)],
+        [`Discussion (${r})`, `Discussion (${a})`, `Discussion (${m})`],
+      );
+    };
+    return { reader, author, mod, pages: [reader, author, mod], expect };
+  }
+
   /** Each page's total as it stands, then after a reload (what the server counts for its reader). */
   async function expectReloadsAgree(pages: Page[]): Promise<void> {
     for (const page of pages) {
@@ -104,15 +123,7 @@ describe('the discussion’s total, live', { skip: browserSkipReason() }, () => 
     const barrierId = await post(barrierAuthor, article.slug, 'A comment that readers vote on.');
     const visible = await post(alice, article.slug, 'A comment that comes and goes.');
 
-    const [reader, author, mod] = [await open(article), await open(article, alice), await open(article, moderator)];
-    const pages = [reader, author, mod];
-    const expect = async (r: number, a: number, m: number) => {
-      await barrier(pages, barrierId, 'Bea Barrier');
-      assert.deepEqual(
-        [await total(reader), await total(author), await total(mod)],
-        [`Discussion (${r})`, `Discussion (${a})`, `Discussion (${m})`],
-      );
-    };
+    const { author, mod, pages, expect } = await threeReaders(article, alice, barrierId);
     await expect(2, 2, 2);
 
     // Removed: out of readers' totals, still in a moderator's.
@@ -184,16 +195,8 @@ describe('the discussion’s total, live', { skip: browserSkipReason() }, () => 
     const edited = await post(alice, article.slug, 'Written before the essay was premoderated.');
     await premoderate(article);
 
-    const [reader, author, mod] = [await open(article), await open(article, alice), await open(article, moderator)];
-    const pages = [reader, author, mod];
+    const { author, mod, pages, expect } = await threeReaders(article, alice, barrierId);
     author.on('dialog', (dialog) => void dialog.accept());
-    const expect = async (r: number, a: number, m: number) => {
-      await barrier(pages, barrierId, 'Bea Barrier');
-      assert.deepEqual(
-        [await total(reader), await total(author), await total(mod)],
-        [`Discussion (${r})`, `Discussion (${a})`, `Discussion (${m})`],
-      );
-    };
     await expect(2, 2, 2);
 
     // Edited under premoderation, it waits for a moderator again: readers lose it, its author and moderators still

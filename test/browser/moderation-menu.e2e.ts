@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { type BrowserContext, type Page } from 'playwright-core';
-import { type Account, ADMIN_ENV, bearer, newUser, signInAdmin, uniqueName, withRole } from '../helpers/accounts.js';
+import {
+  type Account,
+  ADMIN_ENV,
+  bearer,
+  newUser,
+  postComment,
+  signInAdmin,
+  uniqueName,
+  withRole,
+} from '../helpers/accounts.js';
 import { type ArticleFixture, Fixtures } from '../helpers/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { browserSkipReason, commentArticle, newReader, openBrowser, type TestBrowser } from './browser.js';
@@ -43,14 +52,8 @@ describe('moderating from the thread, and the history in the queue', { skip: bro
   });
 
   const as = (who: Account) => ({ Authorization: bearer(who.token) });
-  const post = async (who: Account, body: string, parentId?: string, slug = article.slug): Promise<string> => {
-    const res = await t.http
-      .post(`/api/articles/${slug}/comments`)
-      .set(as(who))
-      .send(parentId ? { body, parentId } : { body });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return res.body.id as string;
-  };
+  const post = (who: Account, body: string, parentId?: string, slug = article.slug): Promise<string> =>
+    postComment(t, who, slug, body, parentId);
 
   /** A page at `path`, signed in as `who` (by the session cookie) or anonymous, in a time zone and colour scheme. */
   async function open(

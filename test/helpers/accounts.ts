@@ -175,3 +175,19 @@ export function assertClientError(res: { status: number; body: unknown }, label 
   );
   assertErrorBody(res, res.status, label);
 }
+
+/** Posts a comment over HTTP as `who` (a reply with `parentId`), asserts the 201, and answers its id. */
+export async function postComment(
+  t: TestApp,
+  who: Account,
+  slug: string,
+  body: string,
+  parentId?: string,
+): Promise<string> {
+  const res = await t.http
+    .post(`/api/articles/${slug}/comments`)
+    .set('Authorization', bearer(who.token))
+    .send(parentId ? { body, parentId } : { body });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body.id as string;
+}
